@@ -1,0 +1,88 @@
+package model
+
+import "time"
+
+// Instance is one organization's isolated workspace.
+type Instance struct {
+	ID          int64
+	Code        string // upper case; unique; never reused
+	Name        string
+	LicenseType string
+	Seats       int
+	WelcomeMode string // "password" or "link"
+	TimeZone    string
+	CreatedAt   time.Time
+}
+
+// Account is one person, identified by email across the deployment.
+type Account struct {
+	ID                int64
+	Email             string // lower case
+	Name              string
+	PasswordHash      string
+	PasswordTemporary bool       // must be replaced at next sign-in
+	PasswordExpiresAt *time.Time // set for temporary passwords
+	TimeZone          string
+	HomeInstanceID    *int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Membership is an account's place in one instance.
+type Membership struct {
+	ID             int64
+	InstanceID     int64
+	AccountID      int64
+	Permissions    []string // sorted permission keys
+	Preset         string   // the preset the set started from
+	Active         bool
+	DigestWeekly   bool
+	DigestMonthly  bool
+	ActionEmails   bool
+	Version        int64 // optimistic concurrency for edits
+	LastActivityAt *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// MemberInstance is an instance as listed in a member's instance switcher.
+type MemberInstance struct {
+	InstanceID int64
+	Code       string
+	Name       string
+}
+
+// Session is a signed-in browser. The cookie holds a secret token; the
+// database holds only its hash.
+type Session struct {
+	IDHash     string
+	AccountID  int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ClientAddr string
+	UserAgent  string
+}
+
+// OutboxMessage is an email waiting for, or done with, delivery.
+type OutboxMessage struct {
+	ID            int64
+	InstanceID    *int64
+	Kind          string
+	To            string
+	Subject       string
+	Body          string
+	HasSecret     bool // body is scrubbed once sent
+	Status        string
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// Outbox message states.
+const (
+	MailPending = "pending"
+	MailSent    = "sent"
+	MailFailed  = "failed"
+)

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"yardstick/internal/model"
+)
+
+const accountCols = `id, email, name, password_hash, password_temporary, password_expires_at, time_zone, home_instance_id, created_at, updated_at`
+
+func scanAccount(sc interface{ Scan(...any) error }) (model.Account, error) {
+	var a model.Account
+	var exp sql.NullTime
+	var home sql.NullInt64
+	err := sc.Scan(&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.PasswordTemporary, &exp, &a.TimeZone, &home, &a.CreatedAt, &a.UpdatedAt)
+	if exp.Valid {
+		t := exp.Time.UTC()
+		a.PasswordExpiresAt = &t
+	}
+	if home.Valid {
+		a.HomeInstanceID = &home.Int64
+	}
+	return a, err
+}
+
+// CreateAccount inserts an account; the email must be normalized (lower
+// case). A taken email is ErrConflict.
+func (q *Q) CreateAccount(ctx context.Context, a model.Account) (model.Account, error) {
+	now := q.Now()
+	a.CreatedAt, a.UpdatedAt = now, now
+	if a.TimeZone == "" {
+		a.TimeZone = "UTC"
+	}
+	err := q.row(ctx, `INSERT INTO accounts (email, name, password_hash, password_temporary, password_expires_at, time_zone, home_instance_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		a.Email, a.Name, a.PasswordHash, a.PasswordTemporary, a.PasswordExpiresAt, a.TimeZone, a.HomeInstanceID, now, now).Scan(&a.ID)
+	if isUniqueViolation(err) {
+		return a, ErrConflict
+	}
+	return a, err
+}
+
+// AccountByEmail finds an account by normalized email.
+func (q *Q) AccountByEmail(ctx context.Context, email string) (model.Account, error) {
+	a, err := scanAccount(q.row(ctx, `SELECT `+accountCols+` FROM accounts WHERE email = $1`, email))
+	return a, notFound(err)
+}
+
+// AccountByID finds an account by id.
+func (q *Q) AccountByID(ctx context.Context, id int64) (model.Account, error) {
+	a, err := scanAccount(q.row(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = $1`, id))
+	return a, notFound(err)
+}
+
+// SetPassword stores a new password hash. temporary marks a system-made
+// password that expires at expires and must be replaced at sign-in.
+func (q *Q) SetPassword(ctx context.Context, accountID int64, hash string, temporary bool, expires *time.Time) error {
+	res, err := q.exec(ctx, `UPDATE accounts SET password_hash = $1, password_temporary = $2, password_expires_at = $3, updated_at = $4 WHERE id = $5`,
+		hash, temporary, expires, q.Now(), accountID)
+	return affectedOne(res, err)
+}
+
+// UpdateAccountProfile changes name and time zone.
+func (q *Q) UpdateAccountProfile(ctx context.Context, accountID int64, name, timeZone string) error {
+	res, err := q.exec(ctx, `UPDATE accounts SET name = $1, time_zone = $2, updated_at = $3 WHERE id = $4`,
+		name, timeZone, q.Now(), accountID)
+	return affectedOne(res, err)
+}

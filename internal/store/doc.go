@@ -1,0 +1,8 @@
+// Package store holds all SQL, for SQLite and PostgreSQL. One SQL string
+// serves both dialects wherever possible ($n placeholders, RETURNING,
+// ON CONFLICT); the few differences live in Dialect.
+//
+// Rules it keeps: every method on tenant data takes the instance id as an
+// explicit argument; the store makes no permission decisions beyond the
+// visibility filter the app hands it; lists page by keyset.
+package store

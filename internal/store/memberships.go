@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"yardstick/internal/model"
+)
+
+const membershipCols = `id, instance_id, account_id, permissions, preset, active, digest_weekly, digest_monthly, action_emails, version, last_activity_at, created_at, updated_at`
+
+func scanMembership(sc interface{ Scan(...any) error }) (model.Membership, error) {
+	var m model.Membership
+	var perms string
+	var last sql.NullTime
+	err := sc.Scan(&m.ID, &m.InstanceID, &m.AccountID, &perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly,
+		&m.ActionEmails, &m.Version, &last, &m.CreatedAt, &m.UpdatedAt)
+	m.Permissions = splitPermissions(perms)
+	if last.Valid {
+		t := last.Time.UTC()
+		m.LastActivityAt = &t
+	}
+	return m, err
+}
+
+func splitPermissions(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// CreateMembership adds an account to an instance.
+func (q *Q) CreateMembership(ctx context.Context, m model.Membership) (model.Membership, error) {
+	now := q.Now()
+	m.CreatedAt, m.UpdatedAt, m.Version = now, now, 1
+	err := q.row(ctx, `INSERT INTO memberships (instance_id, account_id, permissions, preset, active, digest_weekly, digest_monthly, action_emails, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) RETURNING id`,
+		m.InstanceID, m.AccountID, strings.Join(m.Permissions, ","), m.Preset, m.Active, m.DigestWeekly, m.DigestMonthly, m.ActionEmails, now, now).Scan(&m.ID)
+	if isUniqueViolation(err) {
+		return m, ErrConflict
+	}
+	return m, err
+}
+
+// MembershipOf returns an account's membership in an instance.
+func (q *Q) MembershipOf(ctx context.Context, instanceID, accountID int64) (model.Membership, error) {
+	m, err := scanMembership(q.row(ctx, `SELECT `+membershipCols+` FROM memberships WHERE instance_id = $1 AND account_id = $2`, instanceID, accountID))
+	return m, notFound(err)
+}
+
+// MemberInstances lists the instances where an account is an active member,
+// by name.
+func (q *Q) MemberInstances(ctx context.Context, accountID int64) ([]model.MemberInstance, error) {
+	rows, err := q.query(ctx, `SELECT i.id, i.code, i.name FROM memberships m JOIN instances i ON i.id = m.instance_id
+		WHERE m.account_id = $1 AND m.active ORDER BY i.name, i.code`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.MemberInstance
+	for rows.Next() {
+		var mi model.MemberInstance
+		if err := rows.Scan(&mi.InstanceID, &mi.Code, &mi.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, mi)
+	}
+	return out, rows.Err()
+}

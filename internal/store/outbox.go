@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"yardstick/internal/model"
+)
+
+const outboxCols = `id, instance_id, kind, to_addr, subject, body, has_secret, status, attempts, next_attempt_at, last_error, created_at, sent_at`
+
+func scanOutbox(sc interface{ Scan(...any) error }) (model.OutboxMessage, error) {
+	var m model.OutboxMessage
+	var inst sql.NullInt64
+	var sent sql.NullTime
+	err := sc.Scan(&m.ID, &inst, &m.Kind, &m.To, &m.Subject, &m.Body, &m.HasSecret, &m.Status, &m.Attempts,
+		&m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent)
+	if inst.Valid {
+		m.InstanceID = &inst.Int64
+	}
+	if sent.Valid {
+		t := sent.Time.UTC()
+		m.SentAt = &t
+	}
+	m.NextAttemptAt = m.NextAttemptAt.UTC()
+	m.CreatedAt = m.CreatedAt.UTC()
+	return m, err
+}
+
+// EnqueueMail writes a message to the outbox. Call it inside the
+// transaction of the change that causes the mail, so both commit or
+// neither does.
+func (q *Q) EnqueueMail(ctx context.Context, m model.OutboxMessage) (int64, error) {
+	now := q.Now()
+	var id int64
+	err := q.row(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, has_secret, status, attempts, next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) RETURNING id`,
+		m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HasSecret, now).Scan(&id)
+	return id, err
+}
+
+// ClaimMail leases up to limit due messages for lease, so that several
+// workers (or processes) never send one message twice at once. The lease
+// condition is repeated in the outer WHERE because PostgreSQL re-checks
+// only that part when a concurrent claimer got there first.
+func (q *Q) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]model.OutboxMessage, error) {
+	now := q.Now()
+	rows, err := q.query(ctx, `UPDATE outbox SET lease_until = $1
+		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2
+			AND (lease_until IS NULL OR lease_until < $2) ORDER BY next_attempt_at, id LIMIT $3)
+		AND status = 'pending' AND (lease_until IS NULL OR lease_until < $2)
+		RETURNING `+outboxCols, now.Add(lease), now, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MarkMailSent records a delivery. A body holding a secret (temporary
+// password, link) is dropped once delivered.
+func (q *Q) MarkMailSent(ctx context.Context, id int64) error {
+	now := q.Now()
+	res, err := q.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, lease_until = NULL, last_error = '',
+		body = CASE WHEN has_secret THEN '(removed after delivery: it contained a secret)' ELSE body END
+		WHERE id = $2`, now, id)
+	return affectedOne(res, err)
+}
+
+// MarkMailRetry records a failed attempt and when to try again.
+func (q *Q) MarkMailRetry(ctx context.Context, id int64, errText string, next time.Time) error {
+	res, err := q.exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = NULL WHERE id = $3`,
+		truncate(errText, 1000), next, id)
+	return affectedOne(res, err)
+}
+
+// MarkMailFailed gives up on a message.
+func (q *Q) MarkMailFailed(ctx context.Context, id int64, errText string) error {
+	res, err := q.exec(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, lease_until = NULL WHERE id = $2`,
+		truncate(errText, 1000), id)
+	return affectedOne(res, err)
+}
+
+// MailByID returns one message.
+func (q *Q) MailByID(ctx context.Context, id int64) (model.OutboxMessage, error) {
+	m, err := scanOutbox(q.row(ctx, `SELECT `+outboxCols+` FROM outbox WHERE id = $1`, id))
+	return m, notFound(err)
+}
+
+// ListMail returns messages newest first, optionally only one status,
+// paging by id (before = 0 for the first page).
+func (q *Q) ListMail(ctx context.Context, status string, before int64, limit int) ([]model.OutboxMessage, error) {
+	if before <= 0 {
+		before = 1<<62 - 1
+	}
+	rows, err := q.query(ctx, `SELECT `+outboxCols+` FROM outbox WHERE ($1 = '' OR status = $1) AND id < $2 ORDER BY id DESC LIMIT $3`,
+		status, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect names the SQL dialect of a database.
+type Dialect string
+
+// The two supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// ErrNotFound is returned when a row does not exist (or is not in the
+// instance the caller named, which is the same thing to the caller).
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a unique value is taken or a row changed
+// since it was read.
+var ErrConflict = errors.New("conflict")
+
+// Clock tells the store (and the app) the time. Tests set it.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns the current UTC time at microsecond precision, the
+// precision both databases keep.
+func (SystemClock) Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// FakeClock is a settable clock for tests.
+type FakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewFakeClock returns a clock stopped at t.
+func NewFakeClock(t time.Time) *FakeClock { return &FakeClock{t: t.UTC().Truncate(time.Microsecond)} }
+
+// Now returns the clock's time.
+func (c *FakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Advance moves the clock forward.
+func (c *FakeClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// Set moves the clock to t.
+func (c *FakeClock) Set(t time.Time) { c.mu.Lock(); c.t = t.UTC().Truncate(time.Microsecond); c.mu.Unlock() }
+
+// Store is the database.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	clock   Clock
+	counter *queryCounter
+}
+
+// Open connects to "sqlite:PATH" or a postgres:// URL and applies the
+// migrations.
+func Open(ctx context.Context, databaseURL string, clock Clock) (*Store, error) {
+	s, err := OpenNoMigrate(databaseURL, clock)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenNoMigrate connects without touching the schema.
+func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	var (
+		driver, dsn string
+		dialect     Dialect
+	)
+	switch {
+	case strings.HasPrefix(databaseURL, "sqlite:"):
+		path := strings.TrimPrefix(databaseURL, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return nil, fmt.Errorf("database URL %q has no file path", databaseURL)
+		}
+		q := url.Values{}
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+		// Times are written as sortable UTC text and read back as UTC.
+		q.Set("_time_format", "sqlite")
+		q.Set("_timezone", "UTC")
+		driver, dsn, dialect = "sqlite", "file:"+path+"?"+q.Encode(), SQLite
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		driver, dsn, dialect = "pgx", databaseURL, Postgres
+	default:
+		return nil, fmt.Errorf("database URL must start with sqlite: or postgres:// (got %q)", redactURL(databaseURL))
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's rule; more open connections only
+		// queue on the lock. Readers still run in parallel under WAL.
+		db.SetMaxOpenConns(8)
+	} else {
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(20)
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{db: db, dialect: dialect, clock: clock, counter: &queryCounter{}}, nil
+}
+
+// redactURL hides a password in a URL for messages.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect reports the database's dialect.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.clock.Now() }
+
+// Clock returns the store's clock.
+func (s *Store) Clock() Clock { return s.clock }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// DB exposes the pool for tests and benchmarks that need raw SQL.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Q runs the store's queries, inside a transaction or not. All data
+// methods hang off Q so the same code serves both.
+type Q struct {
+	q       querier
+	s       *Store
+	inTx    bool
+	counter *queryCounter
+}
+
+// Q returns a non-transactional querier.
+func (s *Store) Q() *Q { return &Q{q: s.db, s: s, counter: s.counter} }
+
+// Now is the store's clock, for methods of Q.
+func (q *Q) Now() time.Time { return q.s.clock.Now() }
+
+// InTx runs fn in a transaction, committing when fn returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	q := &Q{q: tx, s: s, inTx: true, counter: s.counter}
+	if err := fn(q); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (q *Q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	q.counter.add()
+	return q.q.ExecContext(ctx, query, args...)
+}
+
+func (q *Q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q.counter.add()
+	return q.q.QueryContext(ctx, query, args...)
+}
+
+func (q *Q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	q.counter.add()
+	return q.q.QueryRowContext(ctx, query, args...)
+}
+
+// isUniqueViolation recognises a unique-constraint failure in either dialect.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
+		strings.Contains(msg, "SQLSTATE 23505") // PostgreSQL
+}
+
+// notFound maps sql.ErrNoRows to ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,256 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"yardstick/internal/model"
+	"yardstick/internal/store"
+	"yardstick/internal/testkit"
+)
+
+var ctx = context.Background()
+
+func TestMigrationsMatchAcrossDialects(t *testing.T) {
+	lite, err := store.Migrations(store.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := store.Migrations(store.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lite) != len(pg) {
+		t.Fatalf("sqlite has %d migrations, postgres %d", len(lite), len(pg))
+	}
+	for i := range lite {
+		if lite[i].Name != pg[i].Name {
+			t.Errorf("migration %d: sqlite %s, postgres %s", i+1, lite[i].Name, pg[i].Name)
+		}
+	}
+}
+
+func TestSchemasHaveSameTablesAndColumns(t *testing.T) {
+	liteDB := testkit.NewSQLite(t)
+	lite, err := liteDB.Store.Columns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lite) == 0 {
+		t.Fatal("no columns read from sqlite")
+	}
+	if testkit.PostgresURL(t) == "" {
+		t.Log("postgres not set up; compared nothing")
+		return
+	}
+	pg, err := testkit.NewPostgres(t).Store.Columns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(c store.Column) string { return c.Table + "." + c.Name }
+	a, b := map[string]bool{}, map[string]bool{}
+	for _, c := range lite {
+		a[key(c)] = true
+	}
+	for _, c := range pg {
+		b[key(c)] = true
+	}
+	for k := range a {
+		if !b[k] {
+			t.Errorf("%s exists in sqlite only", k)
+		}
+	}
+	for k := range b {
+		if !a[k] {
+			t.Errorf("%s exists in postgres only", k)
+		}
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		if err := db.Store.Migrate(ctx); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+	})
+}
+
+func TestInstancesAndAccounts(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		q := db.Store.Q()
+		in, err := q.CreateInstance(ctx, model.Instance{Code: "ACME", Name: "Acme", Seats: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.CreateInstance(ctx, model.Instance{Code: "ACME", Name: "Other"}); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("duplicate code: got %v, want ErrConflict", err)
+		}
+		got, err := q.InstanceByCode(ctx, "ACME")
+		if err != nil || got.ID != in.ID || got.Name != "Acme" || !got.CreatedAt.Equal(testkit.Epoch) {
+			t.Errorf("InstanceByCode = %+v, %v", got, err)
+		}
+		if _, err := q.InstanceByCode(ctx, "NOPE"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("missing code: got %v", err)
+		}
+		exp := testkit.Epoch.Add(72 * time.Hour)
+		a, err := q.CreateAccount(ctx, model.Account{Email: "jo@example.org", Name: "Jo", PasswordHash: "h", PasswordTemporary: true, PasswordExpiresAt: &exp, HomeInstanceID: &in.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.CreateAccount(ctx, model.Account{Email: "jo@example.org", Name: "Jo2", PasswordHash: "h"}); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("duplicate email: got %v", err)
+		}
+		back, err := q.AccountByEmail(ctx, "jo@example.org")
+		if err != nil || back.ID != a.ID || !back.PasswordTemporary || back.PasswordExpiresAt == nil || !back.PasswordExpiresAt.Equal(exp) || *back.HomeInstanceID != in.ID {
+			t.Errorf("AccountByEmail = %+v, %v", back, err)
+		}
+		m, err := q.CreateMembership(ctx, model.Membership{InstanceID: in.ID, AccountID: a.ID, Permissions: []string{"embed", "data.enter"}, Preset: "Custom", Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mb, err := q.MembershipOf(ctx, in.ID, a.ID)
+		if err != nil || mb.ID != m.ID || !slices.Equal(mb.Permissions, []string{"embed", "data.enter"}) || !mb.Active {
+			t.Errorf("MembershipOf = %+v, %v", mb, err)
+		}
+		list, err := q.MemberInstances(ctx, a.ID)
+		if err != nil || len(list) != 1 || list[0].Code != "ACME" {
+			t.Errorf("MemberInstances = %+v, %v", list, err)
+		}
+	})
+}
+
+func TestTransactionRollsBack(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		boom := errors.New("boom")
+		err := db.Store.InTx(ctx, func(q *store.Q) error {
+			if _, err := q.CreateInstance(ctx, model.Instance{Code: "GONE", Name: "Gone"}); err != nil {
+				return err
+			}
+			if _, err := q.EnqueueMail(ctx, model.OutboxMessage{Kind: "x", To: "a@b.c", Subject: "s", Body: "b"}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("got %v", err)
+		}
+		if n, _ := db.Store.Q().CountInstances(ctx); n != 0 {
+			t.Errorf("instances after rollback: %d", n)
+		}
+		if ms, _ := db.Store.Q().ListMail(ctx, "", 0, 10); len(ms) != 0 {
+			t.Errorf("mail after rollback: %d", len(ms))
+		}
+	})
+}
+
+func TestSessionsAndTokens(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		q := db.Store.Q()
+		a, _ := q.CreateAccount(ctx, model.Account{Email: "s@example.org", Name: "S", PasswordHash: "h"})
+		for _, h := range []string{"one", "two", "three"} {
+			if err := q.CreateSession(ctx, model.Session{IDHash: h, AccountID: a.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := q.DeleteAccountSessions(ctx, a.ID, "two"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.SessionByHash(ctx, "one"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("other session survived: %v", err)
+		}
+		if _, err := q.SessionByHash(ctx, "two"); err != nil {
+			t.Errorf("kept session gone: %v", err)
+		}
+		db.Clock.Advance(3 * time.Hour)
+		if n, err := q.DeleteIdleSessions(ctx, db.Clock.Now().Add(-2*time.Hour)); err != nil || n != 1 {
+			t.Errorf("DeleteIdleSessions = %d, %v", n, err)
+		}
+
+		if err := q.CreatePasswordToken(ctx, "tok", a.ID, store.TokenReset, db.Clock.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if id, err := q.UsePasswordToken(ctx, "tok", store.TokenSignIn); err == nil {
+			t.Errorf("wrong purpose accepted: %d", id)
+		}
+		if id, err := q.UsePasswordToken(ctx, "tok", store.TokenReset); err != nil || id != a.ID {
+			t.Errorf("first use = %d, %v", id, err)
+		}
+		if _, err := q.UsePasswordToken(ctx, "tok", store.TokenReset); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("second use: %v", err)
+		}
+		q.CreatePasswordToken(ctx, "late", a.ID, store.TokenReset, db.Clock.Now().Add(time.Hour))
+		db.Clock.Advance(time.Hour + time.Second)
+		if _, err := q.UsePasswordToken(ctx, "late", store.TokenReset); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("expired token: %v", err)
+		}
+	})
+}
+
+func TestThrottleCountsConcurrentFailures(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		const n = 8
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				_, err := db.Store.Q().RecordFailure(ctx, "x@example.org")
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		th, err := db.Store.Q().ThrottleOf(ctx, "x@example.org")
+		if err != nil || th.Failures != n {
+			t.Errorf("ThrottleOf = %+v, %v; want %d failures", th, err, n)
+		}
+	})
+}
+
+func TestOutboxClaimIsExclusive(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		for i := range 20 {
+			if _, err := db.Store.Q().EnqueueMail(ctx, model.OutboxMessage{Kind: "k", To: "a@b.c", Subject: "s", Body: "b", HasSecret: i%2 == 0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		seen := make(chan int64, 40)
+		done := make(chan error, 4)
+		for range 4 {
+			go func() {
+				ms, err := db.Store.Q().ClaimMail(ctx, 10, time.Minute)
+				for _, m := range ms {
+					seen <- m.ID
+				}
+				done <- err
+			}()
+		}
+		for range 4 {
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		}
+		close(seen)
+		got := map[int64]int{}
+		for id := range seen {
+			got[id]++
+			if got[id] > 1 {
+				t.Errorf("message %d claimed twice", id)
+			}
+		}
+		if len(got) != 20 {
+			t.Errorf("claimed %d distinct messages, want 20", len(got))
+		}
+		if err := db.Store.Q().MarkMailSent(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		m, _ := db.Store.Q().MailByID(ctx, 1)
+		if m.Status != model.MailSent || m.Body == "b" || m.SentAt == nil {
+			t.Errorf("sent secret message = %+v", m)
+		}
+	})
+}

@@ -1,0 +1,107 @@
+package testkit
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"yardstick/internal/store"
+)
+
+// Epoch is the fixed time fake clocks start at.
+var Epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// InCI reports whether the tests run in CI, where nothing may be skipped.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// PostgresURL returns the throwaway test database, or "" outside CI when
+// none is set up. In CI its absence fails the test.
+func PostgresURL(t testing.TB) string {
+	u := os.Getenv("YARDSTICK_TEST_POSTGRES_URL")
+	if u == "" && InCI() {
+		t.Fatal("CI=true but YARDSTICK_TEST_POSTGRES_URL is not set: run the tests through `make test`")
+	}
+	return u
+}
+
+// DB is one database under test.
+type DB struct {
+	Name  string // "sqlite" or "postgres"
+	URL   string
+	Store *store.Store
+	Clock *store.FakeClock
+}
+
+// EachDB runs fn once against a fresh SQLite database and once against a
+// fresh PostgreSQL schema (when available), as subtests named for the
+// dialect.
+func EachDB(t *testing.T, fn func(t *testing.T, db *DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
+	if PostgresURL(t) != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
+	} else {
+		t.Log("postgres: YARDSTICK_TEST_POSTGRES_URL not set; ran SQLite only (use `make test`)")
+	}
+}
+
+// NewSQLite opens a migrated SQLite database in a temporary directory.
+func NewSQLite(t testing.TB) *DB {
+	t.Helper()
+	u := "sqlite:" + filepath.Join(t.TempDir(), "test.db")
+	return open(t, "sqlite", u)
+}
+
+// NewPostgres creates a schema of its own in the test database, opens a
+// migrated store on it, and drops the schema when the test ends.
+func NewPostgres(t testing.TB) *DB {
+	t.Helper()
+	base := PostgresURL(t)
+	if base == "" {
+		t.Fatal("NewPostgres: YARDSTICK_TEST_POSTGRES_URL not set")
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return open(t, "postgres", u.String())
+}
+
+func open(t testing.TB, name, u string) *DB {
+	t.Helper()
+	clock := store.NewFakeClock(Epoch)
+	s, err := store.Open(context.Background(), u, clock)
+	if err != nil {
+		t.Fatalf("open %s: %v", name, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &DB{Name: name, URL: u, Store: s, Clock: clock}
+}
