@@ -94,3 +94,14 @@ func affectedOne(res sql.Result, err error) error {
 	}
 	return nil
 }
+
+// LockInstancesForSetup serializes first-run setup: on PostgreSQL it locks
+// the instances table for the transaction; SQLite's immediate
+// transactions already hold the write lock.
+func (q *Q) LockInstancesForSetup(ctx context.Context) error {
+	if q.s.dialect != Postgres {
+		return nil
+	}
+	_, err := q.exec(ctx, `LOCK TABLE instances IN EXCLUSIVE MODE`)
+	return err
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"yardstick/internal/model"
@@ -49,4 +50,27 @@ func (q *Q) DeleteIdleSessions(ctx context.Context, cutoff time.Time) (int64, er
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// SessionAccount returns a session and its account in one query; it runs
+// on every signed-in request.
+func (q *Q) SessionAccount(ctx context.Context, idHash string) (model.Session, model.Account, error) {
+	var s model.Session
+	var a model.Account
+	var exp sql.NullTime
+	var home sql.NullInt64
+	err := q.row(ctx, `SELECT s.id_hash, s.account_id, s.created_at, s.last_seen_at,
+		a.id, a.email, a.name, a.password_hash, a.password_temporary, a.password_expires_at, a.time_zone, a.home_instance_id, a.created_at, a.updated_at
+		FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1`, idHash).
+		Scan(&s.IDHash, &s.AccountID, &s.CreatedAt, &s.LastSeenAt,
+			&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.PasswordTemporary, &exp, &a.TimeZone, &home, &a.CreatedAt, &a.UpdatedAt)
+	if exp.Valid {
+		t := exp.Time.UTC()
+		a.PasswordExpiresAt = &t
+	}
+	if home.Valid {
+		a.HomeInstanceID = &home.Int64
+	}
+	s.LastSeenAt = s.LastSeenAt.UTC()
+	return s, a, notFound(err)
 }

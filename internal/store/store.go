@@ -57,7 +57,11 @@ func (c *FakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 func (c *FakeClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // Set moves the clock to t.
-func (c *FakeClock) Set(t time.Time) { c.mu.Lock(); c.t = t.UTC().Truncate(time.Microsecond); c.mu.Unlock() }
+func (c *FakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t.UTC().Truncate(time.Microsecond)
+	c.mu.Unlock()
+}
 
 // Store is the database.
 type Store struct {

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the deployment's configuration, from flags and YARDSTICK_*
+// environment variables (a flag given on the command line wins).
+type Config struct {
+	Addr         string
+	DatabaseURL  string
+	BaseURL      string
+	SMTPURL      string
+	MailFrom     string
+	SessionIdle  time.Duration
+	MetricsToken string
+	LogFormat    string
+}
+
+// setting is one configuration value with its flag and variable.
+type setting struct {
+	flag, env, def, help string
+	dst                  *string
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"addr", "YARDSTICK_ADDR", "127.0.0.1:8080", "address to listen on", &c.Addr},
+		{"database-url", "YARDSTICK_DATABASE_URL", "sqlite:yardstick.db", "sqlite:PATH or postgres://user:pass@host/db", &c.DatabaseURL},
+		{"base-url", "YARDSTICK_BASE_URL", "", "public URL used in mails (default http://ADDR)", &c.BaseURL},
+		{"smtp-url", "YARDSTICK_SMTP_URL", "", "smtp://user:pass@host:587 or smtps://host:465; empty keeps mail in the outbox", &c.SMTPURL},
+		{"mail-from", "YARDSTICK_MAIL_FROM", "Yardstick <yardstick@localhost>", "From address of mails", &c.MailFrom},
+		{"metrics-token", "YARDSTICK_METRICS_TOKEN", "", "bearer token for /metrics; empty allows loopback clients only", &c.MetricsToken},
+		{"log-format", "YARDSTICK_LOG_FORMAT", "text", "text or json", &c.LogFormat},
+	}
+}
+
+// parseConfig reads flags (after the subcommand) over environment
+// variables over defaults.
+func parseConfig(name string, args []string, extra func(fs *flag.FlagSet)) (*Config, *flag.FlagSet, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet("yardstick "+name, flag.ContinueOnError)
+	for _, s := range c.settings() {
+		def := s.def
+		if v, ok := os.LookupEnv(s.env); ok {
+			def = v
+		}
+		fs.StringVar(s.dst, s.flag, def, s.help+" ("+s.env+")")
+	}
+	idle := "120m"
+	if v, ok := os.LookupEnv("YARDSTICK_SESSION_IDLE"); ok {
+		idle = v
+	}
+	idleFlag := fs.String("session-idle", idle, "idle time after which a session ends (YARDSTICK_SESSION_IDLE)")
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	d, err := time.ParseDuration(*idleFlag)
+	if err != nil || d < time.Minute {
+		return nil, nil, fmt.Errorf("YARDSTICK_SESSION_IDLE: %q is not a duration of at least 1m (e.g. 120m)", *idleFlag)
+	}
+	c.SessionIdle = d
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return nil, nil, fmt.Errorf("YARDSTICK_BASE_URL: %q must start with http:// or https://", c.BaseURL)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, nil, fmt.Errorf("YARDSTICK_LOG_FORMAT: %q must be text or json", c.LogFormat)
+	}
+	return c, fs, nil
+}
+
+func variablesHelp() string {
+	var b strings.Builder
+	for _, s := range (&Config{}).settings() {
+		fmt.Fprintf(&b, "  %-26s %s (default %q)\n", s.env, s.help, s.def)
+	}
+	fmt.Fprintf(&b, "  %-26s %s (default %q)\n", "YARDSTICK_SESSION_IDLE", "idle time after which a session ends", "120m")
+	return b.String()
+}

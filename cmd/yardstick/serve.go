@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"yardstick/internal/app"
+	"yardstick/internal/mail"
+	"yardstick/internal/web"
+)
+
+// serve runs the web app until SIGINT/SIGTERM, then stops accepting,
+// finishes in-flight requests and the mail batch in progress, and exits.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	c, _, err := parseConfig("serve", args, nil)
+	if err != nil {
+		return err
+	}
+	log := newLogger(c, stderr)
+	worker := &mail.Worker{Log: log}
+	a, err := openApp(ctx, c, log, worker.Wake)
+	if err != nil {
+		return err
+	}
+	defer a.Store().Close()
+	worker.Store = a.Store()
+
+	background, stopBackground := context.WithCancel(context.Background())
+	defer stopBackground()
+	var wg sync.WaitGroup
+	if c.SMTPURL != "" {
+		sender, err := mail.NewSMTPSender(c.SMTPURL, c.MailFrom)
+		if err != nil {
+			return err
+		}
+		worker.Sender = sender
+		wg.Go(func() {
+			if err := worker.Run(background); err != nil {
+				log.Error("mail worker stopped", "err", err)
+			}
+		})
+	} else {
+		log.Warn("YARDSTICK_SMTP_URL is not set: mail stays in the outbox; read it with `yardstick mail list` and `yardstick mail show ID`")
+	}
+	wg.Go(func() { expireSessions(background, a, log) })
+
+	srv := &http.Server{
+		Addr:              c.Addr,
+		Handler:           web.New(a, web.Config{BaseURL: c.BaseURL, MetricsToken: c.MetricsToken}, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	log.Info("yardstick is running", "url", "http://"+ln.Addr().String(), "database", redactedDB(c.DatabaseURL))
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	select {
+	case err := <-serveErr:
+		stopBackground()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests and the mail batch")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	stopBackground()
+	wg.Wait()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// expireSessions deletes idle sessions every few minutes (each request
+// also refuses an idle session on its own; this only keeps the table small).
+func expireSessions(ctx context.Context, a *app.App, log *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.ExpireIdleSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("expiring sessions", "err", err)
+			}
+		}
+	}
+}
+
+// redactedDB hides a password in a database URL for the log.
+func redactedDB(u string) string {
+	if strings.HasPrefix(u, "sqlite:") {
+		return u
+	}
+	if p, err := url.Parse(u); err == nil {
+		return p.Redacted()
+	}
+	return "(unparseable URL)"
+}

@@ -1,0 +1,84 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"yardstick/internal/access"
+	"yardstick/internal/model"
+	"yardstick/internal/store"
+)
+
+// Config is what the use cases need to know about the deployment.
+type Config struct {
+	BaseURL     string        // e.g. https://yardstick.example.org, no trailing slash
+	SessionIdle time.Duration // sessions unused this long end
+}
+
+// App is the set of use cases over one store.
+type App struct {
+	store    *store.Store
+	cfg      Config
+	log      *slog.Logger
+	mailWake func()
+}
+
+// New builds the app. mailWake, if not nil, is called after a
+// transaction that queued mail commits, so delivery starts at once.
+func New(s *store.Store, cfg Config, log *slog.Logger, mailWake func()) *App {
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 120 * time.Minute
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if mailWake == nil {
+		mailWake = func() {}
+	}
+	return &App{store: s, cfg: cfg, log: log, mailWake: mailWake}
+}
+
+// Store returns the app's store (for the CLI and tests).
+func (a *App) Store() *store.Store { return a.store }
+
+// Now is the app's clock.
+func (a *App) Now() time.Time { return a.store.Now() }
+
+// Ready reports whether the database answers.
+func (a *App) Ready(ctx context.Context) error { return a.store.Ping(ctx) }
+
+// Client describes where a request came from, for sessions and the log.
+type Client struct {
+	Addr      string
+	UserAgent string
+	RequestID string
+}
+
+// Actor is a signed-in member acting in one instance.
+type Actor struct {
+	Account     model.Account
+	Instance    model.Instance
+	Membership  model.Membership
+	Perms       access.Set
+	SessionHash string
+	Client      Client
+}
+
+// Can reports whether the actor holds a permission.
+func (a *Actor) Can(p access.Permission) bool { return a != nil && a.Perms.Has(p) }
+
+// Require refuses with Forbidden unless the actor holds p.
+func (a *Actor) Require(p access.Permission) error {
+	if a.Can(p) {
+		return nil
+	}
+	info, _ := access.Lookup(p)
+	return errForbidden("You need the %q permission to do this.", info.Name)
+}
+
+// Session is a signed-in account without an instance chosen yet.
+type Session struct {
+	Account model.Account
+	Hash    string
+}

@@ -1,0 +1,354 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"yardstick/internal/mail"
+	"yardstick/internal/model"
+	"yardstick/internal/password"
+	"yardstick/internal/store"
+)
+
+// Sign-in rules (SPEC §2).
+const (
+	TempPasswordLife = 72 * time.Hour
+	ResetLinkLife    = time.Hour
+	throttleFree     = 5                // failures before delays start
+	throttleMax      = 15 * time.Minute // longest delay
+	touchEvery       = time.Minute      // how stale last_seen may get before it is written
+)
+
+// errBadCredentials is the one answer to a wrong email or password, so the
+// response never tells whether an account exists.
+var errBadCredentials error = &Error{Kind: Invalid, Msg: "The email or password is not correct."}
+
+// SignIn checks an email and password and starts a session. It returns
+// the session token for the cookie. A previous session token of this
+// browser (oldToken) is ended so the session id is always new.
+func (a *App) SignIn(ctx context.Context, email, pw, oldToken string, c Client) (string, model.Account, error) {
+	norm, ok := NormalizeEmail(email)
+	if !ok {
+		return "", model.Account{}, fieldError("email", "Enter a valid email address.")
+	}
+	if pw == "" {
+		return "", model.Account{}, fieldError("password", "Enter your password.")
+	}
+	if len(pw) > 4*password.MaxLength {
+		return "", model.Account{}, errBadCredentials
+	}
+	q := a.store.Q()
+	th, err := q.ThrottleOf(ctx, norm)
+	if err != nil {
+		return "", model.Account{}, err
+	}
+	if wait := th.LockedUntil.Sub(a.Now()); wait > 0 {
+		return "", model.Account{}, errThrottled(wait)
+	}
+	acct, err := q.AccountByEmail(ctx, norm)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		password.VerifyDummy(pw)
+		return "", model.Account{}, a.failSignIn(ctx, norm)
+	case err != nil:
+		return "", model.Account{}, err
+	}
+	if !password.Verify(acct.PasswordHash, pw) {
+		return "", model.Account{}, a.failSignIn(ctx, norm)
+	}
+	if acct.PasswordTemporary && acct.PasswordExpiresAt != nil && !a.Now().Before(*acct.PasswordExpiresAt) {
+		return "", model.Account{}, &Error{Kind: Invalid, Msg: "Your temporary password has expired. Use “Forgot password” to get a new link."}
+	}
+	token, err := a.startSession(ctx, oldToken, c, func(q *store.Q) (int64, error) {
+		return acct.ID, q.ClearThrottle(ctx, norm)
+	})
+	return token, acct, err
+}
+
+// failSignIn counts a failure and, past the free ones, locks the email for
+// a delay that doubles each time: 1 s, 2 s, 4 s … up to 15 minutes.
+func (a *App) failSignIn(ctx context.Context, email string) error {
+	n, err := a.store.Q().RecordFailure(ctx, email)
+	if err != nil {
+		return err
+	}
+	if n >= throttleFree {
+		d := throttleMax
+		if shift := n - throttleFree; shift < 20 {
+			d = min(time.Second<<shift, throttleMax)
+		}
+		if err := a.store.Q().LockUntil(ctx, email, a.Now().Add(d)); err != nil {
+			return err
+		}
+	}
+	return errBadCredentials
+}
+
+func errThrottled(wait time.Duration) error {
+	secs := int(wait.Round(time.Second) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	return &Error{Kind: TooMany, RetryAfter: time.Duration(secs) * time.Second,
+		Msg: "Too many failed sign-ins for this email. Try again in " + plural(secs, "second") + "."}
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
+
+// startSession creates a new session in one transaction with `within`,
+// which returns the account signing in, and ends the browser's previous
+// session (oldToken) so the session id is always new.
+func (a *App) startSession(ctx context.Context, oldToken string, c Client, within func(q *store.Q) (int64, error)) (string, error) {
+	token := password.Token()
+	err := a.store.InTx(ctx, func(q *store.Q) error {
+		accountID, err := within(q)
+		if err != nil {
+			return err
+		}
+		if oldToken != "" {
+			if err := q.DeleteSession(ctx, hashToken(oldToken)); err != nil {
+				return err
+			}
+		}
+		return q.CreateSession(ctx, model.Session{IDHash: hashToken(token), AccountID: accountID,
+			ClientAddr: truncateText(c.Addr, 100), UserAgent: truncateText(c.UserAgent, 300)})
+	})
+	return token, err
+}
+
+func hashToken(token string) string { return password.HashSecret(token) }
+
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// Authenticate resolves a session cookie. A session idle longer than the
+// configured timeout is ended.
+func (a *App) Authenticate(ctx context.Context, token string) (Session, error) {
+	if token == "" || len(token) > 100 {
+		return Session{}, ErrUnauthenticated
+	}
+	h := hashToken(token)
+	q := a.store.Q()
+	s, acct, err := q.SessionAccount(ctx, h)
+	if errors.Is(err, store.ErrNotFound) {
+		return Session{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	now := a.Now()
+	if now.Sub(s.LastSeenAt) > a.cfg.SessionIdle {
+		if err := q.DeleteSession(ctx, h); err != nil {
+			return Session{}, err
+		}
+		return Session{}, ErrUnauthenticated
+	}
+	if now.Sub(s.LastSeenAt) > touchEvery {
+		if err := q.TouchSession(ctx, h, now); err != nil {
+			return Session{}, err
+		}
+	}
+	return Session{Account: acct, Hash: h}, nil
+}
+
+// SignOut ends a session on the server.
+func (a *App) SignOut(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return a.store.Q().DeleteSession(ctx, hashToken(token))
+}
+
+// ChangePassword sets a new password for the signed-in account. It needs
+// the current password unless the account holds a temporary one it just
+// signed in with (the forced change). Other sessions end; this one stays.
+func (a *App) ChangePassword(ctx context.Context, s Session, current, next, confirm string) error {
+	acct := s.Account
+	if !acct.PasswordTemporary && !password.Verify(acct.PasswordHash, current) {
+		return fieldError("current", "The current password is not correct.")
+	}
+	if next != confirm {
+		return fieldError("confirm", "The two new passwords do not match.")
+	}
+	if err := a.checkPassword(ctx, acct, next); err != nil {
+		return err
+	}
+	if password.Verify(acct.PasswordHash, next) {
+		return fieldError("password", "Choose a password different from the current one.")
+	}
+	hash := password.Hash(next)
+	err := a.store.InTx(ctx, func(q *store.Q) error {
+		if err := q.SetPassword(ctx, acct.ID, hash, false, nil); err != nil {
+			return err
+		}
+		if err := q.InvalidatePasswordTokens(ctx, acct.ID); err != nil {
+			return err
+		}
+		if err := q.DeleteAccountSessions(ctx, acct.ID, s.Hash); err != nil {
+			return err
+		}
+		_, err := q.EnqueueMail(ctx, mail.PasswordChanged(a.cfg.BaseURL, acct.Email))
+		return err
+	})
+	if err == nil {
+		a.mailWake()
+	}
+	return err
+}
+
+// checkPassword applies the policy with the account's context words: its
+// email, its name and the names and codes of its instances.
+func (a *App) checkPassword(ctx context.Context, acct model.Account, pw string) error {
+	words := []string{acct.Email, acct.Name}
+	ins, err := a.store.Q().MemberInstances(ctx, acct.ID)
+	if err != nil {
+		return err
+	}
+	for _, in := range ins {
+		words = append(words, in.Name, in.Code)
+	}
+	if err := password.Check(pw, words...); err != nil {
+		msg := err.Error()[len(password.ErrPolicy.Error())+2:]
+		return fieldError("password", upperFirst(msg)+".")
+	}
+	return nil
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// ForgotPassword mails a single-use reset link valid for one hour when the
+// email has an account. The caller answers the same either way.
+func (a *App) ForgotPassword(ctx context.Context, email string) error {
+	norm, ok := NormalizeEmail(email)
+	if !ok {
+		return fieldError("email", "Enter a valid email address.")
+	}
+	acct, err := a.store.Q().AccountByEmail(ctx, norm)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token := password.Token()
+	err = a.store.InTx(ctx, func(q *store.Q) error {
+		if err := q.CreatePasswordToken(ctx, hashToken(token), acct.ID, store.TokenReset, a.Now().Add(ResetLinkLife)); err != nil {
+			return err
+		}
+		_, err := q.EnqueueMail(ctx, mail.PasswordReset(a.cfg.BaseURL, acct.Email, a.cfg.BaseURL+"/reset/"+token))
+		return err
+	})
+	if err == nil {
+		a.mailWake()
+	}
+	return err
+}
+
+// CheckResetToken reports whether a reset link is still usable, so the
+// form is only offered for live links.
+func (a *App) CheckResetToken(ctx context.Context, token string) error {
+	if _, err := a.store.Q().PeekPasswordToken(ctx, hashToken(token), store.TokenReset); err != nil {
+		return errLinkDead(err)
+	}
+	return nil
+}
+
+func errLinkDead(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return &Error{Kind: NotFound, Msg: "This link has expired or was already used. Ask for a new one."}
+	}
+	return err
+}
+
+// ResetPassword sets a password through a reset link. The link works
+// once; every session of the account ends.
+func (a *App) ResetPassword(ctx context.Context, token, next, confirm string) error {
+	accountID, err := a.store.Q().PeekPasswordToken(ctx, hashToken(token), store.TokenReset)
+	if err != nil {
+		return errLinkDead(err)
+	}
+	acct, err := a.store.Q().AccountByID(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	if next != confirm {
+		return fieldError("confirm", "The two new passwords do not match.")
+	}
+	if err := a.checkPassword(ctx, acct, next); err != nil {
+		return err
+	}
+	hash := password.Hash(next)
+	err = a.store.InTx(ctx, func(q *store.Q) error {
+		// Using the token inside the transaction makes the link single-use
+		// even when two tabs submit at once.
+		if _, err := q.UsePasswordToken(ctx, hashToken(token), store.TokenReset); err != nil {
+			return errLinkDead(err)
+		}
+		if err := q.SetPassword(ctx, acct.ID, hash, false, nil); err != nil {
+			return err
+		}
+		if err := q.InvalidatePasswordTokens(ctx, acct.ID); err != nil {
+			return err
+		}
+		if err := q.DeleteAccountSessions(ctx, acct.ID, ""); err != nil {
+			return err
+		}
+		if err := q.ClearThrottle(ctx, acct.Email); err != nil {
+			return err
+		}
+		_, err := q.EnqueueMail(ctx, mail.PasswordChanged(a.cfg.BaseURL, acct.Email))
+		return err
+	})
+	if err == nil {
+		a.mailWake()
+	}
+	return err
+}
+
+// SignInWithLink spends a one-time sign-in link (welcome mail in link
+// mode, admin reset) and starts a session; the account then has to choose
+// a password.
+func (a *App) SignInWithLink(ctx context.Context, token, oldToken string, c Client) (string, error) {
+	return a.startSession(ctx, oldToken, c, func(q *store.Q) (int64, error) {
+		id, err := q.UsePasswordToken(ctx, hashToken(token), store.TokenSignIn)
+		if err != nil {
+			return 0, errLinkDead(err)
+		}
+		acct, err := q.AccountByID(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		// The account must now choose a password: mark the current one
+		// temporary (in link mode it is a random secret never shown).
+		return id, q.SetPassword(ctx, id, acct.PasswordHash, true, nil)
+	})
+}
+
+// CheckSignInLink reports whether a sign-in link is still usable.
+func (a *App) CheckSignInLink(ctx context.Context, token string) error {
+	if _, err := a.store.Q().PeekPasswordToken(ctx, hashToken(token), store.TokenSignIn); err != nil {
+		return errLinkDead(err)
+	}
+	return nil
+}
+
+// ExpireIdleSessions deletes sessions past the idle timeout.
+func (a *App) ExpireIdleSessions(ctx context.Context) (int64, error) {
+	return a.store.Q().DeleteIdleSessions(ctx, a.Now().Add(-a.cfg.SessionIdle))
+}

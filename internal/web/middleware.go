@@ -1,0 +1,149 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+type ctxKey int
+
+const requestIDKey ctxKey = 1
+
+// statusWriter remembers the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Flush lets streaming responses (exports) reach the client as they go.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "yardstick_http_requests_total", Help: "HTTP requests by route pattern and status.",
+		}, []string{"pattern", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "yardstick_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"pattern"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+// observe gives each request an id, logs it once, counts it, and recovers
+// from panics so one bad request cannot stop the server.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := newRequestID()
+		w.Header().Set("X-Request-Id", id)
+		r = r.WithContext(contextWithRequestID(r.Context(), id))
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("panic", "request_id", id, "panic", p)
+				if sw.status == 0 {
+					http.Error(sw, "Internal error. Request id: "+id, http.StatusInternalServerError)
+				}
+			}
+			pattern := r.Pattern
+			if pattern == "" {
+				pattern = "unmatched"
+			}
+			d := time.Since(start)
+			s.metrics.requests.WithLabelValues(pattern, strconv.Itoa(sw.status)).Inc()
+			s.metrics.duration.WithLabelValues(pattern).Observe(d.Seconds())
+			if s.cfg.QuietRequests {
+				return
+			}
+			s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "pattern", pattern,
+				"status", sw.status, "bytes", sw.bytes, "ms", d.Milliseconds(), "client", clientAddr(r))
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// securityHeaders sets the headers every response carries. Embed routes
+// (/embed/…) may be framed by other sites; nothing else may.
+func securityHeaders(next http.Handler) http.Handler {
+	const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+		"object-src 'none'; base-uri 'none'; form-action 'self'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		if strings.HasPrefix(r.URL.Path, "/embed/") {
+			h.Set("Content-Security-Policy", csp+"; frame-ancestors *")
+		} else {
+			h.Set("Content-Security-Policy", csp+"; frame-ancestors 'none'")
+			h.Set("X-Frame-Options", "DENY")
+		}
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func isLoopback(r *http.Request) bool {
+	ip := net.ParseIP(clientAddr(r))
+	return ip != nil && ip.IsLoopback()
+}
+
+// logger returns a logger carrying the request id.
+func (s *Server) logger(r *http.Request) *slog.Logger {
+	return s.log.With("request_id", requestID(r.Context()))
+}

@@ -1,0 +1,222 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"yardstick/internal/app"
+	"yardstick/internal/web/views"
+)
+
+// Config is what the web layer needs from the deployment's configuration.
+type Config struct {
+	BaseURL       string
+	MetricsToken  string // bearer token for /metrics; empty: loopback clients only
+	QuietRequests bool   // no per-request log lines (benchmarks)
+}
+
+// Server serves the HTML pages.
+type Server struct {
+	app     *app.App
+	cfg     Config
+	log     *slog.Logger
+	assets  *assets
+	metrics *metrics
+	reg     *prometheus.Registry
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(a *app.App, cfg Config, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s := &Server{app: a, cfg: cfg, log: log, assets: loadAssets(), reg: reg, metrics: newMetrics(reg)}
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.Pattern, s.wrap(rt))
+	}
+	cop := http.NewCrossOriginProtection()
+	s.handler = s.observe(securityHeaders(cop.Handler(mux)))
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// req is what a handler knows about the request beyond *http.Request.
+type req struct {
+	Session *app.Session // signed-in account; nil on public routes
+	Actor   *app.Actor   // member in the URL's instance; nil unless the route needs one
+	Client  app.Client
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request, c *req) error
+
+// wrap resolves the session and the member a route needs, applies the
+// route's permission through the actor (internal/access), and maps errors.
+func (s *Server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &req{Client: app.Client{Addr: clientAddr(r), UserAgent: r.UserAgent(), RequestID: requestID(r.Context())}}
+		if err := s.prepare(w, r, rt, c); err != nil {
+			s.fail(w, r, c, err)
+			return
+		}
+		if err := rt.h(w, r, c); err != nil {
+			s.fail(w, r, c, err)
+		}
+	})
+}
+
+func (s *Server) prepare(w http.ResponseWriter, r *http.Request, rt route, c *req) error {
+	if rt.Need == public {
+		// Public pages still show who is signed in, when someone is.
+		if sess, err := s.app.Authenticate(r.Context(), sessionToken(r)); err == nil {
+			c.Session = &sess
+		}
+		return nil
+	}
+	sess, err := s.app.Authenticate(r.Context(), sessionToken(r))
+	if err != nil {
+		return err
+	}
+	c.Session = &sess
+	if sess.Account.PasswordTemporary && !rt.AllowTemporary {
+		return errMustChangePassword
+	}
+	if rt.Need == member {
+		actor, err := s.app.ActorFor(r.Context(), sess, r.PathValue("code"), c.Client)
+		if err != nil {
+			return err
+		}
+		c.Actor = actor
+		if rt.Perm != "" {
+			return actor.Require(rt.Perm)
+		}
+	}
+	return nil
+}
+
+var errMustChangePassword = errors.New("must change password")
+
+// fail maps an error to a response: kinds from internal/app become
+// statuses; anything else is logged once and answered 500.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error) {
+	if errors.Is(err, errMustChangePassword) {
+		http.Redirect(w, r, "/account/password", http.StatusSeeOther)
+		return
+	}
+	e, ok := app.AsError(err)
+	if !ok {
+		s.logger(r).Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.render(w, r, http.StatusInternalServerError, views.ErrorPage(s.shell(r, c, "Error"),
+			http.StatusInternalServerError, "Something went wrong on our side. Request id: "+requestID(r.Context())))
+		return
+	}
+	status := statusOf(e.Kind)
+	if e.Kind == app.Unauthenticated {
+		target := "/login"
+		if r.Method == http.MethodGet {
+			target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	if e.Kind == app.TooMany && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
+	}
+	s.render(w, r, status, views.ErrorPage(s.shell(r, c, "Error"), status, e.Msg))
+}
+
+func statusOf(k app.Kind) int {
+	switch k {
+	case app.NotFound:
+		return http.StatusNotFound
+	case app.Forbidden:
+		return http.StatusForbidden
+	case app.Conflict:
+		return http.StatusConflict
+	case app.Invalid:
+		return http.StatusUnprocessableEntity
+	case app.Unauthenticated:
+		return http.StatusUnauthorized
+	case app.TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// render writes a component with a status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, comp templ.Component) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	return comp.Render(r.Context(), w)
+}
+
+// formError re-renders a form with the error's field messages when err is
+// a validation (or throttle) error, and returns other errors unchanged.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, page func(views.Form) templ.Component, values map[string]string) error {
+	e, ok := app.AsError(err)
+	if !ok || (e.Kind != app.Invalid && e.Kind != app.TooMany) {
+		return err
+	}
+	if e.Kind == app.TooMany && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
+	}
+	f := views.Form{Values: values, Errors: e.Fields, Msg: e.Msg}
+	return s.render(w, r, statusOf(e.Kind), page(f))
+}
+
+// shell builds the page frame for the viewer.
+func (s *Server) shell(r *http.Request, c *req, title string) views.Shell {
+	sh := views.Shell{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js")}
+	if c == nil || c.Session == nil {
+		return sh
+	}
+	sh.Account = &c.Session.Account
+	if list, err := s.app.MyInstances(r.Context(), c.Session.Account.ID); err == nil {
+		sh.Instances = list
+	}
+	if c.Actor != nil {
+		sh.Instance = &c.Actor.Instance
+		sh.AdminMenu = adminMenu(c.Actor)
+	}
+	return sh
+}
+
+// safeNext accepts only a local path as a post-sign-in destination.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}
+
+// metricsHandler serves Prometheus metrics to the operator: a bearer token
+// when configured, otherwise loopback clients only.
+func (s *Server) metricsHandler() http.Handler {
+	h := promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.MetricsToken != "" {
+			if r.Header.Get("Authorization") != "Bearer "+s.cfg.MetricsToken {
+				http.Error(w, "metrics need the operator's token", http.StatusUnauthorized)
+				return
+			}
+		} else if !isLoopback(r) {
+			http.Error(w, "metrics are served to local clients only; set YARDSTICK_METRICS_TOKEN", http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
