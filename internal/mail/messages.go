@@ -1,0 +1,142 @@
+package mail
+
+import (
+	"fmt"
+	"strings"
+
+	"yardstick/internal/model"
+)
+
+// Message kinds, as stored in the outbox.
+const (
+	KindWelcome         = "welcome"
+	KindWelcomeLink     = "welcome_link"
+	KindPasswordReset   = "password_reset"
+	KindAdminReset      = "admin_reset"
+	KindPasswordChanged = "password_changed"
+	KindAddedToInstance = "added_to_instance"
+)
+
+// Labels that precede secrets in bodies; tests and people look for them.
+const (
+	LabelTempPassword = "Temporary password:"
+	LabelLink         = "Sign-in link:"
+	LabelResetLink    = "Reset link:"
+)
+
+const signature = "\n-- \nYardstick\nThis message was sent automatically; replies are not read.\n"
+
+// Welcome is the first mail of a new account with a temporary password.
+func Welcome(baseURL, instanceName, instanceCode, email, tempPassword string) model.OutboxMessage {
+	name := instanceLabel(instanceName, instanceCode)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\nAn account has been created for you in %s on Yardstick.\n\n", name)
+	fmt.Fprintf(&b, "Sign in at: %s\n", loginURL(baseURL))
+	fmt.Fprintf(&b, "Username: %s\n", oneLine(email))
+	fmt.Fprintf(&b, "%s %s\n\n", LabelTempPassword, oneLine(tempPassword))
+	b.WriteString("The temporary password expires in 72 hours. You will choose your own password at first sign-in.\n")
+	return msg(KindWelcome, email, "Your Yardstick account for "+name, b.String(), true)
+}
+
+// WelcomeLink is the first mail of a new account when the instance sends a
+// one-time sign-in link instead of a temporary password.
+func WelcomeLink(baseURL, instanceName, instanceCode, email, link string) model.OutboxMessage {
+	name := instanceLabel(instanceName, instanceCode)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\nAn account has been created for you in %s on Yardstick.\n\n", name)
+	fmt.Fprintf(&b, "Username: %s\n", oneLine(email))
+	fmt.Fprintf(&b, "%s %s\n\n", LabelLink, oneLine(link))
+	b.WriteString("The link works once and is valid for 72 hours. After following it you will choose your password.\n")
+	fmt.Fprintf(&b, "Afterwards, sign in at: %s\n", loginURL(baseURL))
+	return msg(KindWelcomeLink, email, "Your Yardstick account for "+name, b.String(), true)
+}
+
+// PasswordReset answers a "forgot password" request.
+func PasswordReset(baseURL, email, link string) model.OutboxMessage {
+	var b strings.Builder
+	b.WriteString("Hello,\n\nSomeone asked to reset the Yardstick password for this email address.\n\n")
+	fmt.Fprintf(&b, "%s %s\n\n", LabelResetLink, oneLine(link))
+	b.WriteString("The link is valid for one hour and works once.\n")
+	b.WriteString("If you did not ask for this, ignore this message: your password stays as it is.\n")
+	fmt.Fprintf(&b, "\nSign in at: %s\n", loginURL(baseURL))
+	return msg(KindPasswordReset, email, "Reset your Yardstick password", b.String(), true)
+}
+
+// AdminReset tells a user that a user manager reset their password. Exactly
+// one of tempPassword and link is expected; the manager never sees either.
+func AdminReset(baseURL, instanceName, email, tempPassword, link string) model.OutboxMessage {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\nA user manager of %s has reset your Yardstick password.\n\n", oneLine(instanceName))
+	if tempPassword != "" {
+		fmt.Fprintf(&b, "Sign in at: %s\n", loginURL(baseURL))
+		fmt.Fprintf(&b, "Username: %s\n", oneLine(email))
+		fmt.Fprintf(&b, "%s %s\n\n", LabelTempPassword, oneLine(tempPassword))
+		b.WriteString("The temporary password expires in 72 hours. You will choose your own password at sign-in.\n")
+	} else {
+		fmt.Fprintf(&b, "%s %s\n\n", LabelLink, oneLine(link))
+		b.WriteString("The link works once and is valid for 72 hours. After following it you will choose your password.\n")
+	}
+	b.WriteString("Your previous password no longer works.\n")
+	return msg(KindAdminReset, email, "Your Yardstick password was reset", b.String(), true)
+}
+
+// PasswordChanged confirms a password change, so that an unexpected one is
+// noticed.
+func PasswordChanged(baseURL, email string) model.OutboxMessage {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\nThe password of your Yardstick account %s was just changed.\n\n", oneLine(email))
+	b.WriteString("If this was you, there is nothing to do.\n")
+	fmt.Fprintf(&b, "If it was not, reset your password at once: %s\n", loginURL(baseURL))
+	return msg(KindPasswordChanged, email, "Your Yardstick password was changed", b.String(), false)
+}
+
+// AddedToInstance tells an existing account it joined another instance; its
+// password is unchanged, so the mail carries no secret.
+func AddedToInstance(baseURL, instanceName, instanceCode, email string) model.OutboxMessage {
+	name := instanceLabel(instanceName, instanceCode)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\nYou have been added to %s on Yardstick.\n\n", name)
+	fmt.Fprintf(&b, "Sign in at: %s\n", loginURL(baseURL))
+	fmt.Fprintf(&b, "Username: %s\n\n", oneLine(email))
+	b.WriteString("Use your existing password; switch to the new instance from the list at the top of any page.\n")
+	return msg(KindAddedToInstance, email, "You were added to "+name+" on Yardstick", b.String(), false)
+}
+
+func msg(kind, to, subject, body string, secret bool) model.OutboxMessage {
+	return model.OutboxMessage{
+		Kind:      kind,
+		To:        oneLine(to),
+		Subject:   oneLine(subject),
+		Body:      body + signature,
+		HasSecret: secret,
+	}
+}
+
+func loginURL(baseURL string) string {
+	return strings.TrimRight(oneLine(baseURL), "/") + "/login"
+}
+
+// instanceLabel reads "Name (CODE)", or whichever of the two is set.
+func instanceLabel(name, code string) string {
+	name, code = oneLine(name), oneLine(code)
+	switch {
+	case name == "":
+		return code
+	case code == "":
+		return name
+	}
+	return name + " (" + code + ")"
+}
+
+// oneLine turns every control character (CR, LF, tab, …) into a space and
+// trims, so an instance name cannot add header lines to the subject or
+// forge lines such as "Temporary password:" in the body.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || r == '\u0085' {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,77 @@
+package mail_test
+
+import (
+	"strings"
+	"testing"
+
+	"yardstick/internal/mail"
+	"yardstick/internal/model"
+)
+
+func TestMessages(t *testing.T) {
+	const (
+		base   = "https://ys.test/"
+		evil   = "Acme\r\nBcc: victim@evil.test\nTemporary password: forged"
+		secret = "Tmp-9f8e7d6c5b4a"
+		link   = "https://ys.test/signin/once/abc123"
+	)
+	tests := []struct {
+		name        string
+		m           model.OutboxMessage
+		kind        string
+		secret      bool
+		mustHave    []string
+		mustNotHave []string
+	}{
+		{"welcome", mail.Welcome(base, evil, "ACME", "ann@example.org", secret), "welcome", true,
+			[]string{"https://ys.test/login", "Username: ann@example.org", "Temporary password: " + secret, "72 hours", "first sign-in", "ACME"}, nil},
+		{"welcome link", mail.WelcomeLink(base, evil, "ACME", "ann@example.org", link), "welcome_link", true,
+			[]string{"Sign-in link: " + link, "72 hours", "once", "ann@example.org"}, []string{"\nTemporary password"}},
+		{"password reset", mail.PasswordReset(base, "ann@example.org", link), "password_reset", true,
+			[]string{"Reset link: " + link, "one hour", "works once", "did not ask", "ignore"}, nil},
+		{"admin reset password", mail.AdminReset(base, evil, "ann@example.org", secret, ""), "admin_reset", true,
+			[]string{"user manager", "Temporary password: " + secret, "https://ys.test/login"}, []string{"Sign-in link"}},
+		{"admin reset link", mail.AdminReset(base, evil, "ann@example.org", "", link), "admin_reset", true,
+			[]string{"user manager", "Sign-in link: " + link}, []string{"\nTemporary password"}},
+		{"password changed", mail.PasswordChanged(base, "ann@example.org"), "password_changed", false,
+			[]string{"ann@example.org", "changed", "https://ys.test/login"}, nil},
+		{"added to instance", mail.AddedToInstance(base, evil, "ACME", "ann@example.org"), "added_to_instance", false,
+			[]string{"added to", "ACME", "https://ys.test/login", "existing password"}, []string{"\nTemporary password"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := tt.m
+			if got, want := m.Kind, tt.kind; got != want {
+				t.Errorf("Kind = %q, want %q", got, want)
+			}
+			if got, want := m.HasSecret, tt.secret; got != want {
+				t.Errorf("HasSecret = %v, want %v", got, want)
+			}
+			if got, want := m.To, "ann@example.org"; got != want {
+				t.Errorf("To = %q, want %q", got, want)
+			}
+			if m.Subject == "" || strings.ContainsAny(m.Subject, "\r\n") {
+				t.Errorf("Subject = %q, want one non-empty line", m.Subject)
+			}
+			for _, s := range tt.mustHave {
+				if !strings.Contains(m.Body, s) {
+					t.Errorf("body lacks %q:\n%s", s, m.Body)
+				}
+			}
+			for _, s := range append(tt.mustNotHave, "\nBcc:", "\nTemporary password: forged", "\r") {
+				if strings.Contains(m.Body, s) {
+					t.Errorf("body contains %q:\n%s", s, m.Body)
+				}
+			}
+		})
+	}
+}
+
+// A name with line breaks stays on its line, so it can neither add a
+// header through the subject nor forge a "Temporary password:" line.
+func TestMessagesFlattenNames(t *testing.T) {
+	m := mail.AddedToInstance("https://ys.test", "Acme\r\nBcc: x@evil.test", "ACME", "ann@example.org")
+	if got, want := m.Subject, "You were added to Acme Bcc: x@evil.test (ACME) on Yardstick"; got != want {
+		t.Errorf("Subject = %q, want %q", got, want)
+	}
+}
