@@ -94,3 +94,26 @@ func TestGrantCeiling(t *testing.T) {
 		}
 	}
 }
+
+func TestScopeOf(t *testing.T) {
+	tests := []struct {
+		name     string
+		perms    Set
+		assigned bool
+		want     Scope
+	}{
+		{"all scorecards wins over assignments", MustSet(ScorecardsAll), true, ScopeAll},
+		{"all scorecards", MustSet(ScorecardsAll), false, ScopeAll},
+		{"assignments", MustSet(DataEnter), true, ScopeAssigned},
+		{"assignments with objects.edit", MustSet(ObjectsEdit), true, ScopeAssigned},
+		{"objects.edit without assignments", MustSet(ObjectsEdit), false, ScopeLinked},
+		{"neither", MustPreset(PresetDataEntry), false, ScopeNone},
+		{"administration", MustPreset(PresetAdministration), false, ScopeAll},
+		{"scorecard builder", MustPreset(PresetScorecardBuilder), false, ScopeLinked},
+	}
+	for _, tt := range tests {
+		if got := ScopeOf(tt.perms, tt.assigned); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

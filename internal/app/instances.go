@@ -93,6 +93,9 @@ func (a *App) createInstance(ctx context.Context, q *store.Q, n NewInstance, cho
 		return out, err
 	}
 	out.Instance = in
+	if err := q.CreateBuiltins(ctx, in.ID); err != nil {
+		return out, err
+	}
 	acct, err := q.AccountByEmail(ctx, n.AdminEmail)
 	switch {
 	case errors.Is(err, store.ErrNotFound):

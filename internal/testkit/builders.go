@@ -23,6 +23,9 @@ func MustCreateInstance(t testing.TB, s *store.Store, code, name string) model.I
 	if err != nil {
 		t.Fatalf("create instance %s: %v", code, err)
 	}
+	if err := s.Q().CreateBuiltins(context.Background(), in.ID); err != nil {
+		t.Fatalf("builtins of %s: %v", code, err)
+	}
 	return in
 }
 

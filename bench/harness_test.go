@@ -1,0 +1,92 @@
+package bench
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"yardstick/internal/app"
+	"yardstick/internal/testkit"
+	"yardstick/internal/web"
+)
+
+// site is a running Yardstick for benchmarks.
+type site struct {
+	db  *testkit.DB
+	app *app.App
+	srv *httptest.Server
+}
+
+func newSite(b *testing.B, db *testkit.DB) *site {
+	b.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := app.New(db.Store, app.Config{BaseURL: "http://bench.test", SessionIdle: 24 * time.Hour}, log, nil)
+	srv := httptest.NewServer(web.New(a, web.Config{QuietRequests: true}, log))
+	b.Cleanup(srv.Close)
+	return &site{db: db, app: a, srv: srv}
+}
+
+// eachDB runs a benchmark on SQLite and, when set up, PostgreSQL.
+func eachDB(b *testing.B, fn func(b *testing.B, db *testkit.DB)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, testkit.NewSQLite(b)) })
+	if testkit.PostgresURL(b) != "" {
+		b.Run("postgres", func(b *testing.B) { fn(b, testkit.NewPostgres(b)) })
+	}
+}
+
+func (s *site) client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (s *site) login(b *testing.B, c *http.Client, email string) {
+	b.Helper()
+	res, err := c.PostForm(s.srv.URL+"/login", url.Values{"email": {email}, "password": {testkit.Password}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		b.Fatalf("login %s: %d", email, res.StatusCode)
+	}
+}
+
+// get fetches a path and fails unless the status is want; it returns the
+// body length so the compiler cannot drop the work.
+func get(b *testing.B, c *http.Client, u string, want int) int {
+	res, err := c.Get(u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, _ := io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != want {
+		b.Fatalf("GET %s: %d, want %d", u, res.StatusCode, want)
+	}
+	return int(n)
+}
+
+// mustContain fetches once and checks the page really is what is measured.
+func mustContain(b *testing.B, c *http.Client, u, want string) {
+	b.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), want) {
+		b.Fatalf("GET %s lacks %q", u, want)
+	}
+}
+
+func reqPerSec(b *testing.B) {
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}

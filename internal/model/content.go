@@ -1,0 +1,104 @@
+package model
+
+import "time"
+
+// Object kinds.
+const (
+	KindContainer = "container"
+	KindMeasure   = "measure"
+)
+
+// ObjectType is a container or measure type (Result, Program, Indicator,
+// Performance Measure, or one an admin added).
+type ObjectType struct {
+	ID         int64
+	InstanceID int64
+	Kind       string
+	Name       string
+	Plural     string
+	Color      string // #rrggbb
+	Badge      string // one letter
+	Builtin    bool
+	InUse      int // objects of this type, when listed for the types page
+}
+
+// Frequency is a reporting frequency row.
+type Frequency struct {
+	ID             int64
+	InstanceID     int64
+	Title          string
+	Kind           string // Monthly, Quarterly, Half Year, Annual, Custom
+	PeriodsPerYear int
+	StartMonth     int
+	StartDay       int
+	LabelPrefix    string
+	Builtin        bool
+	CreatedAt      time.Time
+}
+
+// Scorecard is a tree node of the scorecard list.
+type Scorecard struct {
+	ID           int64
+	InstanceID   int64
+	Title        string
+	Description  string
+	ParentID     *int64
+	EmbedEnabled bool
+	Version      int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Object is a container or a measure. Measure fields are zero on
+// containers.
+type Object struct {
+	ID          int64
+	InstanceID  int64
+	Kind        string
+	TypeID      int64
+	TypeName    string // joined from object_types
+	TypeBadge   string
+	TypeColor   string
+	Title       string
+	Description string
+	Tags        []string // first is primary
+
+	Unit         string
+	UnitBefore   bool
+	Decimals     int
+	Polarity     string
+	FrequencyID  *int64
+	PMCategory   string // how_much, how_well, better_off, or ""
+	DataSource   string
+	BaselineKey  string
+	BandGreen    *float64 // per-measure override; nil uses the global default
+	BandYellow   *float64
+	GraphTitle   string
+	GraphType    string
+	GraphTargets bool
+	GraphPeriods int
+	GraphYMin    *float64
+	GraphYMax    *float64
+
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// DataValue is one period's data of a measure.
+type DataValue struct {
+	MeasureID int64
+	PeriodKey string // YYYY-MM-DD start of the period
+	Actual    *float64
+	Target    *float64
+	Comment   string
+	UpdatedBy *int64
+	UpdatedAt time.Time
+	Version   int64 // 0 when no row exists yet
+}
+
+// BandSetting is the global default colour bands of one polarity.
+type BandSetting struct {
+	Polarity      string
+	Green, Yellow float64
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"yardstick/internal/model"
+)
+
+const dataCols = `dv.measure_id, dv.period_key, dv.actual, dv.target, dv.comment, dv.updated_by, dv.updated_at, dv.version`
+
+func scanData(sc interface{ Scan(...any) error }) (model.DataValue, error) {
+	var v model.DataValue
+	var a, t sql.NullFloat64
+	var by sql.NullInt64
+	err := sc.Scan(&v.MeasureID, &v.PeriodKey, &a, &t, &v.Comment, &by, &v.UpdatedAt, &v.Version)
+	v.Actual, v.Target = nullFloat(a), nullFloat(t)
+	if by.Valid {
+		v.UpdatedBy = &by.Int64
+	}
+	return v, err
+}
+
+// DataValues returns a measure's values by period.
+func (q *Q) DataValues(ctx context.Context, instanceID, measureID int64) ([]model.DataValue, error) {
+	rows, err := q.query(ctx, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id = $1 AND dv.measure_id = $2
+		ORDER BY dv.period_key`, instanceID, measureID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.DataValue
+	for rows.Next() {
+		v, err := scanData(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// SaveDataValue writes one period's value if the row is still at
+// v.Version (0: no row yet). A row changed or created by someone else
+// since is ErrConflict: no update is lost.
+func (q *Q) SaveDataValue(ctx context.Context, instanceID int64, v model.DataValue) (model.DataValue, error) {
+	now := q.Now()
+	v.UpdatedAt = now
+	if v.Version == 0 {
+		res, err := q.exec(ctx, `INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, comment, updated_by, updated_at, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (measure_id, period_key) DO NOTHING`,
+			instanceID, v.MeasureID, v.PeriodKey, v.Actual, v.Target, v.Comment, v.UpdatedBy, now)
+		if err := affectedOne(res, err); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return v, ErrConflict
+			}
+			return v, err
+		}
+		v.Version = 1
+		return v, nil
+	}
+	res, err := q.exec(ctx, `UPDATE data_values SET actual = $1, target = $2, comment = $3, updated_by = $4, updated_at = $5, version = version + 1
+		WHERE instance_id = $6 AND measure_id = $7 AND period_key = $8 AND version = $9`,
+		v.Actual, v.Target, v.Comment, v.UpdatedBy, now, instanceID, v.MeasureID, v.PeriodKey, v.Version)
+	if err := affectedOne(res, err); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return v, ErrConflict
+		}
+		return v, err
+	}
+	v.Version++
+	return v, nil
+}
+
+// DeleteDataValue removes one period's value if still at version.
+func (q *Q) DeleteDataValue(ctx context.Context, instanceID, measureID int64, periodKey string, version int64) error {
+	res, err := q.exec(ctx, `DELETE FROM data_values WHERE instance_id = $1 AND measure_id = $2 AND period_key = $3 AND version = $4`,
+		instanceID, measureID, periodKey, version)
+	if err := affectedOne(res, err); errors.Is(err, ErrNotFound) {
+		return ErrConflict
+	} else {
+		return err
+	}
+}

@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+
+	"yardstick/internal/model"
+)
+
+// Link is one ordered edge of a scorecard's tree: ParentID is 0 for the
+// scorecard itself.
+type Link struct {
+	ParentID int64
+	ChildID  int64
+	Position int
+}
+
+// LinkToScorecard puts an object on a scorecard, last. Linking twice is a
+// no-op. The reach table is rebuilt for the scorecard.
+func (q *Q) LinkToScorecard(ctx context.Context, instanceID, scorecardID, objectID int64) error {
+	if _, err := q.exec(ctx, `INSERT INTO scorecard_links (instance_id, scorecard_id, object_id, position)
+		VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM scorecard_links WHERE scorecard_id = $2))
+		ON CONFLICT DO NOTHING`, instanceID, scorecardID, objectID); err != nil {
+		return err
+	}
+	return q.rebuildReach(ctx, instanceID, []int64{scorecardID})
+}
+
+// UnlinkFromScorecard takes an object off a scorecard without deleting it.
+func (q *Q) UnlinkFromScorecard(ctx context.Context, instanceID, scorecardID, objectID int64) error {
+	res, err := q.exec(ctx, `DELETE FROM scorecard_links WHERE instance_id = $1 AND scorecard_id = $2 AND object_id = $3`,
+		instanceID, scorecardID, objectID)
+	if err := affectedOne(res, err); err != nil {
+		return err
+	}
+	return q.rebuildReach(ctx, instanceID, []int64{scorecardID})
+}
+
+// IsDescendant reports whether target lies under (or is) root through
+// object links: linking root under target would make a cycle.
+func (q *Q) IsDescendant(ctx context.Context, root, target int64) (bool, error) {
+	if root == target {
+		return true, nil
+	}
+	var n int
+	err := q.row(ctx, `WITH RECURSIVE down(id) AS (
+			SELECT child_id FROM object_links WHERE parent_id = $1
+			UNION SELECT l.child_id FROM object_links l JOIN down ON l.parent_id = down.id
+		) SELECT COUNT(*) FROM down WHERE id = $2`, root, target).Scan(&n)
+	return n > 0, err
+}
+
+// LinkToObject puts child under the container parent, last. The caller
+// checks for cycles first (IsDescendant) inside the same transaction.
+func (q *Q) LinkToObject(ctx context.Context, instanceID, parentID, childID int64) error {
+	if _, err := q.exec(ctx, `INSERT INTO object_links (instance_id, parent_id, child_id, position)
+		VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM object_links WHERE parent_id = $2))
+		ON CONFLICT DO NOTHING`, instanceID, parentID, childID); err != nil {
+		return err
+	}
+	return q.rebuildReachOf(ctx, instanceID, parentID)
+}
+
+// UnlinkFromObject takes child from under parent without deleting it.
+func (q *Q) UnlinkFromObject(ctx context.Context, instanceID, parentID, childID int64) error {
+	res, err := q.exec(ctx, `DELETE FROM object_links WHERE instance_id = $1 AND parent_id = $2 AND child_id = $3`,
+		instanceID, parentID, childID)
+	if err := affectedOne(res, err); err != nil {
+		return err
+	}
+	return q.rebuildReachOf(ctx, instanceID, parentID)
+}
+
+// MoveLink swaps a link with its neighbour (delta -1 up, +1 down) among
+// the children of a scorecard (parentID 0 with scorecardID) or container.
+func (q *Q) MoveLink(ctx context.Context, instanceID, scorecardID, parentID, childID int64, delta int) error {
+	table, parentCol, childCol, parent := "object_links", "parent_id", "child_id", parentID
+	if parentID == 0 {
+		table, parentCol, childCol, parent = "scorecard_links", "scorecard_id", "object_id", scorecardID
+	}
+	var pos int
+	err := q.row(ctx, `SELECT position FROM `+table+` WHERE instance_id = $1 AND `+parentCol+` = $2 AND `+childCol+` = $3`,
+		instanceID, parent, childID).Scan(&pos)
+	if err != nil {
+		return notFound(err)
+	}
+	cmp, order := "<", "DESC"
+	if delta > 0 {
+		cmp, order = ">", "ASC"
+	}
+	var otherID int64
+	var otherPos int
+	err = q.row(ctx, `SELECT `+childCol+`, position FROM `+table+` WHERE `+parentCol+` = $1 AND position `+cmp+` $2
+		ORDER BY position `+order+` LIMIT 1`, parent, pos).Scan(&otherID, &otherPos)
+	if err != nil {
+		return nil // already first or last
+	}
+	if _, err := q.exec(ctx, `UPDATE `+table+` SET position = $1 WHERE `+parentCol+` = $2 AND `+childCol+` = $3`, otherPos, parent, childID); err != nil {
+		return err
+	}
+	_, err = q.exec(ctx, `UPDATE `+table+` SET position = $1 WHERE `+parentCol+` = $2 AND `+childCol+` = $3`, pos, parent, otherID)
+	return err
+}
+
+// ScorecardsReaching lists the scorecards an object sits under.
+func (q *Q) ScorecardsReaching(ctx context.Context, objectID int64) ([]int64, error) {
+	return q.ids(ctx, `SELECT scorecard_id FROM scorecard_objects WHERE object_id = $1 ORDER BY scorecard_id`, objectID)
+}
+
+// rebuildReachOf rebuilds every scorecard that reaches object id.
+func (q *Q) rebuildReachOf(ctx context.Context, instanceID, id int64) error {
+	scs, err := q.ScorecardsReaching(ctx, id)
+	if err != nil {
+		return err
+	}
+	return q.rebuildReach(ctx, instanceID, scs)
+}
+
+// RebuildReach recomputes the reach rows of scorecards, after a change
+// the link methods did not make themselves (deleting an object: call it
+// with the scorecards the object reached, after the delete).
+func (q *Q) RebuildReach(ctx context.Context, instanceID int64, scorecardIDs []int64) error {
+	return q.rebuildReach(ctx, instanceID, scorecardIDs)
+}
+
+// rebuildReach recomputes which objects sit under each scorecard from
+// its links. Work is proportional to the scorecard's tree; UNION (not
+// UNION ALL) visits a shared object once.
+func (q *Q) rebuildReach(ctx context.Context, instanceID int64, scorecardIDs []int64) error {
+	for _, s := range scorecardIDs {
+		if _, err := q.exec(ctx, `DELETE FROM scorecard_objects WHERE scorecard_id = $1`, s); err != nil {
+			return err
+		}
+		if _, err := q.exec(ctx, `INSERT INTO scorecard_objects (instance_id, scorecard_id, object_id)
+			WITH RECURSIVE down(id) AS (
+				SELECT object_id FROM scorecard_links WHERE scorecard_id = $2
+				UNION SELECT l.child_id FROM object_links l JOIN down ON l.parent_id = down.id
+			) SELECT $1, $2, id FROM down`, instanceID, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Tree is everything a scorecard page shows, read in a fixed number of
+// queries whatever its size.
+type Tree struct {
+	Links   []Link                      // ordered by parent, position
+	Objects map[int64]model.Object      // every object under the scorecard
+	Values  map[int64][]model.DataValue // measure id → values by period
+}
+
+// ScorecardTree reads the tree under a scorecard: links, objects and the
+// data values of its measures.
+func (q *Q) ScorecardTree(ctx context.Context, instanceID, scorecardID int64) (Tree, error) {
+	t := Tree{Objects: map[int64]model.Object{}, Values: map[int64][]model.DataValue{}}
+	rows, err := q.query(ctx, `SELECT 0, object_id, position FROM scorecard_links WHERE instance_id = $1 AND scorecard_id = $2
+		UNION ALL
+		SELECT l.parent_id, l.child_id, l.position FROM object_links l
+			JOIN scorecard_objects so ON so.object_id = l.parent_id AND so.scorecard_id = $2
+		ORDER BY 1, 3`, instanceID, scorecardID)
+	if err != nil {
+		return t, err
+	}
+	for rows.Next() {
+		var l Link
+		if err := rows.Scan(&l.ParentID, &l.ChildID, &l.Position); err != nil {
+			rows.Close()
+			return t, err
+		}
+		t.Links = append(t.Links, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return t, err
+	}
+	rows, err = q.query(ctx, `SELECT `+objectCols+objectFrom+` JOIN scorecard_objects so ON so.object_id = o.id
+		WHERE so.scorecard_id = $1 AND o.instance_id = $2`, scorecardID, instanceID)
+	if err != nil {
+		return t, err
+	}
+	for rows.Next() {
+		o, err := scanObject(rows)
+		if err != nil {
+			rows.Close()
+			return t, err
+		}
+		t.Objects[o.ID] = o
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return t, err
+	}
+	rows, err = q.query(ctx, `SELECT `+dataCols+` FROM data_values dv JOIN scorecard_objects so ON so.object_id = dv.measure_id
+		WHERE so.scorecard_id = $1 AND dv.instance_id = $2 ORDER BY dv.measure_id, dv.period_key`, scorecardID, instanceID)
+	if err != nil {
+		return t, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scanData(rows)
+		if err != nil {
+			return t, err
+		}
+		t.Values[v.MeasureID] = append(t.Values[v.MeasureID], v)
+	}
+	return t, rows.Err()
+}

@@ -1,0 +1,245 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"yardstick/internal/model"
+)
+
+const objectCols = `o.id, o.instance_id, o.kind, o.type_id, t.name, t.badge, t.color, o.title, o.description, o.tags,
+	o.unit, o.unit_before, o.decimals, o.polarity, o.frequency_id, o.pm_category, o.data_source, o.baseline_key,
+	o.band_green, o.band_yellow, o.graph_title, o.graph_type, o.graph_targets, o.graph_periods, o.graph_ymin, o.graph_ymax,
+	o.version, o.created_at, o.updated_at`
+
+const objectFrom = ` FROM objects o JOIN object_types t ON t.id = o.type_id`
+
+func scanObject(sc interface{ Scan(...any) error }) (model.Object, error) {
+	var o model.Object
+	var tags string
+	var freq sql.NullInt64
+	var bg, by, ymin, ymax sql.NullFloat64
+	err := sc.Scan(&o.ID, &o.InstanceID, &o.Kind, &o.TypeID, &o.TypeName, &o.TypeBadge, &o.TypeColor, &o.Title, &o.Description, &tags,
+		&o.Unit, &o.UnitBefore, &o.Decimals, &o.Polarity, &freq, &o.PMCategory, &o.DataSource, &o.BaselineKey,
+		&bg, &by, &o.GraphTitle, &o.GraphType, &o.GraphTargets, &o.GraphPeriods, &ymin, &ymax,
+		&o.Version, &o.CreatedAt, &o.UpdatedAt)
+	o.Tags = splitTags(tags)
+	if freq.Valid {
+		o.FrequencyID = &freq.Int64
+	}
+	o.BandGreen, o.BandYellow, o.GraphYMin, o.GraphYMax = nullFloat(bg), nullFloat(by), nullFloat(ymin), nullFloat(ymax)
+	return o, err
+}
+
+func nullFloat(f sql.NullFloat64) *float64 {
+	if !f.Valid {
+		return nil
+	}
+	return &f.Float64
+}
+
+// tagSep separates stored tags; tags are single-line text without it.
+const tagSep = "\x1f"
+
+func splitTags(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, tagSep)
+}
+
+// CreateObject inserts a container or measure with its tags.
+func (q *Q) CreateObject(ctx context.Context, o model.Object) (model.Object, error) {
+	now := q.Now()
+	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
+	err := q.row(ctx, `INSERT INTO objects (instance_id, kind, type_id, title, title_key, description, tags, primary_tag,
+		unit, unit_before, decimals, polarity, frequency_id, pm_category, data_source, baseline_key, band_green, band_yellow,
+		graph_title, graph_type, graph_targets, graph_periods, graph_ymin, graph_ymax, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $25)
+		RETURNING id`,
+		o.InstanceID, o.Kind, o.TypeID, o.Title, Key(o.Title), o.Description, strings.Join(o.Tags, tagSep), primaryTag(o.Tags),
+		o.Unit, o.UnitBefore, o.Decimals, o.Polarity, o.FrequencyID, o.PMCategory, o.DataSource, o.BaselineKey, o.BandGreen, o.BandYellow,
+		o.GraphTitle, o.GraphType, o.GraphTargets, o.GraphPeriods, o.GraphYMin, o.GraphYMax, now).Scan(&o.ID)
+	if err != nil {
+		return o, err
+	}
+	return o, q.setTags(ctx, o.InstanceID, o.ID, o.Tags)
+}
+
+func primaryTag(tags []string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	return Key(tags[0])
+}
+
+func (q *Q) setTags(ctx context.Context, instanceID, objectID int64, tags []string) error {
+	if _, err := q.exec(ctx, `DELETE FROM object_tags WHERE object_id = $1`, objectID); err != nil {
+		return err
+	}
+	for i, t := range tags {
+		if _, err := q.exec(ctx, `INSERT INTO object_tags (instance_id, object_id, tag_key, position) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, instanceID, objectID, Key(t), i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UpdateObject saves an object edited from version o.Version; one changed
+// since is ErrConflict. Every field is written: the app loads, changes
+// what the form offers, and saves.
+func (q *Q) UpdateObject(ctx context.Context, o model.Object) error {
+	res, err := q.exec(ctx, `UPDATE objects SET type_id = $1, title = $2, title_key = $3, description = $4, tags = $5, primary_tag = $6,
+		unit = $7, unit_before = $8, decimals = $9, polarity = $10, frequency_id = $11, pm_category = $12, data_source = $13,
+		baseline_key = $14, band_green = $15, band_yellow = $16, graph_title = $17, graph_type = $18, graph_targets = $19,
+		graph_periods = $20, graph_ymin = $21, graph_ymax = $22, version = version + 1, updated_at = $23
+		WHERE instance_id = $24 AND id = $25 AND version = $26`,
+		o.TypeID, o.Title, Key(o.Title), o.Description, strings.Join(o.Tags, tagSep), primaryTag(o.Tags),
+		o.Unit, o.UnitBefore, o.Decimals, o.Polarity, o.FrequencyID, o.PMCategory, o.DataSource,
+		o.BaselineKey, o.BandGreen, o.BandYellow, o.GraphTitle, o.GraphType, o.GraphTargets,
+		o.GraphPeriods, o.GraphYMin, o.GraphYMax, q.Now(), o.InstanceID, o.ID, o.Version)
+	if err := affectedOne(res, err); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return ErrConflict
+		}
+		return err
+	}
+	return q.setTags(ctx, o.InstanceID, o.ID, o.Tags)
+}
+
+// DeleteObject removes an object, its links, reach rows and data values.
+func (q *Q) DeleteObject(ctx context.Context, instanceID, id int64) error {
+	res, err := q.exec(ctx, `DELETE FROM objects WHERE instance_id = $1 AND id = $2`, instanceID, id)
+	return affectedOne(res, err)
+}
+
+// ObjectByID returns an object the visibility allows.
+func (q *Q) ObjectByID(ctx context.Context, instanceID, id int64, v Visibility) (model.Object, error) {
+	a := args{instanceID, id}
+	o, err := scanObject(q.row(ctx, `SELECT `+objectCols+objectFrom+` WHERE o.instance_id = $1 AND o.id = $2 AND `+v.objectFilter(&a), a...))
+	return o, notFound(err)
+}
+
+// ObjectFilter selects and orders an object list.
+type ObjectFilter struct {
+	Kind   string // container or measure
+	TypeID int64  // 0: any type
+	Tag    string // "": any tag
+	Text   string // matched anywhere in the title, any case
+	Sort   string // "title" (default) or "updated"
+	Desc   bool
+	After  string // cursor from the previous page
+	Limit  int
+}
+
+// ObjectPage is one page of a list.
+type ObjectPage struct {
+	Objects []model.Object
+	Next    string // cursor of the next page; "" on the last
+}
+
+// ListObjects pages through the objects the visibility allows, by keyset
+// on (sort column, id), which an index serves in both directions.
+func (q *Q) ListObjects(ctx context.Context, instanceID int64, f ObjectFilter, v Visibility) (ObjectPage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	a := args{instanceID, f.Kind}
+	where := []string{"o.instance_id = $1", "o.kind = $2", v.objectFilter(&a)}
+	if f.TypeID != 0 {
+		where = append(where, "o.type_id = "+a.add(f.TypeID))
+	}
+	if f.Tag != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM object_tags ot WHERE ot.object_id = o.id AND ot.tag_key = "+a.add(Key(f.Tag))+")")
+	}
+	if f.Text != "" {
+		where = append(where, `o.title_key LIKE `+a.add("%"+escapeLike(Key(f.Text))+"%")+` ESCAPE '\'`)
+	}
+	col := "o.title_key"
+	if f.Sort == "updated" {
+		col = "o.updated_at"
+	}
+	op, dir := ">", "ASC"
+	if f.Desc {
+		op, dir = "<", "DESC"
+	}
+	if f.After != "" {
+		key, id, ok := decodeCursor(f.After)
+		if !ok {
+			return ObjectPage{}, ErrBadCursor
+		}
+		var kv any = key
+		if f.Sort == "updated" {
+			t, err := time.Parse(time.RFC3339Nano, key)
+			if err != nil {
+				return ObjectPage{}, ErrBadCursor
+			}
+			kv = t
+		}
+		where = append(where, "("+col+", o.id) "+op+" ("+a.add(kv)+", "+a.add(id)+")")
+	}
+	query := `SELECT ` + objectCols + objectFrom + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + col + ` ` + dir + `, o.id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
+	rows, err := q.query(ctx, query, a...)
+	if err != nil {
+		return ObjectPage{}, err
+	}
+	defer rows.Close()
+	var page ObjectPage
+	for rows.Next() {
+		o, err := scanObject(rows)
+		if err != nil {
+			return ObjectPage{}, err
+		}
+		page.Objects = append(page.Objects, o)
+	}
+	if err := rows.Err(); err != nil {
+		return ObjectPage{}, err
+	}
+	if len(page.Objects) > f.Limit {
+		page.Objects = page.Objects[:f.Limit]
+		last := page.Objects[f.Limit-1]
+		key := Key(last.Title)
+		if f.Sort == "updated" {
+			key = last.UpdatedAt.UTC().Format(time.RFC3339Nano)
+		}
+		page.Next = encodeCursor(key, last.ID)
+	}
+	return page, nil
+}
+
+// CountObjects counts the objects of a kind the visibility allows.
+func (q *Q) CountObjects(ctx context.Context, instanceID int64, kind string, v Visibility) (int, error) {
+	a := args{instanceID, kind}
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM objects o WHERE o.instance_id = $1 AND o.kind = $2 AND `+v.objectFilter(&a), a...).Scan(&n)
+	return n, err
+}
+
+// ErrBadCursor is a page cursor that was not made by the store.
+var ErrBadCursor = errors.New("bad page cursor")
+
+func encodeCursor(key string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(key + "\x00" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (string, int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", 0, false
+	}
+	key, idText, ok := strings.Cut(string(b), "\x00")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	return key, id, ok && err == nil
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

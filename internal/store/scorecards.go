@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"yardstick/internal/model"
+)
+
+const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.version, s.created_at, s.updated_at`
+
+func scanScorecard(sc interface{ Scan(...any) error }) (model.Scorecard, error) {
+	var s model.Scorecard
+	var parent sql.NullInt64
+	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.Version, &s.CreatedAt, &s.UpdatedAt)
+	if parent.Valid {
+		s.ParentID = &parent.Int64
+	}
+	return s, err
+}
+
+// CreateScorecard inserts a scorecard.
+func (q *Q) CreateScorecard(ctx context.Context, s model.Scorecard) (model.Scorecard, error) {
+	now := q.Now()
+	s.CreatedAt, s.UpdatedAt, s.Version = now, now, 1
+	err := q.row(ctx, `INSERT INTO scorecards (instance_id, title, title_key, description, parent_id, embed_enabled, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id`,
+		s.InstanceID, s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, now).Scan(&s.ID)
+	return s, err
+}
+
+// UpdateScorecard saves a scorecard edited from version s.Version; a
+// scorecard changed since is ErrConflict.
+func (q *Q) UpdateScorecard(ctx context.Context, s model.Scorecard) error {
+	res, err := q.exec(ctx, `UPDATE scorecards SET title = $1, title_key = $2, description = $3, parent_id = $4, embed_enabled = $5,
+		version = version + 1, updated_at = $6 WHERE instance_id = $7 AND id = $8 AND version = $9`,
+		s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, q.Now(), s.InstanceID, s.ID, s.Version)
+	if err := affectedOne(res, err); err != ErrNotFound {
+		return err
+	}
+	if _, err := q.ScorecardByID(ctx, s.InstanceID, s.ID, SeeAll); err != nil {
+		return err
+	}
+	return ErrConflict
+}
+
+// DeleteScorecard removes a scorecard; its links, reach rows and
+// assignments go with it, its child scorecards become top-level.
+func (q *Q) DeleteScorecard(ctx context.Context, instanceID, id int64) error {
+	res, err := q.exec(ctx, `DELETE FROM scorecards WHERE instance_id = $1 AND id = $2`, instanceID, id)
+	return affectedOne(res, err)
+}
+
+// ScorecardByID returns a scorecard the visibility allows.
+func (q *Q) ScorecardByID(ctx context.Context, instanceID, id int64, v Visibility) (model.Scorecard, error) {
+	a := args{instanceID, id}
+	s, err := scanScorecard(q.row(ctx, `SELECT `+scorecardCols+` FROM scorecards s WHERE s.instance_id = $1 AND s.id = $2 AND `+v.scorecardFilter(&a), a...))
+	return s, notFound(err)
+}
+
+// ScorecardAncestors returns the chain of parent ids above a scorecard,
+// nearest first, for cycle checks.
+func (q *Q) ScorecardAncestors(ctx context.Context, instanceID, id int64) ([]int64, error) {
+	rows, err := q.query(ctx, `WITH RECURSIVE up(id, depth) AS (
+			SELECT parent_id, 1 FROM scorecards WHERE instance_id = $1 AND id = $2 AND parent_id IS NOT NULL
+			UNION ALL
+			SELECT s.parent_id, up.depth + 1 FROM scorecards s JOIN up ON s.id = up.id WHERE s.parent_id IS NOT NULL AND up.depth < 1000
+		) SELECT id FROM up ORDER BY depth`, instanceID, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// ListScorecards returns every scorecard the visibility allows, by title.
+// Scorecard lists are short (they are the tree's roots), so they are not
+// paged; objects are.
+func (q *Q) ListScorecards(ctx context.Context, instanceID int64, v Visibility) ([]model.Scorecard, error) {
+	a := args{instanceID}
+	rows, err := q.query(ctx, `SELECT `+scorecardCols+` FROM scorecards s WHERE s.instance_id = $1 AND `+v.scorecardFilter(&a)+
+		` ORDER BY s.title_key, s.id LIMIT 5000`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.Scorecard
+	for rows.Next() {
+		s, err := scanScorecard(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CountMembershipScorecards reports how many scorecards a member has
+// assigned (the scope of SPEC §3.3 depends on whether it is zero).
+func (q *Q) CountMembershipScorecards(ctx context.Context, membershipID int64) (int, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM membership_scorecards WHERE membership_id = $1`, membershipID).Scan(&n)
+	return n, err
+}
+
+// MembershipScorecardIDs lists a member's assigned scorecards.
+func (q *Q) MembershipScorecardIDs(ctx context.Context, membershipID int64) ([]int64, error) {
+	return q.ids(ctx, `SELECT scorecard_id FROM membership_scorecards WHERE membership_id = $1 ORDER BY scorecard_id`, membershipID)
+}
+
+// SetMembershipScorecards replaces a member's assignments. The ids must
+// already be checked to belong to the instance.
+func (q *Q) SetMembershipScorecards(ctx context.Context, instanceID, membershipID int64, scorecardIDs []int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM membership_scorecards WHERE membership_id = $1`, membershipID); err != nil {
+		return err
+	}
+	for _, id := range scorecardIDs {
+		if _, err := q.exec(ctx, `INSERT INTO membership_scorecards (instance_id, membership_id, scorecard_id) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, instanceID, membershipID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AssignScorecard gives members a scorecard (from the scorecard side).
+func (q *Q) AssignScorecard(ctx context.Context, instanceID, scorecardID int64, membershipIDs []int64) error {
+	for _, m := range membershipIDs {
+		if _, err := q.exec(ctx, `INSERT INTO membership_scorecards (instance_id, membership_id, scorecard_id) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, instanceID, m, scorecardID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (q *Q) ids(ctx context.Context, query string, a ...any) ([]int64, error) {
+	rows, err := q.query(ctx, query, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"yardstick/internal/model"
+)
+
+// builtinTypes are the types every instance starts with.
+var builtinTypes = []model.ObjectType{
+	{Kind: model.KindContainer, Name: "Result", Plural: "Results", Color: "#1f6f8b", Badge: "R", Builtin: true},
+	{Kind: model.KindContainer, Name: "Program", Plural: "Programs", Color: "#6a4c93", Badge: "P", Builtin: true},
+	{Kind: model.KindMeasure, Name: "Indicator", Plural: "Indicators", Color: "#2e7d32", Badge: "I", Builtin: true},
+	{Kind: model.KindMeasure, Name: "Performance Measure", Plural: "Performance Measures", Color: "#b26a00", Badge: "M", Builtin: true},
+}
+
+// Key lower-cases a name for case-insensitive uniqueness and sorting.
+func Key(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// CreateType adds an object type; a taken name (any case) is ErrConflict.
+func (q *Q) CreateType(ctx context.Context, t model.ObjectType) (model.ObjectType, error) {
+	err := q.row(ctx, `INSERT INTO object_types (instance_id, kind, name, name_key, plural, color, badge, builtin, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		t.InstanceID, t.Kind, t.Name, Key(t.Name), t.Plural, t.Color, t.Badge, t.Builtin, q.Now()).Scan(&t.ID)
+	if isUniqueViolation(err) {
+		return t, ErrConflict
+	}
+	return t, err
+}
+
+// ListTypes lists an instance's types of one kind ("" for both) with how
+// many objects use each, built-ins first.
+func (q *Q) ListTypes(ctx context.Context, instanceID int64, kind string) ([]model.ObjectType, error) {
+	rows, err := q.query(ctx, `SELECT t.id, t.instance_id, t.kind, t.name, t.plural, t.color, t.badge, t.builtin,
+		(SELECT COUNT(*) FROM objects o WHERE o.type_id = t.id)
+		FROM object_types t WHERE t.instance_id = $1 AND ($2 = '' OR t.kind = $2)
+		ORDER BY t.kind, t.builtin DESC, t.name_key`, instanceID, kind)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.ObjectType
+	for rows.Next() {
+		var t model.ObjectType
+		if err := rows.Scan(&t.ID, &t.InstanceID, &t.Kind, &t.Name, &t.Plural, &t.Color, &t.Badge, &t.Builtin, &t.InUse); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// TypeByID returns a type of the instance.
+func (q *Q) TypeByID(ctx context.Context, instanceID, id int64) (model.ObjectType, error) {
+	var t model.ObjectType
+	err := q.row(ctx, `SELECT t.id, t.instance_id, t.kind, t.name, t.plural, t.color, t.badge, t.builtin,
+		(SELECT COUNT(*) FROM objects o WHERE o.type_id = t.id)
+		FROM object_types t WHERE t.instance_id = $1 AND t.id = $2`, instanceID, id).
+		Scan(&t.ID, &t.InstanceID, &t.Kind, &t.Name, &t.Plural, &t.Color, &t.Badge, &t.Builtin, &t.InUse)
+	return t, notFound(err)
+}
+
+// UpdateType renames or recolours a type. Objects reference the type by
+// id, so every page shows the new name at once.
+func (q *Q) UpdateType(ctx context.Context, t model.ObjectType) error {
+	res, err := q.exec(ctx, `UPDATE object_types SET name = $1, name_key = $2, plural = $3, color = $4, badge = $5
+		WHERE instance_id = $6 AND id = $7`, t.Name, Key(t.Name), t.Plural, t.Color, t.Badge, t.InstanceID, t.ID)
+	if isUniqueViolation(err) {
+		return ErrConflict
+	}
+	return affectedOne(res, err)
+}
+
+// DeleteType removes an unused type; one still used is ErrConflict.
+func (q *Q) DeleteType(ctx context.Context, instanceID, id int64) error {
+	var used int
+	if err := q.row(ctx, `SELECT COUNT(*) FROM objects WHERE type_id = $1`, id).Scan(&used); err != nil {
+		return err
+	}
+	if used > 0 {
+		return ErrConflict
+	}
+	res, err := q.exec(ctx, `DELETE FROM object_types WHERE instance_id = $1 AND id = $2`, instanceID, id)
+	return affectedOne(res, err)
+}
+
+// CreateBuiltins gives a new instance its built-in types, frequencies and
+// colour bands.
+func (q *Q) CreateBuiltins(ctx context.Context, instanceID int64) error {
+	for _, t := range builtinTypes {
+		t.InstanceID = instanceID
+		if _, err := q.CreateType(ctx, t); err != nil {
+			return err
+		}
+	}
+	for _, f := range builtinFrequencies {
+		f.InstanceID = instanceID
+		if _, err := q.CreateFrequency(ctx, f); err != nil {
+			return err
+		}
+	}
+	for _, b := range defaultBands {
+		if err := q.SetBands(ctx, instanceID, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"strconv"
+
+	"yardstick/internal/access"
+)
+
+// Visibility is the filter the app hands the store: the member's scope
+// and, for ScopeAssigned, whose assignments count. The store turns it into
+// a join; it decides nothing itself.
+type Visibility struct {
+	Scope        access.Scope
+	MembershipID int64
+}
+
+// SeeAll is the visibility of operator commands and the instance itself
+// (demo loader, integrity checks), never of a member.
+var SeeAll = Visibility{Scope: access.ScopeAll}
+
+// args collects positional parameters for SQL built in pieces.
+type args []any
+
+// add appends a parameter and returns its placeholder.
+func (a *args) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// objectFilter is a condition on objects aliased o.
+func (v Visibility) objectFilter(a *args) string {
+	switch v.Scope {
+	case access.ScopeAll:
+		return "TRUE"
+	case access.ScopeLinked:
+		return "EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.object_id = o.id)"
+	case access.ScopeAssigned:
+		return "EXISTS (SELECT 1 FROM scorecard_objects so JOIN membership_scorecards ms ON ms.scorecard_id = so.scorecard_id" +
+			" WHERE so.object_id = o.id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
+	}
+	return "FALSE"
+}
+
+// scorecardFilter is a condition on scorecards aliased s.
+func (v Visibility) scorecardFilter(a *args) string {
+	switch v.Scope {
+	case access.ScopeAll, access.ScopeLinked:
+		return "TRUE"
+	case access.ScopeAssigned:
+		return "EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.scorecard_id = s.id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
+	}
+	return "FALSE"
+}
