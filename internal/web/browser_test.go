@@ -114,6 +114,19 @@ func TestBrowserSignIn(t *testing.T) {
 			box.Top, box.Width-box.Right, box.Width)
 	}
 	testkit.Screenshot(t, ctx, "dashboard")
+
+	// The account menu is a <details>, so it opens without JavaScript; it
+	// is where a signed-in person sees who they are signed in as.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#account-menu > summary")),
+		chromedp.WaitVisible(chromedp.CSS("#account-menu > ul")),
+	); err != nil {
+		t.Fatalf("open account menu: %v", err)
+	}
+	if menu := testkit.Text(t, ctx, "#account-menu > ul"); !strings.Contains(menu, "ada@example.org") || !strings.Contains(menu, "Sign out") {
+		t.Errorf("account menu shows %q, want the email and Sign out", menu)
+	}
+	testkit.Screenshot(t, ctx, "account-menu")
 }
 
 // tabPath is the path of the tab's current URL.
