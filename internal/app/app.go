@@ -63,6 +63,7 @@ type Actor struct {
 	Perms       access.Set
 	SessionHash string
 	Client      Client
+	vis         *store.Visibility // computed on first use in a request
 }
 
 // Can reports whether the actor holds a permission.

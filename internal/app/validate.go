@@ -57,3 +57,5 @@ func cleanText(s, label string, min, max int) (string, string) {
 	}
 	return s, ""
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

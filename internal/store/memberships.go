@@ -92,3 +92,13 @@ func (q *Q) MembershipByCode(ctx context.Context, code string, accountID int64) 
 	}
 	return in, m, notFound(err)
 }
+
+// MembershipIDsIn returns which of ids are memberships of the instance,
+// in one query.
+func (q *Q) MembershipIDsIn(ctx context.Context, instanceID int64, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	a := args{instanceID}
+	return q.ids(ctx, `SELECT id FROM memberships WHERE instance_id = $1 AND id IN (`+a.list(ids)+`) ORDER BY id`, a...)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"strconv"
+	"strings"
 
 	"yardstick/internal/access"
 )
@@ -25,6 +26,15 @@ type args []any
 func (a *args) add(v any) string {
 	*a = append(*a, v)
 	return "$" + strconv.Itoa(len(*a))
+}
+
+// list adds each id as a parameter and returns "$i, $j, …" for IN (…).
+func (a *args) list(ids []int64) string {
+	ph := make([]string, 0, len(ids))
+	for _, id := range ids {
+		ph = append(ph, a.add(id))
+	}
+	return strings.Join(ph, ", ")
 }
 
 // objectFilter is a condition on objects aliased o.

@@ -1,0 +1,321 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"yardstick/internal/access"
+	"yardstick/internal/model"
+	"yardstick/internal/store"
+)
+
+// DataEntry is one period row of the data grid as submitted: the values
+// the editor saw (Orig*) and at which version, and the values now.
+type DataEntry struct {
+	PeriodKey                           string
+	Actual, Target, Comment             string
+	OrigActual, OrigTarget, OrigComment string
+	Version                             int64
+}
+
+const maxComment = 255
+
+// ParseNumber reads a value as people type or paste it: spaces and
+// thousands separators are ignored; more decimals than the measure allows
+// are refused. Empty means no value.
+func ParseNumber(s string, decimals int) (*float64, string) {
+	s = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), " ", ""))
+	s = strings.ReplaceAll(s, "\u00a0", "")
+	if s == "" {
+		return nil, ""
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) || strings.ContainsAny(s, "xXpPeEiInN_") {
+		return nil, "“" + truncateText(s, 20) + "” is not a number."
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i-1 > decimals {
+		if decimals == 0 {
+			return nil, "Use whole numbers for this measure."
+		}
+		return nil, "Use at most " + itoa(decimals) + " decimals for this measure."
+	}
+	if math.Abs(v) >= 1e15 {
+		return nil, "The number is too large."
+	}
+	return &v, ""
+}
+
+// SaveData saves the changed rows of a measure's data grid in one
+// transaction (data.enter). A row someone else changed since the editor
+// loaded it is refused, with every other row, naming the period: no
+// update is lost. Rows the editor did not touch are skipped.
+func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entries []DataEntry) (saved int, err error) {
+	m, err := a.Object(ctx, actor, measureID)
+	if err != nil {
+		return 0, err
+	}
+	if m.Kind != model.KindMeasure {
+		return 0, errNotFound()
+	}
+	if err := actor.Require(access.DataEnter); err != nil {
+		return 0, err
+	}
+	freq, err := a.store.Q().FrequencyByID(ctx, actor.Instance.ID, derefID(m.FrequencyID))
+	if err != nil {
+		return 0, invalid("Give this measure a reporting frequency before entering data.", nil)
+	}
+	pf := FrequencyOf(freq)
+	fields := map[string]string{}
+	var changes []model.DataValue
+	for _, e := range entries {
+		if e.Actual == e.OrigActual && e.Target == e.OrigTarget && e.Comment == e.OrigComment {
+			continue
+		}
+		p, err := pf.FromKey(e.PeriodKey)
+		if err != nil {
+			fields[e.PeriodKey] = "“" + truncateText(e.PeriodKey, 20) + "” is not a period of this measure."
+			continue
+		}
+		label := pf.Label(p)
+		actual, msg1 := ParseNumber(e.Actual, m.Decimals)
+		target, msg2 := ParseNumber(e.Target, m.Decimals)
+		comment := strings.TrimSpace(e.Comment)
+		switch {
+		case msg1 != "":
+			fields[e.PeriodKey] = label + " actual: " + msg1
+		case msg2 != "":
+			fields[e.PeriodKey] = label + " target: " + msg2
+		case !utf8.ValidString(comment) || utf8.RuneCountInString(comment) > maxComment:
+			fields[e.PeriodKey] = label + ": comments are at most 255 characters."
+		}
+		if fields[e.PeriodKey] != "" {
+			continue
+		}
+		by := actor.Account.ID
+		changes = append(changes, model.DataValue{MeasureID: m.ID, PeriodKey: e.PeriodKey, Actual: actual, Target: target,
+			Comment: comment, UpdatedBy: &by, Version: e.Version})
+	}
+	if len(fields) > 0 {
+		return 0, invalid("Nothing was saved. "+summarize(fields), fields)
+	}
+	err = a.store.InTx(ctx, func(q *store.Q) error {
+		current, err := q.DataValues(ctx, actor.Instance.ID, m.ID)
+		if err != nil {
+			return err
+		}
+		byKey := map[string]model.DataValue{}
+		for _, v := range current {
+			byKey[v.PeriodKey] = v
+		}
+		var conflicts []string
+		for _, c := range changes {
+			cur, exists := byKey[c.PeriodKey]
+			if exists && sameValue(cur, c) {
+				continue // already what the editor wants
+			}
+			if c.Actual == nil && c.Target == nil && c.Comment == "" {
+				if exists {
+					if err := q.DeleteDataValue(ctx, actor.Instance.ID, m.ID, c.PeriodKey, c.Version); errors.Is(err, store.ErrConflict) {
+						conflicts = append(conflicts, c.PeriodKey)
+					} else if err != nil {
+						return err
+					}
+				}
+				saved++
+				continue
+			}
+			if _, err := q.SaveDataValue(ctx, actor.Instance.ID, c); errors.Is(err, store.ErrConflict) {
+				conflicts = append(conflicts, c.PeriodKey)
+				continue
+			} else if err != nil {
+				return err
+			}
+			saved++
+		}
+		if len(conflicts) > 0 {
+			labels := make([]string, 0, len(conflicts))
+			fields := map[string]string{}
+			for _, k := range conflicts {
+				p, _ := pf.FromKey(k)
+				labels = append(labels, pf.Label(p))
+				fields[k] = "Changed by someone else since you loaded the page."
+			}
+			return &Error{Kind: Conflict, Fields: fields, Msg: "Nothing was saved: someone else changed " + strings.Join(labels, ", ") +
+				" while you were editing. The grid now shows their values; make your change again."}
+		}
+		return nil
+	})
+	if err != nil {
+		saved = 0
+	}
+	return saved, err
+}
+
+func sameValue(a, b model.DataValue) bool {
+	return eqPtr(a.Actual, b.Actual) && eqPtr(a.Target, b.Target) && a.Comment == b.Comment
+}
+
+func eqPtr(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func derefID(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// PasteColumn fills one column (actual or target) from lines pasted from
+// a spreadsheet, starting at a period and going forward one period per
+// line. It is a fresh edit based on the values current now.
+func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, column, startKey, text string) (int, error) {
+	m, err := a.Object(ctx, actor, measureID)
+	if err != nil {
+		return 0, err
+	}
+	if column != "actual" && column != "target" {
+		return 0, fieldError("column", "Choose the actual or the target column.")
+	}
+	freq, err := a.store.Q().FrequencyByID(ctx, actor.Instance.ID, derefID(m.FrequencyID))
+	if err != nil {
+		return 0, invalid("Give this measure a reporting frequency before entering data.", nil)
+	}
+	pf := FrequencyOf(freq)
+	p, err := pf.FromKey(startKey)
+	if err != nil {
+		return 0, fieldError("start", "Choose the first period from the list.")
+	}
+	lines := strings.Split(strings.ReplaceAll(strings.TrimRight(text, "\r\n"), "\r\n", "\n"), "\n")
+	if len(lines) > 500 {
+		return 0, fieldError("paste", "Paste at most 500 values at once.")
+	}
+	current, err := a.store.Q().DataValues(ctx, actor.Instance.ID, m.ID)
+	if err != nil {
+		return 0, err
+	}
+	byKey := map[string]model.DataValue{}
+	for _, v := range current {
+		byKey[v.PeriodKey] = v
+	}
+	var entries []DataEntry
+	for _, line := range lines {
+		cell := strings.TrimSpace(strings.SplitN(line, "\t", 2)[0])
+		key := pf.Key(p)
+		cur := byKey[key]
+		e := DataEntry{PeriodKey: key, Version: cur.Version,
+			Actual: fmtPtr(cur.Actual), Target: fmtPtr(cur.Target), Comment: cur.Comment}
+		e.OrigActual, e.OrigTarget, e.OrigComment = e.Actual, e.Target, e.Comment
+		if column == "actual" {
+			e.Actual = cell
+		} else {
+			e.Target = cell
+		}
+		entries = append(entries, e)
+		p = pf.Next(p)
+	}
+	return a.SaveData(ctx, actor, measureID, entries)
+}
+
+func fmtPtr(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// FormatRaw is a value as the grid's input shows it.
+func FormatRaw(v *float64) string { return fmtPtr(v) }
+
+// SetBaseline chooses a measure's baseline period (objects.edit); ""
+// returns to the default, the first period with an actual.
+func (a *App) SetBaseline(ctx context.Context, actor *Actor, measureID, version int64, key string) error {
+	m, err := a.Object(ctx, actor, measureID)
+	if err != nil {
+		return err
+	}
+	if err := actor.Require(access.ObjectsEdit); err != nil {
+		return err
+	}
+	if key != "" {
+		freq, err := a.store.Q().FrequencyByID(ctx, actor.Instance.ID, derefID(m.FrequencyID))
+		if err != nil {
+			return invalid("This measure has no reporting frequency.", nil)
+		}
+		if _, err := FrequencyOf(freq).FromKey(key); err != nil {
+			return fieldError("baseline", "Choose the baseline from the list of periods.")
+		}
+	}
+	m.BaselineKey, m.Version = key, version
+	return conflictMsg(a.store.Q().UpdateObject(ctx, m), "this measure")
+}
+
+// GraphInput is the graph settings form.
+type GraphInput struct {
+	Title, Type, Periods, YMin, YMax string
+	ShowTargets                      bool
+}
+
+// SetGraph changes a measure's graph settings (graphs.edit).
+func (a *App) SetGraph(ctx context.Context, actor *Actor, measureID, version int64, in GraphInput) error {
+	m, err := a.Object(ctx, actor, measureID)
+	if err != nil {
+		return err
+	}
+	if err := actor.Require(access.GraphsEdit); err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	var msg string
+	if m.GraphTitle, msg = cleanText(in.Title, "Graph title", 0, 200); msg != "" {
+		fields["graph_title"] = msg
+	}
+	if in.Type != "line" && in.Type != "bar" {
+		fields["graph_type"] = "Choose line or bar."
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(in.Periods))
+	if err != nil || n < 1 || n > 120 {
+		fields["graph_periods"] = "Show from 1 to 120 periods."
+	}
+	ymin, m1 := ParseNumber(in.YMin, 6)
+	ymax, m2 := ParseNumber(in.YMax, 6)
+	switch {
+	case m1 != "":
+		fields["graph_ymin"] = m1
+	case m2 != "":
+		fields["graph_ymax"] = m2
+	case ymin != nil && ymax != nil && *ymin >= *ymax:
+		fields["graph_ymax"] = "The top of the axis must be above the bottom."
+	}
+	if len(fields) > 0 {
+		return invalid("Please correct the highlighted fields.", fields)
+	}
+	m.GraphType, m.GraphPeriods, m.GraphYMin, m.GraphYMax, m.GraphTargets, m.Version = in.Type, n, ymin, ymax, in.ShowTargets, version
+	return conflictMsg(a.store.Q().UpdateObject(ctx, m), "this measure")
+}
+
+// summarize lists up to three field messages in a stable order, so a
+// problem with a row the page no longer shows is still told.
+func summarize(fields map[string]string) string {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var msgs []string
+	for _, k := range keys[:min(3, len(keys))] {
+		msgs = append(msgs, fields[k])
+	}
+	if len(keys) > 3 {
+		msgs = append(msgs, "and "+itoa(len(keys)-3)+" more.")
+	}
+	return strings.Join(msgs, " ")
+}

@@ -1,0 +1,263 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"yardstick/internal/access"
+	"yardstick/internal/calc"
+	"yardstick/internal/model"
+	"yardstick/internal/period"
+	"yardstick/internal/store"
+)
+
+// parseBands reads a measure's band override. Both empty means "use the
+// default"; otherwise both must be numbers valid for the polarity.
+func parseBands(green, yellow, polarity string) (*float64, *float64, string) {
+	green, yellow = strings.TrimSpace(green), strings.TrimSpace(yellow)
+	if green == "" && yellow == "" {
+		return nil, nil, ""
+	}
+	g, err1 := strconv.ParseFloat(green, 64)
+	y, err2 := strconv.ParseFloat(yellow, 64)
+	if err1 != nil || err2 != nil {
+		return nil, nil, "Colour band thresholds must be numbers (percent of target)."
+	}
+	if err := (calc.Bands{Green: g, Yellow: y}).Validate(calc.Polarity(polarity)); err != nil {
+		return nil, nil, bandMessage(err)
+	}
+	return &g, &y, ""
+}
+
+func bandMessage(err error) string {
+	var fe *calc.FieldError
+	if errors.As(err, &fe) {
+		return upperFirst(fe.Message) + "."
+	}
+	return err.Error()
+}
+
+// GlobalBands returns the instance's default bands per polarity.
+func (a *App) GlobalBands(ctx context.Context, actor *Actor) (map[string]model.BandSetting, error) {
+	return a.store.Q().Bands(ctx, actor.Instance.ID)
+}
+
+// SetGlobalBands changes the default bands of the three polarities that
+// have them (defaults). Existing measures keep theirs.
+func (a *App) SetGlobalBands(ctx context.Context, actor *Actor, values map[string][2]string) error {
+	if err := actor.Require(access.Defaults); err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	var settings []model.BandSetting
+	for _, p := range []string{"higher", "lower", "range"} {
+		v := values[p]
+		g, y, msg := parseBands(v[0], v[1], p)
+		if msg == "" && g == nil {
+			msg = "Give both thresholds."
+		}
+		if msg != "" {
+			fields[p] = msg
+			continue
+		}
+		settings = append(settings, model.BandSetting{Polarity: p, Green: *g, Yellow: *y})
+	}
+	if len(fields) > 0 {
+		return invalid("Please correct the highlighted bands.", fields)
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		for _, b := range settings {
+			if err := q.SetBands(ctx, actor.Instance.ID, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+var colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// TypeInput is the object type form.
+type TypeInput struct {
+	Kind, Name, Plural, Color, Badge string
+}
+
+func (in *TypeInput) validate() error {
+	fields := map[string]string{}
+	var msg string
+	if in.Name, msg = cleanText(in.Name, "Name", 1, 40); msg != "" {
+		fields["name"] = msg
+	}
+	if in.Plural, msg = cleanText(in.Plural, "Plural", 1, 40); msg != "" {
+		fields["plural"] = msg
+	}
+	if !colorPattern.MatchString(in.Color) {
+		fields["color"] = "Choose a colour like #1f6f8b."
+	}
+	in.Badge = strings.ToUpper(strings.TrimSpace(in.Badge))
+	if len([]rune(in.Badge)) != 1 {
+		fields["badge"] = "The badge is one letter."
+	}
+	if in.Kind != model.KindContainer && in.Kind != model.KindMeasure {
+		fields["kind"] = "Choose container or measure."
+	}
+	if len(fields) > 0 {
+		return invalid("Please correct the highlighted fields.", fields)
+	}
+	return nil
+}
+
+// CreateType adds a container or measure type (defaults).
+func (a *App) CreateType(ctx context.Context, actor *Actor, in TypeInput) (model.ObjectType, error) {
+	if err := actor.Require(access.Defaults); err != nil {
+		return model.ObjectType{}, err
+	}
+	if err := in.validate(); err != nil {
+		return model.ObjectType{}, err
+	}
+	t, err := a.store.Q().CreateType(ctx, model.ObjectType{InstanceID: actor.Instance.ID, Kind: in.Kind, Name: in.Name,
+		Plural: in.Plural, Color: strings.ToLower(in.Color), Badge: in.Badge})
+	if errors.Is(err, store.ErrConflict) {
+		return t, fieldError("name", "A type named “"+in.Name+"” already exists.")
+	}
+	return t, err
+}
+
+// UpdateType renames or recolours a type (defaults); every page shows the
+// new name at once because objects refer to the type.
+func (a *App) UpdateType(ctx context.Context, actor *Actor, id int64, in TypeInput) error {
+	if err := actor.Require(access.Defaults); err != nil {
+		return err
+	}
+	t, err := a.store.Q().TypeByID(ctx, actor.Instance.ID, id)
+	if err != nil {
+		return mapNotFound(err)
+	}
+	in.Kind = t.Kind
+	if err := in.validate(); err != nil {
+		return err
+	}
+	t.Name, t.Plural, t.Color, t.Badge = in.Name, in.Plural, strings.ToLower(in.Color), in.Badge
+	err = a.store.Q().UpdateType(ctx, t)
+	if errors.Is(err, store.ErrConflict) {
+		return fieldError("name", "A type named “"+in.Name+"” already exists.")
+	}
+	return mapNotFound(err)
+}
+
+// DeleteType deletes an unused type (defaults).
+func (a *App) DeleteType(ctx context.Context, actor *Actor, id int64) error {
+	if err := actor.Require(access.Defaults); err != nil {
+		return err
+	}
+	t, err := a.store.Q().TypeByID(ctx, actor.Instance.ID, id)
+	if err != nil {
+		return mapNotFound(err)
+	}
+	err = a.store.Q().DeleteType(ctx, actor.Instance.ID, id)
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict("“%s” is used by %d objects; change their type before deleting it.", t.Name, t.InUse)
+	}
+	return mapNotFound(err)
+}
+
+// FrequencyInput is the custom reporting frequency form.
+type FrequencyInput struct {
+	Title, PeriodsPerYear, StartMonth, StartDay, LabelPrefix string
+}
+
+// CreateFrequency adds a custom reporting frequency (calendars). It can
+// never be edited: data is keyed by its periods.
+func (a *App) CreateFrequency(ctx context.Context, actor *Actor, in FrequencyInput) (model.Frequency, error) {
+	if err := actor.Require(access.Calendars); err != nil {
+		return model.Frequency{}, err
+	}
+	fields := map[string]string{}
+	title, msg := cleanText(in.Title, "Title", 1, 60)
+	if msg != "" {
+		fields["title"] = msg
+	}
+	n, err1 := strconv.Atoi(strings.TrimSpace(in.PeriodsPerYear))
+	m, err2 := strconv.Atoi(strings.TrimSpace(in.StartMonth))
+	d, err3 := strconv.Atoi(strings.TrimSpace(in.StartDay))
+	switch {
+	case err1 != nil:
+		fields["periods_per_year"] = "Periods per year must be a whole number from 1 to 366."
+	case err2 != nil || m < 1 || m > 12:
+		fields["start_month"] = "Choose the month the year starts in."
+	case err3 != nil:
+		fields["start_day"] = "The start day must be a whole number."
+	default:
+		f, err := period.NewCustom(n, time.Month(m), d, strings.TrimSpace(in.LabelPrefix))
+		if err != nil {
+			field := map[string]string{"PeriodsPerYear": "periods_per_year", "StartMonth": "start_month", "StartDay": "start_day", "LabelPrefix": "label_prefix"}
+			var fe *period.FieldError
+			if errors.As(err, &fe) {
+				fields[field[fe.Field]] = upperFirst(fe.Message) + "."
+			} else {
+				fields["periods_per_year"] = err.Error()
+			}
+		} else {
+			in.LabelPrefix = f.LabelPrefix
+		}
+	}
+	if len(fields) > 0 {
+		return model.Frequency{}, invalid("Please correct the highlighted fields.", fields)
+	}
+	f, err := a.store.Q().CreateFrequency(ctx, model.Frequency{InstanceID: actor.Instance.ID, Title: title, Kind: "Custom",
+		PeriodsPerYear: n, StartMonth: m, StartDay: d, LabelPrefix: in.LabelPrefix})
+	if errors.Is(err, store.ErrConflict) {
+		return f, fieldError("title", "A frequency named “"+title+"” already exists.")
+	}
+	return f, err
+}
+
+// DeleteFrequency deletes a custom frequency no measure uses (calendars).
+// The refusal names the measures that use it.
+func (a *App) DeleteFrequency(ctx context.Context, actor *Actor, id int64) error {
+	if err := actor.Require(access.Calendars); err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		f, err := q.FrequencyByID(ctx, actor.Instance.ID, id)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		if f.Builtin {
+			return errConflict("%s is built in and cannot be deleted.", f.Title)
+		}
+		titles, total, err := q.MeasuresUsingFrequency(ctx, actor.Instance.ID, id, 5)
+		if err != nil {
+			return err
+		}
+		if total > 0 {
+			names := "“" + strings.Join(titles, "”, “") + "”"
+			if total > len(titles) {
+				names += fmt.Sprintf(" and %d more", total-len(titles))
+			}
+			return errConflict("%s is used by %s. Change their frequency before deleting it.", f.Title, names)
+		}
+		return mapNotFound(q.DeleteFrequency(ctx, actor.Instance.ID, id))
+	})
+}
+
+// FrequencyOf turns a stored frequency into period arithmetic.
+func FrequencyOf(f model.Frequency) period.Frequency {
+	switch f.Kind {
+	case "Monthly":
+		return period.Monthly()
+	case "Quarterly":
+		return period.Quarterly()
+	case "Half Year":
+		return period.HalfYear()
+	case "Annual":
+		return period.Annual()
+	}
+	return period.Frequency{Kind: period.KindCustom, PeriodsPerYear: f.PeriodsPerYear,
+		StartMonth: time.Month(f.StartMonth), StartDay: f.StartDay, LabelPrefix: f.LabelPrefix}
+}

@@ -1,0 +1,398 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"yardstick/internal/access"
+	"yardstick/internal/model"
+	"yardstick/internal/store"
+)
+
+// ObjectInput is what the container and measure forms offer. Numbers
+// arrive as text so a bad one gets a message rather than a zero.
+type ObjectInput struct {
+	Kind        string
+	TypeID      int64
+	Title       string
+	Description string
+	Tags        string // comma-separated; the first is primary
+
+	Unit        string
+	UnitBefore  bool
+	Decimals    string
+	Polarity    string
+	FrequencyID int64
+	PMCategory  string
+	DataSource  string
+	BandGreen   string // empty: the global default of the polarity
+	BandYellow  string
+}
+
+// Polarities and performance-measure categories (SPEC §5).
+var (
+	Polarities   = []string{"higher", "lower", "range", "none"}
+	PMCategories = []string{"", "how_much", "how_well", "better_off"}
+)
+
+const maxTags = 5
+
+// ParseTags splits a comma-separated tag list, trims, drops empties and
+// repeats (any case), and checks count and length.
+func ParseTags(s string) ([]string, string) {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range strings.Split(s, ",") {
+		t, msg := cleanText(t, "A tag", 0, 40)
+		if msg != "" {
+			return nil, msg
+		}
+		if t == "" || seen[strings.ToLower(t)] {
+			continue
+		}
+		seen[strings.ToLower(t)] = true
+		out = append(out, t)
+	}
+	if len(out) > maxTags {
+		return nil, "Use at most 5 tags."
+	}
+	return out, ""
+}
+
+// apply validates the input onto o (a new object or a loaded one).
+func (in ObjectInput) apply(ctx context.Context, q *store.Q, instanceID int64, o *model.Object) error {
+	fields := map[string]string{}
+	var msg string
+	if o.Title, msg = cleanText(in.Title, "Title", 1, 200); msg != "" {
+		fields["title"] = msg
+	}
+	if o.Description, msg = cleanMultiline(in.Description, "Description", 5000); msg != "" {
+		fields["description"] = msg
+	}
+	if o.Tags, msg = ParseTags(in.Tags); msg != "" {
+		fields["tags"] = msg
+	}
+	t, err := q.TypeByID(ctx, instanceID, in.TypeID)
+	if err != nil || t.Kind != o.Kind {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		fields["type"] = "Choose a type from the list."
+	}
+	o.TypeID = in.TypeID
+	if o.Kind == model.KindMeasure {
+		if o.Unit, msg = cleanText(in.Unit, "Unit", 0, 20); msg != "" {
+			fields["unit"] = msg
+		}
+		o.UnitBefore = in.UnitBefore
+		d, err := strconv.Atoi(strings.TrimSpace(in.Decimals))
+		if err != nil || d < 0 || d > 6 {
+			fields["decimals"] = "Decimals must be a whole number from 0 to 6."
+		}
+		o.Decimals = d
+		if !contains(Polarities, in.Polarity) {
+			fields["polarity"] = "Choose a polarity from the list."
+		}
+		o.Polarity = in.Polarity
+		if !contains(PMCategories, in.PMCategory) {
+			fields["pm_category"] = "Choose a category from the list."
+		}
+		o.PMCategory = in.PMCategory
+		if o.DataSource, msg = cleanText(in.DataSource, "Data source", 0, 300); msg != "" {
+			fields["data_source"] = msg
+		}
+		if _, err := q.FrequencyByID(ctx, instanceID, in.FrequencyID); err != nil {
+			if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			fields["frequency"] = "Choose a reporting frequency from the list."
+		} else if o.FrequencyID != nil && *o.FrequencyID != in.FrequencyID && o.ID != 0 {
+			// Data is keyed by the frequency's periods; changing it would
+			// orphan every value.
+			if vals, err := q.DataValues(ctx, instanceID, o.ID); err != nil {
+				return err
+			} else if len(vals) > 0 {
+				fields["frequency"] = "This measure has data; its reporting frequency can no longer change."
+			}
+		}
+		o.FrequencyID = &in.FrequencyID
+		g, y, msg := parseBands(in.BandGreen, in.BandYellow, in.Polarity)
+		if msg != "" {
+			fields["bands"] = msg
+		}
+		if g != nil {
+			o.BandGreen, o.BandYellow = g, y
+		}
+	}
+	if len(fields) > 0 {
+		return invalid("Please correct the highlighted fields.", fields)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Placement says where a new object goes: on a scorecard or under a
+// container. Without either, the object is unlinked (scorecards.all only,
+// since nobody else could see it).
+type Placement struct {
+	ScorecardID int64
+	ParentID    int64
+}
+
+// CreateObject makes a container or measure (objects.edit) and links it.
+func (a *App) CreateObject(ctx context.Context, actor *Actor, in ObjectInput, at Placement) (model.Object, error) {
+	if err := actor.Require(access.ObjectsEdit); err != nil {
+		return model.Object{}, err
+	}
+	if in.Kind != model.KindContainer && in.Kind != model.KindMeasure {
+		return model.Object{}, invalid("Unknown kind of object.", nil)
+	}
+	if at.ScorecardID == 0 && at.ParentID == 0 && !actor.Can(access.ScorecardsAll) {
+		return model.Object{}, invalid("Add the object to a scorecard or under a container you can see.", nil)
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return model.Object{}, err
+	}
+	o := model.Object{InstanceID: actor.Instance.ID, Kind: in.Kind, GraphType: "line", GraphTargets: true, GraphPeriods: 12}
+	err = a.store.InTx(ctx, func(q *store.Q) error {
+		if err := in.apply(ctx, q, actor.Instance.ID, &o); err != nil {
+			return err
+		}
+		if o.Kind == model.KindMeasure && o.BandGreen == nil {
+			// A measure starts with the instance's current defaults;
+			// changing the defaults later affects only newer measures.
+			bands, err := q.Bands(ctx, actor.Instance.ID)
+			if err != nil {
+				return err
+			}
+			if b, ok := bands[o.Polarity]; ok {
+				o.BandGreen, o.BandYellow = &b.Green, &b.Yellow
+			}
+		}
+		if err := a.checkPlacement(ctx, q, actor, v, in.Kind, at); err != nil {
+			return err
+		}
+		var err error
+		if o, err = q.CreateObject(ctx, o); err != nil {
+			return err
+		}
+		if at.ScorecardID != 0 {
+			return q.LinkToScorecard(ctx, actor.Instance.ID, at.ScorecardID, o.ID)
+		}
+		if at.ParentID != 0 {
+			return q.LinkToObject(ctx, actor.Instance.ID, at.ParentID, o.ID)
+		}
+		return nil
+	})
+	return o, err
+}
+
+// checkPlacement refuses a parent the actor cannot see or that cannot
+// hold the kind: scorecards hold containers; containers hold both;
+// measures hold nothing.
+func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, kind string, at Placement) error {
+	if at.ScorecardID != 0 {
+		if _, err := q.ScorecardByID(ctx, actor.Instance.ID, at.ScorecardID, v); err != nil {
+			return mapNotFound(err)
+		}
+		if kind != model.KindContainer {
+			return invalid("Put measures under a result or program, not directly on the scorecard.", nil)
+		}
+	}
+	if at.ParentID != 0 {
+		p, err := q.ObjectByID(ctx, actor.Instance.ID, at.ParentID, v)
+		if err != nil {
+			return mapNotFound(err)
+		}
+		if p.Kind != model.KindContainer {
+			return invalid("Only results and programs can hold other objects.", nil)
+		}
+	}
+	return nil
+}
+
+// Object returns an object the actor can see, or NotFound.
+func (a *App) Object(ctx context.Context, actor *Actor, id int64) (model.Object, error) {
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return model.Object{}, err
+	}
+	o, err := a.store.Q().ObjectByID(ctx, actor.Instance.ID, id, v)
+	return o, mapNotFound(err)
+}
+
+// UpdateObject saves an object edited from version (objects.edit). It is
+// shared, not copied: every scorecard shows the change.
+func (a *App) UpdateObject(ctx context.Context, actor *Actor, id, version int64, in ObjectInput) error {
+	o, err := a.Object(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	if err := actor.Require(access.ObjectsEdit); err != nil {
+		return err
+	}
+	in.Kind = o.Kind
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		if err := in.apply(ctx, q, actor.Instance.ID, &o); err != nil {
+			return err
+		}
+		o.Version = version
+		return conflictMsg(q.UpdateObject(ctx, o), "this object")
+	})
+}
+
+func conflictMsg(err error, what string) error {
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict("Someone else changed %s while you were editing. Reload the page and make your change again.", what)
+	}
+	return err
+}
+
+// DeleteObject deletes an object everywhere (objects.delete): its links
+// go, and a measure's data values with it.
+func (a *App) DeleteObject(ctx context.Context, actor *Actor, id int64) error {
+	if _, err := a.Object(ctx, actor, id); err != nil {
+		return err
+	}
+	if err := actor.Require(access.ObjectsDelete); err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		scs, err := q.ScorecardsReaching(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := q.DeleteObject(ctx, actor.Instance.ID, id); err != nil {
+			return mapNotFound(err)
+		}
+		return q.RebuildReach(ctx, actor.Instance.ID, scs)
+	})
+}
+
+// Link puts an existing object on a scorecard or under a container
+// (objects.edit). Cycles are refused.
+func (a *App) Link(ctx context.Context, actor *Actor, at Placement, childID int64) error {
+	if err := actor.Require(access.ObjectsEdit); err != nil {
+		return err
+	}
+	child, err := a.Object(ctx, actor, childID)
+	if err != nil {
+		return err
+	}
+	v, _ := a.Visibility(ctx, actor)
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		if err := a.checkPlacement(ctx, q, actor, v, child.Kind, at); err != nil {
+			return err
+		}
+		if at.ScorecardID != 0 {
+			return q.LinkToScorecard(ctx, actor.Instance.ID, at.ScorecardID, childID)
+		}
+		cycle, err := q.IsDescendant(ctx, childID, at.ParentID)
+		if err != nil {
+			return err
+		}
+		if cycle {
+			return invalid("“"+child.Title+"” already contains that container; linking it there would make a loop.", nil)
+		}
+		return q.LinkToObject(ctx, actor.Instance.ID, at.ParentID, childID)
+	})
+}
+
+// Unlink takes an object off a scorecard or container without deleting it
+// (objects.edit).
+func (a *App) Unlink(ctx context.Context, actor *Actor, at Placement, childID int64) error {
+	if err := a.checkLinkAccess(ctx, actor, at, childID); err != nil {
+		return err
+	}
+	q := a.store.Q()
+	if at.ScorecardID != 0 {
+		return mapNotFound(q.UnlinkFromScorecard(ctx, actor.Instance.ID, at.ScorecardID, childID))
+	}
+	return mapNotFound(a.store.InTx(ctx, func(q *store.Q) error {
+		return q.UnlinkFromObject(ctx, actor.Instance.ID, at.ParentID, childID)
+	}))
+}
+
+// Move changes an object's place among its siblings (objects.edit).
+func (a *App) Move(ctx context.Context, actor *Actor, at Placement, childID int64, delta int) error {
+	if err := a.checkLinkAccess(ctx, actor, at, childID); err != nil {
+		return err
+	}
+	return mapNotFound(a.store.InTx(ctx, func(q *store.Q) error {
+		return q.MoveLink(ctx, actor.Instance.ID, at.ScorecardID, at.ParentID, childID, delta)
+	}))
+}
+
+func (a *App) checkLinkAccess(ctx context.Context, actor *Actor, at Placement, childID int64) error {
+	if _, err := a.Object(ctx, actor, childID); err != nil {
+		return err
+	}
+	if at.ScorecardID != 0 {
+		if _, err := a.Scorecard(ctx, actor, at.ScorecardID); err != nil {
+			return err
+		}
+	} else if _, err := a.Object(ctx, actor, at.ParentID); err != nil {
+		return err
+	}
+	return actor.Require(access.ObjectsEdit)
+}
+
+// ListObjects pages through the objects of a kind the actor can see.
+func (a *App) ListObjects(ctx context.Context, actor *Actor, f store.ObjectFilter) (store.ObjectPage, error) {
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return store.ObjectPage{}, err
+	}
+	page, err := a.store.Q().ListObjects(ctx, actor.Instance.ID, f, v)
+	if errors.Is(err, store.ErrBadCursor) {
+		return page, invalid("That page link is no longer valid; start from the first page.", nil)
+	}
+	return page, err
+}
+
+// Types lists the instance's object types of a kind ("" for all).
+func (a *App) Types(ctx context.Context, actor *Actor, kind string) ([]model.ObjectType, error) {
+	return a.store.Q().ListTypes(ctx, actor.Instance.ID, kind)
+}
+
+// Frequencies lists the instance's reporting frequencies.
+func (a *App) Frequencies(ctx context.Context, actor *Actor) ([]model.Frequency, error) {
+	return a.store.Q().ListFrequencies(ctx, actor.Instance.ID)
+}
+
+// Children lists what sits directly under a container the actor can see.
+func (a *App) Children(ctx context.Context, actor *Actor, id int64) ([]model.Object, error) {
+	if _, err := a.Object(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return a.store.Q().ChildObjects(ctx, actor.Instance.ID, id)
+}
+
+// ScorecardsOf lists the accessible scorecards an object sits on.
+func (a *App) ScorecardsOf(ctx context.Context, actor *Actor, id int64) ([]model.Scorecard, error) {
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.Q().ScorecardsOf(ctx, actor.Instance.ID, id, v)
+}
+
+// CountObjects counts the objects of a kind the actor can see.
+func (a *App) CountObjects(ctx context.Context, actor *Actor, kind string) (int, error) {
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return 0, err
+	}
+	return a.store.Q().CountObjects(ctx, actor.Instance.ID, kind, v)
+}

@@ -1,0 +1,206 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"yardstick/internal/calc"
+	"yardstick/internal/model"
+	"yardstick/internal/period"
+)
+
+// Row is one line of a scorecard's tree: an object at a depth, under a
+// parent (0: the scorecard), with a measure's computed columns.
+type Row struct {
+	Object   model.Object
+	Depth    int
+	ParentID int64
+	Summary  calc.Summary // measures only
+	HasData  bool
+	Repeat   bool // the object appears again higher in this tree (shared); its subtree is shown once
+}
+
+// ScorecardView is what the scorecard page shows.
+type ScorecardView struct {
+	Scorecard model.Scorecard
+	Rows      []Row
+	Parent    *model.Scorecard
+}
+
+// ScorecardPage loads a scorecard's tree and computes the columns of
+// every measure in it, in a fixed number of queries.
+func (a *App) ScorecardPage(ctx context.Context, actor *Actor, id int64) (ScorecardView, error) {
+	s, err := a.Scorecard(ctx, actor, id)
+	if err != nil {
+		return ScorecardView{}, err
+	}
+	q := a.store.Q()
+	tree, err := q.ScorecardTree(ctx, actor.Instance.ID, id)
+	if err != nil {
+		return ScorecardView{}, err
+	}
+	freqs, err := q.ListFrequencies(ctx, actor.Instance.ID)
+	if err != nil {
+		return ScorecardView{}, err
+	}
+	bands, err := q.Bands(ctx, actor.Instance.ID)
+	if err != nil {
+		return ScorecardView{}, err
+	}
+	byID := map[int64]model.Frequency{}
+	for _, f := range freqs {
+		byID[f.ID] = f
+	}
+	children := map[int64][]int64{}
+	for _, l := range tree.Links {
+		children[l.ParentID] = append(children[l.ParentID], l.ChildID)
+	}
+	view := ScorecardView{Scorecard: s}
+	if s.ParentID != nil {
+		if p, err := a.Scorecard(ctx, actor, *s.ParentID); err == nil {
+			view.Parent = &p
+		}
+	}
+	shown := map[int64]bool{}
+	var walk func(parent int64, depth int)
+	walk = func(parent int64, depth int) {
+		for _, cid := range children[parent] {
+			o, ok := tree.Objects[cid]
+			if !ok {
+				continue
+			}
+			r := Row{Object: o, Depth: depth, ParentID: parent, Repeat: shown[cid]}
+			if o.Kind == model.KindMeasure {
+				pts := Points(byID, o, tree.Values[o.ID])
+				r.Summary = calc.Summarize(pts, o.BaselineKey, calc.Polarity(o.Polarity), MeasureBands(o, bands))
+				r.HasData = len(tree.Values[o.ID]) > 0
+			}
+			view.Rows = append(view.Rows, r)
+			if !shown[cid] {
+				shown[cid] = true
+				walk(cid, depth+1)
+			}
+		}
+	}
+	walk(0, 0)
+	return view, nil
+}
+
+// MeasureBands is a measure's bands: its own, else the global default.
+func MeasureBands(o model.Object, global map[string]model.BandSetting) calc.Bands {
+	if o.BandGreen != nil && o.BandYellow != nil {
+		return calc.Bands{Green: *o.BandGreen, Yellow: *o.BandYellow}
+	}
+	if b, ok := global[o.Polarity]; ok {
+		return calc.Bands{Green: b.Green, Yellow: b.Yellow}
+	}
+	return calc.DefaultBands(calc.Polarity(o.Polarity))
+}
+
+// Points turns stored values into labelled points in period order.
+// Values whose key is not a period of the measure's frequency are left
+// out rather than drawn at a wrong place.
+func Points(freqs map[int64]model.Frequency, o model.Object, values []model.DataValue) []calc.Point {
+	f, ok := freqs[derefID(o.FrequencyID)]
+	if !ok {
+		return nil
+	}
+	pf := FrequencyOf(f)
+	out := make([]calc.Point, 0, len(values))
+	for _, v := range values {
+		p, err := pf.FromKey(v.PeriodKey)
+		if err != nil {
+			continue
+		}
+		out = append(out, calc.Point{Key: v.PeriodKey, Label: pf.Label(p), Actual: v.Actual, Target: v.Target, Comment: v.Comment})
+	}
+	return out
+}
+
+// GridRow is one period of the data grid.
+type GridRow struct {
+	Key, Label string
+	Value      model.DataValue // Version 0 when empty
+}
+
+// MeasureView is what the measure page shows.
+type MeasureView struct {
+	Measure    model.Object
+	Frequency  model.Frequency
+	Points     []calc.Point
+	Summary    calc.Summary
+	Bands      calc.Bands
+	Grid       []GridRow         // newest first
+	Scorecards []model.Scorecard // scorecards it sits on that the viewer can see
+}
+
+// MeasurePage loads a measure with its data and the grid window: every
+// period with data, plus `earlier` periods before the first one (at least
+// a year back from now) and `later` periods after now.
+func (a *App) MeasurePage(ctx context.Context, actor *Actor, id int64, earlier, later int) (MeasureView, error) {
+	m, err := a.Object(ctx, actor, id)
+	if err != nil {
+		return MeasureView{}, err
+	}
+	if m.Kind != model.KindMeasure {
+		return MeasureView{}, errNotFound()
+	}
+	q := a.store.Q()
+	view := MeasureView{Measure: m}
+	values, err := q.DataValues(ctx, actor.Instance.ID, id)
+	if err != nil {
+		return view, err
+	}
+	global, err := q.Bands(ctx, actor.Instance.ID)
+	if err != nil {
+		return view, err
+	}
+	view.Bands = MeasureBands(m, global)
+	f, err := q.FrequencyByID(ctx, actor.Instance.ID, derefID(m.FrequencyID))
+	if err != nil {
+		return view, nil // a measure without frequency shows no data
+	}
+	view.Frequency = f
+	view.Points = Points(map[int64]model.Frequency{f.ID: f}, m, values)
+	view.Summary = calc.Summarize(view.Points, m.BaselineKey, calc.Polarity(m.Polarity), view.Bands)
+	view.Grid = grid(FrequencyOf(f), values, a.Now(), earlier, later)
+	return view, nil
+}
+
+// grid lists the periods of the data grid, oldest first (as a
+// spreadsheet column runs): every period
+// with data, the current one, a default window before it, plus the
+// earlier and later periods the editor asked for.
+func grid(pf period.Frequency, values []model.DataValue, now time.Time, earlier, later int) []GridRow {
+	window := min(max(pf.PeriodsPerYear, 4), 24)
+	cur := pf.At(now)
+	first := pf.Add(cur, -(window - 1 + clamp(earlier, 0, 1000)))
+	last := pf.Add(cur, clamp(later, 0, 1000))
+	byKey := map[string]model.DataValue{}
+	for _, v := range values {
+		p, err := pf.FromKey(v.PeriodKey)
+		if err != nil {
+			continue
+		}
+		byKey[v.PeriodKey] = v
+		if p.Start.Before(first.Start) {
+			first = p
+		}
+		if p.Start.After(last.Start) {
+			last = p
+		}
+	}
+	periods := pf.Range(first, last)
+	out := make([]GridRow, 0, len(periods))
+	for _, p := range periods {
+		k := pf.Key(p)
+		v, ok := byKey[k]
+		if !ok {
+			v = model.DataValue{PeriodKey: k}
+		}
+		out = append(out, GridRow{Key: k, Label: pf.Label(p), Value: v})
+	}
+	return out
+}
+
+func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }

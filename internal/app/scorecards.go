@@ -1,0 +1,216 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"yardstick/internal/access"
+	"yardstick/internal/model"
+	"yardstick/internal/store"
+)
+
+// Visibility returns the filter of what the actor can see (SPEC §3.3),
+// computed once per request.
+func (a *App) Visibility(ctx context.Context, actor *Actor) (store.Visibility, error) {
+	if actor.vis != nil {
+		return *actor.vis, nil
+	}
+	assigned := 0
+	if !actor.Can(access.ScorecardsAll) {
+		n, err := a.store.Q().CountMembershipScorecards(ctx, actor.Membership.ID)
+		if err != nil {
+			return store.Visibility{}, err
+		}
+		assigned = n
+	}
+	v := store.Visibility{Scope: access.ScopeOf(actor.Perms, assigned > 0), MembershipID: actor.Membership.ID}
+	actor.vis = &v
+	return v, nil
+}
+
+// ScorecardInput is what the scorecard form offers.
+type ScorecardInput struct {
+	Title       string
+	Description string
+	ParentID    int64   // 0: top level
+	MemberIDs   []int64 // members to assign the scorecard to (create only)
+}
+
+func (in *ScorecardInput) validate() error {
+	fields := map[string]string{}
+	var msg string
+	if in.Title, msg = cleanText(in.Title, "Title", 1, 200); msg != "" {
+		fields["title"] = msg
+	}
+	if in.Description, msg = cleanMultiline(in.Description, "Description", 5000); msg != "" {
+		fields["description"] = msg
+	}
+	if len(fields) > 0 {
+		return invalid("Please correct the highlighted fields.", fields)
+	}
+	return nil
+}
+
+// ListScorecards returns the scorecards the actor can access.
+func (a *App) ListScorecards(ctx context.Context, actor *Actor) ([]model.Scorecard, error) {
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.Q().ListScorecards(ctx, actor.Instance.ID, v)
+}
+
+// Scorecard returns one accessible scorecard, or NotFound.
+func (a *App) Scorecard(ctx context.Context, actor *Actor, id int64) (model.Scorecard, error) {
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return model.Scorecard{}, err
+	}
+	s, err := a.store.Q().ScorecardByID(ctx, actor.Instance.ID, id, v)
+	return s, mapNotFound(err)
+}
+
+// mapNotFound turns the store's ErrNotFound into the app's NotFound.
+func mapNotFound(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound()
+	}
+	return err
+}
+
+// CreateScorecard makes a scorecard (objects.edit). A creator who sees
+// only assigned scorecards is assigned the new one, or it would vanish.
+func (a *App) CreateScorecard(ctx context.Context, actor *Actor, in ScorecardInput) (model.Scorecard, error) {
+	if err := actor.Require(access.ObjectsEdit); err != nil {
+		return model.Scorecard{}, err
+	}
+	if err := in.validate(); err != nil {
+		return model.Scorecard{}, err
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return model.Scorecard{}, err
+	}
+	s := model.Scorecard{InstanceID: actor.Instance.ID, Title: in.Title, Description: in.Description}
+	err = a.store.InTx(ctx, func(q *store.Q) error {
+		if in.ParentID != 0 {
+			if _, err := q.ScorecardByID(ctx, actor.Instance.ID, in.ParentID, v); err != nil {
+				return fieldErrorIf(err, "parent", "Choose a parent scorecard from the list.")
+			}
+			s.ParentID = &in.ParentID
+		}
+		members, err := a.checkMembers(ctx, q, actor, in.MemberIDs)
+		if err != nil {
+			return err
+		}
+		if v.Scope == access.ScopeAssigned && !slices.Contains(members, actor.Membership.ID) {
+			members = append(members, actor.Membership.ID)
+		}
+		if s, err = q.CreateScorecard(ctx, s); err != nil {
+			return err
+		}
+		return q.AssignScorecard(ctx, actor.Instance.ID, s.ID, members)
+	})
+	return s, err
+}
+
+// checkMembers refuses member ids that are not members of the instance.
+func (a *App) checkMembers(ctx context.Context, q *store.Q, actor *Actor, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if !actor.Can(access.UsersManage) && !actor.Can(access.ObjectsEdit) {
+		return nil, errForbidden("You cannot assign scorecards to members.")
+	}
+	known, err := q.MembershipIDsIn(ctx, actor.Instance.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(known) != len(uniq(ids)) {
+		return nil, fieldError("members", "One of the chosen members does not exist in this instance.")
+	}
+	return known, nil
+}
+
+func uniq(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// fieldErrorIf maps a not-found lookup of a chosen id to a field error.
+func fieldErrorIf(err error, field, msg string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fieldError(field, msg)
+	}
+	return err
+}
+
+// UpdateScorecard saves a scorecard edited from version (objects.edit).
+// A parent that would make the scorecard its own ancestor is refused.
+func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int64, in ScorecardInput) error {
+	if err := actor.Require(access.ObjectsEdit); err != nil {
+		return err
+	}
+	s, err := a.Scorecard(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	if err := in.validate(); err != nil {
+		return err
+	}
+	v, _ := a.Visibility(ctx, actor)
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		s.Title, s.Description, s.Version, s.ParentID = in.Title, in.Description, version, nil
+		if in.ParentID != 0 {
+			if in.ParentID == id {
+				return fieldError("parent", "A scorecard cannot be its own parent.")
+			}
+			if _, err := q.ScorecardByID(ctx, actor.Instance.ID, in.ParentID, v); err != nil {
+				return fieldErrorIf(err, "parent", "Choose a parent scorecard from the list.")
+			}
+			up, err := q.ScorecardAncestors(ctx, actor.Instance.ID, in.ParentID)
+			if err != nil {
+				return err
+			}
+			if slices.Contains(up, id) {
+				return fieldError("parent", "That scorecard sits under this one; choosing it as parent would make a loop.")
+			}
+			s.ParentID = &in.ParentID
+		}
+		err := q.UpdateScorecard(ctx, s)
+		if errors.Is(err, store.ErrConflict) {
+			return errConflict("Someone else changed this scorecard while you were editing. Reload it and make your change again.")
+		}
+		return err
+	})
+}
+
+// DeleteScorecard deletes a scorecard (objects.delete). Its containers
+// and measures stay; they are only unlinked from it.
+func (a *App) DeleteScorecard(ctx context.Context, actor *Actor, id int64) error {
+	if _, err := a.Scorecard(ctx, actor, id); err != nil {
+		return err
+	}
+	if err := actor.Require(access.ObjectsDelete); err != nil {
+		return err
+	}
+	return mapNotFound(a.store.Q().DeleteScorecard(ctx, actor.Instance.ID, id))
+}
+
+// cleanMultiline checks a multi-line text: length and valid UTF-8; line
+// breaks and tabs are allowed, other control characters are not.
+func cleanMultiline(s, label string, max int) (string, string) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if len([]rune(s)) > max {
+		return s, label + " is too long (at most " + itoa(max) + " characters)."
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' {
+			return s, label + " contains characters that are not allowed."
+		}
+	}
+	return s, ""
+}

@@ -1,0 +1,185 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"yardstick/internal/calc"
+)
+
+// drawPoints draws one group per period: a <title> that browsers show on
+// hover, an invisible column that makes the whole period hoverable, and
+// the marker (line chart) or bar, coloured by band.
+func drawPoints(w *svgWriter, p *plan) {
+	r := math.Max(2.5, math.Min(4.5, p.step*0.3))
+	bw := math.Min(p.step*0.7, 48)
+	w.printf(`<g class="points" clip-path="url(#%s-clipm)">`+"\n", p.id)
+	for i, pt := range p.c.Points {
+		col := calc.ColorOf(p.c.Polarity, p.c.Bands, pt.Actual, pt.Target)
+		w.printf(`<g class="point"><title>%s</title>`, esc(tooltip(p, i, col)))
+		w.printf(`<rect class="hit" x="%s" y="%s" width="%s" height="%s" fill="#ffffff" fill-opacity="0"/>`,
+			num(p.left+float64(i)*p.step), num(p.top), num(p.step), num(p.bottom-p.top))
+		if a := pt.Actual; a != nil && finite(*a) {
+			class := "marker"
+			if col != calc.None {
+				class += " marker-" + string(col)
+			}
+			switch {
+			case *a > p.y.hi || *a < p.y.lo:
+				drawOffScale(w, p, i, *a, class, col)
+			case p.bar:
+				drawBar(w, p, i, *a, bw, class, col)
+			default:
+				w.printf(`<circle class="%s" cx="%s" cy="%s" r="%s" fill="%s" stroke="#ffffff" stroke-width="1.5"/>`,
+					class, num(p.x(i)), num(p.y.px(*a)), num(r), markColor(col))
+			}
+		}
+		w.printf("</g>\n")
+	}
+	w.printf("</g>\n")
+}
+
+// drawOffScale marks a value beyond manual axis bounds with an arrowhead at
+// the edge it lies past, so a clipped value is not mistaken for a gap; on a
+// bar chart the bar runs to that edge beneath it.
+func drawOffScale(w *svgWriter, p *plan, i int, v float64, class string, col calc.Color) {
+	fill := markColor(col)
+	if p.bar {
+		drawBar(w, p, i, v, math.Min(p.step*0.7, 48), class, col)
+		fill = "#ffffff"
+	}
+	x, y, d := p.x(i), p.top+1, 7.0 // apex, height
+	if v < p.y.lo {
+		y, d = p.bottom-1, -7
+	}
+	w.printf(`<path class="off-scale %s" d="M%s %sL%s %sL%s %sZ" fill="%s" stroke="%s" stroke-width="1"/>`,
+		class, num(x), num(y), num(x-5), num(y+d), num(x+5), num(y+d), fill, markColor(col))
+}
+
+// drawBar draws one bar from zero, or from the axis edge nearest zero when
+// zero is outside manual bounds. A zero value still gets a hairline so the
+// period does not look empty.
+func drawBar(w *svgWriter, p *plan, i int, v, bw float64, class string, col calc.Color) {
+	y0, y1 := p.y.clampPx(0), p.y.clampPx(v)
+	top, h := math.Min(y0, y1), math.Abs(y1-y0)
+	if h < 1 {
+		if v < p.y.lo || v > p.y.hi {
+			return // entirely outside the manual bounds
+		}
+		top, h = math.Min(y0, y1)-0.5, 1
+	}
+	w.printf(`<rect class="bar %s" x="%s" y="%s" width="%s" height="%s" fill="%s"/>`,
+		class, num(p.x(i)-bw/2), num(top), num(bw), num(h), markColor(col))
+}
+
+// tooltip is the hover text of period i: label, actual with its band,
+// target, baseline and comment, one per line.
+func tooltip(p *plan, i int, col calc.Color) string {
+	pt := p.c.Points[i]
+	lines := []string{label(pt)}
+	if a := p.c.Points[i].Actual; a != nil && finite(*a) {
+		s := "Actual: " + calc.FormatValue(a, p.c.Decimals, p.c.Unit, p.c.UnitBefore)
+		if col != calc.None {
+			s += " (" + string(col) + ")"
+		}
+		lines = append(lines, s)
+	} else {
+		lines = append(lines, "Actual: no data")
+	}
+	if t := pt.Target; p.c.ShowTargets && t != nil && finite(*t) {
+		lines = append(lines, "Target: "+calc.FormatValue(t, p.c.Decimals, p.c.Unit, p.c.UnitBefore))
+	}
+	if i == p.baseline {
+		lines = append(lines, "Baseline period")
+	}
+	if c := cleanLine(pt.Comment); c != "" {
+		lines = append(lines, c)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// drawLegend writes a key along the bottom edge: actual, target, baseline
+// and, when there is room, what each band colour means.
+func drawLegend(w *svgWriter, p *plan) {
+	type item struct {
+		swatch func(x, y float64) string
+		text   string
+	}
+	items := []item{{func(x, y float64) string {
+		if p.bar && p.coloured {
+			// Bars take their band's colour, so the key shows all three.
+			return fmt.Sprintf(`<rect x="%s" y="%s" width="4" height="7" fill="%s"/><rect x="%s" y="%s" width="4" height="11" fill="%s"/><rect x="%s" y="%s" width="4" height="9" fill="%s"/>`,
+				num(x+2), num(y-2), markColor(calc.Red), num(x+7), num(y-6), markColor(calc.Yellow), num(x+12), num(y-4), markColor(calc.Green))
+		}
+		if p.bar {
+			return fmt.Sprintf(`<rect x="%s" y="%s" width="12" height="10" fill="%s"/>`, num(x+2), num(y-5), colActual)
+		}
+		return fmt.Sprintf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"/><circle cx="%s" cy="%s" r="3.5" fill="%s"/>`,
+			num(x), num(y), num(x+16), num(y), colActual, num(x+8), num(y), colActual)
+	}, "Actual"}}
+	if p.targets {
+		items = append(items, item{func(x, y float64) string {
+			return fmt.Sprintf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+				num(x), num(y), num(x+16), num(y), colTarget)
+		}, "Target"})
+	}
+	if p.baseline >= 0 {
+		items = append(items, item{func(x, y float64) string {
+			return fmt.Sprintf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.2" stroke-dasharray="3 2"/>`,
+				num(x+8), num(y-6), num(x+8), num(y+6), colMuted)
+		}, "Baseline"})
+	}
+	width := func(its []item) float64 {
+		var total float64
+		for _, it := range its {
+			total += 20 + textWidth(it.text, labelSize) + 14
+		}
+		return total
+	}
+	if p.bands {
+		var bands []item
+		for _, b := range bandLegend(p.c.Polarity, p.c.Bands) {
+			fill, op := bandFill(b.color)
+			bands = append(bands, item{func(x, y float64) string {
+				return fmt.Sprintf(`<rect x="%s" y="%s" width="14" height="10" fill="%s" fill-opacity="%s" stroke="%s" stroke-opacity="0.5"/>`,
+					num(x+1), num(y-5), fill, op, fill)
+			}, b.text})
+		}
+		if width(items)+width(bands) <= p.w-2*pad {
+			items = append(items, bands...)
+		}
+	}
+	x, y := p.left, p.h-12
+	if x+width(items) > p.w-pad {
+		x = pad
+	}
+	w.printf(`<g class="legend" fill="%s">`+"\n", colInk)
+	for _, it := range items {
+		w.printf("%s", it.swatch(x, y-4))
+		w.printf(`<text x="%s" y="%s">%s</text>`+"\n", num(x+20), num(y), esc(it.text))
+		x += 20 + textWidth(it.text, labelSize) + 14
+	}
+	w.printf("</g>\n")
+}
+
+// bandLegend says in words what each band colour means for the polarity.
+func bandLegend(pol calc.Polarity, b calc.Bands) []struct {
+	color calc.Color
+	text  string
+} {
+	g, y := fmt.Sprintf("%g%%", b.Green), fmt.Sprintf("%g%%", b.Yellow)
+	type e = struct {
+		color calc.Color
+		text  string
+	}
+	switch pol {
+	case calc.HigherIsBetter:
+		return []e{{calc.Green, "≥ " + g + " of target"}, {calc.Yellow, "≥ " + y}, {calc.Red, "< " + y}}
+	case calc.LowerIsBetter:
+		return []e{{calc.Green, "≤ " + g + " of target"}, {calc.Yellow, "≤ " + y}, {calc.Red, "> " + y}}
+	case calc.TargetRange:
+		return []e{{calc.Green, "within " + g + " of target"}, {calc.Yellow, "within " + y}, {calc.Red, "further"}}
+	}
+	return nil
+}
