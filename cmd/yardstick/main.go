@@ -30,6 +30,8 @@ Usage:
   yardstick mail list [--status pending|sent|failed] [--limit N]
                                    list queued and sent mail
   yardstick mail show ID           print one mail (how to read mail without SMTP)
+  yardstick demo                   load a realistic example instance and print its sign-in
+  yardstick --demo                 load the example instance (if absent), then serve
 
 Every command takes the flags below; run "yardstick COMMAND --help" for its own.
 
@@ -67,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return licenseCmd(ctx, args, stdout)
 	case "mail":
 		return mailCmd(ctx, args, stdout)
+	case "demo":
+		return demoCmd(ctx, args, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage+variablesHelp())
 		return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,7 +22,10 @@ import (
 // serve runs the web app until SIGINT/SIGTERM, then stops accepting,
 // finishes in-flight requests and the mail batch in progress, and exits.
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
-	c, _, err := parseConfig("serve", args, nil)
+	var withDemo *bool
+	c, _, err := parseConfig("serve", args, func(fs *flag.FlagSet) {
+		withDemo = fs.Bool("demo", false, "load the example instance DEMO first, unless it exists")
+	})
 	if err != nil {
 		return err
 	}
@@ -33,6 +37,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer a.Store().Close()
 	worker.Store = a.Store()
+	if *withDemo {
+		if err := loadDemoIfAbsent(ctx, a, c.BaseURL, stderr); err != nil {
+			return err
+		}
+	}
 
 	background, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()

@@ -23,6 +23,9 @@ func parseBands(green, yellow, polarity string) (*float64, *float64, string) {
 	if green == "" && yellow == "" {
 		return nil, nil, ""
 	}
+	if green == "" || yellow == "" {
+		return nil, nil, "Give both the green and the yellow threshold, or leave both empty."
+	}
 	g, err1 := strconv.ParseFloat(green, 64)
 	y, err2 := strconv.ParseFloat(yellow, 64)
 	if err1 != nil || err2 != nil {
@@ -120,6 +123,12 @@ func (a *App) CreateType(ctx context.Context, actor *Actor, in TypeInput) (model
 	if err := in.validate(); err != nil {
 		return model.ObjectType{}, err
 	}
+	if taken, err := a.store.Q().TypeNameTaken(ctx, actor.Instance.ID, in.Name, 0); err != nil || taken {
+		if err == nil {
+			err = fieldError("name", "A type named “"+in.Name+"” already exists.")
+		}
+		return model.ObjectType{}, err
+	}
 	t, err := a.store.Q().CreateType(ctx, model.ObjectType{InstanceID: actor.Instance.ID, Kind: in.Kind, Name: in.Name,
 		Plural: in.Plural, Color: strings.ToLower(in.Color), Badge: in.Badge})
 	if errors.Is(err, store.ErrConflict) {
@@ -142,6 +151,12 @@ func (a *App) UpdateType(ctx context.Context, actor *Actor, id int64, in TypeInp
 	if err := in.validate(); err != nil {
 		return err
 	}
+	if taken, err := a.store.Q().TypeNameTaken(ctx, actor.Instance.ID, in.Name, id); err != nil || taken {
+		if err == nil {
+			err = fieldError("name", "A type named “"+in.Name+"” already exists.")
+		}
+		return err
+	}
 	t.Name, t.Plural, t.Color, t.Badge = in.Name, in.Plural, strings.ToLower(in.Color), in.Badge
 	err = a.store.Q().UpdateType(ctx, t)
 	if errors.Is(err, store.ErrConflict) {
@@ -159,9 +174,12 @@ func (a *App) DeleteType(ctx context.Context, actor *Actor, id int64) error {
 	if err != nil {
 		return mapNotFound(err)
 	}
+	if t.Builtin {
+		return errConflict("“%s” is built in and cannot be deleted; you can rename it.", t.Name)
+	}
 	err = a.store.Q().DeleteType(ctx, actor.Instance.ID, id)
 	if errors.Is(err, store.ErrConflict) {
-		return errConflict("“%s” is used by %d objects; change their type before deleting it.", t.Name, t.InUse)
+		return errConflict("“%s” is used by %d objects; change their type before deleting it.", t.Name, max(t.InUse, 1))
 	}
 	return mapNotFound(err)
 }

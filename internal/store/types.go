@@ -72,17 +72,28 @@ func (q *Q) UpdateType(ctx context.Context, t model.ObjectType) error {
 	return affectedOne(res, err)
 }
 
-// DeleteType removes an unused type; one still used is ErrConflict.
+// DeleteType removes an unused custom type in one statement, so an
+// object created meanwhile cannot lose its type; a used or built-in type
+// is ErrConflict.
 func (q *Q) DeleteType(ctx context.Context, instanceID, id int64) error {
-	var used int
-	if err := q.row(ctx, `SELECT COUNT(*) FROM objects WHERE type_id = $1`, id).Scan(&used); err != nil {
+	res, err := q.exec(ctx, `DELETE FROM object_types WHERE instance_id = $1 AND id = $2 AND NOT builtin
+		AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.type_id = $2)`, instanceID, id)
+	if err := affectedOne(res, err); err != ErrNotFound {
 		return err
 	}
-	if used > 0 {
-		return ErrConflict
+	if _, err := q.TypeByID(ctx, instanceID, id); err != nil {
+		return err
 	}
-	res, err := q.exec(ctx, `DELETE FROM object_types WHERE instance_id = $1 AND id = $2`, instanceID, id)
-	return affectedOne(res, err)
+	return ErrConflict
+}
+
+// TypeNameTaken reports whether another type of the instance, of either
+// kind, has this name (any case): "Program" must not name two things.
+func (q *Q) TypeNameTaken(ctx context.Context, instanceID int64, name string, except int64) (bool, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM object_types WHERE instance_id = $1 AND name_key = $2 AND id <> $3`,
+		instanceID, Key(name), except).Scan(&n)
+	return n > 0, err
 }
 
 // CreateBuiltins gives a new instance its built-in types, frequencies and

@@ -74,7 +74,11 @@ var adminPages = []struct {
 	Label string
 	Path  string
 	Perm  access.Permission
-}{}
+}{
+	{"Object Types", "/admin/types", access.Defaults},
+	{"Global Color Bands", "/admin/bands", access.Defaults},
+	{"Reporting Frequencies", "/admin/frequencies", access.Calendars},
+}
 
 // adminMenu lists the entries the actor's permissions open.
 func adminMenu(a *app.Actor) []views.MenuItem {

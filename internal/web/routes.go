@@ -69,6 +69,40 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /instances", Need: account, h: s.instances},
 
 		{Pattern: "GET /i/{code}/{$}", Need: member, h: s.dashboard},
+
+		// Scorecards and their objects (visibility is applied in internal/app).
+		{Pattern: "GET /i/{code}/scorecards", Need: member, h: s.scorecardList},
+		{Pattern: "GET /i/{code}/scorecards/new", Need: member, Perm: access.ObjectsEdit, h: s.scorecardNew},
+		{Pattern: "POST /i/{code}/scorecards", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCreate},
+		{Pattern: "GET /i/{code}/scorecards/{id}", Need: member, h: s.scorecardPage},
+		{Pattern: "GET /i/{code}/scorecards/{id}/edit", Need: member, Perm: access.ObjectsEdit, h: s.scorecardEdit},
+		{Pattern: "POST /i/{code}/scorecards/{id}", Need: member, Perm: access.ObjectsEdit, h: s.scorecardUpdate},
+		{Pattern: "POST /i/{code}/scorecards/{id}/delete", Need: member, Perm: access.ObjectsDelete, h: s.scorecardDelete},
+		{Pattern: "GET /i/{code}/objects", Need: member, h: s.objectList},
+		{Pattern: "GET /i/{code}/objects/new", Need: member, Perm: access.ObjectsEdit, h: s.objectNew},
+		{Pattern: "POST /i/{code}/objects", Need: member, Perm: access.ObjectsEdit, h: s.objectCreate},
+		{Pattern: "GET /i/{code}/objects/{id}", Need: member, h: s.objectPage},
+		{Pattern: "GET /i/{code}/objects/{id}/edit", Need: member, Perm: access.ObjectsEdit, h: s.objectEdit},
+		{Pattern: "POST /i/{code}/objects/{id}", Need: member, Perm: access.ObjectsEdit, h: s.objectUpdate},
+		{Pattern: "POST /i/{code}/objects/{id}/delete", Need: member, Perm: access.ObjectsDelete, h: s.objectDelete},
+		{Pattern: "POST /i/{code}/objects/{id}/data", Need: member, Perm: access.DataEnter, h: s.dataSave},
+		{Pattern: "POST /i/{code}/objects/{id}/paste", Need: member, Perm: access.DataEnter, h: s.dataPaste},
+		{Pattern: "POST /i/{code}/objects/{id}/baseline", Need: member, Perm: access.ObjectsEdit, h: s.baselineSave},
+		{Pattern: "POST /i/{code}/objects/{id}/graph", Need: member, Perm: access.GraphsEdit, h: s.graphSave},
+		{Pattern: "POST /i/{code}/links", Need: member, Perm: access.ObjectsEdit, h: s.linkCreate},
+		{Pattern: "POST /i/{code}/links/unlink", Need: member, Perm: access.ObjectsEdit, h: s.linkDelete},
+		{Pattern: "POST /i/{code}/links/move", Need: member, Perm: access.ObjectsEdit, h: s.linkMove},
+
+		// Scorecard defaults and calendars (SPEC §13).
+		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typesPage},
+		{Pattern: "POST /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typeCreate},
+		{Pattern: "POST /i/{code}/admin/types/{id}", Need: member, Perm: access.Defaults, h: s.typeUpdate},
+		{Pattern: "POST /i/{code}/admin/types/{id}/delete", Need: member, Perm: access.Defaults, h: s.typeDelete},
+		{Pattern: "GET /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, h: s.frequenciesPage},
+		{Pattern: "POST /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, h: s.frequencyCreate},
+		{Pattern: "POST /i/{code}/admin/frequencies/{id}/delete", Need: member, Perm: access.Calendars, h: s.frequencyDelete},
+		{Pattern: "GET /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsPage},
+		{Pattern: "POST /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsSave},
 	}
 }
 

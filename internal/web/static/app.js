@@ -13,3 +13,26 @@ document.addEventListener("input", function (e) {
 });
 // Keep the switcher search from navigating while filtering in place:
 // Enter still submits to /instances, which works without JavaScript.
+
+// Ask before a destructive form submits (forms marked data-confirm).
+document.addEventListener("submit", function (e) {
+  var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+  if (msg && !window.confirm(msg)) e.preventDefault();
+});
+
+// Pasting several lines into one grid cell fills the cells below it,
+// the way a spreadsheet column pastes.
+document.addEventListener("paste", function (e) {
+  var input = e.target;
+  var col = input.getAttribute && input.getAttribute("data-col");
+  if (!col) return;
+  var text = (e.clipboardData || window.clipboardData).getData("text");
+  var lines = text.replace(/\r/g, "").replace(/\n$/, "").split("\n");
+  if (lines.length < 2) return;
+  e.preventDefault();
+  var cells = Array.prototype.slice.call(document.querySelectorAll('input[data-col="' + col + '"]'));
+  var start = cells.indexOf(input);
+  for (var i = 0; i < lines.length && start + i < cells.length; i++) {
+    cells[start + i].value = lines[i].split("\t")[0].trim();
+  }
+});

@@ -1,0 +1,73 @@
+# Yardstick developer commands; `make help` lists them.
+#
+#   make test    environment (PostgreSQL, Chromium) + gofmt + vet + templ check + go test + fuzz
+#   make bench   benchmarks, with the same environment
+#
+# Knobs: make test FUZZTIME=30s FUZZ_TARGETS= TEST_PKGS=./internal/store/... GO_TEST_FLAGS=-race
+#        CI=true makes a missing PostgreSQL/Chromium (or fuzz package) fatal instead of a warning.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+# Steps run in the order given, even under make -j.
+.NOTPARALLEL:
+.DEFAULT_GOAL := help
+
+GO ?= go
+TEST_PKGS ?= ./...
+TEST_TIMEOUT ?= 25m
+GO_TEST_FLAGS ?=
+# package:FuzzName pairs run by `make fuzz` (part of `make test`), each for FUZZTIME.
+FUZZ_TARGETS ?= ./internal/period:FuzzAt ./internal/period:FuzzParse
+FUZZTIME ?= 10s
+# (a pattern whose directory does not exist yet is left out)
+BENCH_PKGS ?= $(foreach p,./bench/... ./internal/...,$(if $(wildcard $(p:/...=)),$(p)))
+BENCHTIME ?= 1s
+ARGS ?=
+
+# Screenshots and other files the tests keep.
+YARDSTICK_TEST_ARTIFACTS ?= $(CURDIR)/test-artifacts
+export YARDSTICK_TEST_ARTIFACTS
+
+# Prefix of a recipe line: prepares the test environment in that line's shell, and drops the
+# throwaway database when the shell exits.
+WITH_TESTENV = env_out="$$(bash scripts/testenv.sh)"; eval "$$env_out"; \
+	trap 'bash scripts/testenv.sh --drop' EXIT;
+
+.PHONY: help test bench generate run fmt check-fmt vet check-templ test-go fuzz
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 20
+
+test: ## prepare the environment, then check-fmt, vet, check-templ, test-go, fuzz; stop at the first failure
+	@$(WITH_TESTENV) $(MAKE) --no-print-directory check-fmt vet check-templ test-go fuzz
+
+bench: ## run the benchmarks (BENCHTIME=1s, BENCH_PKGS) with the test environment
+	@$(WITH_TESTENV) $(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) $(BENCH_PKGS)
+
+generate: ## regenerate the *_templ.go files
+	$(GO) tool templ generate -path .
+
+run: ## run the app (ARGS=… are passed on)
+	$(GO) run ./cmd/yardstick $(ARGS)
+
+fmt: ## gofmt -w every .go file
+	@bash scripts/gofmt.sh -w
+
+# The steps of `make test`; each can be run alone (then without the prepared environment
+# unless the YARDSTICK_TEST_* variables are set, e.g. by: eval "$(scripts/testenv.sh)").
+
+check-fmt: ## fail if a .go file is not gofmt-formatted
+	@bash scripts/gofmt.sh
+
+vet: ## go vet ./...
+	$(GO) vet ./...
+
+check-templ: ## fail if templ generate changes a *_templ.go file
+	@GO=$(GO) bash scripts/check-templ.sh
+
+test-go: ## go test -count=1 (TEST_PKGS, GO_TEST_FLAGS)
+	@mkdir -p "$(YARDSTICK_TEST_ARTIFACTS)"
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(GO_TEST_FLAGS) $(TEST_PKGS)
+
+fuzz: ## short fuzz runs of FUZZ_TARGETS, FUZZTIME each
+	@GO=$(GO) FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh $(FUZZ_TARGETS)

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"yardstick/internal/app"
+	"yardstick/internal/calc"
+	"yardstick/internal/graph"
+	"yardstick/internal/web/views"
+)
+
+// measurePage renders a measure with its graph and data grid; gridForm
+// carries a refused save's values and errors back into the grid.
+func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, status int, id int64, gridForm views.Form) error {
+	earlier, _ := strconv.Atoi(r.FormValue("earlier"))
+	later, _ := strconv.Atoi(r.FormValue("later"))
+	earlier, later = min(max(earlier, 0), 600), min(max(later, 0), 120)
+	v, err := s.app.MeasurePage(r.Context(), c.Actor, id, earlier, later)
+	if err != nil {
+		return err
+	}
+	scs, err := s.app.ScorecardsOf(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	m := v.Measure
+	pts := v.Points
+	if n := m.GraphPeriods; n > 0 && len(pts) > n {
+		pts = pts[len(pts)-n:]
+	}
+	title := m.GraphTitle
+	if title == "" {
+		title = m.Title
+	}
+	svg := graph.Render(graph.Chart{Title: title, Type: m.GraphType, Points: pts, ShowTargets: m.GraphTargets,
+		BaselineKey: m.BaselineKey, Polarity: calc.Polarity(m.Polarity), Bands: v.Bands, YMin: m.GraphYMin, YMax: m.GraphYMax,
+		Decimals: m.Decimals, Unit: m.Unit, UnitBefore: m.UnitBefore, ID: "m" + strconv.FormatInt(m.ID, 10)})
+	d := views.MeasureData{View: v, Graph: svg, Scorecards: scs, Earlier: earlier, Later: later, GridForm: gridForm}
+	sh := s.flash(r, s.shell(r, c, m.Title))
+	return s.render(w, r, status, views.MeasurePage(sh, d, canFor(c.Actor)))
+}
+
+// dataSave saves the grid. A refused save re-renders the grid with what
+// the editor typed and a message per period, so nothing typed is lost.
+func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return &app.Error{Kind: app.Invalid, Msg: "The form could not be read."}
+	}
+	f := r.PostForm
+	keys := f["key"]
+	if len(keys) > 5000 {
+		return &app.Error{Kind: app.Invalid, Msg: "Too many periods in one save."}
+	}
+	col := func(name string, i int) string {
+		if vs := f[name]; i < len(vs) {
+			return vs[i]
+		}
+		return ""
+	}
+	var entries []app.DataEntry
+	typed := map[string]string{}
+	for i, k := range keys {
+		version, _ := strconv.ParseInt(col("version", i), 10, 64)
+		e := app.DataEntry{PeriodKey: k, Actual: col("actual", i), Target: col("target", i), Comment: col("comment", i),
+			OrigActual: col("orig_actual", i), OrigTarget: col("orig_target", i), OrigComment: col("orig_comment", i), Version: version}
+		entries = append(entries, e)
+		typed["actual/"+k], typed["target/"+k], typed["comment/"+k] = e.Actual, e.Target, e.Comment
+	}
+	if _, err := s.app.SaveData(r.Context(), c.Actor, id, entries); err != nil {
+		e, ok := app.AsError(err)
+		if !ok || (e.Kind != app.Invalid && e.Kind != app.Conflict) {
+			return err
+		}
+		form := views.Form{Errors: e.Fields, Msg: e.Msg}
+		if e.Kind == app.Invalid {
+			form.Values = typed // keep what was typed; a conflict shows the other editor's values
+		}
+		return s.measurePage(w, r, c, statusOf(e.Kind), id, form)
+	}
+	return back(w, r, c, "/objects/"+r.PathValue("id")+"?done=saved&earlier="+f.Get("earlier")+"&later="+f.Get("later")+"#data")
+}
+
+func (s *Server) dataPaste(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if len(r.PostFormValue("paste")) > 100_000 {
+		return &app.Error{Kind: app.Invalid, Msg: "That is too much to paste at once."}
+	}
+	if _, err := s.app.PasteColumn(r.Context(), c.Actor, id, r.PostFormValue("column"), r.PostFormValue("start"), r.PostFormValue("paste")); err != nil {
+		if e, ok := app.AsError(err); ok && (e.Kind == app.Invalid || e.Kind == app.Conflict) {
+			return s.measurePage(w, r, c, statusOf(e.Kind), id, views.Form{Errors: e.Fields, Msg: e.Msg})
+		}
+		return err
+	}
+	return back(w, r, c, "/objects/"+r.PathValue("id")+"?done=saved#data")
+}
+
+func (s *Server) baselineSave(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err := s.app.SetBaseline(r.Context(), c.Actor, id, version, r.PostFormValue("baseline")); err != nil {
+		return s.measureFormError(w, r, c, id, err)
+	}
+	return back(w, r, c, "/objects/"+r.PathValue("id")+"?done=saved")
+}
+
+func (s *Server) graphSave(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	in := app.GraphInput{Title: r.PostFormValue("graph_title"), Type: r.PostFormValue("graph_type"), Periods: r.PostFormValue("graph_periods"),
+		YMin: r.PostFormValue("graph_ymin"), YMax: r.PostFormValue("graph_ymax"), ShowTargets: r.PostFormValue("graph_targets") == "1"}
+	if err := s.app.SetGraph(r.Context(), c.Actor, id, version, in); err != nil {
+		return s.measureFormError(w, r, c, id, err)
+	}
+	return back(w, r, c, "/objects/"+r.PathValue("id")+"?done=saved")
+}
+
+// measureFormError shows a refused baseline or graph change on the page.
+func (s *Server) measureFormError(w http.ResponseWriter, r *http.Request, c *req, id int64, err error) error {
+	e, ok := app.AsError(err)
+	if !ok || (e.Kind != app.Invalid && e.Kind != app.Conflict) {
+		return err
+	}
+	return s.measurePage(w, r, c, statusOf(e.Kind), id, views.Form{Errors: e.Fields, Msg: e.Msg})
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"yardstick/internal/app"
+	"yardstick/internal/model"
+	"yardstick/internal/store"
+	"yardstick/internal/web/views"
+)
+
+func (s *Server) scorecardList(w http.ResponseWriter, r *http.Request, c *req) error {
+	list, err := s.app.ListScorecards(r.Context(), c.Actor)
+	if err != nil {
+		return err
+	}
+	sh := s.flash(r, s.shell(r, c, "Scorecards"))
+	return s.render(w, r, http.StatusOK, views.ScorecardList(sh, scorecardTree(list), canFor(c.Actor)))
+}
+
+// scorecardTree orders scorecards as a tree; one whose parent the viewer
+// cannot see is shown at the top level.
+func scorecardTree(list []model.Scorecard) []views.ScorecardNode {
+	visible := map[int64]bool{}
+	for _, sc := range list {
+		visible[sc.ID] = true
+	}
+	children := map[int64][]model.Scorecard{}
+	for _, sc := range list {
+		parent := int64(0)
+		if sc.ParentID != nil && visible[*sc.ParentID] {
+			parent = *sc.ParentID
+		}
+		children[parent] = append(children[parent], sc)
+	}
+	var out []views.ScorecardNode
+	var walk func(parent int64, depth int)
+	walk = func(parent int64, depth int) {
+		for _, sc := range children[parent] {
+			out = append(out, views.ScorecardNode{Scorecard: sc, Depth: depth})
+			walk(sc.ID, depth+1)
+		}
+	}
+	walk(0, 0)
+	return out
+}
+
+func (s *Server) scorecardForm(w http.ResponseWriter, r *http.Request, c *req, status int, f views.Form, action string, editing bool) error {
+	parents, err := s.app.ListScorecards(r.Context(), c.Actor)
+	if err != nil {
+		return err
+	}
+	title := "New scorecard"
+	if editing {
+		title = "Edit scorecard"
+	}
+	return s.render(w, r, status, views.ScorecardForm(s.shell(r, c, title), f, action, parents, editing, f.V("version")))
+}
+
+func (s *Server) scorecardNew(w http.ResponseWriter, r *http.Request, c *req) error {
+	f := views.Form{Values: map[string]string{"parent": r.URL.Query().Get("parent")}}
+	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards", false)
+}
+
+func scorecardInput(r *http.Request) (app.ScorecardInput, map[string]string) {
+	in := app.ScorecardInput{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), ParentID: formID(r, "parent")}
+	values := map[string]string{"title": in.Title, "description": in.Description, "parent": r.PostFormValue("parent"), "version": r.PostFormValue("version")}
+	return in, values
+}
+
+func (s *Server) scorecardCreate(w http.ResponseWriter, r *http.Request, c *req) error {
+	in, values := scorecardInput(r)
+	sc, err := s.app.CreateScorecard(r.Context(), c.Actor, in)
+	if err != nil {
+		return s.formError(w, r, err, func(f views.Form) templ.Component {
+			parents, _ := s.app.ListScorecards(r.Context(), c.Actor)
+			return views.ScorecardForm(s.shell(r, c, "New scorecard"), f, "/i/"+c.Actor.Instance.Code+"/scorecards", parents, false, "")
+		}, values)
+	}
+	return back(w, r, c, "/scorecards/"+strconv.FormatInt(sc.ID, 10))
+}
+
+func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.app.ScorecardPage(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	can := canFor(c.Actor)
+	var containers []model.Object
+	if can.Edit {
+		page, err := s.app.ListObjects(r.Context(), c.Actor, store.ObjectFilter{Kind: model.KindContainer, Limit: 200})
+		if err != nil {
+			return err
+		}
+		containers = page.Objects
+	}
+	sh := s.flash(r, s.shell(r, c, v.Scorecard.Title))
+	return s.render(w, r, http.StatusOK, views.ScorecardPage(sh, v, can, containers))
+}
+
+func (s *Server) scorecardEdit(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	sc, err := s.app.Scorecard(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	parent := ""
+	if sc.ParentID != nil {
+		parent = strconv.FormatInt(*sc.ParentID, 10)
+	}
+	f := views.Form{Values: map[string]string{"title": sc.Title, "description": sc.Description, "parent": parent,
+		"version": strconv.FormatInt(sc.Version, 10)}}
+	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), true)
+}
+
+func (s *Server) scorecardUpdate(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in, values := scorecardInput(r)
+	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err := s.app.UpdateScorecard(r.Context(), c.Actor, id, version, in); err != nil {
+		return s.formError(w, r, err, func(f views.Form) templ.Component {
+			parents, _ := s.app.ListScorecards(r.Context(), c.Actor)
+			return views.ScorecardForm(s.shell(r, c, "Edit scorecard"), f, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), parents, true, values["version"])
+		}, values)
+	}
+	return back(w, r, c, "/scorecards/"+r.PathValue("id")+"?done=saved")
+}
+
+func (s *Server) scorecardDelete(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.app.DeleteScorecard(r.Context(), c.Actor, id); err != nil {
+		return err
+	}
+	return back(w, r, c, "/scorecards?done=deleted")
+}

@@ -1,0 +1,170 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"yardstick/internal/app"
+	"yardstick/internal/calc"
+	"yardstick/internal/model"
+)
+
+// Can carries the viewer's relevant permissions into content views, so
+// they show only the controls that would be accepted (the server checks
+// again on submit).
+type Can struct {
+	Edit, Delete, EnterData, Graphs bool
+}
+
+// ScorecardNode is a scorecard in the list's tree.
+type ScorecardNode struct {
+	Scorecard model.Scorecard
+	Depth     int
+}
+
+func id(v int64) string { return strconv.FormatInt(v, 10) }
+
+func idURL(in *model.Instance, path string, v int64) templ.SafeURL {
+	return templ.SafeURL(InstanceURL(in, path+id(v)))
+}
+
+func value(o model.Object, v *float64) string {
+	return calc.FormatValue(v, o.Decimals, o.Unit, o.UnitBefore)
+}
+
+func pct(v *float64) string { return calc.FormatPct(v) }
+
+func colorClass(c calc.Color) string {
+	if c == calc.None {
+		return "val"
+	}
+	return "val band-" + string(c)
+}
+
+func currentLabel(s calc.Summary) string {
+	if s.Current == nil {
+		return ""
+	}
+	return s.Current.Label
+}
+
+func currentActual(s calc.Summary) *float64 {
+	if s.Current == nil {
+		return nil
+	}
+	return s.Current.Actual
+}
+
+func currentTarget(s calc.Summary) *float64 {
+	if s.Current == nil {
+		return nil
+	}
+	return s.Current.Target
+}
+
+func priorActual(s calc.Summary) *float64 {
+	if s.Prior == nil {
+		return nil
+	}
+	return s.Prior.Actual
+}
+
+// trendText describes a run: "↑ 3", "↓ 2", "→".
+func trendText(t calc.Trend) string {
+	switch {
+	case t.Direction > 0:
+		return "↑ " + strconv.Itoa(t.Length)
+	case t.Direction < 0:
+		return "↓ " + strconv.Itoa(t.Length)
+	case t.Length > 0:
+		return "→ " + strconv.Itoa(t.Length)
+	}
+	return ""
+}
+
+func trendClass(t calc.Trend) string {
+	switch {
+	case t.Good == nil:
+		return "trend"
+	case *t.Good:
+		return "trend good"
+	}
+	return "trend bad"
+}
+
+func trendTitle(t calc.Trend) string {
+	if t.Direction == 0 && t.Length == 0 {
+		return "Not enough data for a trend"
+	}
+	dir := map[int]string{1: "up", -1: "down", 0: "flat"}[t.Direction]
+	s := dir + " for " + strconv.Itoa(t.Length) + " period"
+	if t.Length != 1 {
+		s += "s"
+	}
+	if t.Good != nil {
+		if *t.Good {
+			s += " (good)"
+		} else {
+			s += " (bad)"
+		}
+	}
+	return s
+}
+
+func pmCategory(c string) string {
+	return map[string]string{"how_much": "How much did we do?", "how_well": "How well did we do it?", "better_off": "Is anyone better off?"}[c]
+}
+
+func polarityName(p string) string {
+	return map[string]string{"higher": "Higher is better", "lower": "Lower is better", "range": "Target range", "none": "No polarity"}[p]
+}
+
+func indent(depth int) string { return "depth-" + strconv.Itoa(min(depth, 8)) }
+
+func raw(v *float64) string { return app.FormatRaw(v) }
+
+func TagsText(tags []string) string { return strings.Join(tags, ", ") }
+
+func KindPlural(kind string) string {
+	if kind == model.KindContainer {
+		return "Results and programs"
+	}
+	return "Measures"
+}
+
+func sel(a, b string) bool { return a == b }
+
+func selID(a int64, b string) bool { return id(a) == b }
+
+// gridValue shows what the editor typed when a save was refused, else the
+// stored value.
+func gridValue(f Form, col, key, stored string) string {
+	if f.Values == nil {
+		return stored
+	}
+	if v, ok := f.Values[col+"/"+key]; ok {
+		return v
+	}
+	return stored
+}
+
+// signed formats a difference with its sign: +2.0%, −1.5.
+func signed(o model.Object, v *float64) string {
+	s := value(o, v)
+	if v != nil && *v > 0 {
+		return "+" + s
+	}
+	return s
+}
+
+// hasAny reports whether a form has an error on any of the fields.
+func hasAny(f Form, names ...string) bool {
+	for _, n := range names {
+		if f.E(n) != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# Prepares what the Go tests need and prints `export` lines for it on stdout
+# (everything else goes to stderr), so a caller does:
+#
+#     env_out="$(scripts/testenv.sh)" && eval "$env_out"
+#
+# `make test` and `make bench` do exactly that. It provides:
+#
+#   YARDSTICK_TEST_POSTGRES_URL  postgres://yardstick_test:…@127.0.0.1:PORT/yardstick_test_<utc>_<pid>?sslmode=disable
+#                                A new, empty database owned by the role, made for this run.
+#                                The local cluster is started (and PostgreSQL installed with
+#                                apt-get when missing and running as root) if needed.
+#                                If the variable is already set, it is checked and used as is.
+#   YARDSTICK_TEST_CHROMIUM      /usr/bin/chromium (installed with apt-get when missing and root).
+#
+# With CI=true (or 1) a missing PostgreSQL or Chromium is fatal (exit 1). Otherwise a warning
+# is printed, the variable is unset, and the tests that need it skip.
+#
+#     scripts/testenv.sh --drop   drops the database this script created, as named by
+#                                 YARDSTICK_TESTENV_CREATED_DB (`make test` does that on exit;
+#                                 YARDSTICK_TEST_KEEP_DB=1 keeps it, to look at after a run).
+#
+# Knobs (environment):
+#   YARDSTICK_CHROMIUM_PATH         Chromium to use instead of /usr/bin/chromium (never installed).
+#   YARDSTICK_TESTENV_NO_INSTALL=1  never run apt-get.
+#   YARDSTICK_TESTENV_PG_USER / YARDSTICK_TESTENV_PG_PASSWORD
+#                                   role and password (default yardstick_test / yardstick_test;
+#                                   must be URL-safe).
+#   YARDSTICK_TESTENV_STALE_HOURS   yardstick_test_* databases older than this are dropped
+#                                   (default 6; concurrent runs of other work trees are younger).
+set -euo pipefail
+
+# All stdout of this script is for the caller's eval: keep it on fd 3, send the rest to stderr.
+exec 3>&1 1>&2
+
+log() { printf 'testenv: %s\n' "$*"; }
+is_ci() { case "${CI:-}" in true | TRUE | True | 1) return 0 ;; esac; return 1; }
+emit() { printf 'export %s=%q\n' "$1" "$2" >&3; }
+
+# missing VAR WHAT: the dependency could not be provided.
+missing() {
+	if is_ci; then
+		log "ERROR: $2 is not available, and CI=$CI requires it (see the messages above)."
+		exit 1
+	fi
+	log "WARNING: $2 is not available; continuing without $1, the tests that need it will skip."
+	printf 'unset %s\n' "$1" >&3
+}
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# ---------------------------------------------------------------- apt
+
+apt_updated=
+apt_run() {
+	DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=600 "$@"
+}
+apt_install() {
+	if [ "${YARDSTICK_TESTENV_NO_INSTALL:-}" = 1 ]; then
+		log "not installing $* (YARDSTICK_TESTENV_NO_INSTALL=1)"
+		return 1
+	fi
+	if ! is_root; then
+		log "not installing $* (not root; install it with: sudo apt-get install $*)"
+		return 1
+	fi
+	if ! command -v apt-get >/dev/null; then
+		log "not installing $* (no apt-get)"
+		return 1
+	fi
+	if [ -z "$apt_updated" ]; then
+		# DPkg::Lock::Timeout does not cover the lists lock of `update`: retry while it is held.
+		local tries=0 out
+		out=$(mktemp)
+		until apt_run update 2>&1 | tee "$out"; do
+			tries=$((tries + 1))
+			if ! grep -qi 'lock' "$out" || [ "$tries" -ge 60 ]; then
+				rm -f "$out"
+				log "apt-get update failed"
+				return 1
+			fi
+			log "apt lists are locked by another apt process, waiting…"
+			sleep 10
+		done
+		rm -f "$out"
+		apt_updated=1
+	fi
+	log "installing $* with apt-get (waits for the dpkg lock if another apt-get runs)"
+	apt_run install -y "$@"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+
+pg_user=${YARDSTICK_TESTENV_PG_USER:-yardstick_test}
+pg_password=${YARDSTICK_TESTENV_PG_PASSWORD:-yardstick_test}
+pg_ver='' pg_name='' pg_port='' pg_status='' pg_owner='' pg_log=''
+
+# check_url URL: can we log in and run a query?
+check_url() {
+	local out
+	if out=$(PGCONNECT_TIMEOUT=10 psql "$1" -X -q -tA -v ON_ERROR_STOP=1 -c 'select 1' 2>&1) && [ "$out" = 1 ]; then
+		return 0
+	fi
+	log "cannot query postgres://…@${1##*@}: $out"
+	return 1
+}
+
+# pg_pick_cluster: sets pg_* from `pg_lsclusters`; prefers a running cluster, then 15/main.
+pg_pick_cluster() {
+	local line best='' ver name port status owner _dir logf
+	while read -r ver name port status owner _dir logf; do
+		[ -n "$ver" ] || continue
+		line="$ver $name $port $status $owner $logf"
+		if [[ $status == online* ]]; then
+			best=$line
+			break
+		fi
+		if [ -z "$best" ] || [ "$ver/$name" = 15/main ]; then best=$line; fi
+	done < <(pg_lsclusters -h 2>/dev/null)
+	[ -n "$best" ] || return 1
+	read -r pg_ver pg_name pg_port pg_status pg_owner pg_log <<<"$best"
+}
+
+# pg_super ARGS…: psql as the cluster's superuser over its Unix socket.
+pg_super() {
+	local psql=(psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d postgres "$@")
+	(
+		cd /
+		if is_root; then
+			runuser -u "$pg_owner" -- "${psql[@]}"
+		elif [ "$(id -un)" = "$pg_owner" ]; then
+			"${psql[@]}"
+		else
+			sudo -n -u "$pg_owner" -- "${psql[@]}"
+		fi
+	)
+}
+
+setup_postgres() {
+	if [ -n "${YARDSTICK_TEST_POSTGRES_URL:-}" ]; then
+		log "using the given YARDSTICK_TEST_POSTGRES_URL"
+		check_url "$YARDSTICK_TEST_POSTGRES_URL" || return 1
+		printf 'unset YARDSTICK_TESTENV_CREATED_DB\n' >&3 # not ours to drop
+		emit YARDSTICK_TEST_POSTGRES_URL "$YARDSTICK_TEST_POSTGRES_URL"
+		return 0
+	fi
+
+	if ! command -v pg_lsclusters >/dev/null || ! command -v psql >/dev/null ||
+		! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+		log "PostgreSQL is not installed"
+		apt_install postgresql || return 1
+	fi
+
+	if ! pg_pick_cluster; then
+		local ver
+		ver=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -n | tail -n1)
+		log "no PostgreSQL cluster, creating $ver/main"
+		if ! is_root || ! pg_createcluster "$ver" main; then
+			log "could not create a cluster (needs root)"
+			return 1
+		fi
+		pg_pick_cluster || return 1
+	fi
+	log "cluster $pg_ver/$pg_name on port $pg_port is $pg_status"
+
+	if [[ $pg_status != online* ]]; then
+		log "starting cluster $pg_ver/$pg_name"
+		if ! { is_root || [ "$(id -un)" = "$pg_owner" ]; } || ! pg_ctlcluster "$pg_ver" "$pg_name" start; then
+			log "could not start cluster $pg_ver/$pg_name; last lines of $pg_log:"
+			tail -n 20 "$pg_log" 2>/dev/null || true
+			return 1
+		fi
+	fi
+	local i
+	for i in $(seq 1 60); do
+		pg_isready -q -h 127.0.0.1 -p "$pg_port" && break
+		[ "$i" = 60 ] && { log "cluster $pg_ver/$pg_name does not accept connections on 127.0.0.1:$pg_port"; return 1; }
+		sleep 0.5
+	done
+
+	# Role (idempotent, and safe when two runs race), then this run's database.
+	if ! pg_super <<-SQL; then
+		DO \$\$
+		BEGIN
+		  CREATE ROLE "$pg_user" LOGIN CREATEDB PASSWORD '$pg_password';
+		EXCEPTION WHEN duplicate_object OR unique_violation THEN
+		  ALTER ROLE "$pg_user" LOGIN CREATEDB PASSWORD '$pg_password';
+		END \$\$;
+	SQL
+		log "could not create the role $pg_user as $pg_owner"
+		return 1
+	fi
+
+	# Leftovers of interrupted runs; a database still in use is not dropped (the error is ignored).
+	local cutoff stale db
+	cutoff=$(date -u -d "-${YARDSTICK_TESTENV_STALE_HOURS:-6} hours" +%Y%m%d%H%M%S)
+	stale=$(pg_super -tA -c "SELECT datname FROM pg_database WHERE datname ~ '^yardstick_test_[0-9]{14}_[0-9]+\$' AND substring(datname from 16 for 14) < '$cutoff'") || stale=
+	for db in $stale; do
+		log "dropping stale database $db"
+		pg_super -c "DROP DATABASE IF EXISTS \"$db\"" 2>&1 | sed 's/^/testenv:   /' || true
+	done
+
+	db="yardstick_test_$(date -u +%Y%m%d%H%M%S)_$$"
+	if ! pg_super -c "CREATE DATABASE \"$db\" OWNER \"$pg_user\""; then
+		log "could not create database $db"
+		return 1
+	fi
+	created_db=$db
+	emit YARDSTICK_TESTENV_CREATED_DB "$db"
+
+	local url="postgres://$pg_user:$pg_password@127.0.0.1:$pg_port/$db?sslmode=disable"
+	if ! check_url "$url"; then
+		pg_super -c "DROP DATABASE IF EXISTS \"$db\"" || true
+		created_db=''
+		return 1
+	fi
+	log "PostgreSQL $pg_ver: database $db on 127.0.0.1:$pg_port, owned by $pg_user"
+	emit YARDSTICK_TEST_POSTGRES_URL "$url"
+}
+
+drop_db() {
+	local db=${YARDSTICK_TESTENV_CREATED_DB:-} url=${YARDSTICK_TEST_POSTGRES_URL:-}
+	[ -n "$db" ] && [ -n "$url" ] || return 0
+	if [ "${YARDSTICK_TEST_KEEP_DB:-}" = 1 ]; then
+		log "keeping database $db (YARDSTICK_TEST_KEEP_DB=1)"
+		return 0
+	fi
+	# The role owns the database, so it may drop it, from its `postgres` database.
+	local admin=${url/"/$db?"/"/postgres?"}
+	if PGCONNECT_TIMEOUT=10 psql "$admin" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"; then
+		log "dropped database $db"
+	else
+		log "could not drop database $db (a later run drops it once it is stale)"
+	fi
+}
+
+# ---------------------------------------------------------------- Chromium
+
+setup_chromium() {
+	local path=${YARDSTICK_CHROMIUM_PATH:-/usr/bin/chromium} out
+	if [ ! -x "$path" ]; then
+		if [ -n "${YARDSTICK_CHROMIUM_PATH:-}" ]; then
+			log "YARDSTICK_CHROMIUM_PATH=$path is not an executable file"
+			return 1
+		fi
+		log "Chromium is not installed"
+		apt_install chromium || return 1
+	fi
+	if ! out=$(timeout 60 "$path" --version 2>&1 </dev/null); then
+		log "$path --version failed: $out"
+		return 1
+	fi
+	log "$(grep -m1 -E "^(Chromium|Google Chrome|Chrome)" <<<"$out" || echo "$path works")"
+	emit YARDSTICK_TEST_CHROMIUM "$path"
+}
+
+# ---------------------------------------------------------------- main
+
+case "${1:-}" in
+--drop)
+	drop_db
+	exit 0
+	;;
+'') ;;
+*)
+	log "usage: $0 [--drop]"
+	exit 2
+	;;
+esac
+
+# If this script fails after making the database, nobody else will drop it.
+created_db=''
+cleanup() {
+	local rc=$?
+	if [ "$rc" != 0 ] && [ -n "$created_db" ]; then
+		pg_super -c "DROP DATABASE IF EXISTS \"$created_db\" WITH (FORCE)" && log "dropped database $created_db"
+	fi
+	return "$rc"
+}
+trap cleanup EXIT
+
+# Bash ignores `set -e` inside functions called from a condition, so the setup functions
+# check every step themselves and return 1 with a message.
+setup_postgres || missing YARDSTICK_TEST_POSTGRES_URL PostgreSQL
+setup_chromium || missing YARDSTICK_TEST_CHROMIUM Chromium
