@@ -123,7 +123,7 @@ func (a *App) createInstance(ctx context.Context, q *store.Q, n NewInstance, cho
 	out.Admin = acct
 	_, err = q.CreateMembership(ctx, model.Membership{InstanceID: in.ID, AccountID: acct.ID,
 		Permissions: access.MustPreset(access.PresetAdministration).Keys(), Preset: access.PresetAdministration,
-		Active: true, ActionEmails: true})
+		Role: access.PresetAdministration, Active: true, ActionEmails: true})
 	return out, err
 }
 
@@ -191,6 +191,7 @@ func (a *App) ActorFor(ctx context.Context, s Session, code string, c Client) (*
 	if err != nil {
 		return nil, err
 	}
+	a.touch(ctx, m)
 	return &Actor{Account: s.Account, Instance: in, Membership: m, Perms: perms, SessionHash: s.Hash, Client: c}, nil
 }
 

@@ -35,7 +35,8 @@ type ScorecardInput struct {
 	Title       string
 	Description string
 	ParentID    int64   // 0: top level
-	MemberIDs   []int64 // members to assign the scorecard to (create only)
+	MemberIDs   []int64 // members the scorecard is assigned to
+	SetMembers  bool    // on edit: replace the assignments with MemberIDs
 }
 
 func (in *ScorecardInput) validate() error {
@@ -184,7 +185,14 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 		if errors.Is(err, store.ErrConflict) {
 			return errConflict("Someone else changed this scorecard while you were editing. Reload it and make your change again.")
 		}
-		return err
+		if err != nil || !in.SetMembers {
+			return err
+		}
+		members, err := a.checkMembers(ctx, q, actor, in.MemberIDs)
+		if err != nil {
+			return err
+		}
+		return q.SetScorecardMembers(ctx, actor.Instance.ID, id, members)
 	})
 }
 

@@ -35,6 +35,9 @@ type Membership struct {
 	AccountID      int64
 	Permissions    []string // sorted permission keys
 	Preset         string   // the preset the set started from
+	Role           string   // the preset the set equals, or Custom
+	Email          string   // copy of the account's, for listing
+	Name           string   // copy of the account's, for listing
 	Active         bool
 	DigestWeekly   bool
 	DigestMonthly  bool

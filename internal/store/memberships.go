@@ -8,13 +8,13 @@ import (
 	"yardstick/internal/model"
 )
 
-const membershipCols = `id, instance_id, account_id, permissions, preset, active, digest_weekly, digest_monthly, action_emails, version, last_activity_at, created_at, updated_at`
+const membershipCols = `id, instance_id, account_id, permissions, preset, role, email, name, active, digest_weekly, digest_monthly, action_emails, version, last_activity_at, created_at, updated_at`
 
 func scanMembership(sc interface{ Scan(...any) error }) (model.Membership, error) {
 	var m model.Membership
 	var perms string
 	var last sql.NullTime
-	err := sc.Scan(&m.ID, &m.InstanceID, &m.AccountID, &perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly,
+	err := sc.Scan(&m.ID, &m.InstanceID, &m.AccountID, &perms, &m.Preset, &m.Role, &m.Email, &m.Name, &m.Active, &m.DigestWeekly, &m.DigestMonthly,
 		&m.ActionEmails, &m.Version, &last, &m.CreatedAt, &m.UpdatedAt)
 	m.Permissions = splitPermissions(perms)
 	if last.Valid {
@@ -31,17 +31,36 @@ func splitPermissions(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// CreateMembership adds an account to an instance.
+// CreateMembership adds an account to an instance. The account's email
+// and name are copied from the accounts table; Role must be set by the
+// caller (access.Role of the set).
 func (q *Q) CreateMembership(ctx context.Context, m model.Membership) (model.Membership, error) {
 	now := q.Now()
 	m.CreatedAt, m.UpdatedAt, m.Version = now, now, 1
-	err := q.row(ctx, `INSERT INTO memberships (instance_id, account_id, permissions, preset, active, digest_weekly, digest_monthly, action_emails, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) RETURNING id`,
-		m.InstanceID, m.AccountID, strings.Join(m.Permissions, ","), m.Preset, m.Active, m.DigestWeekly, m.DigestMonthly, m.ActionEmails, now, now).Scan(&m.ID)
+	if m.Role == "" {
+		m.Role = m.Preset
+	}
+	err := q.row(ctx, `INSERT INTO memberships (instance_id, account_id, permissions, preset, role, perm_count, active, digest_weekly, digest_monthly,
+			action_emails, version, created_at, updated_at, email, name, name_key, search_text)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, a.email, a.name, lower(a.name),
+			lower(a.email || ' ' || a.name || ' ' || $5 || ' ' || CASE WHEN $7 THEN 'active' ELSE 'inactive' END)
+		FROM accounts a WHERE a.id = $2 RETURNING id, email, name`,
+		m.InstanceID, m.AccountID, strings.Join(m.Permissions, ","), m.Preset, m.Role, len(m.Permissions), m.Active,
+		m.DigestWeekly, m.DigestMonthly, m.ActionEmails, now).Scan(&m.ID, &m.Email, &m.Name)
 	if isUniqueViolation(err) {
 		return m, ErrConflict
 	}
-	return m, err
+	if err != nil {
+		return m, err
+	}
+	return m, q.countMember(ctx, m.InstanceID, 1, boolInt(m.Active))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // MembershipOf returns an account's membership in an instance.

@@ -243,3 +243,9 @@ func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
 }
+
+// MeasureIDsIn returns which of ids are measures of the instance.
+func (q *Q) MeasureIDsIn(ctx context.Context, instanceID int64, ids []int64) ([]int64, error) {
+	a := args{instanceID}
+	return q.ids(ctx, `SELECT id FROM objects WHERE instance_id = $1 AND kind = 'measure' AND id IN (`+a.list(ids)+`) ORDER BY id`, a...)
+}

@@ -158,3 +158,23 @@ func (q *Q) ids(ctx context.Context, query string, a ...any) ([]int64, error) {
 	}
 	return out, rows.Err()
 }
+
+// ScorecardIDsIn returns which of ids are scorecards of the instance.
+func (q *Q) ScorecardIDsIn(ctx context.Context, instanceID int64, ids []int64) ([]int64, error) {
+	a := args{instanceID}
+	return q.ids(ctx, `SELECT id FROM scorecards WHERE instance_id = $1 AND id IN (`+a.list(ids)+`) ORDER BY id`, a...)
+}
+
+// ScorecardMembershipIDs lists the memberships a scorecard is assigned to.
+func (q *Q) ScorecardMembershipIDs(ctx context.Context, instanceID, scorecardID int64) ([]int64, error) {
+	return q.ids(ctx, `SELECT membership_id FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id = $2 ORDER BY membership_id`,
+		instanceID, scorecardID)
+}
+
+// SetScorecardMembers replaces who a scorecard is assigned to.
+func (q *Q) SetScorecardMembers(ctx context.Context, instanceID, scorecardID int64, membershipIDs []int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id = $2`, instanceID, scorecardID); err != nil {
+		return err
+	}
+	return q.AssignScorecard(ctx, instanceID, scorecardID, membershipIDs)
+}

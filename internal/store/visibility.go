@@ -28,11 +28,19 @@ func (a *args) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// list adds each id as a parameter and returns "$i, $j, …" for IN (…).
+// list adds each distinct id as a parameter and returns "$i, $j, …" for
+// IN (…); an empty list matches nothing.
 func (a *args) list(ids []int64) string {
+	seen := map[int64]bool{}
 	ph := make([]string, 0, len(ids))
 	for _, id := range ids {
-		ph = append(ph, a.add(id))
+		if !seen[id] {
+			seen[id] = true
+			ph = append(ph, a.add(id))
+		}
+	}
+	if len(ph) == 0 {
+		return "NULL"
 	}
 	return strings.Join(ph, ", ")
 }

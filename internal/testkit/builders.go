@@ -44,11 +44,13 @@ func MustCreateMember(t testing.TB, s *store.Store, in model.Instance, email, pr
 		}
 	}
 	var perms []string
+	role := access.Custom
 	if preset != "" {
 		perms = access.MustPreset(preset).Keys()
+		role = preset
 	}
 	m, err := q.CreateMembership(ctx, model.Membership{InstanceID: in.ID, AccountID: acct.ID, Permissions: perms,
-		Preset: preset, Active: true, ActionEmails: true})
+		Preset: preset, Role: role, Active: true, ActionEmails: true})
 	if err != nil {
 		t.Fatalf("create membership %s in %s: %v", email, in.Code, err)
 	}

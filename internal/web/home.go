@@ -75,6 +75,8 @@ var adminPages = []struct {
 	Path  string
 	Perm  access.Permission
 }{
+	{"Users", "/admin/users", access.UsersManage},
+	{"Seats and Billing", "/admin/billing", access.InstanceAdmin},
 	{"Object Types", "/admin/types", access.Defaults},
 	{"Global Color Bands", "/admin/bands", access.Defaults},
 	{"Reporting Frequencies", "/admin/frequencies", access.Calendars},

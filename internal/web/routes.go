@@ -67,8 +67,12 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /account/password", Need: account, AllowTemporary: true, h: s.passwordForm},
 		{Pattern: "POST /account/password", Need: account, AllowTemporary: true, h: s.passwordSubmit},
 		{Pattern: "GET /instances", Need: account, h: s.instances},
+		{Pattern: "GET /account", Need: account, h: s.accountPage},
+		{Pattern: "POST /account", Need: account, h: s.accountSave},
 
 		{Pattern: "GET /i/{code}/{$}", Need: member, h: s.dashboard},
+		{Pattern: "GET /i/{code}/preferences", Need: member, h: s.preferencesPage},
+		{Pattern: "POST /i/{code}/preferences", Need: member, h: s.preferencesSave},
 
 		// Scorecards and their objects (visibility is applied in internal/app).
 		{Pattern: "GET /i/{code}/scorecards", Need: member, h: s.scorecardList},
@@ -89,9 +93,22 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/objects/{id}/paste", Need: member, Perm: access.DataEnter, h: s.dataPaste},
 		{Pattern: "POST /i/{code}/objects/{id}/baseline", Need: member, Perm: access.ObjectsEdit, h: s.baselineSave},
 		{Pattern: "POST /i/{code}/objects/{id}/graph", Need: member, Perm: access.GraphsEdit, h: s.graphSave},
+		{Pattern: "POST /i/{code}/objects/{id}/star", Need: member, h: s.starToggle},
 		{Pattern: "POST /i/{code}/links", Need: member, Perm: access.ObjectsEdit, h: s.linkCreate},
 		{Pattern: "POST /i/{code}/links/unlink", Need: member, Perm: access.ObjectsEdit, h: s.linkDelete},
 		{Pattern: "POST /i/{code}/links/move", Need: member, Perm: access.ObjectsEdit, h: s.linkMove},
+
+		// Users administration (SPEC §4).
+		{Pattern: "GET /i/{code}/admin/users", Need: member, Perm: access.UsersManage, h: s.usersList},
+		{Pattern: "GET /i/{code}/admin/users/new", Need: member, Perm: access.UsersManage, h: s.userNewForm},
+		{Pattern: "POST /i/{code}/admin/users", Need: member, Perm: access.UsersManage, h: s.userCreate},
+		{Pattern: "POST /i/{code}/admin/users/existing", Need: member, Perm: access.UsersManage, h: s.userAddExisting},
+		{Pattern: "GET /i/{code}/admin/users/{id}", Need: member, Perm: access.UsersManage, h: s.userEdit},
+		{Pattern: "POST /i/{code}/admin/users/{id}", Need: member, Perm: access.UsersManage, h: s.userSave},
+		{Pattern: "POST /i/{code}/admin/users/{id}/deactivate", Need: member, Perm: access.UsersManage, h: s.userDeactivate},
+		{Pattern: "POST /i/{code}/admin/users/{id}/reactivate", Need: member, Perm: access.UsersManage, h: s.userReactivate},
+		{Pattern: "POST /i/{code}/admin/users/{id}/reset", Need: member, Perm: access.UsersManage, h: s.userResetPassword},
+		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, h: s.billingPage},
 
 		// Scorecard defaults and calendars (SPEC §13).
 		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typesPage},

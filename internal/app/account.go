@@ -1,0 +1,151 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"yardstick/internal/access"
+	"yardstick/internal/calc"
+	"yardstick/internal/model"
+	"yardstick/internal/store"
+)
+
+// UpdateProfile changes the signed-in account's own name and time zone.
+func (a *App) UpdateProfile(ctx context.Context, s Session, name, timeZone string) error {
+	fields := map[string]string{}
+	name, msg := cleanText(name, "Name", 1, 120)
+	if msg != "" {
+		fields["name"] = msg
+	}
+	if _, err := time.LoadLocation(timeZone); err != nil || timeZone == "" || timeZone == "Local" {
+		fields["time_zone"] = "Choose a time zone from the list."
+	}
+	if len(fields) > 0 {
+		return invalid("Please correct the highlighted fields.", fields)
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		if err := q.UpdateAccountProfile(ctx, s.Account.ID, name, timeZone); err != nil {
+			return err
+		}
+		return q.UpdateAccountIdentity(ctx, s.Account.ID, s.Account.Email, name)
+	})
+}
+
+// Preferences is a member's own notification settings.
+type Preferences struct {
+	DigestWeekly, DigestMonthly, ActionEmails bool
+	RemoveFavorites                           []int64
+}
+
+// SavePreferences saves the actor's own notification settings and removes
+// favourites; it needs no permission beyond membership.
+func (a *App) SavePreferences(ctx context.Context, actor *Actor, p Preferences) error {
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		m, err := q.MembershipByID(ctx, actor.Instance.ID, actor.Membership.ID)
+		if err != nil {
+			return err
+		}
+		m.DigestWeekly, m.DigestMonthly, m.ActionEmails = p.DigestWeekly, p.DigestMonthly, p.ActionEmails
+		if err := q.UpdateMembership(ctx, m); err != nil {
+			return conflictMsg(err, "your preferences")
+		}
+		for _, id := range p.RemoveFavorites {
+			if err := q.SetFavorite(ctx, actor.Instance.ID, m.ID, id, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Star adds or removes a visible measure from the actor's favourites.
+func (a *App) Star(ctx context.Context, actor *Actor, measureID int64, on bool) error {
+	m, err := a.Object(ctx, actor, measureID)
+	if err != nil {
+		return err
+	}
+	if m.Kind != model.KindMeasure {
+		return errNotFound()
+	}
+	return a.store.Q().SetFavorite(ctx, actor.Instance.ID, actor.Membership.ID, measureID, on)
+}
+
+// IsFavorite reports whether a measure is one of the actor's favourites.
+func (a *App) IsFavorite(ctx context.Context, actor *Actor, measureID int64) (bool, error) {
+	return a.store.Q().IsFavorite(ctx, actor.Membership.ID, measureID)
+}
+
+// Favorite is a favourite measure with its latest value.
+type Favorite struct {
+	Measure model.Object
+	Summary calc.Summary
+}
+
+// Favorites lists the actor's favourite measures it can still see, with
+// latest value and colour, in a fixed number of queries.
+func (a *App) Favorites(ctx context.Context, actor *Actor) ([]Favorite, error) {
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	q := a.store.Q()
+	objs, err := q.Favorites(ctx, actor.Instance.ID, actor.Membership.ID, v)
+	if err != nil || len(objs) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(objs))
+	for i, o := range objs {
+		ids[i] = o.ID
+	}
+	values, err := q.ValuesOf(ctx, actor.Instance.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	freqs, err := q.ListFrequencies(ctx, actor.Instance.ID)
+	if err != nil {
+		return nil, err
+	}
+	bands, err := q.Bands(ctx, actor.Instance.ID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]model.Frequency{}
+	for _, f := range freqs {
+		byID[f.ID] = f
+	}
+	out := make([]Favorite, 0, len(objs))
+	for _, o := range objs {
+		pts := Points(byID, o, values[o.ID])
+		out = append(out, Favorite{Measure: o, Summary: calc.Summarize(pts, o.BaselineKey, calc.Polarity(o.Polarity), MeasureBands(o, bands))})
+	}
+	return out, nil
+}
+
+// Members lists active members for pickers (scorecard assignment), by
+// name, at most limit.
+func (a *App) Members(ctx context.Context, actor *Actor, limit int) ([]model.Membership, error) {
+	if !actor.Can(access.UsersManage) && !actor.Can(access.ObjectsEdit) {
+		return nil, nil
+	}
+	page, err := a.store.Q().ListMembers(ctx, actor.Instance.ID, store.MemberFilter{Sort: "name", HideInactive: true, Limit: limit})
+	return page.Members, err
+}
+
+// ScorecardMembers lists the members a scorecard is assigned to.
+func (a *App) ScorecardMembers(ctx context.Context, actor *Actor, scorecardID int64) ([]int64, error) {
+	if _, err := a.Scorecard(ctx, actor, scorecardID); err != nil {
+		return nil, err
+	}
+	return a.store.Q().ScorecardMembershipIDs(ctx, actor.Instance.ID, scorecardID)
+}
+
+// touch records the member's activity at most once a minute.
+func (a *App) touch(ctx context.Context, m model.Membership) {
+	now := a.Now()
+	if m.LastActivityAt != nil && now.Sub(*m.LastActivityAt) < touchEveryMember {
+		return
+	}
+	if err := a.store.Q().TouchMember(ctx, m.ID, now); err != nil {
+		a.log.Warn("recording activity", "err", err)
+	}
+}

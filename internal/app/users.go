@@ -1,0 +1,509 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"yardstick/internal/access"
+	"yardstick/internal/mail"
+	"yardstick/internal/model"
+	"yardstick/internal/password"
+	"yardstick/internal/store"
+)
+
+// UsersList is a page of the users list with the header counts.
+type UsersList struct {
+	Page          store.MemberPage
+	Active, Total int
+}
+
+// ListUsers pages through the instance's members (users.manage).
+func (a *App) ListUsers(ctx context.Context, actor *Actor, f store.MemberFilter) (UsersList, error) {
+	if err := actor.Require(access.UsersManage); err != nil {
+		return UsersList{}, err
+	}
+	q := a.store.Q()
+	page, err := q.ListMembers(ctx, actor.Instance.ID, f)
+	if errors.Is(err, store.ErrBadCursor) {
+		return UsersList{}, invalid("That page link is no longer valid; start from the first page.", nil)
+	}
+	if err != nil {
+		return UsersList{}, err
+	}
+	active, total, err := q.MemberCounts(ctx, actor.Instance.ID)
+	return UsersList{Page: page, Active: active, Total: total}, err
+}
+
+// NewUser is the Add New User form.
+type NewUser struct {
+	Email, FirstName, LastName string
+	Administrator              bool // account role Administrator: starts with the Administration preset
+}
+
+// AddNewUser creates an account and makes it a member (users.manage). It
+// takes a seat, starts as Presenter (Administration for an Administrator)
+// and is sent the welcome mail with a temporary password or a sign-in
+// link, as the instance is set up.
+func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (model.Membership, error) {
+	if err := actor.Require(access.UsersManage); err != nil {
+		return model.Membership{}, err
+	}
+	fields := map[string]string{}
+	email, ok := NormalizeEmail(in.Email)
+	if !ok {
+		fields["email"] = "Enter a valid email address."
+	}
+	first, msg := cleanText(in.FirstName, "First name", 1, 60)
+	if msg != "" {
+		fields["first_name"] = msg
+	}
+	last, msg := cleanText(in.LastName, "Last name", 1, 60)
+	if msg != "" {
+		fields["last_name"] = msg
+	}
+	if len(fields) > 0 {
+		return model.Membership{}, invalid("Please correct the highlighted fields.", fields)
+	}
+	preset := access.PresetPresenter
+	if in.Administrator {
+		preset = access.PresetAdministration
+	}
+	perms := access.MustPreset(preset)
+	if refused := access.CanGrant(actor.Perms, nil, perms); len(refused) > 0 {
+		return model.Membership{}, errForbidden("You cannot add an Administrator: you do not hold every permission yourself.")
+	}
+	var m model.Membership
+	err := a.store.InTx(ctx, func(q *store.Q) error {
+		if err := q.LockInstance(ctx, actor.Instance.ID); err != nil {
+			return err
+		}
+		if _, err := q.AccountByEmail(ctx, email); err == nil {
+			return fieldError("email", "An account with this email exists already; use Add Existing User.")
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := a.checkSeat(ctx, q, actor.Instance); err != nil {
+			return err
+		}
+		acct, secretMail, err := a.newAccount(ctx, q, actor.Instance, email, first+" "+last)
+		if err != nil {
+			return err
+		}
+		m, err = q.CreateMembership(ctx, model.Membership{InstanceID: actor.Instance.ID, AccountID: acct.ID,
+			Permissions: perms.Keys(), Preset: preset, Role: preset, Active: true, ActionEmails: true})
+		if err != nil {
+			return err
+		}
+		_, err = q.EnqueueMail(ctx, secretMail)
+		return err
+	})
+	if err == nil {
+		a.mailWake()
+	}
+	return m, err
+}
+
+// newAccount makes an account whose home is in, with a temporary password
+// (or, in link mode, an unusable one plus a sign-in link), and returns the
+// welcome mail to queue. Secrets are high entropy and hashed fast.
+func (a *App) newAccount(ctx context.Context, q *store.Q, in model.Instance, email, name string) (model.Account, model.OutboxMessage, error) {
+	expires := a.Now().Add(TempPasswordLife)
+	temp := password.Temporary()
+	acct, err := q.CreateAccount(ctx, model.Account{Email: email, Name: name, PasswordHash: password.HashSecret(temp),
+		PasswordTemporary: true, PasswordExpiresAt: &expires, HomeInstanceID: &in.ID})
+	if errors.Is(err, store.ErrConflict) {
+		return acct, model.OutboxMessage{}, fieldError("email", "An account with this email exists already; use Add Existing User.")
+	}
+	if err != nil {
+		return acct, model.OutboxMessage{}, err
+	}
+	if in.WelcomeMode == "link" {
+		token := password.Token()
+		if err := q.CreatePasswordToken(ctx, hashToken(token), acct.ID, store.TokenSignIn, expires); err != nil {
+			return acct, model.OutboxMessage{}, err
+		}
+		// The temporary password is never sent in link mode: replace it
+		// with one nobody knows.
+		if err := q.SetPassword(ctx, acct.ID, password.HashSecret(password.Token()), true, &expires); err != nil {
+			return acct, model.OutboxMessage{}, err
+		}
+		return acct, withInstance(mail.WelcomeLink(a.cfg.BaseURL, in.Name, in.Code, email, a.cfg.BaseURL+"/signin/"+token), in.ID), nil
+	}
+	return acct, withInstance(mail.Welcome(a.cfg.BaseURL, in.Name, in.Code, email, temp), in.ID), nil
+}
+
+func withInstance(m model.OutboxMessage, instanceID int64) model.OutboxMessage {
+	m.InstanceID = &instanceID
+	return m
+}
+
+// checkSeat refuses when every seat of the license is used.
+func (a *App) checkSeat(ctx context.Context, q *store.Q, in model.Instance) error {
+	used, err := q.SeatsUsed(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	if used >= in.Seats {
+		return &Error{Kind: Conflict, Msg: fmt.Sprintf("No free seat: your %s license has %d seats and all are in use. See the Billing page to add seats.", in.LicenseType, in.Seats)}
+	}
+	return nil
+}
+
+// AddExistingUser adds an account that already exists, found by its
+// exact email (users.manage). It uses no seat; the account is told.
+func (a *App) AddExistingUser(ctx context.Context, actor *Actor, email string) (model.Membership, error) {
+	if err := actor.Require(access.UsersManage); err != nil {
+		return model.Membership{}, err
+	}
+	norm, ok := NormalizeEmail(email)
+	if !ok {
+		return model.Membership{}, fieldError("email", "Enter a valid email address.")
+	}
+	var m model.Membership
+	err := a.store.InTx(ctx, func(q *store.Q) error {
+		acct, err := q.AccountByEmail(ctx, norm)
+		if errors.Is(err, store.ErrNotFound) {
+			return fieldError("email", "No account has this email. Use Add New User to create one.")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := q.MembershipOf(ctx, actor.Instance.ID, acct.ID); err == nil {
+			return fieldError("email", "This person is already a member of this instance.")
+		}
+		perms := access.MustPreset(access.PresetPresenter)
+		m, err = q.CreateMembership(ctx, model.Membership{InstanceID: actor.Instance.ID, AccountID: acct.ID,
+			Permissions: perms.Keys(), Preset: access.PresetPresenter, Role: access.PresetPresenter, Active: true, ActionEmails: true})
+		if err != nil {
+			return err
+		}
+		_, err = q.EnqueueMail(ctx, withInstance(mail.AddedToInstance(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, acct.Email), actor.Instance.ID))
+		return err
+	})
+	if err == nil {
+		a.mailWake()
+	}
+	return m, err
+}
+
+// member loads a membership of the actor's instance for a manager.
+func (a *App) member(ctx context.Context, q *store.Q, actor *Actor, id int64) (model.Membership, error) {
+	if err := actor.Require(access.UsersManage); err != nil {
+		return model.Membership{}, err
+	}
+	m, err := q.MembershipByID(ctx, actor.Instance.ID, id)
+	return m, mapNotFound(err)
+}
+
+// keepsAdministrator refuses a change that would leave the instance with
+// no active member holding instance.admin and users.manage. Call it after
+// the change, inside the transaction, with the instance locked.
+func keepsAdministrator(ctx context.Context, q *store.Q, instanceID int64) error {
+	n, err := q.CountAdministrators(ctx, instanceID)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return &Error{Kind: Conflict, Msg: "This would leave the instance without an active member who holds both Instance Admin and Manage Users. Give someone else those permissions first."}
+	}
+	return nil
+}
+
+// SetActive deactivates or reactivates a member (users.manage).
+// Deactivation ends the member's sessions when this was its only active
+// instance (otherwise its access to this instance ends at once anyway);
+// reactivation takes a seat when this is the account's home instance.
+func (a *App) SetActive(ctx context.Context, actor *Actor, membershipID int64, active bool) error {
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		if err := q.LockInstance(ctx, actor.Instance.ID); err != nil {
+			return err
+		}
+		m, err := a.member(ctx, q, actor, membershipID)
+		if err != nil || m.Active == active {
+			return err
+		}
+		acct, err := q.AccountByID(ctx, m.AccountID)
+		if err != nil {
+			return err
+		}
+		if active && acct.HomeInstanceID != nil && *acct.HomeInstanceID == actor.Instance.ID {
+			if err := a.checkSeat(ctx, q, actor.Instance); err != nil {
+				return err
+			}
+		}
+		m.Active = active
+		if err := q.UpdateMembership(ctx, m); err != nil {
+			return conflictMsg(err, "this member")
+		}
+		if active {
+			return nil
+		}
+		if err := keepsAdministrator(ctx, q, actor.Instance.ID); err != nil {
+			return err
+		}
+		others, err := q.MemberInstances(ctx, m.AccountID)
+		if err != nil {
+			return err
+		}
+		if len(others) == 0 {
+			return q.DeleteAccountSessions(ctx, m.AccountID, "")
+		}
+		return nil
+	})
+}
+
+// ResetUserPassword gives a member a new temporary password (or sign-in
+// link) by mail (users.manage). The manager never sees it; the member's
+// sessions end.
+func (a *App) ResetUserPassword(ctx context.Context, actor *Actor, membershipID int64) error {
+	err := a.store.InTx(ctx, func(q *store.Q) error {
+		m, err := a.member(ctx, q, actor, membershipID)
+		if err != nil {
+			return err
+		}
+		acct, err := q.AccountByID(ctx, m.AccountID)
+		if err != nil {
+			return err
+		}
+		expires := a.Now().Add(TempPasswordLife)
+		if err := q.InvalidatePasswordTokens(ctx, acct.ID); err != nil {
+			return err
+		}
+		var msg model.OutboxMessage
+		if actor.Instance.WelcomeMode == "link" {
+			token := password.Token()
+			if err := q.CreatePasswordToken(ctx, hashToken(token), acct.ID, store.TokenSignIn, expires); err != nil {
+				return err
+			}
+			if err := q.SetPassword(ctx, acct.ID, password.HashSecret(password.Token()), true, &expires); err != nil {
+				return err
+			}
+			msg = mail.AdminReset(a.cfg.BaseURL, actor.Instance.Name, acct.Email, "", a.cfg.BaseURL+"/signin/"+token)
+		} else {
+			temp := password.Temporary()
+			if err := q.SetPassword(ctx, acct.ID, password.HashSecret(temp), true, &expires); err != nil {
+				return err
+			}
+			msg = mail.AdminReset(a.cfg.BaseURL, actor.Instance.Name, acct.Email, temp, "")
+		}
+		if err := q.DeleteAccountSessions(ctx, acct.ID, ""); err != nil {
+			return err
+		}
+		if err := q.ClearThrottle(ctx, acct.Email); err != nil {
+			return err
+		}
+		_, err = q.EnqueueMail(ctx, withInstance(msg, actor.Instance.ID))
+		return err
+	})
+	if err == nil {
+		a.mailWake()
+	}
+	return err
+}
+
+// UserEdit is what the Edit User page shows.
+type UserEdit struct {
+	Membership   model.Membership
+	Account      model.Account
+	Perms        access.Set
+	ScorecardIDs []int64
+	Scorecards   []model.Scorecard // every scorecard of the instance, to choose from
+	Favorites    []model.Object
+}
+
+// EditUser loads a member for the Edit User page (users.manage).
+func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (UserEdit, error) {
+	q := a.store.Q()
+	m, err := a.member(ctx, q, actor, membershipID)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	acct, err := q.AccountByID(ctx, m.AccountID)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	perms, err := access.NewSet(m.Permissions...)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	ids, err := q.MembershipScorecardIDs(ctx, m.ID)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	scs, err := q.ListScorecards(ctx, actor.Instance.ID, store.SeeAll)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	favs, err := q.Favorites(ctx, actor.Instance.ID, m.ID, store.SeeAll)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	return UserEdit{Membership: m, Account: acct, Perms: perms, ScorecardIDs: ids, Scorecards: scs, Favorites: favs}, nil
+}
+
+// UserInput is everything the Edit User page saves with its one Save.
+type UserInput struct {
+	Version         int64
+	Name, Email     string
+	Preset          string // the preset button last applied ("" keeps the stored one)
+	Permissions     []string
+	ScorecardIDs    []int64
+	DigestWeekly    bool
+	DigestMonthly   bool
+	ActionEmails    bool
+	AddFavorites    []int64
+	RemoveFavorites []int64
+}
+
+// SaveUser saves all tabs of the Edit User page in one transaction
+// (users.manage). It refuses, changing nothing: a membership edited by
+// someone else since it was loaded; a permission the manager does not
+// hold itself; leaving the instance without an administrator; another
+// instance's scorecard or measure; an email another account uses.
+func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in UserInput) error {
+	fields := map[string]string{}
+	name, msg := cleanText(in.Name, "Name", 1, 120)
+	if msg != "" {
+		fields["name"] = msg
+	}
+	email, ok := NormalizeEmail(in.Email)
+	if !ok {
+		fields["email"] = "Enter a valid email address."
+	}
+	next, err := access.NewSet(in.Permissions...)
+	if err != nil {
+		fields["permissions"] = "Unknown permission: " + strings.TrimPrefix(err.Error(), "unknown permission ") + "."
+	}
+	if in.Preset != "" {
+		if _, err := access.Preset(in.Preset); err != nil {
+			fields["preset"] = "Unknown preset “" + truncateText(in.Preset, 40) + "”."
+		}
+	}
+	if len(fields) > 0 {
+		return invalid("Please correct the highlighted fields.", fields)
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		if err := q.LockInstance(ctx, actor.Instance.ID); err != nil {
+			return err
+		}
+		m, err := a.member(ctx, q, actor, membershipID)
+		if err != nil {
+			return err
+		}
+		if m.Version != in.Version {
+			return errConflict("Someone else changed this member while you were editing. Reload the page and make your changes again.")
+		}
+		prev, err := access.NewSet(m.Permissions...)
+		if err != nil {
+			return err
+		}
+		if refused := access.CanGrant(actor.Perms, prev, next); len(refused) > 0 {
+			names := make([]string, 0, len(refused))
+			for _, p := range refused {
+				info, _ := access.Lookup(p)
+				names = append(names, info.Name)
+			}
+			return &Error{Kind: Forbidden, Msg: "You cannot grant permissions you do not hold yourself: " + strings.Join(names, ", ") + "."}
+		}
+		if err := a.checkScorecards(ctx, q, actor.Instance.ID, in.ScorecardIDs); err != nil {
+			return err
+		}
+		if err := a.checkFavorites(ctx, q, actor.Instance.ID, in.AddFavorites); err != nil {
+			return err
+		}
+		acct, err := q.AccountByID(ctx, m.AccountID)
+		if err != nil {
+			return err
+		}
+		if email != acct.Email || name != acct.Name {
+			if err := q.UpdateAccountIdentity(ctx, acct.ID, email, name); errors.Is(err, store.ErrConflict) {
+				return fieldError("email", "Another account uses this email.")
+			} else if err != nil {
+				return err
+			}
+		}
+		m.Permissions = next.Keys()
+		if in.Preset != "" {
+			m.Preset = in.Preset
+		}
+		m.Role = access.Role(next)
+		m.DigestWeekly, m.DigestMonthly, m.ActionEmails = in.DigestWeekly, in.DigestMonthly, in.ActionEmails
+		if err := q.UpdateMembership(ctx, m); err != nil {
+			return conflictMsg(err, "this member")
+		}
+		if err := keepsAdministrator(ctx, q, actor.Instance.ID); err != nil {
+			return err
+		}
+		if err := q.SetMembershipScorecards(ctx, actor.Instance.ID, m.ID, uniq(in.ScorecardIDs)); err != nil {
+			return err
+		}
+		for _, id := range in.RemoveFavorites {
+			if err := q.SetFavorite(ctx, actor.Instance.ID, m.ID, id, false); err != nil {
+				return err
+			}
+		}
+		for _, id := range in.AddFavorites {
+			if err := q.SetFavorite(ctx, actor.Instance.ID, m.ID, id, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// checkScorecards refuses ids that are not scorecards of the instance.
+func (a *App) checkScorecards(ctx context.Context, q *store.Q, instanceID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := q.ScorecardIDsIn(ctx, instanceID, ids)
+	if err != nil {
+		return err
+	}
+	if len(found) != len(uniq(ids)) {
+		return fieldError("scorecards", "One of the chosen scorecards does not exist in this instance.")
+	}
+	return nil
+}
+
+// checkFavorites refuses ids that are not measures of the instance.
+func (a *App) checkFavorites(ctx context.Context, q *store.Q, instanceID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := q.MeasureIDsIn(ctx, instanceID, ids)
+	if err != nil {
+		return err
+	}
+	if len(found) != len(uniq(ids)) {
+		return fieldError("favorites", "One of the chosen measures does not exist in this instance.")
+	}
+	return nil
+}
+
+// Billing is what the Seats and Billing page shows.
+type Billing struct {
+	LicenseType string
+	Seats, Used int
+	Measures    int
+}
+
+// Billing reports the license and seat use (instance.admin).
+func (a *App) Billing(ctx context.Context, actor *Actor) (Billing, error) {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return Billing{}, err
+	}
+	q := a.store.Q()
+	used, err := q.SeatsUsed(ctx, actor.Instance.ID)
+	if err != nil {
+		return Billing{}, err
+	}
+	n, err := q.CountObjects(ctx, actor.Instance.ID, model.KindMeasure, store.SeeAll)
+	return Billing{LicenseType: actor.Instance.LicenseType, Seats: actor.Instance.Seats, Used: used, Measures: n}, err
+}
+
+// touchEveryMember bounds how often a member's last activity is written.
+const touchEveryMember = time.Minute

@@ -1,0 +1,298 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"yardstick/internal/model"
+)
+
+// Member counts are kept on the instance row in the same transaction as
+// every membership change, so the users list never counts 100,000 rows.
+func (q *Q) countMember(ctx context.Context, instanceID int64, total, active int) error {
+	_, err := q.exec(ctx, `UPDATE instances SET member_count = member_count + $1, active_count = active_count + $2 WHERE id = $3`,
+		total, active, instanceID)
+	return err
+}
+
+// MemberCounts returns the active and total member counts of an instance.
+func (q *Q) MemberCounts(ctx context.Context, instanceID int64) (active, total int, err error) {
+	err = q.row(ctx, `SELECT active_count, member_count FROM instances WHERE id = $1`, instanceID).Scan(&active, &total)
+	return active, total, notFound(err)
+}
+
+// SeatsUsed counts active memberships whose home instance this is.
+func (q *Q) SeatsUsed(ctx context.Context, instanceID int64) (int, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
+		WHERE m.instance_id = $1 AND m.active AND a.home_instance_id = $1`, instanceID).Scan(&n)
+	return n, err
+}
+
+// LockInstance serializes changes to an instance's memberships for the
+// rest of the transaction (PostgreSQL row lock; SQLite's immediate
+// transactions already serialize writers), so rules that count members
+// — the last administrator, seats — cannot be raced past.
+func (q *Q) LockInstance(ctx context.Context, instanceID int64) error {
+	if q.s.dialect != Postgres {
+		return nil
+	}
+	var id int64
+	return q.row(ctx, `SELECT id FROM instances WHERE id = $1 FOR UPDATE`, instanceID).Scan(&id)
+}
+
+// CountAdministrators counts active members holding both instance.admin
+// and users.manage.
+func (q *Q) CountAdministrators(ctx context.Context, instanceID int64) (int, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM memberships WHERE instance_id = $1 AND active
+		AND (',' || permissions || ',') LIKE '%,instance.admin,%' AND (',' || permissions || ',') LIKE '%,users.manage,%'`, instanceID).Scan(&n)
+	return n, err
+}
+
+// MembershipByID returns a membership of the instance.
+func (q *Q) MembershipByID(ctx context.Context, instanceID, id int64) (model.Membership, error) {
+	m, err := scanMembership(q.row(ctx, `SELECT `+membershipCols+` FROM memberships WHERE instance_id = $1 AND id = $2`, instanceID, id))
+	return m, notFound(err)
+}
+
+// UpdateMembership saves permissions, role, notifications and status of
+// a membership edited from m.Version; a stale version is ErrConflict.
+func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
+	var wasActive bool
+	if err := q.row(ctx, `SELECT active FROM memberships WHERE instance_id = $1 AND id = $2`, m.InstanceID, m.ID).Scan(&wasActive); err != nil {
+		return notFound(err)
+	}
+	res, err := q.exec(ctx, `UPDATE memberships SET permissions = $1, preset = $2, role = $3, perm_count = $4, active = $5,
+		digest_weekly = $6, digest_monthly = $7, action_emails = $8, version = version + 1, updated_at = $9,
+		search_text = lower(email || ' ' || name || ' ' || $3 || ' ' || CASE WHEN $5 THEN 'active' ELSE 'inactive' END)
+		WHERE instance_id = $10 AND id = $11 AND version = $12`,
+		strings.Join(m.Permissions, ","), m.Preset, m.Role, len(m.Permissions), m.Active, m.DigestWeekly, m.DigestMonthly,
+		m.ActionEmails, q.Now(), m.InstanceID, m.ID, m.Version)
+	if err := affectedOne(res, err); err != nil {
+		if err == ErrNotFound {
+			return ErrConflict
+		}
+		return err
+	}
+	if wasActive != m.Active {
+		return q.countMember(ctx, m.InstanceID, 0, boolInt(m.Active)-boolInt(wasActive))
+	}
+	return nil
+}
+
+// UpdateAccountIdentity changes an account's email and name and the
+// copies its memberships keep. A taken email is ErrConflict.
+func (q *Q) UpdateAccountIdentity(ctx context.Context, accountID int64, email, name string) error {
+	res, err := q.exec(ctx, `UPDATE accounts SET email = $1, name = $2, updated_at = $3 WHERE id = $4`, email, name, q.Now(), accountID)
+	if isUniqueViolation(err) {
+		return ErrConflict
+	}
+	if err := affectedOne(res, err); err != nil {
+		return err
+	}
+	_, err = q.exec(ctx, `UPDATE memberships SET email = $1, name = $2, name_key = lower($2),
+		search_text = lower($1 || ' ' || $2 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END)
+		WHERE account_id = $3`, email, name, accountID)
+	return err
+}
+
+// TouchMember records a member's activity (at most one write a minute
+// per member: callers check LastActivityAt first).
+func (q *Q) TouchMember(ctx context.Context, membershipID int64, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE memberships SET last_activity_at = $1, seen_at = $1 WHERE id = $2`, at, membershipID)
+	return err
+}
+
+// MemberFilter selects and orders the users list.
+type MemberFilter struct {
+	Sort         string // email, name, activity, role, permissions, status
+	Desc         bool
+	Search       string
+	HideInactive bool
+	After        string
+	Limit        int
+}
+
+// MemberPage is one page of the users list.
+type MemberPage struct {
+	Members []model.Membership
+	Next    string
+}
+
+// memberSorts maps a sort name to its column; each has an index
+// (instance_id, column, id).
+var memberSorts = map[string]string{
+	"email": "email", "name": "name_key", "activity": "seen_at", "role": "role", "permissions": "perm_count", "status": "active",
+}
+
+// ListMembers pages through an instance's members by keyset on (sort
+// column, id): deep pages cost what the first does.
+func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (MemberPage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	col, ok := memberSorts[f.Sort]
+	if !ok {
+		col, f.Sort = "email", "email"
+	}
+	a := args{instanceID}
+	where := []string{"instance_id = $1"}
+	if f.HideInactive {
+		where = append(where, "active")
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		where = append(where, `search_text LIKE `+a.add("%"+escapeLike(strings.ToLower(s))+"%")+` ESCAPE '\'`)
+	}
+	op, dir := ">", "ASC"
+	if f.Desc {
+		op, dir = "<", "DESC"
+	}
+	if f.After != "" {
+		key, id, ok := decodeCursor(f.After)
+		if !ok {
+			return MemberPage{}, ErrBadCursor
+		}
+		var kv any = key
+		switch f.Sort {
+		case "activity":
+			t, err := time.Parse(time.RFC3339Nano, key)
+			if err != nil {
+				return MemberPage{}, ErrBadCursor
+			}
+			kv = t
+		case "permissions":
+			n, err := strconv.Atoi(key)
+			if err != nil {
+				return MemberPage{}, ErrBadCursor
+			}
+			kv = n
+		case "status":
+			kv = key == "1"
+		}
+		where = append(where, "("+col+", id) "+op+" ("+a.add(kv)+", "+a.add(id)+")")
+	}
+	rows, err := q.query(ctx, `SELECT `+membershipCols+`, seen_at, perm_count FROM memberships WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY `+col+` `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(f.Limit+1), a...)
+	if err != nil {
+		return MemberPage{}, err
+	}
+	defer rows.Close()
+	type keyed struct {
+		m      model.Membership
+		seen   time.Time
+		nperms int
+		nameK  string
+	}
+	var list []keyed
+	for rows.Next() {
+		var k keyed
+		var perms string
+		var last sql.NullTime
+		m := &k.m
+		if err := rows.Scan(&m.ID, &m.InstanceID, &m.AccountID, &perms, &m.Preset, &m.Role, &m.Email, &m.Name, &m.Active,
+			&m.DigestWeekly, &m.DigestMonthly, &m.ActionEmails, &m.Version, &last, &m.CreatedAt, &m.UpdatedAt, &k.seen, &k.nperms); err != nil {
+			return MemberPage{}, err
+		}
+		m.Permissions = splitPermissions(perms)
+		if last.Valid {
+			t := last.Time.UTC()
+			m.LastActivityAt = &t
+		}
+		list = append(list, k)
+	}
+	if err := rows.Err(); err != nil {
+		return MemberPage{}, err
+	}
+	var page MemberPage
+	for i, k := range list {
+		if i == f.Limit {
+			break
+		}
+		page.Members = append(page.Members, k.m)
+	}
+	if len(list) > f.Limit {
+		last := list[f.Limit-1]
+		var key string
+		switch f.Sort {
+		case "email":
+			key = last.m.Email
+		case "name":
+			key = strings.ToLower(last.m.Name)
+		case "activity":
+			key = last.seen.UTC().Format(time.RFC3339Nano)
+		case "role":
+			key = last.m.Role
+		case "permissions":
+			key = strconv.Itoa(last.nperms)
+		case "status":
+			key = strconv.Itoa(boolInt(last.m.Active))
+		}
+		page.Next = encodeCursor(key, last.m.ID)
+	}
+	return page, nil
+}
+
+// Favorites lists a member's favourite measures the visibility allows.
+func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, v Visibility) ([]model.Object, error) {
+	a := args{instanceID, membershipID}
+	rows, err := q.query(ctx, `SELECT `+objectCols+objectFrom+` JOIN favorites f ON f.measure_id = o.id
+		WHERE f.instance_id = $1 AND f.membership_id = $2 AND `+v.objectFilter(&a)+` ORDER BY o.title_key, o.id`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.Object
+	for rows.Next() {
+		o, err := scanObject(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// IsFavorite reports whether a measure is one of a member's favourites.
+func (q *Q) IsFavorite(ctx context.Context, membershipID, measureID int64) (bool, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM favorites WHERE membership_id = $1 AND measure_id = $2`, membershipID, measureID).Scan(&n)
+	return n > 0, err
+}
+
+// SetFavorite adds (on) or removes a favourite.
+func (q *Q) SetFavorite(ctx context.Context, instanceID, membershipID, measureID int64, on bool) error {
+	if !on {
+		_, err := q.exec(ctx, `DELETE FROM favorites WHERE membership_id = $1 AND measure_id = $2`, membershipID, measureID)
+		return err
+	}
+	_, err := q.exec(ctx, `INSERT INTO favorites (instance_id, membership_id, measure_id, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, instanceID, membershipID, measureID, q.Now())
+	return err
+}
+
+// ValuesOf returns the data values of several measures in one query.
+func (q *Q) ValuesOf(ctx context.Context, instanceID int64, measureIDs []int64) (map[int64][]model.DataValue, error) {
+	out := map[int64][]model.DataValue{}
+	if len(measureIDs) == 0 {
+		return out, nil
+	}
+	a := args{instanceID}
+	rows, err := q.query(ctx, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id = $1 AND dv.measure_id IN (`+a.list(measureIDs)+`)
+		ORDER BY dv.measure_id, dv.period_key`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scanData(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[v.MeasureID] = append(out[v.MeasureID], v)
+	}
+	return out, rows.Err()
+}
