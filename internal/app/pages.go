@@ -130,7 +130,7 @@ type MeasureView struct {
 	Points     []calc.Point
 	Summary    calc.Summary
 	Bands      calc.Bands
-	Grid       []GridRow         // newest first
+	Grid       []GridRow         // oldest first
 	Scorecards []model.Scorecard // scorecards it sits on that the viewer can see
 }
 

@@ -72,7 +72,9 @@ func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (model.M
 		preset = access.PresetAdministration
 	}
 	perms := access.MustPreset(preset)
-	if refused := access.CanGrant(actor.Perms, nil, perms); len(refused) > 0 {
+	// The ceiling applies to what the manager chooses; Presenter is the
+	// system's default for every new member, not a grant.
+	if refused := access.CanGrant(actor.Perms, nil, perms); in.Administrator && len(refused) > 0 {
 		return model.Membership{}, errForbidden("You cannot add an Administrator: you do not hold every permission yourself.")
 	}
 	var m model.Membership
@@ -177,6 +179,9 @@ func (a *App) AddExistingUser(ctx context.Context, actor *Actor, email string) (
 		perms := access.MustPreset(access.PresetPresenter)
 		m, err = q.CreateMembership(ctx, model.Membership{InstanceID: actor.Instance.ID, AccountID: acct.ID,
 			Permissions: perms.Keys(), Preset: access.PresetPresenter, Role: access.PresetPresenter, Active: true, ActionEmails: true})
+		if errors.Is(err, store.ErrConflict) { // added by someone else a moment ago
+			return fieldError("email", "This person is already a member of this instance.")
+		}
 		if err != nil {
 			return err
 		}

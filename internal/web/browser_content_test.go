@@ -55,7 +55,8 @@ func TestBrowserScorecard(t *testing.T) {
 	uiWait(t, ctx, resultRow)
 
 	// An indicator under the result, from the row's "+ measure".
-	uiFollow(t, ctx, resultRow+`//a[normalize-space()="+ measure"]`, http.StatusOK)
+	openRowMenu(t, ctx, resultRow)
+	uiFollow(t, ctx, resultRow+`//a[normalize-space()="Add a measure under it"]`, http.StatusOK)
 	uiChoose(t, ctx, `#object-form select[name=type]`, "Indicator")
 	uiType(t, ctx, `#object-form input[name=title]`, "% of children ready for kindergarten")
 	uiType(t, ctx, `#object-form textarea[name=description]`, "Share of incoming kindergartners assessed ready in every domain.")
@@ -140,7 +141,8 @@ func TestBrowserScorecard(t *testing.T) {
 	}
 
 	// A performance measure under the same result, with its RBA category.
-	uiFollow(t, ctx, resultRow+`//a[normalize-space()="+ measure"]`, http.StatusOK)
+	openRowMenu(t, ctx, resultRow)
+	uiFollow(t, ctx, resultRow+`//a[normalize-space()="Add a measure under it"]`, http.StatusOK)
 	uiChoose(t, ctx, `#object-form select[name=type]`, "Performance Measure")
 	uiType(t, ctx, `#object-form input[name=title]`, "# of families attending reading circles")
 	uiChoose(t, ctx, `#object-form select[name=frequency]`, "Monthly")
@@ -178,7 +180,8 @@ func TestBrowserScorecard(t *testing.T) {
 	}
 	ind := tree[1]
 	// Title, period, actual, target, variance, prior, trend, baseline change.
-	wantCells := map[int]string{1: labels[2], 2: "85.0%", 3: "80.0%", 4: "+5.0%", 5: "78.0%", 6: "↑ 2", 7: "+21.4%"}
+	// The actual also says its band in words for screen readers.
+	wantCells := map[int]string{1: labels[2], 2: "85.0% (on target)", 3: "80.0%", 4: "+5.0%", 5: "78.0%", 6: "↑ 2", 7: "+21.4%"}
 	for i, want := range wantCells {
 		if i >= len(ind.Cells) || ind.Cells[i] != want {
 			t.Errorf("indicator row cell %d: %q, want %q (row %q)", i, at(ind.Cells, i), want, ind.Cells)
@@ -402,9 +405,11 @@ func uiRows(t *testing.T, ctx context.Context) []uiRow {
 	t.Helper()
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]uiRow](`[...document.querySelectorAll('#scorecard-tree tbody tr')].map(tr => ({
 		ID: tr.dataset.id || '', Parent: tr.dataset.parent || '', Class: tr.className,
-		Badge: (tr.querySelector('.badge') || {}).title || '',
+		Badge: ((tr.querySelector('.badge') || {getAttribute: () => ''}).getAttribute('aria-label')) || '',
 		Cells: [...tr.cells].map(td => td.innerText.replace(/\s+/g, ' ').trim()),
-		Classes: [...tr.cells].map(td => td.className),
+		// A cell's classes include its children's: the band colour is a pill
+		// inside the cell.
+		Classes: [...tr.cells].map(td => [td, ...td.querySelectorAll('[class]')].map(e => e.getAttribute('class') || '').join(' ')),
 	}))`))
 	if err != nil {
 		t.Fatalf("read the scorecard rows: %v", err)
@@ -423,4 +428,12 @@ func at(s []string, i int) string {
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`)
 	return "'" + r.Replace(s) + "'"
+}
+
+// openRowMenu opens a scorecard row's "⋯" menu so its actions can be clicked.
+func openRowMenu(t *testing.T, ctx context.Context, row string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Click(row+`//details[contains(@class,"row-menu")]/summary`)); err != nil {
+		t.Fatalf("open the row menu of %s: %v", row, err)
+	}
 }

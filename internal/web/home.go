@@ -65,7 +65,11 @@ func filterInstances(list []model.MemberInstance, q string) []model.MemberInstan
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *req) error {
-	return s.render(w, r, http.StatusOK, views.Dashboard(s.shell(r, c, "Dashboard")))
+	favs, err := s.app.Favorites(r.Context(), c.Actor)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, views.Dashboard(s.shell(r, c, "Dashboard"), favs))
 }
 
 // adminPages are the Administration menu's entries with the permission

@@ -26,6 +26,12 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, sta
 	}
 	m := v.Measure
 	pts := v.Points
+	// The baseline is found among all points; cutting the graph to recent
+	// periods must not move it (a baseline outside the window is not drawn).
+	baseline := m.BaselineKey
+	if i := calc.BaselineIndex(pts, baseline); i >= 0 {
+		baseline = pts[i].Key
+	}
 	if n := m.GraphPeriods; n > 0 && len(pts) > n {
 		pts = pts[len(pts)-n:]
 	}
@@ -34,9 +40,13 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, sta
 		title = m.Title
 	}
 	svg := graph.Render(graph.Chart{Title: title, Type: m.GraphType, Points: pts, ShowTargets: m.GraphTargets,
-		BaselineKey: m.BaselineKey, Polarity: calc.Polarity(m.Polarity), Bands: v.Bands, YMin: m.GraphYMin, YMax: m.GraphYMax,
+		BaselineKey: baseline, Polarity: calc.Polarity(m.Polarity), Bands: v.Bands, YMin: m.GraphYMin, YMax: m.GraphYMax,
 		Decimals: m.Decimals, Unit: m.Unit, UnitBefore: m.UnitBefore, ID: "m" + strconv.FormatInt(m.ID, 10)})
-	d := views.MeasureData{View: v, Graph: svg, Scorecards: scs, Earlier: earlier, Later: later, GridForm: gridForm}
+	fav, err := s.app.IsFavorite(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	d := views.MeasureData{View: v, Graph: svg, Scorecards: scs, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: fav}
 	sh := s.flash(r, s.shell(r, c, m.Title))
 	return s.render(w, r, status, views.MeasurePage(sh, d, canFor(c.Actor)))
 }
@@ -135,4 +145,16 @@ func (s *Server) measureFormError(w http.ResponseWriter, r *http.Request, c *req
 		return err
 	}
 	return s.measurePage(w, r, c, statusOf(e.Kind), id, views.Form{Errors: e.Fields, Msg: e.Msg})
+}
+
+// starToggle adds or removes a measure from the viewer's favourites.
+func (s *Server) starToggle(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.app.Star(r.Context(), c.Actor, id, r.PostFormValue("on") == "1"); err != nil {
+		return err
+	}
+	return back(w, r, c, "/objects/"+r.PathValue("id"))
 }

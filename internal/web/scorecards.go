@@ -48,25 +48,57 @@ func scorecardTree(list []model.Scorecard) []views.ScorecardNode {
 	return out
 }
 
-func (s *Server) scorecardForm(w http.ResponseWriter, r *http.Request, c *req, status int, f views.Form, action string, editing bool) error {
-	parents, err := s.app.ListScorecards(r.Context(), c.Actor)
+// scorecardForm renders the scorecard form with a status; checked lists
+// the members to show as assigned.
+func (s *Server) scorecardForm(w http.ResponseWriter, r *http.Request, c *req, status int, f views.Form, action string, editing bool, checked []int64) error {
+	page, err := s.scorecardFormPage(r, c, action, editing, checked)
 	if err != nil {
 		return err
+	}
+	return s.render(w, r, status, page(f))
+}
+
+// scorecardFormPage loads the form's choices (parents, members) and
+// returns a function rendering the form with given values and errors.
+func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, editing bool, checked []int64) (func(views.Form) templ.Component, error) {
+	parents, err := s.app.ListScorecards(r.Context(), c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.app.Members(r.Context(), c.Actor, 500)
+	if err != nil {
+		return nil, err
+	}
+	on := map[int64]bool{}
+	for _, id := range checked {
+		on[id] = true
+	}
+	choices := make([]views.MemberChoice, 0, len(members))
+	for _, m := range members {
+		choices = append(choices, views.MemberChoice{ID: m.ID, Label: m.Name + " (" + m.Email + ")", Checked: on[m.ID]})
 	}
 	title := "New scorecard"
 	if editing {
 		title = "Edit scorecard"
 	}
-	return s.render(w, r, status, views.ScorecardForm(s.shell(r, c, title), f, action, parents, editing, f.V("version")))
+	return func(f views.Form) templ.Component {
+		return views.ScorecardForm(s.shell(r, c, title), f, action, parents, editing, f.V("version"), choices)
+	}, nil
 }
 
 func (s *Server) scorecardNew(w http.ResponseWriter, r *http.Request, c *req) error {
 	f := views.Form{Values: map[string]string{"parent": r.URL.Query().Get("parent")}}
-	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards", false)
+	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards", false, nil)
 }
 
 func scorecardInput(r *http.Request) (app.ScorecardInput, map[string]string) {
-	in := app.ScorecardInput{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), ParentID: formID(r, "parent")}
+	in := app.ScorecardInput{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), ParentID: formID(r, "parent"),
+		SetMembers: r.PostFormValue("members_present") == "1"}
+	for _, v := range r.PostForm["member"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			in.MemberIDs = append(in.MemberIDs, id)
+		}
+	}
 	values := map[string]string{"title": in.Title, "description": in.Description, "parent": r.PostFormValue("parent"), "version": r.PostFormValue("version")}
 	return in, values
 }
@@ -75,10 +107,11 @@ func (s *Server) scorecardCreate(w http.ResponseWriter, r *http.Request, c *req)
 	in, values := scorecardInput(r)
 	sc, err := s.app.CreateScorecard(r.Context(), c.Actor, in)
 	if err != nil {
-		return s.formError(w, r, err, func(f views.Form) templ.Component {
-			parents, _ := s.app.ListScorecards(r.Context(), c.Actor)
-			return views.ScorecardForm(s.shell(r, c, "New scorecard"), f, "/i/"+c.Actor.Instance.Code+"/scorecards", parents, false, "")
-		}, values)
+		page, perr := s.scorecardFormPage(r, c, "/i/"+c.Actor.Instance.Code+"/scorecards", false, in.MemberIDs)
+		if perr != nil {
+			return perr
+		}
+		return s.formError(w, r, err, page, values)
 	}
 	return back(w, r, c, "/scorecards/"+strconv.FormatInt(sc.ID, 10))
 }
@@ -99,7 +132,17 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request, c *req) e
 		if err != nil {
 			return err
 		}
-		containers = page.Objects
+		onIt := map[int64]bool{}
+		for _, r := range v.Rows {
+			if r.Depth == 0 {
+				onIt[r.Object.ID] = true
+			}
+		}
+		for _, o := range page.Objects {
+			if !onIt[o.ID] {
+				containers = append(containers, o)
+			}
+		}
 	}
 	sh := s.flash(r, s.shell(r, c, v.Scorecard.Title))
 	return s.render(w, r, http.StatusOK, views.ScorecardPage(sh, v, can, containers))
@@ -120,7 +163,11 @@ func (s *Server) scorecardEdit(w http.ResponseWriter, r *http.Request, c *req) e
 	}
 	f := views.Form{Values: map[string]string{"title": sc.Title, "description": sc.Description, "parent": parent,
 		"version": strconv.FormatInt(sc.Version, 10)}}
-	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), true)
+	members, err := s.app.ScorecardMembers(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), true, members)
 }
 
 func (s *Server) scorecardUpdate(w http.ResponseWriter, r *http.Request, c *req) error {
@@ -131,10 +178,11 @@ func (s *Server) scorecardUpdate(w http.ResponseWriter, r *http.Request, c *req)
 	in, values := scorecardInput(r)
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err := s.app.UpdateScorecard(r.Context(), c.Actor, id, version, in); err != nil {
-		return s.formError(w, r, err, func(f views.Form) templ.Component {
-			parents, _ := s.app.ListScorecards(r.Context(), c.Actor)
-			return views.ScorecardForm(s.shell(r, c, "Edit scorecard"), f, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), parents, true, values["version"])
-		}, values)
+		page, perr := s.scorecardFormPage(r, c, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), true, in.MemberIDs)
+		if perr != nil {
+			return perr
+		}
+		return s.formError(w, r, err, page, values)
 	}
 	return back(w, r, c, "/scorecards/"+r.PathValue("id")+"?done=saved")
 }

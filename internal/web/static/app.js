@@ -36,3 +36,92 @@ document.addEventListener("paste", function (e) {
     cells[start + i].value = lines[i].split("\t")[0].trim();
   }
 });
+
+// Edit User: the tab bar switches sections in place, preset buttons set
+// the switches without a round trip, and the Scorecards tab follows the
+// All Scorecards switch. Without this file the sections stack, and the
+// preset and search buttons submit the form, which re-renders unsaved.
+(function () {
+  var form = document.getElementById("user-form");
+  if (!form) return;
+  var nav = form.querySelector("[data-tabs]");
+  var panels = Array.prototype.slice.call(form.querySelectorAll("[data-tab]"));
+  var links = nav ? Array.prototype.slice.call(nav.querySelectorAll("a[href^='#']")) : [];
+  var current = "";
+  function show(name) {
+    var known = panels.some(function (p) { return p.id === name; });
+    if (!known) name = panels.length ? panels[0].id : "";
+    current = name;
+    panels.forEach(function (p) { p.classList.toggle("tab-off", p.id !== name); });
+    links.forEach(function (a) {
+      var on = a.getAttribute("href") === "#" + name;
+      a.classList.toggle("active", on);
+      if (on) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+    });
+  }
+  if (nav && panels.length) {
+    form.classList.add("js-tabs");
+    var first = (location.hash || "").slice(1);
+    if (nav.getAttribute("data-active")) first = nav.getAttribute("data-active");
+    var err = form.querySelector(".tab-panel .error");
+    if (err && err.closest(".tab-panel")) first = err.closest(".tab-panel").id;
+    show(first);
+    nav.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest("a[href^='#']");
+      if (!a) return;
+      e.preventDefault();
+      show(a.getAttribute("href").slice(1));
+      if (window.history && history.replaceState) history.replaceState(null, "", "#" + current);
+    });
+    window.addEventListener("hashchange", function () { show(location.hash.slice(1)); });
+    // Come back to the same tab after Save.
+    form.addEventListener("submit", function (e) {
+      if (e.submitter && e.submitter.hasAttribute("formaction")) return;
+      form.setAttribute("action", form.getAttribute("action").split("#")[0] + (current ? "#" + current : ""));
+    });
+  }
+
+  var perms = Array.prototype.slice.call(form.querySelectorAll("input[name='perm']"));
+  var presets = Array.prototype.slice.call(form.querySelectorAll("button[data-perms]"));
+  var role = document.getElementById("user-role");
+  var presetField = document.getElementById("user-preset");
+  function keysOf(b) { return b.getAttribute("data-perms").split(" ").filter(Boolean); }
+  function refresh() {
+    var on = perms.filter(function (c) { return c.checked; }).map(function (c) { return c.value; }).sort().join(" ");
+    var name = "Custom";
+    presets.forEach(function (b) { if (keysOf(b).sort().join(" ") === on) name = b.value; });
+    if (role) role.textContent = name;
+    var all = form.querySelector("input[name='perm'][value='scorecards.all']");
+    var note = document.getElementById("all-scorecards-note");
+    var list = document.getElementById("scorecard-choices");
+    if (all && note && list) { note.hidden = !all.checked; list.hidden = all.checked; }
+  }
+  presets.forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      e.preventDefault();
+      var keys = keysOf(b);
+      perms.forEach(function (c) { c.checked = keys.indexOf(c.value) >= 0; });
+      if (presetField) presetField.value = b.value;
+      presets.forEach(function (o) { o.classList.toggle("applied", o === b); });
+      refresh();
+    });
+  });
+  form.addEventListener("change", function (e) {
+    if (e.target.name === "perm") refresh();
+  });
+  // Enter in a favourites filter searches instead of saving (keypress is
+  // stopped too: some input paths submit on it even when keydown was).
+  function searchTarget(e) {
+    var sel = e.key === "Enter" && e.target.getAttribute && e.target.getAttribute("data-submit");
+    return sel ? document.querySelector(sel) : null;
+  }
+  form.addEventListener("keydown", function (e) {
+    var btn = searchTarget(e);
+    if (!btn) return;
+    e.preventDefault();
+    btn.click();
+  });
+  form.addEventListener("keypress", function (e) {
+    if (searchTarget(e)) e.preventDefault();
+  });
+})();

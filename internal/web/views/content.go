@@ -168,3 +168,29 @@ func hasAny(f Form, names ...string) bool {
 	}
 	return false
 }
+
+// dash shows an em dash for an empty cell, so blanks read as "no data".
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func bandWords(c calc.Color) string {
+	return map[calc.Color]string{calc.Green: "on target", calc.Yellow: "near target", calc.Red: "off target"}[c]
+}
+
+// safeColor passes only #rrggbb colours (types are validated on save;
+// this keeps a bad row from breaking out of the attribute's meaning).
+func safeColor(c string) string {
+	if len(c) == 7 && c[0] == '#' {
+		for _, r := range c[1:] {
+			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+				return "#5b6776"
+			}
+		}
+		return c
+	}
+	return "#5b6776"
+}
