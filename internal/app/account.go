@@ -27,7 +27,7 @@ func (a *App) UpdateProfile(ctx context.Context, s Session, name, timeZone strin
 		if err := q.UpdateAccountProfile(ctx, s.Account.ID, name, timeZone); err != nil {
 			return err
 		}
-		return q.UpdateAccountIdentity(ctx, s.Account.ID, s.Account.Email, name)
+		return q.UpdateAccountName(ctx, s.Account.ID, name)
 	})
 }
 

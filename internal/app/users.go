@@ -342,7 +342,13 @@ func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (U
 	if err != nil {
 		return UserEdit{}, err
 	}
-	favs, err := q.Favorites(ctx, actor.Instance.ID, m.ID, store.SeeAll)
+	// The manager sees the member's favourites it can see itself; others
+	// stay untouched and unseen.
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	favs, err := q.Favorites(ctx, actor.Instance.ID, m.ID, v)
 	if err != nil {
 		return UserEdit{}, err
 	}
@@ -416,7 +422,7 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 		if err := a.checkScorecards(ctx, q, actor.Instance.ID, in.ScorecardIDs); err != nil {
 			return err
 		}
-		if err := a.checkFavorites(ctx, q, actor.Instance.ID, in.AddFavorites); err != nil {
+		if err := a.checkFavorites(ctx, q, actor, in.AddFavorites); err != nil {
 			return err
 		}
 		acct, err := q.AccountByID(ctx, m.AccountID)
@@ -474,12 +480,17 @@ func (a *App) checkScorecards(ctx context.Context, q *store.Q, instanceID int64,
 	return nil
 }
 
-// checkFavorites refuses ids that are not measures of the instance.
-func (a *App) checkFavorites(ctx context.Context, q *store.Q, instanceID int64, ids []int64) error {
+// checkFavorites refuses ids that are not measures the manager can see:
+// a manager cannot reach past its own visibility through a member.
+func (a *App) checkFavorites(ctx context.Context, q *store.Q, actor *Actor, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	found, err := q.MeasureIDsIn(ctx, instanceID, ids)
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return err
+	}
+	found, err := q.MeasureIDsIn(ctx, actor.Instance.ID, ids, v)
 	if err != nil {
 		return err
 	}

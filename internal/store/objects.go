@@ -244,8 +244,11 @@ func escapeLike(s string) string {
 	return r.Replace(s)
 }
 
-// MeasureIDsIn returns which of ids are measures of the instance.
-func (q *Q) MeasureIDsIn(ctx context.Context, instanceID int64, ids []int64) ([]int64, error) {
+// MeasureIDsIn returns which of ids are measures of the instance that
+// the visibility allows.
+func (q *Q) MeasureIDsIn(ctx context.Context, instanceID int64, ids []int64, v Visibility) ([]int64, error) {
 	a := args{instanceID}
-	return q.ids(ctx, `SELECT id FROM objects WHERE instance_id = $1 AND kind = 'measure' AND id IN (`+a.list(ids)+`) ORDER BY id`, a...)
+	in := a.list(ids)
+	return q.ids(ctx, `SELECT o.id FROM objects o WHERE o.instance_id = $1 AND o.kind = 'measure' AND o.id IN (`+in+`) AND `+
+		v.objectFilter(&a)+` ORDER BY o.id`, a...)
 }

@@ -100,6 +100,19 @@ func (q *Q) UpdateAccountIdentity(ctx context.Context, accountID int64, email, n
 	return err
 }
 
+// UpdateAccountName changes an account's name and its memberships'
+// copies, leaving the email alone.
+func (q *Q) UpdateAccountName(ctx context.Context, accountID int64, name string) error {
+	res, err := q.exec(ctx, `UPDATE accounts SET name = $1, updated_at = $2 WHERE id = $3`, name, q.Now(), accountID)
+	if err := affectedOne(res, err); err != nil {
+		return err
+	}
+	_, err = q.exec(ctx, `UPDATE memberships SET name = $1, name_key = lower($1),
+		search_text = lower(email || ' ' || $1 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END)
+		WHERE account_id = $2`, name, accountID)
+	return err
+}
+
 // TouchMember records a member's activity (at most one write a minute
 // per member: callers check LastActivityAt first).
 func (q *Q) TouchMember(ctx context.Context, membershipID int64, at time.Time) error {

@@ -248,6 +248,28 @@ func TestBrowserDemoScorecard(t *testing.T) {
 		t.Errorf("the demo scorecard has %d measure rows, %d with a coloured actual; want a full, coloured scorecard", measures, colored)
 	}
 	testkit.Screenshot(t, bctx, "demo-scorecard")
+
+	// The tree collapses: the first result's toggle hides the rows under
+	// it, and a second click shows them again.
+	visible := func() int {
+		n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`[...document.querySelectorAll('#scorecard-tree tbody tr')].filter(r => r.offsetParent !== null).length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	all := visible()
+	if _, err := chromedp.Run(bctx, chromedp.Click(chromedp.CSS(`#scorecard-tree tr.row-container button.toggle`))); err != nil {
+		t.Fatalf("collapse: %v", err)
+	}
+	if collapsed := visible(); collapsed >= all-2 {
+		t.Errorf("collapsing the first result left %d of %d rows visible", collapsed, all)
+	}
+	testkit.Screenshot(t, bctx, "demo-collapsed")
+	chromedp.Run(bctx, chromedp.Click(chromedp.CSS(`#scorecard-tree tr.row-container button.toggle`)))
+	if again := visible(); again != all {
+		t.Errorf("expanding again shows %d of %d rows", again, all)
+	}
 	scorecardURL, err := chromedp.Run(bctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)

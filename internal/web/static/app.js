@@ -125,3 +125,42 @@ document.addEventListener("paste", function (e) {
     if (searchTarget(e)) e.preventDefault();
   });
 })();
+
+// Scorecard tree: container rows get a toggle that hides and shows the
+// rows beneath them. Without JavaScript every row stays visible.
+(function () {
+  var table = document.getElementById("scorecard-tree");
+  if (!table) return;
+  var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-id]"));
+  function descendants(i) {
+    var depth = rowDepth(rows[i]), out = [];
+    for (var j = i + 1; j < rows.length && rowDepth(rows[j]) > depth; j++) out.push(rows[j]);
+    return out;
+  }
+  function rowDepth(tr) {
+    var m = /depth-(\d+)/.exec(tr.className);
+    return m ? +m[1] : 0;
+  }
+  rows.forEach(function (tr, i) {
+    if (!tr.classList.contains("row-container") || descendants(i).length === 0) return;
+    var cell = tr.querySelector("td.title");
+    var btn = document.createElement("button");
+    btn.type = "button";
+    btn.className = "toggle link";
+    btn.setAttribute("aria-expanded", "true");
+    btn.setAttribute("aria-label", "Collapse");
+    btn.textContent = "▾";
+    btn.addEventListener("click", function () {
+      var open = btn.getAttribute("aria-expanded") === "true";
+      btn.setAttribute("aria-expanded", open ? "false" : "true");
+      btn.setAttribute("aria-label", open ? "Expand" : "Collapse");
+      btn.textContent = open ? "▸" : "▾";
+      descendants(i).forEach(function (d) {
+        d.classList.toggle("hidden", open);
+        var inner = d.querySelector("button.toggle");
+        if (inner && !open) { inner.setAttribute("aria-expanded", "true"); inner.textContent = "▾"; }
+      });
+    });
+    cell.insertBefore(btn, cell.firstChild);
+  });
+})();
