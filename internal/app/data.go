@@ -118,6 +118,13 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 			if exists && sameValue(cur, c) {
 				continue // already what the editor wants
 			}
+			p, _ := pf.FromKey(c.PeriodKey)
+			if err := record(ctx, q, entry(actor, ActDataEntry, "measure", m.ID, m.Title, changed(
+				"period", "", pf.Label(p),
+				"actual", ftoa(cur.Actual), ftoa(c.Actual), "target", ftoa(cur.Target), ftoa(c.Target),
+				"comment", cur.Comment, c.Comment)...)); err != nil {
+				return err
+			}
 			if c.Actual == nil && c.Target == nil && c.Comment == "" {
 				if exists {
 					if err := q.DeleteDataValue(ctx, actor.Instance.ID, m.ID, c.PeriodKey, c.Version); errors.Is(err, store.ErrConflict) {
@@ -254,8 +261,9 @@ func (a *App) SetBaseline(ctx context.Context, actor *Actor, measureID, version 
 			return fieldError("baseline", "Choose the baseline from the list of periods.")
 		}
 	}
+	before := m
 	m.BaselineKey, m.Version = key, version
-	return conflictMsg(a.store.Q().UpdateObject(ctx, m), "this measure")
+	return a.saveMeasure(ctx, actor, before, m)
 }
 
 // GraphInput is the graph settings form.
@@ -275,6 +283,7 @@ func (a *App) SetGraph(ctx context.Context, actor *Actor, measureID, version int
 	}
 	fields := map[string]string{}
 	var msg string
+	before := m
 	if m.GraphTitle, msg = cleanText(in.Title, "Graph title", 0, 200); msg != "" {
 		fields["graph_title"] = msg
 	}
@@ -299,7 +308,7 @@ func (a *App) SetGraph(ctx context.Context, actor *Actor, measureID, version int
 		return invalid("Please correct the highlighted fields.", fields)
 	}
 	m.GraphType, m.GraphPeriods, m.GraphYMin, m.GraphYMax, m.GraphTargets, m.Version = in.Type, n, ymin, ymax, in.ShowTargets, version
-	return conflictMsg(a.store.Q().UpdateObject(ctx, m), "this measure")
+	return a.saveMeasure(ctx, actor, before, m)
 }
 
 // summarize lists up to three field messages in a stable order, so a
@@ -318,4 +327,14 @@ func summarize(fields map[string]string) string {
 		msgs = append(msgs, "and "+itoa(len(keys)-3)+" more.")
 	}
 	return strings.Join(msgs, " ")
+}
+
+// saveMeasure writes an edited measure and its log entry together.
+func (a *App) saveMeasure(ctx context.Context, actor *Actor, before, m model.Object) error {
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		if err := q.UpdateObject(ctx, m); err != nil {
+			return conflictMsg(err, "this measure")
+		}
+		return record(ctx, q, entry(actor, ActUpdate, m.Kind, m.ID, m.Title, objectChanges(before, m)...))
+	})
 }

@@ -74,12 +74,19 @@ func (a *App) SetGlobalBands(ctx context.Context, actor *Actor, values map[strin
 		return invalid("Please correct the highlighted bands.", fields)
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
+		old, err := q.Bands(ctx, actor.Instance.ID)
+		if err != nil {
+			return err
+		}
+		var changes []model.Change
 		for _, b := range settings {
 			if err := q.SetBands(ctx, actor.Instance.ID, b); err != nil {
 				return err
 			}
+			o := old[b.Polarity]
+			changes = append(changes, changed(b.Polarity+" green", fmtF(o.Green), fmtF(b.Green), b.Polarity+" yellow", fmtF(o.Yellow), fmtF(b.Yellow))...)
 		}
-		return nil
+		return record(ctx, q, entry(actor, ActUpdate, "color bands", 0, "Global Color Bands", changes...))
 	})
 }
 
@@ -129,11 +136,19 @@ func (a *App) CreateType(ctx context.Context, actor *Actor, in TypeInput) (model
 		}
 		return model.ObjectType{}, err
 	}
-	t, err := a.store.Q().CreateType(ctx, model.ObjectType{InstanceID: actor.Instance.ID, Kind: in.Kind, Name: in.Name,
-		Plural: in.Plural, Color: strings.ToLower(in.Color), Badge: in.Badge})
-	if errors.Is(err, store.ErrConflict) {
-		return t, fieldError("name", "A type named “"+in.Name+"” already exists.")
-	}
+	var t model.ObjectType
+	err := a.store.InTx(ctx, func(q *store.Q) error {
+		var err error
+		t, err = q.CreateType(ctx, model.ObjectType{InstanceID: actor.Instance.ID, Kind: in.Kind, Name: in.Name,
+			Plural: in.Plural, Color: strings.ToLower(in.Color), Badge: in.Badge})
+		if errors.Is(err, store.ErrConflict) {
+			return fieldError("name", "A type named “"+in.Name+"” already exists.")
+		}
+		if err != nil {
+			return err
+		}
+		return record(ctx, q, entry(actor, ActCreate, "object type", t.ID, t.Name))
+	})
 	return t, err
 }
 
@@ -157,12 +172,19 @@ func (a *App) UpdateType(ctx context.Context, actor *Actor, id int64, in TypeInp
 		}
 		return err
 	}
+	before := t
 	t.Name, t.Plural, t.Color, t.Badge = in.Name, in.Plural, strings.ToLower(in.Color), in.Badge
-	err = a.store.Q().UpdateType(ctx, t)
-	if errors.Is(err, store.ErrConflict) {
-		return fieldError("name", "A type named “"+in.Name+"” already exists.")
-	}
-	return mapNotFound(err)
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		err := q.UpdateType(ctx, t)
+		if errors.Is(err, store.ErrConflict) {
+			return fieldError("name", "A type named “"+in.Name+"” already exists.")
+		}
+		if err != nil {
+			return mapNotFound(err)
+		}
+		return record(ctx, q, entry(actor, ActUpdate, "object type", t.ID, t.Name, changed("name", before.Name, t.Name,
+			"plural", before.Plural, t.Plural, "color", before.Color, t.Color, "badge", before.Badge, t.Badge)...))
+	})
 }
 
 // DeleteType deletes an unused type (defaults).
@@ -177,11 +199,16 @@ func (a *App) DeleteType(ctx context.Context, actor *Actor, id int64) error {
 	if t.Builtin {
 		return errConflict("“%s” is built in and cannot be deleted; you can rename it.", t.Name)
 	}
-	err = a.store.Q().DeleteType(ctx, actor.Instance.ID, id)
-	if errors.Is(err, store.ErrConflict) {
-		return errConflict("“%s” is used by %d objects; change their type before deleting it.", t.Name, max(t.InUse, 1))
-	}
-	return mapNotFound(err)
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		err := q.DeleteType(ctx, actor.Instance.ID, id)
+		if errors.Is(err, store.ErrConflict) {
+			return errConflict("“%s” is used by %d objects; change their type before deleting it.", t.Name, max(t.InUse, 1))
+		}
+		if err != nil {
+			return mapNotFound(err)
+		}
+		return record(ctx, q, entry(actor, ActDelete, "object type", id, t.Name))
+	})
 }
 
 // FrequencyInput is the custom reporting frequency form.
@@ -227,11 +254,19 @@ func (a *App) CreateFrequency(ctx context.Context, actor *Actor, in FrequencyInp
 	if len(fields) > 0 {
 		return model.Frequency{}, invalid("Please correct the highlighted fields.", fields)
 	}
-	f, err := a.store.Q().CreateFrequency(ctx, model.Frequency{InstanceID: actor.Instance.ID, Title: title, Kind: "Custom",
-		PeriodsPerYear: n, StartMonth: m, StartDay: d, LabelPrefix: in.LabelPrefix})
-	if errors.Is(err, store.ErrConflict) {
-		return f, fieldError("title", "A frequency named “"+title+"” already exists.")
-	}
+	var f model.Frequency
+	err := a.store.InTx(ctx, func(q *store.Q) error {
+		var err error
+		f, err = q.CreateFrequency(ctx, model.Frequency{InstanceID: actor.Instance.ID, Title: title, Kind: "Custom",
+			PeriodsPerYear: n, StartMonth: m, StartDay: d, LabelPrefix: in.LabelPrefix})
+		if errors.Is(err, store.ErrConflict) {
+			return fieldError("title", "A frequency named “"+title+"” already exists.")
+		}
+		if err != nil {
+			return err
+		}
+		return record(ctx, q, entry(actor, ActCreate, "frequency", f.ID, f.Title))
+	})
 	return f, err
 }
 
@@ -260,7 +295,10 @@ func (a *App) DeleteFrequency(ctx context.Context, actor *Actor, id int64) error
 			}
 			return errConflict("%s is used by %s. Change their frequency before deleting it.", f.Title, names)
 		}
-		return mapNotFound(q.DeleteFrequency(ctx, actor.Instance.ID, id))
+		if err := q.DeleteFrequency(ctx, actor.Instance.ID, id); err != nil {
+			return mapNotFound(err)
+		}
+		return record(ctx, q, entry(actor, ActDelete, "frequency", id, f.Title))
 	})
 }
 
@@ -279,3 +317,5 @@ func FrequencyOf(f model.Frequency) period.Frequency {
 	return period.Frequency{Kind: period.KindCustom, PeriodsPerYear: f.PeriodsPerYear,
 		StartMonth: time.Month(f.StartMonth), StartDay: f.StartDay, LabelPrefix: f.LabelPrefix}
 }
+
+func fmtF(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

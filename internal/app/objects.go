@@ -187,6 +187,9 @@ func (a *App) CreateObject(ctx context.Context, actor *Actor, in ObjectInput, at
 		if o, err = q.CreateObject(ctx, o); err != nil {
 			return err
 		}
+		if err := record(ctx, q, entry(actor, ActCreate, o.Kind, o.ID, o.Title)); err != nil {
+			return err
+		}
 		if at.ScorecardID != 0 {
 			return q.LinkToScorecard(ctx, actor.Instance.ID, at.ScorecardID, o.ID)
 		}
@@ -243,12 +246,16 @@ func (a *App) UpdateObject(ctx context.Context, actor *Actor, id, version int64,
 		return err
 	}
 	in.Kind = o.Kind
+	before := o
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := in.apply(ctx, q, actor.Instance.ID, &o); err != nil {
 			return err
 		}
 		o.Version = version
-		return conflictMsg(q.UpdateObject(ctx, o), "this object")
+		if err := q.UpdateObject(ctx, o); err != nil {
+			return conflictMsg(err, "this object")
+		}
+		return record(ctx, q, entry(actor, ActUpdate, o.Kind, o.ID, o.Title, objectChanges(before, o)...))
 	})
 }
 
@@ -262,7 +269,8 @@ func conflictMsg(err error, what string) error {
 // DeleteObject deletes an object everywhere (objects.delete): its links
 // go, and a measure's data values with it.
 func (a *App) DeleteObject(ctx context.Context, actor *Actor, id int64) error {
-	if _, err := a.Object(ctx, actor, id); err != nil {
+	o, err := a.Object(ctx, actor, id)
+	if err != nil {
 		return err
 	}
 	if err := actor.Require(access.ObjectsDelete); err != nil {
@@ -275,6 +283,9 @@ func (a *App) DeleteObject(ctx context.Context, actor *Actor, id int64) error {
 		}
 		if err := q.DeleteObject(ctx, actor.Instance.ID, id); err != nil {
 			return mapNotFound(err)
+		}
+		if err := record(ctx, q, entry(actor, ActDelete, o.Kind, id, o.Title)); err != nil {
+			return err
 		}
 		return q.RebuildReach(ctx, actor.Instance.ID, scs)
 	})
@@ -293,6 +304,9 @@ func (a *App) Link(ctx context.Context, actor *Actor, at Placement, childID int6
 	v, _ := a.Visibility(ctx, actor)
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := a.checkPlacement(ctx, q, actor, v, child.Kind, at); err != nil {
+			return err
+		}
+		if err := record(ctx, q, entry(actor, ActLink, child.Kind, childID, child.Title, placementChange(at))); err != nil {
 			return err
 		}
 		if at.ScorecardID != 0 {
@@ -315,12 +329,21 @@ func (a *App) Unlink(ctx context.Context, actor *Actor, at Placement, childID in
 	if err := a.checkLinkAccess(ctx, actor, at, childID); err != nil {
 		return err
 	}
-	q := a.store.Q()
-	if at.ScorecardID != 0 {
-		return mapNotFound(q.UnlinkFromScorecard(ctx, actor.Instance.ID, at.ScorecardID, childID))
+	child, err := a.Object(ctx, actor, childID)
+	if err != nil {
+		return err
 	}
 	return mapNotFound(a.store.InTx(ctx, func(q *store.Q) error {
-		return q.UnlinkFromObject(ctx, actor.Instance.ID, at.ParentID, childID)
+		var err error
+		if at.ScorecardID != 0 {
+			err = q.UnlinkFromScorecard(ctx, actor.Instance.ID, at.ScorecardID, childID)
+		} else {
+			err = q.UnlinkFromObject(ctx, actor.Instance.ID, at.ParentID, childID)
+		}
+		if err != nil {
+			return err
+		}
+		return record(ctx, q, entry(actor, ActUnlink, child.Kind, childID, child.Title, placementChange(at)))
 	}))
 }
 
@@ -395,4 +418,26 @@ func (a *App) CountObjects(ctx context.Context, actor *Actor, kind string) (int,
 		return 0, err
 	}
 	return a.store.Q().CountObjects(ctx, actor.Instance.ID, kind, v)
+}
+
+// placementChange describes where a link goes, for the log.
+func placementChange(at Placement) model.Change {
+	if at.ScorecardID != 0 {
+		return model.Change{Field: "scorecard", After: strconv.FormatInt(at.ScorecardID, 10)}
+	}
+	return model.Change{Field: "parent", After: strconv.FormatInt(at.ParentID, 10)}
+}
+
+// objectChanges lists the fields an edit changed.
+func objectChanges(b, o model.Object) []model.Change {
+	return changed(
+		"title", b.Title, o.Title, "description", b.Description, o.Description,
+		"tags", strings.Join(b.Tags, ", "), strings.Join(o.Tags, ", "), "type", strconv.FormatInt(b.TypeID, 10), strconv.FormatInt(o.TypeID, 10),
+		"unit", b.Unit, o.Unit, "decimals", strconv.Itoa(b.Decimals), strconv.Itoa(o.Decimals), "polarity", b.Polarity, o.Polarity,
+		"frequency", idText(b.FrequencyID), idText(o.FrequencyID), "category", b.PMCategory, o.PMCategory,
+		"data source", b.DataSource, o.DataSource, "green band", ftoa(b.BandGreen), ftoa(o.BandGreen),
+		"yellow band", ftoa(b.BandYellow), ftoa(o.BandYellow), "baseline", b.BaselineKey, o.BaselineKey,
+		"graph title", b.GraphTitle, o.GraphTitle, "graph type", b.GraphType, o.GraphType,
+		"graph targets", btoa(b.GraphTargets), btoa(o.GraphTargets), "graph periods", strconv.Itoa(b.GraphPeriods), strconv.Itoa(o.GraphPeriods),
+		"y axis from", ftoa(b.GraphYMin), ftoa(o.GraphYMin), "y axis to", ftoa(b.GraphYMax), ftoa(o.GraphYMax))
 }

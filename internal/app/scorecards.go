@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"yardstick/internal/access"
@@ -112,6 +113,9 @@ func (a *App) CreateScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 		if s, err = q.CreateScorecard(ctx, s); err != nil {
 			return err
 		}
+		if err := record(ctx, q, entry(actor, ActCreate, "scorecard", s.ID, s.Title)); err != nil {
+			return err
+		}
 		return q.AssignScorecard(ctx, actor.Instance.ID, s.ID, members)
 	})
 	return s, err
@@ -163,6 +167,7 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 		return err
 	}
 	v, _ := a.Visibility(ctx, actor)
+	before := s
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		s.Title, s.Description, s.Version, s.ParentID = in.Title, in.Description, version, nil
 		if in.ParentID != 0 {
@@ -185,8 +190,16 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 		if errors.Is(err, store.ErrConflict) {
 			return errConflict("Someone else changed this scorecard while you were editing. Reload it and make your change again.")
 		}
-		if err != nil || !in.SetMembers {
+		if err != nil {
 			return err
+		}
+		if err := record(ctx, q, entry(actor, ActUpdate, "scorecard", s.ID, s.Title, changed(
+			"title", before.Title, s.Title, "description", before.Description, s.Description,
+			"parent", idText(before.ParentID), idText(s.ParentID))...)); err != nil {
+			return err
+		}
+		if !in.SetMembers {
+			return nil
 		}
 		members, err := a.checkMembers(ctx, q, actor, in.MemberIDs)
 		if err != nil {
@@ -199,13 +212,26 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 // DeleteScorecard deletes a scorecard (objects.delete). Its containers
 // and measures stay; they are only unlinked from it.
 func (a *App) DeleteScorecard(ctx context.Context, actor *Actor, id int64) error {
-	if _, err := a.Scorecard(ctx, actor, id); err != nil {
+	s, err := a.Scorecard(ctx, actor, id)
+	if err != nil {
 		return err
 	}
 	if err := actor.Require(access.ObjectsDelete); err != nil {
 		return err
 	}
-	return mapNotFound(a.store.Q().DeleteScorecard(ctx, actor.Instance.ID, id))
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		if err := q.DeleteScorecard(ctx, actor.Instance.ID, id); err != nil {
+			return mapNotFound(err)
+		}
+		return record(ctx, q, entry(actor, ActDelete, "scorecard", id, s.Title))
+	})
+}
+
+func idText(p *int64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatInt(*p, 10)
 }
 
 // cleanMultiline checks a multi-line text: length and valid UTF-8; line

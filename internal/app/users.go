@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -99,6 +100,10 @@ func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (model.M
 		if err != nil {
 			return err
 		}
+		if err := record(ctx, q, entry(actor, ActMembership, "member", m.ID, acct.Email,
+			model.Change{Field: "added", After: "new account, " + preset})); err != nil {
+			return err
+		}
 		_, err = q.EnqueueMail(ctx, secretMail)
 		return err
 	})
@@ -185,6 +190,10 @@ func (a *App) AddExistingUser(ctx context.Context, actor *Actor, email string) (
 		if err != nil {
 			return err
 		}
+		if err := record(ctx, q, entry(actor, ActMembership, "member", m.ID, acct.Email,
+			model.Change{Field: "added", After: "existing account, " + access.PresetPresenter})); err != nil {
+			return err
+		}
 		_, err = q.EnqueueMail(ctx, withInstance(mail.AddedToInstance(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, acct.Email), actor.Instance.ID))
 		return err
 	})
@@ -243,6 +252,9 @@ func (a *App) SetActive(ctx context.Context, actor *Actor, membershipID int64, a
 		if err := q.UpdateMembership(ctx, m); err != nil {
 			return conflictMsg(err, "this member")
 		}
+		if err := record(ctx, q, entry(actor, ActMembership, "member", m.ID, m.Email, changed("active", btoa(!active), btoa(active))...)); err != nil {
+			return err
+		}
 		if active {
 			return nil
 		}
@@ -298,6 +310,9 @@ func (a *App) ResetUserPassword(ctx context.Context, actor *Actor, membershipID 
 			return err
 		}
 		if err := q.ClearThrottle(ctx, acct.Email); err != nil {
+			return err
+		}
+		if err := record(ctx, q, entry(actor, ActMembership, "member", m.ID, acct.Email, model.Change{Field: "password", After: "reset by a manager"})); err != nil {
 			return err
 		}
 		_, err = q.EnqueueMail(ctx, withInstance(msg, actor.Instance.ID))
@@ -436,6 +451,11 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 				return err
 			}
 		}
+		before := m
+		oldScorecards, err := q.MembershipScorecardIDs(ctx, m.ID)
+		if err != nil {
+			return err
+		}
 		m.Permissions = next.Keys()
 		if in.Preset != "" {
 			m.Preset = in.Preset
@@ -444,6 +464,22 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 		m.DigestWeekly, m.DigestMonthly, m.ActionEmails = in.DigestWeekly, in.DigestMonthly, in.ActionEmails
 		if err := q.UpdateMembership(ctx, m); err != nil {
 			return conflictMsg(err, "this member")
+		}
+		perms := changed("permissions", strings.Join(before.Permissions, ", "), strings.Join(m.Permissions, ", "),
+			"role", before.Role, m.Role, "scorecards", joinIDs(oldScorecards), joinIDs(uniq(in.ScorecardIDs)))
+		if len(perms) > 0 {
+			if err := record(ctx, q, entry(actor, ActPermissions, "member", m.ID, email, perms...)); err != nil {
+				return err
+			}
+		}
+		other := changed("name", acct.Name, name, "email", acct.Email, email,
+			"weekly digest", btoa(before.DigestWeekly), btoa(m.DigestWeekly), "monthly digest", btoa(before.DigestMonthly), btoa(m.DigestMonthly),
+			"action emails", btoa(before.ActionEmails), btoa(m.ActionEmails))
+		if len(other) > 0 || len(in.AddFavorites)+len(in.RemoveFavorites) > 0 {
+			other = append(other, changed("favourites added", "", joinIDs(in.AddFavorites), "favourites removed", "", joinIDs(in.RemoveFavorites))...)
+			if err := record(ctx, q, entry(actor, ActUpdate, "member", m.ID, email, other...)); err != nil {
+				return err
+			}
 		}
 		if err := keepsAdministrator(ctx, q, actor.Instance.ID); err != nil {
 			return err
@@ -523,3 +559,11 @@ func (a *App) Billing(ctx context.Context, actor *Actor) (Billing, error) {
 
 // touchEveryMember bounds how often a member's last activity is written.
 const touchEveryMember = time.Minute
+
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ", ")
+}

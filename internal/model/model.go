@@ -89,3 +89,28 @@ const (
 	MailSent    = "sent"
 	MailFailed  = "failed"
 )
+
+// Activity is one entry of an instance's User Activity log.
+type Activity struct {
+	ID            int64
+	InstanceID    int64
+	At            time.Time
+	AccountID     *int64
+	ActorName     string
+	ActorEmail    string
+	ActorInstance string // code of the actor's instance when it is not this one (partners)
+	Activity      string
+	ObjectType    string
+	ObjectID      *int64
+	ObjectName    string
+	Changes       []Change
+	ClientAddr    string
+	RequestID     string
+}
+
+// Change is one field's value before and after a change.
+type Change struct {
+	Field  string `json:"field"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}

@@ -125,6 +125,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error)
 		return
 	}
 	status := statusOf(e.Kind)
+	if e.Kind == app.Forbidden && c != nil && c.Actor != nil && r.Method != http.MethodGet {
+		// A refused write is recorded (SPEC §3.4); failing to record must
+		// not turn the refusal into an error page.
+		if err := s.app.RecordRefusal(r.Context(), c.Actor, r.Method+" "+r.URL.Path, e.Msg); err != nil {
+			s.logger(r).Error("recording a refusal", "err", err)
+		}
+	}
 	if e.Kind == app.Unauthenticated {
 		target := "/login"
 		if r.Method == http.MethodGet {

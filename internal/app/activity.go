@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"yardstick/internal/model"
+	"yardstick/internal/store"
+)
+
+// Activity types of the User Activity log (SPEC §10).
+const (
+	ActSignIn        = "sign_in"
+	ActSignOut       = "sign_out"
+	ActSignInFailed  = "sign_in_failed"
+	ActViewScorecard = "view_scorecard"
+	ActViewMeasure   = "view_measure"
+	ActCreate        = "create"
+	ActUpdate        = "update"
+	ActDelete        = "delete"
+	ActLink          = "link"
+	ActUnlink        = "unlink"
+	ActDataEntry     = "data_entry"
+	ActImport        = "import"
+	ActExport        = "export"
+	ActPermissions   = "permission_change"
+	ActMembership    = "membership_change"
+	ActRefused       = "refused"
+)
+
+// ActivityTypes lists the types for the log page's filter.
+var ActivityTypes = []string{ActSignIn, ActSignOut, ActSignInFailed, ActViewScorecard, ActViewMeasure, ActCreate, ActUpdate,
+	ActDelete, ActLink, ActUnlink, ActDataEntry, ActImport, ActExport, ActPermissions, ActMembership, ActRefused}
+
+// entry starts a log entry for an act of actor in its instance.
+func entry(actor *Actor, activity, objectType string, objectID int64, objectName string, changes ...model.Change) model.Activity {
+	e := model.Activity{InstanceID: actor.Instance.ID, Activity: activity, ObjectType: objectType, ObjectName: objectName,
+		Changes: changes, ClientAddr: actor.Client.Addr, RequestID: actor.Client.RequestID,
+		ActorName: actor.Account.Name, ActorEmail: actor.Account.Email}
+	id := actor.Account.ID
+	e.AccountID = &id
+	if objectID != 0 {
+		e.ObjectID = &objectID
+	}
+	return e
+}
+
+// record writes entries in the transaction q, the one making the change.
+func record(ctx context.Context, q *store.Q, entries ...model.Activity) error {
+	return q.RecordActivity(ctx, entries...)
+}
+
+// changed lists the fields whose text differs, for before/after columns.
+func changed(pairs ...string) []model.Change {
+	var out []model.Change
+	for i := 0; i+2 < len(pairs); i += 3 {
+		if pairs[i+1] != pairs[i+2] {
+			out = append(out, model.Change{Field: pairs[i], Before: pairs[i+1], After: pairs[i+2]})
+		}
+	}
+	return out
+}
+
+func ftoa(v *float64) string { return FormatRaw(v) }
+
+func btoa(b bool) string { return strconv.FormatBool(b) }
+
+// RecordRefusal logs a refused action (SPEC §3.4) in its own transaction:
+// the refused change itself was rolled back.
+func (a *App) RecordRefusal(ctx context.Context, actor *Actor, what, reason string) error {
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		return record(ctx, q, entry(actor, ActRefused, "request", 0, what, model.Change{Field: "reason", After: reason}))
+	})
+}
