@@ -61,6 +61,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		log.Warn("YARDSTICK_SMTP_URL is not set: mail stays in the outbox; read it with `yardstick mail list` and `yardstick mail show ID`")
 	}
 	wg.Go(func() { expireSessions(background, a, log) })
+	stopRecorder := a.StartRecorder()
 
 	srv := &http.Server{
 		Addr:              c.Addr,
@@ -79,6 +80,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	select {
 	case err := <-serveErr:
+		stopRecorder()
 		stopBackground()
 		wg.Wait()
 		return err
@@ -88,6 +90,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
+	stopRecorder() // after the last request: every queued log entry is written
 	stopBackground()
 	wg.Wait()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"yardstick/internal/access"
@@ -18,10 +19,12 @@ type Config struct {
 
 // App is the set of use cases over one store.
 type App struct {
-	store    *store.Store
-	cfg      Config
-	log      *slog.Logger
-	mailWake func()
+	store     *store.Store
+	cfg       Config
+	log       *slog.Logger
+	mailWake  func()
+	queue     chan model.Activity // high-volume log entries for the recorder
+	recording atomic.Bool         // a recorder is draining queue
 }
 
 // New builds the app. mailWake, if not nil, is called after a
@@ -36,7 +39,7 @@ func New(s *store.Store, cfg Config, log *slog.Logger, mailWake func()) *App {
 	if mailWake == nil {
 		mailWake = func() {}
 	}
-	return &App{store: s, cfg: cfg, log: log, mailWake: mailWake}
+	return &App{store: s, cfg: cfg, log: log, mailWake: mailWake, queue: make(chan model.Activity, recorderBuffer)}
 }
 
 // Store returns the app's store (for the CLI and tests).

@@ -56,6 +56,7 @@ func (a *App) SignIn(ctx context.Context, email, pw, oldToken string, c Client) 
 		return "", model.Account{}, err
 	}
 	if !password.Verify(acct.PasswordHash, pw) {
+		a.signInEntries(ctx, acct, ActSignInFailed, c)
 		return "", model.Account{}, a.failSignIn(ctx, norm)
 	}
 	if acct.PasswordTemporary && acct.PasswordExpiresAt != nil && !a.Now().Before(*acct.PasswordExpiresAt) {
@@ -64,6 +65,9 @@ func (a *App) SignIn(ctx context.Context, email, pw, oldToken string, c Client) 
 	token, err := a.startSession(ctx, oldToken, c, func(q *store.Q) (int64, error) {
 		return acct.ID, q.ClearThrottle(ctx, norm)
 	})
+	if err == nil {
+		a.signInEntries(ctx, acct, ActSignIn, c)
+	}
 	return token, acct, err
 }
 
@@ -163,9 +167,12 @@ func (a *App) Authenticate(ctx context.Context, token string) (Session, error) {
 }
 
 // SignOut ends a session on the server.
-func (a *App) SignOut(ctx context.Context, token string) error {
+func (a *App) SignOut(ctx context.Context, token string, c Client) error {
 	if token == "" {
 		return nil
+	}
+	if s, err := a.Authenticate(ctx, token); err == nil {
+		a.signInEntries(ctx, s.Account, ActSignOut, c)
 	}
 	return a.store.Q().DeleteSession(ctx, hashToken(token))
 }

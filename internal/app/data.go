@@ -103,8 +103,12 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 	if len(fields) > 0 {
 		return 0, invalid("Nothing was saved. "+summarize(fields), fields)
 	}
+	keys := make([]string, len(changes))
+	for i, c := range changes {
+		keys[i] = c.PeriodKey
+	}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
-		current, err := q.DataValues(ctx, actor.Instance.ID, m.ID)
+		current, err := q.DataValuesAt(ctx, actor.Instance.ID, m.ID, keys)
 		if err != nil {
 			return err
 		}

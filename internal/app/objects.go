@@ -386,7 +386,16 @@ func (a *App) ListObjects(ctx context.Context, actor *Actor, f store.ObjectFilte
 
 // Types lists the instance's object types of a kind ("" for all).
 func (a *App) Types(ctx context.Context, actor *Actor, kind string) ([]model.ObjectType, error) {
-	return a.store.Q().ListTypes(ctx, actor.Instance.ID, kind)
+	return a.store.Q().ListTypes(ctx, actor.Instance.ID, kind, false)
+}
+
+// TypesInUse lists the types with how many objects use each, for the
+// Object Types page (defaults).
+func (a *App) TypesInUse(ctx context.Context, actor *Actor) ([]model.ObjectType, error) {
+	if err := actor.Require(access.Defaults); err != nil {
+		return nil, err
+	}
+	return a.store.Q().ListTypes(ctx, actor.Instance.ID, "", true)
 }
 
 // Frequencies lists the instance's reporting frequencies.

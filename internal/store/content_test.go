@@ -26,7 +26,7 @@ func newContent(t *testing.T, db *testkit.DB) content {
 	t.Helper()
 	q := db.Store.Q()
 	in := testkit.MustCreateInstance(t, db.Store, "ACME", "Acme")
-	types, _ := q.ListTypes(ctx, in.ID, "")
+	types, _ := q.ListTypes(ctx, in.ID, "", true)
 	c := content{in: in, q: q}
 	for _, ty := range types {
 		switch ty.Name {

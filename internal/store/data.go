@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"yardstick/internal/model"
 )
@@ -82,4 +83,32 @@ func (q *Q) DeleteDataValue(ctx context.Context, instanceID, measureID int64, pe
 	} else {
 		return err
 	}
+}
+
+// DataValuesAt returns a measure's values of the given periods only (a
+// save reads what it is about to change, not the whole series).
+func (q *Q) DataValuesAt(ctx context.Context, instanceID, measureID int64, keys []string) ([]model.DataValue, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	a := args{instanceID, measureID}
+	ph := make([]string, len(keys))
+	for i, k := range keys {
+		ph[i] = a.add(k)
+	}
+	rows, err := q.query(ctx, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id = $1 AND dv.measure_id = $2
+		AND dv.period_key IN (`+strings.Join(ph, ", ")+`) ORDER BY dv.period_key`, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []model.DataValue
+	for rows.Next() {
+		v, err := scanData(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"yardstick/internal/access"
 	"yardstick/internal/model"
 )
 
@@ -214,11 +215,22 @@ func (q *Q) ListObjects(ctx context.Context, instanceID int64, f ObjectFilter, v
 	return page, nil
 }
 
-// CountObjects counts the objects of a kind the visibility allows.
+// CountObjects counts the objects of a kind the visibility allows. For the
+// scorecard scopes it counts from the reach table (an index range per
+// scorecard), never probing every object of the instance.
 func (q *Q) CountObjects(ctx context.Context, instanceID int64, kind string, v Visibility) (int, error) {
-	a := args{instanceID, kind}
 	var n int
-	err := q.row(ctx, `SELECT COUNT(*) FROM objects o WHERE o.instance_id = $1 AND o.kind = $2 AND `+v.objectFilter(&a), a...).Scan(&n)
+	var err error
+	switch v.Scope {
+	case access.ScopeAll:
+		err = q.row(ctx, `SELECT COUNT(*) FROM objects WHERE instance_id = $1 AND kind = $2`, instanceID, kind).Scan(&n)
+	case access.ScopeLinked:
+		err = q.row(ctx, `SELECT COUNT(DISTINCT object_id) FROM scorecard_objects WHERE instance_id = $1 AND kind = $2`, instanceID, kind).Scan(&n)
+	case access.ScopeAssigned:
+		err = q.row(ctx, `SELECT COUNT(DISTINCT so.object_id) FROM membership_scorecards ms
+			JOIN scorecard_objects so ON so.scorecard_id = ms.scorecard_id AND so.kind = $2
+			WHERE ms.instance_id = $1 AND ms.membership_id = $3`, instanceID, kind, v.MembershipID).Scan(&n)
+	}
 	return n, err
 }
 

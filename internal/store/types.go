@@ -29,11 +29,15 @@ func (q *Q) CreateType(ctx context.Context, t model.ObjectType) (model.ObjectTyp
 	return t, err
 }
 
-// ListTypes lists an instance's types of one kind ("" for both) with how
-// many objects use each, built-ins first.
-func (q *Q) ListTypes(ctx context.Context, instanceID int64, kind string) ([]model.ObjectType, error) {
-	rows, err := q.query(ctx, `SELECT t.id, t.instance_id, t.kind, t.name, t.plural, t.color, t.badge, t.builtin,
-		(SELECT COUNT(*) FROM objects o WHERE o.type_id = t.id)
+// ListTypes lists an instance's types of one kind ("" for both), built-ins
+// first. withUse also counts the objects of each type, which only the
+// Object Types page needs (an index range per type, still not free).
+func (q *Q) ListTypes(ctx context.Context, instanceID int64, kind string, withUse bool) ([]model.ObjectType, error) {
+	use := "0"
+	if withUse {
+		use = "(SELECT COUNT(*) FROM objects o WHERE o.instance_id = t.instance_id AND o.type_id = t.id)"
+	}
+	rows, err := q.query(ctx, `SELECT t.id, t.instance_id, t.kind, t.name, t.plural, t.color, t.badge, t.builtin, `+use+`
 		FROM object_types t WHERE t.instance_id = $1 AND ($2 = '' OR t.kind = $2)
 		ORDER BY t.kind, t.builtin DESC, t.name_key`, instanceID, kind)
 	if err != nil {
@@ -55,7 +59,7 @@ func (q *Q) ListTypes(ctx context.Context, instanceID int64, kind string) ([]mod
 func (q *Q) TypeByID(ctx context.Context, instanceID, id int64) (model.ObjectType, error) {
 	var t model.ObjectType
 	err := q.row(ctx, `SELECT t.id, t.instance_id, t.kind, t.name, t.plural, t.color, t.badge, t.builtin,
-		(SELECT COUNT(*) FROM objects o WHERE o.type_id = t.id)
+		(SELECT COUNT(*) FROM objects o WHERE o.instance_id = t.instance_id AND o.type_id = t.id)
 		FROM object_types t WHERE t.instance_id = $1 AND t.id = $2`, instanceID, id).
 		Scan(&t.ID, &t.InstanceID, &t.Kind, &t.Name, &t.Plural, &t.Color, &t.Badge, &t.Builtin, &t.InUse)
 	return t, notFound(err)

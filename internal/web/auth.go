@@ -36,7 +36,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request, c *req) err
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *req) error {
-	if err := s.app.SignOut(r.Context(), sessionToken(r)); err != nil {
+	if err := s.app.SignOut(r.Context(), sessionToken(r), c.Client); err != nil {
 		return err
 	}
 	s.clearSession(w, r)

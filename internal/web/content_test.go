@@ -28,7 +28,7 @@ func locationID(t *testing.T, r resp) string {
 // typeID finds a type by name in the instance.
 func (e *env) typeID(in model.Instance, name string) string {
 	e.t.Helper()
-	types, err := e.store.Q().ListTypes(ctx, in.ID, "")
+	types, err := e.store.Q().ListTypes(ctx, in.ID, "", false)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func conflictRefusal(err error) string {
 // Object types.
 
 func (s *Server) typesView(r *http.Request, c *req) (views.TypesView, error) {
-	types, err := s.app.Types(r.Context(), c.Actor, "")
+	types, err := s.app.TypesInUse(r.Context(), c.Actor)
 	if err != nil {
 		return views.TypesView{}, err
 	}

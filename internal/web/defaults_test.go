@@ -49,7 +49,7 @@ type defaultsState struct {
 
 func (d *defaultsEnv) state() defaultsState {
 	d.t.Helper()
-	types, err := d.app.Types(ctx, d.admin, "")
+	types, err := d.app.TypesInUse(ctx, d.admin)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func (d *defaultsEnv) unchanged(what string, before defaultsState) {
 
 func (d *defaultsEnv) typeID(name string) int64 {
 	d.t.Helper()
-	types, err := d.app.Types(ctx, d.admin, "")
+	types, err := d.app.TypesInUse(ctx, d.admin)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestDefaultsOtherInstance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirTypes, _ := d.app.Types(ctx, olga, "")
+	theirTypes, _ := d.app.TypesInUse(ctx, olga)
 	theirFreqs, _ := d.app.Frequencies(ctx, olga)
 	before := d.state()
 
@@ -294,7 +294,7 @@ func TestDefaultsOtherInstance(t *testing.T) {
 		expect(t, "POST "+tc.path, d.ada.post(tc.path, tc.form...), http.StatusNotFound)
 	}
 	d.unchanged("other instance's ids", before)
-	if got, _ := d.app.Types(ctx, olga, ""); !reflect.DeepEqual(got, theirTypes) {
+	if got, _ := d.app.TypesInUse(ctx, olga); !reflect.DeepEqual(got, theirTypes) {
 		t.Errorf("other instance's types changed: %+v", got)
 	}
 	if got, _ := d.app.Frequencies(ctx, olga); !reflect.DeepEqual(got, theirFreqs) {

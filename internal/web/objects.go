@@ -152,6 +152,7 @@ func (s *Server) objectPage(w http.ResponseWriter, r *http.Request, c *req) erro
 		return err
 	}
 	if o.Kind == model.KindMeasure {
+		s.app.RecordView(r.Context(), c.Actor, app.ActViewMeasure, "measure", id, o.Title)
 		return s.measurePage(w, r, c, http.StatusOK, id, views.Form{})
 	}
 	children, err := s.app.Children(r.Context(), c.Actor, id)

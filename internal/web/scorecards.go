@@ -125,6 +125,7 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request, c *req) e
 	if err != nil {
 		return err
 	}
+	s.app.RecordView(r.Context(), c.Actor, app.ActViewScorecard, "scorecard", id, v.Scorecard.Title)
 	can := canFor(c.Actor)
 	var containers []model.Object
 	if can.Edit {

@@ -1,0 +1,23 @@
+// Package export owns the streaming writers for tabular downloads: XLSX, PDF
+// and CSV. A caller describes the columns once and then hands over rows one at
+// a time, so a handler can copy a database cursor straight into the response.
+//
+// Rules it keeps:
+//
+//   - A row is a list of plain values: string, time.Time, the integer and
+//     float types, or nil for an empty cell. The value's type decides the
+//     cell's type; the column's Kind decides its format and alignment.
+//   - Text that came from users can never act: an XLSX text cell is always a
+//     typed string cell (never a formula) in a Text-formatted column, a CSV
+//     field that a spreadsheet would read as a formula gets a leading
+//     apostrophe (Neutralize), and PDF text is only ever drawn, escaped, with
+//     no links, actions or scripts. Control characters that XML forbids or
+//     that mean nothing on paper are replaced with U+FFFD everywhere.
+//   - XLSX and CSV hold memory flat whatever the row count: excelize's stream
+//     writer spills the sheet to a temporary file beyond 16 MiB and the zip
+//     is written straight to the destination. PDF cannot: fpdf keeps the whole
+//     document in memory until Close, so callers refuse or background a PDF of
+//     more than MaxPDFRows rows.
+//   - Times are written as their wall clock in their own location; callers
+//     convert to the viewer's time zone first.
+package export

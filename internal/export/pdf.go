@@ -1,0 +1,406 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// Limits of a PDF export. fpdf builds the whole document in memory until
+// Close, so unlike XLSX and CSV a PDF cannot hold memory flat; these bound it.
+// Memory follows the amount of text, so pages are the real bound: a page of
+// dense text costs about 35 KiB of content, and at MaxPDFPages the peak heap
+// measured about 40 MiB (see TestPDFMemory). MaxPDFRows is the number a caller
+// can check up front by counting: 10,000 one-line rows fill about 530 pages.
+// Callers offer XLSX or a background job for anything larger. WriteRow past
+// either limit returns ErrTooManyRows or ErrTooLarge; nothing has been written
+// to w by then, so the caller can still answer with an error instead.
+const (
+	MaxPDFRows  = 10000
+	MaxPDFPages = 600
+)
+
+// PDFMeta is the text around the table.
+type PDFMeta struct {
+	Title string // e.g. "User Activity"
+	// Subtitle is a second line on the first page and in the running header,
+	// e.g. the instance name and code and the date range.
+	Subtitle string
+	// Generated is when the export was made, in the viewer's time zone; it
+	// is printed on the first page and stamped as the document's dates.
+	Generated time.Time
+}
+
+// Layout, in millimetres and points. A4 landscape leaves 277 mm for columns.
+const (
+	pdfMargin    = 10.0
+	pdfFooterH   = 8.0 // band at the bottom for the page number
+	pdfPadX      = 1.2
+	pdfPadY      = 0.9
+	pdfBodySize  = 8.0
+	pdfLineH     = 3.5 // line height for pdfBodySize
+	pdfTitleSize = 14.0
+	pdfSubSize   = 10.0
+	pdfSmallSize = 7.0
+	// maxCellLines caps a row's height: a long text is cut with "…" rather
+	// than one cell growing past a page, which a table cannot split.
+	maxCellLines   = 6
+	maxHeaderLines = 3
+	fontFamily     = "DejaVu"
+)
+
+// PDFWriter writes an A4 landscape table: title and subtitle on the first
+// page, a compact running header on the others, the column header repeated at
+// the top of every page, "Page N of M" in the footer. Text wraps within its
+// column; a cell longer than maxCellLines lines is cut with "…".
+type PDFWriter struct {
+	pdf    *fpdf.Fpdf
+	out    io.Writer
+	meta   PDFMeta
+	cols   []Column
+	colX   []float64 // left edge of each column
+	colW   []float64
+	top    float64 // y where the table body starts on the current page
+	y      float64 // y of the next row
+	bottom float64 // rows must end above this
+	rows   int
+	// maxRows and maxPages are MaxPDFRows and MaxPDFPages; tests lower them.
+	maxRows, maxPages int
+	lines             [][]string // the row being drawn, reused between rows
+	hlines            [][]string // the column header, kept apart so a page break mid-row does not clobber lines
+	// measure is a second document that only measures text: asking the real
+	// one would switch its current font in the middle of drawing.
+	measure *fpdf.Fpdf
+	widths  [2]map[rune]float64
+	closed  bool
+}
+
+// NewPDF starts a PDF export. Nothing reaches w until Close.
+func NewPDF(w io.Writer, meta PDFMeta, cols []Column) (*PDFWriter, error) {
+	if err := checkColumns(cols); err != nil {
+		return nil, err
+	}
+	pdf := fpdf.New("L", "mm", "A4", "")
+	pdf.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
+	pdf.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
+	// Page breaks are ours: a row must never split across pages, and the
+	// column header must follow each break.
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.AliasNbPages("{nb}")
+	// Fixed dates and sorted catalogue make the same input give the same
+	// bytes, which keeps golden files and caches honest.
+	pdf.SetCatalogSort(true)
+	if !meta.Generated.IsZero() {
+		pdf.SetCreationDate(meta.Generated)
+		pdf.SetModificationDate(meta.Generated)
+	}
+	pdf.SetTitle(pdfText(meta.Title), true)
+	pdf.SetSubject(pdfText(meta.Subtitle), true)
+
+	measure := fpdf.New("L", "mm", "A4", "")
+	measure.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
+	measure.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	p := &PDFWriter{
+		pdf: pdf, out: w, meta: meta, cols: cols,
+		colX: make([]float64, len(cols)), colW: make([]float64, len(cols)),
+		lines: make([][]string, len(cols)), hlines: make([][]string, len(cols)),
+		measure: measure,
+		widths:  [2]map[rune]float64{{}, {}},
+		maxRows: MaxPDFRows, maxPages: MaxPDFPages,
+	}
+	pageW, pageH := pdf.GetPageSize()
+	p.bottom = pageH - pdfMargin - pdfFooterH
+	total := 0.0
+	for _, c := range cols {
+		total += c.width()
+	}
+	x := pdfMargin
+	for i, c := range cols {
+		p.colX[i] = x
+		p.colW[i] = (pageW - 2*pdfMargin) * c.width() / total
+		x += p.colW[i]
+	}
+	pdf.SetHeaderFunc(p.header)
+	pdf.SetFooterFunc(p.footer)
+	pdf.AddPage()
+	if err := pdf.Error(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// header draws the page's title block and the column header row.
+func (p *PDFWriter) header() {
+	pdf := p.pdf
+	pageW, _ := pdf.GetPageSize()
+	textW := pageW - 2*pdfMargin
+	y := pdfMargin
+	pdf.SetTextColor(0, 0, 0)
+	if pdf.PageNo() == 1 {
+		p.setFont("B", pdfTitleSize)
+		y += 5
+		pdf.Text(pdfMargin, y, p.fit(pdfText(p.meta.Title), textW, "B", pdfTitleSize))
+		if p.meta.Subtitle != "" {
+			p.setFont("", pdfSubSize)
+			y += 5.5
+			pdf.Text(pdfMargin, y, p.fit(pdfText(p.meta.Subtitle), textW, "", pdfSubSize))
+		}
+		if !p.meta.Generated.IsZero() {
+			p.setFont("", pdfSmallSize)
+			pdf.SetTextColor(90, 90, 90)
+			y += 4.5
+			pdf.Text(pdfMargin, y, "Generated "+p.meta.Generated.Format("2006-01-02 15:04 MST"))
+			pdf.SetTextColor(0, 0, 0)
+		}
+		y += 3
+	} else {
+		running := pdfText(p.meta.Title)
+		if p.meta.Subtitle != "" {
+			running += " — " + pdfText(p.meta.Subtitle)
+		}
+		p.setFont("", pdfSmallSize)
+		pdf.SetTextColor(90, 90, 90)
+		y += 3
+		pdf.Text(pdfMargin, y, p.fit(running, textW, "", pdfSmallSize))
+		pdf.SetTextColor(0, 0, 0)
+		y += 2
+	}
+
+	// Column header: bold titles on a light band.
+	p.setFont("B", pdfBodySize)
+	n := 1
+	for i, c := range p.cols {
+		p.hlines[i] = p.wrap(pdfText(c.Title), p.colW[i]-2*pdfPadX, maxHeaderLines, "B", pdfBodySize)
+		n = max(n, len(p.hlines[i]))
+	}
+	h := float64(n)*pdfLineH + 2*pdfPadY
+	pdf.SetFillColor(230, 230, 230)
+	pdf.Rect(pdfMargin, y, textW, h, "F")
+	p.drawCells(p.hlines, y, "B")
+	pdf.SetDrawColor(0, 0, 0)
+	pdf.SetLineWidth(0.3)
+	pdf.Line(pdfMargin, y+h, pdfMargin+textW, y+h)
+	p.top = y + h
+	p.y = p.top
+	p.setFont("", pdfBodySize)
+}
+
+func (p *PDFWriter) footer() {
+	pdf := p.pdf
+	pageW, pageH := pdf.GetPageSize()
+	p.setFont("", pdfSmallSize)
+	pdf.SetTextColor(90, 90, 90)
+	y := pageH - pdfMargin
+	// The alias is replaced by the page count when the document is closed.
+	label := fmt.Sprintf("Page %d of {nb}", pdf.PageNo())
+	pdf.Text(pageW-pdfMargin-pdf.GetStringWidth(label), y, label)
+	pdf.Text(pdfMargin, y, p.fit(pdfText(p.meta.Title), (pageW-2*pdfMargin)/2, "", pdfSmallSize))
+	pdf.SetTextColor(0, 0, 0)
+}
+
+// WriteRow adds one row, starting a new page (with the column header) when
+// the row does not fit on this one.
+func (p *PDFWriter) WriteRow(values ...any) error {
+	if p.closed {
+		return ErrClosed
+	}
+	if err := checkRow(values, p.cols); err != nil {
+		return err
+	}
+	if p.rows >= p.maxRows {
+		return ErrTooManyRows
+	}
+	n := 1
+	for i, v := range values {
+		c, err := toCell(v)
+		if err != nil {
+			return err
+		}
+		p.lines[i] = p.wrap(pdfText(c.text(p.cols[i].Kind)), p.colW[i]-2*pdfPadX, maxCellLines, "", pdfBodySize)
+		n = max(n, len(p.lines[i]))
+	}
+	h := float64(n)*pdfLineH + 2*pdfPadY
+	if p.y+h > p.bottom && p.y > p.top {
+		if p.pdf.PageCount() >= p.maxPages {
+			return ErrTooLarge
+		}
+		p.pdf.AddPage() // header() moves p.y to the top of the new page
+	}
+	p.drawCells(p.lines, p.y, "")
+	p.pdf.SetDrawColor(200, 200, 200)
+	p.pdf.SetLineWidth(0.1)
+	p.pdf.Line(pdfMargin, p.y+h, p.colX[len(p.colX)-1]+p.colW[len(p.colW)-1], p.y+h)
+	p.y += h
+	p.rows++
+	return p.pdf.Error()
+}
+
+// drawCells prints one row of wrapped cells whose top is at y.
+func (p *PDFWriter) drawCells(cells [][]string, y float64, style string) {
+	// Centre the font's em box in the line; the baseline sits about 0.8 em
+	// below the top of that box.
+	em := pdfBodySize * mmPerPt
+	base := y + pdfPadY + (pdfLineH-em)/2 + 0.8*em
+	for i, lines := range cells {
+		right := p.cols[i].Kind == Number
+		for k, line := range lines {
+			x := p.colX[i] + pdfPadX
+			if right {
+				x = p.colX[i] + p.colW[i] - pdfPadX - p.textWidth(line, style, pdfBodySize)
+			}
+			p.pdf.Text(x, base+float64(k)*pdfLineH, line)
+		}
+	}
+}
+
+func (p *PDFWriter) setFont(style string, size float64) {
+	p.pdf.SetFont(fontFamily, style, size)
+}
+
+// runeWidth is a glyph's advance in font units (1/1000 of the font size),
+// cached: asking fpdf means building a string per rune.
+func (p *PDFWriter) runeWidth(r rune, style string) float64 {
+	m := p.widths[0]
+	if style == "B" {
+		m = p.widths[1]
+	}
+	if w, ok := m[r]; ok {
+		return w
+	}
+	p.measure.SetFont(fontFamily, style, pdfBodySize)
+	w := float64(p.measure.GetStringSymbolWidth(string(r)))
+	m[r] = w
+	return w
+}
+
+// units is the width of s in font units.
+func (p *PDFWriter) units(s, style string) float64 {
+	w := 0.0
+	for _, r := range s {
+		w += p.runeWidth(r, style)
+	}
+	return w
+}
+
+// mmPerPt converts points to millimetres.
+const mmPerPt = 25.4 / 72
+
+func (p *PDFWriter) textWidth(s, style string, size float64) float64 {
+	return p.units(s, style) * size / 1000 * mmPerPt
+}
+
+// fit cuts s to one line of width w, ending in "…" if anything was cut.
+func (p *PDFWriter) fit(s string, w float64, style string, size float64) string {
+	if lines := p.wrap(strings.ReplaceAll(s, "\n", " "), w, 1, style, size); len(lines) > 0 {
+		return lines[0]
+	}
+	return ""
+}
+
+// wrap breaks s into lines no wider than w (mm) at spaces, or anywhere inside
+// a word too long for a line, keeping at most maxLines; if text is left over
+// the last line ends in "…". Explicit newlines start a new line.
+func (p *PDFWriter) wrap(s string, w float64, maxLines int, style string, size float64) []string {
+	if s == "" {
+		return nil
+	}
+	limit := w / (size / 1000 * mmPerPt) // w in font units
+	var lines []string
+	cut := false
+	for para := range strings.SplitSeq(s, "\n") {
+		if len(lines) == maxLines {
+			cut = true
+			break
+		}
+		for {
+			line, rest := p.breakLine(para, limit, style)
+			lines = append(lines, line)
+			para = rest
+			if para == "" {
+				break
+			}
+			if len(lines) == maxLines {
+				cut = true
+				break
+			}
+		}
+		if cut {
+			break
+		}
+	}
+	if cut {
+		last := lines[len(lines)-1]
+		ell := p.runeWidth('…', style)
+		for last != "" && p.units(last, style)+ell > limit {
+			_, n := utf8.DecodeLastRuneInString(last)
+			last = last[:len(last)-n]
+		}
+		lines[len(lines)-1] = strings.TrimRight(last, " ") + "…"
+	}
+	return lines
+}
+
+// breakLine returns the first line of s that fits limit (font units) and the
+// rest, without the spaces at the break.
+func (p *PDFWriter) breakLine(s string, limit float64, style string) (string, string) {
+	width := 0.0
+	space := -1 // byte index of the last space seen
+	for i, r := range s {
+		width += p.runeWidth(r, style)
+		if r == ' ' {
+			space = i
+		}
+		if width > limit && i > 0 {
+			if space > 0 {
+				return strings.TrimRight(s[:space], " "), strings.TrimLeft(s[space:], " ")
+			}
+			return s[:i], s[i:]
+		}
+	}
+	return s, ""
+}
+
+// Close finishes the document and writes it to w. It does not close w.
+func (p *PDFWriter) Close() error {
+	if p.closed {
+		return nil
+	}
+	p.closed = true
+	return p.pdf.Output(p.out)
+}
+
+// pdfText prepares text for fpdf's UTF-8 mode: control characters become
+// U+FFFD or spaces, line endings become "\n", and characters outside the
+// Basic Multilingual Plane (emoji, rare CJK) become U+FFFD, because fpdf
+// writes two-byte character codes and mangles — or, at the end of a string,
+// panics on — the four-byte UTF-8 they need.
+func pdfText(s string) string {
+	s = cleanText(s)
+	clean := true
+	for _, r := range s {
+		if r > 0xffff || r == '\t' || r == '\r' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r > 0xffff:
+			return utf8.RuneError
+		case r == '\t':
+			return ' '
+		case r == '\r':
+			return '\n'
+		}
+		return r
+	}, s)
+}
