@@ -17,7 +17,7 @@ TEST_PKGS ?= ./...
 TEST_TIMEOUT ?= 25m
 GO_TEST_FLAGS ?=
 # package:FuzzName pairs run by `make fuzz` (part of `make test`), each for FUZZTIME.
-FUZZ_TARGETS ?= ./internal/period:FuzzAt ./internal/period:FuzzParse ./internal/graph:FuzzRender
+FUZZ_TARGETS ?= ./internal/period:FuzzAt ./internal/period:FuzzParse ./internal/graph:FuzzRender ./internal/importer:FuzzParse
 FUZZTIME ?= 10s
 # (a pattern whose directory does not exist yet is left out)
 BENCH_PKGS ?= $(foreach p,./bench/... ./internal/...,$(if $(wildcard $(p:/...=)),$(p)))

@@ -51,6 +51,7 @@ type FileError struct {
 	Msg  string
 }
 
+// Error returns the message as written for the uploader.
 func (e *FileError) Error() string { return e.Msg }
 
 func fileErr(line int, format string, args ...any) *FileError {

@@ -81,6 +81,7 @@ var adminPages = []struct {
 }{
 	{"Users", "/admin/users", access.UsersManage},
 	{"Seats and Billing", "/admin/billing", access.InstanceAdmin},
+	{"User Activity", "/admin/activity", access.InstanceAdmin},
 	{"Object Types", "/admin/types", access.Defaults},
 	{"Global Color Bands", "/admin/bands", access.Defaults},
 	{"Reporting Frequencies", "/admin/frequencies", access.Calendars},

@@ -80,6 +80,7 @@ var matrix = map[string]string{
 	"POST /i/{code}/admin/users/{id}/reactivate": "LNNFFFAA",
 	"POST /i/{code}/admin/users/{id}/reset":      "LNNFFFAA",
 	"GET /i/{code}/admin/billing":                "LNNFFFFA",
+	"GET /i/{code}/admin/activity":               "LNNFFFFA",
 
 	"GET /i/{code}/admin/types":                    "LNNFFFFA",
 	"POST /i/{code}/admin/types":                   "LNNFFFFA",

@@ -110,6 +110,9 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/users/{id}/reset", Need: member, Perm: access.UsersManage, h: s.userResetPassword},
 		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, h: s.billingPage},
 
+		// User Activity log (SPEC §10).
+		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, h: s.activityPage},
+
 		// Scorecard defaults and calendars (SPEC §13).
 		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typesPage},
 		{Pattern: "POST /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typeCreate},

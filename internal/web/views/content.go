@@ -194,3 +194,17 @@ func safeColor(c string) string {
 	}
 	return "#5b6776"
 }
+
+// activityName is an activity type for people.
+func activityName(t string) string {
+	names := map[string]string{
+		"sign_in": "Signed in", "sign_out": "Signed out", "sign_in_failed": "Failed sign-in",
+		"view_scorecard": "Viewed a scorecard", "view_measure": "Viewed a measure", "create": "Created", "update": "Changed",
+		"delete": "Deleted", "link": "Linked", "unlink": "Unlinked", "data_entry": "Entered data", "import": "Imported",
+		"export": "Exported", "permission_change": "Changed permissions", "membership_change": "Changed membership", "refused": "Refused",
+	}
+	if n, ok := names[t]; ok {
+		return n
+	}
+	return t
+}
