@@ -30,6 +30,8 @@ Usage:
   yardstick mail list [--status pending|sent|failed] [--limit N]
                                    list queued and sent mail
   yardstick mail show ID           print one mail (how to read mail without SMTP)
+  yardstick import-users --instance CODE FILE [--dry-run]
+                                   import users from CSV (same engine as the Import Users page)
   yardstick demo                   load a realistic example instance and print its sign-in
   yardstick --demo                 load the example instance (if absent), then serve
 
@@ -71,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return mailCmd(ctx, args, stdout)
 	case "demo":
 		return demoCmd(ctx, args, stdout)
+	case "import-users":
+		return importUsersCmd(ctx, args, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage+variablesHelp())
 		return nil

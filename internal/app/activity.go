@@ -37,8 +37,9 @@ func entry(actor *Actor, activity, objectType string, objectID int64, objectName
 	e := model.Activity{InstanceID: actor.Instance.ID, Activity: activity, ObjectType: objectType, ObjectName: objectName,
 		Changes: changes, ClientAddr: actor.Client.Addr, RequestID: actor.Client.RequestID,
 		ActorName: actor.Account.Name, ActorEmail: actor.Account.Email}
-	id := actor.Account.ID
-	e.AccountID = &id
+	if id := actor.Account.ID; id != 0 {
+		e.AccountID = &id
+	}
 	if objectID != 0 {
 		e.ObjectID = &objectID
 	}

@@ -195,6 +195,24 @@ func (a *App) ActorFor(ctx context.Context, s Session, code string, c Client) (*
 	return &Actor{Account: s.Account, Instance: in, Membership: m, Perms: perms, SessionHash: s.Hash, Client: c}, nil
 }
 
+// OperatorActor acts for the operator's commands (import-users): every
+// permission in the instance, no membership, named "operator" in the log.
+func (a *App) OperatorActor(ctx context.Context, code string) (*Actor, error) {
+	norm, ok := NormalizeCode(code)
+	if !ok {
+		return nil, fieldError("instance", "Give the instance's code with --instance.")
+	}
+	in, err := a.store.Q().InstanceByCode(ctx, norm)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, &Error{Kind: NotFound, Msg: "No instance has the code " + norm + "."}
+		}
+		return nil, err
+	}
+	return &Actor{Account: model.Account{Name: "operator"}, Instance: in, Perms: access.MustPreset(access.PresetAdministration),
+		Client: Client{Addr: "command line"}}, nil
+}
+
 // MyInstances lists the instances where the account is an active member,
 // for the switcher and the landing redirect.
 func (a *App) MyInstances(ctx context.Context, accountID int64) ([]model.MemberInstance, error) {

@@ -189,3 +189,9 @@ func checkColumns(cols []Column) error {
 	}
 	return nil
 }
+
+var (
+	_ RowWriter = (*XLSXWriter)(nil)
+	_ RowWriter = (*CSVWriter)(nil)
+	_ RowWriter = (*PDFWriter)(nil)
+)

@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/csv"
 	"io"
+	"strings"
 )
 
 // CSVOptions adjusts a CSV export.
@@ -58,7 +59,7 @@ func (cw *CSVWriter) WriteRow(values ...any) error {
 			return err
 		}
 		if c.kind == cellText {
-			cw.record[i] = Neutralize(c.s)
+			cw.record[i] = csvLineEnds(Neutralize(c.s))
 		} else {
 			cw.record[i] = c.text(cw.cols[i].Kind)
 		}
@@ -74,4 +75,14 @@ func (cw *CSVWriter) Close() error {
 	cw.closed = true
 	cw.w.Flush()
 	return cw.w.Error()
+}
+
+// csvLineEnds turns a lone carriage return into a line feed. With UseCRLF,
+// encoding/csv writes "\n" as CRLF but silently drops a lone "\r", which would
+// join two lines of someone's text.
+func csvLineEnds(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }

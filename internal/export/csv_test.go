@@ -29,7 +29,7 @@ func TestCSVReadBack(t *testing.T) {
 		{"2026-03-01 14:05:09", "2026-03-01", "'-2+3", "0"},
 		{"2026-03-01 14:05:09", "2026-03-01", "'@SUM(A1)", ""},
 		{"2026-03-01 14:05:09", "2026-03-01", "'\tlead tab", "1000000"},
-		// encoding/csv reads a lone \r inside a quoted field as \n.
+		// A lone CR becomes a line break rather than vanishing.
 		{"2026-03-01 14:05:09", "2026-03-01", "'\nlead cr", "3"},
 		{"", "", "Łódź — Αθήνα — Москва — 東京", "1.25"},
 		{"", "", "comma, \"quote\"\nnewline", "4"},

@@ -110,6 +110,14 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/users/{id}/reset", Need: member, Perm: access.UsersManage, h: s.userResetPassword},
 		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, h: s.billingPage},
 
+		// Import Users (SPEC §11).
+		{Pattern: "GET /i/{code}/admin/import", Need: member, Perm: access.Import, h: s.importPage},
+		{Pattern: "GET /i/{code}/admin/import/template.csv", Need: member, Perm: access.Import, h: s.importTemplate},
+		{Pattern: "POST /i/{code}/admin/import", Need: member, Perm: access.Import, h: s.importUpload},
+		{Pattern: "GET /i/{code}/admin/import/{id}", Need: member, Perm: access.Import, h: s.importPreview},
+		{Pattern: "POST /i/{code}/admin/import/{id}/run", Need: member, Perm: access.Import, h: s.importRun},
+		{Pattern: "GET /i/{code}/admin/import/{id}/results.csv", Need: member, Perm: access.Import, h: s.importResults},
+
 		// User Activity log (SPEC §10).
 		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, h: s.activityPage},
 

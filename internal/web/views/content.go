@@ -208,3 +208,8 @@ func activityName(t string) string {
 	}
 	return t
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// slug turns an outcome into a class-name part.
+func slug(s string) string { return strings.ReplaceAll(s, " ", "-") }
