@@ -143,3 +143,13 @@ func activityWhere(instanceID int64, f ActivityFilter) ([]string, args) {
 	}
 	return where, a
 }
+
+// CountActivity counts the entries of a filter, up to limit+1 (enough to
+// tell "too many for a PDF" without counting millions).
+func (q *Q) CountActivity(ctx context.Context, instanceID int64, f ActivityFilter, limit int) (int, error) {
+	where, a := activityWhere(instanceID, f)
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM activity_log WHERE `+strings.Join(where, " AND ")+
+		` LIMIT `+strconv.Itoa(limit+1)+`) capped`, a...).Scan(&n)
+	return n, err
+}

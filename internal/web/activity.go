@@ -3,8 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
+	"time"
 
 	"yardstick/internal/app"
+	"yardstick/internal/export"
+	"yardstick/internal/model"
 	"yardstick/internal/web/views"
 )
 
@@ -38,8 +42,87 @@ func (s *Server) activityPage(w http.ResponseWriter, r *http.Request, c *req) er
 		return err
 	}
 	d := views.ActivityData{View: v, Types: app.ActivityTypes, Action: base}
+	if status == http.StatusOK {
+		d.XLSXURL, d.PDFURL = activityLink(base+".xlsx", v.Query, ""), activityLink(base+".pdf", v.Query, "")
+	}
 	if v.Page.Next != "" {
 		d.NextURL = activityLink(base, v.Query, v.Page.Next)
 	}
 	return s.render(w, r, status, views.ActivityPage(s.shell(r, c, "User Activity"), d, form))
+}
+
+// activityColumns are the export's columns.
+var activityColumns = []export.Column{
+	{Title: "When", Kind: export.DateTime}, {Title: "Who"}, {Title: "Email", Width: 28}, {Title: "Activity", Width: 20},
+	{Title: "Object type", Width: 14}, {Title: "Object", Width: 30}, {Title: "Changes", Width: 50}, {Title: "Client", Width: 16},
+}
+
+// activityRow is one entry as export cells, its time as the viewer's
+// wall clock (spreadsheets have no time zones).
+func activityRow(e model.Activity, loc *time.Location) []any {
+	t := e.At.In(loc)
+	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+	var changes []string
+	for _, c := range e.Changes {
+		if c.Before != "" {
+			changes = append(changes, c.Field+": "+c.Before+" → "+c.After)
+		} else {
+			changes = append(changes, c.Field+": "+c.After)
+		}
+	}
+	return []any{wall, e.ActorName, e.ActorEmail, e.Activity, e.ObjectType, e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
+}
+
+// closer is an export writer: rows go in as they are read from the
+// database; nothing reaches the response before Close, so a refusal can
+// still be an ordinary error page.
+type closer interface {
+	WriteRow(values ...any) error
+	Close() error
+}
+
+// exportActivity streams the filtered log into a writer made by open and
+// sends it as a download named for the instance code and the range.
+func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, format, mime string, maxRows int, open func() (closer, error)) error {
+	out, err := open()
+	if err != nil {
+		return err
+	}
+	loc := c.Actor.Location()
+	q, err := s.app.ExportActivity(r.Context(), c.Actor, activityQuery(r), format, maxRows, func(e model.Activity) error {
+		return out.WriteRow(activityRow(e, loc)...)
+	})
+	if err != nil {
+		return err
+	}
+	name := "yardstick-activity-" + c.Actor.Instance.Code + "-" + q.From + "-to-" + q.To + "." + format
+	w.Header().Set("Content-Type", mime)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	if err := out.Close(); err != nil {
+		// Headers are gone; all that is left is to log it once.
+		s.logger(r).Error("writing an export", "format", format, "err", err)
+	}
+	return nil
+}
+
+func (s *Server) activityXLSX(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.exportActivity(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0, func() (closer, error) {
+		return export.NewXLSX(w, "User Activity", activityColumns)
+	})
+}
+
+func (s *Server) activityPDF(w http.ResponseWriter, r *http.Request, c *req) error {
+	in := c.Actor.Instance
+	q := activityQuery(r)
+	return s.exportActivity(w, r, c, "pdf", "application/pdf", export.MaxPDFRows, func() (closer, error) {
+		return export.NewPDF(w, export.PDFMeta{Title: "User Activity", Subtitle: in.Name + " (" + in.Code + ") · " + rangeText(q),
+			Generated: s.app.Now().In(c.Actor.Location())}, activityColumns)
+	})
+}
+
+func rangeText(q app.ActivityQuery) string {
+	if q.From == "" && q.To == "" {
+		return "the last month"
+	}
+	return q.From + " to " + q.To
 }

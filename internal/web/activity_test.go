@@ -5,8 +5,11 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"yardstick/internal/access"
 	"yardstick/internal/model"
@@ -80,6 +83,60 @@ func TestActivityIsRecordedWithTheChange(t *testing.T) {
 			if a.RequestID == "" && a.Activity != "refused" {
 				t.Errorf("%s entry has no request id", a.Activity)
 			}
+		}
+	})
+}
+
+func TestActivityPageAndExports(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db)
+		in := e.instance("ACME", "Acme")
+		e.member(in, "ada@example.org", access.PresetAdministration)
+		c := e.client()
+		c.login("ada@example.org", testkit.Password)
+		// Entries whose text came from users, including formula bait.
+		for _, title := range []string{`=HYPERLINK("http://evil","x")`, "+1", "@SUM(A1)", "Łódź — Αθήνα — Москва"} {
+			expect(t, "create "+title, c.post("/i/ACME/scorecards", "title", title), http.StatusSeeOther)
+		}
+		page := c.get("/i/ACME/admin/activity")
+		expect(t, "log page", page, http.StatusOK, "User Activity", "Created", "Łódź — Αθήνα — Москва", "&#34;http://evil&#34;")
+		expect(t, "bad range", c.get("/i/ACME/admin/activity?from=2026-03-10&to=2026-03-01"), http.StatusUnprocessableEntity, "The end is before the start.")
+		expect(t, "by type", c.get("/i/ACME/admin/activity?activity=create"), http.StatusOK, "+1")
+		if body := c.get("/i/ACME/admin/activity?activity=sign_in").Body; strings.Contains(body, "@SUM(A1)") {
+			t.Error("the type filter let a create entry through")
+		}
+
+		r := c.get("/i/ACME/admin/activity.xlsx?activity=create")
+		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "yardstick-activity-ACME-2026-02-02-to-2026-03-02.xlsx") {
+			t.Fatalf("xlsx: %d %q", r.Status, r.Header.Get("Content-Disposition"))
+		}
+		f, err := excelize.OpenReader(strings.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows("User Activity")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 5 || rows[0][0] != "When" {
+			t.Fatalf("xlsx rows = %v", rows)
+		}
+		for i := 2; i <= 5; i++ {
+			cell := "F" + strconv.Itoa(i)
+			if formula, _ := f.GetCellFormula("User Activity", cell); formula != "" {
+				t.Errorf("%s holds a formula %q", cell, formula)
+			}
+		}
+		if typ, _ := f.GetCellType("User Activity", "A2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+			t.Errorf("the When cell is text, want a date")
+		}
+		r = c.get("/i/ACME/admin/activity.pdf")
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "%PDF") || r.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("pdf: %d %q", r.Status, excerpt(r.Body))
+		}
+		// The exports themselves are logged.
+		if body := c.get("/i/ACME/admin/activity?activity=export").Body; !strings.Contains(body, "User Activity (pdf)") {
+			t.Error("the PDF export was not recorded")
 		}
 	})
 }

@@ -81,6 +81,8 @@ var matrix = map[string]string{
 	"POST /i/{code}/admin/users/{id}/reset":       "LNNFFFAA",
 	"GET /i/{code}/admin/billing":                 "LNNFFFFA",
 	"GET /i/{code}/admin/activity":                "LNNFFFFA",
+	"GET /i/{code}/admin/activity.xlsx":           "LNNFFFFA",
+	"GET /i/{code}/admin/activity.pdf":            "LNNFFFFA",
 	"GET /i/{code}/admin/import":                  "LNNFFFFA",
 	"GET /i/{code}/admin/import/template.csv":     "LNNFFFFA",
 	"POST /i/{code}/admin/import":                 "LNNFFFFA",

@@ -120,6 +120,8 @@ func (s *Server) routes() []route {
 
 		// User Activity log (SPEC §10).
 		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, h: s.activityPage},
+		{Pattern: "GET /i/{code}/admin/activity.xlsx", Need: member, Perm: access.InstanceAdmin, h: s.activityXLSX},
+		{Pattern: "GET /i/{code}/admin/activity.pdf", Need: member, Perm: access.InstanceAdmin, h: s.activityPDF},
 
 		// Scorecard defaults and calendars (SPEC §13).
 		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typesPage},
