@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -125,4 +126,29 @@ func rangeText(q app.ActivityQuery) string {
 		return "the last month"
 	}
 	return q.From + " to " + q.To
+}
+
+// memberActivity is the Edit User page's User Activity tab: the member's
+// entries with the log's filters (dates and type), paged.
+func (s *Server) memberActivity(r *http.Request, c *req, membershipID int64) (views.ActivityData, views.Form) {
+	qv := r.URL.Query()
+	q := app.ActivityQuery{From: qv.Get("from"), To: qv.Get("to"), Activity: qv.Get("activity"), After: qv.Get("after")}
+	base := "/i/" + c.Actor.Instance.Code + "/admin/users/" + strconv.FormatInt(membershipID, 10)
+	d := views.ActivityData{Types: app.ActivityTypes, Action: base + "#activity", OneMember: true}
+	v, err := s.app.MemberActivity(r.Context(), c.Actor, membershipID, q)
+	if err != nil {
+		msg := "The activity could not be read."
+		if e, ok := app.AsError(err); ok {
+			msg = e.Msg
+		} else {
+			s.logger(r).Error("member activity", "err", err)
+		}
+		d.View = app.ActivityView{Query: q, Location: c.Actor.Location()}
+		return d, views.Form{Msg: msg}
+	}
+	d.View = v
+	if v.Page.Next != "" {
+		d.NextURL = activityLink(base, v.Query, v.Page.Next) + "#activity"
+	}
+	return d, views.Form{}
 }

@@ -50,9 +50,15 @@ func TestActivityIsRecordedWithTheChange(t *testing.T) {
 		expect(t, "data", c.post(base+"/objects/"+m+"/data", "key", key, "version", "0", "actual", "7"), http.StatusSeeOther)
 		expect(t, "deactivate", c.post(base+"/admin/users/"+strconv.FormatInt(pat.ID, 10)+"/deactivate"), http.StatusSeeOther)
 		p := e.client()
-		e.member(in, "dee@example.org", access.PresetDataEntry)
+		_, dee := e.member(in, "dee@example.org", access.PresetDataEntry)
 		p.login("dee@example.org", testkit.Password)
 		expect(t, "refused", p.post(base+"/scorecards", "title", "nope"), http.StatusForbidden)
+		// The Edit User page's activity tab shows that member's entries only.
+		tab := c.get(base + "/admin/users/" + strconv.FormatInt(dee.ID, 10))
+		expect(t, "member activity tab", tab, http.StatusOK, "Refused", "POST /i/ACME/scorecards", "Signed in")
+		if i := strings.Index(tab.Body, `id="activity-list"`); i < 0 || strings.Contains(tab.Body[i:], "Entered data") {
+			t.Error("the member's tab shows another member's entries")
+		}
 
 		log := activities(t, e, in)
 		var kinds []string

@@ -199,6 +199,7 @@ func (s *Server) userEditView(r *http.Request, c *req, ue app.UserEdit, in app.U
 		LastActivity:  userEditActivity(c, ue.Membership.LastActivityAt),
 		Filter:        f.On,
 	}
+	v.Activity, v.ActivityForm = s.memberActivity(r, c, ue.Membership.ID)
 	for _, name := range access.PresetNames {
 		v.Presets = append(v.Presets, views.UserPreset{Name: name, Keys: strings.Join(access.MustPreset(name).Keys(), " ")})
 	}

@@ -209,7 +209,7 @@ func TestEditUserPage(t *testing.T) {
 			"Youth Outcomes", `name="scorecard" value="`+strconv.FormatInt(sc.ID, 10)+`"`,
 			`name="digest_weekly"`, `name="digest_monthly"`, `name="action_emails"`,
 			"Add existing measure", `name="fav_type"`, `name="fav_tag"`, `name="fav_q"`, `name="fav_search"`,
-			"The activity log arrives with the User Activity issue; last activity:", "never",
+			"Last activity: <strong id=\"last-activity\">never", `id="activity-filter"`,
 			`name="version" value="1"`)
 		if got := strings.Count(r.Body, `name="perm"`); got != 22 {
 			t.Errorf("switches: got %d, want 22", got)
@@ -588,9 +588,9 @@ func TestEditUserLastActivityInViewerZone(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := u.ada.get(u.path(u.bob.ID))
-		expect(t, "last activity", r, http.StatusOK, "last activity: <strong id=\"last-activity\">")
+		expect(t, "last activity", r, http.StatusOK, "Last activity: <strong id=\"last-activity\">")
 		if !strings.Contains(r.Body, " JST</strong>") {
-			t.Errorf("last activity not in the viewer's zone: %s", excerpt(r.Body[strings.Index(r.Body, "last activity"):]))
+			t.Errorf("last activity not in the viewer's zone: %s", excerpt(r.Body[strings.Index(r.Body, "Last activity"):]))
 		}
 	})
 }

@@ -45,7 +45,9 @@ document.addEventListener("paste", function (e) {
   var form = document.getElementById("user-form");
   if (!form) return;
   var nav = form.querySelector("[data-tabs]");
-  var panels = Array.prototype.slice.call(form.querySelectorAll("[data-tab]"));
+  // The User Activity panel sits after the form (it has its own filter
+  // form, and forms cannot nest), so panels are looked up in the page.
+  var panels = Array.prototype.slice.call(document.querySelectorAll("[data-tab]"));
   var links = nav ? Array.prototype.slice.call(nav.querySelectorAll("a[href^='#']")) : [];
   var current = "";
   function show(name) {
