@@ -31,7 +31,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := newLogger(c, stderr)
 	worker := &mail.Worker{Log: log}
-	a, err := openApp(ctx, c, log, worker.Wake)
+	queued := make(chan struct{}, 1)
+	wake := worker.Wake
+	if c.SMTPURL == "" {
+		wake = func() {
+			select {
+			case queued <- struct{}{}:
+			default:
+			}
+		}
+	}
+	a, err := openApp(ctx, c, log, wake)
 	if err != nil {
 		return err
 	}
@@ -59,6 +69,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		})
 	} else {
 		log.Warn("YARDSTICK_SMTP_URL is not set: mail stays in the outbox; read it with `yardstick mail list` and `yardstick mail show ID`")
+		wg.Go(func() { logQueuedMail(background, a.Store(), queued, log) })
 	}
 	wg.Go(func() { expireSessions(background, a, log) })
 	stopRecorder := a.StartRecorder()

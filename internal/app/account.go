@@ -138,14 +138,3 @@ func (a *App) ScorecardMembers(ctx context.Context, actor *Actor, scorecardID in
 	}
 	return a.store.Q().ScorecardMembershipIDs(ctx, actor.Instance.ID, scorecardID)
 }
-
-// touch records the member's activity at most once a minute.
-func (a *App) touch(ctx context.Context, m model.Membership) {
-	now := a.Now()
-	if m.LastActivityAt != nil && now.Sub(*m.LastActivityAt) < touchEveryMember {
-		return
-	}
-	if err := a.store.Q().TouchMember(ctx, m.ID, now); err != nil {
-		a.log.Warn("recording activity", "err", err)
-	}
-}

@@ -191,7 +191,6 @@ func (a *App) ActorFor(ctx context.Context, s Session, code string, c Client) (*
 	if err != nil {
 		return nil, err
 	}
-	a.touch(ctx, m)
 	return &Actor{Account: s.Account, Instance: in, Membership: m, Perms: perms, SessionHash: s.Hash, Client: c}, nil
 }
 

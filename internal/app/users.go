@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"yardstick/internal/access"
 	"yardstick/internal/mail"
@@ -556,9 +555,6 @@ func (a *App) Billing(ctx context.Context, actor *Actor) (Billing, error) {
 	n, err := q.CountObjects(ctx, actor.Instance.ID, model.KindMeasure, store.SeeAll)
 	return Billing{LicenseType: actor.Instance.LicenseType, Seats: actor.Instance.Seats, Used: used, Measures: n}, err
 }
-
-// touchEveryMember bounds how often a member's last activity is written.
-const touchEveryMember = time.Minute
 
 func joinIDs(ids []int64) string {
 	parts := make([]string, len(ids))

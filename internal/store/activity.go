@@ -12,8 +12,12 @@ import (
 )
 
 // RecordActivity writes log entries. Called inside the transaction of the
-// change it records, so a rolled-back change leaves no entry.
+// change it records, so a rolled-back change leaves no entry. It also
+// moves each actor's "last activity" in the users list: one UPDATE per
+// member per call, so the list never aggregates the log.
 func (q *Q) RecordActivity(ctx context.Context, entries ...model.Activity) error {
+	type member struct{ instance, account int64 }
+	latest := map[member]time.Time{}
 	for _, e := range entries {
 		changes := ""
 		if len(e.Changes) > 0 {
@@ -31,6 +35,18 @@ func (q *Q) RecordActivity(ctx context.Context, entries ...model.Activity) error
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			e.InstanceID, e.At.UTC(), e.AccountID, truncate(e.ActorName, 200), truncate(e.ActorEmail, 254), e.ActorInstance,
 			e.Activity, e.ObjectType, e.ObjectID, truncate(e.ObjectName, 300), changes, truncate(e.ClientAddr, 100), e.RequestID); err != nil {
+			return err
+		}
+		if e.AccountID != nil && e.Activity != "sign_in_failed" {
+			k := member{e.InstanceID, *e.AccountID}
+			if e.At.After(latest[k]) {
+				latest[k] = e.At
+			}
+		}
+	}
+	for k, at := range latest {
+		if _, err := q.exec(ctx, `UPDATE memberships SET last_activity_at = $1, seen_at = $1
+			WHERE instance_id = $2 AND account_id = $3 AND seen_at < $1`, at.UTC(), k.instance, k.account); err != nil {
 			return err
 		}
 	}

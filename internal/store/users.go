@@ -113,8 +113,8 @@ func (q *Q) UpdateAccountName(ctx context.Context, accountID int64, name string)
 	return err
 }
 
-// TouchMember records a member's activity (at most one write a minute
-// per member: callers check LastActivityAt first).
+// TouchMember sets a member's last activity directly, for tests and data
+// loaders; the app moves it only through RecordActivity.
 func (q *Q) TouchMember(ctx context.Context, membershipID int64, at time.Time) error {
 	_, err := q.exec(ctx, `UPDATE memberships SET last_activity_at = $1, seen_at = $1 WHERE id = $2`, at, membershipID)
 	return err
