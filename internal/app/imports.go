@@ -59,7 +59,10 @@ func (a *App) UploadImport(ctx context.Context, actor *Actor, fileName string, r
 	if err != nil {
 		return ImportPlan{}, err
 	}
-	name, _ := cleanText(fileName, "File name", 0, 200)
+	name, msg := cleanText(fileName, "File name", 0, 200)
+	if msg != "" || name == "" {
+		name = "upload.csv"
+	}
 	im, err := a.store.Q().CreateImport(ctx, store.Import{InstanceID: actor.Instance.ID, MembershipID: actor.Membership.ID,
 		FileName: name, FileHash: file.Hash, Content: raw.String()})
 	if err != nil {
@@ -78,7 +81,35 @@ func (a *App) PreviewImport(ctx context.Context, actor *Actor, id int64) (Import
 	if err != nil {
 		return ImportPlan{}, mapNotFound(err)
 	}
+	if im.RanAt != nil {
+		return ranPlan(im)
+	}
 	return a.planUpload(ctx, q, actor, im)
+}
+
+// ranPlan shows what a run did, from its stored results, not a fresh
+// plan of the same file (which would now say "no change" everywhere).
+func ranPlan(im store.Import) (ImportPlan, error) {
+	results, err := importer.ReadResults(strings.NewReader(im.Results))
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	file, err := importer.Parse(strings.NewReader(im.Content))
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	byLine := map[int]importer.Row{}
+	for _, r := range file.Rows {
+		byLine[r.Line] = r
+	}
+	p := ImportPlan{ID: im.ID, FileName: im.FileName, Counts: map[string]int{}, Ran: true}
+	for _, r := range results {
+		row := byLine[r.Line]
+		row.Line, row.Email = r.Line, r.Email
+		p.Rows = append(p.Rows, ImportRow{Row: row, Outcome: r.Outcome, Message: r.Message})
+		p.Counts[r.Outcome]++
+	}
+	return p, nil
 }
 
 func (a *App) planUpload(ctx context.Context, q *store.Q, actor *Actor, im store.Import) (ImportPlan, error) {
@@ -95,7 +126,9 @@ func (a *App) planUpload(ctx context.Context, q *store.Q, actor *Actor, im store
 	h.Write([]byte(im.FileHash))
 	for _, r := range rows {
 		p.Counts[r.Outcome]++
-		fmt.Fprintf(h, "\n%d %s %s", r.Line, r.Outcome, r.Email)
+		// The message carries the names a change shows, so a rename after
+		// the preview changes the fingerprint too.
+		fmt.Fprintf(h, "\n%d %s %s %s", r.Line, r.Outcome, r.Email, r.Message)
 	}
 	p.Token = hex.EncodeToString(h.Sum(nil))
 	return p, nil
@@ -139,6 +172,10 @@ func (a *App) planRows(ctx context.Context, q *store.Q, actor *Actor, file impor
 			row.Outcome, row.Message = OutcomeError, strings.Join(r.Errors, " ")
 		case r.Administrator && !holdsAll && !member:
 			row.Outcome, row.Message = OutcomeError, "You cannot import Administrator rows: you do not hold every permission yourself."
+		case known && member && acct.Name != name && acct.HomeInstanceID != actor.Instance.ID:
+			// The account belongs to another instance: its names are not
+			// this instance's to change (and a re-run stays a no-op).
+			row.Outcome, row.Message = OutcomeNone, "Names differ, but the account belongs to another instance; they stay “"+acct.Name+"”."
 		case known && member && acct.Name == name:
 			row.Outcome = OutcomeNone
 			if !m.Active {

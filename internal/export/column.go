@@ -40,6 +40,11 @@ type RowWriter interface {
 	WriteRow(values ...any) error
 	// Close finishes the document and writes whatever is still buffered.
 	Close() error
+	// Abort gives up: it releases what the writer holds (an XLSX's
+	// temporary file) without writing more. After Close it does nothing, so
+	// a handler can defer it right after opening, as with a transaction's
+	// Rollback.
+	Abort()
 }
 
 var (

@@ -86,3 +86,6 @@ func csvLineEnds(s string) string {
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
+
+// Abort stops the export; rows still buffered are dropped.
+func (cw *CSVWriter) Abort() { cw.closed = true }

@@ -14,10 +14,13 @@
 //     no links, actions or scripts. Control characters that XML forbids or
 //     that mean nothing on paper are replaced with U+FFFD everywhere.
 //   - XLSX and CSV hold memory flat whatever the row count: excelize's stream
-//     writer spills the sheet to a temporary file beyond 16 MiB and the zip
-//     is written straight to the destination. PDF cannot: fpdf keeps the whole
-//     document in memory until Close, so callers refuse or background a PDF of
-//     more than MaxPDFRows rows.
+//     writer spills the sheet to a temporary file beyond 16 MiB and Close
+//     compresses it straight into the destination. PDF cannot: fpdf keeps the
+//     whole document in memory until Close, so a PDF stops at MaxPDFRows rows
+//     or MaxPDFPages pages, and callers offer XLSX for more.
+//   - Nothing reaches the destination before Close for XLSX and PDF, so a
+//     handler can still answer a refusal or a database error with an error
+//     page. Abort releases a writer that will not be closed.
 //   - Times are written as their wall clock in their own location; callers
 //     convert to the viewer's time zone first.
 package export

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -12,16 +13,17 @@ import (
 
 // Limits of a PDF export. fpdf builds the whole document in memory until
 // Close, so unlike XLSX and CSV a PDF cannot hold memory flat; these bound it.
-// Memory follows the amount of text, so pages are the real bound: a page of
-// dense text costs about 35 KiB of content, and at MaxPDFPages the peak heap
-// measured about 40 MiB (see TestPDFMemory). MaxPDFRows is the number a caller
-// can check up front by counting: 10,000 one-line rows fill about 530 pages.
-// Callers offer XLSX or a background job for anything larger. WriteRow past
-// either limit returns ErrTooManyRows or ErrTooLarge; nothing has been written
-// to w by then, so the caller can still answer with an error instead.
+// Memory follows the amount of text, so pages are the real bound: 500 pages
+// with every cell filled to its six lines peaked at about 43 MiB of heap, and
+// 10,000 activity-log rows (about 310 pages) at about 38 MiB (TestPDFMemory).
+// MaxPDFRows is the number a caller can check up front by counting; rows
+// that wrap a lot reach MaxPDFPages first. Callers offer XLSX or a background
+// job for anything larger. Past either limit WriteRow returns ErrTooManyRows
+// or ErrTooLarge; nothing has been written to w by then, so the caller can
+// still answer with an error page instead.
 const (
 	MaxPDFRows  = 10000
-	MaxPDFPages = 600
+	MaxPDFPages = 500
 )
 
 // PDFMeta is the text around the table.
@@ -71,12 +73,34 @@ type PDFWriter struct {
 	// maxRows and maxPages are MaxPDFRows and MaxPDFPages; tests lower them.
 	maxRows, maxPages int
 	lines             [][]string // the row being drawn, reused between rows
-	hlines            [][]string // the column header, kept apart so a page break mid-row does not clobber lines
-	// measure is a second document that only measures text: asking the real
-	// one would switch its current font in the middle of drawing.
-	measure *fpdf.Fpdf
-	widths  [2]map[rune]float64
-	closed  bool
+	// hlines is the column header, apart from lines so that a page break in
+	// the middle of WriteRow does not overwrite the row.
+	hlines [][]string
+	widths [2]map[rune]float64 // this writer's cache in front of glyphWidth
+	closed bool
+}
+
+// measurer is a document that only measures text, shared by all writers:
+// asking a writer's own document would switch its current font in the middle
+// of drawing, and loading the fonts again costs time and memory per export.
+var measurer struct {
+	once sync.Once
+	mu   sync.Mutex
+	pdf  *fpdf.Fpdf
+}
+
+// glyphWidth is a rune's advance in font units (1/1000 of the font size).
+func glyphWidth(r rune, style string) float64 {
+	measurer.once.Do(func() {
+		m := fpdf.New("L", "mm", "A4", "")
+		m.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
+		m.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+		measurer.pdf = m
+	})
+	measurer.mu.Lock()
+	defer measurer.mu.Unlock()
+	measurer.pdf.SetFont(fontFamily, style, pdfBodySize)
+	return float64(measurer.pdf.GetStringSymbolWidth(string(r)))
 }
 
 // NewPDF starts a PDF export. Nothing reaches w until Close.
@@ -91,7 +115,6 @@ func NewPDF(w io.Writer, meta PDFMeta, cols []Column) (*PDFWriter, error) {
 	// Page breaks are ours: a row must never split across pages, and the
 	// column header must follow each break.
 	pdf.SetAutoPageBreak(false, 0)
-	pdf.AliasNbPages("{nb}")
 	// Fixed dates and sorted catalogue make the same input give the same
 	// bytes, which keeps golden files and caches honest.
 	pdf.SetCatalogSort(true)
@@ -102,36 +125,68 @@ func NewPDF(w io.Writer, meta PDFMeta, cols []Column) (*PDFWriter, error) {
 	pdf.SetTitle(pdfText(meta.Title), true)
 	pdf.SetSubject(pdfText(meta.Subtitle), true)
 
-	measure := fpdf.New("L", "mm", "A4", "")
-	measure.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	measure.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
 	p := &PDFWriter{
 		pdf: pdf, out: w, meta: meta, cols: cols,
 		colX: make([]float64, len(cols)), colW: make([]float64, len(cols)),
 		lines: make([][]string, len(cols)), hlines: make([][]string, len(cols)),
-		measure: measure,
 		widths:  [2]map[rune]float64{{}, {}},
 		maxRows: MaxPDFRows, maxPages: MaxPDFPages,
 	}
 	pageW, pageH := pdf.GetPageSize()
 	p.bottom = pageH - pdfMargin - pdfFooterH
-	total := 0.0
-	for _, c := range cols {
-		total += c.width()
-	}
-	x := pdfMargin
-	for i, c := range cols {
-		p.colX[i] = x
-		p.colW[i] = (pageW - 2*pdfMargin) * c.width() / total
-		x += p.colW[i]
-	}
+	p.layoutColumns(pageW - 2*pdfMargin)
 	pdf.SetHeaderFunc(p.header)
-	pdf.SetFooterFunc(p.footer)
 	pdf.AddPage()
 	if err := pdf.Error(); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// layoutColumns shares width among the columns in proportion to their
+// Width, except that a date column gets at least the width of a date: a
+// timestamp broken over two lines doubles every row's height.
+func (p *PDFWriter) layoutColumns(avail float64) {
+	minW := make([]float64, len(p.cols))
+	for i, c := range p.cols {
+		switch c.Kind {
+		case Date:
+			minW[i] = p.textWidth("0000-00-00", "", pdfBodySize) + 2*pdfPadX + 0.5
+		case DateTime:
+			minW[i] = p.textWidth("0000-00-00 00:00:00", "", pdfBodySize) + 2*pdfPadX + 0.5
+		}
+	}
+	fixed := make([]bool, len(p.cols))
+	// Each pass fixes the columns that fell below their minimum; the rest
+	// share what is left. A column fixed once stays fixed, so this ends.
+	for range p.cols {
+		rest, weights := avail, 0.0
+		for i, c := range p.cols {
+			if fixed[i] {
+				rest -= p.colW[i]
+			} else {
+				weights += c.width()
+			}
+		}
+		changed := false
+		for i, c := range p.cols {
+			if fixed[i] {
+				continue
+			}
+			p.colW[i] = max(rest, 0) * c.width() / weights
+			if p.colW[i] < minW[i] {
+				p.colW[i], fixed[i], changed = minW[i], true, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	x := pdfMargin
+	for i := range p.cols {
+		p.colX[i] = x
+		x += p.colW[i]
+	}
 }
 
 // header draws the page's title block and the column header row.
@@ -190,16 +245,27 @@ func (p *PDFWriter) header() {
 	p.setFont("", pdfBodySize)
 }
 
-func (p *PDFWriter) footer() {
+// footers draws every page's footer once the page count is known. fpdf's
+// alternative, AliasNbPages, replaces a placeholder string throughout the
+// page content, and would replace it inside someone's text as well.
+func (p *PDFWriter) footers() {
 	pdf := p.pdf
 	pageW, pageH := pdf.GetPageSize()
-	p.setFont("", pdfSmallSize)
-	pdf.SetTextColor(90, 90, 90)
 	y := pageH - pdfMargin
-	// The alias is replaced by the page count when the document is closed.
-	label := fmt.Sprintf("Page %d of {nb}", pdf.PageNo())
-	pdf.Text(pageW-pdfMargin-pdf.GetStringWidth(label), y, label)
-	pdf.Text(pdfMargin, y, p.fit(pdfText(p.meta.Title), (pageW-2*pdfMargin)/2, "", pdfSmallSize))
+	title := p.fit(pdfText(p.meta.Title), (pageW-2*pdfMargin)/2, "", pdfSmallSize)
+	n := pdf.PageCount()
+	for i := 1; i <= n; i++ {
+		pdf.SetPage(i)
+		// fpdf skips a font change it believes is in effect, but that belief
+		// is about the last page drawn, not page i; switching twice makes it
+		// write the font into page i's content.
+		p.setFont("B", pdfSmallSize)
+		p.setFont("", pdfSmallSize)
+		pdf.SetTextColor(90, 90, 90)
+		label := fmt.Sprintf("Page %d of %d", i, n)
+		pdf.Text(pageW-pdfMargin-p.textWidth(label, "", pdfSmallSize), y, label)
+		pdf.Text(pdfMargin, y, title)
+	}
 	pdf.SetTextColor(0, 0, 0)
 }
 
@@ -262,8 +328,8 @@ func (p *PDFWriter) setFont(style string, size float64) {
 	p.pdf.SetFont(fontFamily, style, size)
 }
 
-// runeWidth is a glyph's advance in font units (1/1000 of the font size),
-// cached: asking fpdf means building a string per rune.
+// runeWidth is a glyph's advance in font units, cached per writer so that
+// the hot path takes no lock.
 func (p *PDFWriter) runeWidth(r rune, style string) float64 {
 	m := p.widths[0]
 	if style == "B" {
@@ -272,8 +338,7 @@ func (p *PDFWriter) runeWidth(r rune, style string) float64 {
 	if w, ok := m[r]; ok {
 		return w
 	}
-	p.measure.SetFont(fontFamily, style, pdfBodySize)
-	w := float64(p.measure.GetStringSymbolWidth(string(r)))
+	w := glyphWidth(r, style)
 	m[r] = w
 	return w
 }
@@ -306,6 +371,7 @@ func (p *PDFWriter) fit(s string, w float64, style string, size float64) string 
 // a word too long for a line, keeping at most maxLines; if text is left over
 // the last line ends in "…". Explicit newlines start a new line.
 func (p *PDFWriter) wrap(s string, w float64, maxLines int, style string, size float64) []string {
+	s = strings.TrimRight(s, "\n") // a final newline is not a line to cut
 	if s == "" {
 		return nil
 	}
@@ -362,7 +428,7 @@ func (p *PDFWriter) breakLine(s string, limit float64, style string) (string, st
 			return s[:i], s[i:]
 		}
 	}
-	return s, ""
+	return strings.TrimRight(s, " "), ""
 }
 
 // Close finishes the document and writes it to w. It does not close w.
@@ -371,14 +437,15 @@ func (p *PDFWriter) Close() error {
 		return nil
 	}
 	p.closed = true
+	p.footers()
 	return p.pdf.Output(p.out)
 }
 
 // pdfText prepares text for fpdf's UTF-8 mode: control characters become
 // U+FFFD or spaces, line endings become "\n", and characters outside the
-// Basic Multilingual Plane (emoji, rare CJK) become U+FFFD, because fpdf
-// writes two-byte character codes and mangles — or, at the end of a string,
-// panics on — the four-byte UTF-8 they need.
+// Basic Multilingual Plane (emoji, rare CJK) become U+FFFD. fpdf writes
+// two-byte character codes: it turns four-byte UTF-8 into two wrong
+// characters, and measuring U+10000 indexes past its width table and panics.
 func pdfText(s string) string {
 	s = cleanText(s)
 	clean := true
@@ -403,4 +470,12 @@ func pdfText(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// Abort drops the document; nothing has been written to w.
+func (p *PDFWriter) Abort() {
+	if !p.closed {
+		p.closed = true
+		p.pdf = nil // let the pages go even if the writer is kept
+	}
 }

@@ -106,3 +106,22 @@ func TestWriteResultsError(t *testing.T) {
 		t.Error("WriteResults to a failing writer returned nil")
 	}
 }
+
+func TestReadResultsRoundTrip(t *testing.T) {
+	in := []Result{
+		{Line: 2, Email: "=sum@example.org", Outcome: "create", Message: ""},
+		{Line: 3, Email: "ann@example.org", Outcome: "error", Message: "Duplicate of line 2, \"quoted\"\nnext line"},
+		{Line: 4, Email: "'plain@example.org", Outcome: "no change", Message: "-5 seats"},
+	}
+	var buf bytes.Buffer
+	if err := WriteResults(&buf, in); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadResults(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, in) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, in)
+	}
+}

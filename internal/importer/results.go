@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"io"
 	"strconv"
@@ -51,6 +53,44 @@ func cell(s string) string {
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
 		return "'" + s
+	}
+	return s
+}
+
+// ReadResults reads back a file written by WriteResults, undoing the
+// formula neutralisation, so a finished import can be shown as it ran.
+func ReadResults(r io.Reader) ([]Result, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(bom)); err == nil && bytes.Equal(b, bom) {
+		br.Discard(len(bom))
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = 4
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	var out []Result
+	for i, rec := range recs {
+		if i == 0 {
+			continue // header
+		}
+		line, err := strconv.Atoi(rec[0])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Result{Line: line, Email: uncell(rec[1]), Outcome: uncell(rec[2]), Message: uncell(rec[3])})
+	}
+	return out, nil
+}
+
+// uncell undoes cell: the quote it added is dropped, any other kept.
+func uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' {
+		switch s[1] {
+		case '=', '+', '-', '@', '\t', '\r':
+			return s[1:]
+		}
 	}
 	return s
 }

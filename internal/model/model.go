@@ -36,6 +36,7 @@ type Membership struct {
 	Permissions    []string // sorted permission keys
 	Preset         string   // the preset the set started from
 	Role           string   // the preset the set equals, or Custom
+	PermCount      int      // len(Permissions); the users list reads only this
 	Email          string   // copy of the account's, for listing
 	Name           string   // copy of the account's, for listing
 	Active         bool

@@ -77,13 +77,13 @@ func (q *Q) AccountsByEmail(ctx context.Context, emails []string) (map[string]Ac
 		for i, e := range batch {
 			ph[i] = a.add(e)
 		}
-		rows, err := q.query(ctx, `SELECT id, email, name FROM accounts WHERE email IN (`+strings.Join(ph, ", ")+`)`, a...)
+		rows, err := q.query(ctx, `SELECT id, email, name, COALESCE(home_instance_id, 0) FROM accounts WHERE email IN (`+strings.Join(ph, ", ")+`)`, a...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var b AccountBrief
-			if err := rows.Scan(&b.ID, &b.Email, &b.Name); err != nil {
+			if err := rows.Scan(&b.ID, &b.Email, &b.Name, &b.HomeInstanceID); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -99,8 +99,9 @@ func (q *Q) AccountsByEmail(ctx context.Context, emails []string) (map[string]Ac
 
 // AccountBrief is what an import needs of an account.
 type AccountBrief struct {
-	ID          int64
-	Email, Name string
+	ID             int64
+	Email, Name    string
+	HomeInstanceID int64 // 0 when none
 }
 
 // MembersOfAccounts returns, for accounts, their membership in the

@@ -77,7 +77,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			if _, err := q.exec(ctx, m.SQL); err != nil {
+			// Straight to the transaction: a migration is several
+			// statements, run once, and must not be prepared.
+			if _, err := q.q.ExecContext(ctx, m.SQL); err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			_, err := q.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,

@@ -69,6 +69,7 @@ type Store struct {
 	dialect Dialect
 	clock   Clock
 	counter *queryCounter
+	stmts   stmtCache
 }
 
 // Open connects to "sqlite:PATH" or a postgres:// URL and applies the
@@ -106,6 +107,10 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "busy_timeout(10000)")
 		q.Add("_pragma", "synchronous(NORMAL)")
+		// A 16 MB page cache per connection (the default is 2 MB) and
+		// memory-mapped reads keep a 100,000-member instance's indexes hot.
+		q.Add("_pragma", "cache_size(-16384)")
+		q.Add("_pragma", "mmap_size(268435456)")
 		q.Set("_txlock", "immediate")
 		// Times are written as sortable UTC text and read back as UTC.
 		q.Set("_time_format", "sqlite")
@@ -142,7 +147,10 @@ func redactURL(s string) string {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // Dialect reports the database's dialect.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -200,17 +208,47 @@ func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
 
 func (q *Q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	q.counter.add()
+	if st := q.stmt(ctx, query); st != nil {
+		defer q.release(st)
+		return st.ExecContext(ctx, args...)
+	}
 	return q.q.ExecContext(ctx, query, args...)
 }
 
 func (q *Q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	q.counter.add()
+	if st := q.stmt(ctx, query); st != nil {
+		defer q.release(st)
+		return st.QueryContext(ctx, args...)
+	}
 	return q.q.QueryContext(ctx, query, args...)
 }
 
 func (q *Q) row(ctx context.Context, query string, args ...any) *sql.Row {
 	q.counter.add()
+	if st := q.stmt(ctx, query); st != nil {
+		defer q.release(st)
+		return st.QueryRowContext(ctx, args...)
+	}
 	return q.q.QueryRowContext(ctx, query, args...)
+}
+
+// stmt returns a prepared statement for a query the store runs often,
+// bound to the transaction when there is one; nil means run it unprepared.
+func (q *Q) stmt(ctx context.Context, query string) *sql.Stmt {
+	st := q.s.stmts.get(ctx, q.s.db, query)
+	if st == nil || !q.inTx {
+		return st
+	}
+	return q.q.(*sql.Tx).StmtContext(ctx, st)
+}
+
+// release closes a transaction's copy of a statement (the pooled one
+// stays for the next query).
+func (q *Q) release(st *sql.Stmt) {
+	if q.inTx {
+		st.Close()
+	}
 }
 
 // isUniqueViolation recognises a unique-constraint failure in either dialect.

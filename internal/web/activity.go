@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -74,25 +75,25 @@ func activityRow(e model.Activity, loc *time.Location) []any {
 	return []any{wall, e.ActorName, e.ActorEmail, e.Activity, e.ObjectType, e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
 }
 
-// closer is an export writer: rows go in as they are read from the
-// database; nothing reaches the response before Close, so a refusal can
-// still be an ordinary error page.
-type closer interface {
-	WriteRow(values ...any) error
-	Close() error
-}
-
 // exportActivity streams the filtered log into a writer made by open and
 // sends it as a download named for the instance code and the range.
-func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, format, mime string, maxRows int, open func() (closer, error)) error {
+//
+// Export writers send nothing before Close, so a refusal, even one found
+// halfway through the rows, is still an ordinary error page.
+func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, format, mime string, maxRows int, open func() (export.RowWriter, error)) error {
 	out, err := open()
 	if err != nil {
 		return err
 	}
+	defer out.Abort() // frees a spilled temporary file when we do not get to Close
 	loc := c.Actor.Location()
 	q, err := s.app.ExportActivity(r.Context(), c.Actor, activityQuery(r), format, maxRows, func(e model.Activity) error {
 		return out.WriteRow(activityRow(e, loc)...)
 	})
+	if errors.Is(err, export.ErrTooLarge) || errors.Is(err, export.ErrTooManyRows) {
+		return &app.Error{Kind: app.Invalid, Msg: "This export is too large for one " + strings.ToUpper(format) +
+			" file: narrow the date range or the filters" + map[bool]string{true: ", or download Excel instead.", false: "."}[format == "pdf"]}
+	}
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, 
 }
 
 func (s *Server) activityXLSX(w http.ResponseWriter, r *http.Request, c *req) error {
-	return s.exportActivity(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0, func() (closer, error) {
+	return s.exportActivity(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0, func() (export.RowWriter, error) {
 		return export.NewXLSX(w, "User Activity", activityColumns)
 	})
 }
@@ -115,7 +116,7 @@ func (s *Server) activityXLSX(w http.ResponseWriter, r *http.Request, c *req) er
 func (s *Server) activityPDF(w http.ResponseWriter, r *http.Request, c *req) error {
 	in := c.Actor.Instance
 	q := activityQuery(r)
-	return s.exportActivity(w, r, c, "pdf", "application/pdf", export.MaxPDFRows, func() (closer, error) {
+	return s.exportActivity(w, r, c, "pdf", "application/pdf", export.MaxPDFRows, func() (export.RowWriter, error) {
 		return export.NewPDF(w, export.PDFMeta{Title: "User Activity", Subtitle: in.Name + " (" + in.Code + ") · " + rangeText(q),
 			Generated: s.app.Now().In(c.Actor.Location())}, activityColumns)
 	})

@@ -8,11 +8,13 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -865,6 +867,55 @@ func TestImportPermissions(t *testing.T) {
 		ie.same("another instance's import ids", before)
 		if _, ok := ie.memberOf(ie.other, "zoe@example.org"); ok {
 			t.Errorf("ada ran OTHER's upload")
+		}
+	})
+}
+
+// TestImportRunsOnceWhenRunTwiceAtOnce: two Run clicks at the same moment
+// (a double click, two tabs) apply the rows once; the other is refused.
+func TestImportRunsOnceWhenRunTwiceAtOnce(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		ie := newImportEnv(t, db)
+		p := ie.uploadOK(ie.ada, "ACME", "users.csv", excelFile(`nina@example.org,Nina,Ng,User,true`, `kai@example.org,Kai,Ko,Administrator,true`))
+		ie.ada.get("/i/ACME/admin/import") // settle the session's first-request writes
+		statuses := make([]int, 2)
+		var start, done sync.WaitGroup
+		start.Add(1)
+		for i := range statuses {
+			done.Add(1)
+			go func() {
+				defer done.Done()
+				req, err := http.NewRequest("POST", ie.srv.URL+p.Path+"/run", strings.NewReader(url.Values{"token": {p.Token}}.Encode()))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				start.Wait()
+				res, err := ie.ada.hc.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				res.Body.Close()
+				statuses[i] = res.StatusCode
+			}()
+		}
+		start.Done()
+		done.Wait()
+		slices.Sort(statuses)
+		if want := []int{http.StatusSeeOther, http.StatusConflict}; !slices.Equal(statuses, want) {
+			t.Errorf("two runs at once: statuses %v, want one %v", statuses, want)
+		}
+		if n := ie.count("memberships WHERE instance_id = " + strconv.FormatInt(ie.in.ID, 10)); n != 4 {
+			t.Errorf("%d ACME members after two runs at once, want 4", n)
+		}
+		mails, err := ie.store.Q().ListMail(ctx, "", 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mails) != 2 {
+			t.Errorf("%d mails queued, want 2 (one welcome each)", len(mails))
 		}
 	})
 }

@@ -253,7 +253,7 @@ func TestUsersListShowsColumns(t *testing.T) {
 		"Add New User", `href="/i/ACME/admin/users/new"`,
 		"Add Existing User", `href="/i/ACME/admin/users/new?existing=1"`,
 		"Mia Bob", "Scorecard Builder", bobSeen, "Never",
-		`title="Add Commentary, Add/Edit Action, Update Status, Add To-Do`, ">4 of 22<", ">22 of 22<",
+		">4 of 22<", ">22 of 22<",
 		"Inactive", "Active",
 		`name="hide" value="1"`)
 	row := func(email string) string {
