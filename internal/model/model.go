@@ -12,6 +12,8 @@ type Instance struct {
 	WelcomeMode string // "password" or "link"
 	TimeZone    string
 	CreatedAt   time.Time
+	MemberCount int // all memberships, kept in step by the store
+	ActiveCount int // active memberships
 }
 
 // Account is one person, identified by email across the deployment.

@@ -94,7 +94,7 @@ func (q *Q) MemberInstances(ctx context.Context, accountID int64) ([]model.Membe
 // missing: to a non-member another instance does not exist.
 func (q *Q) MembershipByCode(ctx context.Context, code string, accountID int64) (model.Instance, model.Membership, error) {
 	row := q.row(ctx, `SELECT i.id, i.code, i.name, i.license_type, i.seats, i.welcome_mode, i.time_zone, i.created_at,
-		m.id, m.instance_id, m.account_id, m.permissions, m.preset, m.active, m.digest_weekly, m.digest_monthly, m.action_emails,
+		i.member_count, i.active_count, m.id, m.instance_id, m.account_id, m.permissions, m.preset, m.active, m.digest_weekly, m.digest_monthly, m.action_emails,
 		m.version, m.last_activity_at, m.created_at, m.updated_at
 		FROM instances i JOIN memberships m ON m.instance_id = i.id WHERE i.code = $1 AND m.account_id = $2`, code, accountID)
 	var in model.Instance
@@ -102,7 +102,7 @@ func (q *Q) MembershipByCode(ctx context.Context, code string, accountID int64) 
 	var perms string
 	var last sql.NullTime
 	err := row.Scan(&in.ID, &in.Code, &in.Name, &in.LicenseType, &in.Seats, &in.WelcomeMode, &in.TimeZone, &in.CreatedAt,
-		&m.ID, &m.InstanceID, &m.AccountID, &perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly, &m.ActionEmails,
+		&in.MemberCount, &in.ActiveCount, &m.ID, &m.InstanceID, &m.AccountID, &perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly, &m.ActionEmails,
 		&m.Version, &last, &m.CreatedAt, &m.UpdatedAt)
 	m.Permissions = splitPermissions(perms)
 	if last.Valid {

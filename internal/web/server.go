@@ -1,12 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/prometheus/client_golang/prometheus"
@@ -164,11 +166,29 @@ func statusOf(k app.Kind) int {
 	return http.StatusInternalServerError
 }
 
-// render writes a component with a status.
+// pages holds render buffers for reuse.
+var pages = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a component with a status. The page is rendered whole
+// first: a rendering error can still become an error page, and the
+// response goes out in one write with its length instead of dozens of
+// small chunks.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, comp templ.Component) error {
+	buf := pages.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 { // do not keep a huge page's buffer
+			pages.Put(buf)
+		}
+	}()
+	if err := comp.Render(r.Context(), buf); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	return comp.Render(r.Context(), w)
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // formError re-renders a form with the error's field messages when err is
