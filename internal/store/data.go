@@ -25,21 +25,8 @@ func scanData(sc interface{ Scan(...any) error }) (model.DataValue, error) {
 
 // DataValues returns a measure's values by period.
 func (q *Q) DataValues(ctx context.Context, instanceID, measureID int64) ([]model.DataValue, error) {
-	rows, err := q.query(ctx, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id = $1 AND dv.measure_id = $2
+	return collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id = $1 AND dv.measure_id = $2
 		ORDER BY dv.period_key`, instanceID, measureID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.DataValue
-	for rows.Next() {
-		v, err := scanData(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // SaveDataValue writes one period's value if the row is still at
@@ -96,19 +83,6 @@ func (q *Q) DataValuesAt(ctx context.Context, instanceID, measureID int64, keys 
 	for i, k := range keys {
 		ph[i] = a.add(k)
 	}
-	rows, err := q.query(ctx, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id = $1 AND dv.measure_id = $2
+	return collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id = $1 AND dv.measure_id = $2
 		AND dv.period_key IN (`+strings.Join(ph, ", ")+`) ORDER BY dv.period_key`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.DataValue
-	for rows.Next() {
-		v, err := scanData(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }

@@ -36,20 +36,7 @@ func (q *Q) CreateFrequency(ctx context.Context, f model.Frequency) (model.Frequ
 
 // ListFrequencies lists an instance's frequencies, built-ins first.
 func (q *Q) ListFrequencies(ctx context.Context, instanceID int64) ([]model.Frequency, error) {
-	rows, err := q.query(ctx, `SELECT `+frequencyCols+` FROM frequencies WHERE instance_id = $1 ORDER BY builtin DESC, id`, instanceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.Frequency
-	for rows.Next() {
-		f, err := scanFrequency(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return collect(ctx, q, scanFrequency, `SELECT `+frequencyCols+` FROM frequencies WHERE instance_id = $1 ORDER BY builtin DESC, id`, instanceID)
 }
 
 // FrequencyByID returns one frequency of the instance.

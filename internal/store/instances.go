@@ -51,20 +51,7 @@ func (q *Q) InstanceByID(ctx context.Context, id int64) (model.Instance, error) 
 
 // ListInstances returns every instance, by code. Operator use only.
 func (q *Q) ListInstances(ctx context.Context) ([]model.Instance, error) {
-	rows, err := q.query(ctx, `SELECT `+instanceCols+` FROM instances ORDER BY code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.Instance
-	for rows.Next() {
-		in, err := scanInstance(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
+	return collect(ctx, q, scanInstance, `SELECT `+instanceCols+` FROM instances ORDER BY code`)
 }
 
 // CountInstances reports how many instances exist (0 means setup is open).

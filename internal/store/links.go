@@ -216,40 +216,14 @@ func (q *Q) ScorecardTree(ctx context.Context, instanceID, scorecardID int64) (T
 // A child of a visible container sits under the same scorecards, so it
 // is visible too; no filter is needed.
 func (q *Q) ChildObjects(ctx context.Context, instanceID, parentID int64) ([]model.Object, error) {
-	rows, err := q.query(ctx, `SELECT `+objectCols+objectFrom+` JOIN object_links l ON l.child_id = o.id
+	return collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+` JOIN object_links l ON l.child_id = o.id
 		WHERE l.instance_id = $1 AND l.parent_id = $2 ORDER BY l.position`, instanceID, parentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.Object
-	for rows.Next() {
-		o, err := scanObject(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // ScorecardsOf lists the scorecards an object sits under that the
 // visibility allows, by title.
 func (q *Q) ScorecardsOf(ctx context.Context, instanceID, objectID int64, v Visibility) ([]model.Scorecard, error) {
 	a := args{instanceID, objectID}
-	rows, err := q.query(ctx, `SELECT `+scorecardCols+` FROM scorecards s JOIN scorecard_objects so ON so.scorecard_id = s.id
+	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s JOIN scorecard_objects so ON so.scorecard_id = s.id
 		WHERE s.instance_id = $1 AND so.object_id = $2 AND `+v.scorecardFilter(&a)+` ORDER BY s.title_key, s.id`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.Scorecard
-	for rows.Next() {
-		s, err := scanScorecard(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

@@ -102,21 +102,8 @@ func (q *Q) ListMail(ctx context.Context, status string, before int64, limit int
 	if before <= 0 {
 		before = 1<<62 - 1
 	}
-	rows, err := q.query(ctx, `SELECT `+outboxCols+` FROM outbox WHERE ($1 = '' OR status = $1) AND id < $2 ORDER BY id DESC LIMIT $3`,
+	return collect(ctx, q, scanOutbox, `SELECT `+outboxCols+` FROM outbox WHERE ($1 = '' OR status = $1) AND id < $2 ORDER BY id DESC LIMIT $3`,
 		status, before, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 func truncate(s string, n int) string {

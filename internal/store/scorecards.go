@@ -86,21 +86,8 @@ func (q *Q) ScorecardAncestors(ctx context.Context, instanceID, id int64) ([]int
 // paged; objects are.
 func (q *Q) ListScorecards(ctx context.Context, instanceID int64, v Visibility) ([]model.Scorecard, error) {
 	a := args{instanceID}
-	rows, err := q.query(ctx, `SELECT `+scorecardCols+` FROM scorecards s WHERE s.instance_id = $1 AND `+v.scorecardFilter(&a)+
+	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s WHERE s.instance_id = $1 AND `+v.scorecardFilter(&a)+
 		` ORDER BY s.title_key, s.id LIMIT 5000`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.Scorecard
-	for rows.Next() {
-		s, err := scanScorecard(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // CountMembershipScorecards reports how many scorecards a member has

@@ -19,11 +19,11 @@ type stmtCache struct {
 
 const maxStatements = 400
 
-func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) *sql.Stmt {
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string, create bool) *sql.Stmt {
 	c.mu.RLock()
 	st, ok := c.stmts[query]
 	c.mu.RUnlock()
-	if ok {
+	if ok || !create {
 		return st
 	}
 	c.mu.Lock()

@@ -235,8 +235,12 @@ func (q *Q) row(ctx context.Context, query string, args ...any) *sql.Row {
 
 // stmt returns a prepared statement for a query the store runs often,
 // bound to the transaction when there is one; nil means run it unprepared.
+// A transaction never prepares a new one: that would take a second pooled
+// connection while the transaction may hold locks the preparation needs
+// (PostgreSQL's LOCK TABLE during setup blocked it forever). It reuses
+// cached ones, which Tx.StmtContext re-prepares on its own connection.
 func (q *Q) stmt(ctx context.Context, query string) *sql.Stmt {
-	st := q.s.stmts.get(ctx, q.s.db, query)
+	st := q.s.stmts.get(ctx, q.s.db, query, !q.inTx)
 	if st == nil || !q.inTx {
 		return st
 	}
@@ -267,4 +271,23 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// collect runs a query and scans every row with scan, so list methods
+// need not repeat the rows loop.
+func collect[T any](ctx context.Context, q *Q, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

@@ -253,21 +253,8 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 // Favorites lists a member's favourite measures the visibility allows.
 func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, v Visibility) ([]model.Object, error) {
 	a := args{instanceID, membershipID}
-	rows, err := q.query(ctx, `SELECT `+objectCols+objectFrom+` JOIN favorites f ON f.measure_id = o.id
+	return collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+` JOIN favorites f ON f.measure_id = o.id
 		WHERE f.instance_id = $1 AND f.membership_id = $2 AND `+v.objectFilter(&a)+` ORDER BY o.title_key, o.id`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.Object
-	for rows.Next() {
-		o, err := scanObject(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // IsFavorite reports whether a measure is one of a member's favourites.
