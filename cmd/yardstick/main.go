@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // members choose time zones; minimal hosts may lack the database
 
 	"yardstick/internal/app"
 	"yardstick/internal/store"

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // zones load without the system database
 
 	"yardstick/internal/app"
 	"yardstick/internal/model"
