@@ -72,7 +72,7 @@ func activityRow(e model.Activity, loc *time.Location) []any {
 			changes = append(changes, c.Field+": "+c.After)
 		}
 	}
-	return []any{wall, e.ActorName, e.ActorEmail, e.Activity, e.ObjectType, e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
+	return []any{wall, e.ActorName, e.ActorEmail, views.ActivityName(e.Activity), e.ObjectType, e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
 }
 
 // exportActivity streams the filtered log into a writer made by open and

@@ -277,8 +277,8 @@ func TestBrowserImportAndActivity(t *testing.T) {
 		t.Errorf("xlsx header %q, want %q", xrows[0], want)
 	}
 	xr := append(xrows[1], make([]string, 8)...)
-	if xr[2] != "ada@example.org" || xr[3] != "import" || xr[5] != "acme people.csv" {
-		t.Errorf("xlsx import row %q, want ada@example.org, import, acme people.csv", xrows[1])
+	if xr[2] != "ada@example.org" || xr[3] != "Imported" || xr[5] != "acme people.csv" {
+		t.Errorf("xlsx import row %q, want ada@example.org, Imported, acme people.csv", xrows[1])
 	}
 	if !strings.Contains(xr[6], "create: 2") || !strings.Contains(xr[6], "error: 1") {
 		t.Errorf("xlsx changes %q, want the import's counts", xr[6])

@@ -195,6 +195,9 @@ func safeColor(c string) string {
 	return "#5b6776"
 }
 
+// ActivityName is an activity type for people (pages and exports).
+func ActivityName(t string) string { return activityName(t) }
+
 // activityName is an activity type for people.
 func activityName(t string) string {
 	names := map[string]string{

@@ -304,7 +304,7 @@ func ImportPreview(s Shell, p app.ImportPlan, f Form) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</section><section class=\"card wide\"><table class=\"list\" id=\"import-rows\"><thead><tr><th>Line</th><th>Username</th><th>Name</th><th>Role</th><th>Email</th><th>Outcome</th><th>Message</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</section><section class=\"card wide\"><table class=\"list\" id=\"import-rows\"><thead><tr><th>Line</th><th>Username</th><th>Name</th><th>Role</th><th>Welcome email</th><th>Outcome</th><th>Message</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
