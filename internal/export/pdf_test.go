@@ -234,9 +234,6 @@ func TestPDFLimits(t *testing.T) {
 // filled to MaxPDFPages with long text. fpdf holds the document in memory,
 // so this is the bound MaxPDFRows and MaxPDFPages exist to keep.
 func TestPDFMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes 10,000 rows")
-	}
 	out := &countingWriter{}
 	var pages int
 	peak := peakHeap(func() {

@@ -301,9 +301,6 @@ func TestXLSXRejects(t *testing.T) {
 // not grow with the row count, that Close removes the file, and that every
 // row arrives.
 func TestXLSXFlatMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes 240,000 rows")
-	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // os.TempDir, which excelize uses, reads it
 
@@ -400,9 +397,6 @@ func TestXLSXNeedsTempDir(t *testing.T) {
 // TestXLSXAbort gives up on an export that has spilled to disk: the
 // temporary file goes and nothing reaches w.
 func TestXLSXAbort(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes rows until the sheet spills to disk")
-	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	var out bytes.Buffer

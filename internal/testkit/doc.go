@@ -1,6 +1,7 @@
 // Package testkit holds test helpers: the two-database runner, fixture
 // builders, a real SMTP server that captures mail, and the browser.
 //
-// In CI (CI=true) a missing PostgreSQL or Chromium fails the test; it is
-// never skipped.
+// A missing Chromium fails the test; so does a missing PostgreSQL in CI
+// (CI=true). Outside CI without PostgreSQL the two-database runner says
+// so and runs SQLite only. Nothing is skipped.
 package testkit
