@@ -49,6 +49,25 @@ missing() {
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
+# detached CMD…: runs a command that leaves a daemon behind (pg_ctlcluster start) with no
+# descriptor of ours open. The daemon would otherwise inherit fd 3 (the caller's $(…) pipe)
+# and stdout/stderr (CI's log pipe), and whoever reads them would wait for EOF forever.
+# The command's own output goes through a file to stderr.
+detached() {
+	local out status=0
+	out=$(mktemp)
+	(
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+		done
+		exec "$@"
+	) </dev/null >"$out" 2>&1 || status=$?
+	cat "$out"
+	rm -f "$out"
+	return "$status"
+}
+
 # ---------------------------------------------------------------- apt
 
 apt_updated=
@@ -155,7 +174,7 @@ setup_postgres() {
 		local ver
 		ver=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -n | tail -n1)
 		log "no PostgreSQL cluster, creating $ver/main"
-		if ! is_root || ! pg_createcluster "$ver" main; then
+		if ! is_root || ! detached pg_createcluster "$ver" main; then
 			log "could not create a cluster (needs root)"
 			return 1
 		fi
@@ -165,7 +184,7 @@ setup_postgres() {
 
 	if [[ $pg_status != online* ]]; then
 		log "starting cluster $pg_ver/$pg_name"
-		if ! { is_root || [ "$(id -un)" = "$pg_owner" ]; } || ! pg_ctlcluster "$pg_ver" "$pg_name" start; then
+		if ! { is_root || [ "$(id -un)" = "$pg_owner" ]; } || ! detached pg_ctlcluster "$pg_ver" "$pg_name" start; then
 			log "could not start cluster $pg_ver/$pg_name; last lines of $pg_log:"
 			tail -n 20 "$pg_log" 2>/dev/null || true
 			return 1
