@@ -60,12 +60,15 @@ func (a *App) SavePreferences(ctx context.Context, actor *Actor, p Preferences) 
 
 // Star adds or removes a visible measure from the actor's favourites.
 func (a *App) Star(ctx context.Context, actor *Actor, measureID int64, on bool) error {
-	m, err := a.Object(ctx, actor, measureID)
+	m, err := a.ViewObject(ctx, actor, measureID)
 	if err != nil {
 		return err
 	}
 	if m.Kind != model.KindMeasure {
 		return errNotFound()
+	}
+	if actor.Partner(m.InstanceID) {
+		return errForbidden("Favourites hold this organization's own measures; partner measures cannot be starred yet.")
 	}
 	return a.store.Q().SetFavorite(ctx, actor.Instance.ID, actor.Membership.ID, measureID, on)
 }

@@ -15,6 +15,10 @@ import (
 type Config struct {
 	BaseURL     string        // e.g. https://yardstick.example.org, no trailing slash
 	SessionIdle time.Duration // sessions unused this long end
+	// Signup lets a Partner Connect referral link create an instance
+	// (YARDSTICK_SIGNUP); otherwise OperatorEmail receives referrals.
+	Signup        bool
+	OperatorEmail string
 }
 
 // App is the set of use cases over one store.

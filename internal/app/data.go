@@ -54,8 +54,12 @@ func ParseNumber(s string, decimals int) (*float64, string) {
 // transaction (data.enter). A row someone else changed since the editor
 // loaded it is refused, with every other row, naming the period: no
 // update is lost. Rows the editor did not touch are skipped.
+//
+// A partner's measure takes data only from a contributing partner
+// (canContribute); the value is stored with its owner and the entry is
+// logged in both instances.
 func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entries []DataEntry) (saved int, err error) {
-	m, err := a.Object(ctx, actor, measureID)
+	m, err := a.ViewObject(ctx, actor, measureID)
 	if err != nil {
 		return 0, err
 	}
@@ -65,7 +69,15 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 	if err := actor.Require(access.DataEnter); err != nil {
 		return 0, err
 	}
-	freq, err := a.store.Q().FrequencyByID(ctx, actor.Instance.ID, derefID(m.FrequencyID))
+	owner := m.InstanceID
+	if actor.Partner(owner) {
+		if ok, err := a.canContribute(ctx, actor, m); err != nil {
+			return 0, err
+		} else if !ok {
+			return 0, readOnly("“" + m.Title + "”")
+		}
+	}
+	freq, err := a.store.Q().FrequencyByID(ctx, owner, derefID(m.FrequencyID))
 	if err != nil {
 		return 0, invalid("Give this measure a reporting frequency before entering data.", nil)
 	}
@@ -108,7 +120,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		keys[i] = c.PeriodKey
 	}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
-		current, err := q.DataValuesAt(ctx, actor.Instance.ID, m.ID, keys)
+		current, err := q.DataValuesAt(ctx, owner, m.ID, keys)
 		if err != nil {
 			return err
 		}
@@ -123,15 +135,20 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 				continue // already what the editor wants
 			}
 			p, _ := pf.FromKey(c.PeriodKey)
-			if err := record(ctx, q, entry(actor, ActDataEntry, "measure", m.ID, m.Title, changed(
+			e := entry(actor, ActDataEntry, "measure", m.ID, m.Title, changed(
 				"period", "", pf.Label(p),
 				"actual", ftoa(cur.Actual), ftoa(c.Actual), "target", ftoa(cur.Target), ftoa(c.Target),
-				"comment", cur.Comment, c.Comment)...)); err != nil {
+				"comment", cur.Comment, c.Comment)...)
+			log := []model.Activity{e}
+			if actor.Partner(owner) {
+				log = inBoth(actor, owner, e)
+			}
+			if err := record(ctx, q, log...); err != nil {
 				return err
 			}
 			if c.Actual == nil && c.Target == nil && c.Comment == "" {
 				if exists {
-					if err := q.DeleteDataValue(ctx, actor.Instance.ID, m.ID, c.PeriodKey, c.Version); errors.Is(err, store.ErrConflict) {
+					if err := q.DeleteDataValue(ctx, owner, m.ID, c.PeriodKey, c.Version); errors.Is(err, store.ErrConflict) {
 						conflicts = append(conflicts, c.PeriodKey)
 					} else if err != nil {
 						return err
@@ -140,7 +157,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 				saved++
 				continue
 			}
-			if _, err := q.SaveDataValue(ctx, actor.Instance.ID, c); errors.Is(err, store.ErrConflict) {
+			if _, err := q.SaveDataValue(ctx, owner, c); errors.Is(err, store.ErrConflict) {
 				conflicts = append(conflicts, c.PeriodKey)
 				continue
 			} else if err != nil {

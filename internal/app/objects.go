@@ -225,13 +225,21 @@ func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v st
 	return nil
 }
 
-// Object returns an object the actor can see, or NotFound.
+// Object returns an object of the actor's instance that it can see, to
+// change it. A partner's object shared with the instance is Forbidden
+// (read-only); any other is NotFound. Reads use ViewObject.
 func (a *App) Object(ctx context.Context, actor *Actor, id int64) (model.Object, error) {
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
 		return model.Object{}, err
 	}
-	o, err := a.store.Q().ObjectByID(ctx, actor.Instance.ID, id, v)
+	q := a.store.Q()
+	o, err := q.ObjectByID(ctx, actor.Instance.ID, id, v)
+	if errors.Is(err, store.ErrNotFound) {
+		if p, perr := q.SharedObjectByID(ctx, id, v); perr == nil {
+			return model.Object{}, readOnly("“" + p.Title + "”")
+		}
+	}
 	return o, mapNotFound(err)
 }
 
@@ -416,6 +424,13 @@ func (a *App) ScorecardsOf(ctx context.Context, actor *Actor, id int64) ([]model
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
 		return nil, err
+	}
+	o, err := a.ViewObject(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Partner(o.InstanceID) {
+		return a.store.Q().SharedScorecardsOf(ctx, id, v)
 	}
 	return a.store.Q().ScorecardsOf(ctx, actor.Instance.ID, id, v)
 }

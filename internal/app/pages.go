@@ -30,20 +30,21 @@ type ScorecardView struct {
 // ScorecardPage loads a scorecard's tree and computes the columns of
 // every measure in it, in a fixed number of queries.
 func (a *App) ScorecardPage(ctx context.Context, actor *Actor, id int64) (ScorecardView, error) {
-	s, err := a.Scorecard(ctx, actor, id)
+	s, err := a.ViewScorecard(ctx, actor, id)
 	if err != nil {
 		return ScorecardView{}, err
 	}
-	q := a.store.Q()
-	tree, err := q.ScorecardTree(ctx, actor.Instance.ID, id)
+	// A partner's scorecard is read with its owner's frequencies and bands.
+	q, owner := a.store.Q(), s.InstanceID
+	tree, err := q.ScorecardTree(ctx, owner, id)
 	if err != nil {
 		return ScorecardView{}, err
 	}
-	freqs, err := q.ListFrequencies(ctx, actor.Instance.ID)
+	freqs, err := q.ListFrequencies(ctx, owner)
 	if err != nil {
 		return ScorecardView{}, err
 	}
-	bands, err := q.Bands(ctx, actor.Instance.ID)
+	bands, err := q.Bands(ctx, owner)
 	if err != nil {
 		return ScorecardView{}, err
 	}
@@ -57,7 +58,7 @@ func (a *App) ScorecardPage(ctx context.Context, actor *Actor, id int64) (Scorec
 	}
 	view := ScorecardView{Scorecard: s}
 	if s.ParentID != nil {
-		if p, err := a.Scorecard(ctx, actor, *s.ParentID); err == nil {
+		if p, err := a.ViewScorecard(ctx, actor, *s.ParentID); err == nil {
 			view.Parent = &p
 		}
 	}
@@ -138,25 +139,25 @@ type MeasureView struct {
 // period with data, plus `earlier` periods before the first one (at least
 // a year back from now) and `later` periods after now.
 func (a *App) MeasurePage(ctx context.Context, actor *Actor, id int64, earlier, later int) (MeasureView, error) {
-	m, err := a.Object(ctx, actor, id)
+	m, err := a.ViewObject(ctx, actor, id)
 	if err != nil {
 		return MeasureView{}, err
 	}
 	if m.Kind != model.KindMeasure {
 		return MeasureView{}, errNotFound()
 	}
-	q := a.store.Q()
+	q, owner := a.store.Q(), m.InstanceID
 	view := MeasureView{Measure: m}
-	values, err := q.DataValues(ctx, actor.Instance.ID, id)
+	values, err := q.DataValues(ctx, owner, id)
 	if err != nil {
 		return view, err
 	}
-	global, err := q.Bands(ctx, actor.Instance.ID)
+	global, err := q.Bands(ctx, owner)
 	if err != nil {
 		return view, err
 	}
 	view.Bands = MeasureBands(m, global)
-	f, err := q.FrequencyByID(ctx, actor.Instance.ID, derefID(m.FrequencyID))
+	f, err := q.FrequencyByID(ctx, owner, derefID(m.FrequencyID))
 	if err != nil {
 		return view, nil // a measure without frequency shows no data
 	}

@@ -26,7 +26,7 @@ func (a *App) Visibility(ctx context.Context, actor *Actor) (store.Visibility, e
 		}
 		assigned = n
 	}
-	v := store.Visibility{Scope: access.ScopeOf(actor.Perms, assigned > 0), MembershipID: actor.Membership.ID}
+	v := store.Visibility{Scope: access.ScopeOf(actor.Perms, assigned > 0), MembershipID: actor.Membership.ID, InstanceID: actor.Instance.ID}
 	actor.vis = &v
 	return v, nil
 }
@@ -64,13 +64,21 @@ func (a *App) ListScorecards(ctx context.Context, actor *Actor) ([]model.Scoreca
 	return a.store.Q().ListScorecards(ctx, actor.Instance.ID, v)
 }
 
-// Scorecard returns one accessible scorecard, or NotFound.
+// Scorecard returns an accessible scorecard of the actor's instance, to
+// change it; a partner's shared scorecard is Forbidden (read-only), any
+// other NotFound. Reads use ViewScorecard.
 func (a *App) Scorecard(ctx context.Context, actor *Actor, id int64) (model.Scorecard, error) {
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
 		return model.Scorecard{}, err
 	}
-	s, err := a.store.Q().ScorecardByID(ctx, actor.Instance.ID, id, v)
+	q := a.store.Q()
+	s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, v)
+	if errors.Is(err, store.ErrNotFound) {
+		if p, perr := q.SharedScorecardByID(ctx, id, v); perr == nil {
+			return model.Scorecard{}, readOnly("“" + p.Title + "”")
+		}
+	}
 	return s, mapNotFound(err)
 }
 

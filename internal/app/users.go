@@ -357,6 +357,20 @@ func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (U
 	if err != nil {
 		return UserEdit{}, err
 	}
+	// Scorecards partners share with the instance can be assigned too (SPEC §3.3).
+	sites, err := q.Sites(ctx, actor.Instance.ID)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	siteIDs := make([]int64, len(sites))
+	for i, s := range sites {
+		siteIDs[i] = s.ID
+	}
+	shared, err := q.ListSharedScorecards(ctx, siteIDs, store.Visibility{Scope: access.ScopeAll, InstanceID: actor.Instance.ID})
+	if err != nil {
+		return UserEdit{}, err
+	}
+	scs = append(scs, shared...)
 	// The manager sees the member's favourites it can see itself; others
 	// stay untouched and unseen.
 	v, err := a.Visibility(ctx, actor)
@@ -501,7 +515,8 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 	})
 }
 
-// checkScorecards refuses ids that are not scorecards of the instance.
+// checkScorecards refuses ids that are neither scorecards of the
+// instance nor scorecards partners share with it.
 func (a *App) checkScorecards(ctx context.Context, q *store.Q, instanceID int64, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -511,6 +526,13 @@ func (a *App) checkScorecards(ctx context.Context, q *store.Q, instanceID int64,
 		return err
 	}
 	if len(found) != len(uniq(ids)) {
+		shared, err := q.SharedScorecardIDsIn(ctx, instanceID, ids)
+		if err != nil {
+			return err
+		}
+		found = append(found, shared...)
+	}
+	if len(uniq(found)) != len(uniq(ids)) {
 		return fieldError("scorecards", "One of the chosen scorecards does not exist in this instance.")
 	}
 	return nil

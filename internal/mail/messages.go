@@ -15,6 +15,10 @@ const (
 	KindAdminReset      = "admin_reset"
 	KindPasswordChanged = "password_changed"
 	KindAddedToInstance = "added_to_instance"
+
+	KindPartnerRequest   = "partner_request"
+	KindPartnerReferral  = "partner_referral"
+	KindOperatorReferral = "operator_referral"
 )
 
 // Labels that precede secrets in bodies; tests and people look for them.
@@ -22,6 +26,7 @@ const (
 	LabelTempPassword = "Temporary password:"
 	LabelLink         = "Sign-in link:"
 	LabelResetLink    = "Reset link:"
+	LabelSignUpLink   = "Sign-up link:"
 )
 
 const signature = "\n-- \nYardstick\nThis message was sent automatically; replies are not read.\n"
@@ -100,6 +105,43 @@ func AddedToInstance(baseURL, instanceName, instanceCode, email string) model.Ou
 	fmt.Fprintf(&b, "Username: %s\n\n", oneLine(email))
 	b.WriteString("Use your existing password; switch to the new instance from the list at the top of any page.\n")
 	return msg(KindAddedToInstance, email, "You were added to "+name+" on Yardstick", b.String(), false)
+}
+
+// PartnerRequest tells an instance admin that another instance asks to connect.
+func PartnerRequest(baseURL, fromName, fromCode, toName, toCode, email string) model.OutboxMessage {
+	from, to := instanceLabel(fromName, fromCode), instanceLabel(toName, toCode)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\n%s asks to connect with %s through Partner Connect on Yardstick.\n\n", from, to)
+	b.WriteString("A connection lets each organization share chosen scorecards with the other. Nothing is shared until someone picks scorecards.\n\n")
+	fmt.Fprintf(&b, "Accept or decline it at: %s/i/%s/admin/partners\n", strings.TrimRight(oneLine(baseURL), "/"), oneLine(toCode))
+	return msg(KindPartnerRequest, email, "Partner Connect request from "+from, b.String(), false)
+}
+
+// PartnerReferral invites an organization that does not use the
+// deployment yet. link is empty when sign-up is closed: the operator got
+// the referral and will be in touch.
+func PartnerReferral(baseURL, fromName, fromCode, organization, email, link string) model.OutboxMessage {
+	from := instanceLabel(fromName, fromCode)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\n%s invites %s to connect with it on Yardstick, a platform for Results-Based Accountability scorecards.\n\n", from, oneLine(organization))
+	if link != "" {
+		fmt.Fprintf(&b, "%s %s\n\n", LabelSignUpLink, oneLine(link))
+		b.WriteString("The link creates your organization's instance, with a connection request to " + from + " waiting. It works once and is valid for 14 days.\n")
+	} else {
+		fmt.Fprintf(&b, "The operator of %s will contact you to set up your organization.\n", strings.TrimRight(oneLine(baseURL), "/"))
+	}
+	return msg(KindPartnerReferral, email, from+" invites you to Yardstick", b.String(), link != "")
+}
+
+// OperatorReferral tells the operator about a referral when self-service
+// sign-up is closed.
+func OperatorReferral(baseURL, fromName, fromCode, organization, email, operator string) model.OutboxMessage {
+	from := instanceLabel(fromName, fromCode)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s referred an organization to %s:\n\n", from, strings.TrimRight(oneLine(baseURL), "/"))
+	fmt.Fprintf(&b, "Organization: %s\nEmail: %s\n\n", oneLine(organization), oneLine(email))
+	b.WriteString("Create its instance with `yardstick instance create`; it can then request a connection with the referrer's code.\n")
+	return msg(KindOperatorReferral, operator, "Referral from "+from, b.String(), false)
 }
 
 func msg(kind, to, subject, body string, secret bool) model.OutboxMessage {

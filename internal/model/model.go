@@ -117,3 +117,37 @@ type Change struct {
 	Before string `json:"before"`
 	After  string `json:"after"`
 }
+
+// PartnerRequest is a Partner Connect request from one instance to another.
+type PartnerRequest struct {
+	ID          int64
+	From, To    Instance // ID, Code and Name are filled
+	Status      string   // pending, accepted, declined, cancelled
+	RequestedBy string   // the requester's name
+	CreatedAt   time.Time
+}
+
+// Partner request statuses.
+const (
+	RequestPending   = "pending"
+	RequestAccepted  = "accepted"
+	RequestDeclined  = "declined"
+	RequestCancelled = "cancelled"
+)
+
+// PartnerChannel is one direction of a connection: Owner shares with Partner.
+type PartnerChannel struct {
+	ID        int64
+	Owner     Instance // ID, Code and Name are filled
+	Partner   Instance
+	CreatedAt time.Time
+	Shares    []PartnerShare // filled by the lists of the Partner Connect page
+}
+
+// PartnerShare is a scorecard shared on a channel; Contribute lets the
+// partner's members enter data on its measures.
+type PartnerShare struct {
+	ScorecardID int64
+	Title       string
+	Contribute  bool
+}

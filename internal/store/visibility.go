@@ -13,6 +13,7 @@ import (
 type Visibility struct {
 	Scope        access.Scope
 	MembershipID int64
+	InstanceID   int64 // the member's instance: what partners share with it is visible too (SPEC §12)
 }
 
 // SeeAll is the visibility of operator commands and the instance itself
@@ -57,6 +58,35 @@ func (v Visibility) objectFilter(a *args) string {
 			" WHERE so.object_id = o.id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
 	}
 	return "FALSE"
+}
+
+// shareFilter is a condition on partner_shares aliased ps: shared with
+// the member's instance and within its scope. SPEC §3.3: scorecards.all
+// sees every shared scorecard, assigned members their assigned ones, and
+// nobody else any.
+func (v Visibility) shareFilter(a *args) string {
+	switch v.Scope {
+	case access.ScopeAll:
+		return "ps.partner_instance = " + a.add(v.InstanceID)
+	case access.ScopeAssigned:
+		return "ps.partner_instance = " + a.add(v.InstanceID) +
+			" AND EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.scorecard_id = ps.scorecard_id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
+	}
+	return "FALSE"
+}
+
+// sharedScorecardFilter is a condition on another instance's scorecards
+// aliased s: shared with the member's instance and within its scope.
+func (v Visibility) sharedScorecardFilter(a *args) string {
+	return "EXISTS (SELECT 1 FROM partner_shares ps WHERE ps.scorecard_id = s.id AND " + v.shareFilter(a) + ")"
+}
+
+// sharedObjectFilter is a condition on another instance's objects aliased
+// o: under a scorecard its owner shares with the member's instance, live
+// through the reach table, within the member's scope.
+func (v Visibility) sharedObjectFilter(a *args) string {
+	return "EXISTS (SELECT 1 FROM scorecard_objects so JOIN partner_shares ps ON ps.scorecard_id = so.scorecard_id" +
+		" WHERE so.object_id = o.id AND " + v.shareFilter(a) + ")"
 }
 
 // scorecardFilter is a condition on scorecards aliased s.

@@ -72,7 +72,7 @@ func activityRow(e model.Activity, loc *time.Location) []any {
 			changes = append(changes, c.Field+": "+c.After)
 		}
 	}
-	return []any{wall, e.ActorName, e.ActorEmail, views.ActivityName(e.Activity), e.ObjectType, e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
+	return []any{wall, e.ActorName + partnerSuffix(e.ActorInstance), e.ActorEmail, views.ActivityName(e.Activity), e.ObjectType, e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
 }
 
 // exportActivity streams the filtered log into a writer made by open and
@@ -152,4 +152,12 @@ func (s *Server) memberActivity(r *http.Request, c *req, membershipID int64) (vi
 		d.NextURL = activityLink(base, v.Query, v.Page.Next) + "#activity"
 	}
 	return d, views.Form{}
+}
+
+// partnerSuffix marks an actor of a partner organization in exports.
+func partnerSuffix(code string) string {
+	if code == "" {
+		return ""
+	}
+	return " (" + code + ")"
 }

@@ -205,6 +205,10 @@ func activityName(t string) string {
 		"view_scorecard": "Viewed a scorecard", "view_measure": "Viewed a measure", "create": "Created", "update": "Changed",
 		"delete": "Deleted", "link": "Linked", "unlink": "Unlinked", "data_entry": "Entered data", "import": "Imported",
 		"export": "Exported", "permission_change": "Changed permissions", "membership_change": "Changed membership", "refused": "Refused",
+		"partner_request": "Requested a partner connection", "partner_accept": "Accepted a partner connection",
+		"partner_decline": "Declined a partner connection", "partner_cancel": "Cancelled a partner request",
+		"partner_share": "Shared with a partner", "partner_unshare": "Stopped sharing with a partner",
+		"partner_revoke": "Revoked a partner channel", "partner_refer": "Referred an organization",
 	}
 	if n, ok := names[t]; ok {
 		return n

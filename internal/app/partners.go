@@ -1,0 +1,586 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"yardstick/internal/access"
+	"yardstick/internal/mail"
+	"yardstick/internal/model"
+	"yardstick/internal/password"
+	"yardstick/internal/store"
+)
+
+// Partner Connect (SPEC §12). Every act here is logged in both instances.
+// Content shared with the actor's instance is read through ViewScorecard
+// and ViewObject; the write paths keep using Scorecard and Object, which
+// answer 403 for a visible partner object.
+
+// Partner Connect activity types.
+const (
+	ActPartnerRequest = "partner_request"
+	ActPartnerAccept  = "partner_accept"
+	ActPartnerDecline = "partner_decline"
+	ActPartnerCancel  = "partner_cancel"
+	ActPartnerShare   = "partner_share"
+	ActPartnerUnshare = "partner_unshare"
+	ActPartnerRevoke  = "partner_revoke"
+	ActPartnerRefer   = "partner_refer"
+)
+
+// ReferralLife is how long a referral's sign-up link works.
+const ReferralLife = 14 * 24 * time.Hour
+
+// maxRequestMails caps the admins mailed about one request.
+const maxRequestMails = 50
+
+// inBoth returns e for the actor's instance and a copy for other that
+// names the actor's instance: both logs tell the same event.
+func inBoth(actor *Actor, other int64, e model.Activity) []model.Activity {
+	o := e
+	o.InstanceID = other
+	o.ActorInstance = actor.Instance.Code
+	return []model.Activity{e, o}
+}
+
+// PartnerView is what the Partner Connect page shows.
+type PartnerView struct {
+	Incoming   []model.PartnerRequest // pending, addressed to this instance
+	Outgoing   []model.PartnerRequest // pending, sent by this instance
+	Sharing    []model.PartnerChannel // channels on which this instance shares
+	Receiving  []model.PartnerChannel // channels on which partners share with it
+	SignupOpen bool
+}
+
+// PartnerPage loads the Partner Connect page (instance.admin).
+func (a *App) PartnerPage(ctx context.Context, actor *Actor) (PartnerView, error) {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return PartnerView{}, err
+	}
+	q := a.store.Q()
+	reqs, err := q.PendingRequests(ctx, actor.Instance.ID)
+	if err != nil {
+		return PartnerView{}, err
+	}
+	view := PartnerView{SignupOpen: a.cfg.Signup}
+	for _, r := range reqs {
+		if r.To.ID == actor.Instance.ID {
+			view.Incoming = append(view.Incoming, r)
+		} else {
+			view.Outgoing = append(view.Outgoing, r)
+		}
+	}
+	view.Sharing, view.Receiving, err = q.Channels(ctx, actor.Instance.ID)
+	return view, err
+}
+
+// RequestPartner asks the instance with code to connect (instance.admin)
+// and mails its admins.
+func (a *App) RequestPartner(ctx context.Context, actor *Actor, code string) (model.PartnerRequest, error) {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return model.PartnerRequest{}, err
+	}
+	code, ok := NormalizeCode(code)
+	if !ok {
+		return model.PartnerRequest{}, fieldError("code", "Enter an instance code: 2 to 16 letters, digits or dashes.")
+	}
+	if code == actor.Instance.Code {
+		return model.PartnerRequest{}, fieldError("code", code+" is this instance's own code. Enter the code of the organization you want to connect with.")
+	}
+	var req model.PartnerRequest
+	err := a.store.InTx(ctx, func(q *store.Q) error {
+		to, err := q.InstanceByCode(ctx, code)
+		if errors.Is(err, store.ErrNotFound) {
+			return fieldError("code", "No organization on this site has the code "+code+". Check the code, or use Refer to invite them.")
+		} else if err != nil {
+			return err
+		}
+		if err := a.checkRequestable(ctx, q, actor.Instance, to); err != nil {
+			return err
+		}
+		id, err := q.CreatePartnerRequest(ctx, actor.Instance.ID, to.ID, actor.Account.ID)
+		if errors.Is(err, store.ErrConflict) {
+			return fieldError("code", "A connection request between "+to.Name+" and this organization is already pending.")
+		} else if err != nil {
+			return err
+		}
+		req = model.PartnerRequest{ID: id, From: actor.Instance, To: to, Status: model.RequestPending, RequestedBy: actor.Account.Name}
+		if err := record(ctx, q, inBoth(actor, to.ID, entry(actor, ActPartnerRequest, "partner", to.ID, siteLabel(to)))...); err != nil {
+			return err
+		}
+		return a.mailAdmins(ctx, q, to, func(email string) model.OutboxMessage {
+			return mail.PartnerRequest(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, to.Name, to.Code, email)
+		})
+	})
+	if err == nil {
+		a.mailWake()
+	}
+	return req, err
+}
+
+// checkRequestable refuses a request between two instances that are
+// fully connected already or have a request pending.
+func (a *App) checkRequestable(ctx context.Context, q *store.Q, from, to model.Instance) error {
+	if _, err := q.PendingRequestBetween(ctx, from.ID, to.ID); err == nil {
+		return fieldError("code", "A connection request between "+to.Name+" and this organization is already pending.")
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	_, err1 := q.ActiveChannel(ctx, from.ID, to.ID)
+	_, err2 := q.ActiveChannel(ctx, to.ID, from.ID)
+	for _, err := range []error{err1, err2} {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if err1 == nil && err2 == nil {
+		return fieldError("code", "You are already connected with "+to.Name+" ("+to.Code+").")
+	}
+	return nil
+}
+
+// mailAdmins queues one message to each active member of in who holds
+// instance.admin.
+func (a *App) mailAdmins(ctx context.Context, q *store.Q, in model.Instance, build func(email string) model.OutboxMessage) error {
+	emails, err := q.AdminEmails(ctx, in.ID, string(access.InstanceAdmin), maxRequestMails)
+	if err != nil {
+		return err
+	}
+	for _, e := range emails {
+		if _, err := q.EnqueueMail(ctx, withInstance(build(e), in.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partnerRequest loads a pending request the actor's instance is party
+// to: another instance's request is NotFound.
+func (a *App) partnerRequest(ctx context.Context, q *store.Q, actor *Actor, id int64) (model.PartnerRequest, error) {
+	r, err := q.PartnerRequestByID(ctx, actor.Instance.ID, id)
+	if err != nil {
+		return r, mapNotFound(err)
+	}
+	if r.Status != model.RequestPending {
+		return r, errConflict("This request was already answered or cancelled.")
+	}
+	return r, nil
+}
+
+// AnswerPartnerRequest accepts or declines a request addressed to the
+// actor's instance (instance.admin). Accepting opens both channels, with
+// nothing shared.
+func (a *App) AnswerPartnerRequest(ctx context.Context, actor *Actor, id int64, accept bool) error {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		r, err := a.partnerRequest(ctx, q, actor, id)
+		if err != nil {
+			return err
+		}
+		if r.To.ID != actor.Instance.ID {
+			return errForbidden("Only %s can answer this request; you can cancel it.", r.To.Name)
+		}
+		status, act := model.RequestDeclined, ActPartnerDecline
+		if accept {
+			status, act = model.RequestAccepted, ActPartnerAccept
+		}
+		if err := q.ClosePartnerRequest(ctx, r.ID, status); errors.Is(err, store.ErrConflict) {
+			return errConflict("This request was already answered or cancelled.")
+		} else if err != nil {
+			return err
+		}
+		if accept {
+			if _, err := q.OpenChannel(ctx, r.From.ID, r.To.ID); err != nil {
+				return err
+			}
+			if _, err := q.OpenChannel(ctx, r.To.ID, r.From.ID); err != nil {
+				return err
+			}
+		}
+		return record(ctx, q, inBoth(actor, r.From.ID, entry(actor, act, "partner", r.From.ID, siteLabel(r.From)))...)
+	})
+}
+
+// CancelPartnerRequest withdraws a request the actor's instance sent.
+func (a *App) CancelPartnerRequest(ctx context.Context, actor *Actor, id int64) error {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		r, err := a.partnerRequest(ctx, q, actor, id)
+		if err != nil {
+			return err
+		}
+		if r.From.ID != actor.Instance.ID {
+			return errForbidden("Only %s can cancel this request; you can accept or decline it.", r.From.Name)
+		}
+		if err := q.ClosePartnerRequest(ctx, r.ID, model.RequestCancelled); errors.Is(err, store.ErrConflict) {
+			return errConflict("This request was already answered or cancelled.")
+		} else if err != nil {
+			return err
+		}
+		return record(ctx, q, inBoth(actor, r.To.ID, entry(actor, ActPartnerCancel, "partner", r.To.ID, siteLabel(r.To)))...)
+	})
+}
+
+// channel loads an active channel the actor's instance is party to;
+// another's is NotFound.
+func (a *App) channel(ctx context.Context, q *store.Q, actor *Actor, id int64) (model.PartnerChannel, error) {
+	c, err := q.ChannelByID(ctx, actor.Instance.ID, id)
+	return c, mapNotFound(err)
+}
+
+// ShareChoice is one scorecard on the Has Access To side of the chooser.
+type ShareChoice struct {
+	ScorecardID int64
+	Contribute  bool // the partner may enter data on its measures
+}
+
+// ShareEditor is what the Edit Scorecards chooser shows.
+type ShareEditor struct {
+	Channel    model.PartnerChannel
+	Scorecards []model.Scorecard // this instance's scorecards the actor can share
+	Shared     map[int64]model.PartnerShare
+}
+
+// EditShares loads the chooser of a channel on which the actor's
+// instance shares (instance.admin).
+func (a *App) EditShares(ctx context.Context, actor *Actor, channelID int64) (ShareEditor, error) {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return ShareEditor{}, err
+	}
+	q := a.store.Q()
+	c, err := a.channel(ctx, q, actor, channelID)
+	if err != nil {
+		return ShareEditor{}, err
+	}
+	if c.Owner.ID != actor.Instance.ID {
+		return ShareEditor{}, errForbidden("%s chooses what it shares with you.", c.Owner.Name)
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return ShareEditor{}, err
+	}
+	ed := ShareEditor{Channel: c}
+	if ed.Scorecards, err = q.ListScorecards(ctx, actor.Instance.ID, v); err != nil {
+		return ed, err
+	}
+	ed.Shared, err = q.Shares(ctx, c.ID)
+	return ed, err
+}
+
+// SaveShares makes the channel share exactly the chosen scorecards. Only
+// this instance's own scorecards that the actor can access can be shared:
+// a partner's scorecard cannot be passed on.
+func (a *App) SaveShares(ctx context.Context, actor *Actor, channelID int64, choices []ShareChoice) error {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return err
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		c, err := a.channel(ctx, q, actor, channelID)
+		if err != nil {
+			return err
+		}
+		if c.Owner.ID != actor.Instance.ID {
+			return errForbidden("%s chooses what it shares with you.", c.Owner.Name)
+		}
+		want := map[int64]bool{}
+		var list []model.PartnerShare
+		for _, ch := range choices {
+			if !want[ch.ScorecardID] {
+				want[ch.ScorecardID] = true
+				list = append(list, model.PartnerShare{ScorecardID: ch.ScorecardID, Contribute: ch.Contribute})
+			}
+		}
+		titles := map[int64]string{}
+		for id := range want {
+			s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, v)
+			if errors.Is(err, store.ErrNotFound) {
+				return fieldError("scorecards", "Only this organization's own scorecards that you can open can be shared.")
+			} else if err != nil {
+				return err
+			}
+			titles[id] = s.Title
+		}
+		have, err := q.Shares(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := q.SetShares(ctx, c, list); err != nil {
+			return err
+		}
+		var log []model.Activity
+		name := siteLabel(c.Partner)
+		for _, s := range list {
+			old, was := have[s.ScorecardID]
+			if was && old.Contribute == s.Contribute {
+				continue
+			}
+			e := entry(actor, ActPartnerShare, "scorecard", s.ScorecardID, titles[s.ScorecardID],
+				changed("partner", "", name, "access", accessText(was, old.Contribute), accessText(true, s.Contribute))...)
+			log = append(log, inBoth(actor, c.Partner.ID, e)...)
+		}
+		for id, old := range have {
+			if !want[id] {
+				e := entry(actor, ActPartnerUnshare, "scorecard", id, old.Title,
+					changed("partner", name, "", "access", accessText(true, old.Contribute), accessText(false, false))...)
+				log = append(log, inBoth(actor, c.Partner.ID, e)...)
+			}
+		}
+		return record(ctx, q, log...)
+	})
+}
+
+func accessText(shared, contribute bool) string {
+	switch {
+	case !shared:
+		return ""
+	case contribute:
+		return "view and enter data"
+	}
+	return "view"
+}
+
+// RevokeChannel ends a channel from either side (instance.admin): its
+// shares go at once, and only a new request and acceptance restores it.
+func (a *App) RevokeChannel(ctx context.Context, actor *Actor, channelID int64) error {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		c, err := a.channel(ctx, q, actor, channelID)
+		if err != nil {
+			return err
+		}
+		if err := q.RevokeChannel(ctx, c, actor.Instance.ID); errors.Is(err, store.ErrNotFound) {
+			return errConflict("This connection was already revoked.")
+		} else if err != nil {
+			return err
+		}
+		other := c.Partner
+		if other.ID == actor.Instance.ID {
+			other = c.Owner
+		}
+		e := entry(actor, ActPartnerRevoke, "partner", other.ID, siteLabel(other),
+			changed("channel", c.Owner.Code+" shares with "+c.Partner.Code, "revoked")...)
+		return record(ctx, q, inBoth(actor, other.ID, e)...)
+	})
+}
+
+// Sites lists the partner instances that share with the actor's
+// instance, for the Scorecards list's Sites filter.
+func (a *App) Sites(ctx context.Context, actor *Actor) ([]model.Instance, error) {
+	return a.store.Q().Sites(ctx, actor.Instance.ID)
+}
+
+// ListScorecardsAt lists the accessible scorecards of the chosen sites:
+// this instance (its own ID) and partner instances sharing with it.
+func (a *App) ListScorecardsAt(ctx context.Context, actor *Actor, sites []int64) ([]model.Scorecard, error) {
+	var out []model.Scorecard
+	var partners []int64
+	for _, id := range uniq(sites) {
+		if id == actor.Instance.ID {
+			own, err := a.ListScorecards(ctx, actor)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, own...)
+		} else {
+			partners = append(partners, id)
+		}
+	}
+	if len(partners) == 0 {
+		return out, nil
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	shared, err := a.store.Q().ListSharedScorecards(ctx, partners, v)
+	return append(out, shared...), err
+}
+
+// ViewScorecard returns a scorecard the actor can open: its own
+// instance's by SPEC §3.3, or one a partner shares with it.
+func (a *App) ViewScorecard(ctx context.Context, actor *Actor, id int64) (model.Scorecard, error) {
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return model.Scorecard{}, err
+	}
+	q := a.store.Q()
+	s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, v)
+	if errors.Is(err, store.ErrNotFound) {
+		s, err = q.SharedScorecardByID(ctx, id, v)
+	}
+	return s, mapNotFound(err)
+}
+
+// ViewObject returns a container or measure the actor can see: its own
+// instance's, or one under a scorecard a partner shares with it.
+func (a *App) ViewObject(ctx context.Context, actor *Actor, id int64) (model.Object, error) {
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return model.Object{}, err
+	}
+	q := a.store.Q()
+	o, err := q.ObjectByID(ctx, actor.Instance.ID, id, v)
+	if errors.Is(err, store.ErrNotFound) {
+		o, err = q.SharedObjectByID(ctx, id, v)
+	}
+	return o, mapNotFound(err)
+}
+
+// readOnly is the refusal of a write to visible partner content.
+func readOnly(what string) error {
+	return errForbidden("%s belongs to a partner organization and is read-only here.", what)
+}
+
+// Partner reports whether content belongs to another instance than the
+// actor's (the views show it read-only, with its site).
+func (actor *Actor) Partner(instanceID int64) bool { return instanceID != actor.Instance.ID }
+
+// canContribute reports whether the actor may enter data on a partner's
+// measure: data.enter, and the measure under a scorecard shared with its
+// instance for data entry, within its scope.
+func (a *App) canContribute(ctx context.Context, actor *Actor, m model.Object) (bool, error) {
+	if !actor.Can(access.DataEnter) || !actor.Partner(m.InstanceID) {
+		return false, nil
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return false, err
+	}
+	return a.store.Q().ContributeShare(ctx, m.ID, v)
+}
+
+// CanContribute is canContribute for the measure page.
+func (a *App) CanContribute(ctx context.Context, actor *Actor, m model.Object) bool {
+	ok, err := a.canContribute(ctx, actor, m)
+	return err == nil && ok
+}
+
+// ReferInput is the Refer form.
+type ReferInput struct {
+	Organization string
+	Email        string
+}
+
+// Refer invites an organization that does not use the deployment
+// (instance.admin). With sign-up open the mail carries a link that
+// creates its instance with a request to this one waiting; otherwise the
+// operator gets the referral.
+func (a *App) Refer(ctx context.Context, actor *Actor, in ReferInput) error {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return err
+	}
+	fields := map[string]string{}
+	var msg string
+	if in.Organization, msg = cleanText(in.Organization, "Organization", 1, 100); msg != "" {
+		fields["organization"] = msg
+	}
+	email, ok := NormalizeEmail(in.Email)
+	if !ok {
+		fields["email"] = "Enter a valid email address."
+	}
+	if len(fields) > 0 {
+		return invalid("Please correct the highlighted fields.", fields)
+	}
+	err := a.store.InTx(ctx, func(q *store.Q) error {
+		link := ""
+		if a.cfg.Signup {
+			token := password.Token()
+			ref := store.Referral{FromInstance: actor.Instance.ID, Email: email, Organization: in.Organization, ExpiresAt: a.Now().Add(ReferralLife)}
+			if _, err := q.CreateReferral(ctx, ref, hashToken(token), actor.Account.ID); err != nil {
+				return err
+			}
+			link = a.cfg.BaseURL + "/signup/" + token
+		} else if a.cfg.OperatorEmail != "" {
+			m := mail.OperatorReferral(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, in.Organization, email, a.cfg.OperatorEmail)
+			if _, err := q.EnqueueMail(ctx, withInstance(m, actor.Instance.ID)); err != nil {
+				return err
+			}
+		} else {
+			a.log.Warn("referral with sign-up closed and no operator email (YARDSTICK_OPERATOR_EMAIL)", "instance", actor.Instance.Code)
+		}
+		m := mail.PartnerReferral(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, in.Organization, email, link)
+		if _, err := q.EnqueueMail(ctx, withInstance(m, actor.Instance.ID)); err != nil {
+			return err
+		}
+		return record(ctx, q, entry(actor, ActPartnerRefer, "referral", 0, in.Organization, changed("email", "", email)...))
+	})
+	if err == nil {
+		a.mailWake()
+	}
+	return err
+}
+
+// SignupReferral returns the referral behind a sign-up link, or NotFound
+// when sign-up is closed or the link is unknown, used or expired.
+func (a *App) SignupReferral(ctx context.Context, token string) (store.Referral, model.Instance, error) {
+	if !a.cfg.Signup || token == "" {
+		return store.Referral{}, model.Instance{}, errNotFound()
+	}
+	q := a.store.Q()
+	r, err := q.ReferralByToken(ctx, hashToken(token))
+	if err != nil {
+		return r, model.Instance{}, mapNotFound(err)
+	}
+	from, err := q.InstanceByID(ctx, r.FromInstance)
+	return r, from, mapNotFound(err)
+}
+
+// SignUp creates the referred organization's instance and first admin
+// from a referral link, with a pending request to the referrer, and signs
+// the admin in. The link works once; the admin's email must be new.
+func (a *App) SignUp(ctx context.Context, token string, n NewInstance, c Client) (string, CreatedInstance, error) {
+	ref, from, err := a.SignupReferral(ctx, token)
+	if err != nil {
+		return "", CreatedInstance{}, err
+	}
+	if err := n.validate(true); err != nil {
+		return "", CreatedInstance{}, err
+	}
+	hash := password.Hash(n.AdminPassword)
+	var out CreatedInstance
+	session, err := a.startSession(ctx, "", c, func(q *store.Q) (int64, error) {
+		if _, err := q.AccountByEmail(ctx, n.AdminEmail); err == nil {
+			return 0, fieldError("email", "An account with this email exists already. Use another email, or ask the operator to add your organization.")
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return 0, err
+		}
+		if err := q.UseReferral(ctx, ref.ID); errors.Is(err, store.ErrConflict) {
+			return 0, errConflict("This sign-up link was used already.")
+		} else if err != nil {
+			return 0, err
+		}
+		var err error
+		if out, err = a.createInstance(ctx, q, n, hash); err != nil {
+			return 0, err
+		}
+		if _, err := q.CreatePartnerRequest(ctx, out.Instance.ID, from.ID, out.Admin.ID); err != nil {
+			return 0, err
+		}
+		actor := &Actor{Account: out.Admin, Instance: out.Instance, Client: c}
+		if err := record(ctx, q, inBoth(actor, from.ID, entry(actor, ActPartnerRequest, "partner", from.ID, siteLabel(from)))...); err != nil {
+			return 0, err
+		}
+		return out.Admin.ID, a.mailAdmins(ctx, q, from, func(email string) model.OutboxMessage {
+			return mail.PartnerRequest(a.cfg.BaseURL, out.Instance.Name, out.Instance.Code, from.Name, from.Code, email)
+		})
+	})
+	if err == nil {
+		a.mailWake()
+	}
+	return session, out, err
+}
+
+// siteLabel is "Name (CODE)".
+func siteLabel(in model.Instance) string { return strings.TrimSpace(in.Name + " (" + in.Code + ")") }
