@@ -19,6 +19,8 @@ type Config struct {
 	SessionIdle  time.Duration
 	MetricsToken string
 	LogFormat    string
+	Signup       string // "true": referral links may create instances
+	OperatorMail string // receives referrals while sign-up is closed
 }
 
 // setting is one configuration value with its flag and variable.
@@ -36,6 +38,8 @@ func (c *Config) settings() []setting {
 		{"mail-from", "YARDSTICK_MAIL_FROM", "Yardstick <yardstick@localhost>", "From address of mails", &c.MailFrom},
 		{"metrics-token", "YARDSTICK_METRICS_TOKEN", "", "bearer token for /metrics; empty allows loopback clients only", &c.MetricsToken},
 		{"log-format", "YARDSTICK_LOG_FORMAT", "text", "text or json", &c.LogFormat},
+		{"signup", "YARDSTICK_SIGNUP", "false", "true lets a Partner Connect referral link create an instance", &c.Signup},
+		{"operator-email", "YARDSTICK_OPERATOR_EMAIL", "", "receives Partner Connect referrals while sign-up is closed", &c.OperatorMail},
 	}
 }
 
@@ -73,6 +77,9 @@ func parseConfig(name string, args []string, extra func(fs *flag.FlagSet)) (*Con
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return nil, nil, fmt.Errorf("YARDSTICK_BASE_URL: %q must start with http:// or https://", c.BaseURL)
+	}
+	if c.Signup != "true" && c.Signup != "false" {
+		return nil, nil, fmt.Errorf("YARDSTICK_SIGNUP: %q must be true or false", c.Signup)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return nil, nil, fmt.Errorf("YARDSTICK_LOG_FORMAT: %q must be text or json", c.LogFormat)

@@ -96,5 +96,6 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger, wake func()) (*ap
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
-	return app.New(s, app.Config{BaseURL: c.BaseURL, SessionIdle: c.SessionIdle}, log, wake), nil
+	return app.New(s, app.Config{BaseURL: c.BaseURL, SessionIdle: c.SessionIdle,
+		Signup: c.Signup == "true", OperatorEmail: c.OperatorMail}, log, wake), nil
 }

@@ -205,15 +205,21 @@ func derefID(p *int64) int64 {
 // PasteColumn fills one column (actual or target) from lines pasted from
 // a spreadsheet, starting at a period and going forward one period per
 // line. It is a fresh edit based on the values current now.
+//
+// It reads like SaveData (a contributing partner may paste into a
+// partner's measure); SaveData decides whether the values may be saved.
 func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, column, startKey, text string) (int, error) {
-	m, err := a.Object(ctx, actor, measureID)
+	m, err := a.ViewObject(ctx, actor, measureID)
 	if err != nil {
 		return 0, err
+	}
+	if actor.Partner(m.InstanceID) && !a.CanContribute(ctx, actor, m) {
+		return 0, readOnly("“" + m.Title + "”")
 	}
 	if column != "actual" && column != "target" {
 		return 0, fieldError("column", "Choose the actual or the target column.")
 	}
-	freq, err := a.store.Q().FrequencyByID(ctx, actor.Instance.ID, derefID(m.FrequencyID))
+	freq, err := a.store.Q().FrequencyByID(ctx, m.InstanceID, derefID(m.FrequencyID))
 	if err != nil {
 		return 0, invalid("Give this measure a reporting frequency before entering data.", nil)
 	}
@@ -226,7 +232,7 @@ func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, co
 	if len(lines) > 500 {
 		return 0, fieldError("paste", "Paste at most 500 values at once.")
 	}
-	current, err := a.store.Q().DataValues(ctx, actor.Instance.ID, m.ID)
+	current, err := a.store.Q().DataValues(ctx, m.InstanceID, m.ID)
 	if err != nil {
 		return 0, err
 	}

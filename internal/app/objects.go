@@ -413,10 +413,13 @@ func (a *App) Frequencies(ctx context.Context, actor *Actor) ([]model.Frequency,
 
 // Children lists what sits directly under a container the actor can see.
 func (a *App) Children(ctx context.Context, actor *Actor, id int64) ([]model.Object, error) {
-	if _, err := a.Object(ctx, actor, id); err != nil {
+	o, err := a.ViewObject(ctx, actor, id)
+	if err != nil {
 		return nil, err
 	}
-	return a.store.Q().ChildObjects(ctx, actor.Instance.ID, id)
+	// Everything under a visible container is visible: it sits under the
+	// same scorecards.
+	return a.store.Q().ChildObjects(ctx, o.InstanceID, id)
 }
 
 // ScorecardsOf lists the accessible scorecards an object sits on.

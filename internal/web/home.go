@@ -82,6 +82,7 @@ var adminPages = []struct {
 	{"Users", "/admin/users", access.UsersManage},
 	{"Seats and Billing", "/admin/billing", access.InstanceAdmin},
 	{"User Activity", "/admin/activity", access.InstanceAdmin},
+	{"Partner Connect", "/admin/partners", access.InstanceAdmin},
 	{"Import Users", "/admin/import", access.Import},
 	{"Object Types", "/admin/types", access.Defaults},
 	{"Global Color Bands", "/admin/bands", access.Defaults},

@@ -16,89 +16,108 @@ import (
 // The personas of the authorization matrix, in the order of each row's
 // expectation string. Denied personas run first and the permitted last,
 // so a permitted write (a delete) cannot hide a wrongly permitted one.
-var personas = []string{"anon", "other", "inactive", "presenter", "dataentry", "builder", "custom", "admin"}
+//
+// "partner" is an administrator of BETA, a partner of ACME that ACME
+// shares the fixture's scorecard with (read-only); it requests the same
+// ids under its own instance, /i/BETA/…, where shared content lives for it.
+var personas = []string{"anon", "other", "inactive", "partner", "presenter", "dataentry", "builder", "custom", "admin"}
 
 // Expectations: A allowed (any answer but 401/403/404 or a redirect to
 // sign-in), F forbidden (403), N not found (404), L sent to sign in.
 var matrix = map[string]string{
-	"GET /healthz":         "AAAAAAAA",
-	"GET /readyz":          "AAAAAAAA",
-	"GET /metrics":         "AAAAAAAA",
-	"GET /static/":         "NNNNNNNN",
-	"GET /{$}":             "LAAAAAAA",
-	"GET /setup":           "NNNNNNNN",
-	"POST /setup":          "NNNNNNNN",
-	"GET /login":           "AAAAAAAA",
-	"POST /login":          "AAAAAAAA",
-	"POST /logout":         "LLLLLLLL",
-	"GET /forgot":          "AAAAAAAA",
-	"POST /forgot":         "AAAAAAAA",
-	"GET /reset/{token}":   "NNNNNNNN",
-	"POST /reset/{token}":  "NNNNNNNN",
-	"GET /signin/{token}":  "NNNNNNNN",
-	"POST /signin/{token}": "NNNNNNNN",
+	"GET /healthz":         "AAAAAAAAA",
+	"GET /readyz":          "AAAAAAAAA",
+	"GET /metrics":         "AAAAAAAAA",
+	"GET /static/":         "NNNNNNNNN",
+	"GET /{$}":             "LAAAAAAAA",
+	"GET /setup":           "NNNNNNNNN",
+	"POST /setup":          "NNNNNNNNN",
+	"GET /login":           "AAAAAAAAA",
+	"POST /login":          "AAAAAAAAA",
+	"POST /logout":         "LLLLLLLLL",
+	"GET /forgot":          "AAAAAAAAA",
+	"POST /forgot":         "AAAAAAAAA",
+	"GET /reset/{token}":   "NNNNNNNNN",
+	"POST /reset/{token}":  "NNNNNNNNN",
+	"GET /signin/{token}":  "NNNNNNNNN",
+	"POST /signin/{token}": "NNNNNNNNN",
 
-	"GET /account/password":  "LAAAAAAA",
-	"POST /account/password": "LAAAAAAA",
-	"GET /instances":         "LAAAAAAA",
-	"GET /account":           "LAAAAAAA",
-	"POST /account":          "LAAAAAAA",
+	"GET /account/password":  "LAAAAAAAA",
+	"POST /account/password": "LAAAAAAAA",
+	"GET /instances":         "LAAAAAAAA",
+	"GET /account":           "LAAAAAAAA",
+	"POST /account":          "LAAAAAAAA",
 
-	"GET /i/{code}/{$}":                     "LNNAAAAA",
-	"GET /i/{code}/preferences":             "LNNAAAAA",
-	"POST /i/{code}/preferences":            "LNNAAAAA",
-	"GET /i/{code}/scorecards":              "LNNAAAAA",
-	"GET /i/{code}/scorecards/new":          "LNNFFAFA",
-	"POST /i/{code}/scorecards":             "LNNFFAFA",
-	"GET /i/{code}/scorecards/{id}":         "LNNAAAAA",
-	"GET /i/{code}/scorecards/{id}/edit":    "LNNFFAFA",
-	"POST /i/{code}/scorecards/{id}":        "LNNFFAFA",
-	"POST /i/{code}/scorecards/{id}/delete": "LNNFFAFA",
-	"GET /i/{code}/objects":                 "LNNAAAAA",
-	"GET /i/{code}/objects/new":             "LNNFFAFA",
-	"POST /i/{code}/objects":                "LNNFFAFA",
-	"GET /i/{code}/objects/{id}":            "LNNAAAAA",
-	"GET /i/{code}/objects/{id}/edit":       "LNNFFAFA",
-	"POST /i/{code}/objects/{id}":           "LNNFFAFA",
-	"POST /i/{code}/objects/{id}/delete":    "LNNFFAFA",
-	"POST /i/{code}/objects/{id}/data":      "LNNFAAAA",
-	"POST /i/{code}/objects/{id}/paste":     "LNNFAAAA",
-	"POST /i/{code}/objects/{id}/baseline":  "LNNFFAFA",
-	"POST /i/{code}/objects/{id}/graph":     "LNNFFAFA",
-	"POST /i/{code}/objects/{id}/star":      "LNNAAAAA",
-	"POST /i/{code}/links":                  "LNNFFAFA",
-	"POST /i/{code}/links/unlink":           "LNNFFAFA",
-	"POST /i/{code}/links/move":             "LNNFFAFA",
+	"GET /i/{code}/{$}":                     "LNNAAAAAA",
+	"GET /i/{code}/preferences":             "LNNAAAAAA",
+	"POST /i/{code}/preferences":            "LNNAAAAAA",
+	"GET /i/{code}/scorecards":              "LNNAAAAAA",
+	"GET /i/{code}/scorecards/new":          "LNNAFFAFA",
+	"POST /i/{code}/scorecards":             "LNNAFFAFA",
+	"GET /i/{code}/scorecards/{id}":         "LNNAAAAAA",
+	"GET /i/{code}/scorecards/{id}/edit":    "LNNFFFAFA",
+	"POST /i/{code}/scorecards/{id}":        "LNNFFFAFA",
+	"POST /i/{code}/scorecards/{id}/delete": "LNNFFFAFA",
+	"GET /i/{code}/objects":                 "LNNAAAAAA",
+	"GET /i/{code}/objects/new":             "LNNAFFAFA",
+	"POST /i/{code}/objects":                "LNNAFFAFA",
+	"GET /i/{code}/objects/{id}":            "LNNAAAAAA",
+	"GET /i/{code}/objects/{id}/edit":       "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}":           "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/delete":    "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/data":      "LNNFFAAAA",
+	"POST /i/{code}/objects/{id}/paste":     "LNNFFAAAA",
+	"POST /i/{code}/objects/{id}/baseline":  "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/graph":     "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/star":      "LNNFAAAAA",
+	"POST /i/{code}/links":                  "LNNFFFAFA",
+	"POST /i/{code}/links/unlink":           "LNNFFFAFA",
+	"POST /i/{code}/links/move":             "LNNFFFAFA",
 
-	"GET /i/{code}/admin/users":                   "LNNFFFAA",
-	"GET /i/{code}/admin/users/new":               "LNNFFFAA",
-	"POST /i/{code}/admin/users":                  "LNNFFFAA",
-	"POST /i/{code}/admin/users/existing":         "LNNFFFAA",
-	"GET /i/{code}/admin/users/{id}":              "LNNFFFAA",
-	"POST /i/{code}/admin/users/{id}":             "LNNFFFAA",
-	"POST /i/{code}/admin/users/{id}/deactivate":  "LNNFFFAA",
-	"POST /i/{code}/admin/users/{id}/reactivate":  "LNNFFFAA",
-	"POST /i/{code}/admin/users/{id}/reset":       "LNNFFFAA",
-	"GET /i/{code}/admin/billing":                 "LNNFFFFA",
-	"GET /i/{code}/admin/activity":                "LNNFFFFA",
-	"GET /i/{code}/admin/activity.xlsx":           "LNNFFFFA",
-	"GET /i/{code}/admin/activity.pdf":            "LNNFFFFA",
-	"GET /i/{code}/admin/import":                  "LNNFFFFA",
-	"GET /i/{code}/admin/import/template.csv":     "LNNFFFFA",
-	"POST /i/{code}/admin/import":                 "LNNFFFFA",
-	"GET /i/{code}/admin/import/{id}":             "LNNFFFFN",
-	"POST /i/{code}/admin/import/{id}/run":        "LNNFFFFN",
-	"GET /i/{code}/admin/import/{id}/results.csv": "LNNFFFFN",
+	"GET /i/{code}/admin/users":                   "LNNAFFFAA",
+	"GET /i/{code}/admin/users/new":               "LNNAFFFAA",
+	"POST /i/{code}/admin/users":                  "LNNAFFFAA",
+	"POST /i/{code}/admin/users/existing":         "LNNAFFFAA",
+	"GET /i/{code}/admin/users/{id}":              "LNNNFFFAA",
+	"POST /i/{code}/admin/users/{id}":             "LNNNFFFAA",
+	"POST /i/{code}/admin/users/{id}/deactivate":  "LNNNFFFAA",
+	"POST /i/{code}/admin/users/{id}/reactivate":  "LNNNFFFAA",
+	"POST /i/{code}/admin/users/{id}/reset":       "LNNNFFFAA",
+	"GET /i/{code}/admin/billing":                 "LNNAFFFFA",
+	"GET /i/{code}/admin/activity":                "LNNAFFFFA",
+	"GET /i/{code}/admin/activity.xlsx":           "LNNAFFFFA",
+	"GET /i/{code}/admin/activity.pdf":            "LNNAFFFFA",
+	"GET /i/{code}/admin/import":                  "LNNAFFFFA",
+	"GET /i/{code}/admin/import/template.csv":     "LNNAFFFFA",
+	"POST /i/{code}/admin/import":                 "LNNAFFFFA",
+	"GET /i/{code}/admin/import/{id}":             "LNNNFFFFN",
+	"POST /i/{code}/admin/import/{id}/run":        "LNNNFFFFN",
+	"GET /i/{code}/admin/import/{id}/results.csv": "LNNNFFFFN",
 
-	"GET /i/{code}/admin/types":                    "LNNFFFFA",
-	"POST /i/{code}/admin/types":                   "LNNFFFFA",
-	"POST /i/{code}/admin/types/{id}":              "LNNFFFFA",
-	"POST /i/{code}/admin/types/{id}/delete":       "LNNFFFFA",
-	"GET /i/{code}/admin/frequencies":              "LNNFFFFA",
-	"POST /i/{code}/admin/frequencies":             "LNNFFFFA",
-	"POST /i/{code}/admin/frequencies/{id}/delete": "LNNFFFFA",
-	"GET /i/{code}/admin/bands":                    "LNNFFFFA",
-	"POST /i/{code}/admin/bands":                   "LNNFFFFA",
+	"GET /i/{code}/admin/types":                    "LNNAFFFFA",
+	"POST /i/{code}/admin/types":                   "LNNAFFFFA",
+	"POST /i/{code}/admin/types/{id}":              "LNNNFFFFA",
+	"POST /i/{code}/admin/types/{id}/delete":       "LNNNFFFFA",
+	"GET /i/{code}/admin/frequencies":              "LNNAFFFFA",
+	"POST /i/{code}/admin/frequencies":             "LNNAFFFFA",
+	"POST /i/{code}/admin/frequencies/{id}/delete": "LNNNFFFFA",
+	"GET /i/{code}/admin/bands":                    "LNNAFFFFA",
+	"POST /i/{code}/admin/bands":                   "LNNAFFFFA",
+
+	"GET /signup/{token}":  "NNNNNNNNN",
+	"POST /signup/{token}": "NNNNNNNNN",
+
+	// {id}: GAMMA's pending request to ACME; the channel on which ACME shares with BETA.
+	"GET /i/{code}/admin/partners":                        "LNNAFFFFA",
+	"POST /i/{code}/admin/partners":                       "LNNAFFFFA",
+	"POST /i/{code}/admin/partners/refer":                 "LNNAFFFFA",
+	"POST /i/{code}/admin/partners/requests/{id}/accept":  "LNNNFFFFA",
+	"POST /i/{code}/admin/partners/requests/{id}/decline": "LNNNFFFFA",
+	"POST /i/{code}/admin/partners/requests/{id}/cancel":  "LNNNFFFFF",
+	"GET /i/{code}/admin/partners/channels/{id}":          "LNNFFFFFA",
+	"POST /i/{code}/admin/partners/channels/{id}":         "LNNFFFFFA",
+	"GET /i/{code}/admin/partners/channels/{id}/revoke":   "LNNAFFFFA",
+	"POST /i/{code}/admin/partners/channels/{id}/revoke":  "LNNAFFFFA",
 }
 
 // fixture is the content every matrix row acts on.
@@ -108,6 +127,7 @@ type fixture struct {
 	sc                         model.Scorecard
 	typeID, freqID, spareID    int64
 	periodKey                  string
+	requestID, channelID       int64
 	cookies                    map[string]string
 }
 
@@ -184,6 +204,39 @@ func newFixture(t *testing.T) *fixture {
 	f.cookies["admin"] = f.session(t, adminAcct.ID)
 	otherAcct, _ := e.member(beta, "other@example.org", access.PresetAdministration)
 	f.cookies["other"] = f.session(t, otherAcct.ID)
+
+	// BETA is ACME's partner and receives the scorecard; GAMMA asks to connect.
+	partnerAcct, _ := e.member(beta, "partner@example.org", access.PresetAdministration)
+	f.cookies["partner"] = f.session(t, partnerAcct.ID)
+	partner, err := e.app.ActorFor(ctx, app.Session{Account: partnerAcct}, "BETA", app.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.app.RequestPartner(ctx, partner, "ACME")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.AnswerPartnerRequest(ctx, admin, r.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	page, err := e.app.PartnerPage(ctx, admin)
+	if err != nil || len(page.Sharing) != 1 {
+		t.Fatalf("partner page: %v %+v", err, page)
+	}
+	f.channelID = page.Sharing[0].ID
+	if err := e.app.SaveShares(ctx, admin, f.channelID, []app.ShareChoice{{ScorecardID: f.sc.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	gamma := e.instance("GAMMA", "Gamma")
+	gammaAcct, _ := e.member(gamma, "gamma@example.org", access.PresetAdministration)
+	g, err := e.app.ActorFor(ctx, app.Session{Account: gammaAcct}, "GAMMA", app.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = e.app.RequestPartner(ctx, g, "ACME"); err != nil {
+		t.Fatal(err)
+	}
+	f.requestID = r.ID
 	return f
 }
 
@@ -215,6 +268,10 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 		replace["{id}"] = id(f.freqID)
 	case strings.Contains(path, "/admin/users/{id}"):
 		replace["{id}"] = id(f.spareID)
+	case strings.Contains(path, "/admin/partners/requests/{id}"):
+		replace["{id}"] = id(f.requestID)
+	case strings.Contains(path, "/admin/partners/channels/{id}"):
+		replace["{id}"] = id(f.channelID)
 	}
 	for k, v := range replace {
 		path = strings.ReplaceAll(path, k, v)
@@ -253,6 +310,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			f := newFixture(t)
 			for i, who := range personas {
 				method, path, form := f.request(pattern)
+				if who == "partner" {
+					path = strings.Replace(path, "/i/ACME/", "/i/BETA/", 1)
+				}
 				c := f.e.client()
 				if token := f.cookies[who]; token != "" {
 					c.setCookie(token)
@@ -314,6 +374,10 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) || ':' || COALESCE(SUM(green + yellow), 0) FROM color_bands`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(updated_at), '') FROM accounts`, `SELECT COUNT(*) FROM outbox`,
 		`SELECT COUNT(*) FROM instances`,
+		`SELECT COUNT(*) || ':' || COALESCE(MAX(status), '') FROM partner_requests`,
+		`SELECT COUNT(*) || ':' || COUNT(revoked_at) FROM partner_channels`,
+		`SELECT COUNT(*) || ':' || COALESCE(SUM(scorecard_id), 0) || ':' || COUNT(CASE WHEN contribute THEN 1 END) FROM partner_shares`,
+		`SELECT COUNT(*) FROM partner_referrals`,
 	} {
 		var v string
 		if err := e.store.DB().QueryRow(q).Scan(&v); err != nil {

@@ -48,7 +48,8 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, sta
 	}
 	d := views.MeasureData{View: v, Graph: svg, Scorecards: scs, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: fav}
 	sh := s.flash(r, s.shell(r, c, m.Title))
-	return s.render(w, r, status, views.MeasurePage(sh, d, canFor(c.Actor)))
+	can := s.partnerCan(r, c, &sh, m.InstanceID, canFor(c.Actor), s.app.CanContribute(r.Context(), c.Actor, m))
+	return s.render(w, r, status, views.MeasurePage(sh, d, can))
 }
 
 // dataSave saves the grid. A refused save re-renders the grid with what

@@ -147,7 +147,7 @@ func (s *Server) objectPage(w http.ResponseWriter, r *http.Request, c *req) erro
 	if err != nil {
 		return err
 	}
-	o, err := s.app.Object(r.Context(), c.Actor, id)
+	o, err := s.app.ViewObject(r.Context(), c.Actor, id)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,8 @@ func (s *Server) objectPage(w http.ResponseWriter, r *http.Request, c *req) erro
 		return err
 	}
 	sh := s.flash(r, s.shell(r, c, o.Title))
-	return s.render(w, r, http.StatusOK, views.ContainerPage(sh, o, children, scs, canFor(c.Actor)))
+	can := s.partnerCan(r, c, &sh, o.InstanceID, canFor(c.Actor), false)
+	return s.render(w, r, http.StatusOK, views.ContainerPage(sh, o, children, scs, can))
 }
 
 func (s *Server) objectEdit(w http.ResponseWriter, r *http.Request, c *req) error {

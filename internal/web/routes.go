@@ -63,6 +63,8 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /reset/{token}", Need: public, h: s.resetSubmit},
 		{Pattern: "GET /signin/{token}", Need: public, h: s.signInLinkForm},
 		{Pattern: "POST /signin/{token}", Need: public, h: s.signInLinkSubmit},
+		{Pattern: "GET /signup/{token}", Need: public, h: s.signupForm},
+		{Pattern: "POST /signup/{token}", Need: public, h: s.signupSubmit},
 
 		{Pattern: "GET /account/password", Need: account, AllowTemporary: true, h: s.passwordForm},
 		{Pattern: "POST /account/password", Need: account, AllowTemporary: true, h: s.passwordSubmit},
@@ -133,6 +135,18 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/frequencies/{id}/delete", Need: member, Perm: access.Calendars, h: s.frequencyDelete},
 		{Pattern: "GET /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsPage},
 		{Pattern: "POST /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsSave},
+
+		// Partner Connect (SPEC §12); channels and requests are checked in internal/app.
+		{Pattern: "GET /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, h: s.partnersPage},
+		{Pattern: "POST /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, h: s.partnerRequest},
+		{Pattern: "POST /i/{code}/admin/partners/refer", Need: member, Perm: access.InstanceAdmin, h: s.partnerRefer},
+		{Pattern: "POST /i/{code}/admin/partners/requests/{id}/accept", Need: member, Perm: access.InstanceAdmin, h: s.partnerAnswer(true)},
+		{Pattern: "POST /i/{code}/admin/partners/requests/{id}/decline", Need: member, Perm: access.InstanceAdmin, h: s.partnerAnswer(false)},
+		{Pattern: "POST /i/{code}/admin/partners/requests/{id}/cancel", Need: member, Perm: access.InstanceAdmin, h: s.partnerCancel},
+		{Pattern: "GET /i/{code}/admin/partners/channels/{id}", Need: member, Perm: access.InstanceAdmin, h: s.sharesPage},
+		{Pattern: "POST /i/{code}/admin/partners/channels/{id}", Need: member, Perm: access.InstanceAdmin, h: s.sharesSave},
+		{Pattern: "GET /i/{code}/admin/partners/channels/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.revokeConfirm},
+		{Pattern: "POST /i/{code}/admin/partners/channels/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.revokeChannel},
 	}
 }
 

@@ -12,13 +12,56 @@ import (
 	"yardstick/internal/web/views"
 )
 
+// scorecardList shows the accessible scorecards of the sites chosen in
+// the Sites filter (?site=ID, repeatable): this instance when none is
+// chosen, and partners that share with it. An id that is not one of
+// those sites is ignored, never looked up.
 func (s *Server) scorecardList(w http.ResponseWriter, r *http.Request, c *req) error {
-	list, err := s.app.ListScorecards(r.Context(), c.Actor)
+	sites, err := s.app.Sites(r.Context(), c.Actor)
 	if err != nil {
 		return err
 	}
+	offered := map[int64]bool{c.Actor.Instance.ID: true}
+	for _, in := range sites {
+		offered[in.ID] = true
+	}
+	chosen := map[int64]bool{}
+	var ids []int64
+	for _, v := range r.URL.Query()["site"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && offered[n] && !chosen[n] {
+			chosen[n] = true
+			ids = append(ids, n)
+		}
+	}
+	if len(ids) == 0 {
+		chosen[c.Actor.Instance.ID] = true
+		ids = []int64{c.Actor.Instance.ID}
+	}
+	list, err := s.app.ListScorecardsAt(r.Context(), c.Actor, ids)
+	if err != nil {
+		return err
+	}
+	// Each site's scorecards form their own tree, own site first.
+	var nodes []views.ScorecardNode
+	names := map[int64]string{c.Actor.Instance.ID: c.Actor.Instance.Name}
+	for _, in := range sites {
+		names[in.ID] = in.Name + " (" + in.Code + ")"
+	}
+	bySite := map[int64][]model.Scorecard{}
+	for _, sc := range list {
+		bySite[sc.InstanceID] = append(bySite[sc.InstanceID], sc)
+	}
+	for _, id := range ids {
+		for _, n := range scorecardTree(bySite[id]) {
+			if id != c.Actor.Instance.ID {
+				n.Site = names[id]
+			}
+			nodes = append(nodes, n)
+		}
+	}
 	sh := s.flash(r, s.shell(r, c, "Scorecards"))
-	return s.render(w, r, http.StatusOK, views.ScorecardList(sh, scorecardTree(list), canFor(c.Actor)))
+	filter := views.SitesFilter{Own: c.Actor.Instance, Partners: sites, Chosen: chosen}
+	return s.render(w, r, http.StatusOK, views.ScorecardList(sh, nodes, canFor(c.Actor), filter))
 }
 
 // scorecardTree orders scorecards as a tree; one whose parent the viewer
@@ -126,7 +169,8 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request, c *req) e
 		return err
 	}
 	s.app.RecordView(r.Context(), c.Actor, app.ActViewScorecard, "scorecard", id, v.Scorecard.Title)
-	can := canFor(c.Actor)
+	sh := s.flash(r, s.shell(r, c, v.Scorecard.Title))
+	can := s.partnerCan(r, c, &sh, v.Scorecard.InstanceID, canFor(c.Actor), false)
 	var containers []model.Object
 	if can.Edit {
 		page, err := s.app.ListObjects(r.Context(), c.Actor, store.ObjectFilter{Kind: model.KindContainer, Limit: 200})
@@ -145,7 +189,6 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request, c *req) e
 			}
 		}
 	}
-	sh := s.flash(r, s.shell(r, c, v.Scorecard.Title))
 	return s.render(w, r, http.StatusOK, views.ScorecardPage(sh, v, can, containers))
 }
 

@@ -22,6 +22,14 @@ type Can struct {
 type ScorecardNode struct {
 	Scorecard model.Scorecard
 	Depth     int
+	Site      string // the partner that shares it; "" for the own instance
+}
+
+// SitesFilter is the Scorecards list's Sites filter.
+type SitesFilter struct {
+	Own      model.Instance
+	Partners []model.Instance
+	Chosen   map[int64]bool
 }
 
 func id(v int64) string { return strconv.FormatInt(v, 10) }

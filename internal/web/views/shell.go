@@ -13,6 +13,7 @@ type Shell struct {
 	Instances []model.MemberInstance // for the switcher
 	AdminMenu []MenuItem             // only the entries the member may open
 	Flash     string
+	Notice    string // e.g. that the page shows a partner's read-only content
 	CSS, JS   string // content-hashed static URLs
 }
 
