@@ -207,7 +207,11 @@ func (s *Server) userEditView(r *http.Request, c *req, ue app.UserEdit, in app.U
 		v.Perms = append(v.Perms, views.UserPerm{Key: string(p.Key), Name: p.Name, Description: p.Description, On: on[string(p.Key)]})
 	}
 	for _, sc := range ue.Scorecards {
-		v.Scorecards = append(v.Scorecards, views.UserScorecard{ID: sc.ID, Label: sc.Title, Checked: slices.Contains(in.ScorecardIDs, sc.ID)})
+		label := sc.Title
+		if c.Actor.Partner(sc.InstanceID) {
+			label += " (shared by a partner)"
+		}
+		v.Scorecards = append(v.Scorecards, views.UserScorecard{ID: sc.ID, Label: label, Checked: slices.Contains(in.ScorecardIDs, sc.ID)})
 	}
 	isFav := map[int64]bool{}
 	for _, o := range ue.Favorites {
