@@ -207,6 +207,9 @@ func (a *App) CreateObject(ctx context.Context, actor *Actor, in ObjectInput, at
 func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, kind string, at Placement) error {
 	if at.ScorecardID != 0 {
 		if _, err := q.ScorecardByID(ctx, actor.Instance.ID, at.ScorecardID, v); err != nil {
+			if p, perr := q.SharedScorecardByID(ctx, at.ScorecardID, v); errors.Is(err, store.ErrNotFound) && perr == nil {
+				return readOnly("“" + p.Title + "”")
+			}
 			return mapNotFound(err)
 		}
 		if kind != model.KindContainer {
@@ -216,6 +219,9 @@ func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v st
 	if at.ParentID != 0 {
 		p, err := q.ObjectByID(ctx, actor.Instance.ID, at.ParentID, v)
 		if err != nil {
+			if s, serr := q.SharedObjectByID(ctx, at.ParentID, v); errors.Is(err, store.ErrNotFound) && serr == nil {
+				return readOnly("“" + s.Title + "”")
+			}
 			return mapNotFound(err)
 		}
 		if p.Kind != model.KindContainer {
