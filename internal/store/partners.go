@@ -306,10 +306,13 @@ func (q *Q) ListSharedScorecards(ctx context.Context, owners []int64, v Visibili
 	if len(owners) == 0 {
 		return nil, nil
 	}
+	// Start from the shares (indexed by partner, owner), not from every
+	// scorecard of the owners: the cost follows what is shared.
 	a := args{v.InstanceID}
 	in := a.list(owners)
 	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s
-		WHERE s.instance_id IN (`+in+`) AND s.instance_id <> $1 AND `+v.sharedScorecardFilter(&a)+` ORDER BY s.title_key, s.id`, a...)
+		WHERE s.id IN (SELECT ps.scorecard_id FROM partner_shares ps WHERE ps.partner_instance = $1 AND ps.owner_instance IN (`+in+`))
+		AND s.instance_id <> $1 AND `+v.sharedScorecardFilter(&a)+` ORDER BY s.title_key, s.id`, a...)
 }
 
 // SharedScorecardsOf lists the shared scorecards, visible to the viewer,
