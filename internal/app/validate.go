@@ -1,30 +1,15 @@
 package app
 
 import (
-	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"yardstick/internal/textcheck"
 )
 
 // NormalizeEmail trims and lower-cases an email and checks its form.
-func NormalizeEmail(s string) (string, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" || len(s) > 254 {
-		return s, false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
-		return s, false
-	}
-	at := strings.LastIndexByte(s, '@')
-	if at < 1 || !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") {
-		return s, false
-	}
-	return s, true
-}
+func NormalizeEmail(s string) (string, bool) { return textcheck.Email(s) }
 
 var codePattern = regexp.MustCompile(`^[A-Z0-9-]{2,16}$`)
 
@@ -35,27 +20,9 @@ func NormalizeCode(s string) (string, bool) {
 	return s, codePattern.MatchString(s)
 }
 
-// cleanText trims a one-line text and checks its length and that it holds
-// no control characters. It returns a message when the text is refused.
+// cleanText checks a one-line text field (see textcheck.Line).
 func cleanText(s, label string, min, max int) (string, string) {
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < min && min == 1:
-		return s, label + " is required."
-	case n < min:
-		return s, label + " is too short."
-	case n > max:
-		return s, label + " is too long (at most " + strconv.Itoa(max) + " characters)."
-	case !utf8.ValidString(s):
-		return s, label + " is not valid text."
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return s, label + " must be a single line of text."
-		}
-	}
-	return s, ""
+	return textcheck.Line(s, label, min, max)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -20,10 +20,9 @@
 //     commas, quotes or line breaks, header names in any case and order, and
 //     ';' as the delimiter when the header has semicolons but no comma
 //     (European Excel, where ',' is the decimal mark).
-//   - Emails are normalised the way internal/app.NormalizeEmail does it
-//     (trimmed, lower-cased, checked with net/mail), and names the way the
-//     Add New User form checks them, so an imported row and a typed one are
-//     held to the same rules.
+//   - Emails and names are checked by internal/textcheck, as the Add New
+//     User form checks them, so an imported row and a typed one are held to
+//     the same rules.
 //   - An empty role_group means User (least privilege, as on the form) and
 //     an empty send_email means true (a new account can only learn its
 //     temporary password from the welcome mail).

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+
+	"yardstick/internal/textcheck"
 )
 
 func FuzzParse(f *testing.F) {
@@ -66,11 +68,11 @@ func FuzzParse(f *testing.F) {
 				}
 				continue
 			}
-			if email, ok := normalizeEmail(r.Email); !ok || email != r.Email {
+			if email, ok := textcheck.Email(r.Email); !ok || email != r.Email {
 				t.Fatalf("line %d: valid row with email %q (normalised %q, ok %v)", r.Line, r.Email, email, ok)
 			}
 			for _, name := range []string{r.FirstName, r.LastName} {
-				if clean, msg := cleanText(name, "Name", 1, maxName); msg != "" || clean != name {
+				if clean, msg := textcheck.Line(name, "Name", 1, maxName); msg != "" || clean != name {
 					t.Fatalf("line %d: valid row with name %q: %s", r.Line, name, msg)
 				}
 			}

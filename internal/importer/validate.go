@@ -1,16 +1,15 @@
 package importer
 
 import (
-	"net/mail"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"yardstick/internal/textcheck"
 )
 
 // Limits shared with the Add New User form (internal/app).
 const (
-	maxEmail = 254
+	maxEmail = textcheck.MaxEmail
 	maxName  = 60
 )
 
@@ -33,7 +32,7 @@ func (h header) row(line int, rec []string) (r Row, ok bool) {
 	get := func(c int) string { return trim(rec[h.idx[c]]) }
 
 	email := get(colUsername)
-	r.Email, ok = normalizeEmail(email)
+	r.Email, ok = textcheck.Email(email)
 	switch {
 	case email == "":
 		r.Errors = append(r.Errors, "Username (email) is required.")
@@ -43,10 +42,10 @@ func (h header) row(line int, rec []string) (r Row, ok bool) {
 		r.Errors = append(r.Errors, quote(email, 60)+" is not a valid email address.")
 	}
 	var msg string
-	if r.FirstName, msg = cleanText(get(colFirstName), "First name", 1, maxName); msg != "" {
+	if r.FirstName, msg = textcheck.Line(get(colFirstName), "First name", 1, maxName); msg != "" {
 		r.Errors = append(r.Errors, msg)
 	}
-	if r.LastName, msg = cleanText(get(colLastName), "Last name", 1, maxName); msg != "" {
+	if r.LastName, msg = textcheck.Line(get(colLastName), "Last name", 1, maxName); msg != "" {
 		r.Errors = append(r.Errors, msg)
 	}
 
@@ -82,48 +81,5 @@ func parseBool(s string) (v, ok bool) {
 }
 
 func trim(s string) string { return strings.TrimSpace(s) }
-
-// normalizeEmail is internal/app.NormalizeEmail, copied because this
-// package stays below app: trim, lower-case, and accept only a bare address
-// that net/mail reads back unchanged, with a dot in the domain.
-func normalizeEmail(s string) (string, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" || len(s) > maxEmail {
-		return s, false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
-		return s, false
-	}
-	at := strings.LastIndexByte(s, '@')
-	if at < 1 || !strings.Contains(s[at+1:], ".") || strings.HasSuffix(s, ".") {
-		return s, false
-	}
-	return s, true
-}
-
-// cleanText is internal/app's check of a one-line text, copied for the same
-// reason: trimmed, min–max runes, no control characters (so no line breaks
-// from a quoted multi-line cell).
-func cleanText(s, label string, min, max int) (string, string) {
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < min && min == 1:
-		return s, label + " is required."
-	case n < min:
-		return s, label + " is too short."
-	case n > max:
-		return s, label + " is too long (at most " + strconv.Itoa(max) + " characters)."
-	case !utf8.ValidString(s):
-		return s, label + " is not valid text."
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return s, label + " must be a single line of text."
-		}
-	}
-	return s, ""
-}
 
 func itoa(n int) string { return strconv.Itoa(n) }
