@@ -213,8 +213,12 @@ func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, co
 	if err != nil {
 		return 0, err
 	}
-	if actor.Partner(m.InstanceID) && !a.CanContribute(ctx, actor, m) {
-		return 0, readOnly("“" + m.Title + "”")
+	if actor.Partner(m.InstanceID) {
+		if ok, err := a.canContribute(ctx, actor, m); err != nil {
+			return 0, err
+		} else if !ok {
+			return 0, readOnly("“" + m.Title + "”")
+		}
 	}
 	if column != "actual" && column != "target" {
 		return 0, fieldError("column", "Choose the actual or the target column.")

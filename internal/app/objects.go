@@ -206,23 +206,17 @@ func (a *App) CreateObject(ctx context.Context, actor *Actor, in ObjectInput, at
 // measures hold nothing.
 func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, kind string, at Placement) error {
 	if at.ScorecardID != 0 {
-		if _, err := q.ScorecardByID(ctx, actor.Instance.ID, at.ScorecardID, v); err != nil {
-			if p, perr := q.SharedScorecardByID(ctx, at.ScorecardID, v); errors.Is(err, store.ErrNotFound) && perr == nil {
-				return readOnly("“" + p.Title + "”")
-			}
-			return mapNotFound(err)
+		if _, err := ownScorecard(ctx, q, actor, v, at.ScorecardID); err != nil {
+			return err
 		}
 		if kind != model.KindContainer {
 			return invalid("Put measures under a result or program, not directly on the scorecard.", nil)
 		}
 	}
 	if at.ParentID != 0 {
-		p, err := q.ObjectByID(ctx, actor.Instance.ID, at.ParentID, v)
+		p, err := ownObject(ctx, q, actor, v, at.ParentID)
 		if err != nil {
-			if s, serr := q.SharedObjectByID(ctx, at.ParentID, v); errors.Is(err, store.ErrNotFound) && serr == nil {
-				return readOnly("“" + s.Title + "”")
-			}
-			return mapNotFound(err)
+			return err
 		}
 		if p.Kind != model.KindContainer {
 			return invalid("Only results and programs can hold other objects.", nil)
@@ -239,14 +233,7 @@ func (a *App) Object(ctx context.Context, actor *Actor, id int64) (model.Object,
 	if err != nil {
 		return model.Object{}, err
 	}
-	q := a.store.Q()
-	o, err := q.ObjectByID(ctx, actor.Instance.ID, id, v)
-	if errors.Is(err, store.ErrNotFound) {
-		if p, perr := q.SharedObjectByID(ctx, id, v); perr == nil {
-			return model.Object{}, readOnly("“" + p.Title + "”")
-		}
-	}
-	return o, mapNotFound(err)
+	return ownObject(ctx, a.store.Q(), actor, v, id)
 }
 
 // UpdateObject saves an object edited from version (objects.edit). It is

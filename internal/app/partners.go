@@ -234,6 +234,24 @@ func (a *App) channel(ctx context.Context, q *store.Q, actor *Actor, id int64) (
 	return c, mapNotFound(err)
 }
 
+// PartnerChannel returns a channel the actor's instance is party to,
+// with what it shares (instance.admin): the revoke confirmation names it.
+func (a *App) PartnerChannel(ctx context.Context, actor *Actor, id int64) (model.PartnerChannel, error) {
+	if err := actor.Require(access.InstanceAdmin); err != nil {
+		return model.PartnerChannel{}, err
+	}
+	q := a.store.Q()
+	c, err := a.channel(ctx, q, actor, id)
+	if err != nil {
+		return c, err
+	}
+	shares, err := q.Shares(ctx, c.ID)
+	for _, s := range shares {
+		c.Shares = append(c.Shares, s)
+	}
+	return c, err
+}
+
 // ShareChoice is one scorecard on the Has Access To side of the chooser.
 type ShareChoice struct {
 	ScorecardID int64
@@ -300,15 +318,19 @@ func (a *App) SaveShares(ctx context.Context, actor *Actor, channelID int64, cho
 				list = append(list, model.PartnerShare{ScorecardID: ch.ScorecardID, Contribute: ch.Contribute})
 			}
 		}
-		titles := map[int64]string{}
+		// What EditShares offers: the instance's scorecards the actor can open.
+		shareable, err := q.ListScorecards(ctx, actor.Instance.ID, v)
+		if err != nil {
+			return err
+		}
+		titles := make(map[int64]string, len(shareable))
+		for _, s := range shareable {
+			titles[s.ID] = s.Title
+		}
 		for id := range want {
-			s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, v)
-			if errors.Is(err, store.ErrNotFound) {
+			if _, ok := titles[id]; !ok {
 				return fieldError("scorecards", "Only this organization's own scorecards that you can open can be shared.")
-			} else if err != nil {
-				return err
 			}
-			titles[id] = s.Title
 		}
 		have, err := q.Shares(ctx, c.ID)
 		if err != nil {
@@ -441,6 +463,30 @@ func (a *App) ViewObject(ctx context.Context, actor *Actor, id int64) (model.Obj
 // readOnly is the refusal of a write to visible partner content.
 func readOnly(what string) error {
 	return errForbidden("%s belongs to a partner organization and is read-only here.", what)
+}
+
+// ownObject looks up an object of the actor's instance, to change it or
+// to place something under it. A partner's object the actor can see is
+// Forbidden (read-only, SPEC §3.4); any other miss is NotFound.
+func ownObject(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, id int64) (model.Object, error) {
+	o, err := q.ObjectByID(ctx, actor.Instance.ID, id, v)
+	if errors.Is(err, store.ErrNotFound) {
+		if p, perr := q.SharedObjectByID(ctx, id, v); perr == nil {
+			return o, readOnly("“" + p.Title + "”")
+		}
+	}
+	return o, mapNotFound(err)
+}
+
+// ownScorecard is ownObject for scorecards.
+func ownScorecard(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, id int64) (model.Scorecard, error) {
+	s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, v)
+	if errors.Is(err, store.ErrNotFound) {
+		if p, perr := q.SharedScorecardByID(ctx, id, v); perr == nil {
+			return s, readOnly("“" + p.Title + "”")
+		}
+	}
+	return s, mapNotFound(err)
 }
 
 // Partner reports whether content belongs to another instance than the

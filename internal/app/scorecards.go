@@ -72,14 +72,7 @@ func (a *App) Scorecard(ctx context.Context, actor *Actor, id int64) (model.Scor
 	if err != nil {
 		return model.Scorecard{}, err
 	}
-	q := a.store.Q()
-	s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, v)
-	if errors.Is(err, store.ErrNotFound) {
-		if p, perr := q.SharedScorecardByID(ctx, id, v); perr == nil {
-			return model.Scorecard{}, readOnly("“" + p.Title + "”")
-		}
-	}
-	return s, mapNotFound(err)
+	return ownScorecard(ctx, a.store.Q(), actor, v, id)
 }
 
 // mapNotFound turns the store's ErrNotFound into the app's NotFound.

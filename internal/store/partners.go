@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"yardstick/internal/model"
@@ -185,19 +186,30 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 	if err != nil {
 		return err
 	}
+	// New shares in one INSERT; changed ones in one UPDATE per value.
 	keep := map[int64]bool{}
-	now := q.Now()
+	ins := args{c.ID, c.Owner.ID, c.Partner.ID, q.Now()}
+	var rows []string
+	flip := map[bool][]int64{}
 	for _, s := range want {
 		keep[s.ScorecardID] = true
 		old, ok := have[s.ScorecardID]
 		switch {
 		case !ok:
-			_, err = q.exec(ctx, `INSERT INTO partner_shares (channel_id, owner_instance, partner_instance, scorecard_id, contribute, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6)`, c.ID, c.Owner.ID, c.Partner.ID, s.ScorecardID, s.Contribute, now)
+			rows = append(rows, "($1, $2, $3, "+ins.add(s.ScorecardID)+", "+ins.add(s.Contribute)+", $4)")
 		case old.Contribute != s.Contribute:
-			_, err = q.exec(ctx, `UPDATE partner_shares SET contribute = $1 WHERE channel_id = $2 AND scorecard_id = $3`, s.Contribute, c.ID, s.ScorecardID)
+			flip[s.Contribute] = append(flip[s.Contribute], s.ScorecardID)
 		}
-		if err != nil {
+	}
+	if len(rows) > 0 {
+		if _, err := q.exec(ctx, `INSERT INTO partner_shares (channel_id, owner_instance, partner_instance, scorecard_id, contribute, created_at)
+			VALUES `+strings.Join(rows, ", "), ins...); err != nil {
+			return err
+		}
+	}
+	for value, ids := range flip {
+		a := args{value, c.ID}
+		if _, err := q.exec(ctx, `UPDATE partner_shares SET contribute = $1 WHERE channel_id = $2 AND scorecard_id IN (`+a.list(ids)+`)`, a...); err != nil {
 			return err
 		}
 	}

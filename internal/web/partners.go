@@ -142,16 +142,11 @@ func (s *Server) revokeConfirm(w http.ResponseWriter, r *http.Request, c *req) e
 	if err != nil {
 		return err
 	}
-	d, err := s.app.PartnerPage(r.Context(), c.Actor)
+	ch, err := s.app.PartnerChannel(r.Context(), c.Actor, id)
 	if err != nil {
 		return err
 	}
-	for _, ch := range append(d.Sharing, d.Receiving...) {
-		if ch.ID == id {
-			return s.render(w, r, http.StatusOK, views.RevokePage(s.shell(r, c, "Revoke"), c.Actor.Instance.ID, ch))
-		}
-	}
-	return &app.Error{Kind: app.NotFound, Msg: "Not found."}
+	return s.render(w, r, http.StatusOK, views.RevokePage(s.shell(r, c, "Revoke"), c.Actor.Instance.ID, ch))
 }
 
 func (s *Server) revokeChannel(w http.ResponseWriter, r *http.Request, c *req) error {
