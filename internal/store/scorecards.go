@@ -61,24 +61,11 @@ func (q *Q) ScorecardByID(ctx context.Context, instanceID, id int64, v Visibilit
 // ScorecardAncestors returns the chain of parent ids above a scorecard,
 // nearest first, for cycle checks.
 func (q *Q) ScorecardAncestors(ctx context.Context, instanceID, id int64) ([]int64, error) {
-	rows, err := q.query(ctx, `WITH RECURSIVE up(id, depth) AS (
+	return q.ids(ctx, `WITH RECURSIVE up(id, depth) AS (
 			SELECT parent_id, 1 FROM scorecards WHERE instance_id = $1 AND id = $2 AND parent_id IS NOT NULL
 			UNION ALL
 			SELECT s.parent_id, up.depth + 1 FROM scorecards s JOIN up ON s.id = up.id WHERE s.parent_id IS NOT NULL AND up.depth < 1000
 		) SELECT id FROM up ORDER BY depth`, instanceID, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // ListScorecards returns every scorecard the visibility allows, by title.
