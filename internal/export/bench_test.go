@@ -63,6 +63,15 @@ func BenchmarkXLSX100k(b *testing.B) {
 	})
 }
 
+// BenchmarkXLSX100kCold is an export after a quiet spell: the last
+// export's sheet buffer is gone and a new one is made.
+func BenchmarkXLSX100kCold(b *testing.B) {
+	benchWriter(b, benchRows, func(w io.Writer) (RowWriter, error) {
+		spareSheet.Store(nil)
+		return NewXLSX(w, "Log", activityColumns())
+	})
+}
+
 func BenchmarkCSV100k(b *testing.B) {
 	benchWriter(b, benchRows, func(w io.Writer) (RowWriter, error) {
 		return NewCSV(w, activityColumns(), CSVOptions{BOM: true})
