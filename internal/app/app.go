@@ -87,6 +87,15 @@ func (a *Actor) Require(p access.Permission) error {
 
 // Session is a signed-in account without an instance chosen yet.
 type Session struct {
-	Account model.Account
-	Hash    string
+	Account   model.Account
+	Hash      string
+	Instances int     // active memberships of the account
+	member    *member // the membership AuthenticateIn found with the session
+}
+
+// member is an account's membership in the instance of one code.
+type member struct {
+	code string
+	in   model.Instance
+	m    model.Membership
 }

@@ -139,12 +139,35 @@ func truncateText(s string, n int) string {
 // Authenticate resolves a session cookie. A session idle longer than the
 // configured timeout is ended.
 func (a *App) Authenticate(ctx context.Context, token string) (Session, error) {
+	return a.AuthenticateIn(ctx, token, "")
+}
+
+// AuthenticateIn is Authenticate for a page of the instance code: one query
+// finds the session and the account's membership there, which ActorFor then
+// takes instead of asking again. It runs on every instance page.
+func (a *App) AuthenticateIn(ctx context.Context, token, code string) (Session, error) {
 	if token == "" || len(token) > 100 {
 		return Session{}, ErrUnauthenticated
 	}
 	h := hashToken(token)
 	q := a.store.Q()
-	s, acct, err := q.SessionAccount(ctx, h)
+	var (
+		s    model.Session
+		acct model.Account
+		pre  *member
+		err  = store.ErrNotFound
+	)
+	if norm, ok := NormalizeCode(code); ok {
+		var in model.Instance
+		var m model.Membership
+		if s, acct, in, m, err = q.SessionMember(ctx, h, norm); err == nil {
+			pre = &member{code: norm, in: in, m: m}
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		// No code, or no membership there: the session alone.
+		s, acct, err = q.SessionAccount(ctx, h)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return Session{}, ErrUnauthenticated
 	}
@@ -163,7 +186,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (Session, error) {
 			return Session{}, err
 		}
 	}
-	return Session{Account: acct, Hash: h}, nil
+	return Session{Account: acct, Hash: h, Instances: s.Instances, member: pre}, nil
 }
 
 // SignOut ends a session on the server.

@@ -180,7 +180,14 @@ func (a *App) ActorFor(ctx context.Context, s Session, code string, c Client) (*
 	if !ok {
 		return nil, errNotFound()
 	}
-	in, m, err := a.store.Q().MembershipByCode(ctx, norm, s.Account.ID)
+	var in model.Instance
+	var m model.Membership
+	var err error
+	if p := s.member; p != nil && p.code == norm && p.m.AccountID == s.Account.ID {
+		in, m = p.in, p.m
+	} else {
+		in, m, err = a.store.Q().MembershipByCode(ctx, norm, s.Account.ID)
+	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !m.Active) {
 		return nil, errNotFound()
 	}

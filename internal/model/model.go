@@ -67,6 +67,9 @@ type Session struct {
 	LastSeenAt time.Time
 	ClientAddr string
 	UserAgent  string
+	// Instances is how many instances the account is an active member of,
+	// read with the session (the switcher shows from two on).
+	Instances int
 }
 
 // OutboxMessage is an email waiting for, or done with, delivery.

@@ -93,23 +93,40 @@ func (q *Q) MemberInstances(ctx context.Context, accountID int64) ([]model.Membe
 // account's membership in it, in one query. ErrNotFound when either is
 // missing: to a non-member another instance does not exist.
 func (q *Q) MembershipByCode(ctx context.Context, code string, accountID int64) (model.Instance, model.Membership, error) {
-	row := q.row(ctx, `SELECT i.id, i.code, i.name, i.license_type, i.seats, i.welcome_mode, i.time_zone, i.created_at,
-		i.member_count, i.active_count, m.id, m.instance_id, m.account_id, m.permissions, m.preset, m.active, m.digest_weekly, m.digest_monthly, m.action_emails,
-		m.version, m.last_activity_at, m.created_at, m.updated_at
-		FROM instances i JOIN memberships m ON m.instance_id = i.id WHERE i.code = $1 AND m.account_id = $2`, code, accountID)
-	var in model.Instance
-	var m model.Membership
-	var perms string
-	var last sql.NullTime
-	err := row.Scan(&in.ID, &in.Code, &in.Name, &in.LicenseType, &in.Seats, &in.WelcomeMode, &in.TimeZone, &in.CreatedAt,
-		&in.MemberCount, &in.ActiveCount, &m.ID, &m.InstanceID, &m.AccountID, &perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly, &m.ActionEmails,
-		&m.Version, &last, &m.CreatedAt, &m.UpdatedAt)
-	m.Permissions = splitPermissions(perms)
-	if last.Valid {
-		t := last.Time.UTC()
-		m.LastActivityAt = &t
+	var r memberRow
+	err := q.row(ctx, `SELECT `+memberCols+`
+		FROM instances i JOIN memberships m ON m.instance_id = i.id WHERE i.code = $1 AND m.account_id = $2`, code, accountID).
+		Scan(r.dest()...)
+	r.finish()
+	return r.in, r.m, notFound(err)
+}
+
+// memberCols are an instance's and a membership's columns, as memberRow
+// scans them.
+const memberCols = `i.id, i.code, i.name, i.license_type, i.seats, i.welcome_mode, i.time_zone, i.created_at,
+	i.member_count, i.active_count, m.id, m.instance_id, m.account_id, m.permissions, m.preset, m.active, m.digest_weekly, m.digest_monthly, m.action_emails,
+	m.version, m.last_activity_at, m.created_at, m.updated_at`
+
+type memberRow struct {
+	in    model.Instance
+	m     model.Membership
+	perms string
+	last  sql.NullTime
+}
+
+func (r *memberRow) dest() []any {
+	in, m := &r.in, &r.m
+	return []any{&in.ID, &in.Code, &in.Name, &in.LicenseType, &in.Seats, &in.WelcomeMode, &in.TimeZone, &in.CreatedAt,
+		&in.MemberCount, &in.ActiveCount, &m.ID, &m.InstanceID, &m.AccountID, &r.perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly, &m.ActionEmails,
+		&m.Version, &r.last, &m.CreatedAt, &m.UpdatedAt}
+}
+
+func (r *memberRow) finish() {
+	r.m.Permissions = splitPermissions(r.perms)
+	if r.last.Valid {
+		t := r.last.Time.UTC()
+		r.m.LastActivityAt = &t
 	}
-	return in, m, notFound(err)
 }
 
 // MembershipIDsIn returns which of ids are memberships of the instance,

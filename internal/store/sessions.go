@@ -55,22 +55,54 @@ func (q *Q) DeleteIdleSessions(ctx context.Context, cutoff time.Time) (int64, er
 // SessionAccount returns a session and its account in one query; it runs
 // on every signed-in request.
 func (q *Q) SessionAccount(ctx context.Context, idHash string) (model.Session, model.Account, error) {
-	var s model.Session
-	var a model.Account
-	var exp sql.NullTime
-	var home sql.NullInt64
-	err := q.row(ctx, `SELECT s.id_hash, s.account_id, s.created_at, s.last_seen_at,
-		a.id, a.email, a.name, a.password_hash, a.password_temporary, a.password_expires_at, a.time_zone, a.home_instance_id, a.created_at, a.updated_at
-		FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1`, idHash).
-		Scan(&s.IDHash, &s.AccountID, &s.CreatedAt, &s.LastSeenAt,
-			&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.PasswordTemporary, &exp, &a.TimeZone, &home, &a.CreatedAt, &a.UpdatedAt)
-	if exp.Valid {
-		t := exp.Time.UTC()
-		a.PasswordExpiresAt = &t
+	var sa sessionRow
+	err := q.row(ctx, `SELECT `+sessionCols+` FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1`, idHash).
+		Scan(sa.dest()...)
+	sa.finish()
+	return sa.s, sa.a, notFound(err)
+}
+
+// SessionMember is SessionAccount and MembershipByCode in one query, for
+// the pages of an instance. ErrNotFound means no session or no membership
+// there; SessionAccount tells which.
+func (q *Q) SessionMember(ctx context.Context, idHash, code string) (model.Session, model.Account, model.Instance, model.Membership, error) {
+	var sa sessionRow
+	var mr memberRow
+	err := q.row(ctx, `SELECT `+sessionCols+`, `+memberCols+` FROM sessions s JOIN accounts a ON a.id = s.account_id
+		JOIN instances i ON i.code = $2 JOIN memberships m ON m.instance_id = i.id AND m.account_id = s.account_id
+		WHERE s.id_hash = $1`, idHash, code).
+		Scan(append(sa.dest(), mr.dest()...)...)
+	sa.finish()
+	mr.finish()
+	return sa.s, sa.a, mr.in, mr.m, notFound(err)
+}
+
+// sessionCols are a session's and its account's columns, as sessionRow
+// scans them.
+const sessionCols = `s.id_hash, s.account_id, s.created_at, s.last_seen_at,
+	(SELECT COUNT(*) FROM memberships am WHERE am.account_id = s.account_id AND am.active),
+	a.id, a.email, a.name, a.password_hash, a.password_temporary, a.password_expires_at, a.time_zone, a.home_instance_id, a.created_at, a.updated_at`
+
+type sessionRow struct {
+	s    model.Session
+	a    model.Account
+	exp  sql.NullTime
+	home sql.NullInt64
+}
+
+func (r *sessionRow) dest() []any {
+	s, a := &r.s, &r.a
+	return []any{&s.IDHash, &s.AccountID, &s.CreatedAt, &s.LastSeenAt, &s.Instances,
+		&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.PasswordTemporary, &r.exp, &a.TimeZone, &r.home, &a.CreatedAt, &a.UpdatedAt}
+}
+
+func (r *sessionRow) finish() {
+	if r.exp.Valid {
+		t := r.exp.Time.UTC()
+		r.a.PasswordExpiresAt = &t
 	}
-	if home.Valid {
-		a.HomeInstanceID = &home.Int64
+	if r.home.Valid {
+		r.a.HomeInstanceID = &r.home.Int64
 	}
-	s.LastSeenAt = s.LastSeenAt.UTC()
-	return s, a, notFound(err)
+	r.s.LastSeenAt = r.s.LastSeenAt.UTC()
 }

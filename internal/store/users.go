@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"strings"
 	"time"
@@ -130,7 +129,9 @@ type MemberFilter struct {
 	Limit        int
 }
 
-// MemberPage is one page of the users list.
+// MemberPage is one page of the users list. Its memberships carry only
+// what the list shows: id, role, email, name, active, last activity and
+// the permission count (MembershipByID reads the whole record).
 type MemberPage struct {
 	Members []model.Membership
 	Next    string
@@ -141,6 +142,9 @@ type MemberPage struct {
 var memberSorts = map[string]string{
 	"email": "email", "name": "name_key", "activity": "seen_at", "role": "role", "permissions": "perm_count", "status": "active",
 }
+
+// neverSeen is seen_at's default: the member has no activity yet.
+var neverSeen = time.Unix(0, 0)
 
 // ListMembers pages through an instance's members by keyset on (sort
 // column, id): deep pages cost what the first does.
@@ -190,7 +194,9 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	}
 	// Only the columns the list shows (and the sort keys): fewer values
 	// to parse per row on a page that must stay close to a static one.
-	rows, err := q.query(ctx, `SELECT id, instance_id, account_id, role, email, name, active, version, last_activity_at, seen_at, perm_count
+	// last_activity_at is seen_at but for the epoch that stands for
+	// never, so only seen_at is read: one time to parse per row, not two.
+	rows, err := q.query(ctx, `SELECT id, role, email, name, active, seen_at, perm_count
 		FROM memberships WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY `+col+` `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(f.Limit+1), a...)
 	if err != nil {
@@ -205,15 +211,14 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	}
 	var list []keyed
 	for rows.Next() {
-		var k keyed
-		var last sql.NullTime
+		k := keyed{m: model.Membership{InstanceID: instanceID}}
 		m := &k.m
-		if err := rows.Scan(&m.ID, &m.InstanceID, &m.AccountID, &m.Role, &m.Email, &m.Name, &m.Active, &m.Version, &last, &k.seen, &k.nperms); err != nil {
+		if err := rows.Scan(&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &k.seen, &k.nperms); err != nil {
 			return MemberPage{}, err
 		}
 		m.PermCount = k.nperms
-		if last.Valid {
-			t := last.Time.UTC()
+		if k.seen.After(neverSeen) {
+			t := k.seen.UTC()
 			m.LastActivityAt = &t
 		}
 		list = append(list, k)

@@ -453,3 +453,33 @@ func TestHealthAndMetrics(t *testing.T) {
 	e.store.Close()
 	expect(t, "readyz with the database gone", c.get("/readyz"), http.StatusServiceUnavailable)
 }
+
+// The instance switcher appears for an account with two active
+// memberships, listing both, and not for one with a single membership
+// (the session query counts them; the list is read only when needed).
+func TestInstanceSwitcher(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db)
+		acme, beta := e.instance("ACME", "Acme"), e.instance("BETA", "Beta")
+		e.member(acme, "ada@example.org", access.PresetAdministration)
+		e.member(beta, "ada@example.org", access.PresetPresenter)
+		_, gone := e.member(beta, "bob@example.org", access.PresetPresenter)
+		e.member(acme, "bob@example.org", access.PresetPresenter)
+		if _, err := db.Store.DB().Exec(`UPDATE memberships SET active = FALSE WHERE id = $1`, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		ada := e.client()
+		ada.login("ada@example.org", testkit.Password)
+		for _, path := range []string{"/i/ACME/", "/i/BETA/", "/account"} {
+			body := ada.get(path).Body
+			if !strings.Contains(body, `id="instance-switcher"`) || !strings.Contains(body, `href="/i/ACME/"`) || !strings.Contains(body, `href="/i/BETA/"`) {
+				t.Errorf("%s: the switcher with both instances is missing", path)
+			}
+		}
+		bob := e.client()
+		bob.login("bob@example.org", testkit.Password)
+		if body := bob.get("/i/ACME/").Body; strings.Contains(body, `id="instance-switcher"`) {
+			t.Error("a member of one active instance sees the switcher")
+		}
+	})
+}

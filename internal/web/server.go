@@ -89,7 +89,11 @@ func (s *Server) prepare(w http.ResponseWriter, r *http.Request, rt route, c *re
 		}
 		return nil
 	}
-	sess, err := s.app.Authenticate(r.Context(), sessionToken(r))
+	code := ""
+	if rt.Need == member {
+		code = r.PathValue("code")
+	}
+	sess, err := s.app.AuthenticateIn(r.Context(), sessionToken(r), code)
 	if err != nil {
 		return err
 	}
@@ -212,8 +216,11 @@ func (s *Server) shell(r *http.Request, c *req, title string) views.Shell {
 		return sh
 	}
 	sh.Account = &c.Session.Account
-	if list, err := s.app.MyInstances(r.Context(), c.Session.Account.ID); err == nil {
-		sh.Instances = list
+	// The switcher shows from two instances on; most accounts have one.
+	if c.Session.Instances > 1 {
+		if list, err := s.app.MyInstances(r.Context(), c.Session.Account.ID); err == nil {
+			sh.Instances = list
+		}
 	}
 	if c.Actor != nil {
 		sh.Instance = &c.Actor.Instance

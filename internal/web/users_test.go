@@ -127,12 +127,18 @@ func (u *usersEnv) state() usersState {
 	if err != nil {
 		u.t.Fatal(err)
 	}
-	for i := range page.Members {
-		// A viewer's own requests record activity; that is not a change.
-		page.Members[i].LastActivityAt = nil
-	}
 	var s usersState
-	s.Members = page.Members
+	for _, listed := range page.Members {
+		// The whole record, not the list's columns: permissions and the
+		// version count too.
+		m, err := q.MembershipByID(ctx, u.in.ID, listed.ID)
+		if err != nil {
+			u.t.Fatal(err)
+		}
+		// A viewer's own requests record activity; that is not a change.
+		m.LastActivityAt = nil
+		s.Members = append(s.Members, m)
+	}
 	if s.Active, s.Total, err = q.MemberCounts(ctx, u.in.ID); err != nil {
 		u.t.Fatal(err)
 	}
