@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -1250,5 +1251,83 @@ func TestPartnerReferSignUp(t *testing.T) {
 		closed := app.New(db.Store, app.Config{BaseURL: "http://yardstick.test"}, nil, nil)
 		_, _, err = closed.SignupReferral(ctx, token)
 		wantKind(t, "sign-up link with sign-up closed", err, app.NotFound)
+	})
+}
+
+// TestPartnerAssignFromScorecard assigns a partner's scorecard from the
+// scorecard's side (SPEC §3.3): a Manage Users holder of the receiving
+// instance picks its members; the scorecard, the owner and the other
+// instances are untouched, and every refusal changes nothing.
+func TestPartnerAssignFromScorecard(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		ctx := w.ctx
+		A, B, C := w.site("ALPHA", "Alpha Org"), w.site("BETA", "Beta Org"), w.site("GAMMA", "Gamma Org")
+		adminA := A.member("admin", access.PresetAdministration)
+		B.member("admin", access.PresetAdministration)
+		B.member("pat", access.PresetPresenter)
+		B.member("dan", access.PresetDataEntry)
+		C.member("admin", access.PresetAdministration)
+		C.member("cy", access.PresetPresenter)
+		S := A.scorecard(adminA, "Shared")
+		P := A.scorecard(adminA, "Private")
+		w.connect(A, B)
+		w.connect(A, C)
+		w.share(A, B, app.ShareChoice{ScorecardID: S.ID})
+
+		// A Presenter without assignments sees no partner scorecard.
+		w.sees(t, "B pat before", func() *app.Actor { return B.as("pat") }, map[string]int64{"S": S.ID, "P": P.ID}, nil)
+
+		pat, dan := B.ms["pat"].ID, B.ms["dan"].ID
+		wantOK(t, "B admin assigns S to pat", w.app.AssignScorecard(ctx, B.as("admin"), S.ID, []int64{pat, pat}))
+		if got := B.assigned("pat"); !slices.Equal(got, []int64{S.ID}) {
+			t.Errorf("pat's assignments = %v, want [S]", got)
+		}
+		w.sees(t, "B pat after", func() *app.Actor { return B.as("pat") }, map[string]int64{"S": S.ID, "P": P.ID}, nil, "S")
+		if got, err := w.app.AssignedMembers(ctx, B.as("admin"), S.ID); err != nil || !slices.Equal(got, []int64{pat}) {
+			t.Errorf("AssignedMembers(S) = %v, %v; want [pat]", got, err)
+		}
+		entries := w.log(B.in, app.ActMembership)
+		if len(entries) != 1 || entries[0].ObjectName != "Shared" || len(entries[0].Changes) != 1 || entries[0].Changes[0].After != strconv.FormatInt(pat, 10) {
+			t.Errorf("B's log of the assignment = %+v", entries)
+		}
+		if len(w.log(A.in, app.ActMembership)) != 0 {
+			t.Error("the owner's log names the partner's members")
+		}
+
+		state := func() map[string][]int64 {
+			return map[string][]int64{"pat": B.assigned("pat"), "dan": B.assigned("dan"), "cy": C.assigned("cy")}
+		}
+		before := state()
+		refusals := []struct {
+			what    string
+			actor   *app.Actor
+			id      int64
+			members []int64
+			want    app.Kind
+		}{
+			{"a member who sees S without Manage Users", B.as("pat"), S.ID, []int64{dan}, app.Forbidden},
+			{"a member who does not see S", B.as("dan"), S.ID, []int64{dan}, app.NotFound},
+			{"the owner's unshared scorecard", B.as("admin"), P.ID, []int64{pat}, app.NotFound},
+			{"a scorecard shared with another instance", C.as("admin"), S.ID, []int64{C.ms["cy"].ID}, app.NotFound},
+			{"a member of the owner", B.as("admin"), S.ID, []int64{pat, A.ms["admin"].ID}, app.Invalid},
+			{"a member of a third instance", B.as("admin"), S.ID, []int64{C.ms["cy"].ID}, app.Invalid},
+			{"a missing scorecard", B.as("admin"), 999999, []int64{pat}, app.NotFound},
+		}
+		for _, r := range refusals {
+			wantKind(t, r.what, w.app.AssignScorecard(ctx, r.actor, r.id, r.members), r.want)
+			if after := state(); !reflect.DeepEqual(after, before) {
+				t.Errorf("%s changed assignments: %v → %v", r.what, before, after)
+			}
+		}
+		_, err := w.app.AssignedMembers(ctx, B.as("pat"), S.ID)
+		wantKind(t, "a member without Manage Users reads the list", err, app.Forbidden)
+
+		// Unsharing takes the assignment away with the share.
+		w.share(A, B)
+		if got := B.assigned("pat"); len(got) != 0 {
+			t.Errorf("after unsharing, pat keeps %v", got)
+		}
+		wantKind(t, "assigning after unsharing", w.app.AssignScorecard(ctx, B.as("admin"), S.ID, []int64{pat}), app.NotFound)
 	})
 }

@@ -122,6 +122,61 @@ func (a *App) CreateScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 	return s, err
 }
 
+// AssignScorecard sets which of the instance's members a scorecard is
+// assigned to (users.manage): the assignment list on a partner's scorecard,
+// which nobody here may edit otherwise (SPEC §3.3), and on the actor's own.
+// The scorecard must be one the actor sees: another instance's that is not
+// shared here is 404.
+func (a *App) AssignScorecard(ctx context.Context, actor *Actor, id int64, memberIDs []int64) error {
+	s, err := a.ViewScorecard(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	if err := actor.Require(access.UsersManage); err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		before, err := q.ScorecardMembershipIDs(ctx, actor.Instance.ID, id)
+		if err != nil {
+			return err
+		}
+		members, err := a.checkMembers(ctx, q, actor, memberIDs)
+		if err != nil {
+			return err
+		}
+		if err := q.SetScorecardMembers(ctx, actor.Instance.ID, id, members); err != nil {
+			return err
+		}
+		ch := changed("members", idList(before), idList(members))
+		if len(ch) == 0 {
+			return nil
+		}
+		return record(ctx, q, entry(actor, ActMembership, "scorecard", id, s.Title, ch...))
+	})
+}
+
+// AssignedMembers lists the members of the actor's instance a scorecard it
+// sees, its own or a partner's, is assigned to (users.manage).
+func (a *App) AssignedMembers(ctx context.Context, actor *Actor, id int64) ([]int64, error) {
+	if _, err := a.ViewScorecard(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	if err := actor.Require(access.UsersManage); err != nil {
+		return nil, err
+	}
+	return a.store.Q().ScorecardMembershipIDs(ctx, actor.Instance.ID, id)
+}
+
+// idList is ids in order, comma separated, for the log.
+func idList(ids []int64) string {
+	ids = uniq(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // checkMembers refuses member ids that are not members of the instance.
 func (a *App) checkMembers(ctx context.Context, q *store.Q, actor *Actor, ids []int64) ([]int64, error) {
 	if len(ids) == 0 {

@@ -32,6 +32,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	beta := e.instance("BETA", "Beta Family Services")
 	acmeAdmin, _ := e.member(acme, "admin@acme.example", access.PresetAdministration)
 	e.member(beta, "admin@beta.example", access.PresetAdministration)
+	_, pat := e.member(beta, "pat@beta.example", access.PresetPresenter)
 
 	// ACME's content: "Shared Results" holds a result and, under it, a
 	// measure with a value; "Private Plans" is never shared.
@@ -304,10 +305,38 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	if ctl := uiEditControls(t, partner); len(ctl) != 0 {
 		t.Errorf("the shared scorecard offers edit controls: %q", ctl)
 	}
-	if n := uiCount(t, partner, "main .row-menu, main form[method=post], main select, main input:not([type=hidden])"); n != 0 {
+	// Nothing edits the scorecard; the one form is BETA's own list of who
+	// gets it (its administrator holds Manage Users).
+	if n := uiCount(t, partner, "main section:not(#scorecard-assign) :is(.row-menu, form[method=post], select, input:not([type=hidden]))"); n != 0 {
 		t.Errorf("the shared scorecard has %d row menus or forms, want none", n)
 	}
 	testkit.Screenshot(t, partner, "shared-scorecard")
+
+	// BETA assigns the shared scorecard to its Presenter pat (SPEC §3.3).
+	patBox := `//section[@id="scorecard-assign"]//label[contains(normalize-space(),"pat@beta.example")]/input`
+	uiWait(t, partner, patBox)
+	if n := uiCount(t, partner, "#scorecard-assign input[name=member]:checked"); n != 0 {
+		t.Errorf("before assigning, %d members are ticked", n)
+	}
+	if err := chromedp.Do(partner, uiClick(patBox)); err != nil {
+		t.Fatalf("tick pat: %v", err)
+	}
+	uiFollow(t, partner, `#scorecard-assign button[type=submit]`, http.StatusOK)
+	uiWait(t, partner, "#scorecard-assign")
+	if got := testkit.Text(t, partner, "main .flash"); !strings.Contains(got, "Assignments saved") {
+		t.Errorf("after saving the assignment the flash reads %q", got)
+	}
+	if got := tabPath(t, partner); got != sharedPath {
+		t.Errorf("saving the assignment landed on %s, want %s", got, sharedPath)
+	}
+	checked, err := chromedp.Run(partner, chromedp.Evaluate[bool](`document.evaluate(`+jsString(patBox)+`, document, null, 9, null).singleNodeValue.checked`))
+	if err != nil || !checked {
+		t.Errorf("after saving, pat's box is not ticked (%v)", err)
+	}
+	if got, err := e.store.Q().MembershipScorecardIDs(ctx, pat.ID); err != nil || !slices.Equal(got, []int64{shared.ID}) {
+		t.Errorf("pat's assigned scorecards = %v, %v; want the shared one", got, err)
+	}
+	testkit.Screenshot(t, partner, "shared-scorecard-assigned")
 
 	uiFollow(t, partner, `//table[@id="scorecard-tree"]//a[normalize-space()="`+measureTitle+`"]`, http.StatusOK)
 	uiWait(t, partner, "#measure-summary")
@@ -482,11 +511,12 @@ func uiSites(t *testing.T, ctx context.Context) []uiSite {
 }
 
 // uiEditControls lists the links and buttons in the page's main part that
-// would change content (the grid's "Add earlier periods" only pages).
+// would change content (the grid's "Add earlier periods" only pages). The
+// assignment list of a partner's scorecard is the viewer's own, not content.
 func uiEditControls(t *testing.T, ctx context.Context) []string {
 	t.Helper()
 	s, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
-		`[...document.querySelectorAll('main a, main button')].map(e => e.textContent.replace(/\s+/g, ' ').trim()).filter(s => /^(Edit|Delete|Add (result|a measure|a program)|Link|Save|Set baseline|Fill column|Request|Accept)\b/i.test(s))`))
+		`[...document.querySelectorAll('main a, main button')].filter(e => !e.closest('#scorecard-assign')).map(e => e.textContent.replace(/\s+/g, ' ').trim()).filter(s => /^(Edit|Delete|Add (result|a measure|a program)|Link|Save|Set baseline|Fill column|Request|Accept)\b/i.test(s))`))
 	if err != nil {
 		t.Fatalf("read the page's controls: %v", err)
 	}

@@ -50,6 +50,8 @@ func (s *Server) flash(r *http.Request, sh views.Shell) views.Shell {
 		sh.Flash = "Linked."
 	case "unlinked":
 		sh.Flash = "Unlinked. The object itself still exists."
+	case "assigned":
+		sh.Flash = "Assignments saved."
 	}
 	return sh
 }

@@ -84,6 +84,7 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/scorecards/{id}/edit", Need: member, Perm: access.ObjectsEdit, h: s.scorecardEdit},
 		{Pattern: "POST /i/{code}/scorecards/{id}", Need: member, Perm: access.ObjectsEdit, h: s.scorecardUpdate},
 		{Pattern: "POST /i/{code}/scorecards/{id}/delete", Need: member, Perm: access.ObjectsDelete, h: s.scorecardDelete},
+		{Pattern: "POST /i/{code}/scorecards/{id}/members", Need: member, Perm: access.UsersManage, h: s.scorecardAssign},
 		{Pattern: "GET /i/{code}/objects", Need: member, h: s.objectList},
 		{Pattern: "GET /i/{code}/objects/new", Need: member, Perm: access.ObjectsEdit, h: s.objectNew},
 		{Pattern: "POST /i/{code}/objects", Need: member, Perm: access.ObjectsEdit, h: s.objectCreate},

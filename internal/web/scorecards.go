@@ -6,6 +6,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
@@ -164,6 +165,12 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request, c *req) e
 	if err != nil {
 		return err
 	}
+	return s.scorecardPageWith(w, r, c, id, http.StatusOK, nil)
+}
+
+// scorecardPageWith renders a scorecard page; a refused assignment passes
+// the members it chose and the reason.
+func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *req, id int64, status int, refused *views.MemberAssign) error {
 	v, err := s.app.ScorecardPage(r.Context(), c.Actor, id)
 	if err != nil {
 		return err
@@ -189,7 +196,60 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request, c *req) e
 			}
 		}
 	}
-	return s.render(w, r, http.StatusOK, views.ScorecardPage(sh, v, can, containers))
+	assign := refused
+	if assign == nil && c.Actor.Partner(v.Scorecard.InstanceID) && c.Actor.Can(access.UsersManage) {
+		chosen, err := s.app.AssignedMembers(r.Context(), c.Actor, id)
+		if err != nil {
+			return err
+		}
+		if assign, err = s.memberAssign(r, c, id, chosen, ""); err != nil {
+			return err
+		}
+	}
+	return s.render(w, r, status, views.ScorecardPage(sh, v, can, containers, assign))
+}
+
+// memberAssign is the assignment list of scorecard id with chosen ticked.
+func (s *Server) memberAssign(r *http.Request, c *req, id int64, chosen []int64, msg string) (*views.MemberAssign, error) {
+	members, err := s.app.Members(r.Context(), c.Actor, 500)
+	if err != nil {
+		return nil, err
+	}
+	on := map[int64]bool{}
+	for _, m := range chosen {
+		on[m] = true
+	}
+	a := &views.MemberAssign{Action: "/i/" + c.Actor.Instance.Code + "/scorecards/" + strconv.FormatInt(id, 10) + "/members", Error: msg}
+	for _, m := range members {
+		a.Members = append(a.Members, views.MemberChoice{ID: m.ID, Label: m.Name + " (" + m.Email + ")", Checked: on[m.ID]})
+	}
+	return a, nil
+}
+
+// scorecardAssign saves a scorecard's assignment list (users.manage).
+func (s *Server) scorecardAssign(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in, _ := scorecardInput(r)
+	err = s.app.AssignScorecard(r.Context(), c.Actor, id, in.MemberIDs)
+	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
+		// Show the list again as chosen, with the reason, and keep nothing.
+		msg := e.Msg
+		if f := e.Fields["members"]; f != "" {
+			msg = f
+		}
+		refused, err := s.memberAssign(r, c, id, in.MemberIDs, msg)
+		if err != nil {
+			return err
+		}
+		return s.scorecardPageWith(w, r, c, id, http.StatusUnprocessableEntity, refused)
+	}
+	if err != nil {
+		return err
+	}
+	return back(w, r, c, "/scorecards/"+strconv.FormatInt(id, 10)+"?done=assigned")
 }
 
 func (s *Server) scorecardEdit(w http.ResponseWriter, r *http.Request, c *req) error {
