@@ -67,9 +67,8 @@ func (a *App) Star(ctx context.Context, actor *Actor, measureID int64, on bool) 
 	if m.Kind != model.KindMeasure {
 		return errNotFound()
 	}
-	if actor.Partner(m.InstanceID) {
-		return errForbidden("Favourites hold this organization's own measures; partner measures cannot be starred yet.")
-	}
+	// A measure a partner shares may be starred too: the favourite is the
+	// viewer's own and lists while the share lasts.
 	return a.store.Q().SetFavorite(ctx, actor.Instance.ID, actor.Membership.ID, measureID, on)
 }
 
@@ -82,10 +81,13 @@ func (a *App) IsFavorite(ctx context.Context, actor *Actor, measureID int64) (bo
 type Favorite struct {
 	Measure model.Object
 	Summary calc.Summary
+	Site    string // the partner that shares it, "Name (CODE)"; "" for the own instance
 }
 
-// Favorites lists the actor's favourite measures it can still see, with
-// latest value and colour, in a fixed number of queries.
+// Favorites lists the actor's favourite measures it can still see, own and
+// partners', with latest value and colour. A partner's measure is read with
+// its owner's data, frequencies and bands. Three queries per instance the
+// favourites come from, and one for partner names, whatever their number.
 func (a *App) Favorites(ctx context.Context, actor *Actor) ([]Favorite, error) {
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
@@ -96,30 +98,51 @@ func (a *App) Favorites(ctx context.Context, actor *Actor) ([]Favorite, error) {
 	if err != nil || len(objs) == 0 {
 		return nil, err
 	}
-	ids := make([]int64, len(objs))
-	for i, o := range objs {
-		ids[i] = o.ID
+	byOwner := map[int64][]int64{}
+	for _, o := range objs {
+		byOwner[o.InstanceID] = append(byOwner[o.InstanceID], o.ID)
 	}
-	values, err := q.ValuesOf(ctx, actor.Instance.ID, ids)
-	if err != nil {
-		return nil, err
+	type owner struct {
+		values map[int64][]model.DataValue
+		freqs  map[int64]model.Frequency
+		bands  map[string]model.BandSetting
 	}
-	freqs, err := q.ListFrequencies(ctx, actor.Instance.ID)
-	if err != nil {
-		return nil, err
+	owners := map[int64]owner{}
+	for in, ids := range byOwner {
+		values, err := q.ValuesOf(ctx, in, ids)
+		if err != nil {
+			return nil, err
+		}
+		freqs, err := q.ListFrequencies(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		bands, err := q.Bands(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		ow := owner{values: values, freqs: map[int64]model.Frequency{}, bands: bands}
+		for _, f := range freqs {
+			ow.freqs[f.ID] = f
+		}
+		owners[in] = ow
 	}
-	bands, err := q.Bands(ctx, actor.Instance.ID)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int64]model.Frequency{}
-	for _, f := range freqs {
-		byID[f.ID] = f
+	sites := map[int64]string{}
+	if len(byOwner) > 1 || byOwner[actor.Instance.ID] == nil {
+		partners, err := q.Sites(ctx, actor.Instance.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range partners {
+			sites[p.ID] = p.Name + " (" + p.Code + ")"
+		}
 	}
 	out := make([]Favorite, 0, len(objs))
 	for _, o := range objs {
-		pts := Points(byID, o, values[o.ID])
-		out = append(out, Favorite{Measure: o, Summary: calc.Summarize(pts, o.BaselineKey, calc.Polarity(o.Polarity), MeasureBands(o, bands))})
+		ow := owners[o.InstanceID]
+		pts := Points(ow.freqs, o, ow.values[o.ID])
+		out = append(out, Favorite{Measure: o, Site: sites[o.InstanceID],
+			Summary: calc.Summarize(pts, o.BaselineKey, calc.Polarity(o.Polarity), MeasureBands(o, ow.bands))})
 	}
 	return out, nil
 }

@@ -1331,3 +1331,70 @@ func TestPartnerAssignFromScorecard(t *testing.T) {
 		wantKind(t, "assigning after unsharing", w.app.AssignScorecard(ctx, B.as("admin"), S.ID, []int64{pat}), app.NotFound)
 	})
 }
+
+// TestPartnerFavorites stars a measure a partner shares (SPEC §12: "Favourites
+// may include partner measures"): it lists with the owner's latest value,
+// colour (as its owner shows it) and name while shared, disappears when unshared, and a partner
+// measure that is not shared cannot be starred.
+func TestPartnerFavorites(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		ctx := w.ctx
+		A, B := w.site("ALPHA", "Alpha Org"), w.site("BETA", "Beta Org")
+		adminA := A.member("admin", access.PresetAdministration)
+		adminB := B.member("admin", access.PresetAdministration)
+		S := A.scorecard(adminA, "Shared")
+		R := A.container(adminA, "Result", app.Placement{ScorecardID: S.ID})
+		M := A.measure(adminA, "Shared Measure", app.Placement{ParentID: R.ID})
+		U := A.measure(adminA, "Unshared Measure", app.Placement{})
+		SB := B.scorecard(adminB, "Own")
+		RB := B.container(adminB, "Own Result", app.Placement{ScorecardID: SB.ID})
+		MB := B.measure(adminB, "Own Measure", app.Placement{ParentID: RB.ID})
+		if _, err := w.app.SaveData(ctx, adminA, M.ID, []app.DataEntry{{PeriodKey: "2026-02-01", Actual: "10", Target: "12"}}); err != nil {
+			t.Fatal(err)
+		}
+		w.connect(A, B)
+		w.share(A, B, app.ShareChoice{ScorecardID: S.ID})
+
+		wantKind(t, "starring an unshared partner measure", w.app.Star(ctx, B.as("admin"), U.ID, true), app.NotFound)
+		wantOK(t, "starring the shared measure", w.app.Star(ctx, B.as("admin"), M.ID, true))
+		wantOK(t, "starring an own measure", w.app.Star(ctx, B.as("admin"), MB.ID, true))
+		if on, err := w.app.IsFavorite(ctx, B.as("admin"), M.ID); err != nil || !on {
+			t.Errorf("IsFavorite(shared) = %v, %v", on, err)
+		}
+
+		favs, err := w.app.Favorites(ctx, B.as("admin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner, err := w.app.MeasurePage(ctx, A.as("admin"), M.ID, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(favs) != 2 || favs[0].Measure.ID != MB.ID || favs[1].Measure.ID != M.ID {
+			t.Fatalf("B's favourites = %+v, want the own and the shared measure by title", favs)
+		}
+		if favs[0].Site != "" || favs[1].Site != "Alpha Org (ALPHA)" {
+			t.Errorf("favourite sites = %q, %q; want none and Alpha Org (ALPHA)", favs[0].Site, favs[1].Site)
+		}
+		got := favs[1].Summary
+		if got.Current == nil || *got.Current.Actual != 10 || got.Color != owner.Summary.Color || got.Color == "" {
+			t.Errorf("the shared favourite reads %+v, want actual 10 coloured %q as its owner shows it", got, owner.Summary.Color)
+		}
+		if len(w.log(A.in, app.ActMembership)) != 0 {
+			t.Error("starring wrote to the owner's log")
+		}
+
+		// Unshared, it drops out; shared again, it is back.
+		w.share(A, B)
+		favs, err = w.app.Favorites(ctx, B.as("admin"))
+		if err != nil || len(favs) != 1 || favs[0].Measure.ID != MB.ID {
+			t.Errorf("after unsharing, favourites = %+v, %v; want only the own measure", favs, err)
+		}
+		wantKind(t, "unstarring what is no longer shared", w.app.Star(ctx, B.as("admin"), M.ID, false), app.NotFound)
+		w.share(A, B, app.ShareChoice{ScorecardID: S.ID})
+		if favs, err = w.app.Favorites(ctx, B.as("admin")); err != nil || len(favs) != 2 {
+			t.Errorf("shared again, favourites = %+v, %v; want both", favs, err)
+		}
+	})
+}

@@ -255,11 +255,16 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	return page, nil
 }
 
-// Favorites lists a member's favourite measures the visibility allows.
+// Favorites lists a member's favourite measures the visibility allows: the
+// instance's own and those under a scorecard a partner shares with it. A
+// favourite of a partner measure that is no longer shared stays stored but
+// unlisted, and lists again if it is shared again.
 func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, v Visibility) ([]model.Object, error) {
 	a := args{instanceID, membershipID}
 	return collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+` JOIN favorites f ON f.measure_id = o.id
-		WHERE f.instance_id = $1 AND f.membership_id = $2 AND `+v.objectFilter(&a)+` ORDER BY o.title_key, o.id`, a...)
+		WHERE f.instance_id = $1 AND f.membership_id = $2 AND o.kind = 'measure' AND
+		((o.instance_id = $1 AND `+v.objectFilter(&a)+`) OR (o.instance_id <> $1 AND `+v.sharedObjectFilter(&a)+`))
+		ORDER BY o.title_key, o.id`, a...)
 }
 
 // IsFavorite reports whether a measure is one of a member's favourites.

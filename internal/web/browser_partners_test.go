@@ -364,13 +364,34 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	if n := uiCount(t, partner, "#data-grid input, #data-grid textarea, #data-grid select"); n != 0 {
 		t.Errorf("the shared measure's grid has %d inputs, want none", n)
 	}
-	if n := uiCount(t, partner, "main input:not([type=hidden]), main textarea, main select, #graph-form, #star"); n != 0 {
+	if n := uiCount(t, partner, "main input:not([type=hidden]), main textarea, main select, #graph-form"); n != 0 {
 		t.Errorf("the shared measure page has %d data-entry or settings controls, want none", n)
 	}
 	if ctl := uiEditControls(t, partner); len(ctl) != 0 {
 		t.Errorf("the shared measure offers edit controls: %q", ctl)
 	}
 	testkit.Screenshot(t, partner, "shared-measure")
+
+	// The star is the viewer's own: BETA's administrator follows the shared
+	// measure on its dashboard, with ACME's latest value.
+	uiFollow(t, partner, "#star", http.StatusOK)
+	uiWait(t, partner, "#measure-summary")
+	if got := uiAttr(t, partner, "#star", "aria-pressed"); got != "true" {
+		t.Errorf("after starring, #star is aria-pressed=%q", got)
+	}
+	if _, err := chromedp.RunResponse(partner, chromedp.Navigate(e.srv.URL+"/i/BETA/")); err != nil {
+		t.Fatal(err)
+	}
+	uiWait(t, partner, "#favorites")
+	if got := testkit.Text(t, partner, "#favorites tbody"); !strings.Contains(got, measureTitle) ||
+		!strings.Contains(got, "shared by Acme Community Partners (ACME)") || !strings.Contains(got, "42") {
+		t.Errorf("BETA's dashboard favourites read %q, want %s shared by ACME with 42", got, measureTitle)
+	}
+	testkit.Screenshot(t, partner, "dashboard-partner-favourite")
+	if _, err := chromedp.RunResponse(partner, chromedp.Navigate(e.srv.URL+measurePath)); err != nil {
+		t.Fatal(err)
+	}
+	uiWait(t, partner, "#measure-summary")
 
 	// What ACME did not share stays out of reach, by URL too.
 	res, err := chromedp.RunResponse(partner, chromedp.Navigate(e.srv.URL+privatePath))
@@ -448,6 +469,15 @@ func TestBrowserPartnerConnect(t *testing.T) {
 		t.Errorf("after revoking, ?site=ACME still lists %s: %q", sharedTitle, body)
 	}
 	testkit.Screenshot(t, partner, "revoked-scorecards")
+
+	// The favourite of ACME's measure is gone from BETA's dashboard with it.
+	if _, err := chromedp.RunResponse(partner, chromedp.Navigate(e.srv.URL+"/i/BETA/")); err != nil {
+		t.Fatal(err)
+	}
+	uiWait(t, partner, "#favorites")
+	if got := testkit.Text(t, partner, "#favorites"); strings.Contains(got, measureTitle) {
+		t.Errorf("after revoking, BETA's dashboard still lists %s: %q", measureTitle, got)
+	}
 
 	// ACME sees the revocation too: BETA no longer has access.
 	openAdminPage(t, admin, "Partner Connect")

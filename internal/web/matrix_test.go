@@ -70,7 +70,7 @@ var matrix = map[string]string{
 	"POST /i/{code}/objects/{id}/paste":      "LNNFFAAAA",
 	"POST /i/{code}/objects/{id}/baseline":   "LNNFFFAFA",
 	"POST /i/{code}/objects/{id}/graph":      "LNNFFFAFA",
-	"POST /i/{code}/objects/{id}/star":       "LNNFAAAAA",
+	"POST /i/{code}/objects/{id}/star":       "LNNAAAAAA",
 	"POST /i/{code}/links":                   "LNNFFFAFA",
 	"POST /i/{code}/links/unlink":            "LNNFFFAFA",
 	"POST /i/{code}/links/move":              "LNNFFFAFA",
