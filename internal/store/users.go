@@ -196,7 +196,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	// to parse per row on a page that must stay close to a static one.
 	// last_activity_at is seen_at but for the epoch that stands for
 	// never, so only seen_at is read: one time to parse per row, not two.
-	rows, err := q.query(ctx, `SELECT id, role, email, name, active, seen_at, perm_count
+	rows, err := q.query(ctx, `SELECT id, role, email, name, active, `+q.timeText("seen_at")+`, perm_count
 		FROM memberships WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY `+col+` `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(f.Limit+1), a...)
 	if err != nil {
@@ -205,7 +205,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	defer rows.Close()
 	type keyed struct {
 		m      model.Membership
-		seen   time.Time
+		seen   textTime
 		nperms int
 		nameK  string
 	}
@@ -217,8 +217,8 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 			return MemberPage{}, err
 		}
 		m.PermCount = k.nperms
-		if k.seen.After(neverSeen) {
-			t := k.seen.UTC()
+		if k.seen.t.After(neverSeen) {
+			t := k.seen.t.UTC()
 			m.LastActivityAt = &t
 		}
 		list = append(list, k)
@@ -242,7 +242,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 		case "name":
 			key = strings.ToLower(last.m.Name)
 		case "activity":
-			key = last.seen.UTC().Format(time.RFC3339Nano)
+			key = last.seen.t.UTC().Format(time.RFC3339Nano)
 		case "role":
 			key = last.m.Role
 		case "permissions":

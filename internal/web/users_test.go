@@ -295,6 +295,17 @@ func TestUsersListShowsColumns(t *testing.T) {
 	if strings.Contains(r.Body, "style=") {
 		t.Errorf("the list has an inline style (CSP forbids them)")
 	}
+
+	// Names and emails are text, never markup, in cells and in attributes.
+	hostile := `<script>alert(1)</script> "Q" & 'R'`
+	if err := u.store.Q().UpdateAccountIdentity(ctx, acct.ID, "ada@example.org", hostile); err != nil {
+		t.Fatal(err)
+	}
+	r = u.ada.get("/i/ACME/admin/users")
+	expect(t, "hostile name", r, http.StatusOK, `&lt;script&gt;alert(1)&lt;/script&gt; &#34;Q&#34; &amp; &#39;R&#39;`)
+	if strings.Contains(r.Body, "<script>alert") || strings.Contains(r.Body, `"Q"`) {
+		t.Errorf("the hostile name reached the page unescaped: %s", row("ada@example.org"))
+	}
 }
 
 func TestUsersListSearchesEveryColumn(t *testing.T) {
