@@ -155,18 +155,6 @@ func (a *App) AssignScorecard(ctx context.Context, actor *Actor, id int64, membe
 	})
 }
 
-// AssignedMembers lists the members of the actor's instance a scorecard it
-// sees, its own or a partner's, is assigned to (users.manage).
-func (a *App) AssignedMembers(ctx context.Context, actor *Actor, id int64) ([]int64, error) {
-	if _, err := a.ViewScorecard(ctx, actor, id); err != nil {
-		return nil, err
-	}
-	if err := actor.Require(access.UsersManage); err != nil {
-		return nil, err
-	}
-	return a.store.Q().ScorecardMembershipIDs(ctx, actor.Instance.ID, id)
-}
-
 // idList is ids in order, comma separated, for the log.
 func idList(ids []int64) string {
 	ids = uniq(ids)

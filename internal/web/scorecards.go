@@ -6,7 +6,6 @@ import (
 
 	"github.com/a-h/templ"
 
-	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
@@ -197,12 +196,8 @@ func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *re
 		}
 	}
 	assign := refused
-	if assign == nil && c.Actor.Partner(v.Scorecard.InstanceID) && c.Actor.Can(access.UsersManage) {
-		chosen, err := s.app.AssignedMembers(r.Context(), c.Actor, id)
-		if err != nil {
-			return err
-		}
-		if assign, err = s.memberAssign(r, c, id, chosen, ""); err != nil {
+	if assign == nil && v.Assignable {
+		if assign, err = s.memberAssign(r, c, id, v.Assigned, ""); err != nil {
 			return err
 		}
 	}
