@@ -112,14 +112,7 @@ func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, editi
 	if err != nil {
 		return nil, err
 	}
-	on := map[int64]bool{}
-	for _, id := range checked {
-		on[id] = true
-	}
-	choices := make([]views.MemberChoice, 0, len(members))
-	for _, m := range members {
-		choices = append(choices, views.MemberChoice{ID: m.ID, Label: m.Name + " (" + m.Email + ")", Checked: on[m.ID]})
-	}
+	choices := memberChoices(members, checked)
 	title := "New scorecard"
 	if editing {
 		title = "Edit scorecard"
@@ -210,15 +203,21 @@ func (s *Server) memberAssign(r *http.Request, c *req, id int64, chosen []int64,
 	if err != nil {
 		return nil, err
 	}
+	return &views.MemberAssign{Action: "/i/" + c.Actor.Instance.Code + "/scorecards/" + strconv.FormatInt(id, 10) + "/members",
+		Members: memberChoices(members, chosen), Error: msg}, nil
+}
+
+// memberChoices offers members for assignment, the chosen ones ticked.
+func memberChoices(members []model.Membership, chosen []int64) []views.MemberChoice {
 	on := map[int64]bool{}
-	for _, m := range chosen {
-		on[m] = true
+	for _, id := range chosen {
+		on[id] = true
 	}
-	a := &views.MemberAssign{Action: "/i/" + c.Actor.Instance.Code + "/scorecards/" + strconv.FormatInt(id, 10) + "/members", Error: msg}
+	out := make([]views.MemberChoice, 0, len(members))
 	for _, m := range members {
-		a.Members = append(a.Members, views.MemberChoice{ID: m.ID, Label: m.Name + " (" + m.Email + ")", Checked: on[m.ID]})
+		out = append(out, views.MemberChoice{ID: m.ID, Label: m.Name + " (" + m.Email + ")", Checked: on[m.ID]})
 	}
-	return a, nil
+	return out
 }
 
 // scorecardAssign saves a scorecard's assignment list (users.manage).
