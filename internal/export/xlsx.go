@@ -292,8 +292,10 @@ func sheetName(s string) string {
 // twice that, and every growth clears a fresh, larger slice that the
 // garbage collector cannot interrupt: a third of an export's time in
 // BenchmarkXLSX100k. sheetBuffer gives the StreamWriter a buffer that
-// already holds a chunk and the largest row, and the last export's buffer
-// is kept for the next, so a server does not fault in new pages each time.
+// already holds a chunk and a megabyte past it (rows larger than that
+// still grow it, once), and the last export's buffer is kept for the
+// next, so a server does not fault in new pages each time. The buffer
+// only ever returns what the export writing into it wrote.
 const (
 	sheetBufferSize = excelize.StreamChunkSize + 1<<20
 	sheetBufferKeep = 2 * sheetBufferSize // a larger one is left to the GC
