@@ -134,7 +134,7 @@ func (a *App) Favorites(ctx context.Context, actor *Actor) ([]Favorite, error) {
 			return nil, err
 		}
 		for _, p := range partners {
-			sites[p.ID] = p.Name + " (" + p.Code + ")"
+			sites[p.ID] = p.Label()
 		}
 	}
 	out := make([]Favorite, 0, len(objs))

@@ -70,12 +70,8 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		return 0, err
 	}
 	owner := m.InstanceID
-	if actor.Partner(owner) {
-		if ok, err := a.canContribute(ctx, actor, m); err != nil {
-			return 0, err
-		} else if !ok {
-			return 0, readOnly("“" + m.Title + "”")
-		}
+	if err := a.checkDataTarget(ctx, actor, m); err != nil {
+		return 0, err
 	}
 	freq, err := a.store.Q().FrequencyByID(ctx, owner, derefID(m.FrequencyID))
 	if err != nil {
@@ -213,12 +209,8 @@ func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, co
 	if err != nil {
 		return 0, err
 	}
-	if actor.Partner(m.InstanceID) {
-		if ok, err := a.canContribute(ctx, actor, m); err != nil {
-			return 0, err
-		} else if !ok {
-			return 0, readOnly("“" + m.Title + "”")
-		}
+	if err := a.checkDataTarget(ctx, actor, m); err != nil {
+		return 0, err
 	}
 	if column != "actual" && column != "target" {
 		return 0, fieldError("column", "Choose the actual or the target column.")

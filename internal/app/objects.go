@@ -415,6 +415,32 @@ func (a *App) Children(ctx context.Context, actor *Actor, id int64) ([]model.Obj
 	return a.store.Q().ChildObjects(ctx, o.InstanceID, id)
 }
 
+// ContainerView is what a container's page shows.
+type ContainerView struct {
+	Object     model.Object
+	Children   []model.Object
+	Scorecards []model.Scorecard // the scorecards it sits on that the viewer can open
+}
+
+// ContainerPage loads a container with what sits under it and the
+// scorecards it is on, looking it up once.
+func (a *App) ContainerPage(ctx context.Context, actor *Actor, id int64) (ContainerView, error) {
+	o, err := a.ViewObject(ctx, actor, id)
+	if err != nil {
+		return ContainerView{}, err
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return ContainerView{}, err
+	}
+	view := ContainerView{Object: o}
+	if view.Children, err = a.store.Q().ChildObjects(ctx, o.InstanceID, id); err != nil {
+		return view, err
+	}
+	view.Scorecards, err = a.scorecardsOf(ctx, actor, v, o)
+	return view, err
+}
+
 // ScorecardsOf lists the accessible scorecards an object sits on.
 func (a *App) ScorecardsOf(ctx context.Context, actor *Actor, id int64) ([]model.Scorecard, error) {
 	v, err := a.Visibility(ctx, actor)
@@ -425,10 +451,16 @@ func (a *App) ScorecardsOf(ctx context.Context, actor *Actor, id int64) ([]model
 	if err != nil {
 		return nil, err
 	}
+	return a.scorecardsOf(ctx, actor, v, o)
+}
+
+// scorecardsOf lists the scorecards a visible object sits on that the
+// actor can open: its own instance's, or those its partner shares.
+func (a *App) scorecardsOf(ctx context.Context, actor *Actor, v store.Visibility, o model.Object) ([]model.Scorecard, error) {
 	if actor.Partner(o.InstanceID) {
-		return a.store.Q().SharedScorecardsOf(ctx, id, v)
+		return a.store.Q().SharedScorecardsOf(ctx, o.ID, v)
 	}
-	return a.store.Q().ScorecardsOf(ctx, actor.Instance.ID, id, v)
+	return a.store.Q().ScorecardsOf(ctx, actor.Instance.ID, o.ID, v)
 }
 
 // CountObjects counts the objects of a kind the actor can see.

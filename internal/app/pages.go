@@ -159,6 +159,13 @@ func (a *App) MeasurePage(ctx context.Context, actor *Actor, id int64, earlier, 
 	}
 	q, owner := a.store.Q(), m.InstanceID
 	view := MeasureView{Measure: m}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return view, err
+	}
+	if view.Scorecards, err = a.scorecardsOf(ctx, actor, v, m); err != nil {
+		return view, err
+	}
 	values, err := q.DataValues(ctx, owner, id)
 	if err != nil {
 		return view, err

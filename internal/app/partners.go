@@ -3,7 +3,8 @@ package app
 import (
 	"context"
 	"errors"
-	"strings"
+	"maps"
+	"slices"
 	"time"
 
 	"yardstick/internal/access"
@@ -102,12 +103,12 @@ func (a *App) RequestPartner(ctx context.Context, actor *Actor, code string) (mo
 		}
 		id, err := q.CreatePartnerRequest(ctx, actor.Instance.ID, to.ID, actor.Account.ID)
 		if errors.Is(err, store.ErrConflict) {
-			return fieldError("code", "A connection request between "+to.Name+" and this organization is already pending.")
+			return errPending(to)
 		} else if err != nil {
 			return err
 		}
 		req = model.PartnerRequest{ID: id, From: actor.Instance, To: to, Status: model.RequestPending, RequestedBy: actor.Account.Name}
-		if err := record(ctx, q, inBoth(actor, to.ID, entry(actor, ActPartnerRequest, "partner", to.ID, siteLabel(to)))...); err != nil {
+		if err := record(ctx, q, inBoth(actor, to.ID, entry(actor, ActPartnerRequest, "partner", to.ID, to.Label()))...); err != nil {
 			return err
 		}
 		return a.mailAdmins(ctx, q, to, func(email string) model.OutboxMessage {
@@ -120,11 +121,19 @@ func (a *App) RequestPartner(ctx context.Context, actor *Actor, code string) (mo
 	return req, err
 }
 
+// errPending refuses a second request between two instances.
+func errPending(to model.Instance) error {
+	return fieldError("code", "A connection request between "+to.Name+" and this organization is already pending.")
+}
+
+// errAnswered refuses to act on a request that is no longer pending.
+func errAnswered() error { return errConflict("This request was already answered or cancelled.") }
+
 // checkRequestable refuses a request between two instances that are
 // fully connected already or have a request pending.
 func (a *App) checkRequestable(ctx context.Context, q *store.Q, from, to model.Instance) error {
 	if _, err := q.PendingRequestBetween(ctx, from.ID, to.ID); err == nil {
-		return fieldError("code", "A connection request between "+to.Name+" and this organization is already pending.")
+		return errPending(to)
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -164,7 +173,7 @@ func (a *App) partnerRequest(ctx context.Context, q *store.Q, actor *Actor, id i
 		return r, mapNotFound(err)
 	}
 	if r.Status != model.RequestPending {
-		return r, errConflict("This request was already answered or cancelled.")
+		return r, errAnswered()
 	}
 	return r, nil
 }
@@ -189,7 +198,7 @@ func (a *App) AnswerPartnerRequest(ctx context.Context, actor *Actor, id int64, 
 			status, act = model.RequestAccepted, ActPartnerAccept
 		}
 		if err := q.ClosePartnerRequest(ctx, r.ID, status); errors.Is(err, store.ErrConflict) {
-			return errConflict("This request was already answered or cancelled.")
+			return errAnswered()
 		} else if err != nil {
 			return err
 		}
@@ -201,7 +210,7 @@ func (a *App) AnswerPartnerRequest(ctx context.Context, actor *Actor, id int64, 
 				return err
 			}
 		}
-		return record(ctx, q, inBoth(actor, r.From.ID, entry(actor, act, "partner", r.From.ID, siteLabel(r.From)))...)
+		return record(ctx, q, inBoth(actor, r.From.ID, entry(actor, act, "partner", r.From.ID, r.From.Label()))...)
 	})
 }
 
@@ -219,11 +228,11 @@ func (a *App) CancelPartnerRequest(ctx context.Context, actor *Actor, id int64) 
 			return errForbidden("Only %s can cancel this request; you can accept or decline it.", r.From.Name)
 		}
 		if err := q.ClosePartnerRequest(ctx, r.ID, model.RequestCancelled); errors.Is(err, store.ErrConflict) {
-			return errConflict("This request was already answered or cancelled.")
+			return errAnswered()
 		} else if err != nil {
 			return err
 		}
-		return record(ctx, q, inBoth(actor, r.To.ID, entry(actor, ActPartnerCancel, "partner", r.To.ID, siteLabel(r.To)))...)
+		return record(ctx, q, inBoth(actor, r.To.ID, entry(actor, ActPartnerCancel, "partner", r.To.ID, r.To.Label()))...)
 	})
 }
 
@@ -246,9 +255,7 @@ func (a *App) PartnerChannel(ctx context.Context, actor *Actor, id int64) (model
 		return c, err
 	}
 	shares, err := q.Shares(ctx, c.ID)
-	for _, s := range shares {
-		c.Shares = append(c.Shares, s)
-	}
+	c.Shares = slices.Collect(maps.Values(shares))
 	return c, err
 }
 
@@ -332,15 +339,12 @@ func (a *App) SaveShares(ctx context.Context, actor *Actor, channelID int64, cho
 				return fieldError("scorecards", "Only this organization's own scorecards that you can open can be shared.")
 			}
 		}
-		have, err := q.Shares(ctx, c.ID)
+		have, err := q.SetShares(ctx, c, list)
 		if err != nil {
 			return err
 		}
-		if err := q.SetShares(ctx, c, list); err != nil {
-			return err
-		}
 		var log []model.Activity
-		name := siteLabel(c.Partner)
+		name := c.Partner.Label()
 		for _, s := range list {
 			old, was := have[s.ScorecardID]
 			if was && old.Contribute == s.Contribute {
@@ -391,7 +395,7 @@ func (a *App) RevokeChannel(ctx context.Context, actor *Actor, channelID int64) 
 		if other.ID == actor.Instance.ID {
 			other = c.Owner
 		}
-		e := entry(actor, ActPartnerRevoke, "partner", other.ID, siteLabel(other),
+		e := entry(actor, ActPartnerRevoke, "partner", other.ID, other.Label(),
 			changed("channel", c.Owner.Code+" shares with "+c.Partner.Code, "revoked")...)
 		return record(ctx, q, inBoth(actor, other.ID, e)...)
 	})
@@ -507,6 +511,20 @@ func (a *App) canContribute(ctx context.Context, actor *Actor, m model.Object) (
 	return a.store.Q().ContributeShare(ctx, m.ID, v)
 }
 
+// checkDataTarget refuses data on a partner's measure unless the actor
+// contributes to it (SaveData, PasteColumn); own measures pass.
+func (a *App) checkDataTarget(ctx context.Context, actor *Actor, m model.Object) error {
+	if !actor.Partner(m.InstanceID) {
+		return nil
+	}
+	if ok, err := a.canContribute(ctx, actor, m); err != nil {
+		return err
+	} else if !ok {
+		return readOnly("“" + m.Title + "”")
+	}
+	return nil
+}
+
 // CanContribute is canContribute for the measure page.
 func (a *App) CanContribute(ctx context.Context, actor *Actor, m model.Object) bool {
 	ok, err := a.canContribute(ctx, actor, m)
@@ -615,7 +633,7 @@ func (a *App) SignUp(ctx context.Context, token string, n NewInstance, c Client)
 			return 0, err
 		}
 		actor := &Actor{Account: out.Admin, Instance: out.Instance, Client: c}
-		if err := record(ctx, q, inBoth(actor, from.ID, entry(actor, ActPartnerRequest, "partner", from.ID, siteLabel(from)))...); err != nil {
+		if err := record(ctx, q, inBoth(actor, from.ID, entry(actor, ActPartnerRequest, "partner", from.ID, from.Label()))...); err != nil {
 			return 0, err
 		}
 		return out.Admin.ID, a.mailAdmins(ctx, q, from, func(email string) model.OutboxMessage {
@@ -627,6 +645,3 @@ func (a *App) SignUp(ctx context.Context, token string, n NewInstance, c Client)
 	}
 	return session, out, err
 }
-
-// siteLabel is "Name (CODE)".
-func siteLabel(in model.Instance) string { return strings.TrimSpace(in.Name + " (" + in.Code + ")") }

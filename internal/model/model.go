@@ -16,6 +16,9 @@ type Instance struct {
 	ActiveCount int // active memberships
 }
 
+// Label names an instance to people of another one: "Name (CODE)".
+func (in Instance) Label() string { return in.Name + " (" + in.Code + ")" }
+
 // Account is one person, identified by email across the deployment.
 type Account struct {
 	ID                int64

@@ -161,7 +161,8 @@ func (q *Q) RevokeChannel(ctx context.Context, c model.PartnerChannel, by int64)
 	if err := affectedOne(res, err); err != nil {
 		return err
 	}
-	return q.SetShares(ctx, c, nil)
+	_, err = q.SetShares(ctx, c, nil)
+	return err
 }
 
 // Shares returns the scorecards shared on a channel, by id.
@@ -179,12 +180,13 @@ func (q *Q) Shares(ctx context.Context, channelID int64) (map[int64]model.Partne
 }
 
 // SetShares makes the channel's shares exactly want (scorecards of the
-// owner, checked by the caller). Scorecards no longer shared also leave
-// the partner's members' assignments, so a later share starts clean.
-func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.PartnerShare) error {
+// owner, checked by the caller) and returns what they were, for the log.
+// Scorecards no longer shared also leave the partner's members'
+// assignments, so a later share starts clean.
+func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.PartnerShare) (map[int64]model.PartnerShare, error) {
 	have, err := q.Shares(ctx, c.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// New shares in one INSERT; changed ones in one UPDATE per value.
 	keep := map[int64]bool{}
@@ -204,13 +206,13 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 	if len(rows) > 0 {
 		if _, err := q.exec(ctx, `INSERT INTO partner_shares (channel_id, owner_instance, partner_instance, scorecard_id, contribute, created_at)
 			VALUES `+strings.Join(rows, ", "), ins...); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for value, ids := range flip {
 		a := args{value, c.ID}
 		if _, err := q.exec(ctx, `UPDATE partner_shares SET contribute = $1 WHERE channel_id = $2 AND scorecard_id IN (`+a.list(ids)+`)`, a...); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var gone []int64
@@ -220,17 +222,17 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 		}
 	}
 	if len(gone) == 0 {
-		return nil
+		return have, nil
 	}
 	a := args{c.ID}
 	in := a.list(gone)
 	if _, err := q.exec(ctx, `DELETE FROM partner_shares WHERE channel_id = $1 AND scorecard_id IN (`+in+`)`, a...); err != nil {
-		return err
+		return nil, err
 	}
 	a = args{c.Partner.ID}
 	in = a.list(gone)
 	_, err = q.exec(ctx, `DELETE FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id IN (`+in+`)`, a...)
-	return err
+	return have, err
 }
 
 // ContributeShare reports whether a measure sits under a scorecard that

@@ -91,8 +91,12 @@ func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, 
 		return out.WriteRow(activityRow(e, loc)...)
 	})
 	if errors.Is(err, export.ErrTooLarge) || errors.Is(err, export.ErrTooManyRows) {
+		instead := "."
+		if format == "pdf" {
+			instead = ", or download Excel instead."
+		}
 		return &app.Error{Kind: app.Invalid, Msg: "This export is too large for one " + strings.ToUpper(format) +
-			" file: narrow the date range or the filters" + map[bool]string{true: ", or download Excel instead.", false: "."}[format == "pdf"]}
+			" file: narrow the date range or the filters" + instead}
 	}
 	if err != nil {
 		return err
@@ -117,7 +121,7 @@ func (s *Server) activityPDF(w http.ResponseWriter, r *http.Request, c *req) err
 	in := c.Actor.Instance
 	q := activityQuery(r)
 	return s.exportActivity(w, r, c, "pdf", "application/pdf", export.MaxPDFRows, func() (export.RowWriter, error) {
-		return export.NewPDF(w, export.PDFMeta{Title: "User Activity", Subtitle: in.Name + " (" + in.Code + ") · " + rangeText(q),
+		return export.NewPDF(w, export.PDFMeta{Title: "User Activity", Subtitle: in.Label() + " · " + rangeText(q),
 			Generated: s.app.Now().In(c.Actor.Location())}, activityColumns)
 	})
 }

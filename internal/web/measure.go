@@ -20,10 +20,6 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, sta
 	if err != nil {
 		return err
 	}
-	scs, err := s.app.ScorecardsOf(r.Context(), c.Actor, id)
-	if err != nil {
-		return err
-	}
 	m := v.Measure
 	pts := v.Points
 	// The baseline is found among all points; cutting the graph to recent
@@ -46,7 +42,7 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, sta
 	if err != nil {
 		return err
 	}
-	d := views.MeasureData{View: v, Graph: svg, Scorecards: scs, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: fav}
+	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: fav}
 	sh := s.flash(r, s.shell(r, c, m.Title))
 	can := s.partnerCan(r, c, &sh, m.InstanceID, canFor(c.Actor), s.app.CanContribute(r.Context(), c.Actor, m))
 	return s.render(w, r, status, views.MeasurePage(sh, d, can))

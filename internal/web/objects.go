@@ -155,17 +155,13 @@ func (s *Server) objectPage(w http.ResponseWriter, r *http.Request, c *req) erro
 		s.app.RecordView(r.Context(), c.Actor, app.ActViewMeasure, "measure", id, o.Title)
 		return s.measurePage(w, r, c, http.StatusOK, id, views.Form{})
 	}
-	children, err := s.app.Children(r.Context(), c.Actor, id)
-	if err != nil {
-		return err
-	}
-	scs, err := s.app.ScorecardsOf(r.Context(), c.Actor, id)
+	v, err := s.app.ContainerPage(r.Context(), c.Actor, id)
 	if err != nil {
 		return err
 	}
 	sh := s.flash(r, s.shell(r, c, o.Title))
 	can := s.partnerCan(r, c, &sh, o.InstanceID, canFor(c.Actor), false)
-	return s.render(w, r, http.StatusOK, views.ContainerPage(sh, o, children, scs, can))
+	return s.render(w, r, http.StatusOK, views.ContainerPage(sh, v.Object, v.Children, v.Scorecards, can))
 }
 
 func (s *Server) objectEdit(w http.ResponseWriter, r *http.Request, c *req) error {

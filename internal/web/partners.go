@@ -217,7 +217,7 @@ func (s *Server) partnerCan(r *http.Request, c *req, sh *views.Shell, owner int6
 	if sites, err := s.app.Sites(r.Context(), c.Actor); err == nil {
 		for _, in := range sites {
 			if in.ID == owner {
-				site = in.Name + " (" + in.Code + ")"
+				site = in.Label()
 			}
 		}
 	}

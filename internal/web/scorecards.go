@@ -45,7 +45,7 @@ func (s *Server) scorecardList(w http.ResponseWriter, r *http.Request, c *req) e
 	var nodes []views.ScorecardNode
 	names := map[int64]string{c.Actor.Instance.ID: c.Actor.Instance.Name}
 	for _, in := range sites {
-		names[in.ID] = in.Name + " (" + in.Code + ")"
+		names[in.ID] = in.Label()
 	}
 	bySite := map[int64][]model.Scorecard{}
 	for _, sc := range list {
