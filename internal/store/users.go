@@ -203,55 +203,50 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 		return MemberPage{}, err
 	}
 	defer rows.Close()
-	type keyed struct {
-		m      model.Membership
-		seen   textTime
-		nperms int
-		nameK  string
-	}
-	var list []keyed
+	// One allocation for the page (and the row that tells whether there
+	// is a next one): growing a slice of memberships row by row copied
+	// more than the rows were worth.
+	list := make([]model.Membership, 0, f.Limit+1)
 	for rows.Next() {
-		k := keyed{m: model.Membership{InstanceID: instanceID}}
-		m := &k.m
-		if err := rows.Scan(&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &k.seen, &k.nperms); err != nil {
+		list = append(list, model.Membership{InstanceID: instanceID})
+		m := &list[len(list)-1]
+		var seen textTime
+		if err := rows.Scan(&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &seen, &m.PermCount); err != nil {
 			return MemberPage{}, err
 		}
-		m.PermCount = k.nperms
-		if k.seen.t.After(neverSeen) {
-			t := k.seen.t.UTC()
+		if seen.t.After(neverSeen) {
+			t := seen.t.UTC()
 			m.LastActivityAt = &t
 		}
-		list = append(list, k)
 	}
 	if err := rows.Err(); err != nil {
 		return MemberPage{}, err
 	}
-	var page MemberPage
-	for i, k := range list {
-		if i == f.Limit {
-			break
-		}
-		page.Members = append(page.Members, k.m)
+	if len(list) <= f.Limit {
+		return MemberPage{Members: list}, nil
 	}
-	if len(list) > f.Limit {
-		last := list[f.Limit-1]
-		var key string
-		switch f.Sort {
-		case "email":
-			key = last.m.Email
-		case "name":
-			key = strings.ToLower(last.m.Name)
-		case "activity":
-			key = last.seen.t.UTC().Format(time.RFC3339Nano)
-		case "role":
-			key = last.m.Role
-		case "permissions":
-			key = strconv.Itoa(last.nperms)
-		case "status":
-			key = strconv.Itoa(boolInt(last.m.Active))
+	page := MemberPage{Members: list[:f.Limit]}
+	last := list[f.Limit-1]
+	var key string
+	switch f.Sort {
+	case "email":
+		key = last.Email
+	case "name":
+		key = strings.ToLower(last.Name)
+	case "activity":
+		seen := neverSeen
+		if last.LastActivityAt != nil {
+			seen = *last.LastActivityAt
 		}
-		page.Next = encodeCursor(key, last.m.ID)
+		key = seen.UTC().Format(time.RFC3339Nano)
+	case "role":
+		key = last.Role
+	case "permissions":
+		key = strconv.Itoa(last.PermCount)
+	case "status":
+		key = strconv.Itoa(boolInt(last.Active))
 	}
+	page.Next = encodeCursor(key, last.ID)
 	return page, nil
 }
 
