@@ -150,9 +150,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *req, q use
 	if q.After != "" {
 		v.FirstURL = usersListURL(c, base)
 	}
-	if enc := q.values().Encode(); enc != "" {
-		v.ActionQuery = "?" + enc
-	}
+	v.After = q.After
 	if refusal != "" && strings.Contains(refusal, "Billing") {
 		v.BillingURL = usersBillingURL(c)
 	}
@@ -174,7 +172,10 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request, c *req, done
 	if err != nil {
 		return err
 	}
-	q := parseUsersQuery(r.URL.Query())
+	// The list's state comes in the body (the list's shared action form)
+	// or in the query string.
+	_ = r.ParseForm()
+	q := parseUsersQuery(r.Form)
 	if err := do(id); err != nil {
 		if msg := conflictRefusal(err); msg != "" {
 			return s.usersPage(w, r, c, q, http.StatusConflict, msg)

@@ -274,7 +274,8 @@ func TestUsersListShowsColumns(t *testing.T) {
 	// An inactive row's Edit is greyed but still a link; its menu offers
 	// Reactivate, an active row's Deactivate, both Reset password.
 	for _, want := range []string{`class="button disabled" aria-disabled="true" href="` + u.path(u.ids["cat@example.org"], "") + `"`,
-		`action="` + u.path(u.ids["cat@example.org"], "reactivate") + `"`, `action="` + u.path(u.ids["cat@example.org"], "reset") + `"`,
+		`form="user-actions" formaction="` + u.path(u.ids["cat@example.org"], "reactivate") + `">Reactivate<`,
+		`form="user-actions" formaction="` + u.path(u.ids["cat@example.org"], "reset") + `" data-confirm="`,
 		`<details class="menu row-menu">`} {
 		if !strings.Contains(cat, want) {
 			t.Errorf("inactive row lacks %q: %s", want, cat)
@@ -284,7 +285,9 @@ func TestUsersListShowsColumns(t *testing.T) {
 		t.Errorf("inactive row offers Deactivate: %s", cat)
 	}
 	for _, want := range []string{`<a class="button" href="` + u.path(u.ids["bob@example.org"], "") + `"`,
-		`action="` + u.path(u.ids["bob@example.org"], "deactivate") + `" data-confirm="`, `action="` + u.path(u.ids["bob@example.org"], "reset") + `" data-confirm="`} {
+		`form="user-actions" formaction="` + u.path(u.ids["bob@example.org"], "deactivate") + `" data-confirm="Deactivate {who}?"`,
+		`form="user-actions" formaction="` + u.path(u.ids["bob@example.org"], "reset") + `" data-confirm="Reset the password of {who}?`,
+		`data-who="Mia Bob (bob@example.org)"`} {
 		if !strings.Contains(bob, want) {
 			t.Errorf("active row lacks %q: %s", want, bob)
 		}
@@ -445,8 +448,18 @@ func TestUsersDeactivateReactivateAndReset(t *testing.T) {
 		bobc.login("bob@example.org", testkit.Password)
 
 		// Deactivate from a searched, sorted, switched list: back to it.
-		query := "?q=b&hide=1&sort=name&dir=desc"
-		r := u.ada.post(u.path(bob, "deactivate") + query)
+		// The row buttons post the list's shared form, which carries that
+		// state in the body.
+		list := u.ada.get("/i/ACME/admin/users?q=b&hide=1&sort=name&dir=desc")
+		expect(t, "list", list, http.StatusOK, `<form method="post" id="user-actions">`)
+		state := list.Body[strings.Index(list.Body, `id="user-actions"`):]
+		state = state[:strings.Index(state, "</form>")]
+		for _, kv := range [][2]string{{"q", "b"}, {"hide", "1"}, {"sort", "name"}, {"dir", "desc"}} {
+			if want := `<input type="hidden" name="` + kv[0] + `" value="` + kv[1] + `">`; !strings.Contains(state, want) {
+				t.Errorf("the row actions' form lacks %s: %s", want, state)
+			}
+		}
+		r := u.ada.post(u.path(bob, "deactivate"), "q", "b", "hide", "1", "sort", "name", "dir", "desc")
 		expect(t, "deactivate", r, http.StatusSeeOther)
 		loc, _ := url.Parse(r.Location)
 		if got := loc.Query(); loc.Path != "/i/ACME/admin/users" || got.Get("q") != "b" || got.Get("hide") != "1" ||

@@ -14,13 +14,15 @@ document.addEventListener("input", function (e) {
 // Keep the switcher search from navigating while filtering in place:
 // Enter still submits to /instances, which works without JavaScript.
 
-// Ask before a destructive form submits (forms marked data-confirm). A
-// "{who}" in the question names the subject from the nearest data-who, so
-// a list states each row's name once rather than in every question.
+// Ask before a destructive form submits (a form or its submit button
+// marked data-confirm). A "{who}" in the question names the subject from
+// the nearest data-who, so a list states each row's name once rather than
+// in every question.
 document.addEventListener("submit", function (e) {
-  var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+  var el = e.submitter && e.submitter.hasAttribute("data-confirm") ? e.submitter : e.target;
+  var msg = el.getAttribute && el.getAttribute("data-confirm");
   if (!msg) return;
-  var who = e.target.closest("[data-who]");
+  var who = el.closest("[data-who]");
   if (who) msg = msg.replace("{who}", who.getAttribute("data-who"));
   if (!window.confirm(msg)) e.preventDefault();
 });
