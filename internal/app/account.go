@@ -1,7 +1,10 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"yardstick/internal/access"
@@ -147,20 +150,60 @@ func (a *App) Favorites(ctx context.Context, actor *Actor) ([]Favorite, error) {
 	return out, nil
 }
 
-// Members lists active members for pickers (scorecard assignment), by
-// name, at most limit.
-func (a *App) Members(ctx context.Context, actor *Actor, limit int) ([]model.Membership, error) {
-	if !actor.Can(access.UsersManage) && !actor.Can(access.ObjectsEdit) {
-		return nil, nil
-	}
-	page, err := a.store.Q().ListMembers(ctx, actor.Instance.ID, store.MemberFilter{Sort: "name", HideInactive: true, Limit: limit})
-	return page.Members, err
+// PickerLimit is how many active members an assignment list offers by
+// name; members past it are assigned from their Edit User page.
+const PickerLimit = 500
+
+// AssignmentList is what a scorecard's assignment list offers: the first
+// PickerLimit active members by name and everyone the scorecard is
+// assigned to, active or not, in name order.
+type AssignmentList struct {
+	Members  []model.Membership
+	Assigned []int64 // ids, ascending
+	More     bool    // active members past PickerLimit were left out
 }
 
-// ScorecardMembers lists the members a scorecard is assigned to.
-func (a *App) ScorecardMembers(ctx context.Context, actor *Actor, scorecardID int64) ([]int64, error) {
-	if _, err := a.Scorecard(ctx, actor, scorecardID); err != nil {
-		return nil, err
+// AssignmentList loads the assignment list of scorecard id (0: a new
+// scorecard) for an actor who may assign (users.manage or objects.edit);
+// others get an empty list. The scorecard must be one the actor sees.
+func (a *App) AssignmentList(ctx context.Context, actor *Actor, id int64) (AssignmentList, error) {
+	if !actor.Can(access.UsersManage) && !actor.Can(access.ObjectsEdit) {
+		return AssignmentList{}, nil
 	}
-	return a.store.Q().ScorecardMembershipIDs(ctx, actor.Instance.ID, scorecardID)
+	q := a.store.Q()
+	page, err := q.ListMembers(ctx, actor.Instance.ID, store.MemberFilter{Sort: "name", HideInactive: true, Limit: PickerLimit})
+	if err != nil {
+		return AssignmentList{}, err
+	}
+	l := AssignmentList{Members: page.Members, More: page.Next != ""}
+	if id == 0 {
+		return l, nil
+	}
+	if _, err := a.ViewScorecard(ctx, actor, id); err != nil {
+		return AssignmentList{}, err
+	}
+	assignees, err := q.ScorecardAssignees(ctx, actor.Instance.ID, id)
+	if err != nil {
+		return AssignmentList{}, err
+	}
+	listed := map[int64]bool{}
+	for _, m := range l.Members {
+		listed[m.ID] = true
+	}
+	for _, m := range assignees {
+		l.Assigned = append(l.Assigned, m.ID)
+		if !listed[m.ID] {
+			l.Members = append(l.Members, m)
+		}
+	}
+	slices.Sort(l.Assigned)
+	if len(l.Members) > len(page.Members) {
+		slices.SortStableFunc(l.Members, func(x, y model.Membership) int {
+			if c := strings.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name)); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.ID, y.ID)
+		})
+	}
+	return l, nil
 }

@@ -1279,7 +1279,7 @@ func TestPartnerAssignFromScorecard(t *testing.T) {
 		w.sees(t, "B pat before", func() *app.Actor { return B.as("pat") }, map[string]int64{"S": S.ID, "P": P.ID}, nil)
 
 		pat, dan := B.ms["pat"].ID, B.ms["dan"].ID
-		wantOK(t, "B admin assigns S to pat", w.app.AssignScorecard(ctx, B.as("admin"), S.ID, []int64{pat, pat}))
+		wantOK(t, "B admin assigns S to pat", w.app.AssignScorecard(ctx, B.as("admin"), S.ID, app.Assignment{Chosen: []int64{pat, pat}}))
 		if got := B.assigned("pat"); !slices.Equal(got, []int64{S.ID}) {
 			t.Errorf("pat's assignments = %v, want [S]", got)
 		}
@@ -1321,7 +1321,7 @@ func TestPartnerAssignFromScorecard(t *testing.T) {
 			{"a missing scorecard", B.as("admin"), 999999, []int64{pat}, app.NotFound},
 		}
 		for _, r := range refusals {
-			wantKind(t, r.what, w.app.AssignScorecard(ctx, r.actor, r.id, r.members), r.want)
+			wantKind(t, r.what, w.app.AssignScorecard(ctx, r.actor, r.id, app.Assignment{Offered: r.members, Chosen: r.members}), r.want)
 			if after := state(); !reflect.DeepEqual(after, before) {
 				t.Errorf("%s changed assignments: %v → %v", r.what, before, after)
 			}
@@ -1332,7 +1332,7 @@ func TestPartnerAssignFromScorecard(t *testing.T) {
 		if got := B.assigned("pat"); len(got) != 0 {
 			t.Errorf("after unsharing, pat keeps %v", got)
 		}
-		wantKind(t, "assigning after unsharing", w.app.AssignScorecard(ctx, B.as("admin"), S.ID, []int64{pat}), app.NotFound)
+		wantKind(t, "assigning after unsharing", w.app.AssignScorecard(ctx, B.as("admin"), S.ID, app.Assignment{Chosen: []int64{pat}}), app.NotFound)
 	})
 }
 

@@ -35,9 +35,34 @@ func (a *App) Visibility(ctx context.Context, actor *Actor) (store.Visibility, e
 type ScorecardInput struct {
 	Title       string
 	Description string
-	ParentID    int64   // 0: top level
-	MemberIDs   []int64 // members the scorecard is assigned to
-	SetMembers  bool    // on edit: replace the assignments with MemberIDs
+	ParentID    int64      // 0: top level
+	Members     Assignment // who gets the scorecard
+	SetMembers  bool       // on edit: the form offered an assignment list; apply Members
+}
+
+// Assignment is a scorecard's assignment list as a form offered it. Only
+// the offered members' assignments change, so a list that leaves members
+// out (inactive ones, those past PickerLimit) never drops theirs.
+type Assignment struct {
+	Offered []int64 // the members the list showed
+	Chosen  []int64 // those ticked; a chosen member counts as offered
+}
+
+// apply is the assignment that results from before.
+func (as Assignment) apply(before []int64) []int64 {
+	offered := map[int64]bool{}
+	for _, ids := range [][]int64{as.Offered, as.Chosen} {
+		for _, id := range ids {
+			offered[id] = true
+		}
+	}
+	var kept []int64
+	for _, id := range before {
+		if !offered[id] {
+			kept = append(kept, id)
+		}
+	}
+	return uniq(append(kept, as.Chosen...))
 }
 
 func (in *ScorecardInput) validate() error {
@@ -104,7 +129,7 @@ func (a *App) CreateScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 			}
 			s.ParentID = &in.ParentID
 		}
-		members, err := a.checkMembers(ctx, q, actor, in.MemberIDs)
+		members, err := a.checkMembers(ctx, q, actor, in.Members.Chosen)
 		if err != nil {
 			return err
 		}
@@ -122,12 +147,12 @@ func (a *App) CreateScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 	return s, err
 }
 
-// AssignScorecard sets which of the instance's members a scorecard is
+// AssignScorecard changes which of the instance's members a scorecard is
 // assigned to (users.manage): the assignment list on a partner's scorecard,
 // which nobody here may edit otherwise (SPEC §3.3), and on the actor's own.
 // The scorecard must be one the actor sees: another instance's that is not
 // shared here is 404.
-func (a *App) AssignScorecard(ctx context.Context, actor *Actor, id int64, memberIDs []int64) error {
+func (a *App) AssignScorecard(ctx context.Context, actor *Actor, id int64, as Assignment) error {
 	s, err := a.ViewScorecard(ctx, actor, id)
 	if err != nil {
 		return err
@@ -140,10 +165,11 @@ func (a *App) AssignScorecard(ctx context.Context, actor *Actor, id int64, membe
 		if err != nil {
 			return err
 		}
-		members, err := a.checkMembers(ctx, q, actor, memberIDs)
+		chosen, err := a.checkMembers(ctx, q, actor, as.Chosen)
 		if err != nil {
 			return err
 		}
+		members := Assignment{Offered: as.Offered, Chosen: chosen}.apply(before)
 		if err := q.SetScorecardMembers(ctx, actor.Instance.ID, id, members); err != nil {
 			return err
 		}
@@ -237,19 +263,24 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 		if err != nil {
 			return err
 		}
-		if err := record(ctx, q, entry(actor, ActUpdate, "scorecard", s.ID, s.Title, changed(
-			"title", before.Title, s.Title, "description", before.Description, s.Description,
-			"parent", idText(before.ParentID), idText(s.ParentID))...)); err != nil {
-			return err
+		ch := changed("title", before.Title, s.Title, "description", before.Description, s.Description,
+			"parent", idText(before.ParentID), idText(s.ParentID))
+		if in.SetMembers {
+			was, err := q.ScorecardMembershipIDs(ctx, actor.Instance.ID, id)
+			if err != nil {
+				return err
+			}
+			chosen, err := a.checkMembers(ctx, q, actor, in.Members.Chosen)
+			if err != nil {
+				return err
+			}
+			members := Assignment{Offered: in.Members.Offered, Chosen: chosen}.apply(was)
+			if err := q.SetScorecardMembers(ctx, actor.Instance.ID, id, members); err != nil {
+				return err
+			}
+			ch = append(ch, changed("members", idList(was), idList(members))...)
 		}
-		if !in.SetMembers {
-			return nil
-		}
-		members, err := a.checkMembers(ctx, q, actor, in.MemberIDs)
-		if err != nil {
-			return err
-		}
-		return q.SetScorecardMembers(ctx, actor.Instance.ID, id, members)
+		return record(ctx, q, entry(actor, ActUpdate, "scorecard", s.ID, s.Title, ch...))
 	})
 }
 

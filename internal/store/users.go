@@ -143,14 +143,21 @@ var memberSorts = map[string]string{
 	"email": "email", "name": "name_key", "activity": "seen_at", "role": "role", "permissions": "perm_count", "status": "active",
 }
 
+// maxMemberPage is the most members one ListMembers call returns: an
+// assignment list's first page (app.PickerLimit).
+const maxMemberPage = 500
+
 // neverSeen is seen_at's default: the member has no activity yet.
 var neverSeen = time.Unix(0, 0)
 
 // ListMembers pages through an instance's members by keyset on (sort
 // column, id): deep pages cost what the first does.
 func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (MemberPage, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
+	switch {
+	case f.Limit <= 0:
 		f.Limit = 50
+	case f.Limit > maxMemberPage:
+		f.Limit = maxMemberPage
 	}
 	col, ok := memberSorts[f.Sort]
 	if !ok {

@@ -97,7 +97,7 @@ func (s *Server) preferencesSave(w http.ResponseWriter, r *http.Request, c *req)
 		DigestWeekly:    r.PostForm.Get("digest_weekly") == "1",
 		DigestMonthly:   r.PostForm.Get("digest_monthly") == "1",
 		ActionEmails:    r.PostForm.Get("action_emails") == "1",
-		RemoveFavorites: userEditIDs(r.PostForm["fav_remove"]),
+		RemoveFavorites: formIDs(r.PostForm["fav_remove"]),
 	}
 	if err := s.app.SavePreferences(r.Context(), c.Actor, p); err != nil {
 		e, ok := app.AsError(err)

@@ -313,7 +313,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	testkit.Screenshot(t, partner, "shared-scorecard")
 
 	// BETA assigns the shared scorecard to its Presenter pat (SPEC §3.3).
-	patBox := `//section[@id="scorecard-assign"]//label[contains(normalize-space(),"pat@beta.example")]/input`
+	patBox := `//section[@id="scorecard-assign"]//label[contains(normalize-space(),"pat@beta.example")]/input[@type="checkbox"]`
 	uiWait(t, partner, patBox)
 	if n := uiCount(t, partner, "#scorecard-assign input[name=member]:checked"); n != 0 {
 		t.Errorf("before assigning, %d members are ticked", n)

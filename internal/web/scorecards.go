@@ -93,8 +93,8 @@ func scorecardTree(list []model.Scorecard) []views.ScorecardNode {
 
 // scorecardForm renders the scorecard form with a status; checked lists
 // the members to show as assigned.
-func (s *Server) scorecardForm(w http.ResponseWriter, r *http.Request, c *req, status int, f views.Form, action string, editing bool, checked []int64) error {
-	page, err := s.scorecardFormPage(r, c, action, editing, checked)
+func (s *Server) scorecardForm(w http.ResponseWriter, r *http.Request, c *req, status int, f views.Form, action string, id int64) error {
+	page, err := s.scorecardFormPage(r, c, action, id, nil)
 	if err != nil {
 		return err
 	}
@@ -103,16 +103,22 @@ func (s *Server) scorecardForm(w http.ResponseWriter, r *http.Request, c *req, s
 
 // scorecardFormPage loads the form's choices (parents, members) and
 // returns a function rendering the form with given values and errors.
-func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, editing bool, checked []int64) (func(views.Form) templ.Component, error) {
+// id is the scorecard edited (0: a new one); checked, when not nil, the
+// members a refused save had ticked.
+func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, id int64, checked []int64) (func(views.Form) templ.Component, error) {
+	editing := id != 0
 	parents, err := s.app.ListScorecards(r.Context(), c.Actor)
 	if err != nil {
 		return nil, err
 	}
-	members, err := s.app.Members(r.Context(), c.Actor, 500)
+	list, err := s.app.AssignmentList(r.Context(), c.Actor, id)
 	if err != nil {
 		return nil, err
 	}
-	choices := memberChoices(members, checked)
+	if checked == nil {
+		checked = list.Assigned
+	}
+	choices := memberChoices(list, checked)
 	title := "New scorecard"
 	if editing {
 		title = "Edit scorecard"
@@ -124,16 +130,15 @@ func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, editi
 
 func (s *Server) scorecardNew(w http.ResponseWriter, r *http.Request, c *req) error {
 	f := views.Form{Values: map[string]string{"parent": r.URL.Query().Get("parent")}}
-	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards", false, nil)
+	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards", 0)
 }
 
 func scorecardInput(r *http.Request) (app.ScorecardInput, map[string]string) {
 	in := app.ScorecardInput{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), ParentID: formID(r, "parent"),
-		SetMembers: r.PostFormValue("members_present") == "1"}
-	for _, v := range r.PostForm["member"] {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			in.MemberIDs = append(in.MemberIDs, id)
-		}
+		SetMembers: r.PostFormValue("members_present") == "1",
+		Members:    app.Assignment{Offered: formIDs(r.PostForm["offered"]), Chosen: formIDs(r.PostForm["member"])}}
+	if in.Members.Chosen == nil {
+		in.Members.Chosen = []int64{} // nothing ticked: a refused save shows it so, not the stored list
 	}
 	values := map[string]string{"title": in.Title, "description": in.Description, "parent": r.PostFormValue("parent"), "version": r.PostFormValue("version")}
 	return in, values
@@ -143,7 +148,7 @@ func (s *Server) scorecardCreate(w http.ResponseWriter, r *http.Request, c *req)
 	in, values := scorecardInput(r)
 	sc, err := s.app.CreateScorecard(r.Context(), c.Actor, in)
 	if err != nil {
-		page, perr := s.scorecardFormPage(r, c, "/i/"+c.Actor.Instance.Code+"/scorecards", false, in.MemberIDs)
+		page, perr := s.scorecardFormPage(r, c, "/i/"+c.Actor.Instance.Code+"/scorecards", 0, in.Members.Chosen)
 		if perr != nil {
 			return perr
 		}
@@ -190,32 +195,36 @@ func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *re
 	}
 	assign := refused
 	if assign == nil && v.Assignable {
-		if assign, err = s.memberAssign(r, c, id, v.Assigned, ""); err != nil {
+		if assign, err = s.memberAssign(r, c, id, nil, ""); err != nil {
 			return err
 		}
 	}
 	return s.render(w, r, status, views.ScorecardPage(sh, v, can, containers, assign))
 }
 
-// memberAssign is the assignment list of scorecard id with chosen ticked.
+// memberAssign is the assignment list of scorecard id; chosen, when not
+// nil, are the members a refused save had ticked.
 func (s *Server) memberAssign(r *http.Request, c *req, id int64, chosen []int64, msg string) (*views.MemberAssign, error) {
-	members, err := s.app.Members(r.Context(), c.Actor, 500)
+	list, err := s.app.AssignmentList(r.Context(), c.Actor, id)
 	if err != nil {
 		return nil, err
 	}
+	if chosen == nil {
+		chosen = list.Assigned
+	}
 	return &views.MemberAssign{Action: "/i/" + c.Actor.Instance.Code + "/scorecards/" + strconv.FormatInt(id, 10) + "/members",
-		Members: memberChoices(members, chosen), Error: msg}, nil
+		Members: memberChoices(list, chosen), Error: msg}, nil
 }
 
-// memberChoices offers members for assignment, the chosen ones ticked.
-func memberChoices(members []model.Membership, chosen []int64) []views.MemberChoice {
+// memberChoices offers an assignment list's members, the chosen ones ticked.
+func memberChoices(list app.AssignmentList, chosen []int64) views.MemberChoices {
 	on := map[int64]bool{}
 	for _, id := range chosen {
 		on[id] = true
 	}
-	out := make([]views.MemberChoice, 0, len(members))
-	for _, m := range members {
-		out = append(out, views.MemberChoice{ID: m.ID, Label: m.Name + " (" + m.Email + ")", Checked: on[m.ID]})
+	out := views.MemberChoices{List: make([]views.MemberChoice, 0, len(list.Members)), More: list.More, Limit: app.PickerLimit}
+	for _, m := range list.Members {
+		out.List = append(out.List, views.MemberChoice{ID: m.ID, Label: m.Name + " (" + m.Email + ")", Inactive: !m.Active, Checked: on[m.ID]})
 	}
 	return out
 }
@@ -227,14 +236,14 @@ func (s *Server) scorecardAssign(w http.ResponseWriter, r *http.Request, c *req)
 		return err
 	}
 	in, _ := scorecardInput(r)
-	err = s.app.AssignScorecard(r.Context(), c.Actor, id, in.MemberIDs)
+	err = s.app.AssignScorecard(r.Context(), c.Actor, id, in.Members)
 	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
 		// Show the list again as chosen, with the reason, and keep nothing.
 		msg := e.Msg
 		if f := e.Fields["members"]; f != "" {
 			msg = f
 		}
-		refused, err := s.memberAssign(r, c, id, in.MemberIDs, msg)
+		refused, err := s.memberAssign(r, c, id, in.Members.Chosen, msg)
 		if err != nil {
 			return err
 		}
@@ -261,11 +270,7 @@ func (s *Server) scorecardEdit(w http.ResponseWriter, r *http.Request, c *req) e
 	}
 	f := views.Form{Values: map[string]string{"title": sc.Title, "description": sc.Description, "parent": parent,
 		"version": strconv.FormatInt(sc.Version, 10)}}
-	members, err := s.app.ScorecardMembers(r.Context(), c.Actor, id)
-	if err != nil {
-		return err
-	}
-	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), true, members)
+	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), id)
 }
 
 func (s *Server) scorecardUpdate(w http.ResponseWriter, r *http.Request, c *req) error {
@@ -276,7 +281,7 @@ func (s *Server) scorecardUpdate(w http.ResponseWriter, r *http.Request, c *req)
 	in, values := scorecardInput(r)
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err := s.app.UpdateScorecard(r.Context(), c.Actor, id, version, in); err != nil {
-		page, perr := s.scorecardFormPage(r, c, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), true, in.MemberIDs)
+		page, perr := s.scorecardFormPage(r, c, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), id, in.Members.Chosen)
 		if perr != nil {
 			return perr
 		}

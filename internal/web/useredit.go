@@ -130,12 +130,12 @@ func userEditInput(r *http.Request) (app.UserInput, map[string]string) {
 		Email:           pf.Get("email"),
 		Preset:          pf.Get("preset"),
 		Permissions:     pf["perm"],
-		ScorecardIDs:    userEditIDs(pf["scorecard"]),
+		ScorecardIDs:    formIDs(pf["scorecard"]),
 		DigestWeekly:    pf.Get("digest_weekly") == "1",
 		DigestMonthly:   pf.Get("digest_monthly") == "1",
 		ActionEmails:    pf.Get("action_emails") == "1",
-		AddFavorites:    userEditIDs(pf["fav_add"]),
-		RemoveFavorites: userEditIDs(pf["fav_remove"]),
+		AddFavorites:    formIDs(pf["fav_add"]),
+		RemoveFavorites: formIDs(pf["fav_remove"]),
 	}
 	if in.Permissions == nil {
 		in.Permissions = []string{}
@@ -157,7 +157,9 @@ func userEditStored(ue app.UserEdit) (app.UserInput, map[string]string) {
 	return in, values
 }
 
-func userEditIDs(raw []string) []int64 {
+// formIDs parses a form's list of ids; a bad one becomes 0, which no
+// lookup finds, so the save is refused rather than the id dropped.
+func formIDs(raw []string) []int64 {
 	if len(raw) == 0 {
 		return nil
 	}
