@@ -11,6 +11,7 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
+	"yardstick/internal/model"
 	"yardstick/internal/testkit"
 )
 
@@ -95,6 +96,15 @@ func TestScorecardAssignmentFromScorecardSide(t *testing.T) {
 		expect(t, "update", r, http.StatusSeeOther)
 		if got := assigned(sc); !slices.Equal(got, []int64{cat, dan}) {
 			t.Errorf("assigned after update: %v, want [cat dan]", got)
+		}
+		var logged []model.Change
+		for _, a := range activities(t, u.env, u.in) {
+			if a.ObjectID != nil && *a.ObjectID == sc && a.Activity == app.ActUpdate {
+				logged = a.Changes
+			}
+		}
+		if want := (model.Change{Field: "members", Before: id(bob) + ", " + id(cat), After: id(cat) + ", " + id(dan)}); !slices.Contains(logged, want) {
+			t.Errorf("the update logged %+v, want %+v among them", logged, want)
 		}
 
 		// Bad input: another instance's member, a malformed id. A clear
