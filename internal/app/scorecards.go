@@ -170,7 +170,8 @@ func (a *App) AssignScorecard(ctx context.Context, actor *Actor, id int64, as As
 			return err
 		}
 		members := Assignment{Offered: as.Offered, Chosen: chosen}.apply(before)
-		if err := q.SetScorecardMembers(ctx, actor.Instance.ID, id, members); err != nil {
+		add, remove := diffIDs(before, members)
+		if err := q.ChangeScorecardMembers(ctx, actor.Instance.ID, id, add, remove); err != nil {
 			return err
 		}
 		ch := changed("members", idList(before), idList(members))
@@ -179,6 +180,30 @@ func (a *App) AssignScorecard(ctx context.Context, actor *Actor, id int64, as As
 		}
 		return record(ctx, q, entry(actor, ActMembership, "scorecard", id, s.Title, ch...))
 	})
+}
+
+// diffIDs is what turns the set from into the set to: the ids to add and
+// those to remove.
+func diffIDs(from, to []int64) (add, remove []int64) {
+	in := func(ids []int64) map[int64]bool {
+		m := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			m[id] = true
+		}
+		return m
+	}
+	inFrom, inTo := in(from), in(to)
+	for _, id := range to {
+		if !inFrom[id] {
+			add = append(add, id)
+		}
+	}
+	for _, id := range from {
+		if !inTo[id] {
+			remove = append(remove, id)
+		}
+	}
+	return add, remove
 }
 
 // idList is ids in order, comma separated, for the log.
@@ -275,7 +300,8 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 				return err
 			}
 			members := Assignment{Offered: in.Members.Offered, Chosen: chosen}.apply(was)
-			if err := q.SetScorecardMembers(ctx, actor.Instance.ID, id, members); err != nil {
+			add, remove := diffIDs(was, members)
+			if err := q.ChangeScorecardMembers(ctx, actor.Instance.ID, id, add, remove); err != nil {
 				return err
 			}
 			ch = append(ch, changed("members", idList(was), idList(members))...)

@@ -326,3 +326,41 @@ func TestTypesAndFrequencies(t *testing.T) {
 		}
 	})
 }
+
+// TestLongMemberLists checks and changes assignments by lists longer than
+// a statement's parameters allow (40,000 ids: SQLite takes 32,766), in
+// chunks, with the same results as a short list.
+func TestLongMemberLists(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		c := newContent(t, db)
+		var real []int64
+		for _, email := range []string{"ann@example.org", "bo@example.org", "cy@example.org"} {
+			_, m := testkit.MustCreateMember(t, db.Store, c.in, email, access.PresetPresenter)
+			real = append(real, m.ID)
+		}
+		other := testkit.MustCreateInstance(t, db.Store, "OTHR", "Other")
+		_, stranger := testkit.MustCreateMember(t, db.Store, other, "eve@example.org", access.PresetPresenter)
+		long := make([]int64, 0, 40_000)
+		for i := range int64(40_000) {
+			long = append(long, 1_000_000+i) // no such members
+		}
+		long = append(long, real[2], stranger.ID, real[0], real[0])
+		known, err := c.q.MembershipIDsIn(ctx, c.in.ID, long)
+		must(t, err)
+		if want := []int64{real[0], real[2]}; !slices.Equal(known, want) {
+			t.Errorf("MembershipIDsIn of 40,004 ids = %v, want %v", known, want)
+		}
+
+		must(t, c.q.ChangeScorecardMembers(ctx, c.in.ID, c.s1.ID, real, nil))
+		must(t, c.q.ChangeScorecardMembers(ctx, c.in.ID, c.s2.ID, real[:1], nil))
+		must(t, c.q.ChangeScorecardMembers(ctx, c.in.ID, c.s1.ID, nil, append(long, real[1])))
+		got, err := c.q.ScorecardMembershipIDs(ctx, c.in.ID, c.s1.ID)
+		must(t, err)
+		if len(got) != 0 {
+			t.Errorf("after removing everyone by a long list, %v keep the scorecard, want none", got)
+		}
+		if got, err := c.q.ScorecardMembershipIDs(ctx, c.in.ID, c.s2.ID); err != nil || !slices.Equal(got, real[:1]) {
+			t.Errorf("another scorecard's assignments changed: %v, %v", got, err)
+		}
+	})
+}

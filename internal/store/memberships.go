@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"yardstick/internal/model"
@@ -130,11 +131,18 @@ func (r *memberRow) finish() {
 }
 
 // MembershipIDsIn returns which of ids are memberships of the instance,
-// in one query.
+// ascending, in one query per idChunk ids: an assignment list may name
+// thousands.
 func (q *Q) MembershipIDsIn(ctx context.Context, instanceID int64, ids []int64) ([]int64, error) {
-	if len(ids) == 0 {
-		return nil, nil
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var out []int64
+	for chunk := range slices.Chunk(ids, idChunk) {
+		a := args{instanceID}
+		known, err := q.ids(ctx, `SELECT id FROM memberships WHERE instance_id = $1 AND id IN (`+a.list(chunk)+`) ORDER BY id`, a...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, known...)
 	}
-	a := args{instanceID}
-	return q.ids(ctx, `SELECT id FROM memberships WHERE instance_id = $1 AND id IN (`+a.list(ids)+`) ORDER BY id`, a...)
+	return out, nil
 }

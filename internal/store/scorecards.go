@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 
 	"yardstick/internal/model"
 )
@@ -167,10 +168,17 @@ func (q *Q) ScorecardAssignees(ctx context.Context, instanceID, scorecardID int6
 	return out, rows.Err()
 }
 
-// SetScorecardMembers replaces who a scorecard is assigned to.
-func (q *Q) SetScorecardMembers(ctx context.Context, instanceID, scorecardID int64, membershipIDs []int64) error {
-	if _, err := q.exec(ctx, `DELETE FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id = $2`, instanceID, scorecardID); err != nil {
-		return err
+// ChangeScorecardMembers gives a scorecard to the members add and takes it
+// from the members remove (ids already checked to be the instance's). Only
+// the change is written, so a save that ticks one box of a list of
+// thousands writes one row.
+func (q *Q) ChangeScorecardMembers(ctx context.Context, instanceID, scorecardID int64, add, remove []int64) error {
+	for chunk := range slices.Chunk(remove, idChunk) {
+		a := args{instanceID, scorecardID}
+		if _, err := q.exec(ctx, `DELETE FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id = $2 AND membership_id IN (`+
+			a.list(chunk)+`)`, a...); err != nil {
+			return err
+		}
 	}
-	return q.AssignScorecard(ctx, instanceID, scorecardID, membershipIDs)
+	return q.AssignScorecard(ctx, instanceID, scorecardID, add)
 }

@@ -29,6 +29,10 @@ func (a *args) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
+// idChunk is how many ids a query takes in one IN (…) where a list may be
+// long (SQLite allows 32,766 parameters a statement, PostgreSQL 65,535).
+const idChunk = 1000
+
 // list adds each distinct id as a parameter and returns "$i, $j, …" for
 // IN (…); an empty list matches nothing.
 func (a *args) list(ids []int64) string {
