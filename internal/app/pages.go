@@ -26,10 +26,10 @@ type ScorecardView struct {
 	Scorecard model.Scorecard
 	Rows      []Row
 	Parent    *model.Scorecard
-	// On a partner's scorecard, for a Manage Users holder: the members of
-	// the viewer's instance it is assigned to (SPEC §3.3; AssignScorecard).
+	// On a partner's scorecard, for a Manage Users holder: the page offers
+	// the viewer's instance's assignment list (SPEC §3.3; AssignmentList,
+	// AssignScorecard).
 	Assignable bool
-	Assigned   []int64
 }
 
 // ScorecardPage loads a scorecard's tree and computes the columns of
@@ -62,12 +62,7 @@ func (a *App) ScorecardPage(ctx context.Context, actor *Actor, id int64) (Scorec
 		children[l.ParentID] = append(children[l.ParentID], l.ChildID)
 	}
 	view := ScorecardView{Scorecard: s}
-	if actor.Partner(s.InstanceID) && actor.Can(access.UsersManage) {
-		view.Assignable = true
-		if view.Assigned, err = q.ScorecardMembershipIDs(ctx, actor.Instance.ID, id); err != nil {
-			return ScorecardView{}, err
-		}
-	}
+	view.Assignable = actor.Partner(s.InstanceID) && actor.Can(access.UsersManage)
 	if s.ParentID != nil {
 		if p, err := a.ViewScorecard(ctx, actor, *s.ParentID); err == nil {
 			view.Parent = &p

@@ -91,8 +91,8 @@ func scorecardTree(list []model.Scorecard) []views.ScorecardNode {
 	return out
 }
 
-// scorecardForm renders the scorecard form with a status; checked lists
-// the members to show as assigned.
+// scorecardForm renders the form for scorecard id (0: a new one) with a
+// status.
 func (s *Server) scorecardForm(w http.ResponseWriter, r *http.Request, c *req, status int, f views.Form, action string, id int64) error {
 	page, err := s.scorecardFormPage(r, c, action, id, nil)
 	if err != nil {
