@@ -3,15 +3,17 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 )
 
 // stmtCache keeps prepared statements for the store's fixed SQL strings.
 // database/sql prepares a statement once per pooled connection and reuses
 // it, so a hot query (the session lookup, a list page) is parsed once
-// instead of on every request. Queries built with a varying number of
-// parameters could grow the cache without bound, so it stops adding at
-// maxStatements and those run unprepared.
+// instead of on every request. Queries with an id list (listMark) change
+// with the list's length and are never prepared; should other built
+// queries still grow it, it stops adding at maxStatements and those run
+// unprepared.
 type stmtCache struct {
 	mu    sync.RWMutex
 	stmts map[string]*sql.Stmt
@@ -20,6 +22,9 @@ type stmtCache struct {
 const maxStatements = 400
 
 func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string, create bool) *sql.Stmt {
+	if strings.Contains(query, listMark) {
+		return nil
+	}
 	c.mu.RLock()
 	st, ok := c.stmts[query]
 	c.mu.RUnlock()

@@ -33,8 +33,13 @@ func (a *args) add(v any) string {
 // long (SQLite allows 32,766 parameters a statement, PostgreSQL 65,535).
 const idChunk = 1000
 
+// listMark opens every id list in SQL. Such a statement's text changes with
+// the list's length, so the statement cache leaves it unprepared rather
+// than fill up with one-off statements (stmtcache.go).
+const listMark = "/* ids */ "
+
 // list adds each distinct id as a parameter and returns "$i, $j, …" for
-// IN (…); an empty list matches nothing.
+// IN (…), marked with listMark; an empty list matches nothing.
 func (a *args) list(ids []int64) string {
 	seen := map[int64]bool{}
 	ph := make([]string, 0, len(ids))
@@ -47,7 +52,7 @@ func (a *args) list(ids []int64) string {
 	if len(ph) == 0 {
 		return "NULL"
 	}
-	return strings.Join(ph, ", ")
+	return listMark + strings.Join(ph, ", ")
 }
 
 // objectFilter is a condition on objects aliased o.

@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Statements with an id list change with the list's length: running them
+// with hundreds of lengths must not fill the statement cache, or hot
+// queries seen later would run unprepared.
+func TestIDListsStayUnprepared(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "test.db"), NewFakeClock(time.Unix(0, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	q := s.Q()
+	ids := make([]int64, 0, maxStatements+10)
+	for i := range int64(maxStatements + 10) {
+		ids = append(ids, i+1)
+		if _, err := q.ScorecardIDsIn(ctx, 1, ids); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := q.MemberCounts(ctx, 1); err != ErrNotFound {
+		t.Fatalf("MemberCounts of no instance: %v, want ErrNotFound", err)
+	}
+	s.stmts.mu.RLock()
+	defer s.stmts.mu.RUnlock()
+	if n := len(s.stmts.stmts); n > 10 {
+		t.Errorf("%d statements cached after %d lengths of one id list, want only the fixed queries", n, maxStatements+10)
+	}
+	if _, ok := s.stmts.stmts[`SELECT active_count, member_count FROM instances WHERE id = $1`]; !ok {
+		t.Error("a fixed query run after them was not prepared")
+	}
+}
