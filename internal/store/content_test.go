@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -361,6 +362,43 @@ func TestLongMemberLists(t *testing.T) {
 		}
 		if got, err := c.q.ScorecardMembershipIDs(ctx, c.in.ID, c.s2.ID); err != nil || !slices.Equal(got, real[:1]) {
 			t.Errorf("another scorecard's assignments changed: %v, %v", got, err)
+		}
+	})
+}
+
+// TestMembersByNamePageEveryone pages the users list by name one member
+// at a time through names whose lowercase the database and Go may fold
+// differently (SQLite's lower() leaves É as it is): every member comes
+// exactly once, both ways.
+func TestMembersByNamePageEveryone(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		c := newContent(t, db)
+		names := []string{"Élodie Aubert", "Émile Blanc", "zoe Young", "Ada Lovelace", "ÉLODIE Zed", "Øystein Berg", "élodie Ming"}
+		var want []int64
+		for i, name := range names {
+			acct, m := testkit.MustCreateMember(t, db.Store, c.in, fmt.Sprintf("m%d@example.org", i), access.PresetPresenter)
+			must(t, c.q.UpdateAccountIdentity(ctx, acct.ID, acct.Email, name))
+			want = append(want, m.ID)
+		}
+		slices.Sort(want)
+		for _, desc := range []bool{false, true} {
+			var got []int64
+			f := store.MemberFilter{Sort: "name", Desc: desc, Limit: 1}
+			for range len(names) + 2 {
+				page, err := c.q.ListMembers(ctx, c.in.ID, f)
+				must(t, err)
+				for _, m := range page.Members {
+					got = append(got, m.ID)
+				}
+				if page.Next == "" {
+					break
+				}
+				f.After = page.Next
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("desc %v: paging by name gave %v, want each of %v once", desc, got, want)
+			}
 		}
 	})
 }

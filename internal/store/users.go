@@ -203,7 +203,14 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	// to parse per row on a page that must stay close to a static one.
 	// last_activity_at is seen_at but for the epoch that stands for
 	// never, so only seen_at is read: one time to parse per row, not two.
-	rows, err := q.query(ctx, `SELECT id, role, email, name, active, `+q.timeText("seen_at")+`, perm_count
+	// The name order's cursor is the stored name_key, read only for that
+	// order: lowercasing the name again in Go could differ from the
+	// database's lower() (SQLite's folds ASCII only) and skip rows.
+	nameKey := ""
+	if f.Sort == "name" {
+		nameKey = ", name_key"
+	}
+	rows, err := q.query(ctx, `SELECT id, role, email, name, active, `+q.timeText("seen_at")+`, perm_count`+nameKey+`
 		FROM memberships WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY `+col+` `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(f.Limit+1), a...)
 	if err != nil {
@@ -214,11 +221,17 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	// is a next one): growing a slice of memberships row by row copied
 	// more than the rows were worth.
 	list := make([]model.Membership, 0, f.Limit+1)
+	var nameKeys []string
 	for rows.Next() {
 		list = append(list, model.Membership{InstanceID: instanceID})
 		m := &list[len(list)-1]
 		var seen textTime
-		if err := rows.Scan(&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &seen, &m.PermCount); err != nil {
+		dest := []any{&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &seen, &m.PermCount}
+		if nameKey != "" {
+			nameKeys = append(nameKeys, "")
+			dest = append(dest, &nameKeys[len(nameKeys)-1])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return MemberPage{}, err
 		}
 		if seen.t.After(neverSeen) {
@@ -239,7 +252,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	case "email":
 		key = last.Email
 	case "name":
-		key = strings.ToLower(last.Name)
+		key = nameKeys[f.Limit-1]
 	case "activity":
 		seen := neverSeen
 		if last.LastActivityAt != nil {
