@@ -220,7 +220,9 @@ setup_postgres() {
 	done
 
 	db="yardstick_test_$(date -u +%Y%m%d%H%M%S)_$$"
-	if ! pg_super -c "CREATE DATABASE \"$db\" OWNER \"$pg_user\""; then
+	# UTF-8 with a Unicode-aware ctype, whatever the cluster's default: lower() must fold "É" to "é"
+	# as the store expects (README: Running on PostgreSQL).
+	if ! pg_super -c "CREATE DATABASE \"$db\" OWNER \"$pg_user\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"; then
 		log "could not create database $db"
 		return 1
 	fi

@@ -367,9 +367,9 @@ func TestLongMemberLists(t *testing.T) {
 }
 
 // TestMembersByNamePageEveryone pages the users list by name one member
-// at a time through names whose lowercase the database and Go may fold
-// differently (SQLite's lower() leaves É as it is): every member comes
-// exactly once, both ways.
+// at a time through names whose lowercase the database and Go could fold
+// differently (SQLite's own lower() leaves É as it is): every member comes
+// exactly once, both ways. Searches find them in any case.
 func TestMembersByNamePageEveryone(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
 		c := newContent(t, db)
@@ -398,6 +398,28 @@ func TestMembersByNamePageEveryone(t *testing.T) {
 			slices.Sort(got)
 			if !slices.Equal(got, want) {
 				t.Errorf("desc %v: paging by name gave %v, want each of %v once", desc, got, want)
+			}
+		}
+		// A search folds case beyond ASCII on both databases.
+		for _, tc := range []struct {
+			q    string
+			want []string
+		}{
+			{"élodie", []string{"Élodie Aubert", "ÉLODIE Zed", "élodie Ming"}},
+			{"ÉLO", []string{"Élodie Aubert", "ÉLODIE Zed", "élodie Ming"}},
+			{"øy", []string{"Øystein Berg"}},
+			{"émile b", []string{"Émile Blanc"}},
+		} {
+			page, err := c.q.ListMembers(ctx, c.in.ID, store.MemberFilter{Search: tc.q, Sort: "email"})
+			must(t, err)
+			var got []string
+			for _, m := range page.Members {
+				got = append(got, m.Name)
+			}
+			slices.Sort(got)
+			slices.Sort(tc.want)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("search %q found %q, want %q", tc.q, got, tc.want)
 			}
 		}
 	})
