@@ -111,9 +111,7 @@ func (a *App) RequestPartner(ctx context.Context, actor *Actor, code string) (mo
 		if err := record(ctx, q, inBoth(actor, to.ID, entry(actor, ActPartnerRequest, "partner", to.ID, to.Label()))...); err != nil {
 			return err
 		}
-		return a.mailAdmins(ctx, q, to, func(email string) model.OutboxMessage {
-			return mail.PartnerRequest(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, to.Name, to.Code, email)
-		})
+		return a.mailRequest(ctx, q, actor.Instance, to)
 	})
 	if err == nil {
 		a.mailWake()
@@ -150,15 +148,16 @@ func (a *App) checkRequestable(ctx context.Context, q *store.Q, from, to model.I
 	return nil
 }
 
-// mailAdmins queues one message to each active member of in who holds
-// instance.admin.
-func (a *App) mailAdmins(ctx context.Context, q *store.Q, in model.Instance, build func(email string) model.OutboxMessage) error {
-	emails, err := q.AdminEmails(ctx, in.ID, string(access.InstanceAdmin), maxRequestMails)
+// mailRequest tells each active member of to who holds instance.admin
+// that from asks to connect.
+func (a *App) mailRequest(ctx context.Context, q *store.Q, from, to model.Instance) error {
+	emails, err := q.AdminEmails(ctx, to.ID, string(access.InstanceAdmin), maxRequestMails)
 	if err != nil {
 		return err
 	}
 	for _, e := range emails {
-		if _, err := q.EnqueueMail(ctx, withInstance(build(e), in.ID)); err != nil {
+		m := mail.PartnerRequest(a.cfg.BaseURL, from.Name, from.Code, to.Name, to.Code, e)
+		if _, err := q.EnqueueMail(ctx, withInstance(m, to.ID)); err != nil {
 			return err
 		}
 	}
@@ -407,6 +406,13 @@ func (a *App) Sites(ctx context.Context, actor *Actor) ([]model.Instance, error)
 	return a.store.Q().Sites(ctx, actor.Instance.ID)
 }
 
+// Site returns a partner instance that shares with the actor's instance,
+// to name it on its content; any other instance is NotFound.
+func (a *App) Site(ctx context.Context, actor *Actor, owner int64) (model.Instance, error) {
+	in, err := a.store.Q().Site(ctx, actor.Instance.ID, owner)
+	return in, mapNotFound(err)
+}
+
 // ListScorecardsAt lists the accessible scorecards of the chosen sites:
 // this instance (its own ID) and partner instances sharing with it.
 func (a *App) ListScorecardsAt(ctx context.Context, actor *Actor, sites []int64) ([]model.Scorecard, error) {
@@ -636,9 +642,7 @@ func (a *App) SignUp(ctx context.Context, token string, n NewInstance, c Client)
 		if err := record(ctx, q, inBoth(actor, from.ID, entry(actor, ActPartnerRequest, "partner", from.ID, from.Label()))...); err != nil {
 			return 0, err
 		}
-		return out.Admin.ID, a.mailAdmins(ctx, q, from, func(email string) model.OutboxMessage {
-			return mail.PartnerRequest(a.cfg.BaseURL, out.Instance.Name, out.Instance.Code, from.Name, from.Code, email)
-		})
+		return out.Admin.ID, a.mailRequest(ctx, q, out.Instance, from)
 	})
 	if err == nil {
 		a.mailWake()

@@ -358,15 +358,7 @@ func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (U
 		return UserEdit{}, err
 	}
 	// Scorecards partners share with the instance can be assigned too (SPEC §3.3).
-	sites, err := q.Sites(ctx, actor.Instance.ID)
-	if err != nil {
-		return UserEdit{}, err
-	}
-	siteIDs := make([]int64, len(sites))
-	for i, s := range sites {
-		siteIDs[i] = s.ID
-	}
-	shared, err := q.ListSharedScorecards(ctx, siteIDs, store.Visibility{Scope: access.ScopeAll, InstanceID: actor.Instance.ID})
+	shared, err := q.SharedScorecards(ctx, store.Visibility{Scope: access.ScopeAll, InstanceID: actor.Instance.ID})
 	if err != nil {
 		return UserEdit{}, err
 	}

@@ -320,12 +320,27 @@ func (q *Q) ListSharedScorecards(ctx context.Context, owners []int64, v Visibili
 	if len(owners) == 0 {
 		return nil, nil
 	}
+	return q.listShared(ctx, owners, v)
+}
+
+// SharedScorecards lists every scorecard partners share with the viewer,
+// within its scope, by title.
+func (q *Q) SharedScorecards(ctx context.Context, v Visibility) ([]model.Scorecard, error) {
+	return q.listShared(ctx, nil, v)
+}
+
+// listShared lists the scorecards shared with the viewer by owners, or by
+// every partner when owners is nil.
+func (q *Q) listShared(ctx context.Context, owners []int64, v Visibility) ([]model.Scorecard, error) {
 	// Start from the shares (indexed by partner, owner), not from every
 	// scorecard of the owners: the cost follows what is shared.
 	a := args{v.InstanceID}
-	in := a.list(owners)
+	byOwner := ""
+	if owners != nil {
+		byOwner = ` AND ps.owner_instance IN (` + a.list(owners) + `)`
+	}
 	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s
-		WHERE s.id IN (SELECT ps.scorecard_id FROM partner_shares ps WHERE ps.partner_instance = $1 AND ps.owner_instance IN (`+in+`))
+		WHERE s.id IN (SELECT ps.scorecard_id FROM partner_shares ps WHERE ps.partner_instance = $1`+byOwner+`)
 		AND s.instance_id <> $1 AND `+v.sharedScorecardFilter(&a)+` ORDER BY s.title_key, s.id`, a...)
 }
 
@@ -348,9 +363,22 @@ func (q *Q) SharedScorecardIDsIn(ctx context.Context, instanceID int64, ids []in
 // Sites lists the instances that share with instanceID on an active
 // channel (the Scorecards list's Sites filter), by name.
 func (q *Q) Sites(ctx context.Context, instanceID int64) ([]model.Instance, error) {
-	return collect(ctx, q, func(sc interface{ Scan(...any) error }) (model.Instance, error) {
-		var in model.Instance
-		return in, sc.Scan(&in.ID, &in.Code, &in.Name)
-	}, `SELECT i.id, i.code, i.name FROM partner_channels c JOIN instances i ON i.id = c.owner_instance
-		WHERE c.partner_instance = $1 AND c.revoked_at IS NULL ORDER BY i.name, i.id`, instanceID)
+	return collect(ctx, q, scanSite, `SELECT `+siteCols+siteFrom+` ORDER BY i.name, i.id`, instanceID)
+}
+
+// Site returns the instance owner if it shares with instanceID on an
+// active channel; any other is ErrNotFound.
+func (q *Q) Site(ctx context.Context, instanceID, owner int64) (model.Instance, error) {
+	in, err := scanSite(q.row(ctx, `SELECT `+siteCols+siteFrom+` AND c.owner_instance = $2`, instanceID, owner))
+	return in, notFound(err)
+}
+
+const siteCols = `i.id, i.code, i.name`
+
+const siteFrom = ` FROM partner_channels c JOIN instances i ON i.id = c.owner_instance
+	WHERE c.partner_instance = $1 AND c.revoked_at IS NULL`
+
+func scanSite(sc interface{ Scan(...any) error }) (model.Instance, error) {
+	var in model.Instance
+	return in, sc.Scan(&in.ID, &in.Code, &in.Name)
 }

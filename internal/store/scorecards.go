@@ -150,22 +150,12 @@ func (q *Q) ScorecardMembershipIDs(ctx context.Context, instanceID, scorecardID 
 // name, with what an assignment list shows of them (id, email, name,
 // active): one join, however many there are.
 func (q *Q) ScorecardAssignees(ctx context.Context, instanceID, scorecardID int64) ([]model.Membership, error) {
-	rows, err := q.query(ctx, `SELECT m.id, m.email, m.name, m.active FROM membership_scorecards ms
+	return collect(ctx, q, func(sc interface{ Scan(...any) error }) (model.Membership, error) {
+		m := model.Membership{InstanceID: instanceID}
+		return m, sc.Scan(&m.ID, &m.Email, &m.Name, &m.Active)
+	}, `SELECT m.id, m.email, m.name, m.active FROM membership_scorecards ms
 		JOIN memberships m ON m.id = ms.membership_id AND m.instance_id = ms.instance_id
 		WHERE ms.instance_id = $1 AND ms.scorecard_id = $2 ORDER BY m.name_key, m.id`, instanceID, scorecardID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.Membership
-	for rows.Next() {
-		m := model.Membership{InstanceID: instanceID}
-		if err := rows.Scan(&m.ID, &m.Email, &m.Name, &m.Active); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }
 
 // ChangeScorecardMembers gives a scorecard to the members add and takes it

@@ -206,11 +206,11 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	// The name order's cursor is the stored name_key, read only for that
 	// order: lowercasing the name again in Go could differ from the
 	// database's lower() (SQLite's folds ASCII only) and skip rows.
-	nameKey := ""
+	nameCol := ""
 	if f.Sort == "name" {
-		nameKey = ", name_key"
+		nameCol = ", name_key"
 	}
-	rows, err := q.query(ctx, `SELECT id, role, email, name, active, `+q.timeText("seen_at")+`, perm_count`+nameKey+`
+	rows, err := q.query(ctx, `SELECT id, role, email, name, active, `+q.timeText("seen_at")+`, perm_count`+nameCol+`
 		FROM memberships WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY `+col+` `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(f.Limit+1), a...)
 	if err != nil {
@@ -221,18 +221,20 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	// is a next one): growing a slice of memberships row by row copied
 	// more than the rows were worth.
 	list := make([]model.Membership, 0, f.Limit+1)
-	var nameKeys []string
+	var nameKey, lastNameKey string // the name order's key, and the page's last one
 	for rows.Next() {
 		list = append(list, model.Membership{InstanceID: instanceID})
 		m := &list[len(list)-1]
 		var seen textTime
 		dest := []any{&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &seen, &m.PermCount}
-		if nameKey != "" {
-			nameKeys = append(nameKeys, "")
-			dest = append(dest, &nameKeys[len(nameKeys)-1])
+		if nameCol != "" {
+			dest = append(dest, &nameKey)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return MemberPage{}, err
+		}
+		if len(list) == f.Limit {
+			lastNameKey = nameKey
 		}
 		if seen.t.After(neverSeen) {
 			t := seen.t.UTC()
@@ -252,7 +254,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	case "email":
 		key = last.Email
 	case "name":
-		key = nameKeys[f.Limit-1]
+		key = lastNameKey
 	case "activity":
 		seen := neverSeen
 		if last.LastActivityAt != nil {

@@ -214,12 +214,8 @@ func (s *Server) partnerCan(r *http.Request, c *req, sh *views.Shell, owner int6
 		return can
 	}
 	site := "a partner organization"
-	if sites, err := s.app.Sites(r.Context(), c.Actor); err == nil {
-		for _, in := range sites {
-			if in.ID == owner {
-				site = in.Label()
-			}
-		}
+	if in, err := s.app.Site(r.Context(), c.Actor, owner); err == nil {
+		site = in.Label()
 	}
 	sh.Notice = "Shared by " + site + ". Read-only here."
 	if contribute {
