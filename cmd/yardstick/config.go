@@ -3,9 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
+
+	"yardstick/internal/web"
 )
 
 // Config is the deployment's configuration, from flags and YARDSTICK_*
@@ -21,6 +24,10 @@ type Config struct {
 	LogFormat    string
 	Signup       string // "true": referral links may create instances
 	OperatorMail string // receives referrals while sign-up is closed
+	// TrustedProxies (comma-separated addresses or CIDRs) may name the
+	// client in X-Forwarded-For; parsed into Proxies.
+	TrustedProxies string
+	Proxies        []netip.Prefix
 }
 
 // setting is one configuration value with its flag and variable.
@@ -40,6 +47,7 @@ func (c *Config) settings() []setting {
 		{"log-format", "YARDSTICK_LOG_FORMAT", "text", "text or json", &c.LogFormat},
 		{"signup", "YARDSTICK_SIGNUP", "false", "true lets a Partner Connect referral link create an instance", &c.Signup},
 		{"operator-email", "YARDSTICK_OPERATOR_EMAIL", "", "receives Partner Connect referrals while sign-up is closed", &c.OperatorMail},
+		{"trusted-proxies", "YARDSTICK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client; empty trusts none", &c.TrustedProxies},
 	}
 }
 
@@ -83,6 +91,9 @@ func parseConfig(name string, args []string, extra func(fs *flag.FlagSet)) (*Con
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return nil, nil, fmt.Errorf("YARDSTICK_LOG_FORMAT: %q must be text or json", c.LogFormat)
+	}
+	if c.Proxies, err = web.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		return nil, nil, fmt.Errorf("YARDSTICK_TRUSTED_PROXIES: %w", err)
 	}
 	return c, fs, nil
 }

@@ -76,7 +76,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	srv := &http.Server{
 		Addr:              c.Addr,
-		Handler:           web.New(a, web.Config{BaseURL: c.BaseURL, MetricsToken: c.MetricsToken}, log),
+		Handler:           web.New(a, web.Config{BaseURL: c.BaseURL, MetricsToken: c.MetricsToken, TrustedProxies: c.Proxies}, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -19,6 +20,14 @@ const (
 	throttleFree     = 5                // failures before delays start
 	throttleMax      = 15 * time.Minute // longest delay
 	touchEvery       = time.Minute      // how stale last_seen may get before it is written
+
+	// ClientFailureLimit failed sign-ins per ClientFailureWindow from one
+	// client address (or IPv6 /64) are evaluated; more wait for the
+	// window to end. It slows credential stuffing (one password tried on
+	// many emails), which the per-email throttle cannot see, and never
+	// locks anyone out for longer than the window.
+	ClientFailureLimit  = 20
+	ClientFailureWindow = 15 * time.Minute
 )
 
 // errBadCredentials is the one answer to a wrong email or password, so the
@@ -28,6 +37,12 @@ var errBadCredentials error = &Error{Kind: Invalid, Msg: "The email or password 
 // SignIn checks an email and password and starts a session. It returns
 // the session token for the cookie. A previous session token of this
 // browser (oldToken) is ended so the session id is always new.
+//
+// The attempt is counted against the email and the client before the
+// password is checked, and a success takes the count back, so parallel
+// guesses cannot outrun the throttles. Every refusal after that costs one
+// argon2id computation whatever the account's state, so the time does not
+// tell an unknown email from an account with a temporary password.
 func (a *App) SignIn(ctx context.Context, email, pw, oldToken string, c Client) (string, model.Account, error) {
 	norm, ok := NormalizeEmail(email)
 	if !ok {
@@ -39,55 +54,105 @@ func (a *App) SignIn(ctx context.Context, email, pw, oldToken string, c Client) 
 	if len(pw) > 4*password.MaxLength {
 		return "", model.Account{}, errBadCredentials
 	}
-	q := a.store.Q()
-	th, err := q.ThrottleOf(ctx, norm)
-	if err != nil {
+	client := ClientKey(c.Addr)
+	if err := a.claimSignIn(ctx, norm, client); err != nil {
 		return "", model.Account{}, err
 	}
-	if wait := th.LockedUntil.Sub(a.Now()); wait > 0 {
-		return "", model.Account{}, errThrottled(wait)
-	}
-	acct, err := q.AccountByEmail(ctx, norm)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		password.VerifyDummy(pw)
-		return "", model.Account{}, a.failSignIn(ctx, norm)
-	case err != nil:
+	acct, err := a.store.Q().AccountByEmail(ctx, norm)
+	found := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", model.Account{}, err
 	}
-	if !password.Verify(acct.PasswordHash, pw) {
-		a.signInEntries(ctx, acct, ActSignInFailed, c)
-		return "", model.Account{}, a.failSignIn(ctx, norm)
+	if !password.VerifyEven(acct.PasswordHash, pw) || !found {
+		if found {
+			a.signInEntries(ctx, acct, ActSignInFailed, c)
+		}
+		return "", model.Account{}, errBadCredentials
 	}
 	if acct.PasswordTemporary && acct.PasswordExpiresAt != nil && !a.Now().Before(*acct.PasswordExpiresAt) {
 		return "", model.Account{}, &Error{Kind: Invalid, Msg: "Your temporary password has expired. Use “Forgot password” to get a new link."}
 	}
 	token, err := a.startSession(ctx, oldToken, c, func(q *store.Q) (int64, error) {
+		if acct.PasswordTemporary {
+			// A temporary password signs in once: swap it for a secret
+			// nobody holds, unless a parallel sign-in did so first. The
+			// account stays marked temporary, so this session can only
+			// choose a password.
+			spent, err := q.SpendTemporaryPassword(ctx, acct.ID, acct.PasswordHash, password.HashSecret(password.Token()))
+			if err != nil {
+				return 0, err
+			}
+			if !spent {
+				return 0, errBadCredentials
+			}
+		}
+		// Client row before email row, the order claimSignIn locks them
+		// in, so the two transactions cannot deadlock on PostgreSQL.
+		if err := q.ReleaseClientFailure(ctx, client); err != nil {
+			return 0, err
+		}
 		return acct.ID, q.ClearThrottle(ctx, norm)
 	})
 	if err == nil {
 		a.signInEntries(ctx, acct, ActSignIn, c)
+	} else if errors.Is(err, errBadCredentials) {
+		a.signInEntries(ctx, acct, ActSignInFailed, c)
 	}
 	return token, acct, err
 }
 
-// failSignIn counts a failure and, past the free ones, locks the email for
-// a delay that doubles each time: 1 s, 2 s, 4 s … up to 15 minutes.
-func (a *App) failSignIn(ctx context.Context, email string) error {
-	n, err := a.store.Q().RecordFailure(ctx, email)
-	if err != nil {
-		return err
-	}
-	if n >= throttleFree {
+// claimSignIn counts a sign-in attempt against the client and the email
+// in one transaction, before the password is checked: the client's window
+// must have room, and the email must not be locked. The count that
+// reaches the free failures sets the next delay, which doubles each time:
+// 1 s, 2 s, 4 s … up to 15 minutes. A refused attempt counts nowhere.
+func (a *App) claimSignIn(ctx context.Context, email, client string) error {
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		ok, windowEnd, err := q.ClaimClientFailure(ctx, client, ClientFailureLimit, ClientFailureWindow)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errClientThrottled(windowEnd.Sub(a.Now()))
+		}
+		n, ok, until, err := q.ClaimFailure(ctx, email)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			// Rolled back: the client's claim does not count either.
+			return errThrottled(until.Sub(a.Now()))
+		}
+		if n < throttleFree {
+			return nil
+		}
 		d := throttleMax
 		if shift := n - throttleFree; shift < 20 {
 			d = min(time.Second<<shift, throttleMax)
 		}
-		if err := a.store.Q().LockUntil(ctx, email, a.Now().Add(d)); err != nil {
-			return err
-		}
+		return q.LockUntil(ctx, email, a.Now().Add(d))
+	})
+}
+
+// ClientKey is the key of the client throttle for a client address: the
+// address itself, or its /64 for IPv6 (one subscriber's usual share).
+func ClientKey(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	switch {
+	case err != nil:
+		return "other:" + truncateText(addr, 100)
+	case ip.Unmap().Is4():
+		return ip.Unmap().String()
 	}
-	return errBadCredentials
+	p, _ := ip.WithZone("").Prefix(64)
+	return p.String()
+}
+
+func errClientThrottled(wait time.Duration) error {
+	secs := max(int((wait+time.Second-1)/time.Second), 1)
+	mins := (secs + 59) / 60
+	return &Error{Kind: TooMany, RetryAfter: time.Duration(secs) * time.Second,
+		Msg: "Too many failed sign-ins from your network. Try again in " + plural(mins, "minute") + "."}
 }
 
 func errThrottled(wait time.Duration) error {
@@ -378,7 +443,11 @@ func (a *App) CheckSignInLink(ctx context.Context, token string) error {
 	return nil
 }
 
-// ExpireIdleSessions deletes sessions past the idle timeout.
+// ExpireIdleSessions deletes sessions past the idle timeout, and client
+// throttle windows that have ended.
 func (a *App) ExpireIdleSessions(ctx context.Context) (int64, error) {
+	if err := a.store.Q().PruneClientThrottle(ctx, a.Now().Add(-ClientFailureWindow)); err != nil {
+		return 0, err
+	}
 	return a.store.Q().DeleteIdleSessions(ctx, a.Now().Add(-a.cfg.SessionIdle))
 }

@@ -56,6 +56,18 @@ var dummyHash = Hash("yardstick-dummy-password")
 // VerifyDummy spends the time of one Verify.
 func VerifyDummy(pw string) { verifyArgon(dummyHash, pw) }
 
+// VerifyEven is Verify at one argon2id computation whatever encoded holds:
+// a chosen password's hash, a fast secret hash (temporary password, spent
+// or expired) or nothing (no account). A sign-in uses it so the time of a
+// refusal does not tell the account's state.
+func VerifyEven(encoded, pw string) bool {
+	if strings.HasPrefix(encoded, "$argon2id$") {
+		return verifyArgon(encoded, pw)
+	}
+	VerifyDummy(pw)
+	return Verify(encoded, pw)
+}
+
 func verifyArgon(encoded, pw string) bool {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 {

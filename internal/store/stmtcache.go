@@ -27,28 +27,33 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string, create bo
 	}
 	c.mu.RLock()
 	st, ok := c.stmts[query]
+	full := len(c.stmts) >= maxStatements
 	c.mu.RUnlock()
-	if ok || !create {
+	if ok || !create || full {
 		return st
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.stmts[query]; ok {
-		return st
-	}
-	if len(c.stmts) >= maxStatements {
-		return nil
-	}
+	// Prepare without holding the lock: preparing may wait for a pooled
+	// connection, and the transactions holding every connection may be
+	// waiting for the lock to look up their own statements (a burst of
+	// parallel sign-ins on PostgreSQL deadlocked so).
 	st, err := db.PrepareContext(ctx, query)
 	if err != nil {
 		// Let the query itself report the error where it runs.
 		return nil
 	}
-	if c.stmts == nil {
-		c.stmts = map[string]*sql.Stmt{}
+	c.mu.Lock()
+	old, ok := c.stmts[query]
+	if !ok && len(c.stmts) < maxStatements {
+		if c.stmts == nil {
+			c.stmts = map[string]*sql.Stmt{}
+		}
+		c.stmts[query] = st
+		c.mu.Unlock()
+		return st
 	}
-	c.stmts[query] = st
-	return st
+	c.mu.Unlock()
+	st.Close() // another caller prepared it first, or the cache filled
+	return old
 }
 
 func (c *stmtCache) close() {

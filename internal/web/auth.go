@@ -60,6 +60,7 @@ func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request, c *req) er
 }
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request, c *req) error {
+	noReferrer(w)
 	token := r.PathValue("token")
 	if err := s.app.CheckResetToken(r.Context(), token); err != nil {
 		return err
@@ -68,6 +69,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request, c *req) error
 }
 
 func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request, c *req) error {
+	noReferrer(w)
 	token := r.PathValue("token")
 	err := s.app.ResetPassword(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("confirm"))
 	if err != nil {
@@ -84,6 +86,7 @@ func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request, c *req) err
 // signInLinkForm shows a button rather than signing in on GET: GET never
 // changes state, and mail scanners that follow links do not spend them.
 func (s *Server) signInLinkForm(w http.ResponseWriter, r *http.Request, c *req) error {
+	noReferrer(w)
 	token := r.PathValue("token")
 	if err := s.app.CheckSignInLink(r.Context(), token); err != nil {
 		return err
@@ -92,6 +95,7 @@ func (s *Server) signInLinkForm(w http.ResponseWriter, r *http.Request, c *req) 
 }
 
 func (s *Server) signInLinkSubmit(w http.ResponseWriter, r *http.Request, c *req) error {
+	noReferrer(w)
 	token, err := s.app.SignInWithLink(r.Context(), r.PathValue("token"), sessionToken(r), c.Client)
 	if err != nil {
 		return err
@@ -122,3 +126,8 @@ func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request, c *req) 
 	sh.Flash = "Your password was changed. Your other sessions were signed out."
 	return s.render(w, r, http.StatusOK, views.ChangePassword(sh, views.Form{}, false))
 }
+
+// noReferrer keeps a page whose URL holds a secret (reset, sign-in and
+// sign-up links) out of the Referer of anything it loads or links to,
+// overriding the site-wide same-origin policy (SPEC §2).
+func noReferrer(w http.ResponseWriter) { w.Header().Set("Referrer-Policy", "no-referrer") }

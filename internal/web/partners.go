@@ -177,6 +177,7 @@ func (s *Server) partnerRefer(w http.ResponseWriter, r *http.Request, c *req) er
 // Sign-up from a referral link (YARDSTICK_SIGNUP=true); otherwise 404.
 
 func (s *Server) signupForm(w http.ResponseWriter, r *http.Request, c *req) error {
+	noReferrer(w)
 	ref, from, err := s.app.SignupReferral(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
@@ -186,6 +187,7 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request, c *req) erro
 }
 
 func (s *Server) signupSubmit(w http.ResponseWriter, r *http.Request, c *req) error {
+	noReferrer(w)
 	token := r.PathValue("token")
 	_, from, err := s.app.SignupReferral(r.Context(), token)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,6 +25,9 @@ type Config struct {
 	BaseURL       string
 	MetricsToken  string // bearer token for /metrics; empty: loopback clients only
 	QuietRequests bool   // no per-request log lines (benchmarks)
+	// TrustedProxies may name the client in X-Forwarded-For
+	// (YARDSTICK_TRUSTED_PROXIES); from other peers the header is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the HTML pages.
@@ -50,7 +54,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 		mux.Handle(rt.Pattern, s.wrap(rt))
 	}
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.observe(securityHeaders(cop.Handler(mux)))
+	s.handler = s.realClient(s.observe(securityHeaders(cop.Handler(mux))))
 	return s
 }
 
