@@ -75,8 +75,8 @@ func printPlan(w io.Writer, p app.ImportPlan) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%d create, %d add existing, %d update names, %d no change, %d errors (dry run: nothing written)\n",
-		p.Counts[app.OutcomeCreate], p.Counts[app.OutcomeExisting], p.Counts[app.OutcomeNames], p.Counts[app.OutcomeNone], p.Counts[app.OutcomeError])
+	fmt.Fprintf(w, "\n%d invite or create, %d update names, %d no change, %d errors (dry run: nothing written)\n",
+		p.Counts[app.OutcomeCreate], p.Counts[app.OutcomeNames], p.Counts[app.OutcomeNone], p.Counts[app.OutcomeError])
 	return nil
 }
 

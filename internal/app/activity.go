@@ -31,7 +31,8 @@ const (
 // ActivityTypes lists the types for the log page's filter.
 var ActivityTypes = []string{ActSignIn, ActSignOut, ActSignInFailed, ActViewScorecard, ActViewMeasure, ActCreate, ActUpdate,
 	ActDelete, ActLink, ActUnlink, ActDataEntry, ActImport, ActExport, ActPermissions, ActMembership, ActRefused,
-	ActPartnerRequest, ActPartnerAccept, ActPartnerDecline, ActPartnerCancel, ActPartnerShare, ActPartnerUnshare, ActPartnerRevoke, ActPartnerRefer}
+	ActPartnerRequest, ActPartnerAccept, ActPartnerDecline, ActPartnerCancel, ActPartnerShare, ActPartnerUnshare, ActPartnerRevoke, ActPartnerRefer,
+	ActInvitation, ActEmailChange}
 
 // entry starts a log entry for an act of actor in its instance.
 func entry(actor *Actor, activity, objectType string, objectID int64, objectName string, changes ...model.Change) model.Activity {

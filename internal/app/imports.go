@@ -12,18 +12,19 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/importer"
-	"yardstick/internal/mail"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
 )
 
-// Import outcomes, as the preview and the results file name them.
+// Import outcomes, as the preview and the results file name them. A row
+// whose address has an account elsewhere is invited, one without is
+// created: both read "invite or create", so an import never tells whether
+// an address has an account (SPEC §11).
 const (
-	OutcomeCreate   = "create"
-	OutcomeExisting = "add existing account"
-	OutcomeNames    = "update names"
-	OutcomeNone     = "no change"
-	OutcomeError    = "error"
+	OutcomeCreate = "invite or create"
+	OutcomeNames  = "update names"
+	OutcomeNone   = "no change"
+	OutcomeError  = "error"
 )
 
 // ImportRow is what the import does, or did, with one row.
@@ -155,6 +156,16 @@ func (a *App) planRows(ctx context.Context, q *store.Q, actor *Actor, file impor
 	if err != nil {
 		return nil, err
 	}
+	// Names of an account are the instance's to change only when it
+	// manages every instance the account joined (accountLock).
+	joined, err := q.AccountInstances(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	managed, err := q.ManagedInstances(ctx, actor.Account.ID)
+	if err != nil {
+		return nil, err
+	}
 	used, err := q.SeatsUsed(ctx, actor.Instance.ID)
 	if err != nil {
 		return nil, err
@@ -172,10 +183,13 @@ func (a *App) planRows(ctx context.Context, q *store.Q, actor *Actor, file impor
 			row.Outcome, row.Message = OutcomeError, strings.Join(r.Errors, " ")
 		case r.Administrator && !holdsAll && !member:
 			row.Outcome, row.Message = OutcomeError, "You cannot import Administrator rows: you do not hold every permission yourself."
-		case known && member && acct.Name != name && acct.HomeInstanceID != actor.Instance.ID:
-			// The account belongs to another instance: its names are not
-			// this instance's to change (and a re-run stays a no-op).
-			row.Outcome, row.Message = OutcomeNone, "Names differ, but the account belongs to another instance; they stay “"+acct.Name+"”."
+		case known && member && m.Invited:
+			row.Outcome, row.Message = OutcomeNone, "Invited; waiting for them to accept."
+		case known && member && acct.Name != name && !managesAll(joined[acct.ID], managed):
+			// The account also belongs where this manager does not manage
+			// users: its names are not this instance's to change (and a
+			// re-run stays a no-op).
+			row.Outcome, row.Message = OutcomeNone, "Names differ, but the account also belongs to another organization; they stay “"+acct.Name+"”."
 		case known && member && acct.Name == name:
 			row.Outcome = OutcomeNone
 			if !m.Active {
@@ -183,12 +197,15 @@ func (a *App) planRows(ctx context.Context, q *store.Q, actor *Actor, file impor
 			}
 		case known && member:
 			row.Outcome, row.Message, row.account = OutcomeNames, "“"+acct.Name+"” becomes “"+name+"”.", acct.ID
-		case known:
-			row.Outcome, row.account = OutcomeExisting, acct.ID
 		case free <= 0:
+			// Invitations use no seat, but they count here as creations
+			// do, or the preview would tell which addresses have accounts.
 			row.Outcome, row.Message = OutcomeError, fmt.Sprintf("Would exceed the seat limit (%d seats). See the Billing page.", actor.Instance.Seats)
 		default:
 			row.Outcome = OutcomeCreate
+			if known {
+				row.account = acct.ID
+			}
 			free--
 		}
 		out = append(out, row)
@@ -260,25 +277,30 @@ func (a *App) applyRow(ctx context.Context, q *store.Q, actor *Actor, r *ImportR
 	}
 	switch r.Outcome {
 	case OutcomeCreate:
-		acct, welcome, err := a.newAccount(ctx, q, actor.Instance, r.Email, name)
-		if err != nil {
-			return err
+		if r.account != 0 {
+			acct, err := q.AccountByID(ctx, r.account)
+			if err != nil {
+				return err
+			}
+			if _, err := a.inviteAccount(ctx, q, actor, acct, preset, "import", r.SendEmail); err != nil {
+				return err
+			}
+		} else {
+			acct, welcome, err := a.newAccount(ctx, q, actor.Instance, r.Email, name)
+			if err != nil {
+				return err
+			}
+			if err := addMember(acct.ID); err != nil {
+				return err
+			}
+			if r.SendEmail {
+				if _, err := q.EnqueueMail(ctx, welcome); err != nil {
+					return err
+				}
+			}
 		}
-		if err := addMember(acct.ID); err != nil {
-			return err
-		}
-		if r.SendEmail {
-			_, err = q.EnqueueMail(ctx, welcome)
-			return err
-		}
-		r.Message = "No welcome email sent; reset the password from the Users list to give access."
-	case OutcomeExisting:
-		if err := addMember(r.account); err != nil {
-			return err
-		}
-		if r.SendEmail {
-			_, err := q.EnqueueMail(ctx, withInstance(mail.AddedToInstance(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, r.Email), actor.Instance.ID))
-			return err
+		if !r.SendEmail {
+			r.Message = "No email sent."
 		}
 	case OutcomeNames:
 		if err := q.UpdateAccountName(ctx, r.account, name); err != nil {
@@ -291,7 +313,7 @@ func (a *App) applyRow(ctx context.Context, q *store.Q, actor *Actor, r *ImportR
 
 func importSummary(p ImportPlan) []model.Change {
 	var out []model.Change
-	for _, o := range []string{OutcomeCreate, OutcomeExisting, OutcomeNames, OutcomeNone, OutcomeError} {
+	for _, o := range []string{OutcomeCreate, OutcomeNames, OutcomeNone, OutcomeError} {
 		if n := p.Counts[o]; n > 0 {
 			out = append(out, model.Change{Field: o, After: itoa(n)})
 		}

@@ -129,9 +129,10 @@ func (s *site) assign(manager *app.Actor, name string, ids ...int64) error {
 	if err != nil {
 		s.w.t.Fatalf("edit user %s: %v", name, err)
 	}
-	return s.w.app.SaveUser(s.w.ctx, manager, s.ms[name].ID, app.UserInput{Version: ed.Membership.Version,
-		Name: ed.Account.Name, Email: ed.Account.Email, Permissions: ed.Membership.Permissions, ScorecardIDs: ids,
+	_, err = s.w.app.SaveUser(s.w.ctx, manager, s.ms[name].ID, app.UserInput{Version: ed.Membership.Version,
+		Permissions: ed.Membership.Permissions, ScorecardIDs: ids,
 		DigestWeekly: ed.Membership.DigestWeekly, DigestMonthly: ed.Membership.DigestMonthly, ActionEmails: ed.Membership.ActionEmails})
+	return err
 }
 
 // setPerms changes a member's permissions through the Edit User save path.
@@ -141,8 +142,8 @@ func (s *site) setPerms(manager *app.Actor, name string, perms ...access.Permiss
 	if err != nil {
 		s.w.t.Fatal(err)
 	}
-	if err := s.w.app.SaveUser(s.w.ctx, manager, s.ms[name].ID, app.UserInput{Version: ed.Membership.Version,
-		Name: ed.Account.Name, Email: ed.Account.Email, Permissions: access.MustSet(perms...).Keys(), ScorecardIDs: ed.ScorecardIDs,
+	if _, err := s.w.app.SaveUser(s.w.ctx, manager, s.ms[name].ID, app.UserInput{Version: ed.Membership.Version,
+		Permissions: access.MustSet(perms...).Keys(), ScorecardIDs: ed.ScorecardIDs,
 		ActionEmails: true}); err != nil {
 		s.w.t.Fatalf("set permissions of %s: %v", name, err)
 	}

@@ -44,13 +44,16 @@ type NewUser struct {
 	Administrator              bool // account role Administrator: starts with the Administration preset
 }
 
-// AddNewUser creates an account and makes it a member (users.manage). It
-// takes a seat, starts as Presenter (Administration for an Administrator)
-// and is sent the welcome mail with a temporary password or a sign-in
-// link, as the instance is set up.
-func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (model.Membership, error) {
+// AddNewUser adds a person by email (users.manage) and returns the
+// answer to show. A new address gets an account whose home is this
+// instance: it takes a seat, starts as Presenter (Administration for an
+// Administrator) and is sent the welcome mail. An address that has an
+// account already is invited instead (SPEC §4): it joins only when the
+// person accepts. Both answer alike, and the seat check comes first for
+// both, so the form never tells whether an account exists.
+func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (string, error) {
 	if err := actor.Require(access.UsersManage); err != nil {
-		return model.Membership{}, err
+		return "", err
 	}
 	fields := map[string]string{}
 	email, ok := NormalizeEmail(in.Email)
@@ -66,7 +69,7 @@ func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (model.M
 		fields["last_name"] = msg
 	}
 	if len(fields) > 0 {
-		return model.Membership{}, invalid("Please correct the highlighted fields.", fields)
+		return "", invalid("Please correct the highlighted fields.", fields)
 	}
 	preset := access.PresetPresenter
 	if in.Administrator {
@@ -76,26 +79,26 @@ func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (model.M
 	// The ceiling applies to what the manager chooses; Presenter is the
 	// system's default for every new member, not a grant.
 	if refused := access.CanGrant(actor.Perms, nil, perms); in.Administrator && len(refused) > 0 {
-		return model.Membership{}, errForbidden("You cannot add an Administrator: you do not hold every permission yourself.")
+		return "", errForbidden("You cannot add an Administrator: you do not hold every permission yourself.")
 	}
-	var m model.Membership
 	err := a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.LockInstance(ctx, actor.Instance.ID); err != nil {
 			return err
 		}
-		if _, err := q.AccountByEmail(ctx, email); err == nil {
-			return fieldError("email", "An account with this email exists already; use Add Existing User.")
-		} else if !errors.Is(err, store.ErrNotFound) {
+		if err := a.checkSeat(ctx, q, actor.Instance); err != nil {
 			return err
 		}
-		if err := a.checkSeat(ctx, q, actor.Instance); err != nil {
+		if acct, err := q.AccountByEmail(ctx, email); err == nil {
+			_, err := a.inviteAccount(ctx, q, actor, acct, preset, "Add New User", true)
+			return err
+		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		acct, secretMail, err := a.newAccount(ctx, q, actor.Instance, email, first+" "+last)
 		if err != nil {
 			return err
 		}
-		m, err = q.CreateMembership(ctx, model.Membership{InstanceID: actor.Instance.ID, AccountID: acct.ID,
+		m, err := q.CreateMembership(ctx, model.Membership{InstanceID: actor.Instance.ID, AccountID: acct.ID,
 			Permissions: perms.Keys(), Preset: preset, Role: preset, Active: true, ActionEmails: true})
 		if err != nil {
 			return err
@@ -107,10 +110,11 @@ func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (model.M
 		_, err = q.EnqueueMail(ctx, secretMail)
 		return err
 	})
-	if err == nil {
-		a.mailWake()
+	if err != nil {
+		return "", err
 	}
-	return m, err
+	a.mailWake()
+	return sentTo(email), nil
 }
 
 // newAccount makes an account whose home is in, with a temporary password
@@ -121,8 +125,8 @@ func (a *App) newAccount(ctx context.Context, q *store.Q, in model.Instance, ema
 	temp := password.Temporary()
 	acct, err := q.CreateAccount(ctx, model.Account{Email: email, Name: name, PasswordHash: password.HashSecret(temp),
 		PasswordTemporary: true, PasswordExpiresAt: &expires, HomeInstanceID: &in.ID})
-	if errors.Is(err, store.ErrConflict) {
-		return acct, model.OutboxMessage{}, fieldError("email", "An account with this email exists already; use Add Existing User.")
+	if errors.Is(err, store.ErrConflict) { // created by someone else a moment ago
+		return acct, model.OutboxMessage{}, errConflict("Someone added this address a moment ago. Try again.")
 	}
 	if err != nil {
 		return acct, model.OutboxMessage{}, err
@@ -159,48 +163,35 @@ func (a *App) checkSeat(ctx context.Context, q *store.Q, in model.Instance) erro
 	return nil
 }
 
-// AddExistingUser adds an account that already exists, found by its
-// exact email (users.manage). It uses no seat; the account is told.
-func (a *App) AddExistingUser(ctx context.Context, actor *Actor, email string) (model.Membership, error) {
+// AddExistingUser invites the person with this email (users.manage), as
+// Presenter, and returns the answer to show. An address with no account
+// gets the same invitation mail and the same answer, and nothing else
+// happens: no instance learns who has an account elsewhere. Invitations
+// use no seat.
+func (a *App) AddExistingUser(ctx context.Context, actor *Actor, email string) (string, error) {
 	if err := actor.Require(access.UsersManage); err != nil {
-		return model.Membership{}, err
+		return "", err
 	}
 	norm, ok := NormalizeEmail(email)
 	if !ok {
-		return model.Membership{}, fieldError("email", "Enter a valid email address.")
+		return "", fieldError("email", "Enter a valid email address.")
 	}
-	var m model.Membership
 	err := a.store.InTx(ctx, func(q *store.Q) error {
 		acct, err := q.AccountByEmail(ctx, norm)
 		if errors.Is(err, store.ErrNotFound) {
-			return fieldError("email", "No account has this email. Use Add New User to create one.")
+			return a.inviteNobody(ctx, q, actor, norm, "Add Existing User")
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := q.MembershipOf(ctx, actor.Instance.ID, acct.ID); err == nil {
-			return fieldError("email", "This person is already a member of this instance.")
-		}
-		perms := access.MustPreset(access.PresetPresenter)
-		m, err = q.CreateMembership(ctx, model.Membership{InstanceID: actor.Instance.ID, AccountID: acct.ID,
-			Permissions: perms.Keys(), Preset: access.PresetPresenter, Role: access.PresetPresenter, Active: true, ActionEmails: true})
-		if errors.Is(err, store.ErrConflict) { // added by someone else a moment ago
-			return fieldError("email", "This person is already a member of this instance.")
-		}
-		if err != nil {
-			return err
-		}
-		if err := record(ctx, q, entry(actor, ActMembership, "member", m.ID, acct.Email,
-			model.Change{Field: "added", After: "existing account, " + access.PresetPresenter})); err != nil {
-			return err
-		}
-		_, err = q.EnqueueMail(ctx, withInstance(mail.AddedToInstance(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, acct.Email), actor.Instance.ID))
+		_, err = a.inviteAccount(ctx, q, actor, acct, access.PresetPresenter, "Add Existing User", true)
 		return err
 	})
-	if err == nil {
-		a.mailWake()
+	if err != nil {
+		return "", err
 	}
-	return m, err
+	a.mailWake()
+	return sentTo(norm), nil
 }
 
 // member loads a membership of the actor's instance for a manager.
@@ -238,6 +229,9 @@ func (a *App) SetActive(ctx context.Context, actor *Actor, membershipID int64, a
 		m, err := a.member(ctx, q, actor, membershipID)
 		if err != nil || m.Active == active {
 			return err
+		}
+		if m.Invited {
+			return errConflict("This person has not accepted the invitation yet; they become active when they do.")
 		}
 		acct, err := q.AccountByID(ctx, m.AccountID)
 		if err != nil {
@@ -279,6 +273,12 @@ func (a *App) ResetUserPassword(ctx context.Context, actor *Actor, membershipID 
 	err := a.store.InTx(ctx, func(q *store.Q) error {
 		m, err := a.member(ctx, q, actor, membershipID)
 		if err != nil {
+			return err
+		}
+		if lock, err := a.accountLock(ctx, q, actor, m); err != nil || lock != "" {
+			if err == nil {
+				err = errForbidden("You cannot reset this password. %s", lock)
+			}
 			return err
 		}
 		acct, err := q.AccountByID(ctx, m.AccountID)
@@ -327,7 +327,10 @@ func (a *App) ResetUserPassword(ctx context.Context, actor *Actor, membershipID 
 // UserEdit is what the Edit User page shows.
 type UserEdit struct {
 	Membership   model.Membership
-	Account      model.Account
+	Account      model.Account // of an invitation: only the email the instance typed
+	AccountLock  string        // why name, email and password are read-only here; "" when they are not
+	Self         bool          // the manager's own membership: its email changes on the Account page
+	PendingEmail string        // the address an email change waits on, "" when none
 	Perms        access.Set
 	ScorecardIDs []int64
 	Scorecards   []model.Scorecard // every scorecard of the instance, to choose from
@@ -345,6 +348,21 @@ func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (U
 	if err != nil {
 		return UserEdit{}, err
 	}
+	lock, err := a.accountLock(ctx, q, actor, m)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	pending := ""
+	if m.Invited {
+		// The person has not joined: the instance sees nothing of the
+		// account but the address it invited.
+		acct = model.Account{ID: acct.ID, Email: m.Email}
+	} else if lock == "" {
+		if pending, err = q.PendingEmailOf(ctx, acct.ID); err != nil {
+			return UserEdit{}, err
+		}
+	}
+	acct.PasswordHash = ""
 	perms, err := access.NewSet(m.Permissions...)
 	if err != nil {
 		return UserEdit{}, err
@@ -373,13 +391,16 @@ func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (U
 	if err != nil {
 		return UserEdit{}, err
 	}
-	return UserEdit{Membership: m, Account: acct, Perms: perms, ScorecardIDs: ids, Scorecards: scs, Favorites: favs}, nil
+	return UserEdit{Membership: m, Account: acct, AccountLock: lock, Self: m.AccountID == actor.Account.ID, PendingEmail: pending, Perms: perms, ScorecardIDs: ids,
+		Scorecards: scs, Favorites: favs}, nil
 }
 
 // UserInput is everything the Edit User page saves with its one Save.
 type UserInput struct {
 	Version         int64
-	Name, Email     string
+	NameField       bool   // the form carried the name (it does not when it is read-only)
+	EmailField      bool   // the form carried the email (likewise)
+	Name, Email     string // the account's; a changed email waits for confirmation
 	Preset          string // the preset button last applied ("" keeps the stored one)
 	Permissions     []string
 	ScorecardIDs    []int64
@@ -391,19 +412,27 @@ type UserInput struct {
 }
 
 // SaveUser saves all tabs of the Edit User page in one transaction
-// (users.manage). It refuses, changing nothing: a membership edited by
-// someone else since it was loaded; a permission the manager does not
-// hold itself; leaving the instance without an administrator; another
-// instance's scorecard or measure; an email another account uses.
-func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in UserInput) error {
+// (users.manage) and returns a notice for the page ("" when there is
+// nothing to add to "Saved."). It refuses, changing nothing: a membership
+// edited by someone else since it was loaded; a permission the manager
+// does not hold itself; leaving the instance without an administrator;
+// another instance's scorecard or measure; a change of name or email of an
+// account the manager may not change (accountLock). A new email takes
+// effect only when the address confirms it.
+func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in UserInput) (string, error) {
 	fields := map[string]string{}
-	name, msg := cleanText(in.Name, "Name", 1, 120)
-	if msg != "" {
-		fields["name"] = msg
+	var name, email string
+	if in.NameField {
+		var msg string
+		if name, msg = cleanText(in.Name, "Name", 1, 120); msg != "" {
+			fields["name"] = msg
+		}
 	}
-	email, ok := NormalizeEmail(in.Email)
-	if !ok {
-		fields["email"] = "Enter a valid email address."
+	if in.EmailField {
+		var ok bool
+		if email, ok = NormalizeEmail(in.Email); !ok {
+			fields["email"] = "Enter a valid email address."
+		}
 	}
 	next, err := access.NewSet(in.Permissions...)
 	if err != nil {
@@ -415,9 +444,10 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 		}
 	}
 	if len(fields) > 0 {
-		return invalid("Please correct the highlighted fields.", fields)
+		return "", invalid("Please correct the highlighted fields.", fields)
 	}
-	return a.store.InTx(ctx, func(q *store.Q) error {
+	notice := ""
+	err = a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.LockInstance(ctx, actor.Instance.ID); err != nil {
 			return err
 		}
@@ -450,12 +480,34 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 		if err != nil {
 			return err
 		}
-		if email != acct.Email || name != acct.Name {
-			if err := q.UpdateAccountIdentity(ctx, acct.ID, email, name); errors.Is(err, store.ErrConflict) {
-				return fieldError("email", "Another account uses this email.")
-			} else if err != nil {
+		if !in.NameField {
+			name = acct.Name
+		}
+		if !in.EmailField {
+			email = acct.Email
+		}
+		if name != acct.Name || email != acct.Email {
+			lock, err := a.accountLock(ctx, q, actor, m)
+			if err != nil {
 				return err
 			}
+			if lock != "" {
+				return errForbidden("You cannot change this person's name or email. %s", lock)
+			}
+		}
+		if name != acct.Name {
+			if err := q.UpdateAccountName(ctx, acct.ID, name); err != nil {
+				return err
+			}
+		}
+		if email != acct.Email && acct.ID == actor.Account.ID {
+			return errForbidden("Change your own email on your Account page: it needs your current password.")
+		}
+		if email != acct.Email {
+			if err := a.requestEmailChange(ctx, q, acct, email, actor.Account, actor.Client); err != nil {
+				return err
+			}
+			notice = "The email changes to " + email + " when that address confirms it: we sent it a link."
 		}
 		before := m
 		oldScorecards, err := q.MembershipScorecardIDs(ctx, m.ID)
@@ -478,7 +530,7 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 				return err
 			}
 		}
-		other := changed("name", acct.Name, name, "email", acct.Email, email,
+		other := changed("name", acct.Name, name,
 			"weekly digest", btoa(before.DigestWeekly), btoa(m.DigestWeekly), "monthly digest", btoa(before.DigestMonthly), btoa(m.DigestMonthly),
 			"action emails", btoa(before.ActionEmails), btoa(m.ActionEmails))
 		if len(other) > 0 || len(in.AddFavorites)+len(in.RemoveFavorites) > 0 {
@@ -505,6 +557,10 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 		}
 		return nil
 	})
+	if err == nil && notice != "" {
+		a.mailWake()
+	}
+	return notice, err
 }
 
 // checkScorecards refuses ids that are neither scorecards of the

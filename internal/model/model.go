@@ -45,6 +45,7 @@ type Membership struct {
 	Email          string   // copy of the account's, for listing
 	Name           string   // copy of the account's, for listing
 	Active         bool
+	Invited        bool // waiting for the person to accept; never active meanwhile
 	DigestWeekly   bool
 	DigestMonthly  bool
 	ActionEmails   bool

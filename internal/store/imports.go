@@ -111,14 +111,14 @@ func (q *Q) MembersOfAccounts(ctx context.Context, instanceID int64, accountIDs 
 	for start := 0; start < len(accountIDs); start += 1000 {
 		batch := accountIDs[start:min(start+1000, len(accountIDs))]
 		a := args{instanceID}
-		rows, err := q.query(ctx, `SELECT account_id, id, active FROM memberships WHERE instance_id = $1 AND account_id IN (`+a.list(batch)+`)`, a...)
+		rows, err := q.query(ctx, `SELECT account_id, id, active, invited FROM memberships WHERE instance_id = $1 AND account_id IN (`+a.list(batch)+`)`, a...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var acct int64
 			var b MemberBrief
-			if err := rows.Scan(&acct, &b.ID, &b.Active); err != nil {
+			if err := rows.Scan(&acct, &b.ID, &b.Active, &b.Invited); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -134,6 +134,7 @@ func (q *Q) MembersOfAccounts(ctx context.Context, instanceID int64, accountIDs 
 
 // MemberBrief is what an import needs of a membership.
 type MemberBrief struct {
-	ID     int64
-	Active bool
+	ID      int64
+	Active  bool
+	Invited bool
 }

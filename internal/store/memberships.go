@@ -5,18 +5,19 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"time"
 
 	"yardstick/internal/model"
 )
 
-const membershipCols = `id, instance_id, account_id, permissions, preset, role, email, name, active, digest_weekly, digest_monthly, action_emails, version, last_activity_at, created_at, updated_at`
+const membershipCols = `id, instance_id, account_id, permissions, preset, role, email, name, active, digest_weekly, digest_monthly, action_emails, version, last_activity_at, created_at, updated_at, invited`
 
 func scanMembership(sc interface{ Scan(...any) error }) (model.Membership, error) {
 	var m model.Membership
 	var perms string
 	var last sql.NullTime
 	err := sc.Scan(&m.ID, &m.InstanceID, &m.AccountID, &perms, &m.Preset, &m.Role, &m.Email, &m.Name, &m.Active, &m.DigestWeekly, &m.DigestMonthly,
-		&m.ActionEmails, &m.Version, &last, &m.CreatedAt, &m.UpdatedAt)
+		&m.ActionEmails, &m.Version, &last, &m.CreatedAt, &m.UpdatedAt, &m.Invited)
 	m.Permissions = splitPermissions(perms)
 	if last.Valid {
 		t := last.Time.UTC()
@@ -34,20 +35,26 @@ func splitPermissions(s string) []string {
 
 // CreateMembership adds an account to an instance. The account's email
 // and name are copied from the accounts table; Role must be set by the
-// caller (access.Role of the set).
+// caller (access.Role of the set). An invited membership is never active,
+// and its copy of the name stays empty until the person accepts: the
+// inviting instance learns nothing of the account but the email it typed.
 func (q *Q) CreateMembership(ctx context.Context, m model.Membership) (model.Membership, error) {
 	now := q.Now()
 	m.CreatedAt, m.UpdatedAt, m.Version = now, now, 1
 	if m.Role == "" {
 		m.Role = m.Preset
 	}
+	if m.Invited {
+		m.Active = false
+	}
 	err := q.row(ctx, `INSERT INTO memberships (instance_id, account_id, permissions, preset, role, perm_count, active, digest_weekly, digest_monthly,
-			action_emails, version, created_at, updated_at, email, name, name_key, search_text)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, a.email, a.name, lower(a.name),
-			lower(a.email || ' ' || a.name || ' ' || $5 || ' ' || CASE WHEN $7 THEN 'active' ELSE 'inactive' END)
+			action_emails, version, created_at, updated_at, invited, email, name, name_key, search_text)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, a.email, CASE WHEN $12 THEN '' ELSE a.name END,
+			CASE WHEN $12 THEN '' ELSE lower(a.name) END,
+			lower(a.email || ' ' || CASE WHEN $12 THEN '' ELSE a.name END || ' ' || $5 || ' ' || $13)
 		FROM accounts a WHERE a.id = $2 RETURNING id, email, name`,
 		m.InstanceID, m.AccountID, strings.Join(m.Permissions, ","), m.Preset, m.Role, len(m.Permissions), m.Active,
-		m.DigestWeekly, m.DigestMonthly, m.ActionEmails, now).Scan(&m.ID, &m.Email, &m.Name)
+		m.DigestWeekly, m.DigestMonthly, m.ActionEmails, now, m.Invited, statusWord(m)).Scan(&m.ID, &m.Email, &m.Name)
 	if isUniqueViolation(err) {
 		return m, ErrConflict
 	}
@@ -55,6 +62,17 @@ func (q *Q) CreateMembership(ctx context.Context, m model.Membership) (model.Mem
 		return m, err
 	}
 	return m, q.countMember(ctx, m.InstanceID, 1, boolInt(m.Active))
+}
+
+// statusWord is the status the users list shows and searches.
+func statusWord(m model.Membership) string {
+	switch {
+	case m.Invited:
+		return "invited"
+	case m.Active:
+		return "active"
+	}
+	return "inactive"
 }
 
 func boolInt(b bool) int {
@@ -68,6 +86,97 @@ func boolInt(b bool) int {
 func (q *Q) MembershipOf(ctx context.Context, instanceID, accountID int64) (model.Membership, error) {
 	m, err := scanMembership(q.row(ctx, `SELECT `+membershipCols+` FROM memberships WHERE instance_id = $1 AND account_id = $2`, instanceID, accountID))
 	return m, notFound(err)
+}
+
+// Invitation is an instance's invitation waiting for an account's answer.
+type Invitation struct {
+	MembershipID int64
+	InstanceID   int64
+	Code, Name   string
+	Preset       string
+	CreatedAt    time.Time
+}
+
+// Invitations lists the invitations waiting for an account, oldest first.
+// It spans instances by design: they are the account's own to answer.
+func (q *Q) Invitations(ctx context.Context, accountID int64) ([]Invitation, error) {
+	rows, err := q.query(ctx, `SELECT m.id, i.id, i.code, i.name, m.preset, m.created_at FROM memberships m JOIN instances i ON i.id = m.instance_id
+		WHERE m.account_id = $1 AND m.invited ORDER BY m.created_at, m.id`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Invitation
+	for rows.Next() {
+		var v Invitation
+		if err := rows.Scan(&v.MembershipID, &v.InstanceID, &v.Code, &v.Name, &v.Preset, &v.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// AcceptInvitation makes an account's invited membership active and gives
+// it the account's name. ErrNotFound when there is no such invitation.
+func (q *Q) AcceptInvitation(ctx context.Context, accountID, membershipID int64) (model.Membership, error) {
+	var m model.Membership
+	err := q.row(ctx, `UPDATE memberships SET invited = FALSE, active = TRUE, version = version + 1, updated_at = $1,
+			email = (SELECT a.email FROM accounts a WHERE a.id = $2), name = (SELECT a.name FROM accounts a WHERE a.id = $2),
+			name_key = (SELECT lower(a.name) FROM accounts a WHERE a.id = $2),
+			search_text = (SELECT lower(a.email || ' ' || a.name || ' ' || memberships.role || ' active') FROM accounts a WHERE a.id = $2)
+		WHERE id = $3 AND account_id = $2 AND invited RETURNING id, instance_id, email`, q.Now(), accountID, membershipID).
+		Scan(&m.ID, &m.InstanceID, &m.Email)
+	if err != nil {
+		return m, notFound(err)
+	}
+	return m, q.countMember(ctx, m.InstanceID, 0, 1)
+}
+
+// DeleteInvitation removes an invited membership of the account (declined)
+// in the instance. ErrNotFound when there is no such invitation.
+func (q *Q) DeleteInvitation(ctx context.Context, accountID, membershipID int64) (model.Membership, error) {
+	var m model.Membership
+	err := q.row(ctx, `DELETE FROM memberships WHERE id = $1 AND account_id = $2 AND invited RETURNING id, instance_id, email`,
+		membershipID, accountID).Scan(&m.ID, &m.InstanceID, &m.Email)
+	if err != nil {
+		return m, notFound(err)
+	}
+	return m, q.countMember(ctx, m.InstanceID, -1, 0)
+}
+
+// AccountInstances returns, for each account, the instances it has joined
+// (accepted memberships, active or not), in one query per idChunk accounts.
+func (q *Q) AccountInstances(ctx context.Context, accountIDs []int64) (map[int64][]int64, error) {
+	ids := slices.Compact(slices.Sorted(slices.Values(accountIDs)))
+	out := make(map[int64][]int64, len(ids))
+	for chunk := range slices.Chunk(ids, idChunk) {
+		var a args
+		rows, err := q.query(ctx, `SELECT account_id, instance_id FROM memberships WHERE account_id IN (`+a.list(chunk)+`) AND NOT invited`, a...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var acct, in int64
+			if err := rows.Scan(&acct, &in); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[acct] = append(out[acct], in)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ManagedInstances returns the instances where an account is an active
+// member holding users.manage.
+func (q *Q) ManagedInstances(ctx context.Context, accountID int64) ([]int64, error) {
+	return q.ids(ctx, `SELECT instance_id FROM memberships WHERE account_id = $1 AND active AND NOT invited
+		AND (',' || permissions || ',') LIKE '%,users.manage,%' ORDER BY instance_id`, accountID)
 }
 
 // MemberInstances lists the instances where an account is an active member,

@@ -67,7 +67,7 @@ func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
 	}
 	res, err := q.exec(ctx, `UPDATE memberships SET permissions = $1, preset = $2, role = $3, perm_count = $4, active = $5,
 		digest_weekly = $6, digest_monthly = $7, action_emails = $8, version = version + 1, updated_at = $9,
-		search_text = lower(email || ' ' || name || ' ' || $3 || ' ' || CASE WHEN $5 THEN 'active' ELSE 'inactive' END)
+		search_text = lower(email || ' ' || name || ' ' || $3 || ' ' || CASE WHEN invited THEN 'invited' WHEN $5 THEN 'active' ELSE 'inactive' END)
 		WHERE instance_id = $10 AND id = $11 AND version = $12`,
 		strings.Join(m.Permissions, ","), m.Preset, m.Role, len(m.Permissions), m.Active, m.DigestWeekly, m.DigestMonthly,
 		m.ActionEmails, q.Now(), m.InstanceID, m.ID, m.Version)
@@ -84,7 +84,9 @@ func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
 }
 
 // UpdateAccountIdentity changes an account's email and name and the
-// copies its memberships keep. A taken email is ErrConflict.
+// copies its memberships keep (not those of invitations: an inviting
+// instance keeps seeing only the email it typed). A taken email is
+// ErrConflict.
 func (q *Q) UpdateAccountIdentity(ctx context.Context, accountID int64, email, name string) error {
 	res, err := q.exec(ctx, `UPDATE accounts SET email = $1, name = $2, updated_at = $3 WHERE id = $4`, email, name, q.Now(), accountID)
 	if isUniqueViolation(err) {
@@ -95,7 +97,7 @@ func (q *Q) UpdateAccountIdentity(ctx context.Context, accountID int64, email, n
 	}
 	_, err = q.exec(ctx, `UPDATE memberships SET email = $1, name = $2, name_key = lower($2),
 		search_text = lower($1 || ' ' || $2 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END)
-		WHERE account_id = $3`, email, name, accountID)
+		WHERE account_id = $3 AND NOT invited`, email, name, accountID)
 	return err
 }
 
@@ -108,7 +110,7 @@ func (q *Q) UpdateAccountName(ctx context.Context, accountID int64, name string)
 	}
 	_, err = q.exec(ctx, `UPDATE memberships SET name = $1, name_key = lower($1),
 		search_text = lower(email || ' ' || $1 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END)
-		WHERE account_id = $2`, name, accountID)
+		WHERE account_id = $2 AND NOT invited`, name, accountID)
 	return err
 }
 
@@ -210,7 +212,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	if f.Sort == "name" {
 		nameCol = ", name_key"
 	}
-	rows, err := q.query(ctx, `SELECT id, role, email, name, active, `+q.timeText("seen_at")+`, perm_count`+nameCol+`
+	rows, err := q.query(ctx, `SELECT id, role, email, name, active, invited, `+q.timeText("seen_at")+`, perm_count`+nameCol+`
 		FROM memberships WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY `+col+` `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(f.Limit+1), a...)
 	if err != nil {
@@ -226,7 +228,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 		list = append(list, model.Membership{InstanceID: instanceID})
 		m := &list[len(list)-1]
 		var seen textTime
-		dest := []any{&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &seen, &m.PermCount}
+		dest := []any{&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &m.Invited, &seen, &m.PermCount}
 		if nameCol != "" {
 			dest = append(dest, &nameKey)
 		}

@@ -46,17 +46,43 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, c *req) err
 		tz = "UTC"
 	}
 	form := views.Form{Values: map[string]string{"name": a.Name, "time_zone": tz}}
-	return s.renderAccount(w, r, c, http.StatusOK, form, s.flash(r, s.shell(r, c, "Account")))
+	sh := s.flash(r, s.shell(r, c, "Account"))
+	if r.URL.Query().Get("done") == "email" {
+		sh.Flash = "We sent a link to the new address. Your email changes when you follow it."
+	}
+	return s.renderAccount(w, r, c, http.StatusOK, form, views.Form{}, sh)
 }
 
-func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, c *req, status int, form views.Form, sh views.Shell) error {
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, c *req, status int, form, emailForm views.Form, sh views.Shell) error {
 	list, err := s.app.MyInstances(r.Context(), c.Session.Account.ID)
 	if err != nil {
 		return err
 	}
-	v := views.AccountView{Form: form, Email: c.Session.Account.Email, Instances: list,
+	pending, err := s.app.PendingEmail(r.Context(), c.Session.Account.ID)
+	if err != nil {
+		return err
+	}
+	if form.Values == nil {
+		form.Values = map[string]string{"name": c.Session.Account.Name, "time_zone": c.Session.Account.TimeZone}
+	}
+	v := views.AccountView{Form: form, EmailForm: emailForm, Email: c.Session.Account.Email, PendingEmail: pending, Instances: list,
 		Zones: accountZonesWith(c.Session.Account.TimeZone, form.V("time_zone"))}
 	return s.render(w, r, status, views.AccountPage(sh, v))
+}
+
+// accountEmail asks for a change of the signed-in account's email.
+func (s *Server) accountEmail(w http.ResponseWriter, r *http.Request, c *req) error {
+	newEmail := r.PostFormValue("new_email")
+	if err := s.app.ChangeEmail(r.Context(), *c.Session, newEmail, r.PostFormValue("email_password"), c.Client); err != nil {
+		e, ok := app.AsError(err)
+		if !ok || e.Kind != app.Invalid {
+			return err
+		}
+		form := views.Form{Values: map[string]string{"new_email": newEmail}, Errors: e.Fields, Msg: e.Msg}
+		return s.renderAccount(w, r, c, statusOf(e.Kind), views.Form{}, form, s.shell(r, c, "Account"))
+	}
+	http.Redirect(w, r, "/account?done=email", http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) accountSave(w http.ResponseWriter, r *http.Request, c *req) error {
@@ -67,7 +93,7 @@ func (s *Server) accountSave(w http.ResponseWriter, r *http.Request, c *req) err
 			return err
 		}
 		form := views.Form{Values: map[string]string{"name": name, "time_zone": tz}, Errors: e.Fields, Msg: e.Msg}
-		return s.renderAccount(w, r, c, statusOf(e.Kind), form, s.shell(r, c, "Account"))
+		return s.renderAccount(w, r, c, statusOf(e.Kind), form, views.Form{}, s.shell(r, c, "Account"))
 	}
 	http.Redirect(w, r, "/account?done=saved", http.StatusSeeOther)
 	return nil

@@ -36,9 +36,9 @@ const importCSV = "\ufeffUsername,First_Name,Last_Name,Role_Group,Send_Email\r\n
 // importWant is each data row of importCSV as the preview (and then the
 // results file) must show it.
 var importWant = []struct{ line, email, name, role, mail, outcome string }{
-	{"2", "nora.new@example.org", "Nora Newbie, Jr.", "User", "yes", "create"},
-	{"3", "omar@example.org", "Omar Okafor", "Administrator", "no", "create"},
-	{"4", "pat@example.org", "Pat Partner", "User", "no", "add existing account"},
+	{"2", "nora.new@example.org", "Nora Newbie, Jr.", "User", "yes", "invite or create"},
+	{"3", "omar@example.org", "Omar Okafor", "Administrator", "no", "invite or create"},
+	{"4", "pat@example.org", "Pat Partner", "User", "no", "invite or create"}, // pat has an account elsewhere: invited
 	{"5", "ada@example.org", "Ada Lovelace", "Administrator", "no", "update names"},
 	{"6", "not-an-email", "Bad Row", "User", "yes", "error"},
 }
@@ -92,7 +92,7 @@ func TestBrowserImportAndActivity(t *testing.T) {
 		t.Errorf("after Preview the page is titled %q, want %q", got, want)
 	}
 	checkImportRows(t, bctx, "preview")
-	if got := importCounts(t, bctx); !slices.Equal(got, []string{"2 create", "1 add existing account", "1 update names", "0 no change", "1 error"}) {
+	if got := importCounts(t, bctx); !slices.Equal(got, []string{"3 invite or create", "1 update names", "0 no change", "1 error"}) {
 		t.Errorf("preview counts %q", got)
 	}
 	if n := uiCount(t, bctx, "#import-rows tbody tr.outcome-error"); n != 1 {
@@ -118,7 +118,7 @@ func TestBrowserImportAndActivity(t *testing.T) {
 	// The finished page shows what the run did, not a new plan against
 	// the instance as the run left it.
 	checkImportRows(t, bctx, "done")
-	if got := importCounts(t, bctx); !slices.Equal(got, []string{"2 create", "1 add existing account", "1 update names", "0 no change", "1 error"}) {
+	if got := importCounts(t, bctx); !slices.Equal(got, []string{"3 invite or create", "1 update names", "0 no change", "1 error"}) {
 		t.Errorf("done: counts %q, want the run's", got)
 	}
 	for _, email := range []string{"nora.new@example.org", "omar@example.org"} {
@@ -192,7 +192,7 @@ func TestBrowserImportAndActivity(t *testing.T) {
 	}
 	uiFollow(t, bctx, `//form[@id="import-form"]//button[normalize-space()="Preview"]`, http.StatusOK)
 	uiWait(t, bctx, "#import-rows")
-	if got := importCounts(t, bctx); !slices.Equal(got, []string{"0 create", "0 add existing account", "0 update names", "4 no change", "1 error"}) {
+	if got := importCounts(t, bctx); !slices.Equal(got, []string{"0 invite or create", "0 update names", "4 no change", "1 error"}) {
 		t.Errorf("the same file uploaded again previews %q, want 4 no change and the 1 error", got)
 	}
 
@@ -227,7 +227,7 @@ func TestBrowserImportAndActivity(t *testing.T) {
 	if !strings.Contains(entry[1], "ada@example.org") || entry[2] != "Imported" || !strings.Contains(entry[3], "acme people.csv") {
 		t.Errorf("the import entry reads %q, want ada's Imported entry for acme people.csv", entry)
 	}
-	for _, want := range []string{"create 2", "add existing account 1", "update names 1", "error 1"} {
+	for _, want := range []string{"invite or create 3", "update names 1", "error 1"} {
 		if !strings.Contains(entry[4], want) {
 			t.Errorf("the import entry's changes %q lack %q", entry[4], want)
 		}
@@ -280,7 +280,7 @@ func TestBrowserImportAndActivity(t *testing.T) {
 	if xr[2] != "ada@example.org" || xr[3] != "Imported" || xr[5] != "acme people.csv" {
 		t.Errorf("xlsx import row %q, want ada@example.org, Imported, acme people.csv", xrows[1])
 	}
-	if !strings.Contains(xr[6], "create: 2") || !strings.Contains(xr[6], "error: 1") {
+	if !strings.Contains(xr[6], "invite or create: 3") || !strings.Contains(xr[6], "error: 1") {
 		t.Errorf("xlsx changes %q, want the import's counts", xr[6])
 	}
 	if typ, _ := f.GetCellType("User Activity", "A2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {

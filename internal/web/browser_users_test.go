@@ -134,6 +134,13 @@ func TestBrowserUsersJourney(t *testing.T) {
 	}
 	testkit.Screenshot(t, admin, "add-user-form")
 	uiFollow(t, admin, `#user-new-form button[type=submit]`, http.StatusOK)
+	// Both add forms end on the list with the same answer, whether or not
+	// the address had an account.
+	uiWait(t, admin, "#user-list")
+	if got := testkit.Text(t, admin, ".flash"); !strings.Contains(got, "We sent an email to newbie@example.org.") {
+		t.Errorf("after adding, the list says %q", got)
+	}
+	uiFollow(t, admin, `//tr[td[normalize-space()="newbie@example.org"]]//a[normalize-space()="Edit"]`, http.StatusOK)
 	uiWait(t, admin, "#user-form")
 	saw()
 	if got, want := testkit.Text(t, admin, "#user-role"), access.PresetPresenter; got != want {

@@ -42,6 +42,8 @@ func (s *Server) flash(r *http.Request, sh views.Shell) views.Shell {
 	switch r.URL.Query().Get("done") {
 	case "saved":
 		sh.Flash = "Saved."
+	case "saved-email":
+		sh.Flash = "Saved. The email changes when the new address confirms it: we sent it a link, and told the current address."
 	case "added":
 		sh.Flash = "Added. They were sent a welcome email; choose their permissions and scorecards here."
 	case "deleted":

@@ -28,9 +28,19 @@ func (s *Server) root(w http.ResponseWriter, r *http.Request, c *req) error {
 	if c.Session.Account.PasswordTemporary {
 		return errMustChangePassword
 	}
+	// Invitations waiting for an answer come first: the mail sends the
+	// person to sign in, and this is where signing in lands.
+	invited, err := s.app.Invitations(r.Context(), *c.Session)
+	if err != nil {
+		return err
+	}
 	list, err := s.app.MyInstances(r.Context(), c.Session.Account.ID)
 	if err != nil {
 		return err
+	}
+	if len(invited) > 0 || len(list) == 0 {
+		http.Redirect(w, r, "/invitations", http.StatusSeeOther)
+		return nil
 	}
 	if len(list) == 1 {
 		http.Redirect(w, r, "/i/"+list[0].Code+"/", http.StatusSeeOther)

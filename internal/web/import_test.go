@@ -339,7 +339,7 @@ func TestImportHappyPathAndRerun(t *testing.T) {
 		wants := []want{
 			{2, "nina@example.org", app.OutcomeCreate, "", "Nina Ng, Jr.", "User"},
 			{3, "root@example.org", app.OutcomeCreate, "", "Ro Ot", "Administrator"},
-			{4, "eve@example.org", app.OutcomeExisting, "", "Eve Other", "User"},
+			{4, "eve@example.org", app.OutcomeCreate, "", "Eve Other", "User"},
 			{5, "dan@example.org", app.OutcomeNames, "“dan” becomes “Dan Daniels”", "Dan Daniels", "User"},
 			{6, "ada@example.org", app.OutcomeNone, "", "Ada Lovelace", "Administrator"},
 			{7, "lin@example.org", app.OutcomeError, "First name must be a single line of text.", "Li\nNa Park", "User"},
@@ -357,7 +357,7 @@ func TestImportHappyPathAndRerun(t *testing.T) {
 				t.Errorf("preview row %d: got %+v, want line %d %s %q %s, message with %q", i, got, w.line, w.email, w.name, w.outcome, w.msg)
 			}
 		}
-		wantCounts := map[string]int{app.OutcomeCreate: 3, app.OutcomeExisting: 1, app.OutcomeNames: 1, app.OutcomeNone: 1, app.OutcomeError: 3}
+		wantCounts := map[string]int{app.OutcomeCreate: 4, app.OutcomeNames: 1, app.OutcomeNone: 1, app.OutcomeError: 3}
 		if !reflect.DeepEqual(p.Counts, wantCounts) {
 			t.Errorf("#import-counts: got %v, want %v", p.Counts, wantCounts)
 		}
@@ -415,15 +415,14 @@ func TestImportHappyPathAndRerun(t *testing.T) {
 				}
 			}
 		}
-		if got := recs[2][3]; !strings.Contains(got, "No welcome email sent") {
-			t.Errorf("results: root (send_email false) says %q, want that no welcome email was sent", got)
+		if got := recs[2][3]; !strings.Contains(got, "No email sent") {
+			t.Errorf("results: root (send_email false) says %q, want that no email was sent", got)
 		}
 
 		// The members exist, with the role the row asked for.
 		for _, m := range []struct{ email, role, name string }{
 			{"nina@example.org", access.PresetPresenter, "Nina Ng, Jr."},
 			{"root@example.org", access.PresetAdministration, "Ro Ot"},
-			{"eve@example.org", access.PresetPresenter, "Eve Other"},
 			{"=sum@example.org", access.PresetPresenter, "=1+1 Formula, Esq."},
 			{"dan@example.org", access.PresetPresenter, "Dan Daniels"},
 			{"ada@example.org", access.PresetAdministration, "Ada Lovelace"},
@@ -443,6 +442,11 @@ func TestImportHappyPathAndRerun(t *testing.T) {
 		}
 		if mem, ok := ie.memberOf(ie.other, "eve@example.org"); !ok || mem.Role != access.PresetAdministration {
 			t.Errorf("eve's OTHER membership changed: %+v", mem)
+		}
+		// eve has an account elsewhere: she is invited, not attached, and
+		// the instance sees nothing of her account but the address.
+		if mem, ok := ie.memberOf(ie.in, "eve@example.org"); !ok || !mem.Invited || mem.Active || mem.Name != "" {
+			t.Errorf("eve in ACME: %+v (found %v), want an invitation with no name, not active", mem, ok)
 		}
 		// Temporary secrets are hashed fast (no argon2id on the import path).
 		for _, email := range []string{"nina@example.org", "root@example.org", "=sum@example.org"} {
@@ -465,7 +469,7 @@ func TestImportHappyPathAndRerun(t *testing.T) {
 		for _, m := range mails {
 			got[m.To] = m.Kind
 		}
-		if want := map[string]string{"nina@example.org": mail.KindWelcome, "eve@example.org": mail.KindAddedToInstance}; !reflect.DeepEqual(got, want) {
+		if want := map[string]string{"nina@example.org": mail.KindWelcome, "eve@example.org": mail.KindInvitation}; !reflect.DeepEqual(got, want) {
 			t.Errorf("queued mail (to → kind): %v, want %v", got, want)
 		}
 		var temp string
@@ -521,8 +525,8 @@ func TestImportRerunAfterAddExistingWithOtherNames(t *testing.T) {
 		ie := newImportEnv(t, db)
 		file := excelFile(`eve@example.org,Evelyn,Otherton,User,false`)
 		p := ie.uploadOK(ie.ada, "ACME", "eve.csv", file)
-		if r := p.row(t, "eve@example.org"); r.Outcome != app.OutcomeExisting {
-			t.Fatalf("first preview: %+v, want %q", r, app.OutcomeExisting)
+		if r := p.row(t, "eve@example.org"); r.Outcome != app.OutcomeCreate {
+			t.Fatalf("first preview: %+v, want %q", r, app.OutcomeCreate)
 		}
 		ie.run(ie.ada, p, p.Token, http.StatusSeeOther)
 		db.Clock.Advance(time.Hour)
@@ -675,12 +679,12 @@ func TestImportSeatLimit(t *testing.T) {
 			`s1@example.org,S,One,User,false`,
 			`bad,S,Bad,User,false`, // an error takes no seat
 			`s2@example.org,S,Two,User,false`,
-			`eve@example.org,Eve,Other,User,false`, // an existing account takes no seat
+			`eve@example.org,Eve,Other,User,false`, // an existing account counts as a new one: the preview must not tell them apart
 			`s3@example.org,S,Three,User,false`,
 			`s4@example.org,S,Four,Administrator,false`,
 		))
 		wantOutcome := map[string]string{"s1@example.org": app.OutcomeCreate, "s2@example.org": app.OutcomeCreate,
-			"eve@example.org": app.OutcomeExisting, "s3@example.org": app.OutcomeError, "s4@example.org": app.OutcomeError}
+			"eve@example.org": app.OutcomeError, "s3@example.org": app.OutcomeError, "s4@example.org": app.OutcomeError}
 		for email, want := range wantOutcome {
 			r := p.row(t, email)
 			if r.Outcome != want {

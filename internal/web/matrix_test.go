@@ -47,6 +47,14 @@ var matrix = map[string]string{
 	"GET /instances":         "LAAAAAAAA",
 	"GET /account":           "LAAAAAAAA",
 	"POST /account":          "LAAAAAAAA",
+	"POST /account/email":    "LAAAAAAAA",
+	"GET /email/{token}":     "NNNNNNNNN",
+	"POST /email/{token}":    "NNNNNNNNN",
+
+	// {id}: DELTA's invitation of the admin account; every other account's is 404.
+	"GET /invitations":               "LAAAAAAAA",
+	"POST /invitations/{id}/accept":  "LNNNNNNNA",
+	"POST /invitations/{id}/decline": "LNNNNNNNA",
 
 	"GET /i/{code}/{$}":                      "LNNAAAAAA",
 	"GET /i/{code}/preferences":              "LNNAAAAAA",
@@ -129,6 +137,7 @@ type fixture struct {
 	typeID, freqID, spareID    int64
 	periodKey                  string
 	requestID, channelID       int64
+	invitationID               int64
 	cookies                    map[string]string
 }
 
@@ -238,6 +247,22 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f.requestID = r.ID
+
+	// DELTA invites ACME's administrator: only that account may answer.
+	delta := e.instance("DELTA", "Delta")
+	deltaAcct, _ := e.member(delta, "delta@example.org", access.PresetAdministration)
+	d, err := e.app.ActorFor(ctx, app.Session{Account: deltaAcct}, "DELTA", app.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.AddExistingUser(ctx, d, "admin@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := e.app.Invitations(ctx, app.Session{Account: adminAcct})
+	if err != nil || len(inv) != 1 {
+		t.Fatalf("invitations of admin: %v %+v", err, inv)
+	}
+	f.invitationID = inv[0].ID
 	return f
 }
 
@@ -273,6 +298,8 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 		replace["{id}"] = id(f.requestID)
 	case strings.Contains(path, "/admin/partners/channels/{id}"):
 		replace["{id}"] = id(f.channelID)
+	case strings.HasPrefix(path, "/invitations/{id}"):
+		replace["{id}"] = id(f.invitationID)
 	}
 	for k, v := range replace {
 		path = strings.ReplaceAll(path, k, v)
@@ -379,6 +406,7 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) || ':' || COUNT(revoked_at) FROM partner_channels`,
 		`SELECT COUNT(*) || ':' || COALESCE(SUM(scorecard_id), 0) || ':' || COUNT(CASE WHEN contribute THEN 1 END) FROM partner_shares`,
 		`SELECT COUNT(*) FROM partner_referrals`,
+		`SELECT COUNT(*) || ':' || COUNT(used_at) FROM email_changes`,
 	} {
 		var v string
 		if err := e.store.DB().QueryRow(q).Scan(&v); err != nil {

@@ -71,6 +71,14 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /instances", Need: account, h: s.instances},
 		{Pattern: "GET /account", Need: account, h: s.accountPage},
 		{Pattern: "POST /account", Need: account, h: s.accountSave},
+		{Pattern: "POST /account/email", Need: account, h: s.accountEmail},
+		{Pattern: "GET /email/{token}", Need: public, h: s.emailConfirmForm},
+		{Pattern: "POST /email/{token}", Need: public, h: s.emailConfirmSubmit},
+
+		// Invitations are the invited account's to answer (SPEC §4).
+		{Pattern: "GET /invitations", Need: account, h: s.invitationsPage},
+		{Pattern: "POST /invitations/{id}/accept", Need: account, h: s.invitationAnswer(true)},
+		{Pattern: "POST /invitations/{id}/decline", Need: account, h: s.invitationAnswer(false)},
 
 		{Pattern: "GET /i/{code}/{$}", Need: member, h: s.dashboard},
 		{Pattern: "GET /i/{code}/preferences", Need: member, h: s.preferencesPage},

@@ -102,9 +102,13 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request, c *req) error 
 		return rerender(http.StatusOK, views.Form{Values: values}, "favorites")
 	}
 
-	err = s.app.SaveUser(r.Context(), c.Actor, id, in)
+	notice, err := s.app.SaveUser(r.Context(), c.Actor, id, in)
 	if err == nil {
-		http.Redirect(w, r, userEditPath(c, id)+"?done=saved", http.StatusSeeOther)
+		done := "saved"
+		if notice != "" {
+			done = "saved-email"
+		}
+		http.Redirect(w, r, userEditPath(c, id)+"?done="+done, http.StatusSeeOther)
 		return nil
 	}
 	e, ok := app.AsError(err)
@@ -126,6 +130,8 @@ func userEditInput(r *http.Request) (app.UserInput, map[string]string) {
 	version, _ := strconv.ParseInt(pf.Get("version"), 10, 64)
 	in := app.UserInput{
 		Version:         version,
+		NameField:       pf.Has("name"),
+		EmailField:      pf.Has("email"),
 		Name:            pf.Get("name"),
 		Email:           pf.Get("email"),
 		Preset:          pf.Get("preset"),
@@ -193,6 +199,10 @@ func (s *Server) userEditView(r *http.Request, c *req, ue app.UserEdit, in app.U
 		Email:         ue.Account.Email,
 		Name:          ue.Account.Name,
 		Active:        ue.Membership.Active,
+		Invited:       ue.Membership.Invited,
+		AccountLock:   ue.AccountLock,
+		Self:          ue.Self,
+		PendingEmail:  ue.PendingEmail,
 		Role:          role,
 		AllScorecards: on[string(access.ScorecardsAll)],
 		DigestWeekly:  in.DigestWeekly,

@@ -15,6 +15,7 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
+	"yardstick/internal/mail"
 	"yardstick/internal/model"
 	"yardstick/internal/testkit"
 )
@@ -457,7 +458,6 @@ func TestEditUserRefusals(t *testing.T) {
 			}, http.StatusUnprocessableEntity, "does not exist in this instance"},
 			{"scorecard not a number", func(f url.Values) { f.Add("scorecard", "abc") }, http.StatusUnprocessableEntity, "does not exist in this instance"},
 			{"other instance's measure", func(f url.Values) { f.Add("fav_add", strconv.FormatInt(foreignM.ID, 10)) }, http.StatusUnprocessableEntity, "does not exist in this instance"},
-			{"taken email", func(f url.Values) { f.Set("email", "CARL@example.org") }, http.StatusUnprocessableEntity, "Another account uses this email."},
 			{"bad email", func(f url.Values) { f.Set("email", "not-an-email") }, http.StatusUnprocessableEntity, "Enter a valid email address."},
 			{"empty name", func(f url.Values) { f.Set("name", "  ") }, http.StatusUnprocessableEntity, "Name"},
 			{"stale version", func(f url.Values) { f.Set("version", "0") }, http.StatusConflict, "Someone else changed this member"},
@@ -480,14 +480,44 @@ func TestEditUserRefusals(t *testing.T) {
 	})
 }
 
+var confirmLink = regexp.MustCompile(`http://yardstick.test(/email/[A-Za-z0-9_-]+)`)
+
+// An email change by a manager waits for the new address to confirm it;
+// the old address is told; a taken address is refused at confirmation
+// (the manager's form answers alike, so it does not tell who has an
+// account).
 func TestEditUserEmailChange(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		f := u.form(u.bob.ID)
 		f.Set("email", "Robert@Example.org")
-		expect(t, "change email", u.ada.do("POST", u.path(u.bob.ID), f), http.StatusSeeOther)
+		r := u.ada.do("POST", u.path(u.bob.ID), f)
+		expect(t, "change email", r, http.StatusSeeOther)
+		if got := u.state(u.in, u.bob.ID).Email; got != "bob@example.org" {
+			t.Errorf("email before confirmation: got %q, want it unchanged", got)
+		}
+		expect(t, "edit page says it waits", u.ada.get(u.path(u.bob.ID)+"?done=saved-email"), http.StatusOK,
+			"when the new address confirms it", `id="pending-email"`, "robert@example.org")
+		confirm := lastMailTo(t, u.env, "robert@example.org", mail.KindEmailChangeConfirm)
+		if n := len(mailsTo(t, u.env, "bob@example.org", mail.KindEmailChangeNotice)); n != 1 {
+			t.Errorf("notices to the old address: %d, want 1", n)
+		}
+		link := confirmLink.FindStringSubmatch(confirm.Body)
+		if link == nil {
+			t.Fatalf("no confirmation link in %q", confirm.Body)
+		}
+		anon := u.client()
+		expect(t, "confirm page", anon.get(link[1]), http.StatusOK, "robert@example.org", "Confirm")
+		if got := u.state(u.in, u.bob.ID).Email; got != "bob@example.org" {
+			t.Errorf("GET of the link changed the email to %q", got)
+		}
+		expect(t, "confirm", anon.post(link[1]), http.StatusOK, "is now")
 		if got := u.state(u.in, u.bob.ID).Email; got != "robert@example.org" {
-			t.Errorf("email: got %q", got)
+			t.Errorf("email after confirmation: got %q", got)
+		}
+		expect(t, "the link works once", anon.post(link[1]), http.StatusNotFound)
+		if n := len(mailsTo(t, u.env, "bob@example.org", mail.KindEmailChanged)); n != 1 {
+			t.Errorf("changed notices to the old address: %d, want 1", n)
 		}
 		c := u.client()
 		c.login("robert@example.org", testkit.Password)
@@ -496,7 +526,48 @@ func TestEditUserEmailChange(t *testing.T) {
 		if old.Status == http.StatusSeeOther {
 			t.Error("the old email still signs in")
 		}
+
+		// A taken address: the form answers as for a free one; the
+		// confirmation refuses and changes nothing.
+		f = u.form(u.bob.ID)
+		f.Set("email", "CARL@example.org")
+		expect(t, "taken email", u.ada.do("POST", u.path(u.bob.ID), f), http.StatusSeeOther)
+		link = confirmLink.FindStringSubmatch(lastMailTo(t, u.env, "carl@example.org", mail.KindEmailChangeConfirm).Body)
+		expect(t, "confirm a taken address", anon.post(link[1]), http.StatusConflict, "Another account uses this address")
+		if got := u.state(u.in, u.bob.ID).Email; got != "robert@example.org" {
+			t.Errorf("email after refused confirmation: got %q", got)
+		}
+
+		// The manager's own email is changed only with the password.
+		f = u.form(u.admin.Membership.ID)
+		f.Set("email", "ada2@example.org")
+		expect(t, "own email on Edit User", u.ada.do("POST", u.path(u.admin.Membership.ID), f), http.StatusForbidden, "Account page")
 	})
+}
+
+// mailsTo lists the queued mails of a kind to an address, newest first.
+func mailsTo(t *testing.T, e *env, to, kind string) []model.OutboxMessage {
+	t.Helper()
+	ms, err := e.store.Q().ListMail(ctx, "", 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []model.OutboxMessage
+	for _, m := range ms {
+		if m.To == to && m.Kind == kind {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func lastMailTo(t *testing.T, e *env, to, kind string) model.OutboxMessage {
+	t.Helper()
+	ms := mailsTo(t, e, to, kind)
+	if len(ms) == 0 {
+		t.Fatalf("no %s mail to %s", kind, to)
+	}
+	return ms[0]
 }
 
 func TestEditUserFavoritesDialog(t *testing.T) {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -79,8 +78,15 @@ func usersListURL(c *req, q usersQuery, extra ...string) string {
 }
 
 // usersFlashes are the fixed messages ?done= may ask for on the list.
-func usersFlash(c *req, done string) string {
-	switch done {
+func usersFlash(c *req, q url.Values) string {
+	switch q.Get("done") {
+	case "sent":
+		// Only an address is echoed, so a crafted link cannot make the
+		// page say anything else.
+		if to, ok := app.NormalizeEmail(q.Get("to")); ok {
+			return "We sent an email to " + to + "."
+		}
+		return "We sent the email."
 	case "deactivated":
 		return "The member was deactivated and can no longer open this instance."
 	case "reactivated":
@@ -156,7 +162,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *req, q use
 	}
 	sh := s.shell(r, c, "Users")
 	if refusal == "" {
-		sh.Flash = usersFlash(c, r.URL.Query().Get("done"))
+		sh.Flash = usersFlash(c, r.URL.Query())
 	}
 	return s.render(w, r, status, views.UsersPage(sh, v))
 }
@@ -234,8 +240,10 @@ func (s *Server) userFormError(w http.ResponseWriter, r *http.Request, c *req, e
 }
 
 // userAdded goes to the new member's Edit page, where permissions are set.
-func userAdded(w http.ResponseWriter, r *http.Request, c *req, membershipID int64) error {
-	return back(w, r, c, "/admin/users/"+strconv.FormatInt(membershipID, 10)+"?done=added")
+// userSent returns to the users list saying where the mail went. Both add
+// forms end here, whether the address got an account or an invitation.
+func userSent(w http.ResponseWriter, r *http.Request, c *req, email string) error {
+	return back(w, r, c, "/admin/users?done=sent&to="+url.QueryEscape(email))
 }
 
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, c *req) error {
@@ -245,21 +253,19 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, c *req) erro
 	if in.Administrator {
 		role = "Administrator"
 	}
-	m, err := s.app.AddNewUser(r.Context(), c.Actor, in)
-	if err != nil {
+	if _, err := s.app.AddNewUser(r.Context(), c.Actor, in); err != nil {
 		values := map[string]string{"email": in.Email, "first_name": in.FirstName, "last_name": in.LastName, "role": role}
 		return s.userFormError(w, r, c, false, err, values)
 	}
-	return userAdded(w, r, c, m.ID)
+	return userSent(w, r, c, in.Email)
 }
 
 func (s *Server) userAddExisting(w http.ResponseWriter, r *http.Request, c *req) error {
 	email := r.PostFormValue("email")
-	m, err := s.app.AddExistingUser(r.Context(), c.Actor, email)
-	if err != nil {
+	if _, err := s.app.AddExistingUser(r.Context(), c.Actor, email); err != nil {
 		return s.userFormError(w, r, c, true, err, map[string]string{"email": email})
 	}
-	return userAdded(w, r, c, m.ID)
+	return userSent(w, r, c, email)
 }
 
 func (s *Server) billingPage(w http.ResponseWriter, r *http.Request, c *req) error {

@@ -89,7 +89,7 @@ func (u *usersEnv) path(id int64, action string) string {
 var (
 	userEmailCell = regexp.MustCompile(`<td class="user-email">([^<]*)</td>`)
 	nextPageLink  = regexp.MustCompile(`<a href="([^"]*)" id="next-page"`)
-	addedLocation = regexp.MustCompile(`^/i/ACME/admin/users/(\d+)\?done=added$`)
+	sentLocation  = regexp.MustCompile(`^/i/ACME/admin/users\?done=sent&to=`)
 )
 
 // listedEmails returns the emails of the users table, in order.
@@ -165,9 +165,13 @@ func (u *usersEnv) unchanged(what string, before usersState) {
 
 func (u *usersEnv) membership(email string) model.Membership {
 	u.t.Helper()
-	m, err := u.store.Q().MembershipByID(ctx, u.in.ID, u.ids[email])
+	acct, err := u.store.Q().AccountByEmail(ctx, email)
 	if err != nil {
-		u.t.Fatal(err)
+		u.t.Fatalf("account %s: %v", email, err)
+	}
+	m, err := u.store.Q().MembershipOf(ctx, u.in.ID, acct.ID)
+	if err != nil {
+		u.t.Fatalf("membership of %s: %v", email, err)
 	}
 	return m
 }
@@ -658,7 +662,7 @@ func TestAddUserFormsExplain(t *testing.T) {
 		"welcome email", "temporary password", `href="/i/ACME/admin/users/new?existing=1"`)
 	r := u.ada.get("/i/ACME/admin/users/new?existing=1")
 	expect(t, "add existing form", r, http.StatusOK,
-		"Add Existing User", `action="/i/ACME/admin/users/existing"`, `name="email"`, "no seat", "told by email")
+		"Add Existing User", `action="/i/ACME/admin/users/existing"`, `name="email"`, "no seat", "invitation")
 	if strings.Contains(r.Body, `name="first_name"`) || strings.Contains(r.Body, `name="role"`) {
 		t.Errorf("the existing-user form asks for more than the email")
 	}
@@ -679,15 +683,11 @@ func TestAddUserNewSendsWelcome(t *testing.T) {
 		u := newUsersEnv(t, db)
 		r := u.ada.post("/i/ACME/admin/users", "email", " Nina.Ng@Example.org ", "first_name", "Nina", "last_name", "Ng", "role", "User")
 		expect(t, "add new user", r, http.StatusSeeOther)
-		m := addedLocation.FindStringSubmatch(r.Location)
-		if m == nil {
-			t.Fatalf("add new user went to %q, want the member's Edit page", r.Location)
+		if !sentLocation.MatchString(r.Location) {
+			t.Fatalf("add new user went to %q, want the users list saying where the mail went", r.Location)
 		}
-		id, _ := strconv.ParseInt(m[1], 10, 64)
-		mem, err := u.store.Q().MembershipByID(ctx, u.in.ID, id)
-		if err != nil {
-			t.Fatal(err)
-		}
+		expect(t, "the list says where the mail went", u.ada.get(r.Location), http.StatusOK, "We sent an email to nina.ng@example.org.")
+		mem := u.membership("nina.ng@example.org")
 		if mem.Email != "nina.ng@example.org" || mem.Name != "Nina Ng" || mem.Role != access.PresetPresenter || !mem.Active {
 			t.Errorf("new member %+v, want nina.ng@example.org, Nina Ng, Presenter, active", mem)
 		}
@@ -701,7 +701,7 @@ func TestAddUserNewSendsWelcome(t *testing.T) {
 		}
 		list := u.ada.get("/i/ACME/admin/users?q=nina")
 		expect(t, "list with nina", list, http.StatusOK, "nina.ng@example.org", "Nina Ng", "Presenter", "4 active · 5 total")
-		edit := u.ada.get(r.Location)
+		edit := u.ada.get(u.path(mem.ID, ""))
 		for what, body := range map[string]string{"create response": r.Body + r.Location, "list": list.Body, "edit page": edit.Body} {
 			if strings.Contains(body, temp) {
 				t.Errorf("the manager sees the temporary password in the %s", what)
@@ -715,13 +715,8 @@ func TestAddUserNewSendsWelcome(t *testing.T) {
 		// Account role Administrator starts with every permission.
 		r = u.ada.post("/i/ACME/admin/users", "email", "root@example.org", "first_name", "Ro", "last_name", "Ot", "role", "Administrator")
 		expect(t, "add administrator", r, http.StatusSeeOther)
-		m = addedLocation.FindStringSubmatch(r.Location)
-		if m == nil {
-			t.Fatalf("add administrator went to %q", r.Location)
-		}
-		id, _ = strconv.ParseInt(m[1], 10, 64)
-		if mem, err := u.store.Q().MembershipByID(ctx, u.in.ID, id); err != nil || mem.Role != access.PresetAdministration || len(mem.Permissions) != 22 {
-			t.Errorf("administrator: %+v, %v", mem, err)
+		if mem := u.membership("root@example.org"); mem.Role != access.PresetAdministration || len(mem.Permissions) != 22 {
+			t.Errorf("administrator: %+v", mem)
 		}
 	})
 }
@@ -738,17 +733,15 @@ func TestAddUserRefusals(t *testing.T) {
 		}{
 			{"malformed email", []string{"email", "not-an-email", "first_name", "No", "last_name", "Body"}, http.StatusUnprocessableEntity,
 				[]string{"Enter a valid email address.", `value="not-an-email"`, `value="No"`, `value="Body"`}},
-			{"duplicate email", []string{"email", "BOB@example.org", "first_name", "Bob", "last_name", "Again"}, http.StatusUnprocessableEntity,
-				[]string{"An account with this email exists already; use Add Existing User."}},
+			{"a member's email", []string{"email", "BOB@example.org", "first_name", "Bob", "last_name", "Again"}, http.StatusUnprocessableEntity,
+				[]string{"This person is already a member of this instance."}},
 			{"missing names", []string{"email", "new@example.org", "first_name", " ", "last_name", ""}, http.StatusUnprocessableEntity,
 				[]string{`id="err-first_name"`, `id="err-last_name"`, `value="new@example.org"`}},
 		} {
 			r := u.ada.post("/i/ACME/admin/users", tc.form...)
 			expect(t, tc.what, r, tc.status, append(tc.want, `id="user-new-form"`)...)
 		}
-		r := u.ada.post("/i/ACME/admin/users/existing", "email", "nobody@example.org")
-		expect(t, "existing: unknown email", r, http.StatusUnprocessableEntity, "No account has this email", `value="nobody@example.org"`)
-		r = u.ada.post("/i/ACME/admin/users/existing", "email", "dan@example.org")
+		r := u.ada.post("/i/ACME/admin/users/existing", "email", "dan@example.org")
 		expect(t, "existing: already a member", r, http.StatusUnprocessableEntity, "already a member of this instance")
 		r = u.ada.post("/i/ACME/admin/users/existing", "email", "dan@")
 		expect(t, "existing: malformed", r, http.StatusUnprocessableEntity, "Enter a valid email address.")
@@ -804,16 +797,19 @@ func TestSeatLimitOnAddAndReactivate(t *testing.T) {
 		before = u.state()
 		r = u.ada.post("/i/ACME/admin/users/existing", "email", "eve@example.org")
 		expect(t, "add existing", r, http.StatusSeeOther)
-		if addedLocation.FindStringSubmatch(r.Location) == nil {
-			t.Errorf("add existing went to %q, want the member's Edit page", r.Location)
+		if !sentLocation.MatchString(r.Location) {
+			t.Errorf("add existing went to %q, want the users list", r.Location)
 		}
 		after := u.state()
-		if after.Seats != before.Seats || after.Total != before.Total+1 || after.Active != before.Active+1 || after.Accounts != before.Accounts {
-			t.Errorf("add existing: %+v → %+v, want one more member, the same seats and accounts", before, after)
+		if after.Seats != before.Seats || after.Total != before.Total+1 || after.Active != before.Active || after.Accounts != before.Accounts {
+			t.Errorf("add existing: %+v → %+v, want one more (invited) member, the same seats, active members and accounts", before, after)
+		}
+		if m := u.membership("eve@example.org"); !m.Invited || m.Active {
+			t.Errorf("eve: %+v, want invited and not active until she accepts", m)
 		}
 		mails := u.mailTo("eve@example.org")
-		if len(mails) != 1 || mails[0].Kind != mail.KindAddedToInstance {
-			t.Errorf("mails to eve: %+v, want one %s", mails, mail.KindAddedToInstance)
+		if len(mails) != 1 || mails[0].Kind != mail.KindInvitation {
+			t.Errorf("mails to eve: %+v, want one %s", mails, mail.KindInvitation)
 		}
 
 		// A seat freed by deactivation can be used by a reactivation.

@@ -217,6 +217,7 @@ func activityName(t string) string {
 		"partner_decline": "Declined a partner connection", "partner_cancel": "Cancelled a partner request",
 		"partner_share": "Shared with a partner", "partner_unshare": "Stopped sharing with a partner",
 		"partner_revoke": "Revoked a partner channel", "partner_refer": "Referred an organization",
+		"invitation": "Invitation", "email_change": "Email change",
 	}
 	if n, ok := names[t]; ok {
 		return n

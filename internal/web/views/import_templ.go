@@ -214,7 +214,7 @@ func ImportPreview(s Shell, p app.ImportPlan, f Form) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, o := range []string{app.OutcomeCreate, app.OutcomeExisting, app.OutcomeNames, app.OutcomeNone, app.OutcomeError} {
+			for _, o := range []string{app.OutcomeCreate, app.OutcomeNames, app.OutcomeNone, app.OutcomeError} {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<li><strong>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
