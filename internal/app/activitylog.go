@@ -96,6 +96,10 @@ func (a *App) resolveActivity(ctx context.Context, actor *Actor, in *ActivityQue
 		fields["to"] = "Give the end as a date (YYYY-MM-DD)."
 	case to.Before(from):
 		fields["to"] = "The end is before the start."
+	default:
+		// From here on the query carries the dates as parsed, never as
+		// typed: they reach file names and the log.
+		in.From, in.To = from.Format(time.DateOnly), to.Format(time.DateOnly)
 	}
 	if in.Activity != "" && !slices.Contains(ActivityTypes, in.Activity) {
 		fields["activity"] = "Choose an activity from the list."

@@ -374,6 +374,7 @@ func (a *App) checkLinkAccess(ctx context.Context, actor *Actor, at Placement, c
 
 // ListObjects pages through the objects of a kind the actor can see.
 func (a *App) ListObjects(ctx context.Context, actor *Actor, f store.ObjectFilter) (store.ObjectPage, error) {
+	f.Text, f.Tag = searchTerm(f.Text), searchTerm(f.Tag)
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
 		return store.ObjectPage{}, err

@@ -25,6 +25,7 @@ func (a *App) ListUsers(ctx context.Context, actor *Actor, f store.MemberFilter)
 	if err := actor.Require(access.UsersManage); err != nil {
 		return UsersList{}, err
 	}
+	f.Search = searchTerm(f.Search)
 	q := a.store.Q()
 	page, err := q.ListMembers(ctx, actor.Instance.ID, f)
 	if errors.Is(err, store.ErrBadCursor) {

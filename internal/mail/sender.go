@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -88,7 +90,14 @@ func (s *SMTPSender) Send(ctx context.Context, m model.OutboxMessage) error {
 	if err := msg.To(m.To); err != nil {
 		return fmt.Errorf("recipient %q: %w", m.To, err)
 	}
-	msg.Subject(oneLine(m.Subject))
+	if subj := oneLine(m.Subject); strings.Contains(subj, "=?") {
+		// Text that looks like an encoded word (a name such as
+		// "=?UTF-8?Q?…=0D=0ABcc:…?=") would be decoded by mail clients:
+		// encode the whole subject so it reads as typed.
+		msg.SetGenHeaderPreformatted(gomail.HeaderSubject, encodeWords(subj))
+	} else {
+		msg.Subject(subj)
+	}
 	msg.SetMessageIDWithValue(fmt.Sprintf("yardstick.%d.%s@%s", m.ID, rand.Text()[:16], s.domain))
 	msg.SetDate()
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
@@ -181,4 +190,21 @@ func parseSMTPURL(raw string) (smtpConfig, error) {
 // refused at the first send.
 func isLocalhost(host string) bool {
 	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+// encodeWords encodes s as RFC 2047 B encoded words of at most 75
+// characters each, never splitting a UTF-8 sequence. Unlike mime's
+// encoders it encodes plain ASCII too.
+func encodeWords(s string) string {
+	const chunk = 45 // bytes: 60 base64 characters + "=?UTF-8?B?" + "?="
+	var words []string
+	for len(s) > 0 {
+		n := min(chunk, len(s))
+		for n < len(s) && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		words = append(words, "=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, "\r\n ")
 }

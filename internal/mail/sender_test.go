@@ -130,3 +130,31 @@ func TestSMTPSenderSends(t *testing.T) {
 		})
 	}
 }
+
+// A name shaped like an encoded word reaches the subject as typed: mail
+// clients must not decode it into a CR LF and a Bcc line.
+func TestSubjectWithEncodedWordText(t *testing.T) {
+	srv := testkit.StartSMTP(t)
+	s, err := mail.NewSMTPSender("smtp://"+srv.Addr()+"?tls=none", from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, subj := range []string{
+		"Invitation to join =?UTF-8?Q?Acme=0D=0ABcc:_x@evil.example?= (ACME) on Yardstick",
+		"=?utf-8?b?QmNjOiB4QGV2aWwuZXhhbXBsZQ==?= " + strings.Repeat("Grüße ", 30) + "end",
+	} {
+		if err := s.Send(context.Background(), model.OutboxMessage{ID: int64(i + 1), To: "zoe@example.org", Subject: subj, Body: "x\n"}); err != nil {
+			t.Fatal(err)
+		}
+		got := srv.WaitFor(t, i+1, 5*time.Second)[i]
+		if got.Subject != subj {
+			t.Errorf("subject decoded to %q, want it as typed %q", got.Subject, subj)
+		}
+		if strings.Contains(string(got.Raw), "Bcc:") && !strings.Contains(subj, "Bcc:") {
+			t.Errorf("raw message has a Bcc line")
+		}
+		if bcc := got.Header.Get("Bcc"); bcc != "" {
+			t.Errorf("message has a Bcc header: %q", bcc)
+		}
+	}
+}

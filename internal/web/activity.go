@@ -103,7 +103,7 @@ func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, 
 	}
 	name := "yardstick-activity-" + c.Actor.Instance.Code + "-" + q.From + "-to-" + q.To + "." + format
 	w.Header().Set("Content-Type", mime)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Disposition", attachment(name))
 	if err := out.Close(); err != nil {
 		// Headers are gone; all that is left is to log it once.
 		s.logger(r).Error("writing an export", "format", format, "err", err)

@@ -18,7 +18,7 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *req) erro
 
 func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, c *req) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="yardstick-users-template.csv"`)
+	w.Header().Set("Content-Disposition", attachment("yardstick-users-template.csv"))
 	_, err := w.Write(importer.Template())
 	return err
 }
@@ -92,7 +92,7 @@ func (s *Server) importResults(w http.ResponseWriter, r *http.Request, c *req) e
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="yardstick-import-`+c.Actor.Instance.Code+`-`+r.PathValue("id")+`-results.csv"`)
+	w.Header().Set("Content-Disposition", attachment("yardstick-import-"+c.Actor.Instance.Code+"-"+r.PathValue("id")+"-results.csv"))
 	_, err = w.Write([]byte(csv))
 	return err
 }
