@@ -194,13 +194,6 @@ func (a *App) startSession(ctx context.Context, oldToken string, c Client, withi
 
 func hashToken(token string) string { return password.HashSecret(token) }
 
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
-
 // Authenticate resolves a session cookie. A session idle longer than the
 // configured timeout is ended.
 func (a *App) Authenticate(ctx context.Context, token string) (Session, error) {

@@ -26,3 +26,7 @@ func cleanText(s, label string, min, max int) (string, string) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// truncateText shortens s to at most n characters, never splitting one,
+// and makes it storable text (see textcheck.Clip).
+func truncateText(s string, n int) string { return textcheck.Clip(s, n) }

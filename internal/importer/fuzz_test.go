@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+	"unicode/utf8"
 
 	"yardstick/internal/textcheck"
 )
@@ -28,6 +29,8 @@ func FuzzParse(f *testing.F) {
 		"username,first_name,last_name,role_group,send_email,,\nann@example.org,Ann,Lee,User,true,,x\n",
 		"username,username,x\n",
 		hdr + "zoe@example.org,Zo\xeb,Lee,User,true\n",
+		hdr + "zoe@example.org,Zoe\x00,Lee,User,true\n",
+		hdr + "zoe@example.org,Zoe\x01,L\x7fee,User,true\n",
 		"\xff\xfeu\x00",
 		"PK\x03\x04\x14\x00\x06\x00",
 		string(Template()),
@@ -45,6 +48,11 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("a refused file returned %+v", file)
 			}
 			return
+		}
+		// The app keeps an accepted file as text: both databases must
+		// store it (PostgreSQL refuses NUL and bytes that are not UTF-8).
+		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+			t.Fatalf("accepted a file that is not storable text: %q", data)
 		}
 		if n := len(file.Rows); n == 0 || n > MaxRows {
 			t.Fatalf("accepted a file with %d rows", n)

@@ -107,14 +107,21 @@ func text(raw []byte) ([]byte, *FileError) {
 		line := firstInvalidLine(data)
 		return nil, fileErr(line, "Line %d is not UTF-8 text; the file may have been saved in another encoding. Save it as “CSV UTF-8 (comma delimited)” and try again.", line)
 	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		// Text with a stray NUL (pasted from another program): no database
+		// stores it, so the file is refused, naming the line to fix.
+		line := 1 + bytes.Count(data[:i], []byte{'\n'})
+		return nil, fileErr(line, "Line %d contains a NUL character (an invisible zero byte), which a CSV file cannot hold. Remove it, save the file as “CSV UTF-8 (comma delimited)” and try again.", line)
+	}
 	return data, nil
 }
 
-// looksBinary reports NUL bytes anywhere, or many control characters near
-// the start. A few stray control characters are left to the row checks,
-// which name the row; a workbook, image or archive has NULs or far more.
+// looksBinary reports many control characters near the start, or NUL
+// bytes in data that is not UTF-8 text. A few stray control characters
+// (NUL included) are left to the later checks, which name the line; a
+// workbook, image or archive has far more, or bytes that are not UTF-8.
 func looksBinary(data []byte) bool {
-	if bytes.IndexByte(data, 0) >= 0 {
+	if bytes.IndexByte(data, 0) >= 0 && !utf8.Valid(data) {
 		return true
 	}
 	sample := data[:min(len(data), 8<<10)]

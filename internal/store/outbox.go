@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"yardstick/internal/model"
+	"yardstick/internal/textcheck"
 )
 
 const outboxCols = `id, instance_id, kind, to_addr, subject, body, has_secret, status, attempts, next_attempt_at, last_error, created_at, sent_at`
@@ -106,9 +107,6 @@ func (q *Q) ListMail(ctx context.Context, status string, before int64, limit int
 		status, before, limit)
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
+// truncate shortens a text to at most n characters, never splitting one
+// (PostgreSQL refuses a cut UTF-8 sequence), and makes it storable text.
+func truncate(s string, n int) string { return textcheck.Clip(s, n) }

@@ -111,6 +111,11 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 		// memory-mapped reads keep a 100,000-member instance's indexes hot.
 		q.Add("_pragma", "cache_size(-16384)")
 		q.Add("_pragma", "mmap_size(268435456)")
+		// Deleted and overwritten content is zeroed, not left in free
+		// space: a welcome mail's temporary password, erased from the
+		// outbox once delivered, must not stay readable in the file (or,
+		// after a checkpoint, in the WAL).
+		q.Add("_pragma", "secure_delete(1)")
 		q.Set("_txlock", "immediate")
 		// Times are written as sortable UTC text and read back as UTC.
 		q.Set("_time_format", "sqlite")

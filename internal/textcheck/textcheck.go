@@ -1,5 +1,7 @@
 // Package textcheck holds the checks of user-typed text that internal/app and
-// internal/importer share: an email address and a one-line text field.
+// internal/importer share (an email address, a one-line text field), the
+// check internal/web applies to every input (IsText), and the one way text
+// is shortened (Clip: by characters, never splitting one).
 package textcheck
 
 import (

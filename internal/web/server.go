@@ -54,7 +54,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 		mux.Handle(rt.Pattern, s.wrap(rt))
 	}
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.realClient(s.observe(securityHeaders(cop.Handler(mux))))
+	s.handler = s.realClient(s.observe(securityHeaders(cop.Handler(s.checkInput(mux)))))
 	return s
 }
 
