@@ -196,7 +196,7 @@ func (q *Q) Now() time.Time { return q.s.clock.Now() }
 
 // InTx runs fn in a transaction, committing when fn returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -209,6 +209,25 @@ func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// begin starts a transaction. On SQLite, BEGIN IMMEDIATE waits up to the
+// busy timeout for the write lock, yet under a burst of parallel writers
+// on a loaded machine it was seen to give up with SQLITE_BUSY now and
+// then; nothing has happened at that point, so it is tried again a few
+// times before the error reaches the request.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	for attempt := 0; ; attempt++ {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err == nil || s.dialect == Postgres || attempt == 4 || !strings.Contains(err.Error(), "database is locked") {
+			return tx, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(time.Duration(attempt+1) * 20 * time.Millisecond):
+		}
+	}
 }
 
 func (q *Q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
