@@ -111,7 +111,7 @@ func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, id in
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.app.AssignmentList(r.Context(), c.Actor, id)
+	list, err := s.app.MemberPicker(r.Context(), c.Actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *re
 // memberAssign is the assignment list of scorecard id; chosen, when not
 // nil, are the members a refused save had ticked.
 func (s *Server) memberAssign(r *http.Request, c *req, id int64, chosen []int64, msg string) (*views.MemberAssign, error) {
-	list, err := s.app.AssignmentList(r.Context(), c.Actor, id)
+	list, err := s.app.MemberPicker(r.Context(), c.Actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -216,15 +216,16 @@ func (s *Server) memberAssign(r *http.Request, c *req, id int64, chosen []int64,
 		Members: memberChoices(list, chosen), Error: msg}, nil
 }
 
-// memberChoices offers an assignment list's members, the chosen ones ticked.
-func memberChoices(list app.AssignmentList, chosen []int64) views.MemberChoices {
+// memberChoices offers an assignment list's members, labelled as the app
+// allows the viewer to see them, the chosen ones ticked.
+func memberChoices(list app.MemberPicker, chosen []int64) views.MemberChoices {
 	on := map[int64]bool{}
 	for _, id := range chosen {
 		on[id] = true
 	}
 	out := views.MemberChoices{List: make([]views.MemberChoice, 0, len(list.Members)), More: list.More, Limit: app.PickerLimit}
 	for _, m := range list.Members {
-		out.List = append(out.List, views.MemberChoice{ID: m.ID, Label: m.Name + " (" + m.Email + ")", Inactive: !m.Active, Checked: on[m.ID]})
+		out.List = append(out.List, views.MemberChoice{ID: m.ID, Label: m.Label, Inactive: !m.Active, Checked: on[m.ID]})
 	}
 	return out
 }
