@@ -19,6 +19,11 @@ type Config struct {
 	// (YARDSTICK_SIGNUP); otherwise OperatorEmail receives referrals.
 	Signup        bool
 	OperatorEmail string
+	// HeavyPerMember and HeavyTotal bound the exports and imports running
+	// at once per account and in the process (YARDSTICK_HEAVY_PER_MEMBER,
+	// YARDSTICK_HEAVY_TOTAL; see heavy.go); 0: DefaultHeavyPerMember and
+	// DefaultHeavyTotal, negative: no bound.
+	HeavyPerMember, HeavyTotal int
 }
 
 // App is the set of use cases over one store.
@@ -29,6 +34,7 @@ type App struct {
 	mailWake  func()
 	queue     chan model.Activity // high-volume log entries for the recorder
 	recording atomic.Bool         // a recorder is draining queue
+	heavy     *heavyGate          // exports and imports running
 }
 
 // New builds the app. mailWake, if not nil, is called after a
@@ -43,7 +49,8 @@ func New(s *store.Store, cfg Config, log *slog.Logger, mailWake func()) *App {
 	if mailWake == nil {
 		mailWake = func() {}
 	}
-	return &App{store: s, cfg: cfg, log: log, mailWake: mailWake, queue: make(chan model.Activity, recorderBuffer)}
+	return &App{store: s, cfg: cfg, log: log, mailWake: mailWake, queue: make(chan model.Activity, recorderBuffer),
+		heavy: newHeavyGate(cfg.HeavyPerMember, cfg.HeavyTotal)}
 }
 
 // Store returns the app's store (for the CLI and tests).

@@ -87,7 +87,9 @@ func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, 
 	}
 	defer out.Abort() // frees a spilled temporary file when we do not get to Close
 	loc := c.Actor.Location()
+	var rows politeRows
 	q, err := s.app.ExportActivity(r.Context(), c.Actor, activityQuery(r), format, maxRows, func(e model.Activity) error {
+		rows.next()
 		return out.WriteRow(activityRow(e, loc)...)
 	})
 	if errors.Is(err, export.ErrTooLarge) || errors.Is(err, export.ErrTooManyRows) {
@@ -111,13 +113,23 @@ func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, 
 	return nil
 }
 
+// activityXLSX and activityPDF download the filtered log (heavy work, see
+// limits.go).
 func (s *Server) activityXLSX(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.heavy(s.exportActivityXLSX, w, r, c)
+}
+
+func (s *Server) exportActivityXLSX(w http.ResponseWriter, r *http.Request, c *req) error {
 	return s.exportActivity(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0, func() (export.RowWriter, error) {
 		return export.NewXLSX(w, "User Activity", activityColumns)
 	})
 }
 
 func (s *Server) activityPDF(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.heavy(s.exportActivityPDF, w, r, c)
+}
+
+func (s *Server) exportActivityPDF(w http.ResponseWriter, r *http.Request, c *req) error {
 	in := c.Actor.Instance
 	q := activityQuery(r)
 	return s.exportActivity(w, r, c, "pdf", "application/pdf", export.MaxPDFRows, func() (export.RowWriter, error) {

@@ -23,9 +23,14 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, c *req) 
 	return err
 }
 
-// importUpload reads the uploaded file; the body is capped a little above
-// the importer's own limit, so a huge upload is cut off, not buffered.
+// importUpload reads the uploaded file (heavy work, see limits.go).
 func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.heavy(s.readUpload, w, r, c)
+}
+
+// readUpload reads the file; the body is capped a little above the
+// importer's own limit, so a huge upload is cut off, not buffered.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, c *req) error {
 	page := func(f views.Form) templ.Component { return views.ImportPage(s.shell(r, c, "Import Users"), f) }
 	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxBytes+1<<20)
 	file, header, err := r.FormFile("file")
@@ -61,9 +66,13 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, c *req) e
 	return s.render(w, r, http.StatusOK, views.ImportPreview(sh, plan, views.Form{}))
 }
 
-// importRun runs a previewed import; when the instance changed since the
-// preview, the new preview is shown with the refusal.
+// importRun runs a previewed import (heavy work); when the instance
+// changed since the preview, the new preview is shown with the refusal.
 func (s *Server) importRun(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.heavy(s.runImport, w, r, c)
+}
+
+func (s *Server) runImport(w http.ResponseWriter, r *http.Request, c *req) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -82,7 +91,12 @@ func (s *Server) importRun(w http.ResponseWriter, r *http.Request, c *req) error
 	return back(w, r, c, "/admin/import/"+r.PathValue("id")+"?done=ran")
 }
 
+// importResults sends an import's outcome per row (heavy work).
 func (s *Server) importResults(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.heavy(s.sendImportResults, w, r, c)
+}
+
+func (s *Server) sendImportResults(w http.ResponseWriter, r *http.Request, c *req) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
