@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -10,9 +11,11 @@ import (
 // stmtCache keeps prepared statements for the store's fixed SQL strings.
 // database/sql prepares a statement once per pooled connection and reuses
 // it, so a hot query (the session lookup, a list page) is parsed once
-// instead of on every request. Queries with an id list (listMark) change
-// with the list's length and are never prepared; should other built
-// queries still grow it, it stops adding at maxStatements and those run
+// instead of on every request. Queries with a list of placeholders
+// (IN ($2, $3, …), marked or not) change with the list's length and are
+// never prepared: the cache itself refuses them (variableList), so a
+// query built without listMark cannot fill it. Should other built queries
+// still grow it, it stops adding at maxStatements and those run
 // unprepared.
 type stmtCache struct {
 	mu    sync.RWMutex
@@ -21,8 +24,11 @@ type stmtCache struct {
 
 const maxStatements = 400
 
+// variableList finds an IN list of placeholders, with or without listMark.
+var variableList = regexp.MustCompile(`(?i)\bIN\s*\(\s*(/\*[^*]*\*/\s*)?\$\d`)
+
 func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string, create bool) *sql.Stmt {
-	if strings.Contains(query, listMark) {
+	if strings.Contains(query, listMark) || variableList.MatchString(query) {
 		return nil
 	}
 	c.mu.RLock()
