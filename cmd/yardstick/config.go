@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,12 @@ type Config struct {
 	// client in X-Forwarded-For; parsed into Proxies.
 	TrustedProxies string
 	Proxies        []netip.Prefix
+	// Limits of the HTTP layer, parsed from MaxInFlightText,
+	// QueueWaitText and MaxFormBodyText (see web.Config).
+	MaxInFlightText, QueueWaitText, MaxFormBodyText string
+	MaxInFlight                                     int // 0: twice the database pool
+	QueueWait                                       time.Duration
+	MaxFormBody                                     int64
 }
 
 // setting is one configuration value with its flag and variable.
@@ -48,6 +55,9 @@ func (c *Config) settings() []setting {
 		{"signup", "YARDSTICK_SIGNUP", "false", "true lets a Partner Connect referral link create an instance", &c.Signup},
 		{"operator-email", "YARDSTICK_OPERATOR_EMAIL", "", "receives Partner Connect referrals while sign-up is closed", &c.OperatorMail},
 		{"trusted-proxies", "YARDSTICK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client; empty trusts none", &c.TrustedProxies},
+		{"max-inflight", "YARDSTICK_MAX_INFLIGHT", "", "requests served at once; the rest wait in arrival order (empty: twice the database pool, 16 on SQLite, 40 on PostgreSQL)", &c.MaxInFlightText},
+		{"queue-wait", "YARDSTICK_QUEUE_WAIT", "2s", "longest wait for a turn before a 503 with Retry-After", &c.QueueWaitText},
+		{"max-form-body", "YARDSTICK_MAX_FORM_BODY", "1MB", "largest request body of a form (the import upload takes 6 MB whatever this says)", &c.MaxFormBodyText},
 	}
 }
 
@@ -95,7 +105,52 @@ func parseConfig(name string, args []string, extra func(fs *flag.FlagSet)) (*Con
 	if c.Proxies, err = web.ParseTrustedProxies(c.TrustedProxies); err != nil {
 		return nil, nil, fmt.Errorf("YARDSTICK_TRUSTED_PROXIES: %w", err)
 	}
+	if err := c.parseLimits(); err != nil {
+		return nil, nil, err
+	}
 	return c, fs, nil
+}
+
+// parseLimits reads the HTTP layer's limits.
+func (c *Config) parseLimits() error {
+	if t := strings.TrimSpace(c.MaxInFlightText); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 1 || n > 100_000 {
+			return fmt.Errorf("YARDSTICK_MAX_INFLIGHT: %q is not a number of requests from 1 to 100000 (or empty for twice the database pool)", c.MaxInFlightText)
+		}
+		c.MaxInFlight = n
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(c.QueueWaitText))
+	if err != nil || d < 10*time.Millisecond || d > time.Minute {
+		return fmt.Errorf("YARDSTICK_QUEUE_WAIT: %q is not a duration from 10ms to 1m (e.g. 2s)", c.QueueWaitText)
+	}
+	c.QueueWait = d
+	n, ok := parseByteSize(c.MaxFormBodyText)
+	if !ok || n < 16<<10 || n > 64<<20 {
+		return fmt.Errorf("YARDSTICK_MAX_FORM_BODY: %q is not a size from 16KB to 64MB (e.g. 1MB, 512KB)", c.MaxFormBodyText)
+	}
+	c.MaxFormBody = n
+	return nil
+}
+
+// parseByteSize reads "1MB", "512KB" or a number of bytes (KB and MB are
+// 1024 and 1024² bytes).
+func parseByteSize(s string) (int64, bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(s, "MB"):
+		mult, s = 1<<20, strings.TrimSuffix(s, "MB")
+	case strings.HasSuffix(s, "KB"):
+		mult, s = 1<<10, strings.TrimSuffix(s, "KB")
+	case strings.HasSuffix(s, "B"):
+		s = strings.TrimSuffix(s, "B")
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < 0 || n > 1<<40/mult {
+		return 0, false
+	}
+	return n * mult, true
 }
 
 func variablesHelp() string {

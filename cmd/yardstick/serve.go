@@ -74,9 +74,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	wg.Go(func() { expireSessions(background, a, log) })
 	stopRecorder := a.StartRecorder()
 
+	handler := web.New(a, web.Config{BaseURL: c.BaseURL, MetricsToken: c.MetricsToken, TrustedProxies: c.Proxies,
+		MaxInFlight: c.MaxInFlight, QueueWait: c.QueueWait, MaxFormBody: c.MaxFormBody}, log)
 	srv := &http.Server{
 		Addr:              c.Addr,
-		Handler:           web.New(a, web.Config{BaseURL: c.BaseURL, MetricsToken: c.MetricsToken, TrustedProxies: c.Proxies}, log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,

@@ -55,7 +55,7 @@ func TestActivityIsRecordedWithTheChange(t *testing.T) {
 		expect(t, "refused", p.post(base+"/scorecards", "title", "nope"), http.StatusForbidden)
 		// The Edit User page's activity tab shows that member's entries only.
 		tab := c.get(base + "/admin/users/" + strconv.FormatInt(dee.ID, 10))
-		expect(t, "member activity tab", tab, http.StatusOK, "Refused", "POST /i/ACME/scorecards", "Signed in")
+		expect(t, "member activity tab", tab, http.StatusOK, "Refused", "POST /i/{code}/scorecards", "Signed in")
 		if i := strings.Index(tab.Body, `id="activity-list"`); i < 0 || strings.Contains(tab.Body[i:], "Entered data") {
 			t.Error("the member's tab shows another member's entries")
 		}
@@ -82,7 +82,7 @@ func TestActivityIsRecordedWithTheChange(t *testing.T) {
 					t.Errorf("data entry = %+v", a.Changes)
 				}
 			case "refused:request":
-				if a.ActorEmail != "dee@example.org" || a.ObjectName != "POST /i/ACME/scorecards" {
+				if a.ActorEmail != "dee@example.org" || a.ObjectName != "POST /i/{code}/scorecards" {
 					t.Errorf("refusal = %+v", a)
 				}
 			}

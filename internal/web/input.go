@@ -11,13 +11,15 @@ import (
 	"yardstick/internal/web/views"
 )
 
-// maxMultipartBody caps a multipart body before it is parsed here. It is
-// the import upload's cap (importUpload: the importer's limit plus room for
-// the form around the file), the largest multipart body any route takes.
+// maxMultipartBody is the body limit of an upload route (gate): the
+// import upload's cap (importUpload: the importer's limit plus room for the
+// form around the file), the largest body any route takes. Other routes
+// refuse multipart bodies and take at most Config.MaxFormBody.
 const maxMultipartBody = importer.MaxBytes + 1<<20
 
 // multipartMemory is what a parsed multipart form may keep in memory; with
-// the body capped below it, no upload is spilled to a temporary file.
+// the body capped below it, no upload is spilled to a temporary file (and
+// any that were are removed when the request ends).
 const multipartMemory = 32 << 20
 
 // checkInput refuses a request whose path, query string or form (URL
@@ -36,7 +38,13 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 			s.refuseInput(w, r, http.StatusBadRequest, "This address contains "+notText+" Check the link and try again.")
 			return
 		}
-		if status, msg := formProblem(w, r); msg != "" {
+		status, msg := formProblem(r, s.cfg.MaxFormBody)
+		if r.MultipartForm != nil {
+			// net/http removes the temporary files of the request it
+			// made, not of the copies middleware passes on (WithContext).
+			defer r.MultipartForm.RemoveAll()
+		}
+		if msg != "" {
 			s.refuseInput(w, r, status, msg)
 			return
 		}
@@ -70,7 +78,9 @@ func queryIsText(raw string) bool {
 // formProblem parses a URL-encoded or multipart body, where net/http would
 // parse it for a handler, and checks it. It returns the status and message
 // of a refusal, or "" when the form (or a request without one) may go on.
-func formProblem(w http.ResponseWriter, r *http.Request) (int, string) {
+// The body is already capped (gate): a form over its limit is refused
+// whole, never handed on cut short.
+func formProblem(r *http.Request, formLimit int64) (int, string) {
 	refused := func(field string) (int, string) {
 		if field == "" {
 			return http.StatusUnprocessableEntity, "The form contains " + notText + " Remove it and try again."
@@ -83,15 +93,20 @@ func formProblem(w http.ResponseWriter, r *http.Request) (int, string) {
 		if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
 			return 0, "" // net/http reads no other method's body as a form
 		}
-		// An error (a malformed pair, a body over net/http's 10 MB form
-		// limit) leaves what could be read, as it does for the handler.
-		_ = r.ParseForm()
+		// A malformed pair leaves what could be read, as it does for the
+		// handler; a body over the limit is refused.
+		if err := r.ParseForm(); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return http.StatusRequestEntityTooLarge, tooLargeMsg(formLimit)
+			}
+		}
 		if field, ok := valuesAreText(r.PostForm); !ok {
 			return refused(field)
 		}
 	case "multipart/form-data":
-		// Whatever the method: FormValue parses a multipart body even on GET.
-		r.Body = http.MaxBytesReader(w, r.Body, maxMultipartBody)
+		// Whatever the method: FormValue parses a multipart body even on
+		// GET. Only upload routes get here (gate refuses the rest).
 		if err := r.ParseMultipartForm(multipartMemory); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {

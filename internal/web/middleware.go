@@ -53,9 +53,12 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	refused  prometheus.Counter // 503s of admission control
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+// newMetrics registers the HTTP metrics. Labels are route patterns and
+// statuses only: never a path, which can hold a secret.
+func newMetrics(reg prometheus.Registerer, adm *admission) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "yardstick_http_requests_total", Help: "HTTP requests by route pattern and status.",
@@ -65,12 +68,30 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Buckets: prometheus.DefBuckets,
 		}, []string{"pattern"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	m.refused = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "yardstick_http_overload_refused_total", Help: "Requests answered 503 after waiting their turn for admission in vain.",
+	})
+	reg.MustRegister(m.requests, m.duration, m.refused)
+	if adm != nil {
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "yardstick_http_in_flight", Help: "Requests being served (admission control; health, metrics and static files not counted).",
+			}, func() float64 { n, _ := adm.state(); return float64(n) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "yardstick_http_queued", Help: "Requests waiting for admission.",
+			}, func() float64 { _, n := adm.state(); return float64(n) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "yardstick_http_max_in_flight", Help: "The bound on requests being served (YARDSTICK_MAX_INFLIGHT).",
+			}, func() float64 { return float64(adm.limit) }),
+		)
+	}
 	return m
 }
 
 // observe gives each request an id, logs it once, counts it, and recovers
-// from panics so one bad request cannot stop the server.
+// from panics so one bad request cannot stop the server. The log line and
+// the metric labels name the route pattern and the path's ids (pathIDs),
+// never the path or query: a path can hold a link's secret token.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -80,22 +101,19 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
-				s.log.Error("panic", "request_id", id, "panic", p)
+				s.log.Error("panic", "request_id", id, "pattern", patternOf(r), "panic", p)
 				if sw.status == 0 {
 					http.Error(sw, "Internal error. Request id: "+id, http.StatusInternalServerError)
 				}
 			}
-			pattern := r.Pattern
-			if pattern == "" {
-				pattern = "unmatched"
-			}
+			pattern := patternOf(r)
 			d := time.Since(start)
 			s.metrics.requests.WithLabelValues(pattern, strconv.Itoa(sw.status)).Inc()
 			s.metrics.duration.WithLabelValues(pattern).Observe(d.Seconds())
 			if s.cfg.QuietRequests {
 				return
 			}
-			s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "pattern", pattern,
+			s.log.Info("request", "request_id", id, "method", r.Method, "pattern", pattern, s.pathIDs(r),
 				"status", sw.status, "bytes", sw.bytes, "ms", d.Milliseconds(), "client", clientAddr(r))
 		}()
 		next.ServeHTTP(sw, r)

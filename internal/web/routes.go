@@ -23,6 +23,8 @@ type route struct {
 	Need           need
 	Perm           access.Permission
 	AllowTemporary bool // reachable while a temporary password must be replaced
+	Upload         bool // takes a multipart file (body up to 6 MB); other routes refuse multipart
+	Unqueued       bool // served at once, never queued behind pages (health, metrics, static files)
 	h              handlerFunc
 }
 
@@ -46,10 +48,10 @@ func (s *Server) Routes() []RouteInfo {
 // routes is every route of the web app, one per line, with what it needs.
 func (s *Server) routes() []route {
 	return []route{
-		{Pattern: "GET /healthz", Need: public, h: s.healthz},
-		{Pattern: "GET /readyz", Need: public, h: s.readyz},
-		{Pattern: "GET /metrics", Need: public, h: s.metricsPage},
-		{Pattern: "GET /static/", Need: public, h: s.static},
+		{Pattern: "GET /healthz", Need: public, Unqueued: true, h: s.healthz},
+		{Pattern: "GET /readyz", Need: public, Unqueued: true, h: s.readyz},
+		{Pattern: "GET /metrics", Need: public, Unqueued: true, h: s.metricsPage},
+		{Pattern: "GET /static/", Need: public, Unqueued: true, h: s.static},
 		{Pattern: "GET /{$}", Need: public, h: s.root},
 
 		{Pattern: "GET /setup", Need: public, h: s.setupForm},
@@ -124,7 +126,7 @@ func (s *Server) routes() []route {
 		// Import Users (SPEC §11).
 		{Pattern: "GET /i/{code}/admin/import", Need: member, Perm: access.Import, h: s.importPage},
 		{Pattern: "GET /i/{code}/admin/import/template.csv", Need: member, Perm: access.Import, h: s.importTemplate},
-		{Pattern: "POST /i/{code}/admin/import", Need: member, Perm: access.Import, h: s.importUpload},
+		{Pattern: "POST /i/{code}/admin/import", Need: member, Perm: access.Import, Upload: true, h: s.importUpload},
 		{Pattern: "GET /i/{code}/admin/import/{id}", Need: member, Perm: access.Import, h: s.importPreview},
 		{Pattern: "POST /i/{code}/admin/import/{id}/run", Need: member, Perm: access.Import, h: s.importRun},
 		{Pattern: "GET /i/{code}/admin/import/{id}/results.csv", Need: member, Perm: access.Import, h: s.importResults},

@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,17 +31,30 @@ type Config struct {
 	// TrustedProxies may name the client in X-Forwarded-For
 	// (YARDSTICK_TRUSTED_PROXIES); from other peers the header is ignored.
 	TrustedProxies []netip.Prefix
+	// MaxInFlight bounds the requests served at once
+	// (YARDSTICK_MAX_INFLIGHT); the rest wait in arrival order. 0: twice
+	// the database's connection pool; negative: no bound.
+	MaxInFlight int
+	// QueueWait is how long a request waits for admission before a 503
+	// (YARDSTICK_QUEUE_WAIT); 0: DefaultQueueWait.
+	QueueWait time.Duration
+	// MaxFormBody is the body limit of every route that takes no upload
+	// (YARDSTICK_MAX_FORM_BODY); 0: DefaultMaxFormBody. The import upload
+	// takes up to 6 MB (its 5 MB file and the form around it).
+	MaxFormBody int64
 }
 
 // Server serves the HTML pages.
 type Server struct {
-	app     *app.App
-	cfg     Config
-	log     *slog.Logger
-	assets  *assets
-	metrics *metrics
-	reg     *prometheus.Registry
-	handler http.Handler
+	app       *app.App
+	cfg       Config
+	log       *slog.Logger
+	assets    *assets
+	metrics   *metrics
+	reg       *prometheus.Registry
+	handler   http.Handler
+	meta      map[string]*routeMeta // by route pattern
+	admission *admission            // nil: no bound
 }
 
 // New builds the server and its routes.
@@ -48,14 +64,41 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s := &Server{app: a, cfg: cfg, log: log, assets: loadAssets(), reg: reg, metrics: newMetrics(reg)}
+	if cfg.MaxFormBody <= 0 {
+		cfg.MaxFormBody = DefaultMaxFormBody
+	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = DefaultQueueWait
+	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight(a.Store().DB().Stats().MaxOpenConnections)
+	}
+	s := &Server{app: a, cfg: cfg, log: log, assets: loadAssets(), reg: reg, meta: map[string]*routeMeta{}}
+	if cfg.MaxInFlight > 0 {
+		// The queue holds what the wait lets through at most a few times
+		// over; a longer one would only time out.
+		s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait, 64*cfg.MaxInFlight)
+	}
+	s.metrics = newMetrics(reg, s.admission)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.Pattern, s.wrap(rt))
+		s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, unqueued: rt.Unqueued, wildcards: wildcards(rt.Pattern)}
 	}
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.realClient(s.observe(securityHeaders(cop.Handler(s.checkInput(mux)))))
+	s.handler = s.realClient(s.observe(securityHeaders(s.gate(mux, cop.Handler(s.checkInput(mux))))))
 	return s
+}
+
+// DefaultMaxInFlight is the in-flight bound for a database pool of pool
+// connections: twice the pool, so a request finishing its queries finds
+// the next one ready, and requests never queue on the pool in random
+// order for long. An unlimited pool (0) gets 64.
+func DefaultMaxInFlight(pool int) int {
+	if pool <= 0 {
+		return 64
+	}
+	return 2 * pool
 }
 
 // ServeHTTP serves a request.
@@ -129,7 +172,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error)
 	}
 	e, ok := app.AsError(err)
 	if !ok {
-		s.logger(r).Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logger(r).Error("internal error", "pattern", patternOf(r), s.pathIDs(r), "err", err)
 		s.render(w, r, http.StatusInternalServerError, views.ErrorPage(s.shell(r, c, "Error"),
 			http.StatusInternalServerError, "Something went wrong on our side. Request id: "+requestID(r.Context())))
 		return
@@ -138,7 +181,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error)
 	if e.Kind == app.Forbidden && c != nil && c.Actor != nil && r.Method != http.MethodGet {
 		// A refused write is recorded (SPEC §3.4); failing to record must
 		// not turn the refusal into an error page.
-		if err := s.app.RecordRefusal(r.Context(), c.Actor, r.Method+" "+r.URL.Path, e.Msg); err != nil {
+		if err := s.app.RecordRefusal(r.Context(), c.Actor, s.routeRef(r), e.Msg); err != nil {
 			s.logger(r).Error("recording a refusal", "err", err)
 		}
 	}
@@ -233,12 +276,67 @@ func (s *Server) shell(r *http.Request, c *req, title string) views.Shell {
 	return sh
 }
 
-// safeNext accepts only a local path as a post-sign-in destination.
+// safeNext accepts a post-sign-in destination only as a path on this site,
+// else "". Browsers forgive much in a Location: they drop tabs and line
+// breaks, read a backslash as a slash and "//host" as another site, so
+// "/<TAB>/evil.example" leaves the site. So the value must start with
+// exactly one "/", be visible ASCII without a backslash, hold no control
+// character, space or backslash percent-encoded either (spaces allowed in
+// the query), parse as a URL without scheme, host or user, and its
+// decoded path must not start with "//" either.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || !printableASCII(next) {
 		return ""
 	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	// u.Path and u.Fragment are decoded.
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || !plainURLText(u.Path) {
+		return ""
+	}
+	// Encoded, a query or fragment goes back as it came; decoded, it may
+	// hold spaces (a search), nothing else that is not plain.
+	query, err := url.PathUnescape(u.RawQuery)
+	if err != nil {
+		return ""
+	}
+	for _, part := range []string{query, u.Fragment} {
+		if !plainURLText(strings.ReplaceAll(part, " ", "")) {
+			return ""
+		}
+	}
 	return next
+}
+
+// printableASCII reports s made of visible ASCII characters only, no
+// backslash: what a URL of ours looks like escaped (the sign-in redirect
+// sends RequestURI, which is), and nothing a browser would strip or map
+// (fullwidth "／", "。").
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x21 || c > 0x7e || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainURLText reports s free of what browsers strip or reinterpret in a
+// URL: control characters (C0, DEL, C1), spaces of any kind, backslashes,
+// and bytes that are not UTF-8.
+func plainURLText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, c := range s {
+		if c < 0x21 || c == 0x7f || c == '\\' || unicode.IsControl(c) || unicode.IsSpace(c) ||
+			unicode.Is(unicode.Cf, c) { // format characters: bidi overrides, zero-width
+			return false
+		}
+	}
+	return true
 }
 
 // metricsHandler serves Prometheus metrics to the operator: a bearer token

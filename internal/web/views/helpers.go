@@ -27,6 +27,12 @@ func statusTitle(status int) string {
 		return "Too many attempts"
 	case http.StatusUnprocessableEntity, http.StatusBadRequest:
 		return "Please check your input"
+	case http.StatusRequestEntityTooLarge:
+		return "Too large"
+	case http.StatusUnsupportedMediaType:
+		return "Form not accepted"
+	case http.StatusServiceUnavailable:
+		return "Busy right now"
 	}
 	return "Something went wrong"
 }
