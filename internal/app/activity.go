@@ -26,13 +26,18 @@ const (
 	ActPermissions   = "permission_change"
 	ActMembership    = "membership_change"
 	ActRefused       = "refused"
+
+	// Security events of an account (SPEC §10), logged in every instance
+	// it has joined.
+	ActPasswordChange = "password_change"        // own, through a reset link, or after a sign-in link
+	ActResetRequest   = "password_reset_request" // "Forgot password"
 )
 
 // ActivityTypes lists the types for the log page's filter.
 var ActivityTypes = []string{ActSignIn, ActSignOut, ActSignInFailed, ActViewScorecard, ActViewMeasure, ActCreate, ActUpdate,
 	ActDelete, ActLink, ActUnlink, ActDataEntry, ActImport, ActExport, ActPermissions, ActMembership, ActRefused,
 	ActPartnerRequest, ActPartnerAccept, ActPartnerDecline, ActPartnerCancel, ActPartnerShare, ActPartnerUnshare, ActPartnerRevoke, ActPartnerRefer,
-	ActInvitation, ActEmailChange}
+	ActInvitation, ActEmailChange, ActPasswordChange, ActResetRequest}
 
 // entry starts a log entry for an act of actor in its instance.
 func entry(actor *Actor, activity, objectType string, objectID int64, objectName string, changes ...model.Change) model.Activity {
@@ -69,9 +74,10 @@ func ftoa(v *float64) string { return FormatRaw(v) }
 func btoa(b bool) string { return strconv.FormatBool(b) }
 
 // RecordRefusal logs a refused action (SPEC §3.4) in its own transaction:
-// the refused change itself was rolled back.
+// the refused change itself was rolled back. Refused page views are
+// recorded the same way.
 func (a *App) RecordRefusal(ctx context.Context, actor *Actor, what, reason string) error {
-	return a.store.InTx(ctx, func(q *store.Q) error {
-		return record(ctx, q, entry(actor, ActRefused, "request", 0, what, model.Change{Field: "reason", After: reason}))
-	})
+	e := entry(actor, ActRefused, "request", 0, what, model.Change{Field: "reason", After: reason})
+	e.Outcome = model.OutcomeRefused
+	return a.store.InTx(ctx, func(q *store.Q) error { return record(ctx, q, e) })
 }

@@ -24,6 +24,15 @@ type Config struct {
 	// YARDSTICK_HEAVY_TOTAL; see heavy.go); 0: DefaultHeavyPerMember and
 	// DefaultHeavyTotal, negative: no bound.
 	HeavyPerMember, HeavyTotal int
+	// Mail an instance sends to addresses outside the deployment (Partner
+	// Connect referrals; invitations to addresses without an account) is
+	// limited per instance and per address (see mailquota.go):
+	// ReferralsPerDay mails of each kind in 24 hours
+	// (YARDSTICK_REFERRALS_PER_DAY; 0: DefaultReferralsPerDay) and
+	// ReferralsPerAddressWeek referrals to one address in 7 days
+	// (YARDSTICK_REFERRALS_PER_ADDRESS_WEEK; 0:
+	// DefaultReferralsPerAddressWeek); negative: no limit.
+	ReferralsPerDay, ReferralsPerAddressWeek int
 }
 
 // App is the set of use cases over one store.

@@ -19,7 +19,7 @@ const (
 	ResetLinkLife    = time.Hour
 	throttleFree     = 5                // failures before delays start
 	throttleMax      = 15 * time.Minute // longest delay
-	touchEvery       = time.Minute      // how stale last_seen may get before it is written
+	touchEvery       = time.Minute      // how stale last_seen may get before it is written (at most)
 
 	// ClientFailureLimit failed sign-ins per ClientFailureWindow from one
 	// client address (or IPv6 /64) are evaluated; more wait for the
@@ -70,6 +70,7 @@ func (a *App) SignIn(ctx context.Context, email, pw, oldToken string, c Client) 
 		return "", model.Account{}, errBadCredentials
 	}
 	if acct.PasswordTemporary && acct.PasswordExpiresAt != nil && !a.Now().Before(*acct.PasswordExpiresAt) {
+		a.signInEntries(ctx, acct, ActSignInFailed, c, model.Change{Field: "reason", After: "temporary password expired"})
 		return "", model.Account{}, &Error{Kind: Invalid, Msg: "Your temporary password has expired. Use “Forgot password” to get a new link."}
 	}
 	token, err := a.startSession(ctx, oldToken, c, func(q *store.Q) (int64, error) {
@@ -233,19 +234,31 @@ func (a *App) AuthenticateIn(ctx context.Context, token, code string) (Session, 
 		return Session{}, err
 	}
 	now := a.Now()
-	if now.Sub(s.LastSeenAt) > a.cfg.SessionIdle {
+	if now.Sub(s.LastSeenAt) > a.idleLimit() {
 		if err := q.DeleteSession(ctx, h); err != nil {
 			return Session{}, err
 		}
 		return Session{}, ErrUnauthenticated
 	}
-	if now.Sub(s.LastSeenAt) > touchEvery {
+	if now.Sub(s.LastSeenAt) > a.touchAfter() {
 		if err := q.TouchSession(ctx, h, now); err != nil {
 			return Session{}, err
 		}
 	}
 	return Session{Account: acct, Hash: h, Instances: s.Instances, member: pre}, nil
 }
+
+// touchAfter is how old a session's last_seen may get before a request
+// writes it again: a minute, or a quarter of the idle time when that is
+// shorter. Writing it on every request would cost a write per page.
+func (a *App) touchAfter() time.Duration { return min(touchEvery, a.cfg.SessionIdle/4) }
+
+// idleLimit is how old last_seen must be for a session to have been
+// unused for the idle time. A request younger than touchAfter does not
+// write last_seen, so the last use may be up to touchAfter later than
+// last_seen says: a session used within the idle time never ends, and an
+// unused one ends at most touchAfter late.
+func (a *App) idleLimit() time.Duration { return a.cfg.SessionIdle + a.touchAfter() }
 
 // SignOut ends a session on the server.
 func (a *App) SignOut(ctx context.Context, token string, c Client) error {
@@ -261,9 +274,17 @@ func (a *App) SignOut(ctx context.Context, token string, c Client) error {
 // ChangePassword sets a new password for the signed-in account. It needs
 // the current password unless the account holds a temporary one it just
 // signed in with (the forced change). Other sessions end; this one stays.
-func (a *App) ChangePassword(ctx context.Context, s Session, current, next, confirm string) error {
+// The change, and a wrong current password, are logged in every instance
+// the account has joined.
+func (a *App) ChangePassword(ctx context.Context, s Session, current, next, confirm string, c Client) error {
 	acct := s.Account
-	if !acct.PasswordTemporary && !password.Verify(acct.PasswordHash, current) {
+	if !acct.PasswordTemporary && (len(current) > 4*password.MaxLength || !password.Verify(acct.PasswordHash, current)) {
+		if err := a.store.InTx(ctx, func(q *store.Q) error {
+			return a.accountEventOutcome(ctx, q, acct, acct, ActPasswordChange, model.OutcomeFailed, c,
+				model.Change{Field: "reason", After: "the current password was not correct"})
+		}); err != nil {
+			a.log.Error("recording a failed password change", "err", err)
+		}
 		return fieldError("current", "The current password is not correct.")
 	}
 	if next != confirm {
@@ -276,6 +297,10 @@ func (a *App) ChangePassword(ctx context.Context, s Session, current, next, conf
 		return fieldError("password", "Choose a password different from the current one.")
 	}
 	hash := password.Hash(next)
+	how := "changed by its owner"
+	if acct.PasswordTemporary {
+		how = "chosen after a temporary password or sign-in link"
+	}
 	err := a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.SetPassword(ctx, acct.ID, hash, false, nil); err != nil {
 			return err
@@ -284,6 +309,9 @@ func (a *App) ChangePassword(ctx context.Context, s Session, current, next, conf
 			return err
 		}
 		if err := q.DeleteAccountSessions(ctx, acct.ID, s.Hash); err != nil {
+			return err
+		}
+		if err := a.accountEvent(ctx, q, acct, acct, ActPasswordChange, c, model.Change{Field: "password", After: how}); err != nil {
 			return err
 		}
 		_, err := q.EnqueueMail(ctx, mail.PasswordChanged(a.cfg.BaseURL, acct.Email))
@@ -321,8 +349,9 @@ func upperFirst(s string) string {
 }
 
 // ForgotPassword mails a single-use reset link valid for one hour when the
-// email has an account. The caller answers the same either way.
-func (a *App) ForgotPassword(ctx context.Context, email string) error {
+// email has an account, and logs the request in every instance the
+// account has joined. The caller answers the same either way.
+func (a *App) ForgotPassword(ctx context.Context, email string, c Client) error {
 	norm, ok := NormalizeEmail(email)
 	if !ok {
 		return fieldError("email", "Enter a valid email address.")
@@ -337,6 +366,10 @@ func (a *App) ForgotPassword(ctx context.Context, email string) error {
 	token := password.Token()
 	err = a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.CreatePasswordToken(ctx, hashToken(token), acct.ID, store.TokenReset, a.Now().Add(ResetLinkLife)); err != nil {
+			return err
+		}
+		// Whoever asked is not signed in: the entry names no actor.
+		if err := a.accountEvent(ctx, q, acct, anonymous, ActResetRequest, c, model.Change{Field: "link", After: "reset link mailed to the account's address"}); err != nil {
 			return err
 		}
 		_, err := q.EnqueueMail(ctx, mail.PasswordReset(a.cfg.BaseURL, acct.Email, a.cfg.BaseURL+"/reset/"+token))
@@ -365,8 +398,9 @@ func errLinkDead(err error) error {
 }
 
 // ResetPassword sets a password through a reset link. The link works
-// once; every session of the account ends.
-func (a *App) ResetPassword(ctx context.Context, token, next, confirm string) error {
+// once; every session of the account ends; the change is logged in every
+// instance the account has joined.
+func (a *App) ResetPassword(ctx context.Context, token, next, confirm string, c Client) error {
 	accountID, err := a.store.Q().PeekPasswordToken(ctx, hashToken(token), store.TokenReset)
 	if err != nil {
 		return errLinkDead(err)
@@ -400,6 +434,9 @@ func (a *App) ResetPassword(ctx context.Context, token, next, confirm string) er
 		if err := q.ClearThrottle(ctx, acct.Email); err != nil {
 			return err
 		}
+		if err := a.accountEvent(ctx, q, acct, acct, ActPasswordChange, c, model.Change{Field: "password", After: "changed through a reset link"}); err != nil {
+			return err
+		}
 		_, err := q.EnqueueMail(ctx, mail.PasswordChanged(a.cfg.BaseURL, acct.Email))
 		return err
 	})
@@ -424,7 +461,10 @@ func (a *App) SignInWithLink(ctx context.Context, token, oldToken string, c Clie
 		}
 		// The account must now choose a password: mark the current one
 		// temporary (in link mode it is a random secret never shown).
-		return id, q.SetPassword(ctx, id, acct.PasswordHash, true, nil)
+		if err := q.SetPassword(ctx, id, acct.PasswordHash, true, nil); err != nil {
+			return 0, err
+		}
+		return id, a.accountEvent(ctx, q, acct, acct, ActSignIn, c, model.Change{Field: "method", After: "one-time sign-in link"})
 	})
 }
 
@@ -442,5 +482,5 @@ func (a *App) ExpireIdleSessions(ctx context.Context) (int64, error) {
 	if err := a.store.Q().PruneClientThrottle(ctx, a.Now().Add(-ClientFailureWindow)); err != nil {
 		return 0, err
 	}
-	return a.store.Q().DeleteIdleSessions(ctx, a.Now().Add(-a.cfg.SessionIdle))
+	return a.store.Q().DeleteIdleSessions(ctx, a.Now().Add(-a.idleLimit()))
 }

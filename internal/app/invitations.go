@@ -58,13 +58,29 @@ func (a *App) inviteAccount(ctx context.Context, q *store.Q, actor *Actor, acct 
 
 // inviteNobody answers an invitation to an address with no account as an
 // invitation to an account would be answered: the same mail, the same log
-// entry, no membership.
+// entry, no membership. The mail goes outside the deployment, so it is
+// limited (mailquota.go) in ways that answer as an account would: a
+// second invitation to the address is "waiting for an answer already",
+// and past the instance's daily limit the mail is not sent, the answer
+// unchanged, and the operator warned.
 func (a *App) inviteNobody(ctx context.Context, q *store.Q, actor *Actor, email, via string) error {
+	refused, err := a.claimOutsideMail(ctx, q, actor.Instance.ID, outsideInvitation, email, 1, 0)
+	if err != nil {
+		return err
+	}
+	if refused != nil && refused.address {
+		return fieldError("email", "An invitation to this address is waiting for an answer already.")
+	}
 	if err := record(ctx, q, entry(actor, ActInvitation, "member", 0, email,
 		model.Change{Field: "sent", After: via + ", " + access.PresetPresenter})); err != nil {
 		return err
 	}
-	_, err := q.EnqueueMail(ctx, withInstance(mail.Invitation(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, email), actor.Instance.ID))
+	if refused != nil {
+		a.log.Warn("invitation mail to an address without an account not sent: the instance's daily limit of mail to outside addresses is reached (YARDSTICK_REFERRALS_PER_DAY)",
+			"instance", actor.Instance.Code, "limit", refused.limit)
+		return nil
+	}
+	_, err = q.EnqueueMail(ctx, withInstance(mail.Invitation(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, email), actor.Instance.ID))
 	return err
 }
 

@@ -295,7 +295,7 @@ var limitedFields = []limitedField{
 		err := f.app.SetLicense(f.ctx, "ACME", v, 100)
 		return func() string { return f.instance("ACME").LicenseType }, err
 	}},
-	{name: "referred organization", limit: 100, field: "organization", save: func(f *limitsFixture, v string) (func() string, error) {
+	{name: "referred organization", limit: app.MaxReferredName, field: "organization", save: func(f *limitsFixture, v string) (func() string, error) {
 		err := f.app.Refer(f.ctx, f.actor(), app.ReferInput{Organization: v, Email: fmt.Sprintf("ref%d@example.net", f.next())})
 		return func() string { return f.logged(app.ActPartnerRefer, 0) }, err
 	}},

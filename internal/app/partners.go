@@ -543,17 +543,22 @@ type ReferInput struct {
 	Email        string
 }
 
+// MaxReferredName is the longest organization name a referral takes: it is
+// quoted in a mail to an outside address (see mail.MaxQuoted).
+const MaxReferredName = 80
+
 // Refer invites an organization that does not use the deployment
 // (instance.admin). With sign-up open the mail carries a link that
 // creates its instance with a request to this one waiting; otherwise the
-// operator gets the referral.
+// operator gets the referral. Referrals are limited per instance and per
+// address (mailquota.go); a refused one is logged as refused.
 func (a *App) Refer(ctx context.Context, actor *Actor, in ReferInput) error {
 	if err := actor.Require(access.InstanceAdmin); err != nil {
 		return err
 	}
 	fields := map[string]string{}
 	var msg string
-	if in.Organization, msg = cleanText(in.Organization, "Organization", 1, 100); msg != "" {
+	if in.Organization, msg = cleanText(in.Organization, "Organization", 1, MaxReferredName); msg != "" {
 		fields["organization"] = msg
 	}
 	email, ok := NormalizeEmail(in.Email)
@@ -563,7 +568,13 @@ func (a *App) Refer(ctx context.Context, actor *Actor, in ReferInput) error {
 	if len(fields) > 0 {
 		return invalid("Please correct the highlighted fields.", fields)
 	}
+	_, perAddress := a.outsideLimits()
+	var refused *outsideRefusal
 	err := a.store.InTx(ctx, func(q *store.Q) error {
+		var err error
+		if refused, err = a.claimOutsideMail(ctx, q, actor.Instance.ID, outsideReferral, email, perAddress, outsideWeek); err != nil || refused != nil {
+			return err
+		}
 		link := ""
 		if a.cfg.Signup {
 			token := password.Token()
@@ -586,6 +597,16 @@ func (a *App) Refer(ctx context.Context, actor *Actor, in ReferInput) error {
 		}
 		return record(ctx, q, entry(actor, ActPartnerRefer, "referral", 0, in.Organization, changed("email", "", email)...))
 	})
+	if err == nil && refused != nil {
+		err = errReferralLimit(refused)
+		e := entry(actor, ActPartnerRefer, "referral", 0, in.Organization, model.Change{Field: "email", After: email},
+			model.Change{Field: "reason", After: err.(*Error).Msg})
+		e.Outcome = model.OutcomeRefused
+		if lerr := a.store.InTx(ctx, func(q *store.Q) error { return record(ctx, q, e) }); lerr != nil {
+			a.log.Error("recording a refused referral", "err", lerr)
+		}
+		return err
+	}
 	if err == nil {
 		a.mailWake()
 	}

@@ -95,17 +95,22 @@ func (a *App) StartRecorder() (stop func()) {
 }
 
 // signInEntries logs an account event in every instance where the
-// account is an active member.
-func (a *App) signInEntries(ctx context.Context, acct model.Account, activity string, c Client) {
+// account is an active member. A failed sign-in is logged as failed.
+func (a *App) signInEntries(ctx context.Context, acct model.Account, activity string, c Client, changes ...model.Change) {
 	ins, err := a.store.Q().MemberInstances(ctx, acct.ID)
 	if err != nil {
 		a.log.Error("listing instances for the log", "err", err)
 		return
 	}
+	outcome := model.OutcomeSucceeded
+	if activity == ActSignInFailed {
+		outcome = model.OutcomeFailed
+	}
 	for _, in := range ins {
 		id := acct.ID
 		a.later(ctx, model.Activity{InstanceID: in.InstanceID, AccountID: &id, ActorName: acct.Name, ActorEmail: acct.Email,
-			Activity: activity, ObjectType: "account", ObjectName: acct.Email, ClientAddr: c.Addr, RequestID: c.RequestID})
+			Activity: activity, ObjectType: "account", ObjectName: acct.Email, ClientAddr: c.Addr, RequestID: c.RequestID,
+			Changes: changes, Outcome: outcome})
 	}
 }
 

@@ -31,6 +31,10 @@ type Column struct {
 	// shares the page width among columns in proportion to it. Zero picks a
 	// default for the Kind.
 	Width float64
+	// MultiLine keeps line breaks and tabs in this column's text. Without
+	// it they are shown as `\n`, `\r` and `\t`, so that no value can
+	// start what reads as a row of its own.
+	MultiLine bool
 }
 
 // RowWriter is what every format's writer offers, so a handler can choose the
@@ -112,12 +116,12 @@ type cell struct {
 // toCell accepts the value types an export supports and rejects the rest, so
 // a caller passing a struct or pointer by mistake finds out in tests rather
 // than shipping "{…}" in a download.
-func toCell(v any) (cell, error) {
+func toCell(v any, col Column) (cell, error) {
 	switch v := v.(type) {
 	case nil:
 		return cell{}, nil
 	case string:
-		return cell{kind: cellText, s: cleanText(v)}, nil
+		return cell{kind: cellText, s: cleanText(v, col.MultiLine)}, nil
 	case time.Time:
 		if v.IsZero() {
 			return cell{}, nil

@@ -54,12 +54,12 @@ func (cw *CSVWriter) WriteRow(values ...any) error {
 		return err
 	}
 	for i, v := range values {
-		c, err := toCell(v)
+		c, err := toCell(v, cw.cols[i])
 		if err != nil {
 			return err
 		}
 		if c.kind == cellText {
-			cw.record[i] = csvLineEnds(Neutralize(c.s))
+			cw.record[i] = csvLineEnds(quoteFormula(c.s))
 		} else {
 			cw.record[i] = c.text(cw.cols[i].Kind)
 		}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestCSVReadBack(t *testing.T) {
-	cols := []Column{{Title: "When", Kind: DateTime}, {Title: "Day", Kind: Date}, {Title: "Name"}, {Title: "Value", Kind: Number}}
+	cols := []Column{{Title: "When", Kind: DateTime}, {Title: "Day", Kind: Date}, {Title: "Name", MultiLine: true}, {Title: "Value", Kind: Number}}
 	when := time.Date(2026, 3, 1, 14, 5, 9, 0, time.FixedZone("CET", 3600))
 	rows := [][]any{
 		{when, when, `=HYPERLINK("http://evil","x")`, -2.5},

@@ -11,8 +11,11 @@
 //     typed string cell (never a formula) in a Text-formatted column, a CSV
 //     field that a spreadsheet would read as a formula gets a leading
 //     apostrophe (Neutralize), and PDF text is only ever drawn, escaped, with
-//     no links, actions or scripts. Control characters that XML forbids or
-//     that mean nothing on paper are replaced with U+FFFD everywhere.
+//     no links, actions or scripts. Control characters (line breaks and ESC
+//     among them) and bidi controls (U+202E, …) are shown as visible escapes
+//     (`\n`, `\u202E`) everywhere, so no value can forge a row of its own or
+//     reverse how its neighbours read; only a column marked MultiLine keeps
+//     its line breaks and tabs. Bytes that are not UTF-8 become U+FFFD.
 //   - XLSX and CSV hold memory flat whatever the row count: excelize's stream
 //     writer spills the sheet to a temporary file beyond 16 MiB and Close
 //     compresses it straight into the destination. PDF cannot: fpdf keeps the

@@ -122,8 +122,8 @@ func NewPDF(w io.Writer, meta PDFMeta, cols []Column) (*PDFWriter, error) {
 		pdf.SetCreationDate(meta.Generated)
 		pdf.SetModificationDate(meta.Generated)
 	}
-	pdf.SetTitle(pdfText(meta.Title), true)
-	pdf.SetSubject(pdfText(meta.Subtitle), true)
+	pdf.SetTitle(pdfLine(meta.Title), true)
+	pdf.SetSubject(pdfLine(meta.Subtitle), true)
 
 	p := &PDFWriter{
 		pdf: pdf, out: w, meta: meta, cols: cols,
@@ -199,11 +199,11 @@ func (p *PDFWriter) header() {
 	if pdf.PageNo() == 1 {
 		p.setFont("B", pdfTitleSize)
 		y += 5
-		pdf.Text(pdfMargin, y, p.fit(pdfText(p.meta.Title), textW, "B", pdfTitleSize))
+		pdf.Text(pdfMargin, y, p.fit(pdfLine(p.meta.Title), textW, "B", pdfTitleSize))
 		if p.meta.Subtitle != "" {
 			p.setFont("", pdfSubSize)
 			y += 5.5
-			pdf.Text(pdfMargin, y, p.fit(pdfText(p.meta.Subtitle), textW, "", pdfSubSize))
+			pdf.Text(pdfMargin, y, p.fit(pdfLine(p.meta.Subtitle), textW, "", pdfSubSize))
 		}
 		if !p.meta.Generated.IsZero() {
 			p.setFont("", pdfSmallSize)
@@ -214,9 +214,9 @@ func (p *PDFWriter) header() {
 		}
 		y += 3
 	} else {
-		running := pdfText(p.meta.Title)
+		running := pdfLine(p.meta.Title)
 		if p.meta.Subtitle != "" {
-			running += " — " + pdfText(p.meta.Subtitle)
+			running += " — " + pdfLine(p.meta.Subtitle)
 		}
 		p.setFont("", pdfSmallSize)
 		pdf.SetTextColor(90, 90, 90)
@@ -230,7 +230,7 @@ func (p *PDFWriter) header() {
 	p.setFont("B", pdfBodySize)
 	n := 1
 	for i, c := range p.cols {
-		p.hlines[i] = p.wrap(pdfText(c.Title), p.colW[i]-2*pdfPadX, maxHeaderLines, "B", pdfBodySize)
+		p.hlines[i] = p.wrap(pdfLine(c.Title), p.colW[i]-2*pdfPadX, maxHeaderLines, "B", pdfBodySize)
 		n = max(n, len(p.hlines[i]))
 	}
 	h := float64(n)*pdfLineH + 2*pdfPadY
@@ -252,7 +252,7 @@ func (p *PDFWriter) footers() {
 	pdf := p.pdf
 	pageW, pageH := pdf.GetPageSize()
 	y := pageH - pdfMargin
-	title := p.fit(pdfText(p.meta.Title), (pageW-2*pdfMargin)/2, "", pdfSmallSize)
+	title := p.fit(pdfLine(p.meta.Title), (pageW-2*pdfMargin)/2, "", pdfSmallSize)
 	n := pdf.PageCount()
 	for i := 1; i <= n; i++ {
 		pdf.SetPage(i)
@@ -283,7 +283,7 @@ func (p *PDFWriter) WriteRow(values ...any) error {
 	}
 	n := 1
 	for i, v := range values {
-		c, err := toCell(v)
+		c, err := toCell(v, p.cols[i])
 		if err != nil {
 			return err
 		}
@@ -441,13 +441,18 @@ func (p *PDFWriter) Close() error {
 	return p.pdf.Output(p.out)
 }
 
-// pdfText prepares text for fpdf's UTF-8 mode: control characters become
-// U+FFFD or spaces, line endings become "\n", and characters outside the
+// pdfLine is pdfText for one-line text (titles): every control
+// character shows as an escape (see cleanText).
+func pdfLine(s string) string { return pdfText(cleanText(s, false)) }
+
+// pdfText prepares text for fpdf's UTF-8 mode: control characters are made
+// visible (see cleanText; a MultiLine cell keeps its line breaks, tabs
+// become spaces and line endings "\n"), and characters outside the
 // Basic Multilingual Plane (emoji, rare CJK) become U+FFFD. fpdf writes
 // two-byte character codes: it turns four-byte UTF-8 into two wrong
 // characters, and measuring U+10000 indexes past its width table and panics.
 func pdfText(s string) string {
-	s = cleanText(s)
+	s = cleanText(s, true) // a cell was cleaned by its column's rule in toCell
 	clean := true
 	for _, r := range s {
 		if r > 0xffff || r == '\t' || r == '\r' {

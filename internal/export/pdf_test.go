@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"yardstick/internal/testkit"
 )
 
 var pdfMeta = PDFMeta{
@@ -35,7 +37,7 @@ func writePDF(t *testing.T, meta PDFMeta, cols []Column, rows [][]any) []byte {
 
 func mustReadPDF(t *testing.T, data []byte) [][]string {
 	t.Helper()
-	pages, err := readPDF(data)
+	pages, err := testkit.PDFLines(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +101,7 @@ func TestPDFReadBack(t *testing.T) {
 // the font lacks, characters fpdf cannot encode, and text that looks like PDF
 // syntax.
 func TestPDFText(t *testing.T) {
-	cols := []Column{{Title: "Name", Width: 60}, {Title: "Note", Width: 60}}
+	cols := []Column{{Title: "Name", Width: 60}, {Title: "Note", Width: 60, MultiLine: true}}
 	rows := [][]any{
 		{"Łódź — Αθήνα — Москва", "Ελληνικά, русский, polski: żółć"},
 		{"東京 (CJK, not in the font)", "emoji 😀 outside the BMP"},
@@ -115,10 +117,10 @@ func TestPDFText(t *testing.T) {
 		// CJK prints as empty boxes but stays in the text layer.
 		"東京 (CJK, not in the font) | emoji \uFFFD outside the BMP",
 		`) Tj ET BT /F1 99 Tf (x | back\slash (paren) \) \050`,
-		"tab here | cr",
+		`tab\there | cr`,
 		"lf",
 		"end",
-		"ctrl\uFFFD\uFFFD | =HYPERLINK(\"http://evil\",\"x\")",
+		`ctrl\u0000\u0007 | =HYPERLINK("http://evil","x")`,
 		"{nb} stays | Page 1 of {nb}",
 		"\uFFFD first astral | trailing newline",
 	} {

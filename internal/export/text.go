@@ -1,12 +1,13 @@
 package export
 
 import (
-	"strings"
 	"unicode/utf8"
+
+	"yardstick/internal/textcheck"
 )
 
 // Neutralize returns s made safe for a CSV field that a spreadsheet will open:
-// cleaned of control characters (see cleanText), and prefixed with a single
+// control characters made visible (see cleanText), and prefixed with a single
 // quote when it starts with a character that would make the spreadsheet read
 // it as a formula. The set is SPEC §10's (=, +, -, @, tab, carriage return)
 // plus their full-width forms (＝ ＋ － ＠), which some East Asian spreadsheet
@@ -18,8 +19,10 @@ import (
 //
 // XLSX does not use Neutralize: there a string is written as a typed string
 // cell, which no spreadsheet evaluates, so the text stays exactly as entered.
-func Neutralize(s string) string {
-	s = cleanText(s)
+func Neutralize(s string) string { return quoteFormula(cleanText(s, false)) }
+
+// quoteFormula is Neutralize for text cleanText has seen already.
+func quoteFormula(s string) string {
 	if startsFormula(s) {
 		return "'" + s
 	}
@@ -42,56 +45,17 @@ func startsFormula(s string) bool {
 	return false
 }
 
-// cleanText replaces what cannot be written or shown with U+FFFD: invalid
-// UTF-8, the C0 controls other than tab, line feed and carriage return, DEL,
-// the C1 controls, and the noncharacters U+FFFE and U+FFFF. XML 1.0 (inside
-// XLSX) forbids most of these outright, and on paper or in a cell they mean
-// nothing except a way to hide text. Replacing rather than dropping keeps it
-// visible that something was there.
-func cleanText(s string) string {
-	// Fast path: most text needs nothing, and this runs for every cell.
-	i := 0
-	for i < len(s) {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if badASCII(b) {
-				break
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if badRune(r, size) {
-			break
-		}
-		i += size
+// cleanText makes text safe to write and honest to read: every control
+// character (ESC, NUL, line breaks, …) and every bidi control (U+202E, …)
+// becomes a visible escape such as `\n` or `\u202E`, and bytes that are not
+// UTF-8 become U+FFFD (see textcheck.Visible). XML 1.0 (inside XLSX) forbids
+// most controls outright; on paper or in a cell they mean nothing except a
+// way to hide text, or to forge a line of the activity log ("…\n2026-12-04
+// 09:00 Boss Admin Signed in"). A column marked MultiLine keeps tab, line
+// feed and carriage return (textcheck.VisibleLines).
+func cleanText(s string, multiLine bool) string {
+	if multiLine {
+		return textcheck.VisibleLines(s)
 	}
-	if i == len(s) {
-		return s
-	}
-
-	var sb strings.Builder
-	sb.Grow(len(s) + 2)
-	sb.WriteString(s[:i])
-	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r < utf8.RuneSelf && badASCII(byte(r))) || badRune(r, size) {
-			sb.WriteRune(utf8.RuneError)
-		} else {
-			sb.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return sb.String()
-}
-
-func badASCII(b byte) bool {
-	return (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f
-}
-
-func badRune(r rune, size int) bool {
-	if r == utf8.RuneError && size == 1 {
-		return true // invalid UTF-8
-	}
-	return (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff
+	return textcheck.Visible(s)
 }

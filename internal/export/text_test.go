@@ -14,14 +14,14 @@ func TestNeutralize(t *testing.T) {
 		{"+1", "'+1"},
 		{"-2+3", "'-2+3"},
 		{"@SUM(A1)", "'@SUM(A1)"},
-		{"\t=1+1", "'\t=1+1"},
-		{"\r=1+1", "'\r=1+1"},
+		{"\t=1+1", `\t=1+1`}, // shown as an escape, which starts no formula
+		{"\r=1+1", `\r=1+1`},
 		{"＝1+1", "'＝1+1"},
 		{"a=b", "a=b"},
 		{" =1", " =1"}, // a leading space is not a formula start
 		{"'quoted", "'quoted"},
 		{"Łódź", "Łódź"},
-		{"\x00=1", "\uFFFD=1"}, // cleaned first; U+FFFD is not a formula start
+		{"\x00=1", `\u0000=1`}, // cleaned first; the escape is not a formula start
 	}
 	for _, tt := range tests {
 		if got := Neutralize(tt.in); got != tt.want {
@@ -31,19 +31,25 @@ func TestNeutralize(t *testing.T) {
 }
 
 func TestCleanText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"tab\tnewline\nreturn\r", "tab\tnewline\nreturn\r"},
-		{"nul\x00bell\x07esc\x1b", "nul\uFFFDbell\uFFFDesc\uFFFD"},
-		{"del\x7f", "del\uFFFD"},
-		{"c1\u0085\u009f", "c1\uFFFD\uFFFD"},
-		{"bad\xffutf8", "bad\uFFFDutf8"},
-		{"non\uFFFEchar\uFFFF", "non\uFFFDchar\uFFFD"},
-		{"Łódź — Αθήνα — Москва — 東京 😀", "Łódź — Αθήνα — Москва — 東京 😀"},
+	tests := []struct{ in, oneLine, multiLine string }{
+		{"", "", ""},
+		{"tab\tnewline\nreturn\r", `tab\tnewline\nreturn\r`, "tab\tnewline\nreturn\r"},
+		{"nul\x00bell\x07esc\x1b", `nul\u0000bell\u0007esc\u001B`, `nul\u0000bell\u0007esc\u001B`},
+		{"del\x7f", `del\u007F`, `del\u007F`},
+		{"c1\u0085\u009f", `c1\u0085\u009F`, `c1\u0085\u009F`},
+		{"ls\u2028ps\u2029", `ls\u2028ps\u2029`, `ls\u2028ps\u2029`},
+		{"bad\xffutf8", "bad\uFFFDutf8", "bad\uFFFDutf8"},
+		{"non\uFFFEchar\uFFFF", `non\uFFFEchar\uFFFF`, `non\uFFFEchar\uFFFF`},
+		{"Ada \u202Egnp.exe", `Ada \u202Egnp.exe`, `Ada \u202Egnp.exe`},
+		{"\u2066iso\u2069 \u200E\u200F\u061C", `\u2066iso\u2069 \u200E\u200F\u061C`, `\u2066iso\u2069 \u200E\u200F\u061C`},
+		{"Łódź — Αθήνα — Москва — 東京 😀 עברית", "Łódź — Αθήνα — Москва — 東京 😀 עברית", "Łódź — Αθήνα — Москва — 東京 😀 עברית"},
 	}
 	for _, tt := range tests {
-		if got := cleanText(tt.in); got != tt.want {
-			t.Errorf("cleanText(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := cleanText(tt.in, false); got != tt.oneLine {
+			t.Errorf("cleanText(%q, one line) = %q, want %q", tt.in, got, tt.oneLine)
+		}
+		if got := cleanText(tt.in, true); got != tt.multiLine {
+			t.Errorf("cleanText(%q, multi-line) = %q, want %q", tt.in, got, tt.multiLine)
 		}
 	}
 }
@@ -60,12 +66,13 @@ func FuzzNeutralize(f *testing.F) {
 		if !utf8.ValidString(got) {
 			t.Fatalf("Neutralize(%q) = %q: invalid UTF-8", s, got)
 		}
-		clean := cleanText(s)
-		if cleanText(clean) != clean {
+		clean := cleanText(s, false)
+		if cleanText(clean, false) != clean {
 			t.Fatalf("cleanText is not idempotent on %q", s)
 		}
 		for _, r := range clean {
-			if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r <= 0x9f || r == 0xfffe || r == 0xffff {
+			if r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0xfffe || r == 0xffff || r == 0x2028 || r == 0x2029 ||
+				r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
 				t.Fatalf("cleanText(%q) kept %U", s, r)
 			}
 		}

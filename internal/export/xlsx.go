@@ -135,7 +135,7 @@ func (x *XLSXWriter) start(sheet string) error {
 	}
 
 	for i, c := range x.cols {
-		x.buf[i] = cleanText(c.Title)
+		x.buf[i] = cleanText(c.Title, false)
 	}
 	x.row = 1
 	return sw.SetRow("A1", x.buf, excelize.RowOpts{StyleID: header})
@@ -155,7 +155,7 @@ func (x *XLSXWriter) WriteRow(values ...any) error {
 	}
 	size := int64(0)
 	for i, v := range values {
-		c, err := toCell(v)
+		c, err := toCell(v, x.cols[i])
 		if err != nil {
 			return err
 		}
@@ -275,7 +275,7 @@ func sheetName(s string) string {
 			return -1
 		}
 		return r
-	}, cleanText(s))
+	}, cleanText(s, false))
 	if r := []rune(s); len(r) > 31 {
 		s = string(r[:31])
 	}

@@ -6,5 +6,7 @@
 // change that causes it and delivered later, at least once; bodies may hold
 // secrets (temporary passwords, sign-in links), so they are never logged and
 // the store scrubs them after delivery; every value put into a subject or
-// body is reduced to one line so a name cannot forge headers or extra lines.
+// body is reduced to one line so a name cannot forge headers or extra lines,
+// and text users wrote (organization and instance names) is short, quoted
+// (“…”) and never shaped as a link (usertext.go).
 package mail

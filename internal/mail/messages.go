@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"yardstick/internal/model"
+	"yardstick/internal/textcheck"
 )
 
 // Message kinds, as stored in the outbox.
@@ -71,7 +72,7 @@ func PasswordReset(baseURL, email, link string) model.OutboxMessage {
 // one of tempPassword and link is expected; the manager never sees either.
 func AdminReset(baseURL, instanceName, email, tempPassword, link string) model.OutboxMessage {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hello,\n\nA user manager of %s has reset your Yardstick password.\n\n", oneLine(instanceName))
+	fmt.Fprintf(&b, "Hello,\n\nA user manager of %s has reset your Yardstick password.\n\n", quoted(instanceName))
 	if tempPassword != "" {
 		fmt.Fprintf(&b, "Sign in at: %s\n", loginURL(baseURL))
 		fmt.Fprintf(&b, "Username: %s\n", oneLine(email))
@@ -123,7 +124,7 @@ func PartnerRequest(baseURL, fromName, fromCode, toName, toCode, email string) m
 func PartnerReferral(baseURL, fromName, fromCode, organization, email, link string) model.OutboxMessage {
 	from := instanceLabel(fromName, fromCode)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hello,\n\n%s invites %s to connect with it on Yardstick, a platform for Results-Based Accountability scorecards.\n\n", from, oneLine(organization))
+	fmt.Fprintf(&b, "Hello,\n\n%s invites %s to connect with it on Yardstick, a platform for Results-Based Accountability scorecards.\n\n", from, quoted(organization))
 	if link != "" {
 		fmt.Fprintf(&b, "%s %s\n\n", LabelSignUpLink, oneLine(link))
 		b.WriteString("The link creates your organization's instance, with a connection request to " + from + " waiting. It works once and is valid for 14 days.\n")
@@ -139,7 +140,7 @@ func OperatorReferral(baseURL, fromName, fromCode, organization, email, operator
 	from := instanceLabel(fromName, fromCode)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s referred an organization to %s:\n\n", from, strings.TrimRight(oneLine(baseURL), "/"))
-	fmt.Fprintf(&b, "Organization: %s\nEmail: %s\n\n", oneLine(organization), oneLine(email))
+	fmt.Fprintf(&b, "Organization: %s\nEmail: %s\n\n", quoted(organization), oneLine(email))
 	b.WriteString("Create its instance with `yardstick instance create`; it can then request a connection with the referrer's code.\n")
 	return msg(KindOperatorReferral, operator, "Referral from "+from, b.String(), false)
 }
@@ -158,16 +159,17 @@ func loginURL(baseURL string) string {
 	return strings.TrimRight(oneLine(baseURL), "/") + "/login"
 }
 
-// instanceLabel reads "Name (CODE)", or whichever of the two is set.
+// instanceLabel reads “Name” (CODE), or whichever of the two is set. The
+// name is someone's text (see quoted); the code is A–Z, 0–9 and '-'.
 func instanceLabel(name, code string) string {
-	name, code = oneLine(name), oneLine(code)
+	name, code = oneLine(name), unlink(textcheck.Visible(oneLine(code)))
 	switch {
 	case name == "":
 		return code
 	case code == "":
-		return name
+		return quoted(name)
 	}
-	return name + " (" + code + ")"
+	return quoted(name) + " (" + code + ")"
 }
 
 // oneLine turns every control character (CR, LF, tab, …) into a space and

@@ -71,7 +71,43 @@ func TestMessages(t *testing.T) {
 // header through the subject nor forge a "Temporary password:" line.
 func TestMessagesFlattenNames(t *testing.T) {
 	m := mail.AddedToInstance("https://ys.test", "Acme\r\nBcc: x@evil.test", "ACME", "ann@example.org")
-	if got, want := m.Subject, "You were added to Acme Bcc: x@evil.test (ACME) on Yardstick"; got != want {
+	if got, want := m.Subject, "You were added to “Acme Bcc: x@evil[.]test” (ACME) on Yardstick"; got != want {
 		t.Errorf("Subject = %q, want %q", got, want)
+	}
+}
+
+// User-written text in a mail is short, one line, quoted and never a link:
+// the organization name of a referral is the spammer's body.
+func TestUserTextIsQuotedAndUnlinked(t *testing.T) {
+	const spam = "Your bank: verify at http://evil.example/login"
+	m := mail.PartnerReferral("https://ys.test", "Acme www.acme-login.example", "ACME", spam, "victim@example.net", "")
+	for _, want := range []string{
+		"“Acme www[.]acme-login[.]example” (ACME) invites “Your bank: verify at http[:]//evil[.]example/login” to connect",
+	} {
+		if !strings.Contains(m.Body, want) {
+			t.Errorf("body lacks %q:\n%s", want, m.Body)
+		}
+	}
+	for _, bad := range []string{"http://evil", "evil.example", "www.acme"} {
+		if strings.Contains(m.Body, bad) || strings.Contains(m.Subject, bad) {
+			t.Errorf("mail contains %q, which a mail client would turn into a link:\n%s\n%s", bad, m.Subject, m.Body)
+		}
+	}
+	if !strings.Contains(m.Subject, "“Acme www[.]acme-login[.]example” (ACME)") {
+		t.Errorf("Subject = %q", m.Subject)
+	}
+
+	long := strings.Repeat("Community Foundation ", 10) + "tail"
+	m = mail.PartnerRequest("https://ys.test", long+"\u202E", "ACME", "Beta \u202Eknab", "BETA", "ann@example.org")
+	if strings.Contains(m.Body, "tail") || !strings.Contains(m.Body, "…” (ACME) asks to connect") {
+		t.Errorf("a long name is not cut to 80 characters:\n%s", m.Body)
+	}
+	if strings.ContainsRune(m.Body, '\u202E') || !strings.Contains(m.Body, `“Beta \u202Eknab” (BETA)`) {
+		t.Errorf("a bidi override reached the body:\n%s", m.Body)
+	}
+	// Names that merely have dots, numbers or quotes stay readable.
+	m = mail.Invitation("https://ys.test", `U.S. Fund 2.0, Acme Inc. “best”`, "USF", "ann@example.org")
+	if !strings.Contains(m.Body, `“U.S. Fund 2.0, Acme Inc. "best"” (USF) invites you`) {
+		t.Errorf("body:\n%s", m.Body)
 	}
 }

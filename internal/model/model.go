@@ -116,7 +116,15 @@ type Activity struct {
 	Changes       []Change
 	ClientAddr    string
 	RequestID     string
+	Outcome       string // OutcomeSucceeded, OutcomeRefused or OutcomeFailed
 }
+
+// Outcomes of a log entry (SPEC §10).
+const (
+	OutcomeSucceeded = "succeeded"
+	OutcomeRefused   = "refused"
+	OutcomeFailed    = "failed"
+)
 
 // Change is one field's value before and after a change.
 type Change struct {

@@ -12,9 +12,11 @@ import (
 )
 
 // RecordActivity writes log entries. Called inside the transaction of the
-// change it records, so a rolled-back change leaves no entry. It also
-// moves each actor's "last activity" in the users list: one UPDATE per
-// member per call, so the list never aggregates the log.
+// change it records, so a rolled-back change leaves no entry. An entry
+// without an outcome succeeded. It also moves each actor's "last
+// activity" in the users list (not for failures, such as a wrong
+// password): one UPDATE per member per call, so the list never aggregates
+// the log.
 func (q *Q) RecordActivity(ctx context.Context, entries ...model.Activity) error {
 	type member struct{ instance, account int64 }
 	latest := map[member]time.Time{}
@@ -30,14 +32,17 @@ func (q *Q) RecordActivity(ctx context.Context, entries ...model.Activity) error
 		if e.At.IsZero() {
 			e.At = q.Now()
 		}
+		if e.Outcome == "" {
+			e.Outcome = model.OutcomeSucceeded
+		}
 		if _, err := q.exec(ctx, `INSERT INTO activity_log (instance_id, at, account_id, actor_name, actor_email, actor_instance,
-			activity, object_type, object_id, object_name, changes, client_addr, request_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			activity, object_type, object_id, object_name, changes, client_addr, request_id, outcome)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			e.InstanceID, e.At.UTC(), e.AccountID, truncate(e.ActorName, 200), truncate(e.ActorEmail, 254), e.ActorInstance,
-			e.Activity, e.ObjectType, e.ObjectID, truncate(e.ObjectName, 300), changes, truncate(e.ClientAddr, 100), e.RequestID); err != nil {
+			e.Activity, e.ObjectType, e.ObjectID, truncate(e.ObjectName, 300), changes, truncate(e.ClientAddr, 100), e.RequestID, e.Outcome); err != nil {
 			return err
 		}
-		if e.AccountID != nil && e.Activity != "sign_in_failed" {
+		if e.AccountID != nil && e.Activity != "sign_in_failed" && e.Outcome != model.OutcomeFailed {
 			k := member{e.InstanceID, *e.AccountID}
 			if e.At.After(latest[k]) {
 				latest[k] = e.At
@@ -115,7 +120,7 @@ func (q *Q) EachActivity(ctx context.Context, query string, a args, fn func(mode
 		var acct, obj sql.NullInt64
 		var changes string
 		if err := rows.Scan(&e.ID, &e.InstanceID, &e.At, &acct, &e.ActorName, &e.ActorEmail, &e.ActorInstance, &e.Activity,
-			&e.ObjectType, &obj, &e.ObjectName, &changes, &e.ClientAddr, &e.RequestID); err != nil {
+			&e.ObjectType, &obj, &e.ObjectName, &changes, &e.ClientAddr, &e.RequestID, &e.Outcome); err != nil {
 			return err
 		}
 		e.At = e.At.UTC()
@@ -155,7 +160,7 @@ type activityCursor struct {
 // entries a rare member's page took seconds. It is told which index fits.
 func (q *Q) activitySelect(f ActivityFilter) string {
 	return `SELECT id, instance_id, at, account_id, actor_name, actor_email, actor_instance, activity, object_type,
-	object_id, object_name, changes, client_addr, request_id FROM ` + q.activityFrom(f) + ` WHERE `
+	object_id, object_name, changes, client_addr, request_id, outcome FROM ` + q.activityFrom(f) + ` WHERE `
 }
 
 // activityFrom names the table, with the index that fits the filter on

@@ -1,5 +1,6 @@
 // Package testkit holds test helpers: the two-database runner, fixture
-// builders, a real SMTP server that captures mail, and the browser.
+// builders, a real SMTP server that captures mail, the browser, and a PDF
+// text reader for checking downloads (PDFLines).
 //
 // A missing Chromium fails the test; so does a missing PostgreSQL in CI
 // (CI=true). Outside CI without PostgreSQL the two-database runner says

@@ -1,4 +1,4 @@
-package export
+package testkit
 
 // A small PDF text extractor, enough to read back what fpdf writes: xref
 // table, FlateDecode streams, Type0 fonts with a ToUnicode CMap, and the text
@@ -562,8 +562,10 @@ func (l *pdfLexer) literal() []byte {
 	return out
 }
 
-// readPDF extracts the lines of every page of a PDF.
-func readPDF(data []byte) ([][]string, error) {
+// PDFLines extracts the lines of every page of a PDF (internal/export
+// writes them; tests read them back), each line its strings left to right
+// joined by " | ".
+func PDFLines(data []byte) ([][]string, error) {
 	f, err := openPDF(data)
 	if err != nil {
 		return nil, err

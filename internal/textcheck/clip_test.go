@@ -85,3 +85,46 @@ func BenchmarkIsText(b *testing.B) {
 		IsText(s)
 	}
 }
+
+func TestVisible(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text, Łódź, 東京, עברית", "plain text, Łódź, 東京, עברית"},
+		{"a\nb\rc\td", `a\nb\rc\td`},
+		{"esc\x1b[31m", `esc\u001B[31m`},
+		{"nul\x00del\x7f", `nul\u0000del\u007F`},
+		{"nel\u0085ls\u2028ps\u2029", `nel\u0085ls\u2028ps\u2029`},
+		{"Ada \u202Egnp.exe", `Ada \u202Egnp.exe`},
+		{"\u202A\u202B\u202C\u202D\u2066\u2067\u2068\u2069\u200E\u200F\u061C", `\u202A\u202B\u202C\u202D\u2066\u2067\u2068\u2069\u200E\u200F\u061C`},
+		{"bad\xffbyte", "bad\uFFFDbyte"},
+	}
+	for _, tt := range tests {
+		if got := Visible(tt.in); got != tt.want {
+			t.Errorf("Visible(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := Visible(Visible(tt.in)); got != tt.want {
+			t.Errorf("Visible is not idempotent on %q: %q", tt.in, got)
+		}
+	}
+	if got := VisibleLines("a\nb\tc\r\u202E\x1b"); got != "a\nb\tc\r\\u202E\\u001B" {
+		t.Errorf("VisibleLines = %q", got)
+	}
+}
+
+func TestLineRefusesBidiOverrides(t *testing.T) {
+	for _, r := range []rune{0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069} {
+		s := "Ada " + string(r) + "nimdA"
+		_, msg := Line(s, "Name", 1, 80)
+		if !strings.Contains(msg, "Name must not contain characters that change the direction of text") {
+			t.Errorf("Line(%q) = %q, want it refused", s, msg)
+		}
+	}
+	if _, msg := Line("Ada\u2028Admin", "Name", 1, 80); msg != "Name must be a single line of text." {
+		t.Errorf("a line separator: %q", msg)
+	}
+	// Right-to-left names and their marks are text like any other.
+	for _, s := range []string{"דנה כהן", "أحمد\u200F", "Ada Lovelace"} {
+		if _, msg := Line(s, "Name", 1, 80); msg != "" {
+			t.Errorf("Line(%q) refused: %s", s, msg)
+		}
+	}
+}

@@ -33,9 +33,12 @@ func Email(s string) (string, bool) {
 	return s, true
 }
 
-// Line trims a one-line text and checks its length (min–max runes) and
-// that it holds no control characters, so no line breaks. It returns a
-// message naming label when the text is refused.
+// Line trims a one-line text and checks its length (min–max runes), that
+// it holds no control characters, so no line breaks, and no bidi
+// embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), which
+// would reverse how it and the text after it read in lists and the log.
+// It returns a message naming label when the text is refused. It is the
+// one check of every one-line field.
 func Line(s, label string, min, max int) (string, string) {
 	s = strings.TrimSpace(s)
 	n := utf8.RuneCountInString(s)
@@ -50,8 +53,11 @@ func Line(s, label string, min, max int) (string, string) {
 		return s, label + " is not valid text."
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
 			return s, label + " must be a single line of text."
+		}
+		if isBidiOverride(r) {
+			return s, label + " must not contain characters that change the direction of text (" + escape(r) + ")."
 		}
 	}
 	return s, ""

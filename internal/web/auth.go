@@ -51,7 +51,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request, c *req) erro
 // forgotSubmit answers the same whether or not the email has an account.
 func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request, c *req) error {
 	email := r.PostFormValue("email")
-	if err := s.app.ForgotPassword(r.Context(), email); err != nil {
+	if err := s.app.ForgotPassword(r.Context(), email, c.Client); err != nil {
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
 			return views.Forgot(s.shell(r, c, "Forgot password"), f, false)
 		}, map[string]string{"email": email})
@@ -71,7 +71,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request, c *req) error
 func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request, c *req) error {
 	noReferrer(w)
 	token := r.PathValue("token")
-	err := s.app.ResetPassword(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("confirm"))
+	err := s.app.ResetPassword(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("confirm"), c.Client)
 	if err != nil {
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
 			return views.ResetPassword(s.shell(r, c, "Choose a new password"), f, "/reset/"+token)
@@ -112,7 +112,7 @@ func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request, c *req) er
 
 func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request, c *req) error {
 	forced := c.Session.Account.PasswordTemporary
-	err := s.app.ChangePassword(r.Context(), *c.Session, r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm"))
+	err := s.app.ChangePassword(r.Context(), *c.Session, r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm"), c.Client)
 	if err != nil {
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
 			return views.ChangePassword(s.shell(r, c, "Change password"), f, forced)

@@ -147,7 +147,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 			t.Errorf("the requester was mailed too: %q", m.Subject)
 		}
 	}
-	if want := "Partner Connect request from Acme Community Partners (ACME)"; req.Subject != want {
+	if want := "Partner Connect request from “Acme Community Partners” (ACME)"; req.Subject != want {
 		t.Errorf("request mail subject %q, want %q", req.Subject, want)
 	}
 	link := testkit.FindLink(req.Body, "http://yardstick.test/i/BETA/admin/partners")

@@ -203,28 +203,6 @@ func safeColor(c string) string {
 	return "#5b6776"
 }
 
-// ActivityName is an activity type for people (pages and exports).
-func ActivityName(t string) string { return activityName(t) }
-
-// activityName is an activity type for people.
-func activityName(t string) string {
-	names := map[string]string{
-		"sign_in": "Signed in", "sign_out": "Signed out", "sign_in_failed": "Failed sign-in",
-		"view_scorecard": "Viewed a scorecard", "view_measure": "Viewed a measure", "create": "Created", "update": "Changed",
-		"delete": "Deleted", "link": "Linked", "unlink": "Unlinked", "data_entry": "Entered data", "import": "Imported",
-		"export": "Exported", "permission_change": "Changed permissions", "membership_change": "Changed membership", "refused": "Refused",
-		"partner_request": "Requested a partner connection", "partner_accept": "Accepted a partner connection",
-		"partner_decline": "Declined a partner connection", "partner_cancel": "Cancelled a partner request",
-		"partner_share": "Shared with a partner", "partner_unshare": "Stopped sharing with a partner",
-		"partner_revoke": "Revoked a partner channel", "partner_refer": "Referred an organization",
-		"invitation": "Invitation", "email_change": "Email change",
-	}
-	if n, ok := names[t]; ok {
-		return n
-	}
-	return t
-}
-
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // slug turns an outcome into a class-name part.

@@ -1,0 +1,14 @@
+-- Mail an instance sends to addresses outside the deployment (Partner
+-- Connect referrals, invitations to addresses without an account), one row
+-- per message, so the per-instance and per-address limits hold across
+-- every process sharing the database. The address is kept as a hash: the
+-- rows exist to be counted. Rows older than the longest window are pruned.
+CREATE TABLE outside_mail (
+    id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    instance_id    BIGINT NOT NULL REFERENCES instances(id),
+    kind           TEXT NOT NULL,
+    recipient_hash TEXT NOT NULL,
+    sent_at        TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX outside_mail_sent ON outside_mail (instance_id, kind, sent_at);
+CREATE INDEX outside_mail_recipient ON outside_mail (instance_id, kind, recipient_hash, sent_at);
