@@ -63,27 +63,10 @@ func (a *App) requestEmailChange(ctx context.Context, q *store.Q, acct model.Acc
 	return a.accountEvent(ctx, q, acct, by, ActEmailChange, c, model.Change{Field: "requested", Before: acct.Email, After: newEmail})
 }
 
-// accountEvent records a security event of an account in every instance
-// it has joined (SPEC §10), with by as the actor.
+// accountEvent records a successful security event of an account in
+// every instance it has joined (SPEC §10), with by as the actor.
 func (a *App) accountEvent(ctx context.Context, q *store.Q, acct, by model.Account, activity string, c Client, changes ...model.Change) error {
-	joined, err := q.AccountInstances(ctx, []int64{acct.ID})
-	if err != nil {
-		return err
-	}
-	entries := make([]model.Activity, 0, len(joined[acct.ID]))
-	for _, in := range joined[acct.ID] {
-		e := model.Activity{InstanceID: in, ActorName: by.Name, ActorEmail: by.Email, Activity: activity,
-			ObjectType: "account", ObjectName: acct.Email, ClientAddr: c.Addr, RequestID: c.RequestID, Changes: changes}
-		if by.ID != 0 {
-			id := by.ID
-			e.AccountID = &id
-		}
-		entries = append(entries, e)
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	return record(ctx, q, entries...)
+	return a.accountEventOutcome(ctx, q, acct, by, activity, model.OutcomeSucceeded, c, changes...)
 }
 
 // CheckEmailChange reports the new address of a live confirmation link.

@@ -313,7 +313,10 @@ func (a *App) ResetUserPassword(ctx context.Context, actor *Actor, membershipID 
 		if err := q.ClearThrottle(ctx, acct.Email); err != nil {
 			return err
 		}
-		if err := record(ctx, q, entry(actor, ActMembership, "member", m.ID, acct.Email, model.Change{Field: "password", After: "reset by a manager"})); err != nil {
+		// The reset is the account's security event: every instance it
+		// joined records it, the manager's among them (SPEC §10).
+		if err := a.accountEvent(ctx, q, acct, actor.Account, ActPasswordChange, actor.Client,
+			model.Change{Field: "password", After: "reset by a manager of " + actor.Instance.Label()}); err != nil {
 			return err
 		}
 		_, err = q.EnqueueMail(ctx, withInstance(msg, actor.Instance.ID))

@@ -232,3 +232,33 @@ func sameAnswer(t *testing.T, k *takeover, known, unknown resp, knownEmail, unkn
 	expect(t, "answer page", a, http.StatusOK, "We sent an email to "+knownEmail+".")
 	expect(t, "answer page", b, http.StatusOK, "We sent an email to "+unknownEmail+".")
 }
+
+// A manager's reset is the account's security event: every instance the
+// account joined records it, not only the manager's.
+func TestManagerResetLoggedInEveryInstance(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		k := newTakeover(t, db)
+		// ada manages both instances; bob belongs to both.
+		k.member(k.beta, "ada@example.org", access.PresetAdministration)
+		_, inACME := k.member(k.acme, "bob@example.org", access.PresetPresenter)
+		k.member(k.beta, "bob@example.org", access.PresetPresenter)
+		expect(t, "reset bob", k.ada.post("/i/ACME/admin/users/"+strconv.FormatInt(inACME.ID, 10)+"/reset"), http.StatusSeeOther)
+		rows, err := k.store.DB().QueryContext(ctx, `SELECT instance_id FROM activity_log WHERE activity = $1 AND object_name = $2 ORDER BY instance_id`,
+			app.ActPasswordChange, "bob@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, id)
+		}
+		if want := []int64{k.acme.ID, k.beta.ID}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+			t.Errorf("reset recorded in instances %v, want %v", got, want)
+		}
+	})
+}
