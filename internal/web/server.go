@@ -178,6 +178,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error)
 		return
 	}
 	status := statusOf(e.Kind)
+	s.audit(r, c, e) // refused page views, cross-instance probes (audit.go)
 	if e.Kind == app.Forbidden && c != nil && c.Actor != nil && r.Method != http.MethodGet {
 		// A refused write is recorded (SPEC §3.4); failing to record must
 		// not turn the refusal into an error page.
