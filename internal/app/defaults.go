@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -28,7 +29,7 @@ func parseBands(green, yellow, polarity string) (*float64, *float64, string) {
 	}
 	g, err1 := strconv.ParseFloat(green, 64)
 	y, err2 := strconv.ParseFloat(yellow, 64)
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || !finite(g) || !finite(y) {
 		return nil, nil, "Colour band thresholds must be numbers (percent of target)."
 	}
 	if err := (calc.Bands{Green: g, Yellow: y}).Validate(calc.Polarity(polarity)); err != nil {
@@ -36,6 +37,10 @@ func parseBands(green, yellow, polarity string) (*float64, *float64, string) {
 	}
 	return &g, &y, ""
 }
+
+// finite refuses NaN and the infinities ParseFloat reads from "NaN" and
+// "Inf": no threshold compares with them.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func bandMessage(err error) string {
 	var fe *calc.FieldError

@@ -293,10 +293,14 @@ func (a *App) DeleteObject(ctx context.Context, actor *Actor, id int64) error {
 }
 
 // Link puts an existing object on a scorecard or under a container
-// (objects.edit). Cycles are refused.
+// (objects.edit). Cycles are refused, and so is a link to neither (it
+// would name parent 0).
 func (a *App) Link(ctx context.Context, actor *Actor, at Placement, childID int64) error {
 	if err := actor.Require(access.ObjectsEdit); err != nil {
 		return err
+	}
+	if at.ScorecardID == 0 && at.ParentID == 0 {
+		return invalid("Choose the scorecard or the result or program to link to.", nil)
 	}
 	child, err := a.Object(ctx, actor, childID)
 	if err != nil {

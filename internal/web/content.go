@@ -2,28 +2,11 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/web/views"
 )
-
-// pathID parses a numeric path value; anything else is NotFound, like a
-// missing id.
-func pathID(r *http.Request, name string) (int64, error) {
-	v, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || v <= 0 {
-		return 0, &app.Error{Kind: app.NotFound, Msg: "Not found."}
-	}
-	return v, nil
-}
-
-// formID parses an id from a form field; empty or bad is 0.
-func formID(r *http.Request, name string) int64 {
-	v, _ := strconv.ParseInt(r.FormValue(name), 10, 64)
-	return v
-}
 
 // canFor tells the views which controls to offer. It only hides what
 // would be refused: every submit is checked again in internal/app.

@@ -38,13 +38,7 @@ func (s *Server) defaultsRedirect(w http.ResponseWriter, r *http.Request, c *req
 }
 
 // defaultsID reads {id}; a malformed one is answered like a missing object.
-func defaultsID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return 0, &app.Error{Kind: app.NotFound, Msg: "Not found."}
-	}
-	return id, nil
-}
+func defaultsID(r *http.Request) (int64, error) { return pathID(r, "id") }
 
 // conflictRefusal returns the message of a Conflict refusal, "" for any other
 // outcome.

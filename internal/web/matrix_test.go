@@ -143,7 +143,12 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	e := newSQLiteEnv(t)
+	return newFixtureIn(t, newSQLiteEnv(t))
+}
+
+// newFixtureIn builds the fixture in e.
+func newFixtureIn(t *testing.T, e *env) *fixture {
+	t.Helper()
 	in := e.instance("ACME", "Acme")
 	beta := e.instance("BETA", "Beta")
 	f := &fixture{e: e, cookies: map[string]string{}}

@@ -13,10 +13,12 @@ import (
 // measurePage renders a measure with its graph and data grid; gridForm
 // carries a refused save's values and errors back into the grid.
 func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, status int, id int64, gridForm views.Form) error {
-	earlier, _ := strconv.Atoi(r.FormValue("earlier"))
-	later, _ := strconv.Atoi(r.FormValue("later"))
-	earlier, later = min(max(earlier, 0), 600), min(max(later, 0), 120)
-	v, err := s.app.MeasurePage(r.Context(), c.Actor, id, earlier, later)
+	earlier, err1 := formClamped(r, "earlier", 0, 600, 0)
+	later, err2 := formClamped(r, "later", 0, 120, 0)
+	if err := firstErr(err1, err2); err != nil {
+		return err
+	}
+	v, err := s.app.MeasurePage(r.Context(), c.Actor, id, int(earlier), int(later))
 	if err != nil {
 		return err
 	}
@@ -42,7 +44,7 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, sta
 	if err != nil {
 		return err
 	}
-	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: fav}
+	d := views.MeasureData{View: v, Graph: svg, Earlier: int(earlier), Later: int(later), GridForm: gridForm, Favorite: fav}
 	sh := s.flash(r, s.shell(r, c, m.Title))
 	can := s.partnerCan(r, c, &sh, m.InstanceID, canFor(c.Actor), s.app.CanContribute(r.Context(), c.Actor, m))
 	return s.render(w, r, status, views.MeasurePage(sh, d, can))
@@ -71,14 +73,24 @@ func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, c *req) error 
 	}
 	var entries []app.DataEntry
 	typed := map[string]string{}
+	var bad error // a row's version that is not one
 	for i, k := range keys {
-		version, _ := strconv.ParseInt(col("version", i), 10, 64)
+		version, ok := parseWhole(col("version", i), 0, maxVersion)
+		if !ok && bad == nil {
+			bad = numberError("version", 0, maxVersion)
+		}
 		e := app.DataEntry{PeriodKey: k, Actual: col("actual", i), Target: col("target", i), Comment: col("comment", i),
 			OrigActual: col("orig_actual", i), OrigTarget: col("orig_target", i), OrigComment: col("orig_comment", i), Version: version}
 		entries = append(entries, e)
 		typed["actual/"+k], typed["target/"+k], typed["comment/"+k] = e.Actual, e.Target, e.Comment
 	}
-	if _, err := s.app.SaveData(r.Context(), c.Actor, id, entries); err != nil {
+	earlier, err1 := formClamped(r, "earlier", 0, 600, 0)
+	later, err2 := formClamped(r, "later", 0, 120, 0)
+	err = firstErr(bad, err1, err2)
+	if err == nil {
+		_, err = s.app.SaveData(r.Context(), c.Actor, id, entries)
+	}
+	if err != nil {
 		e, ok := app.AsError(err)
 		if !ok || (e.Kind != app.Invalid && e.Kind != app.Conflict) {
 			return err
@@ -89,7 +101,8 @@ func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, c *req) error 
 		}
 		return s.measurePage(w, r, c, statusOf(e.Kind), id, form)
 	}
-	return back(w, r, c, "/objects/"+r.PathValue("id")+"?done=saved&earlier="+f.Get("earlier")+"&later="+f.Get("later")+"#data")
+	return back(w, r, c, "/objects/"+strconv.FormatInt(id, 10)+"?done=saved&earlier="+strconv.FormatInt(earlier, 10)+
+		"&later="+strconv.FormatInt(later, 10)+"#data")
 }
 
 func (s *Server) dataPaste(w http.ResponseWriter, r *http.Request, c *req) error {
@@ -114,8 +127,11 @@ func (s *Server) baselineSave(w http.ResponseWriter, r *http.Request, c *req) er
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
-	if err := s.app.SetBaseline(r.Context(), c.Actor, id, version, r.PostFormValue("baseline")); err != nil {
+	version, err := formVersion(r)
+	if err == nil {
+		err = s.app.SetBaseline(r.Context(), c.Actor, id, version, r.PostFormValue("baseline"))
+	}
+	if err != nil {
 		return s.measureFormError(w, r, c, id, err)
 	}
 	return back(w, r, c, "/objects/"+r.PathValue("id")+"?done=saved")
@@ -126,7 +142,10 @@ func (s *Server) graphSave(w http.ResponseWriter, r *http.Request, c *req) error
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	version, err := formVersion(r)
+	if err != nil {
+		return s.measureFormError(w, r, c, id, err)
+	}
 	in := app.GraphInput{Title: r.PostFormValue("graph_title"), Type: r.PostFormValue("graph_type"), Periods: r.PostFormValue("graph_periods"),
 		YMin: r.PostFormValue("graph_ymin"), YMax: r.PostFormValue("graph_ymax"), ShowTargets: r.PostFormValue("graph_targets") == "1"}
 	if err := s.app.SetGraph(r.Context(), c.Actor, id, version, in); err != nil {

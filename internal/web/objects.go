@@ -23,7 +23,10 @@ func (s *Server) objectList(w http.ResponseWriter, r *http.Request, c *req) erro
 	if q.Sort != "updated" {
 		q.Sort = "title"
 	}
-	typeID, _ := strconv.ParseInt(q.Type, 10, 64)
+	typeID, err := formID(r, "type")
+	if err != nil {
+		return err
+	}
 	f := store.ObjectFilter{Kind: kind, TypeID: typeID, Tag: q.Tag, Text: q.Text, Sort: q.Sort, Desc: q.Desc, After: qv.Get("after"), Limit: 50}
 	page, err := s.app.ListObjects(r.Context(), c.Actor, f)
 	if err != nil {
@@ -72,8 +75,12 @@ func (s *Server) objectFormData(r *http.Request, c *req, kind, action string, ed
 	}
 	d := views.ObjectFormData{Kind: kind, Types: types, Frequencies: freqs, Action: action, Editing: editing}
 	for _, p := range []string{"scorecard", "parent"} {
-		if v := r.FormValue(p); v != "" {
-			d.Placement, d.PlacementID = p, v
+		id, err := formID(r, p)
+		if err != nil {
+			return views.ObjectFormData{}, err
+		}
+		if id != 0 {
+			d.Placement, d.PlacementID = p, strconv.FormatInt(id, 10)
 			break
 		}
 	}
@@ -103,12 +110,14 @@ func (s *Server) objectNew(w http.ResponseWriter, r *http.Request, c *req) error
 }
 
 // objectInput reads only the fields the form offers.
-func objectInput(r *http.Request) (app.ObjectInput, map[string]string) {
+func objectInput(r *http.Request) (app.ObjectInput, map[string]string, error) {
+	typeID, err1 := formID(r, "type")
+	freqID, err2 := formID(r, "frequency")
 	in := app.ObjectInput{
-		Kind: r.PostFormValue("kind"), TypeID: formID(r, "type"), Title: r.PostFormValue("title"),
+		Kind: r.PostFormValue("kind"), TypeID: typeID, Title: r.PostFormValue("title"),
 		Description: r.PostFormValue("description"), Tags: r.PostFormValue("tags"),
 		Unit: r.PostFormValue("unit"), UnitBefore: r.PostFormValue("unit_before") == "1", Decimals: r.PostFormValue("decimals"),
-		Polarity: r.PostFormValue("polarity"), FrequencyID: formID(r, "frequency"), PMCategory: r.PostFormValue("pm_category"),
+		Polarity: r.PostFormValue("polarity"), FrequencyID: freqID, PMCategory: r.PostFormValue("pm_category"),
 		DataSource: r.PostFormValue("data_source"), BandGreen: r.PostFormValue("band_green"), BandYellow: r.PostFormValue("band_yellow"),
 	}
 	values := map[string]string{}
@@ -116,13 +125,23 @@ func objectInput(r *http.Request) (app.ObjectInput, map[string]string) {
 		"frequency", "pm_category", "data_source", "band_green", "band_yellow", "version"} {
 		values[k] = r.PostFormValue(k)
 	}
-	return in, values
+	return in, values, firstErr(err1, err2)
+}
+
+// placementOf reads where an object goes, or where a link is.
+func placementOf(r *http.Request) (app.Placement, error) {
+	sc, err1 := formID(r, "scorecard")
+	parent, err2 := formID(r, "parent")
+	return app.Placement{ScorecardID: sc, ParentID: parent}, firstErr(err1, err2)
 }
 
 func (s *Server) objectCreate(w http.ResponseWriter, r *http.Request, c *req) error {
-	in, values := objectInput(r)
-	at := app.Placement{ScorecardID: formID(r, "scorecard"), ParentID: formID(r, "parent")}
-	o, err := s.app.CreateObject(r.Context(), c.Actor, in, at)
+	in, values, err := objectInput(r)
+	at, aerr := placementOf(r)
+	var o model.Object
+	if err = firstErr(err, aerr); err == nil {
+		o, err = s.app.CreateObject(r.Context(), c.Actor, in, at)
+	}
 	if err != nil {
 		kind := in.Kind
 		if kind != model.KindContainer {
@@ -201,9 +220,12 @@ func (s *Server) objectUpdate(w http.ResponseWriter, r *http.Request, c *req) er
 	if err != nil {
 		return err
 	}
-	in, values := objectInput(r)
-	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
-	if err := s.app.UpdateObject(r.Context(), c.Actor, id, version, in); err != nil {
+	in, values, err := objectInput(r)
+	version, verr := formVersion(r)
+	if err = firstErr(err, verr); err == nil {
+		err = s.app.UpdateObject(r.Context(), c.Actor, id, version, in)
+	}
+	if err != nil {
 		o, oerr := s.app.Object(r.Context(), c.Actor, id)
 		if oerr != nil {
 			return oerr
@@ -231,20 +253,27 @@ func (s *Server) objectDelete(w http.ResponseWriter, r *http.Request, c *req) er
 }
 
 // linkTarget reads where a link goes and which page to return to.
-func linkTarget(r *http.Request) (app.Placement, int64, string) {
-	at := app.Placement{ScorecardID: formID(r, "scorecard"), ParentID: formID(r, "parent")}
-	child := formID(r, "child")
+func linkTarget(r *http.Request) (app.Placement, int64, string, error) {
+	at, err1 := placementOf(r)
+	child, err2 := formID(r, "child")
+	b, err3 := formID(r, "back")
+	if err := firstErr(err1, err2, err3); err != nil {
+		return at, 0, "", err
+	}
 	ret := "/objects/" + strconv.FormatInt(at.ParentID, 10)
-	if b := formID(r, "back"); b != 0 {
+	if b != 0 {
 		ret = "/scorecards/" + strconv.FormatInt(b, 10)
 	} else if at.ScorecardID != 0 {
 		ret = "/scorecards/" + strconv.FormatInt(at.ScorecardID, 10)
 	}
-	return at, child, ret
+	return at, child, ret, nil
 }
 
 func (s *Server) linkCreate(w http.ResponseWriter, r *http.Request, c *req) error {
-	at, child, ret := linkTarget(r)
+	at, child, ret, err := linkTarget(r)
+	if err != nil {
+		return err
+	}
 	if err := s.app.Link(r.Context(), c.Actor, at, child); err != nil {
 		return err
 	}
@@ -252,7 +281,10 @@ func (s *Server) linkCreate(w http.ResponseWriter, r *http.Request, c *req) erro
 }
 
 func (s *Server) linkDelete(w http.ResponseWriter, r *http.Request, c *req) error {
-	at, child, ret := linkTarget(r)
+	at, child, ret, err := linkTarget(r)
+	if err != nil {
+		return err
+	}
 	if err := s.app.Unlink(r.Context(), c.Actor, at, child); err != nil {
 		return err
 	}
@@ -260,7 +292,10 @@ func (s *Server) linkDelete(w http.ResponseWriter, r *http.Request, c *req) erro
 }
 
 func (s *Server) linkMove(w http.ResponseWriter, r *http.Request, c *req) error {
-	at, child, ret := linkTarget(r)
+	at, child, ret, err := linkTarget(r)
+	if err != nil {
+		return err
+	}
 	delta := 1
 	if r.PostFormValue("delta") == "-1" {
 		delta = -1

@@ -28,7 +28,7 @@ func (s *Server) scorecardList(w http.ResponseWriter, r *http.Request, c *req) e
 	chosen := map[int64]bool{}
 	var ids []int64
 	for _, v := range r.URL.Query()["site"] {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil && offered[n] && !chosen[n] {
+		if n, ok := parseWhole(v, 1, maxID); ok && offered[n] && !chosen[n] {
 			chosen[n] = true
 			ids = append(ids, n)
 		}
@@ -129,24 +129,38 @@ func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, id in
 }
 
 func (s *Server) scorecardNew(w http.ResponseWriter, r *http.Request, c *req) error {
-	f := views.Form{Values: map[string]string{"parent": r.URL.Query().Get("parent")}}
+	parent, err := formID(r, "parent")
+	if err != nil {
+		return err
+	}
+	f := views.Form{Values: map[string]string{"parent": ""}}
+	if parent != 0 {
+		f.Values["parent"] = strconv.FormatInt(parent, 10)
+	}
 	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards", 0)
 }
 
-func scorecardInput(r *http.Request) (app.ScorecardInput, map[string]string) {
-	in := app.ScorecardInput{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), ParentID: formID(r, "parent"),
+// scorecardInput reads the scorecard form; the error is a parent that is
+// not an id, with the rest read as far as it goes. A member that is not
+// an id is 0, which the app refuses naming it.
+func scorecardInput(r *http.Request) (app.ScorecardInput, map[string]string, error) {
+	parent, err := formID(r, "parent")
+	in := app.ScorecardInput{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), ParentID: parent,
 		SetMembers: r.PostFormValue("members_present") == "1",
 		Members:    app.Assignment{Offered: formIDs(r.PostForm["offered"]), Chosen: formIDs(r.PostForm["member"])}}
 	if in.Members.Chosen == nil {
 		in.Members.Chosen = []int64{} // nothing ticked: a refused save shows it so, not the stored list
 	}
 	values := map[string]string{"title": in.Title, "description": in.Description, "parent": r.PostFormValue("parent"), "version": r.PostFormValue("version")}
-	return in, values
+	return in, values, err
 }
 
 func (s *Server) scorecardCreate(w http.ResponseWriter, r *http.Request, c *req) error {
-	in, values := scorecardInput(r)
-	sc, err := s.app.CreateScorecard(r.Context(), c.Actor, in)
+	in, values, err := scorecardInput(r)
+	var sc model.Scorecard
+	if err == nil {
+		sc, err = s.app.CreateScorecard(r.Context(), c.Actor, in)
+	}
 	if err != nil {
 		page, perr := s.scorecardFormPage(r, c, "/i/"+c.Actor.Instance.Code+"/scorecards", 0, in.Members.Chosen)
 		if perr != nil {
@@ -236,8 +250,10 @@ func (s *Server) scorecardAssign(w http.ResponseWriter, r *http.Request, c *req)
 	if err != nil {
 		return err
 	}
-	in, _ := scorecardInput(r)
-	err = s.app.AssignScorecard(r.Context(), c.Actor, id, in.Members)
+	in, _, err := scorecardInput(r)
+	if err == nil {
+		err = s.app.AssignScorecard(r.Context(), c.Actor, id, in.Members)
+	}
 	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
 		// Show the list again as chosen, with the reason, and keep nothing.
 		msg := e.Msg
@@ -279,9 +295,12 @@ func (s *Server) scorecardUpdate(w http.ResponseWriter, r *http.Request, c *req)
 	if err != nil {
 		return err
 	}
-	in, values := scorecardInput(r)
-	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
-	if err := s.app.UpdateScorecard(r.Context(), c.Actor, id, version, in); err != nil {
+	in, values, err := scorecardInput(r)
+	version, verr := formVersion(r)
+	if err = firstErr(err, verr); err == nil {
+		err = s.app.UpdateScorecard(r.Context(), c.Actor, id, version, in)
+	}
+	if err != nil {
 		page, perr := s.scorecardFormPage(r, c, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), id, in.Members.Chosen)
 		if perr != nil {
 			return perr

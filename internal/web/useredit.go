@@ -62,7 +62,7 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request, c *req) error 
 	if err != nil {
 		return err
 	}
-	in, values := userEditInput(r)
+	in, values, inErr := userEditInput(r)
 	f := userEditFilter{Type: values["fav_type"], Tag: values["fav_tag"], Text: values["fav_q"]}
 	// rerender shows the form again with what was typed; the stored member
 	// supplies the lists (and another instance's id is 404 here, like a
@@ -102,7 +102,10 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request, c *req) error 
 		return rerender(http.StatusOK, views.Form{Values: values}, "favorites")
 	}
 
-	notice, err := s.app.SaveUser(r.Context(), c.Actor, id, in)
+	notice, err := "", inErr
+	if err == nil {
+		notice, err = s.app.SaveUser(r.Context(), c.Actor, id, in)
+	}
 	if err == nil {
 		done := "saved"
 		if notice != "" {
@@ -123,11 +126,17 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request, c *req) error 
 // userEditInput reads only the fields the Edit User form offers; anything
 // else posted (active, account or instance ids, …) is ignored. Values are
 // passed on as typed: unknown permission keys and presets are the app's to
-// refuse, and an id that is not a number becomes 0, which matches nothing.
-func userEditInput(r *http.Request) (app.UserInput, map[string]string) {
+// refuse, and an id that is not one becomes 0, which matches nothing. The
+// error is a version that is not one, for the form to show (a preset
+// button or a search still works with it).
+func userEditInput(r *http.Request) (app.UserInput, map[string]string, error) {
 	_ = r.ParseForm()
 	pf := r.PostForm
-	version, _ := strconv.ParseInt(pf.Get("version"), 10, 64)
+	version, ok := parseWhole(pf.Get("version"), 0, maxVersion)
+	var err error
+	if !ok {
+		err = numberError("version", 0, maxVersion)
+	}
 	in := app.UserInput{
 		Version:         version,
 		NameField:       pf.Has("name"),
@@ -150,7 +159,7 @@ func userEditInput(r *http.Request) (app.UserInput, map[string]string) {
 	for _, k := range []string{"version", "name", "email", "preset", "fav_type", "fav_tag", "fav_q"} {
 		values[k] = pf.Get(k)
 	}
-	return in, values
+	return in, values, err
 }
 
 // userEditStored is the form as the stored member fills it.
@@ -161,23 +170,6 @@ func userEditStored(ue app.UserEdit) (app.UserInput, map[string]string) {
 		DigestWeekly: m.DigestWeekly, DigestMonthly: m.DigestMonthly, ActionEmails: m.ActionEmails}
 	values := map[string]string{"version": strconv.FormatInt(m.Version, 10), "name": in.Name, "email": in.Email, "preset": ""}
 	return in, values
-}
-
-// formIDs parses a form's list of ids; a bad one becomes 0, which no
-// lookup finds, so the save is refused rather than the id dropped.
-func formIDs(raw []string) []int64 {
-	if len(raw) == 0 {
-		return nil
-	}
-	out := make([]int64, 0, len(raw))
-	for _, v := range raw {
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n < 0 {
-			n = 0
-		}
-		out = append(out, n)
-	}
-	return out
 }
 
 // userEditView builds the page from the stored member (ue) and the form's
@@ -237,7 +229,10 @@ func (s *Server) userEditView(r *http.Request, c *req, ue app.UserEdit, in app.U
 	v.FavTypes = types
 	shown := map[int64]bool{}
 	if f.On {
-		typeID, _ := strconv.ParseInt(f.Type, 10, 64)
+		typeID, ok := parseWhole(f.Type, 1, maxID)
+		if !ok && strings.TrimSpace(f.Type) != "" {
+			return v, numberError("fav_type", 1, maxID)
+		}
 		page, err := s.app.ListObjects(ctx, c.Actor, store.ObjectFilter{Kind: model.KindMeasure, TypeID: typeID,
 			Tag: strings.TrimSpace(f.Tag), Text: strings.TrimSpace(f.Text), Limit: userEditFavLimit})
 		if err != nil {
