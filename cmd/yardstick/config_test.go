@@ -1,0 +1,57 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The HTTP layer's limits: defaults, values, and refusals that name the
+// variable.
+func TestLimitsConfig(t *testing.T) {
+	for _, k := range []string{"YARDSTICK_MAX_INFLIGHT", "YARDSTICK_QUEUE_WAIT", "YARDSTICK_MAX_FORM_BODY"} {
+		t.Setenv(k, "") // restored when the test ends
+		os.Unsetenv(k)
+	}
+	c, _, err := parseConfig("serve", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxInFlight != 0 || c.QueueWait != 2*time.Second || c.MaxFormBody != 1<<20 {
+		t.Errorf("defaults: in flight %d, wait %v, form body %d", c.MaxInFlight, c.QueueWait, c.MaxFormBody)
+	}
+
+	t.Setenv("YARDSTICK_MAX_INFLIGHT", "24")
+	t.Setenv("YARDSTICK_QUEUE_WAIT", "500ms")
+	t.Setenv("YARDSTICK_MAX_FORM_BODY", "256kb")
+	c, _, err = parseConfig("serve", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxInFlight != 24 || c.QueueWait != 500*time.Millisecond || c.MaxFormBody != 256<<10 {
+		t.Errorf("set: in flight %d, wait %v, form body %d", c.MaxInFlight, c.QueueWait, c.MaxFormBody)
+	}
+
+	for _, tc := range []struct{ flag, value, variable string }{
+		{"--max-inflight", "0", "YARDSTICK_MAX_INFLIGHT"},
+		{"--max-inflight", "many", "YARDSTICK_MAX_INFLIGHT"},
+		{"--queue-wait", "0s", "YARDSTICK_QUEUE_WAIT"},
+		{"--queue-wait", "2", "YARDSTICK_QUEUE_WAIT"},
+		{"--queue-wait", "1h", "YARDSTICK_QUEUE_WAIT"},
+		{"--max-form-body", "1GB", "YARDSTICK_MAX_FORM_BODY"},
+		{"--max-form-body", "100", "YARDSTICK_MAX_FORM_BODY"},
+		{"--max-form-body", "-1MB", "YARDSTICK_MAX_FORM_BODY"},
+		{"--max-form-body", "65MB", "YARDSTICK_MAX_FORM_BODY"},
+	} {
+		_, _, err := parseConfig("serve", []string{tc.flag, tc.value}, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.variable) {
+			t.Errorf("%s %s: %v, want a refusal naming %s", tc.flag, tc.value, err, tc.variable)
+		}
+	}
+	for in, want := range map[string]int64{"1MB": 1 << 20, "512KB": 512 << 10, "20000": 20000, " 2 mb ": 2 << 20, "64B": 64} {
+		if got, ok := parseByteSize(in); !ok || got != want {
+			t.Errorf("parseByteSize(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+}
