@@ -19,11 +19,12 @@ type Config struct {
 	// (YARDSTICK_SIGNUP); otherwise OperatorEmail receives referrals.
 	Signup        bool
 	OperatorEmail string
-	// HeavyPerMember and HeavyTotal bound the exports and imports running
+	// HeavyPerMember and HeavyTotal bound the exports and imports admitted
 	// at once per account and in the process (YARDSTICK_HEAVY_PER_MEMBER,
 	// YARDSTICK_HEAVY_TOTAL; see heavy.go); 0: DefaultHeavyPerMember and
-	// DefaultHeavyTotal, negative: no bound.
-	HeavyPerMember, HeavyTotal int
+	// DefaultHeavyTotal, negative: no bound. HeavyRunning of the admitted
+	// run at once (YARDSTICK_HEAVY_RUNNING); 0: DefaultHeavyRunning.
+	HeavyPerMember, HeavyTotal, HeavyRunning int
 	// Mail an instance sends to addresses outside the deployment (Partner
 	// Connect referrals; invitations to addresses without an account) is
 	// limited per instance and per address (see mailquota.go):
@@ -59,7 +60,7 @@ func New(s *store.Store, cfg Config, log *slog.Logger, mailWake func()) *App {
 		mailWake = func() {}
 	}
 	return &App{store: s, cfg: cfg, log: log, mailWake: mailWake, queue: make(chan model.Activity, recorderBuffer),
-		heavy: newHeavyGate(cfg.HeavyPerMember, cfg.HeavyTotal)}
+		heavy: newHeavyGate(cfg.HeavyPerMember, cfg.HeavyTotal, cfg.HeavyRunning)}
 }
 
 // Store returns the app's store (for the CLI and tests).

@@ -6,11 +6,12 @@ import (
 )
 
 // heavy runs a heavy handler (a document download, an import) within the
-// app's bounds on heavy work (app.Heavy: per account and per process).
-// Beyond them the answer is the error page with 429 and Retry-After,
-// before any work or database read is done.
+// app's bounds on heavy work (app.Heavy): admitted per account and per
+// process, then run a few at a time in arrival order. Beyond the bounds
+// the answer is the error page with 429 and Retry-After, before any work
+// or database read is done.
 func (s *Server) heavy(h handlerFunc, w http.ResponseWriter, r *http.Request, c *req) error {
-	return s.app.Heavy(c.Actor, func() error { return h(w, r, c) })
+	return s.app.Heavy(r.Context(), c.Actor, func() error { return h(w, r, c) })
 }
 
 // yieldEvery is how many rows an export writes between giving the
