@@ -60,6 +60,9 @@ func (s *Server) ids(r *http.Request) []routeID {
 	var out []routeID
 	for _, name := range meta.wildcards {
 		v := r.PathValue(name)
+		if v == "" {
+			continue // refused before the mux matched (gate): no values yet
+		}
 		switch name {
 		case "id":
 			n, err := strconv.ParseInt(v, 10, 64)
