@@ -35,6 +35,10 @@ type Config struct {
 	MaxInFlight                                     int // 0: twice the database pool
 	QueueWait                                       time.Duration
 	MaxFormBody                                     int64
+	// Limits of mail to outside addresses (app.Config), parsed from
+	// ReferralsPerDayText and ReferralsPerAddressWeekText; -1: no limit.
+	ReferralsPerDayText, ReferralsPerAddressWeekText string
+	ReferralsPerDay, ReferralsPerAddressWeek         int
 }
 
 // setting is one configuration value with its flag and variable.
@@ -58,6 +62,8 @@ func (c *Config) settings() []setting {
 		{"max-inflight", "YARDSTICK_MAX_INFLIGHT", "", "requests served at once; the rest wait in arrival order (empty: twice the database pool, 16 on SQLite, 40 on PostgreSQL)", &c.MaxInFlightText},
 		{"queue-wait", "YARDSTICK_QUEUE_WAIT", "2s", "longest wait for a turn before a 503 with Retry-After", &c.QueueWaitText},
 		{"max-form-body", "YARDSTICK_MAX_FORM_BODY", "1MB", "largest request body of a form (the import upload takes 6 MB whatever this says)", &c.MaxFormBodyText},
+		{"referrals-per-day", "YARDSTICK_REFERRALS_PER_DAY", "20", "Partner Connect referrals (and invitations to addresses without an account) one instance may mail in 24 hours; 0: no limit", &c.ReferralsPerDayText},
+		{"referrals-per-address-week", "YARDSTICK_REFERRALS_PER_ADDRESS_WEEK", "1", "referrals one instance may mail to one address in 7 days; 0: no limit", &c.ReferralsPerAddressWeekText},
 	}
 }
 
@@ -130,6 +136,22 @@ func (c *Config) parseLimits() error {
 		return fmt.Errorf("YARDSTICK_MAX_FORM_BODY: %q is not a size from 16KB to 64MB (e.g. 1MB, 512KB)", c.MaxFormBodyText)
 	}
 	c.MaxFormBody = n
+	for _, l := range []struct {
+		env, text string
+		dst       *int
+	}{
+		{"YARDSTICK_REFERRALS_PER_DAY", c.ReferralsPerDayText, &c.ReferralsPerDay},
+		{"YARDSTICK_REFERRALS_PER_ADDRESS_WEEK", c.ReferralsPerAddressWeekText, &c.ReferralsPerAddressWeek},
+	} {
+		n, err := strconv.Atoi(strings.TrimSpace(l.text))
+		if err != nil || n < 0 || n > 100_000 {
+			return fmt.Errorf("%s: %q is not a number from 0 (no limit) to 100000", l.env, l.text)
+		}
+		if n == 0 {
+			n = -1 // app.Config: negative lifts the limit
+		}
+		*l.dst = n
+	}
 	return nil
 }
 

@@ -55,3 +55,33 @@ func TestLimitsConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestReferralLimitsConfig(t *testing.T) {
+	for _, k := range []string{"YARDSTICK_REFERRALS_PER_DAY", "YARDSTICK_REFERRALS_PER_ADDRESS_WEEK"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	c, _, err := parseConfig("serve", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ReferralsPerDay != 20 || c.ReferralsPerAddressWeek != 1 {
+		t.Errorf("defaults: %d a day, %d an address a week; want 20 and 1", c.ReferralsPerDay, c.ReferralsPerAddressWeek)
+	}
+	c, _, err = parseConfig("serve", []string{"--referrals-per-day", "0", "--referrals-per-address-week", "3"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ReferralsPerDay != -1 || c.ReferralsPerAddressWeek != 3 {
+		t.Errorf("set: %d a day (want -1: no limit), %d an address a week", c.ReferralsPerDay, c.ReferralsPerAddressWeek)
+	}
+	for _, tc := range []struct{ flag, value, variable string }{
+		{"--referrals-per-day", "-1", "YARDSTICK_REFERRALS_PER_DAY"},
+		{"--referrals-per-day", "lots", "YARDSTICK_REFERRALS_PER_DAY"},
+		{"--referrals-per-address-week", "1000000", "YARDSTICK_REFERRALS_PER_ADDRESS_WEEK"},
+	} {
+		if _, _, err := parseConfig("serve", []string{tc.flag, tc.value}, nil); err == nil || !strings.Contains(err.Error(), tc.variable) {
+			t.Errorf("%s %s: %v, want a refusal naming %s", tc.flag, tc.value, err, tc.variable)
+		}
+	}
+}

@@ -97,5 +97,6 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger, wake func()) (*ap
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	return app.New(s, app.Config{BaseURL: c.BaseURL, SessionIdle: c.SessionIdle,
-		Signup: c.Signup == "true", OperatorEmail: c.OperatorMail}, log, wake), nil
+		Signup: c.Signup == "true", OperatorEmail: c.OperatorMail,
+		ReferralsPerDay: c.ReferralsPerDay, ReferralsPerAddressWeek: c.ReferralsPerAddressWeek}, log, wake), nil
 }
