@@ -56,7 +56,7 @@ func (s *Server) activityPage(w http.ResponseWriter, r *http.Request, c *req) er
 // activityColumns are the export's columns.
 var activityColumns = []export.Column{
 	{Title: "When", Kind: export.DateTime}, {Title: "Who"}, {Title: "Email", Width: 28}, {Title: "Activity", Width: 20},
-	{Title: "Object type", Width: 14}, {Title: "Object", Width: 30}, {Title: "Changes", Width: 50}, {Title: "Client", Width: 16},
+	{Title: "Outcome", Width: 14}, {Title: "Object type", Width: 14}, {Title: "Object", Width: 30}, {Title: "Changes", Width: 50}, {Title: "Client", Width: 16},
 }
 
 // activityRow is one entry as export cells, its time as the viewer's
@@ -72,7 +72,7 @@ func activityRow(e model.Activity, loc *time.Location) []any {
 			changes = append(changes, c.Field+": "+c.After)
 		}
 	}
-	return []any{wall, e.ActorName + partnerSuffix(e.ActorInstance), e.ActorEmail, views.ActivityName(e.Activity), e.ObjectType, e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
+	return []any{wall, e.ActorName + partnerSuffix(e.ActorInstance), e.ActorEmail, views.ActivityName(e.Activity), views.OutcomeName(e.Outcome), e.ObjectType, e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
 }
 
 // exportActivity streams the filtered log into a writer made by open and
@@ -87,9 +87,9 @@ func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, 
 	}
 	defer out.Abort() // frees a spilled temporary file when we do not get to Close
 	loc := c.Actor.Location()
-	var rows politeRows
+	var pace pacer
 	q, err := s.app.ExportActivity(r.Context(), c.Actor, activityQuery(r), format, maxRows, func(e model.Activity) error {
-		rows.next()
+		pace.row()
 		return out.WriteRow(activityRow(e, loc)...)
 	})
 	if errors.Is(err, export.ErrTooLarge) || errors.Is(err, export.ErrTooManyRows) {
