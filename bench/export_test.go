@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,6 +17,7 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
+	"yardstick/internal/export"
 	"yardstick/internal/testkit"
 )
 
@@ -31,19 +34,20 @@ const (
 	// stormMaxSlowdown is the target: the quiet member's p99 during the
 	// storm within 10× of the same p99 without it.
 	stormMaxSlowdown = 10.0
-	// stormXLSX is every entry; stormPDF the newest ~9,800 (a year less a
-	// week of the two the log spans), under export.MaxPDFRows, the largest
-	// PDF there is: the whole log is refused by its count, cheaply.
+	// stormXLSX is every entry; stormPDF the newest ~9,200 (eleven months
+	// of the two years the log spans; 486 pages), near export.MaxPDFPages,
+	// about the largest PDF there is: the whole log is refused by its
+	// count, cheaply.
 	stormXLSX = "/i/BENCH/admin/activity.xlsx?from=2024-01-01&to=2026-12-31"
-	stormPDF  = "/i/BENCH/admin/activity.pdf?from=2025-03-10&to=2026-12-31"
+	stormPDF  = "/i/BENCH/admin/activity.pdf?from=2025-04-01&to=2026-12-31"
 )
 
 // BenchmarkExportStorm measures what heavy downloads cost everyone else
 // (hardening issue, defect 4). An instance's log holds 20,000 entries; a
 // presenter opens their dashboard one request after another, in windows
 // without and with a storm of 50 clients downloading the log at once, 25
-// as XLSX (20,000 rows) and 25 as PDF (~9,800 rows, near
-// export.MaxPDFRows). Each storm window starts with the 50 requests at
+// as XLSX (20,000 rows) and 25 as PDF (~9,200 rows, 486 pages, near
+// export.MaxPDFPages). Each storm window starts with the 50 requests at
 // once; a client asks again at once after a download and after
 // Retry-After after a refusal. The storm comes from one administrator
 // ("one-member", the issue's: 2 admitted, the per-member bound) or from 25
@@ -88,9 +92,16 @@ func BenchmarkExportStorm(b *testing.B) {
 		}
 		// The exports are what they claim: every entry in the XLSX, a PDF
 		// under the row limit.
-		size := stormDownload(b, admins[0], s.srv.URL+stormXLSX)
-		stormDownload(b, admins[0], s.srv.URL+stormPDF)
-		b.Logf("%s: the XLSX of %d entries is %d KiB", db.Name, stormEntries, size>>10)
+		xlsx := stormDownload(b, admins[0], s.srv.URL+stormXLSX)
+		pdf := stormDownload(b, admins[0], s.srv.URL+stormPDF)
+		var pdfRows int
+		if err := db.Store.DB().QueryRow(`SELECT COUNT(*) FROM activity_log WHERE instance_id = $1 AND at >= $2`,
+			in.ID, time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)).Scan(&pdfRows); err != nil {
+			b.Fatal(err)
+		}
+		pages := bytes.Count(pdf, []byte("/Type /Page")) - bytes.Count(pdf, []byte("/Type /Pages"))
+		b.Logf("%s: the XLSX of %d entries is %d KiB; the PDF of %d entries %d KiB, %d pages (export.MaxPDFPages %d)",
+			db.Name, stormEntries, len(xlsx)>>10, pdfRows, len(pdf)>>10, pages, export.MaxPDFPages)
 
 		// One export alone: its peak over the idle heap.
 		runtime.GC()
@@ -178,18 +189,22 @@ func stormClient() *http.Client {
 }
 
 // stormDownload fetches an export and fails unless it is one.
-func stormDownload(b *testing.B, c *http.Client, u string) int {
+func stormDownload(b *testing.B, c *http.Client, u string) []byte {
 	b.Helper()
 	res, err := c.Get(u)
 	if err != nil {
 		b.Fatal(err)
 	}
-	n, _ := io.Copy(io.Discard, res.Body)
+	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Disposition") == "" {
-		b.Fatalf("GET %s: %d (%s), want a download", u, res.StatusCode, res.Header.Get("Content-Type"))
+		msg := string(body)
+		if i := strings.Index(msg, "<main>"); i >= 0 {
+			msg = msg[i:min(len(msg), i+400)]
+		}
+		b.Fatalf("GET %s: %d, want a download; %s", u, res.StatusCode, msg)
 	}
-	return int(n)
+	return body
 }
 
 // stormLatencies times the quiet member's requests for stormWindow.

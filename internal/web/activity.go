@@ -55,8 +55,8 @@ func (s *Server) activityPage(w http.ResponseWriter, r *http.Request, c *req) er
 
 // activityColumns are the export's columns.
 var activityColumns = []export.Column{
-	{Title: "When", Kind: export.DateTime}, {Title: "Who"}, {Title: "Email", Width: 28}, {Title: "Activity", Width: 20},
-	{Title: "Outcome", Width: 14}, {Title: "Object type", Width: 14}, {Title: "Object", Width: 30}, {Title: "Changes", Width: 50}, {Title: "Client", Width: 16},
+	{Title: "When", Kind: export.DateTime}, {Title: "Who"}, {Title: "Email", Width: 24}, {Title: "Activity", Width: 20},
+	{Title: "Outcome", Width: 13}, {Title: "Object type", Width: 14}, {Title: "Object", Width: 30}, {Title: "Changes", Width: 41}, {Title: "Client", Width: 16},
 }
 
 // activityRow is one entry as export cells, its time as the viewer's
