@@ -39,6 +39,9 @@ type Config struct {
 	// ReferralsPerDayText and ReferralsPerAddressWeekText; -1: no limit.
 	ReferralsPerDayText, ReferralsPerAddressWeekText string
 	ReferralsPerDay, ReferralsPerAddressWeek         int
+	// Bounds on exports and imports (app.Config), parsed from the *Text fields.
+	HeavyPerMemberText, HeavyTotalText, HeavyRunningText string
+	HeavyPerMember, HeavyTotal, HeavyRunning             int
 }
 
 // setting is one configuration value with its flag and variable.
@@ -64,6 +67,9 @@ func (c *Config) settings() []setting {
 		{"max-form-body", "YARDSTICK_MAX_FORM_BODY", "1MB", "largest request body of a form (the import upload takes 6 MB whatever this says)", &c.MaxFormBodyText},
 		{"referrals-per-day", "YARDSTICK_REFERRALS_PER_DAY", "20", "Partner Connect referrals (and invitations to addresses without an account) one instance may mail in 24 hours; 0: no limit", &c.ReferralsPerDayText},
 		{"referrals-per-address-week", "YARDSTICK_REFERRALS_PER_ADDRESS_WEEK", "1", "referrals one instance may mail to one address in 7 days; 0: no limit", &c.ReferralsPerAddressWeekText},
+		{"heavy-per-member", "YARDSTICK_HEAVY_PER_MEMBER", "2", "exports and imports one member may have under way at once (past it: 429 with Retry-After); 0: no limit", &c.HeavyPerMemberText},
+		{"heavy-total", "YARDSTICK_HEAVY_TOTAL", "4", "exports and imports the process takes at once; 0: no limit", &c.HeavyTotalText},
+		{"heavy-running", "YARDSTICK_HEAVY_RUNNING", "", "of those, how many run at once, the rest waiting their turn (empty: half the processors, at least 1)", &c.HeavyRunningText},
 	}
 }
 
@@ -142,6 +148,8 @@ func (c *Config) parseLimits() error {
 	}{
 		{"YARDSTICK_REFERRALS_PER_DAY", c.ReferralsPerDayText, &c.ReferralsPerDay},
 		{"YARDSTICK_REFERRALS_PER_ADDRESS_WEEK", c.ReferralsPerAddressWeekText, &c.ReferralsPerAddressWeek},
+		{"YARDSTICK_HEAVY_PER_MEMBER", c.HeavyPerMemberText, &c.HeavyPerMember},
+		{"YARDSTICK_HEAVY_TOTAL", c.HeavyTotalText, &c.HeavyTotal},
 	} {
 		n, err := strconv.Atoi(strings.TrimSpace(l.text))
 		if err != nil || n < 0 || n > 100_000 {
@@ -151,6 +159,13 @@ func (c *Config) parseLimits() error {
 			n = -1 // app.Config: negative lifts the limit
 		}
 		*l.dst = n
+	}
+	if t := strings.TrimSpace(c.HeavyRunningText); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 1 || n > 1024 {
+			return fmt.Errorf("YARDSTICK_HEAVY_RUNNING: %q is not a number from 1 to 1024 (or empty for half the processors)", c.HeavyRunningText)
+		}
+		c.HeavyRunning = n
 	}
 	return nil
 }

@@ -85,3 +85,33 @@ func TestReferralLimitsConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestHeavyLimitsConfig(t *testing.T) {
+	for _, k := range []string{"YARDSTICK_HEAVY_PER_MEMBER", "YARDSTICK_HEAVY_TOTAL", "YARDSTICK_HEAVY_RUNNING"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	c, _, err := parseConfig("serve", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HeavyPerMember != 2 || c.HeavyTotal != 4 || c.HeavyRunning != 0 {
+		t.Errorf("defaults: %d per member, %d total, %d running; want 2, 4, 0 (half the processors)", c.HeavyPerMember, c.HeavyTotal, c.HeavyRunning)
+	}
+	c, _, err = parseConfig("serve", []string{"--heavy-per-member", "0", "--heavy-total", "8", "--heavy-running", "3"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HeavyPerMember != -1 || c.HeavyTotal != 8 || c.HeavyRunning != 3 {
+		t.Errorf("set: %d per member (want -1), %d total, %d running", c.HeavyPerMember, c.HeavyTotal, c.HeavyRunning)
+	}
+	for _, tc := range []struct{ flag, value, variable string }{
+		{"--heavy-per-member", "x", "YARDSTICK_HEAVY_PER_MEMBER"},
+		{"--heavy-total", "-2", "YARDSTICK_HEAVY_TOTAL"},
+		{"--heavy-running", "0", "YARDSTICK_HEAVY_RUNNING"},
+	} {
+		if _, _, err := parseConfig("serve", []string{tc.flag, tc.value}, nil); err == nil || !strings.Contains(err.Error(), tc.variable) {
+			t.Errorf("%s %s: %v, want a refusal naming %s", tc.flag, tc.value, err, tc.variable)
+		}
+	}
+}

@@ -98,5 +98,6 @@ func openApp(ctx context.Context, c *Config, log *slog.Logger, wake func()) (*ap
 	}
 	return app.New(s, app.Config{BaseURL: c.BaseURL, SessionIdle: c.SessionIdle,
 		Signup: c.Signup == "true", OperatorEmail: c.OperatorMail,
-		ReferralsPerDay: c.ReferralsPerDay, ReferralsPerAddressWeek: c.ReferralsPerAddressWeek}, log, wake), nil
+		ReferralsPerDay: c.ReferralsPerDay, ReferralsPerAddressWeek: c.ReferralsPerAddressWeek,
+		HeavyPerMember: c.HeavyPerMember, HeavyTotal: c.HeavyTotal, HeavyRunning: c.HeavyRunning}, log, wake), nil
 }
