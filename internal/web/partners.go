@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/a-h/templ"
 
@@ -111,14 +110,14 @@ func (s *Server) sharesSave(w http.ResponseWriter, r *http.Request, c *req) erro
 	}
 	contribute := map[int64]bool{}
 	for _, v := range r.PostForm["contribute"] {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n, ok := parseWhole(v, 1, maxID); ok {
 			contribute[n] = true
 		}
 	}
 	var choices []app.ShareChoice
 	for _, v := range r.PostForm["share"] {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
+		n, ok := parseWhole(v, 1, maxID)
+		if !ok {
 			return &app.Error{Kind: app.Invalid, Msg: "The form could not be read.", Fields: map[string]string{"scorecards": "Choose scorecards from the list."}}
 		}
 		choices = append(choices, app.ShareChoice{ScorecardID: n, Contribute: contribute[n]})

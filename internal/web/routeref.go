@@ -65,8 +65,8 @@ func (s *Server) ids(r *http.Request) []routeID {
 		}
 		switch name {
 		case "id":
-			n, err := strconv.ParseInt(v, 10, 64)
-			out = append(out, routeID{name: name, num: n, valid: err == nil && n >= 0 && strconv.FormatInt(n, 10) == v})
+			n, ok := parseWhole(v, 0, maxID)
+			out = append(out, routeID{name: name, num: n, valid: ok && strconv.FormatInt(n, 10) == v})
 		case "code":
 			out = append(out, routeID{name: name, code: v, valid: isCodeShaped(v)})
 		}

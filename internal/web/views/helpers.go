@@ -24,7 +24,7 @@ func statusTitle(status int) string {
 	case http.StatusConflict:
 		return "Changed by someone else"
 	case http.StatusTooManyRequests:
-		return "Too many attempts"
+		return "Please wait and try again"
 	case http.StatusUnprocessableEntity, http.StatusBadRequest:
 		return "Please check your input"
 	case http.StatusRequestEntityTooLarge:
