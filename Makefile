@@ -1,6 +1,6 @@
 # Yardstick developer commands; `make help` lists them.
 #
-#   make test    environment (PostgreSQL, Chromium) + gofmt + vet + templ check + go test + fuzz
+#   make test    environment (PostgreSQL, Chromium) + gofmt + vet + go.mod tidy + staticcheck + templ check + go test + fuzz
 #   make bench   benchmarks, with the same environment
 #
 # Knobs: make test FUZZTIME=30s FUZZ_TARGETS= TEST_PKGS=./internal/store/... GO_TEST_FLAGS=-race
@@ -33,13 +33,13 @@ export YARDSTICK_TEST_ARTIFACTS
 WITH_TESTENV = env_out="$$(bash scripts/testenv.sh)"; eval "$$env_out"; \
 	trap 'bash scripts/testenv.sh --drop' EXIT;
 
-.PHONY: help test bench generate run fmt check-fmt vet check-templ test-go fuzz
+.PHONY: help test bench generate run fmt check-fmt vet check-mod staticcheck check-templ test-go fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 20
 
-test: ## prepare the environment, then check-fmt, vet, check-templ, test-go, fuzz; stop at the first failure
-	@$(WITH_TESTENV) $(MAKE) --no-print-directory check-fmt vet check-templ test-go fuzz
+test: ## prepare the environment, then check-fmt, vet, check-mod, staticcheck, check-templ, test-go, fuzz; stop at the first failure
+	@$(WITH_TESTENV) $(MAKE) --no-print-directory check-fmt vet check-mod staticcheck check-templ test-go fuzz
 
 bench: ## run the benchmarks (BENCHTIME=1s, BENCH_PKGS) with the test environment
 	@$(WITH_TESTENV) $(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) $(BENCH_PKGS)
@@ -61,6 +61,12 @@ check-fmt: ## fail if a .go file is not gofmt-formatted
 
 vet: ## go vet ./...
 	$(GO) vet ./...
+
+check-mod: ## fail if go.mod or go.sum is not tidy
+	$(GO) mod tidy -diff
+
+staticcheck: ## staticcheck ./... (the version pinned in go.mod as a tool)
+	$(GO) tool staticcheck ./...
 
 check-templ: ## fail if templ generate changes a *_templ.go file
 	@GO=$(GO) bash scripts/check-templ.sh

@@ -32,7 +32,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestAdmissionIsFirstInFirstOut(t *testing.T) {
 	a := newAdmission(2, 10*time.Second, 100)
 	ctx := context.Background()
-	if !a.acquire(ctx) || !a.acquire(ctx) {
+	first, second := a.acquire(ctx), a.acquire(ctx)
+	if !first || !second {
 		t.Fatal("the first two were not admitted at once")
 	}
 	const n = 8

@@ -131,14 +131,14 @@ var matrix = map[string]string{
 
 // fixture is the content every matrix row acts on.
 type fixture struct {
-	e                          *env
-	scorecard, result, measure model.Object
-	sc                         model.Scorecard
-	typeID, freqID, spareID    int64
-	periodKey                  string
-	requestID, channelID       int64
-	invitationID               int64
-	cookies                    map[string]string
+	e                       *env
+	result, measure         model.Object
+	sc                      model.Scorecard
+	typeID, freqID, spareID int64
+	periodKey               string
+	requestID, channelID    int64
+	invitationID            int64
+	cookies                 map[string]string
 }
 
 func newFixture(t *testing.T) *fixture {
