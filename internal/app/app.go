@@ -41,14 +41,14 @@ type App struct {
 	store     *store.Store
 	cfg       Config
 	log       *slog.Logger
-	mailWake  func()
 	queue     chan model.Activity // high-volume log entries for the recorder
 	recording atomic.Bool         // a recorder is draining queue
 	heavy     *heavyGate          // exports and imports running
 }
 
 // New builds the app. mailWake, if not nil, is called after a
-// transaction that queued mail commits, so delivery starts at once.
+// transaction that queued mail commits, so delivery starts at once: the
+// store calls it (store.OnOutboxWrite), so no use case has to.
 func New(s *store.Store, cfg Config, log *slog.Logger, mailWake func()) *App {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = 120 * time.Minute
@@ -56,10 +56,8 @@ func New(s *store.Store, cfg Config, log *slog.Logger, mailWake func()) *App {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if mailWake == nil {
-		mailWake = func() {}
-	}
-	return &App{store: s, cfg: cfg, log: log, mailWake: mailWake, queue: make(chan model.Activity, recorderBuffer),
+	s.OnOutboxWrite(mailWake)
+	return &App{store: s, cfg: cfg, log: log, queue: make(chan model.Activity, recorderBuffer),
 		heavy: newHeavyGate(cfg.HeavyPerMember, cfg.HeavyTotal, cfg.HeavyRunning)}
 }
 

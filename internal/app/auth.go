@@ -317,9 +317,6 @@ func (a *App) ChangePassword(ctx context.Context, s Session, current, next, conf
 		_, err := q.EnqueueMail(ctx, mail.PasswordChanged(a.cfg.BaseURL, acct.Email))
 		return err
 	})
-	if err == nil {
-		a.mailWake()
-	}
 	return err
 }
 
@@ -375,9 +372,6 @@ func (a *App) ForgotPassword(ctx context.Context, email string, c Client) error 
 		_, err := q.EnqueueMail(ctx, mail.PasswordReset(a.cfg.BaseURL, acct.Email, a.cfg.BaseURL+"/reset/"+token))
 		return err
 	})
-	if err == nil {
-		a.mailWake()
-	}
 	return err
 }
 
@@ -440,9 +434,6 @@ func (a *App) ResetPassword(ctx context.Context, token, next, confirm string, c 
 		_, err := q.EnqueueMail(ctx, mail.PasswordChanged(a.cfg.BaseURL, acct.Email))
 		return err
 	})
-	if err == nil {
-		a.mailWake()
-	}
 	return err
 }
 

@@ -73,9 +73,9 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 	if err := a.checkDataTarget(ctx, actor, m); err != nil {
 		return 0, err
 	}
-	freq, err := a.store.Q().FrequencyByID(ctx, owner, derefID(m.FrequencyID))
+	freq, err := a.measureFrequency(ctx, owner, m, "Give this measure a reporting frequency before entering data.")
 	if err != nil {
-		return 0, invalid("Give this measure a reporting frequency before entering data.", nil)
+		return 0, err
 	}
 	pf := FrequencyOf(freq)
 	fields := map[string]string{}
@@ -215,9 +215,9 @@ func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, co
 	if column != "actual" && column != "target" {
 		return 0, fieldError("column", "Choose the actual or the target column.")
 	}
-	freq, err := a.store.Q().FrequencyByID(ctx, m.InstanceID, derefID(m.FrequencyID))
+	freq, err := a.measureFrequency(ctx, m.InstanceID, m, "Give this measure a reporting frequency before entering data.")
 	if err != nil {
-		return 0, invalid("Give this measure a reporting frequency before entering data.", nil)
+		return 0, err
 	}
 	pf := FrequencyOf(freq)
 	p, err := pf.FromKey(startKey)
@@ -276,9 +276,9 @@ func (a *App) SetBaseline(ctx context.Context, actor *Actor, measureID, version 
 		return err
 	}
 	if key != "" {
-		freq, err := a.store.Q().FrequencyByID(ctx, actor.Instance.ID, derefID(m.FrequencyID))
+		freq, err := a.measureFrequency(ctx, actor.Instance.ID, m, "This measure has no reporting frequency.")
 		if err != nil {
-			return invalid("This measure has no reporting frequency.", nil)
+			return err
 		}
 		if _, err := FrequencyOf(freq).FromKey(key); err != nil {
 			return fieldError("baseline", "Choose the baseline from the list of periods.")
@@ -360,4 +360,19 @@ func (a *App) saveMeasure(ctx context.Context, actor *Actor, before, m model.Obj
 		}
 		return record(ctx, q, entry(actor, ActUpdate, m.Kind, m.ID, m.Title, objectChanges(before, m)...))
 	})
+}
+
+// measureFrequency loads the reporting frequency of measure m (of
+// instance owner). A measure without one is refused with msg; any other
+// error (a failing database) stays an internal error, never a message
+// that sends the person to fix the measure.
+func (a *App) measureFrequency(ctx context.Context, owner int64, m model.Object, msg string) (model.Frequency, error) {
+	if m.FrequencyID == nil {
+		return model.Frequency{}, invalid(msg, nil)
+	}
+	f, err := a.store.Q().FrequencyByID(ctx, owner, *m.FrequencyID)
+	if errors.Is(err, store.ErrNotFound) {
+		return f, invalid(msg, nil)
+	}
+	return f, err
 }

@@ -39,9 +39,6 @@ func (a *App) ChangeEmail(ctx context.Context, s Session, newEmail, current stri
 	err := a.store.InTx(ctx, func(q *store.Q) error {
 		return a.requestEmailChange(ctx, q, acct, norm, acct, c)
 	})
-	if err == nil {
-		a.mailWake()
-	}
 	return err
 }
 
@@ -108,9 +105,6 @@ func (a *App) ConfirmEmailChange(ctx context.Context, token string, c Client) (s
 		moved.Email = p.NewEmail
 		return a.accountEvent(ctx, q, moved, moved, ActEmailChange, c, model.Change{Field: "confirmed", Before: acct.Email, After: p.NewEmail})
 	})
-	if err == nil {
-		a.mailWake()
-	}
 	return newEmail, err
 }
 

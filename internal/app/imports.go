@@ -254,9 +254,6 @@ func (a *App) RunImport(ctx context.Context, actor *Actor, id int64, token strin
 		plan.Ran = true
 		return q.FinishImport(ctx, actor.Instance.ID, id, results.String())
 	})
-	if err == nil {
-		a.mailWake()
-	}
 	return plan, err
 }
 

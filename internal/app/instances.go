@@ -75,9 +75,6 @@ func (a *App) CreateInstance(ctx context.Context, n NewInstance) (CreatedInstanc
 		out, err = a.createInstance(ctx, q, n, "")
 		return err
 	})
-	if err == nil && out.ExistingAccount {
-		a.mailWake()
-	}
 	return out, err
 }
 

@@ -113,9 +113,6 @@ func (a *App) RequestPartner(ctx context.Context, actor *Actor, code string) (mo
 		}
 		return a.mailRequest(ctx, q, actor.Instance, to)
 	})
-	if err == nil {
-		a.mailWake()
-	}
 	return req, err
 }
 
@@ -607,9 +604,6 @@ func (a *App) Refer(ctx context.Context, actor *Actor, in ReferInput) error {
 		}
 		return err
 	}
-	if err == nil {
-		a.mailWake()
-	}
 	return err
 }
 
@@ -665,8 +659,5 @@ func (a *App) SignUp(ctx context.Context, token string, n NewInstance, c Client)
 		}
 		return out.Admin.ID, a.mailRequest(ctx, q, out.Instance, from)
 	})
-	if err == nil {
-		a.mailWake()
-	}
 	return session, out, err
 }

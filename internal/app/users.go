@@ -114,7 +114,6 @@ func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (string,
 	if err != nil {
 		return "", err
 	}
-	a.mailWake()
 	return sentTo(email), nil
 }
 
@@ -191,7 +190,6 @@ func (a *App) AddExistingUser(ctx context.Context, actor *Actor, email string) (
 	if err != nil {
 		return "", err
 	}
-	a.mailWake()
 	return sentTo(norm), nil
 }
 
@@ -322,9 +320,6 @@ func (a *App) ResetUserPassword(ctx context.Context, actor *Actor, membershipID 
 		_, err = q.EnqueueMail(ctx, withInstance(msg, actor.Instance.ID))
 		return err
 	})
-	if err == nil {
-		a.mailWake()
-	}
 	return err
 }
 
@@ -561,9 +556,6 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 		}
 		return nil
 	})
-	if err == nil && notice != "" {
-		a.mailWake()
-	}
 	return notice, err
 }
 

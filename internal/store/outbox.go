@@ -38,6 +38,13 @@ func (q *Q) EnqueueMail(ctx context.Context, m model.OutboxMessage) (int64, erro
 	err := q.row(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, has_secret, status, attempts, next_attempt_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) RETURNING id`,
 		m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HasSecret, now).Scan(&id)
+	switch {
+	case err != nil:
+	case q.inTx:
+		q.outbox = true // woken after the commit (InTx)
+	default:
+		q.s.outboxWritten()
+	}
 	return id, err
 }
 

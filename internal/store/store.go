@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -70,6 +71,27 @@ type Store struct {
 	clock   Clock
 	counter *queryCounter
 	stmts   stmtCache
+	// onOutbox is called once mail written to the outbox is committed
+	// (OnOutboxWrite): the mail worker wakes without every use case
+	// having to remember it.
+	onOutbox atomic.Pointer[func()]
+}
+
+// OnOutboxWrite sets the function called after every committed write to
+// the outbox: after the transaction that enqueued mail commits, or at once
+// for an EnqueueMail outside a transaction.
+func (s *Store) OnOutboxWrite(f func()) {
+	if f == nil {
+		s.onOutbox.Store(nil)
+		return
+	}
+	s.onOutbox.Store(&f)
+}
+
+func (s *Store) outboxWritten() {
+	if f := s.onOutbox.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // Open connects to "sqlite:PATH" or a postgres:// URL and applies the
@@ -186,6 +208,7 @@ type Q struct {
 	s       *Store
 	inTx    bool
 	counter *queryCounter
+	outbox  bool // this transaction enqueued mail
 }
 
 // Q returns a non-transactional querier.
@@ -207,6 +230,9 @@ func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if q.outbox {
+		s.outboxWritten()
 	}
 	return nil
 }
