@@ -848,3 +848,14 @@ func TestBillingPage(t *testing.T) {
 		t.Errorf("a link to a Billing page max may not open")
 	}
 }
+
+// Each row menu is named for its member: a screen-reader user hears whose
+// Deactivate and Reset password it holds (it read "@text(m.Email)").
+func TestUserRowMenusNameTheMember(t *testing.T) {
+	u := newUsersEnv(t, testkit.NewSQLite(t))
+	r := u.ada.get("/i/ACME/admin/users")
+	expect(t, "users list", r, http.StatusOK, "More actions for Zoe Ada (ada@example.org)", "More actions for Kim Dan (dan@example.org)")
+	if strings.Contains(r.Body, "@text(") {
+		t.Error("the page shows template source")
+	}
+}
