@@ -86,7 +86,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 		s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, unqueued: rt.Unqueued, wildcards: wildcards(rt.Pattern)}
 	}
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.realClient(s.observe(securityHeaders(s.gate(mux, cop.Handler(s.checkInput(mux))))))
+	s.handler = s.realClient(s.observe(securityHeaders(s.gate(mux, cop.Handler(s.checkInput(s.unmatched(mux)))))))
 	return s
 }
 

@@ -19,6 +19,8 @@ func statusTitle(status int) string {
 	switch status {
 	case http.StatusNotFound:
 		return "Not found"
+	case http.StatusMethodNotAllowed:
+		return "Not available this way"
 	case http.StatusForbidden:
 		return "Not allowed"
 	case http.StatusConflict:
