@@ -173,3 +173,24 @@ document.addEventListener("paste", function (e) {
     cell.insertBefore(btn, cell.firstChild);
   });
 })();
+
+// Header and row menus (<details class="menu">) close on Escape, giving
+// focus back to their summary, and when focus or a click goes elsewhere,
+// so an open menu never covers the controls after it.
+document.addEventListener("keydown", function (e) {
+  if (e.key !== "Escape") return;
+  var open = e.target.closest && e.target.closest("details.menu[open]");
+  if (!open) return;
+  open.removeAttribute("open");
+  open.querySelector("summary").focus();
+});
+document.addEventListener("focusin", function (e) {
+  document.querySelectorAll("details.menu[open]").forEach(function (d) {
+    if (!d.contains(e.target)) d.removeAttribute("open");
+  });
+});
+document.addEventListener("click", function (e) {
+  document.querySelectorAll("details.menu[open]").forEach(function (d) {
+    if (!d.contains(e.target)) d.removeAttribute("open");
+  });
+});
