@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -79,5 +80,41 @@ func TestBrowserSkipLinkAndMenus(t *testing.T) {
 	}
 	if isOpen("admin-menu") {
 		t.Error("focus went elsewhere and the Administration menu stayed open")
+	}
+}
+
+// Edit User shows its User Activity section on its own tab only (it sat
+// under every tab: the panel is outside the form the tab styles keyed on).
+func TestBrowserEditUserActivityOnItsTab(t *testing.T) {
+	e := newSQLiteEnv(t)
+	in := e.instance("ACME", "Acme")
+	_, m := e.member(in, "admin@example.org", access.PresetAdministration)
+	b := testkit.Browser(t)
+	uiSignIn(t, b, e.srv.URL, "admin@example.org", testkit.Password)
+	uiWait(t, b, "#dashboard-code")
+	if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/i/ACME/admin/users/"+strconv.FormatInt(m.ID, 10))); err != nil {
+		t.Fatal(err)
+	}
+	uiWait(t, b, "#user-form")
+	visible := func(id string) bool {
+		t.Helper()
+		v, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.getElementById("`+id+`").offsetParent !== null`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if !visible("general") || visible("activity") {
+		t.Errorf("first tab: general shown %v, activity shown %v; want only general", visible("general"), visible("activity"))
+	}
+	clickTab := func(sel string) {
+		t.Helper()
+		if err := chromedp.Do(b, uiClick(sel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clickTab(`#user-form [data-tabs] a[href="#activity"]`)
+	if visible("general") || !visible("activity") {
+		t.Errorf("activity tab: general shown %v, activity shown %v; want only activity", visible("general"), visible("activity"))
 	}
 }
