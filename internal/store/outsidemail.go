@@ -47,7 +47,10 @@ func (q *Q) RecordOutsideMail(ctx context.Context, instanceID int64, kind, recip
 			return err
 		}
 	}
-	_, err := q.exec(ctx, `INSERT INTO outside_mail (instance_id, kind, recipient_hash, sent_at) VALUES ($1, $2, $3, $4)`,
+	// The caller holds the instance lock (OutsideMailSent), so the next id
+	// within the instance is read and taken without a race.
+	_, err := q.exec(ctx, `INSERT INTO outside_mail (instance_id, id, kind, recipient_hash, sent_at)
+		SELECT $1, COALESCE(MAX(id), 0) + 1, $2, $3, $4 FROM outside_mail WHERE instance_id = $1`,
 		instanceID, kind, recipientHash, q.Now().UTC())
 	return err
 }

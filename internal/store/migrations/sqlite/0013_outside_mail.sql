@@ -3,12 +3,16 @@
 -- per message, so the per-instance and per-address limits hold across
 -- every process sharing the database. The address is kept as a hash: the
 -- rows exist to be counted. Rows older than the longest window are pruned.
+-- Keyed by instance first, like every tenant table (it distributes on
+-- Citus by instance_id); id counts within the instance (RecordOutsideMail
+-- takes the next under the instance lock), so no identity column is needed.
 CREATE TABLE outside_mail (
-    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     instance_id    INTEGER NOT NULL REFERENCES instances(id),
+    id             INTEGER NOT NULL,
     kind           TEXT NOT NULL,
     recipient_hash TEXT NOT NULL,
-    sent_at        TIMESTAMP NOT NULL
+    sent_at        TIMESTAMP NOT NULL,
+    PRIMARY KEY (instance_id, id)
 );
 CREATE INDEX outside_mail_sent ON outside_mail (instance_id, kind, sent_at);
 CREATE INDEX outside_mail_recipient ON outside_mail (instance_id, kind, recipient_hash, sent_at);
