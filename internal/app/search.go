@@ -1,5 +1,7 @@
 package app
 
+import "yardstick/internal/textcheck"
+
 // MaxSearch is the longest search term, in characters; the search fields
 // say so. A longer one is cut: a LIKE pattern of tens of thousands of
 // characters is refused by SQLite ("pattern too complex") and costs a
@@ -7,16 +9,4 @@ package app
 const MaxSearch = 200
 
 // searchTerm cuts s to MaxSearch characters.
-func searchTerm(s string) string {
-	if len(s) <= MaxSearch { // bytes ≥ characters
-		return s
-	}
-	n := 0
-	for i := range s {
-		if n == MaxSearch {
-			return s[:i]
-		}
-		n++
-	}
-	return s
-}
+func searchTerm(s string) string { return textcheck.Clip(s, MaxSearch) }

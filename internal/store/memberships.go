@@ -100,21 +100,12 @@ type Invitation struct {
 // Invitations lists the invitations waiting for an account, oldest first.
 // It spans instances by design: they are the account's own to answer.
 func (q *Q) Invitations(ctx context.Context, accountID int64) ([]Invitation, error) {
-	rows, err := q.query(ctx, `SELECT m.id, i.id, i.code, i.name, m.preset, m.created_at FROM memberships m JOIN instances i ON i.id = m.instance_id
-		WHERE m.account_id = $1 AND m.invited ORDER BY m.created_at, m.id`, accountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Invitation
-	for rows.Next() {
+	return collect(ctx, q, func(sc interface{ Scan(...any) error }) (Invitation, error) {
 		var v Invitation
-		if err := rows.Scan(&v.MembershipID, &v.InstanceID, &v.Code, &v.Name, &v.Preset, &v.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&v.MembershipID, &v.InstanceID, &v.Code, &v.Name, &v.Preset, &v.CreatedAt)
+		return v, err
+	}, `SELECT m.id, i.id, i.code, i.name, m.preset, m.created_at FROM memberships m JOIN instances i ON i.id = m.instance_id
+		WHERE m.account_id = $1 AND m.invited ORDER BY m.created_at, m.id`, accountID)
 }
 
 // AcceptInvitation makes an account's invited membership active and gives
@@ -122,10 +113,10 @@ func (q *Q) Invitations(ctx context.Context, accountID int64) ([]Invitation, err
 func (q *Q) AcceptInvitation(ctx context.Context, accountID, membershipID int64) (model.Membership, error) {
 	var m model.Membership
 	err := q.row(ctx, `UPDATE memberships SET invited = FALSE, active = TRUE, version = version + 1, updated_at = $1,
-			email = (SELECT a.email FROM accounts a WHERE a.id = $2), name = (SELECT a.name FROM accounts a WHERE a.id = $2),
-			name_key = (SELECT lower(a.name) FROM accounts a WHERE a.id = $2),
-			search_text = (SELECT lower(a.email || ' ' || a.name || ' ' || memberships.role || ' active') FROM accounts a WHERE a.id = $2)
-		WHERE id = $3 AND account_id = $2 AND invited RETURNING id, instance_id, email`, q.Now(), accountID, membershipID).
+			email = a.email, name = a.name, name_key = lower(a.name),
+			search_text = lower(a.email || ' ' || a.name || ' ' || memberships.role || ' active')
+		FROM accounts a WHERE a.id = $2 AND memberships.id = $3 AND memberships.account_id = $2 AND memberships.invited
+		RETURNING memberships.id, memberships.instance_id, memberships.email`, q.Now(), accountID, membershipID).
 		Scan(&m.ID, &m.InstanceID, &m.Email)
 	if err != nil {
 		return m, notFound(err)

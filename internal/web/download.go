@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strings"
+	"unicode"
 )
 
 // attachment is a Content-Disposition value for a download named name
@@ -28,11 +29,10 @@ func attachment(name string) string {
 	return v
 }
 
-// printable drops control and format characters (bidi overrides among
-// them) from a name.
+// printable drops control and format characters (bidi overrides and
+// zero-width characters among them) and line separators from a name.
 func printable(r rune) rune {
-	if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' ||
-		(r >= '\u200b' && r <= '\u200f') || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') || r == '\ufeff' {
+	if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
 		return -1
 	}
 	return r

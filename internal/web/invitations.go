@@ -44,7 +44,7 @@ func (s *Server) invitationAnswer(accept bool) handlerFunc {
 // emailConfirmForm shows a button rather than changing the email on GET.
 func (s *Server) emailConfirmForm(w http.ResponseWriter, r *http.Request, c *req) error {
 	token := r.PathValue("token")
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	noReferrer(w)
 	newEmail, err := s.app.CheckEmailChange(r.Context(), token)
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ func (s *Server) emailConfirmForm(w http.ResponseWriter, r *http.Request, c *req
 }
 
 func (s *Server) emailConfirmSubmit(w http.ResponseWriter, r *http.Request, c *req) error {
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	noReferrer(w)
 	newEmail, err := s.app.ConfirmEmailChange(r.Context(), r.PathValue("token"), c.Client)
 	if err != nil {
 		return err

@@ -53,7 +53,8 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
-	refused  prometheus.Counter // 503s of admission control
+	refused  prometheus.Counter     // 503s of admission control
+	probes   *prometheus.CounterVec // 404s to signed-in accounts (audit.go), by kind only
 }
 
 // newMetrics registers the HTTP metrics. Labels are route patterns and
@@ -71,7 +72,13 @@ func newMetrics(reg prometheus.Registerer, adm *admission) *metrics {
 	m.refused = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "yardstick_http_overload_refused_total", Help: "Requests answered 503 after waiting their turn for admission in vain.",
 	})
-	reg.MustRegister(m.requests, m.duration, m.refused)
+	m.probes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "yardstick_not_found_probes_total",
+		Help: "404 answers to signed-in accounts for an instance they are not an active member of (kind=instance) or an id they cannot see (kind=object).",
+	}, []string{"kind"})
+	m.probes.WithLabelValues("instance") // shown at 0 before the first
+	m.probes.WithLabelValues("object")
+	reg.MustRegister(m.requests, m.duration, m.refused, m.probes)
 	if adm != nil {
 		reg.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{

@@ -178,10 +178,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error)
 		return
 	}
 	status := statusOf(e.Kind)
-	s.audit(r, c, e) // refused page views, cross-instance probes (audit.go)
-	if e.Kind == app.Forbidden && c != nil && c.Actor != nil && r.Method != http.MethodGet {
-		// A refused write is recorded (SPEC §3.4); failing to record must
-		// not turn the refusal into an error page.
+	s.audit(r, c, e) // cross-instance probes (audit.go)
+	if e.Kind == app.Forbidden && c != nil && c.Actor != nil {
+		// A refused write or page view is recorded (SPEC §3.4, §10);
+		// failing to record must not turn the refusal into an error page.
 		if err := s.app.RecordRefusal(r.Context(), c.Actor, s.routeRef(r), e.Msg); err != nil {
 			s.logger(r).Error("recording a refusal", "err", err)
 		}
