@@ -56,23 +56,14 @@ func ParseNumber(s string, decimals int) (*float64, string) {
 // update is lost. Rows the editor did not touch are skipped.
 //
 // A partner's measure takes data only from a contributing partner
-// (canContribute); the value is stored with its owner and the entry is
+// (dataTarget); the value is stored with its owner and the entry is
 // logged in both instances.
 func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entries []DataEntry) (saved int, err error) {
-	m, err := a.ViewObject(ctx, actor, measureID)
+	m, err := a.dataTarget(ctx, actor, measureID)
 	if err != nil {
 		return 0, err
 	}
-	if m.Kind != model.KindMeasure {
-		return 0, errNotFound()
-	}
-	if err := actor.Require(access.DataEnter); err != nil {
-		return 0, err
-	}
 	owner := m.InstanceID
-	if err := a.checkDataTarget(ctx, actor, m); err != nil {
-		return 0, err
-	}
 	freq, err := a.measureFrequency(ctx, owner, m, "Give this measure a reporting frequency before entering data.")
 	if err != nil {
 		return 0, err
@@ -205,11 +196,8 @@ func derefID(p *int64) int64 {
 // It reads like SaveData (a contributing partner may paste into a
 // partner's measure); SaveData decides whether the values may be saved.
 func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, column, startKey, text string) (int, error) {
-	m, err := a.ViewObject(ctx, actor, measureID)
+	m, err := a.dataTarget(ctx, actor, measureID)
 	if err != nil {
-		return 0, err
-	}
-	if err := a.checkDataTarget(ctx, actor, m); err != nil {
 		return 0, err
 	}
 	if column != "actual" && column != "target" {

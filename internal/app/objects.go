@@ -376,18 +376,62 @@ func (a *App) checkLinkAccess(ctx context.Context, actor *Actor, at Placement, c
 	return actor.Require(access.ObjectsEdit)
 }
 
+// ObjectQuery asks for one page of the objects list.
+type ObjectQuery struct {
+	Kind   string // container or measure
+	TypeID int64  // 0: any type
+	Tag    string // "": any tag
+	Text   string // matched anywhere in the title, any case
+	Sort   string // "title" (default) or "updated"
+	Desc   bool
+	After  string // cursor from the previous page
+	Limit  int    // at most 200; 0: 50
+}
+
+// ObjectPage is one page of the objects list.
+type ObjectPage struct {
+	Objects []model.Object
+	Next    string // cursor of the next page; "" on the last
+}
+
 // ListObjects pages through the objects of a kind the actor can see.
-func (a *App) ListObjects(ctx context.Context, actor *Actor, f store.ObjectFilter) (store.ObjectPage, error) {
-	f.Text, f.Tag = searchTerm(f.Text), searchTerm(f.Tag)
+func (a *App) ListObjects(ctx context.Context, actor *Actor, f ObjectQuery) (ObjectPage, error) {
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
-		return store.ObjectPage{}, err
+		return ObjectPage{}, err
 	}
-	page, err := a.store.Q().ListObjects(ctx, actor.Instance.ID, f, v)
+	page, err := a.store.Q().ListObjects(ctx, actor.Instance.ID, store.ObjectFilter{Kind: f.Kind, TypeID: f.TypeID,
+		Tag: searchTerm(f.Tag), Text: searchTerm(f.Text), Sort: f.Sort, Desc: f.Desc, After: f.After, Limit: f.Limit}, v)
 	if errors.Is(err, store.ErrBadCursor) {
-		return page, invalid("That page link is no longer valid; start from the first page.", nil)
+		return ObjectPage{}, invalid("That page link is no longer valid; start from the first page.", nil)
 	}
-	return page, err
+	return ObjectPage{Objects: page.Objects, Next: page.Next}, err
+}
+
+// ObjectListView is what the objects list shows.
+type ObjectListView struct {
+	Page  ObjectPage
+	Total int // objects of the kind the actor can see
+	Types []model.ObjectType
+	Can   access.Can // what the actor may do with the instance's own objects
+}
+
+// ObjectList loads a page of the objects list with its filter choices.
+func (a *App) ObjectList(ctx context.Context, actor *Actor, f ObjectQuery) (ObjectListView, error) {
+	var view ObjectListView
+	var err error
+	if view.Page, err = a.ListObjects(ctx, actor, f); err != nil {
+		return view, err
+	}
+	if view.Total, err = a.CountObjects(ctx, actor, f.Kind); err != nil {
+		return view, err
+	}
+	if view.Types, err = a.Types(ctx, actor, f.Kind); err != nil {
+		return view, err
+	}
+	v, err := a.Visibility(ctx, actor)
+	view.Can = canOn(actor, v, access.Own)
+	return view, err
 }
 
 // Types lists the instance's object types of a kind ("" for all).
@@ -422,24 +466,21 @@ func (a *App) Children(ctx context.Context, actor *Actor, id int64) ([]model.Obj
 
 // ContainerView is what a container's page shows.
 type ContainerView struct {
+	Standing
 	Object     model.Object
 	Children   []model.Object
 	Scorecards []model.Scorecard // the scorecards it sits on that the viewer can open
 }
 
-// ContainerPage loads a container with what sits under it and the
-// scorecards it is on, looking it up once.
-func (a *App) ContainerPage(ctx context.Context, actor *Actor, id int64) (ContainerView, error) {
-	o, err := a.ViewObject(ctx, actor, id)
-	if err != nil {
-		return ContainerView{}, err
-	}
+// containerView loads what sits under a container and the scorecards it
+// is on.
+func (a *App) containerView(ctx context.Context, actor *Actor, o model.Object, can access.Can) (ContainerView, error) {
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
 		return ContainerView{}, err
 	}
-	view := ContainerView{Object: o}
-	if view.Children, err = a.store.Q().ChildObjects(ctx, o.InstanceID, id); err != nil {
+	view := ContainerView{Object: o, Standing: a.standing(ctx, actor, o.InstanceID, can)}
+	if view.Children, err = a.store.Q().ChildObjects(ctx, o.InstanceID, o.ID); err != nil {
 		return view, err
 	}
 	view.Scorecards, err = a.scorecardsOf(ctx, actor, v, o)

@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"yardstick/internal/access"
 	"yardstick/internal/calc"
 	"yardstick/internal/model"
 	"yardstick/internal/period"
+	"yardstick/internal/store"
 )
 
 // Row is one line of a scorecard's tree: an object at a depth, under a
@@ -23,6 +25,7 @@ type Row struct {
 
 // ScorecardView is what the scorecard page shows.
 type ScorecardView struct {
+	Standing
 	Scorecard model.Scorecard
 	Rows      []Row
 	Parent    *model.Scorecard
@@ -30,12 +33,52 @@ type ScorecardView struct {
 	// the viewer's instance's assignment list (SPEC §3.3; AssignmentList,
 	// AssignScorecard).
 	Assignable bool
+	Picker     *MemberPicker  // the assignment list, when Assignable
+	Containers []model.Object // containers that can be added at the top, when Can.Edit
 }
 
+// maxAddable is how many containers the scorecard page offers to add.
+const maxAddable = 200
+
 // ScorecardPage loads a scorecard's tree and computes the columns of
-// every measure in it, in a fixed number of queries.
+// every measure in it, in a fixed number of queries, with what the page
+// offers the viewer. Opening it is logged.
 func (a *App) ScorecardPage(ctx context.Context, actor *Actor, id int64) (ScorecardView, error) {
-	s, err := a.ViewScorecard(ctx, actor, id)
+	view, err := a.scorecardView(ctx, actor, id)
+	if err != nil {
+		return view, err
+	}
+	a.RecordView(ctx, actor, ActViewScorecard, "scorecard", id, view.Scorecard.Title)
+	if view.Can.Edit {
+		page, err := a.ListObjects(ctx, actor, ObjectQuery{Kind: model.KindContainer, Limit: maxAddable})
+		if err != nil {
+			return view, err
+		}
+		onIt := map[int64]bool{}
+		for _, r := range view.Rows {
+			if r.Depth == 0 {
+				onIt[r.Object.ID] = true
+			}
+		}
+		for _, o := range page.Objects {
+			if !onIt[o.ID] {
+				view.Containers = append(view.Containers, o)
+			}
+		}
+	}
+	if view.Assignable {
+		p, err := a.MemberPicker(ctx, actor, id)
+		if err != nil {
+			return view, err
+		}
+		view.Picker = &p
+	}
+	return view, nil
+}
+
+// scorecardView is the scorecard, its tree and computed columns.
+func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (ScorecardView, error) {
+	s, can, err := a.openScorecard(ctx, actor, id)
 	if err != nil {
 		return ScorecardView{}, err
 	}
@@ -61,8 +104,8 @@ func (a *App) ScorecardPage(ctx context.Context, actor *Actor, id int64) (Scorec
 	for _, l := range tree.Links {
 		children[l.ParentID] = append(children[l.ParentID], l.ChildID)
 	}
-	view := ScorecardView{Scorecard: s}
-	view.Assignable = actor.Partner(s.InstanceID) && actor.Can(access.UsersManage)
+	view := ScorecardView{Scorecard: s, Standing: a.standing(ctx, actor, owner, can)}
+	view.Assignable = actor.Partner(s.InstanceID) && can.Assign
 	if s.ParentID != nil {
 		if p, err := a.ViewScorecard(ctx, actor, *s.ParentID); err == nil {
 			view.Parent = &p
@@ -132,6 +175,7 @@ type GridRow struct {
 
 // MeasureView is what the measure page shows.
 type MeasureView struct {
+	Standing
 	Measure    model.Object
 	Frequency  model.Frequency
 	Points     []calc.Point
@@ -139,21 +183,31 @@ type MeasureView struct {
 	Bands      calc.Bands
 	Grid       []GridRow         // oldest first
 	Scorecards []model.Scorecard // scorecards it sits on that the viewer can see
+	Favorite   bool              // one of the viewer's favourites
+	// The graph's window: the measure's last GraphPeriods points, and the
+	// baseline found among all points (cutting the window must not move
+	// it; one outside the window is not drawn).
+	GraphPoints   []calc.Point
+	GraphBaseline string
 }
 
 // MeasurePage loads a measure with its data and the grid window: every
 // period with data, plus `earlier` periods before the first one (at least
 // a year back from now) and `later` periods after now.
 func (a *App) MeasurePage(ctx context.Context, actor *Actor, id int64, earlier, later int) (MeasureView, error) {
-	m, err := a.ViewObject(ctx, actor, id)
+	m, can, err := a.openObject(ctx, actor, id)
 	if err != nil {
 		return MeasureView{}, err
 	}
 	if m.Kind != model.KindMeasure {
 		return MeasureView{}, errNotFound()
 	}
-	q, owner := a.store.Q(), m.InstanceID
-	view := MeasureView{Measure: m}
+	return a.measureView(ctx, actor, m, can, earlier, later)
+}
+
+func (a *App) measureView(ctx context.Context, actor *Actor, m model.Object, can access.Can, earlier, later int) (MeasureView, error) {
+	q, owner, id := a.store.Q(), m.InstanceID, m.ID
+	view := MeasureView{Measure: m, Standing: a.standing(ctx, actor, owner, can)}
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
 		return view, err
@@ -169,16 +223,56 @@ func (a *App) MeasurePage(ctx context.Context, actor *Actor, id int64, earlier, 
 	if err != nil {
 		return view, err
 	}
+	if view.Favorite, err = q.IsFavorite(ctx, actor.Membership.ID, id); err != nil {
+		return view, err
+	}
 	view.Bands = MeasureBands(m, global)
 	f, err := q.FrequencyByID(ctx, owner, derefID(m.FrequencyID))
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		return view, nil // a measure without frequency shows no data
+	} else if err != nil {
+		return view, err
 	}
 	view.Frequency = f
 	view.Points = Points(map[int64]model.Frequency{f.ID: f}, m, values)
 	view.Summary = calc.Summarize(view.Points, m.BaselineKey, calc.Polarity(m.Polarity), view.Bands)
 	view.Grid = grid(FrequencyOf(f), values, a.Now(), earlier, later)
+	view.GraphPoints, view.GraphBaseline = graphWindow(view.Points, m.BaselineKey, m.GraphPeriods)
 	return view, nil
+}
+
+// graphWindow cuts the points to the last n (all when n ≤ 0) and finds
+// the baseline among all of them.
+func graphWindow(pts []calc.Point, baseline string, n int) ([]calc.Point, string) {
+	if i := calc.BaselineIndex(pts, baseline); i >= 0 {
+		baseline = pts[i].Key
+	}
+	if n > 0 && len(pts) > n {
+		pts = pts[len(pts)-n:]
+	}
+	return pts, baseline
+}
+
+// ObjectView is what an object's page shows: a measure or a container.
+type ObjectView struct {
+	Measure   *MeasureView
+	Container *ContainerView
+}
+
+// ObjectPage opens an object's page; opening a measure is logged. earlier
+// and later widen a measure's data grid (MeasurePage).
+func (a *App) ObjectPage(ctx context.Context, actor *Actor, id int64, earlier, later int) (ObjectView, error) {
+	o, can, err := a.openObject(ctx, actor, id)
+	if err != nil {
+		return ObjectView{}, err
+	}
+	if o.Kind != model.KindMeasure {
+		c, err := a.containerView(ctx, actor, o, can)
+		return ObjectView{Container: &c}, err
+	}
+	a.RecordView(ctx, actor, ActViewMeasure, "measure", id, o.Title)
+	m, err := a.measureView(ctx, actor, o, can, earlier, later)
+	return ObjectView{Measure: &m}, err
 }
 
 // grid lists the periods of the data grid, oldest first (as a

@@ -3,17 +3,8 @@ package web
 import (
 	"net/http"
 
-	"yardstick/internal/access"
-	"yardstick/internal/app"
 	"yardstick/internal/web/views"
 )
-
-// canFor tells the views which controls to offer. It only hides what
-// would be refused: every submit is checked again in internal/app.
-func canFor(a *app.Actor) views.Can {
-	return views.Can{Edit: a.Can(access.ObjectsEdit), Delete: a.Can(access.ObjectsDelete),
-		EnterData: a.Can(access.DataEnter), Graphs: a.Can(access.GraphsEdit)}
-}
 
 // back redirects to a page of the instance after a successful POST.
 func back(w http.ResponseWriter, r *http.Request, c *req, path string) error {

@@ -10,44 +10,54 @@ import (
 	"yardstick/internal/web/views"
 )
 
-// measurePage renders a measure with its graph and data grid; gridForm
-// carries a refused save's values and errors back into the grid.
+// measurePage renders a measure with its graph and data grid after a
+// refused change; gridForm carries a refused save's values and errors
+// back into the grid.
 func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, status int, id int64, gridForm views.Form) error {
-	earlier, err1 := formClamped(r, "earlier", 0, 600, 0)
-	later, err2 := formClamped(r, "later", 0, 120, 0)
-	if err := firstErr(err1, err2); err != nil {
-		return err
-	}
-	v, err := s.app.MeasurePage(r.Context(), c.Actor, id, int(earlier), int(later))
+	earlier, later, err := gridWindow(r)
 	if err != nil {
 		return err
 	}
+	v, err := s.app.MeasurePage(r.Context(), c.Actor, id, earlier, later)
+	if err != nil {
+		return err
+	}
+	return s.renderMeasure(w, r, c, status, v, earlier, later, gridForm)
+}
+
+// gridWindow reads how many periods the editor asked to add before and
+// after the grid's default window.
+func gridWindow(r *http.Request) (earlier, later int, err error) {
+	e, err1 := formClamped(r, "earlier", 0, 600, 0)
+	l, err2 := formClamped(r, "later", 0, 120, 0)
+	return int(e), int(l), firstErr(err1, err2)
+}
+
+func (s *Server) renderMeasure(w http.ResponseWriter, r *http.Request, c *req, status int, v app.MeasureView, earlier, later int, gridForm views.Form) error {
 	m := v.Measure
-	pts := v.Points
-	// The baseline is found among all points; cutting the graph to recent
-	// periods must not move it (a baseline outside the window is not drawn).
-	baseline := m.BaselineKey
-	if i := calc.BaselineIndex(pts, baseline); i >= 0 {
-		baseline = pts[i].Key
-	}
-	if n := m.GraphPeriods; n > 0 && len(pts) > n {
-		pts = pts[len(pts)-n:]
-	}
 	title := m.GraphTitle
 	if title == "" {
 		title = m.Title
 	}
-	svg := graph.Render(graph.Chart{Title: title, Type: m.GraphType, Points: pts, ShowTargets: m.GraphTargets,
-		BaselineKey: baseline, Polarity: calc.Polarity(m.Polarity), Bands: v.Bands, YMin: m.GraphYMin, YMax: m.GraphYMax,
+	svg := graph.Render(graph.Chart{Title: title, Type: m.GraphType, Points: v.GraphPoints, ShowTargets: m.GraphTargets,
+		BaselineKey: v.GraphBaseline, Polarity: calc.Polarity(m.Polarity), Bands: v.Bands, YMin: m.GraphYMin, YMax: m.GraphYMax,
 		Decimals: m.Decimals, Unit: m.Unit, UnitBefore: m.UnitBefore, ID: "m" + strconv.FormatInt(m.ID, 10)})
-	fav, err := s.app.IsFavorite(r.Context(), c.Actor, id)
-	if err != nil {
-		return err
-	}
-	d := views.MeasureData{View: v, Graph: svg, Earlier: int(earlier), Later: int(later), GridForm: gridForm, Favorite: fav}
+	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: v.Favorite}
 	sh := s.flash(r, s.shell(r, c, m.Title))
-	can := s.partnerCan(r, c, &sh, m.InstanceID, canFor(c.Actor), s.app.CanContribute(r.Context(), c.Actor, m))
-	return s.render(w, r, status, views.MeasurePage(sh, d, can))
+	sh.Notice = partnerNotice(v.Standing)
+	return s.render(w, r, status, views.MeasurePage(sh, d, v.Can))
+}
+
+// partnerNotice tells the viewer whose content a page shows when it is a
+// partner's, and what it may do with it.
+func partnerNotice(st app.Standing) string {
+	switch {
+	case !st.Partner():
+		return ""
+	case st.Can.EnterData:
+		return "Shared by " + st.Site + ". You can enter data on it; everything else is read-only."
+	}
+	return "Shared by " + st.Site + ". Read-only here."
 }
 
 // dataSave saves the grid. A refused save re-renders the grid with what

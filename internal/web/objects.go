@@ -9,7 +9,6 @@ import (
 
 	"yardstick/internal/app"
 	"yardstick/internal/model"
-	"yardstick/internal/store"
 	"yardstick/internal/web/views"
 )
 
@@ -27,16 +26,8 @@ func (s *Server) objectList(w http.ResponseWriter, r *http.Request, c *req) erro
 	if err != nil {
 		return err
 	}
-	f := store.ObjectFilter{Kind: kind, TypeID: typeID, Tag: q.Tag, Text: q.Text, Sort: q.Sort, Desc: q.Desc, After: qv.Get("after"), Limit: 50}
-	page, err := s.app.ListObjects(r.Context(), c.Actor, f)
-	if err != nil {
-		return err
-	}
-	total, err := s.app.CountObjects(r.Context(), c.Actor, kind)
-	if err != nil {
-		return err
-	}
-	types, err := s.app.Types(r.Context(), c.Actor, kind)
+	f := app.ObjectQuery{Kind: kind, TypeID: typeID, Tag: q.Tag, Text: q.Text, Sort: q.Sort, Desc: q.Desc, After: qv.Get("after"), Limit: 50}
+	v, err := s.app.ObjectList(r.Context(), c.Actor, f)
 	if err != nil {
 		return err
 	}
@@ -54,13 +45,13 @@ func (s *Server) objectList(w http.ResponseWriter, r *http.Request, c *req) erro
 		return base + "?" + v.Encode()
 	}
 	q.SortURL = func(col string) string { return link(col, col == q.Sort && !q.Desc, "") }
-	if page.Next != "" {
-		q.NextURL = link(q.Sort, q.Desc, page.Next)
+	if v.Page.Next != "" {
+		q.NextURL = link(q.Sort, q.Desc, v.Page.Next)
 	}
 	if f.After != "" {
 		q.FirstURL = link(q.Sort, q.Desc, "")
 	}
-	return s.render(w, r, http.StatusOK, views.ObjectList(s.shell(r, c, views.KindPlural(kind)), q, types, page, total, canFor(c.Actor)))
+	return s.render(w, r, http.StatusOK, views.ObjectList(s.shell(r, c, views.KindPlural(kind)), q, v.Types, v.Page, v.Total, v.Can))
 }
 
 // objectFormData gathers the choices of the object form.
@@ -166,21 +157,21 @@ func (s *Server) objectPage(w http.ResponseWriter, r *http.Request, c *req) erro
 	if err != nil {
 		return err
 	}
-	o, err := s.app.ViewObject(r.Context(), c.Actor, id)
+	earlier, later, err := gridWindow(r)
 	if err != nil {
 		return err
 	}
-	if o.Kind == model.KindMeasure {
-		s.app.RecordView(r.Context(), c.Actor, app.ActViewMeasure, "measure", id, o.Title)
-		return s.measurePage(w, r, c, http.StatusOK, id, views.Form{})
-	}
-	v, err := s.app.ContainerPage(r.Context(), c.Actor, id)
+	page, err := s.app.ObjectPage(r.Context(), c.Actor, id, earlier, later)
 	if err != nil {
 		return err
 	}
-	sh := s.flash(r, s.shell(r, c, o.Title))
-	can := s.partnerCan(r, c, &sh, o.InstanceID, canFor(c.Actor), false)
-	return s.render(w, r, http.StatusOK, views.ContainerPage(sh, v.Object, v.Children, v.Scorecards, can))
+	if m := page.Measure; m != nil {
+		return s.renderMeasure(w, r, c, http.StatusOK, *m, earlier, later, views.Form{})
+	}
+	v := page.Container
+	sh := s.flash(r, s.shell(r, c, v.Object.Title))
+	sh.Notice = partnerNotice(v.Standing)
+	return s.render(w, r, http.StatusOK, views.ContainerPage(sh, v.Object, v.Children, v.Scorecards, v.Can))
 }
 
 func (s *Server) objectEdit(w http.ResponseWriter, r *http.Request, c *req) error {

@@ -205,22 +205,3 @@ func (s *Server) signupSubmit(w http.ResponseWriter, r *http.Request, c *req) er
 	http.Redirect(w, r, "/i/"+out.Instance.Code+"/admin/partners", http.StatusSeeOther)
 	return nil
 }
-
-// partnerCan narrows what a page offers when it shows a partner's content
-// (owner is not the viewer's instance): nothing can be changed, except
-// data on a measure shared for data entry. It also tells the viewer whose
-// content it is. internal/app refuses the same writes on its own.
-func (s *Server) partnerCan(r *http.Request, c *req, sh *views.Shell, owner int64, can views.Can, contribute bool) views.Can {
-	if !c.Actor.Partner(owner) {
-		return can
-	}
-	site := "a partner organization"
-	if in, err := s.app.Site(r.Context(), c.Actor, owner); err == nil {
-		site = in.Label()
-	}
-	sh.Notice = "Shared by " + site + ". Read-only here."
-	if contribute {
-		sh.Notice = "Shared by " + site + ". You can enter data on it; everything else is read-only."
-	}
-	return views.Can{EnterData: contribute && can.EnterData}
-}

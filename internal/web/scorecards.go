@@ -8,7 +8,6 @@ import (
 
 	"yardstick/internal/app"
 	"yardstick/internal/model"
-	"yardstick/internal/store"
 	"yardstick/internal/web/views"
 )
 
@@ -17,78 +16,19 @@ import (
 // chosen, and partners that share with it. An id that is not one of
 // those sites is ignored, never looked up.
 func (s *Server) scorecardList(w http.ResponseWriter, r *http.Request, c *req) error {
-	sites, err := s.app.Sites(r.Context(), c.Actor)
-	if err != nil {
-		return err
-	}
-	offered := map[int64]bool{c.Actor.Instance.ID: true}
-	for _, in := range sites {
-		offered[in.ID] = true
-	}
-	chosen := map[int64]bool{}
 	var ids []int64
 	for _, v := range r.URL.Query()["site"] {
-		if n, ok := parseWhole(v, 1, maxID); ok && offered[n] && !chosen[n] {
-			chosen[n] = true
+		if n, ok := parseWhole(v, 1, maxID); ok {
 			ids = append(ids, n)
 		}
 	}
-	if len(ids) == 0 {
-		chosen[c.Actor.Instance.ID] = true
-		ids = []int64{c.Actor.Instance.ID}
-	}
-	list, err := s.app.ListScorecardsAt(r.Context(), c.Actor, ids)
+	v, err := s.app.ScorecardList(r.Context(), c.Actor, ids)
 	if err != nil {
 		return err
 	}
-	// Each site's scorecards form their own tree, own site first.
-	var nodes []views.ScorecardNode
-	names := map[int64]string{c.Actor.Instance.ID: c.Actor.Instance.Name}
-	for _, in := range sites {
-		names[in.ID] = in.Label()
-	}
-	bySite := map[int64][]model.Scorecard{}
-	for _, sc := range list {
-		bySite[sc.InstanceID] = append(bySite[sc.InstanceID], sc)
-	}
-	for _, id := range ids {
-		for _, n := range scorecardTree(bySite[id]) {
-			if id != c.Actor.Instance.ID {
-				n.Site = names[id]
-			}
-			nodes = append(nodes, n)
-		}
-	}
 	sh := s.flash(r, s.shell(r, c, "Scorecards"))
-	filter := views.SitesFilter{Own: c.Actor.Instance, Partners: sites, Chosen: chosen}
-	return s.render(w, r, http.StatusOK, views.ScorecardList(sh, nodes, canFor(c.Actor), filter))
-}
-
-// scorecardTree orders scorecards as a tree; one whose parent the viewer
-// cannot see is shown at the top level.
-func scorecardTree(list []model.Scorecard) []views.ScorecardNode {
-	visible := map[int64]bool{}
-	for _, sc := range list {
-		visible[sc.ID] = true
-	}
-	children := map[int64][]model.Scorecard{}
-	for _, sc := range list {
-		parent := int64(0)
-		if sc.ParentID != nil && visible[*sc.ParentID] {
-			parent = *sc.ParentID
-		}
-		children[parent] = append(children[parent], sc)
-	}
-	var out []views.ScorecardNode
-	var walk func(parent int64, depth int)
-	walk = func(parent int64, depth int) {
-		for _, sc := range children[parent] {
-			out = append(out, views.ScorecardNode{Scorecard: sc, Depth: depth})
-			walk(sc.ID, depth+1)
-		}
-	}
-	walk(0, 0)
-	return out
+	filter := views.SitesFilter{Own: v.Own, Partners: v.Sites, Chosen: v.Chosen}
+	return s.render(w, r, http.StatusOK, views.ScorecardList(sh, v.Nodes, v.Can, filter))
 }
 
 // scorecardForm renders the form for scorecard id (0: a new one) with a
@@ -186,48 +126,23 @@ func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *re
 	if err != nil {
 		return err
 	}
-	s.app.RecordView(r.Context(), c.Actor, app.ActViewScorecard, "scorecard", id, v.Scorecard.Title)
 	sh := s.flash(r, s.shell(r, c, v.Scorecard.Title))
-	can := s.partnerCan(r, c, &sh, v.Scorecard.InstanceID, canFor(c.Actor), false)
-	var containers []model.Object
-	if can.Edit {
-		page, err := s.app.ListObjects(r.Context(), c.Actor, store.ObjectFilter{Kind: model.KindContainer, Limit: 200})
-		if err != nil {
-			return err
-		}
-		onIt := map[int64]bool{}
-		for _, r := range v.Rows {
-			if r.Depth == 0 {
-				onIt[r.Object.ID] = true
-			}
-		}
-		for _, o := range page.Objects {
-			if !onIt[o.ID] {
-				containers = append(containers, o)
-			}
-		}
-	}
+	sh.Notice = partnerNotice(v.Standing)
 	assign := refused
-	if assign == nil && v.Assignable {
-		if assign, err = s.memberAssign(r, c, id, nil, ""); err != nil {
-			return err
-		}
+	if assign == nil && v.Picker != nil {
+		assign = memberAssign(c, id, *v.Picker, nil, "")
 	}
-	return s.render(w, r, status, views.ScorecardPage(sh, v, can, containers, assign))
+	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign))
 }
 
 // memberAssign is the assignment list of scorecard id; chosen, when not
 // nil, are the members a refused save had ticked.
-func (s *Server) memberAssign(r *http.Request, c *req, id int64, chosen []int64, msg string) (*views.MemberAssign, error) {
-	list, err := s.app.MemberPicker(r.Context(), c.Actor, id)
-	if err != nil {
-		return nil, err
-	}
+func memberAssign(c *req, id int64, list app.MemberPicker, chosen []int64, msg string) *views.MemberAssign {
 	if chosen == nil {
 		chosen = list.Assigned
 	}
 	return &views.MemberAssign{Action: "/i/" + c.Actor.Instance.Code + "/scorecards/" + strconv.FormatInt(id, 10) + "/members",
-		Members: memberChoices(list, chosen), Error: msg}, nil
+		Members: memberChoices(list, chosen), Error: msg}
 }
 
 // memberChoices offers an assignment list's members, labelled as the app
@@ -260,10 +175,11 @@ func (s *Server) scorecardAssign(w http.ResponseWriter, r *http.Request, c *req)
 		if f := e.Fields["members"]; f != "" {
 			msg = f
 		}
-		refused, err := s.memberAssign(r, c, id, in.Members.Chosen, msg)
+		list, err := s.app.MemberPicker(r.Context(), c.Actor, id)
 		if err != nil {
 			return err
 		}
+		refused := memberAssign(c, id, list, in.Members.Chosen, msg)
 		return s.scorecardPageWith(w, r, c, id, http.StatusUnprocessableEntity, refused)
 	}
 	if err != nil {

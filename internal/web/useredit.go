@@ -10,7 +10,6 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/model"
-	"yardstick/internal/store"
 	"yardstick/internal/web/views"
 )
 
@@ -233,7 +232,7 @@ func (s *Server) userEditView(r *http.Request, c *req, ue app.UserEdit, in app.U
 		if !ok && strings.TrimSpace(f.Type) != "" {
 			return v, numberError("fav_type", 1, maxID)
 		}
-		page, err := s.app.ListObjects(ctx, c.Actor, store.ObjectFilter{Kind: model.KindMeasure, TypeID: typeID,
+		page, err := s.app.ListObjects(ctx, c.Actor, app.ObjectQuery{Kind: model.KindMeasure, TypeID: typeID,
 			Tag: strings.TrimSpace(f.Tag), Text: strings.TrimSpace(f.Text), Limit: userEditFavLimit})
 		if err != nil {
 			return v, err

@@ -6,24 +6,19 @@ import (
 
 	"github.com/a-h/templ"
 
+	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/calc"
 	"yardstick/internal/model"
 )
 
-// Can carries the viewer's relevant permissions into content views, so
-// they show only the controls that would be accepted (the server checks
-// again on submit).
-type Can struct {
-	Edit, Delete, EnterData, Graphs bool
-}
+// Can is what the viewer may do with the content a view shows, as
+// internal/app returned it: views show only the controls that would be
+// accepted (the server checks again on submit).
+type Can = access.Can
 
 // ScorecardNode is a scorecard in the list's tree.
-type ScorecardNode struct {
-	Scorecard model.Scorecard
-	Depth     int
-	Site      string // the partner that shares it; "" for the own instance
-}
+type ScorecardNode = app.ScorecardNode
 
 // SitesFilter is the Scorecards list's Sites filter.
 type SitesFilter struct {

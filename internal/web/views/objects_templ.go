@@ -9,8 +9,8 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"yardstick/internal/app"
 	"yardstick/internal/model"
-	"yardstick/internal/store"
 )
 
 // ListQuery is the object list's current filter, for links and the form.
@@ -21,7 +21,7 @@ type ListQuery struct {
 	SortURL                     func(col string) string
 }
 
-func ObjectList(s Shell, q ListQuery, types []model.ObjectType, page store.ObjectPage, total int, can Can) templ.Component {
+func ObjectList(s Shell, q ListQuery, types []model.ObjectType, page app.ObjectPage, total int, can Can) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
