@@ -58,12 +58,12 @@ func (a *App) SignIn(ctx context.Context, email, pw, oldToken string, c Client) 
 	if err := a.claimSignIn(ctx, norm, client); err != nil {
 		return "", model.Account{}, err
 	}
-	acct, err := a.store.Q().AccountByEmail(ctx, norm)
+	acct, hash, err := a.store.Q().AccountForSignIn(ctx, norm)
 	found := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return "", model.Account{}, err
 	}
-	if !password.VerifyEven(acct.PasswordHash, pw) || !found {
+	if !password.VerifyEven(hash, pw) || !found {
 		if found {
 			a.signInEntries(ctx, acct, ActSignInFailed, c)
 		}
@@ -79,7 +79,7 @@ func (a *App) SignIn(ctx context.Context, email, pw, oldToken string, c Client) 
 			// nobody holds, unless a parallel sign-in did so first. The
 			// account stays marked temporary, so this session can only
 			// choose a password.
-			spent, err := q.SpendTemporaryPassword(ctx, acct.ID, acct.PasswordHash, password.HashSecret(password.Token()))
+			spent, err := q.SpendTemporaryPassword(ctx, acct.ID, hash, password.HashSecret(password.Token()))
 			if err != nil {
 				return 0, err
 			}
@@ -278,7 +278,11 @@ func (a *App) SignOut(ctx context.Context, token string, c Client) error {
 // the account has joined.
 func (a *App) ChangePassword(ctx context.Context, s Session, current, next, confirm string, c Client) error {
 	acct := s.Account
-	if !acct.PasswordTemporary && (len(current) > 4*password.MaxLength || !password.Verify(acct.PasswordHash, current)) {
+	hash, err := a.store.Q().PasswordHash(ctx, acct.ID)
+	if err != nil {
+		return err
+	}
+	if !acct.PasswordTemporary && (len(current) > 4*password.MaxLength || !password.Verify(hash, current)) {
 		if err := a.store.InTx(ctx, func(q *store.Q) error {
 			return a.accountEventOutcome(ctx, q, acct, acct, ActPasswordChange, model.OutcomeFailed, c,
 				model.Change{Field: "reason", After: "the current password was not correct"})
@@ -293,15 +297,15 @@ func (a *App) ChangePassword(ctx context.Context, s Session, current, next, conf
 	if err := a.checkPassword(ctx, acct, next); err != nil {
 		return err
 	}
-	if password.Verify(acct.PasswordHash, next) {
+	if password.Verify(hash, next) {
 		return fieldError("password", "Choose a password different from the current one.")
 	}
-	hash := password.Hash(next)
+	hash = password.Hash(next)
 	how := "changed by its owner"
 	if acct.PasswordTemporary {
 		how = "chosen after a temporary password or sign-in link"
 	}
-	err := a.store.InTx(ctx, func(q *store.Q) error {
+	err = a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.SetPassword(ctx, acct.ID, hash, false, nil); err != nil {
 			return err
 		}
@@ -450,9 +454,13 @@ func (a *App) SignInWithLink(ctx context.Context, token, oldToken string, c Clie
 		if err != nil {
 			return 0, err
 		}
+		hash, err := q.PasswordHash(ctx, id)
+		if err != nil {
+			return 0, err
+		}
 		// The account must now choose a password: mark the current one
 		// temporary (in link mode it is a random secret never shown).
-		if err := q.SetPassword(ctx, id, acct.PasswordHash, true, nil); err != nil {
+		if err := q.SetPassword(ctx, id, hash, true, nil); err != nil {
 			return 0, err
 		}
 		return id, a.accountEvent(ctx, q, acct, acct, ActSignIn, c, model.Change{Field: "method", After: "one-time sign-in link"})

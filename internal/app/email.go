@@ -33,13 +33,16 @@ func (a *App) ChangeEmail(ctx context.Context, s Session, newEmail, current stri
 	if len(fields) > 0 {
 		return invalid("Please correct the highlighted fields.", fields)
 	}
-	if acct.PasswordTemporary || len(current) > 4*password.MaxLength || !password.Verify(acct.PasswordHash, current) {
+	hash, err := a.store.Q().PasswordHash(ctx, acct.ID)
+	if err != nil {
+		return err
+	}
+	if acct.PasswordTemporary || len(current) > 4*password.MaxLength || !password.Verify(hash, current) {
 		return fieldError("email_password", "The current password is not correct.")
 	}
-	err := a.store.InTx(ctx, func(q *store.Q) error {
+	return a.store.InTx(ctx, func(q *store.Q) error {
 		return a.requestEmailChange(ctx, q, acct, norm, acct, c)
 	})
-	return err
 }
 
 // requestEmailChange mails a single-use confirmation link to the new

@@ -102,11 +102,11 @@ func (a *App) createInstance(ctx context.Context, q *store.Q, n NewInstance, cho
 			out.TempPassword = password.Temporary()
 			hash, temporary = password.HashSecret(out.TempPassword), true
 		}
-		acct = model.Account{Email: n.AdminEmail, Name: n.AdminName, PasswordHash: hash, PasswordTemporary: temporary, HomeInstanceID: &in.ID}
+		acct = model.Account{Email: n.AdminEmail, Name: n.AdminName, PasswordTemporary: temporary, HomeInstanceID: &in.ID}
 		if temporary {
 			acct.PasswordExpiresAt = &expires
 		}
-		if acct, err = q.CreateAccount(ctx, acct); err != nil {
+		if acct, err = q.CreateAccount(ctx, acct, hash); err != nil {
 			return out, err
 		}
 	case err != nil:

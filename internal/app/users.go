@@ -14,20 +14,38 @@ import (
 	"yardstick/internal/store"
 )
 
+// MemberQuery asks for one page of the users list.
+type MemberQuery struct {
+	Sort         string // email, name, activity, role, permissions, status
+	Desc         bool
+	Search       string // matched anywhere in a shown field, any case
+	HideInactive bool
+	After        string // cursor from the previous page
+	Limit        int
+}
+
+// MemberPage is one page of the users list. Its memberships carry only
+// what the list shows: id, role, email, name, active, last activity and
+// the permission count.
+type MemberPage struct {
+	Members []model.Membership
+	Next    string // cursor of the next page; "" on the last
+}
+
 // UsersList is a page of the users list with the header counts.
 type UsersList struct {
-	Page          store.MemberPage
+	Page          MemberPage
 	Active, Total int
 }
 
 // ListUsers pages through the instance's members (users.manage).
-func (a *App) ListUsers(ctx context.Context, actor *Actor, f store.MemberFilter) (UsersList, error) {
+func (a *App) ListUsers(ctx context.Context, actor *Actor, f MemberQuery) (UsersList, error) {
 	if err := actor.Require(access.UsersManage); err != nil {
 		return UsersList{}, err
 	}
-	f.Search = searchTerm(f.Search)
 	q := a.store.Q()
-	page, err := q.ListMembers(ctx, actor.Instance.ID, f)
+	page, err := q.ListMembers(ctx, actor.Instance.ID, store.MemberFilter{Sort: f.Sort, Desc: f.Desc, Search: searchTerm(f.Search),
+		HideInactive: f.HideInactive, After: f.After, Limit: f.Limit})
 	if errors.Is(err, store.ErrBadCursor) {
 		return UsersList{}, invalid("That page link is no longer valid; start from the first page.", nil)
 	}
@@ -36,7 +54,7 @@ func (a *App) ListUsers(ctx context.Context, actor *Actor, f store.MemberFilter)
 	}
 	// The counts came with the instance when the request resolved the
 	// actor: no extra query.
-	return UsersList{Page: page, Active: actor.Instance.ActiveCount, Total: actor.Instance.MemberCount}, nil
+	return UsersList{Page: MemberPage{Members: page.Members, Next: page.Next}, Active: actor.Instance.ActiveCount, Total: actor.Instance.MemberCount}, nil
 }
 
 // NewUser is the Add New User form.
@@ -123,8 +141,8 @@ func (a *App) AddNewUser(ctx context.Context, actor *Actor, in NewUser) (string,
 func (a *App) newAccount(ctx context.Context, q *store.Q, in model.Instance, email, name string) (model.Account, model.OutboxMessage, error) {
 	expires := a.Now().Add(TempPasswordLife)
 	temp := password.Temporary()
-	acct, err := q.CreateAccount(ctx, model.Account{Email: email, Name: name, PasswordHash: password.HashSecret(temp),
-		PasswordTemporary: true, PasswordExpiresAt: &expires, HomeInstanceID: &in.ID})
+	acct, err := q.CreateAccount(ctx, model.Account{Email: email, Name: name,
+		PasswordTemporary: true, PasswordExpiresAt: &expires, HomeInstanceID: &in.ID}, password.HashSecret(temp))
 	if errors.Is(err, store.ErrConflict) { // created by someone else a moment ago
 		return acct, model.OutboxMessage{}, errConflict("Someone added this address a moment ago. Try again.")
 	}
@@ -361,7 +379,6 @@ func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (U
 			return UserEdit{}, err
 		}
 	}
-	acct.PasswordHash = ""
 	perms, err := access.NewSet(m.Permissions...)
 	if err != nil {
 		return UserEdit{}, err

@@ -24,7 +24,6 @@ type Account struct {
 	ID                int64
 	Email             string // lower case
 	Name              string
-	PasswordHash      string
 	PasswordTemporary bool       // must be replaced at next sign-in
 	PasswordExpiresAt *time.Time // set for temporary passwords
 	TimeZone          string

@@ -8,13 +8,13 @@ import (
 	"yardstick/internal/model"
 )
 
-const accountCols = `id, email, name, password_hash, password_temporary, password_expires_at, time_zone, home_instance_id, created_at, updated_at`
+const accountCols = `id, email, name, password_temporary, password_expires_at, time_zone, home_instance_id, created_at, updated_at`
 
 func scanAccount(sc interface{ Scan(...any) error }) (model.Account, error) {
 	var a model.Account
 	var exp sql.NullTime
 	var home sql.NullInt64
-	err := sc.Scan(&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.PasswordTemporary, &exp, &a.TimeZone, &home, &a.CreatedAt, &a.UpdatedAt)
+	err := sc.Scan(&a.ID, &a.Email, &a.Name, &a.PasswordTemporary, &exp, &a.TimeZone, &home, &a.CreatedAt, &a.UpdatedAt)
 	if exp.Valid {
 		t := exp.Time.UTC()
 		a.PasswordExpiresAt = &t
@@ -25,9 +25,9 @@ func scanAccount(sc interface{ Scan(...any) error }) (model.Account, error) {
 	return a, err
 }
 
-// CreateAccount inserts an account; the email must be normalized (lower
-// case). A taken email is ErrConflict.
-func (q *Q) CreateAccount(ctx context.Context, a model.Account) (model.Account, error) {
+// CreateAccount inserts an account with a password hash; the email must
+// be normalized (lower case). A taken email is ErrConflict.
+func (q *Q) CreateAccount(ctx context.Context, a model.Account, hash string) (model.Account, error) {
 	now := q.Now()
 	a.CreatedAt, a.UpdatedAt = now, now
 	if a.TimeZone == "" {
@@ -35,7 +35,7 @@ func (q *Q) CreateAccount(ctx context.Context, a model.Account) (model.Account, 
 	}
 	err := q.row(ctx, `INSERT INTO accounts (email, name, password_hash, password_temporary, password_expires_at, time_zone, home_instance_id, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		a.Email, a.Name, a.PasswordHash, a.PasswordTemporary, a.PasswordExpiresAt, a.TimeZone, a.HomeInstanceID, now, now).Scan(&a.ID)
+		a.Email, a.Name, hash, a.PasswordTemporary, a.PasswordExpiresAt, a.TimeZone, a.HomeInstanceID, now, now).Scan(&a.ID)
 	if isUniqueViolation(err) {
 		return a, ErrConflict
 	}
@@ -46,6 +46,30 @@ func (q *Q) CreateAccount(ctx context.Context, a model.Account) (model.Account, 
 func (q *Q) AccountByEmail(ctx context.Context, email string) (model.Account, error) {
 	a, err := scanAccount(q.row(ctx, `SELECT `+accountCols+` FROM accounts WHERE email = $1`, email))
 	return a, notFound(err)
+}
+
+// AccountForSignIn finds an account by normalized email with its password
+// hash. The hash is read only here and by PasswordHash: model.Account
+// does not carry it, so it cannot leak into a page, a log or JSON.
+func (q *Q) AccountForSignIn(ctx context.Context, email string) (model.Account, string, error) {
+	var hash string
+	a, err := scanAccount(withHash{q.row(ctx, `SELECT `+accountCols+`, password_hash FROM accounts WHERE email = $1`, email), &hash})
+	return a, hash, notFound(err)
+}
+
+// withHash scans the password_hash that follows an account's columns.
+type withHash struct {
+	sc   interface{ Scan(...any) error }
+	hash *string
+}
+
+func (w withHash) Scan(dest ...any) error { return w.sc.Scan(append(dest, w.hash)...) }
+
+// PasswordHash returns an account's password hash.
+func (q *Q) PasswordHash(ctx context.Context, accountID int64) (string, error) {
+	var hash string
+	err := q.row(ctx, `SELECT password_hash FROM accounts WHERE id = $1`, accountID).Scan(&hash)
+	return hash, notFound(err)
 }
 
 // AccountByID finds an account by id.

@@ -40,7 +40,7 @@ func TestErasedWelcomePasswordIsGoneFromTheFiles(t *testing.T) {
 	var id int64
 	err := db.Store.InTx(ctx, func(q *store.Q) error {
 		acct, err := q.CreateAccount(ctx, model.Account{Email: "new@example.org", Name: "New Person",
-			PasswordHash: password.HashSecret(temp), PasswordTemporary: true, PasswordExpiresAt: &expires, HomeInstanceID: &in.ID})
+			PasswordTemporary: true, PasswordExpiresAt: &expires, HomeInstanceID: &in.ID}, password.HashSecret(temp))
 		if err != nil {
 			return err
 		}

@@ -81,7 +81,7 @@ func (q *Q) SessionMember(ctx context.Context, idHash, code string) (model.Sessi
 // scans them.
 const sessionCols = `s.id_hash, s.account_id, s.created_at, s.last_seen_at,
 	(SELECT COUNT(*) FROM memberships am WHERE am.account_id = s.account_id AND am.active),
-	a.id, a.email, a.name, a.password_hash, a.password_temporary, a.password_expires_at, a.time_zone, a.home_instance_id, a.created_at, a.updated_at`
+	a.id, a.email, a.name, a.password_temporary, a.password_expires_at, a.time_zone, a.home_instance_id, a.created_at, a.updated_at`
 
 type sessionRow struct {
 	s    model.Session
@@ -93,7 +93,7 @@ type sessionRow struct {
 func (r *sessionRow) dest() []any {
 	s, a := &r.s, &r.a
 	return []any{&s.IDHash, &s.AccountID, &s.CreatedAt, &s.LastSeenAt, &s.Instances,
-		&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.PasswordTemporary, &r.exp, &a.TimeZone, &r.home, &a.CreatedAt, &a.UpdatedAt}
+		&a.ID, &a.Email, &a.Name, &a.PasswordTemporary, &r.exp, &a.TimeZone, &r.home, &a.CreatedAt, &a.UpdatedAt}
 }
 
 func (r *sessionRow) finish() {

@@ -96,11 +96,11 @@ func TestInstancesAndAccounts(t *testing.T) {
 			t.Errorf("missing code: got %v", err)
 		}
 		exp := testkit.Epoch.Add(72 * time.Hour)
-		a, err := q.CreateAccount(ctx, model.Account{Email: "jo@example.org", Name: "Jo", PasswordHash: "h", PasswordTemporary: true, PasswordExpiresAt: &exp, HomeInstanceID: &in.ID})
+		a, err := q.CreateAccount(ctx, model.Account{Email: "jo@example.org", Name: "Jo", PasswordTemporary: true, PasswordExpiresAt: &exp, HomeInstanceID: &in.ID}, "h")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := q.CreateAccount(ctx, model.Account{Email: "jo@example.org", Name: "Jo2", PasswordHash: "h"}); !errors.Is(err, store.ErrConflict) {
+		if _, err := q.CreateAccount(ctx, model.Account{Email: "jo@example.org", Name: "Jo2"}, "h"); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("duplicate email: got %v", err)
 		}
 		back, err := q.AccountByEmail(ctx, "jo@example.org")
@@ -149,7 +149,7 @@ func TestTransactionRollsBack(t *testing.T) {
 func TestSessionsAndTokens(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
 		q := db.Store.Q()
-		a, _ := q.CreateAccount(ctx, model.Account{Email: "s@example.org", Name: "S", PasswordHash: "h"})
+		a, _ := q.CreateAccount(ctx, model.Account{Email: "s@example.org", Name: "S"}, "h")
 		for _, h := range []string{"one", "two", "three"} {
 			if err := q.CreateSession(ctx, model.Session{IDHash: h, AccountID: a.ID}); err != nil {
 				t.Fatal(err)

@@ -38,7 +38,7 @@ func MustCreateMember(t testing.TB, s *store.Store, in model.Instance, email, pr
 	q := s.Q()
 	acct, err := q.AccountByEmail(ctx, email)
 	if err != nil {
-		acct, err = q.CreateAccount(ctx, model.Account{Email: email, Name: nameOf(email), PasswordHash: passwordHash, HomeInstanceID: &in.ID})
+		acct, err = q.CreateAccount(ctx, model.Account{Email: email, Name: nameOf(email), HomeInstanceID: &in.ID}, passwordHash)
 		if err != nil {
 			t.Fatalf("create account %s: %v", email, err)
 		}

@@ -8,7 +8,6 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
-	"yardstick/internal/store"
 	"yardstick/internal/web/views"
 )
 
@@ -22,7 +21,7 @@ import (
 // usersPageSize is how many members one page of the list shows.
 const usersPageSize = 50
 
-// usersSorts are the list's sortable columns (store.MemberFilter.Sort).
+// usersSorts are the list's sortable columns (app.MemberQuery.Sort).
 var usersSorts = map[string]bool{"email": true, "name": true, "activity": true, "role": true, "permissions": true, "status": true}
 
 // usersQuery is the list's state as the URL carries it.
@@ -125,7 +124,7 @@ func usersBillingURL(c *req) string {
 
 // usersPage renders the list for q with a status and a refusal message.
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *req, q usersQuery, status int, refusal string) error {
-	f := store.MemberFilter{Sort: q.Sort, Desc: q.Desc, Search: q.Search, HideInactive: q.Hide, After: q.After, Limit: usersPageSize}
+	f := app.MemberQuery{Sort: q.Sort, Desc: q.Desc, Search: q.Search, HideInactive: q.Hide, After: q.After, Limit: usersPageSize}
 	list, err := s.app.ListUsers(r.Context(), c.Actor, f)
 	if app.KindOf(err) == app.Invalid && q.After != "" {
 		// A stale or altered cursor: show the first page and say so.
