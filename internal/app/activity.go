@@ -73,10 +73,34 @@ func ftoa(v *float64) string { return FormatRaw(v) }
 
 func btoa(b bool) string { return strconv.FormatBool(b) }
 
-// RecordRefusal logs a refused action (SPEC §3.4) in its own transaction:
+// Outcome is the one place where a use case's error becomes what a
+// transport answers: an *Error the person can act on, or, for anything
+// else (a failing database, a bug), an Internal error whose message names
+// only the request id (the transport logs the cause). A refusal of an
+// actor (Forbidden) is recorded here, so that no transport can log fewer
+// refusals than another; what names the refused operation (a route
+// pattern). Recording failures are logged and do not change the answer.
+func (a *App) Outcome(ctx context.Context, actor *Actor, what string, err error) *Error {
+	e, ok := AsError(err)
+	if !ok {
+		id := ""
+		if actor != nil {
+			id = actor.Client.RequestID
+		}
+		return &Error{Kind: Internal, Msg: "Something went wrong on our side. Request id: " + id}
+	}
+	if e.Kind == Forbidden && actor != nil {
+		if rerr := a.recordRefusal(ctx, actor, what, e.Msg); rerr != nil {
+			a.log.Error("recording a refusal", "request_id", actor.Client.RequestID, "err", rerr)
+		}
+	}
+	return e
+}
+
+// recordRefusal logs a refused action (SPEC §3.4) in its own transaction:
 // the refused change itself was rolled back. Refused page views are
 // recorded the same way.
-func (a *App) RecordRefusal(ctx context.Context, actor *Actor, what, reason string) error {
+func (a *App) recordRefusal(ctx context.Context, actor *Actor, what, reason string) error {
 	e := entry(actor, ActRefused, "request", 0, what, model.Change{Field: "reason", After: reason})
 	e.Outcome = model.OutcomeRefused
 	return a.store.InTx(ctx, func(q *store.Q) error { return record(ctx, q, e) })

@@ -99,16 +99,21 @@ func (a *App) ViewObject(ctx context.Context, actor *Actor, id int64) (model.Obj
 }
 
 // standing names the partner of partner content for its page.
-func (a *App) standing(ctx context.Context, actor *Actor, owner int64, can access.Can) Standing {
+func (a *App) standing(ctx context.Context, actor *Actor, owner int64, can access.Can) (Standing, error) {
 	st := Standing{Can: can}
 	if !actor.Partner(owner) {
-		return st
+		return st, nil
 	}
-	st.Site = "a partner organization"
-	if in, err := a.store.Q().Site(ctx, actor.Instance.ID, owner); err == nil {
+	in, err := a.store.Q().Site(ctx, actor.Instance.ID, owner)
+	switch {
+	case errors.Is(err, store.ErrNotFound): // the channel closed a moment ago
+		st.Site = "a partner organization"
+	case err != nil:
+		return st, err
+	default:
 		st.Site = in.Label()
 	}
-	return st
+	return st, nil
 }
 
 // readOnly is the refusal of a write to visible partner content.
@@ -122,8 +127,11 @@ func readOnly(what string) error {
 func ownObject(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, id int64) (model.Object, error) {
 	o, err := q.ObjectByID(ctx, actor.Instance.ID, id, v)
 	if errors.Is(err, store.ErrNotFound) {
-		if p, perr := q.SharedObjectByID(ctx, id, v); perr == nil {
+		p, perr := q.SharedObjectByID(ctx, id, v)
+		if perr == nil {
 			return o, readOnly("“" + p.Title + "”")
+		} else if !errors.Is(perr, store.ErrNotFound) {
+			return o, perr
 		}
 	}
 	return o, mapNotFound(err)
@@ -133,8 +141,11 @@ func ownObject(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility
 func ownScorecard(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, id int64) (model.Scorecard, error) {
 	s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, v)
 	if errors.Is(err, store.ErrNotFound) {
-		if p, perr := q.SharedScorecardByID(ctx, id, v); perr == nil {
+		p, perr := q.SharedScorecardByID(ctx, id, v)
+		if perr == nil {
 			return s, readOnly("“" + p.Title + "”")
+		} else if !errors.Is(perr, store.ErrNotFound) {
+			return s, perr
 		}
 	}
 	return s, mapNotFound(err)

@@ -479,7 +479,10 @@ func (a *App) containerView(ctx context.Context, actor *Actor, o model.Object, c
 	if err != nil {
 		return ContainerView{}, err
 	}
-	view := ContainerView{Object: o, Standing: a.standing(ctx, actor, o.InstanceID, can)}
+	view := ContainerView{Object: o}
+	if view.Standing, err = a.standing(ctx, actor, o.InstanceID, can); err != nil {
+		return view, err
+	}
 	if view.Children, err = a.store.Q().ChildObjects(ctx, o.InstanceID, o.ID); err != nil {
 		return view, err
 	}

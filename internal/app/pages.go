@@ -104,11 +104,18 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 	for _, l := range tree.Links {
 		children[l.ParentID] = append(children[l.ParentID], l.ChildID)
 	}
-	view := ScorecardView{Scorecard: s, Standing: a.standing(ctx, actor, owner, can)}
+	view := ScorecardView{Scorecard: s}
+	if view.Standing, err = a.standing(ctx, actor, owner, can); err != nil {
+		return view, err
+	}
 	view.Assignable = actor.Partner(s.InstanceID) && can.Assign
 	if s.ParentID != nil {
-		if p, err := a.ViewScorecard(ctx, actor, *s.ParentID); err == nil {
+		// A parent the viewer cannot open is not shown.
+		p, err := a.ViewScorecard(ctx, actor, *s.ParentID)
+		if err == nil {
 			view.Parent = &p
+		} else if KindOf(err) != NotFound {
+			return view, err
 		}
 	}
 	shown := map[int64]bool{}
@@ -207,7 +214,12 @@ func (a *App) MeasurePage(ctx context.Context, actor *Actor, id int64, earlier, 
 
 func (a *App) measureView(ctx context.Context, actor *Actor, m model.Object, can access.Can, earlier, later int) (MeasureView, error) {
 	q, owner, id := a.store.Q(), m.InstanceID, m.ID
-	view := MeasureView{Measure: m, Standing: a.standing(ctx, actor, owner, can)}
+	view := MeasureView{Measure: m}
+	st, err := a.standing(ctx, actor, owner, can)
+	if err != nil {
+		return view, err
+	}
+	view.Standing = st
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
 		return view, err

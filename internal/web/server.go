@@ -170,8 +170,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error)
 		http.Redirect(w, r, "/account/password", http.StatusSeeOther)
 		return
 	}
-	e, ok := app.AsError(err)
-	if !ok {
+	var actor *app.Actor
+	if c != nil {
+		actor = c.Actor
+	}
+	// internal/app records a refusal (SPEC §3.4, §10) as it maps the error.
+	e := s.app.Outcome(r.Context(), actor, s.routeRef(r), err)
+	if e.Kind == app.Internal {
 		s.logger(r).Error("internal error", "pattern", patternOf(r), s.pathIDs(r), "err", err)
 		s.render(w, r, http.StatusInternalServerError, views.ErrorPage(s.shell(r, c, "Error"),
 			http.StatusInternalServerError, "Something went wrong on our side. Request id: "+requestID(r.Context())))
@@ -179,13 +184,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error)
 	}
 	status := statusOf(e.Kind)
 	s.audit(r, c, e) // cross-instance probes (audit.go)
-	if e.Kind == app.Forbidden && c != nil && c.Actor != nil {
-		// A refused write or page view is recorded (SPEC §3.4, §10);
-		// failing to record must not turn the refusal into an error page.
-		if err := s.app.RecordRefusal(r.Context(), c.Actor, s.routeRef(r), e.Msg); err != nil {
-			s.logger(r).Error("recording a refusal", "err", err)
-		}
-	}
 	if e.Kind == app.Unauthenticated {
 		target := "/login"
 		if r.Method == http.MethodGet {
