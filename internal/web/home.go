@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"yardstick/internal/access"
-	"yardstick/internal/app"
 	"yardstick/internal/model"
 	"yardstick/internal/web/views"
 )
@@ -80,32 +78,4 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *req) error
 		return err
 	}
 	return s.render(w, r, http.StatusOK, views.Dashboard(s.shell(r, c, "Dashboard"), favs))
-}
-
-// adminPages are the Administration menu's entries with the permission
-// that opens each (SPEC §13). An entry is listed once its page exists.
-var adminPages = []struct {
-	Label string
-	Path  string
-	Perm  access.Permission
-}{
-	{"Users", "/admin/users", access.UsersManage},
-	{"Seats and Billing", "/admin/billing", access.InstanceAdmin},
-	{"User Activity", "/admin/activity", access.InstanceAdmin},
-	{"Partner Connect", "/admin/partners", access.InstanceAdmin},
-	{"Import Users", "/admin/import", access.Import},
-	{"Object Types", "/admin/types", access.Defaults},
-	{"Global Color Bands", "/admin/bands", access.Defaults},
-	{"Reporting Frequencies", "/admin/frequencies", access.Calendars},
-}
-
-// adminMenu lists the entries the actor's permissions open.
-func adminMenu(a *app.Actor) []views.MenuItem {
-	var out []views.MenuItem
-	for _, p := range adminPages {
-		if a.Can(p.Perm) {
-			out = append(out, views.MenuItem{Label: p.Label, URL: "/i/" + a.Instance.Code + p.Path})
-		}
-	}
-	return out
 }

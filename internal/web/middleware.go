@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -131,28 +130,6 @@ func newRequestID() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// securityHeaders sets the headers every response carries. Embed routes
-// (/embed/…) may be framed by other sites; nothing else may.
-func securityHeaders(next http.Handler) http.Handler {
-	const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
-		"object-src 'none'; base-uri 'none'; form-action 'self'"
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		if strings.HasPrefix(r.URL.Path, "/embed/") {
-			h.Set("Content-Security-Policy", csp+"; frame-ancestors *")
-		} else {
-			h.Set("Content-Security-Policy", csp+"; frame-ancestors 'none'")
-			h.Set("X-Frame-Options", "DENY")
-		}
-		if !strings.HasPrefix(r.URL.Path, "/static/") {
-			h.Set("Cache-Control", "no-store")
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 func clientAddr(r *http.Request) string {

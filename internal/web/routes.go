@@ -25,7 +25,10 @@ type route struct {
 	AllowTemporary bool // reachable while a temporary password must be replaced
 	Upload         bool // takes a multipart file (body up to 6 MB); other routes refuse multipart
 	Unqueued       bool // served at once, never queued behind pages (health, metrics, static files)
-	h              handlerFunc
+	// Menu, on a GET page, lists it in the Administration menu under this
+	// label for whoever holds Perm; the menu follows the table's order.
+	Menu string
+	h    handlerFunc
 }
 
 // RouteInfo describes a route for the authorization matrix test.
@@ -35,17 +38,19 @@ type RouteInfo struct {
 	Perm    access.Permission
 }
 
-// Routes lists every registered route.
+// Routes lists every registered route of every transport.
 func (s *Server) Routes() []RouteInfo {
 	names := map[need]string{public: "public", account: "account", member: "member"}
 	var out []RouteInfo
-	for _, rt := range s.routes() {
-		out = append(out, RouteInfo{Pattern: rt.Pattern, Need: names[rt.Need], Perm: rt.Perm})
+	for _, t := range s.transports() {
+		for _, rt := range t.routes {
+			out = append(out, RouteInfo{Pattern: rt.Pattern, Need: names[rt.Need], Perm: rt.Perm})
+		}
 	}
 	return out
 }
 
-// routes is every route of the web app, one per line, with what it needs.
+// routes is every route of the HTML pages, one per line, with what it needs.
 func (s *Server) routes() []route {
 	return []route{
 		{Pattern: "GET /healthz", Need: public, Unqueued: true, h: s.healthz},
@@ -112,7 +117,7 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/links/move", Need: member, Perm: access.ObjectsEdit, h: s.linkMove},
 
 		// Users administration (SPEC §4).
-		{Pattern: "GET /i/{code}/admin/users", Need: member, Perm: access.UsersManage, h: s.usersList},
+		{Pattern: "GET /i/{code}/admin/users", Need: member, Perm: access.UsersManage, Menu: "Users", h: s.usersList},
 		{Pattern: "GET /i/{code}/admin/users/new", Need: member, Perm: access.UsersManage, h: s.userNewForm},
 		{Pattern: "POST /i/{code}/admin/users", Need: member, Perm: access.UsersManage, h: s.userCreate},
 		{Pattern: "POST /i/{code}/admin/users/existing", Need: member, Perm: access.UsersManage, h: s.userAddExisting},
@@ -121,34 +126,15 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/users/{id}/deactivate", Need: member, Perm: access.UsersManage, h: s.userDeactivate},
 		{Pattern: "POST /i/{code}/admin/users/{id}/reactivate", Need: member, Perm: access.UsersManage, h: s.userReactivate},
 		{Pattern: "POST /i/{code}/admin/users/{id}/reset", Need: member, Perm: access.UsersManage, h: s.userResetPassword},
-		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, h: s.billingPage},
-
-		// Import Users (SPEC §11).
-		{Pattern: "GET /i/{code}/admin/import", Need: member, Perm: access.Import, h: s.importPage},
-		{Pattern: "GET /i/{code}/admin/import/template.csv", Need: member, Perm: access.Import, h: s.importTemplate},
-		{Pattern: "POST /i/{code}/admin/import", Need: member, Perm: access.Import, Upload: true, h: s.importUpload},
-		{Pattern: "GET /i/{code}/admin/import/{id}", Need: member, Perm: access.Import, h: s.importPreview},
-		{Pattern: "POST /i/{code}/admin/import/{id}/run", Need: member, Perm: access.Import, h: s.importRun},
-		{Pattern: "GET /i/{code}/admin/import/{id}/results.csv", Need: member, Perm: access.Import, h: s.importResults},
+		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, Menu: "Seats and Billing", h: s.billingPage},
 
 		// User Activity log (SPEC §10).
-		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, h: s.activityPage},
+		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, Menu: "User Activity", h: s.activityPage},
 		{Pattern: "GET /i/{code}/admin/activity.xlsx", Need: member, Perm: access.InstanceAdmin, h: s.activityXLSX},
 		{Pattern: "GET /i/{code}/admin/activity.pdf", Need: member, Perm: access.InstanceAdmin, h: s.activityPDF},
 
-		// Scorecard defaults and calendars (SPEC §13).
-		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typesPage},
-		{Pattern: "POST /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typeCreate},
-		{Pattern: "POST /i/{code}/admin/types/{id}", Need: member, Perm: access.Defaults, h: s.typeUpdate},
-		{Pattern: "POST /i/{code}/admin/types/{id}/delete", Need: member, Perm: access.Defaults, h: s.typeDelete},
-		{Pattern: "GET /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, h: s.frequenciesPage},
-		{Pattern: "POST /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, h: s.frequencyCreate},
-		{Pattern: "POST /i/{code}/admin/frequencies/{id}/delete", Need: member, Perm: access.Calendars, h: s.frequencyDelete},
-		{Pattern: "GET /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsPage},
-		{Pattern: "POST /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsSave},
-
 		// Partner Connect (SPEC §12); channels and requests are checked in internal/app.
-		{Pattern: "GET /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, h: s.partnersPage},
+		{Pattern: "GET /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, Menu: "Partner Connect", h: s.partnersPage},
 		{Pattern: "POST /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, h: s.partnerRequest},
 		{Pattern: "POST /i/{code}/admin/partners/refer", Need: member, Perm: access.InstanceAdmin, h: s.partnerRefer},
 		{Pattern: "POST /i/{code}/admin/partners/requests/{id}/accept", Need: member, Perm: access.InstanceAdmin, h: s.partnerAnswer(true)},
@@ -158,6 +144,25 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/partners/channels/{id}", Need: member, Perm: access.InstanceAdmin, h: s.sharesSave},
 		{Pattern: "GET /i/{code}/admin/partners/channels/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.revokeConfirm},
 		{Pattern: "POST /i/{code}/admin/partners/channels/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.revokeChannel},
+
+		// Import Users (SPEC §11).
+		{Pattern: "GET /i/{code}/admin/import", Need: member, Perm: access.Import, Menu: "Import Users", h: s.importPage},
+		{Pattern: "GET /i/{code}/admin/import/template.csv", Need: member, Perm: access.Import, h: s.importTemplate},
+		{Pattern: "POST /i/{code}/admin/import", Need: member, Perm: access.Import, Upload: true, h: s.importUpload},
+		{Pattern: "GET /i/{code}/admin/import/{id}", Need: member, Perm: access.Import, h: s.importPreview},
+		{Pattern: "POST /i/{code}/admin/import/{id}/run", Need: member, Perm: access.Import, h: s.importRun},
+		{Pattern: "GET /i/{code}/admin/import/{id}/results.csv", Need: member, Perm: access.Import, h: s.importResults},
+
+		// Scorecard defaults and calendars (SPEC §13).
+		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, Menu: "Object Types", h: s.typesPage},
+		{Pattern: "POST /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typeCreate},
+		{Pattern: "POST /i/{code}/admin/types/{id}", Need: member, Perm: access.Defaults, h: s.typeUpdate},
+		{Pattern: "POST /i/{code}/admin/types/{id}/delete", Need: member, Perm: access.Defaults, h: s.typeDelete},
+		{Pattern: "GET /i/{code}/admin/bands", Need: member, Perm: access.Defaults, Menu: "Global Color Bands", h: s.bandsPage},
+		{Pattern: "POST /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsSave},
+		{Pattern: "GET /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, Menu: "Reporting Frequencies", h: s.frequenciesPage},
+		{Pattern: "POST /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, h: s.frequencyCreate},
+		{Pattern: "POST /i/{code}/admin/frequencies/{id}/delete", Need: member, Perm: access.Calendars, h: s.frequencyDelete},
 	}
 }
 

@@ -55,6 +55,7 @@ type Server struct {
 	handler   http.Handler
 	meta      map[string]*routeMeta // by route pattern
 	admission *admission            // nil: no bound
+	menu      []route               // the Administration pages, in menu order
 }
 
 // New builds the server and its routes.
@@ -81,12 +82,18 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 	}
 	s.metrics = newMetrics(reg, s.admission)
 	mux := http.NewServeMux()
-	for _, rt := range s.routes() {
-		mux.Handle(rt.Pattern, s.wrap(rt))
-		s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, unqueued: rt.Unqueued, wildcards: wildcards(rt.Pattern)}
+	for _, t := range s.transports() {
+		for _, rt := range t.routes {
+			mux.Handle(rt.Pattern, s.wrap(t, rt))
+			s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, unqueued: rt.Unqueued, wildcards: wildcards(rt.Pattern)}
+			if rt.Menu != "" {
+				s.menu = append(s.menu, rt)
+			}
+		}
 	}
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.realClient(s.observe(securityHeaders(s.gate(mux, cop.Handler(s.checkInput(s.unmatched(mux)))))))
+	// The common layers (layers.go); each transport's own come in wrap.
+	s.handler = s.realClient(s.observe(baseHeaders(s.gate(mux, cop.Handler(s.checkInput(s.unmatched(mux)))))))
 	return s
 }
 
@@ -113,22 +120,10 @@ type req struct {
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c *req) error
 
-// wrap resolves the session and the member a route needs, applies the
-// route's permission through the actor (internal/access), and maps errors.
-func (s *Server) wrap(rt route) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &req{Client: app.Client{Addr: clientAddr(r), UserAgent: r.UserAgent(), RequestID: requestID(r.Context())}}
-		if err := s.prepare(w, r, rt, c); err != nil {
-			s.fail(w, r, c, err)
-			return
-		}
-		if err := rt.h(w, r, c); err != nil {
-			s.fail(w, r, c, err)
-		}
-	})
-}
-
-func (s *Server) prepare(w http.ResponseWriter, r *http.Request, rt route, c *req) error {
+// prepare is the pages' authentication: the cookie session, the member a
+// route needs in the URL's instance, and the route's permission through
+// the actor (internal/access).
+func (s *Server) prepare(_ http.ResponseWriter, r *http.Request, rt route, c *req) error {
 	if rt.Need == public {
 		// Public pages still show who is signed in, when someone is.
 		if sess, err := s.app.Authenticate(r.Context(), sessionToken(r)); err == nil {
@@ -270,7 +265,7 @@ func (s *Server) shell(r *http.Request, c *req, title string) views.Shell {
 	}
 	if c.Actor != nil {
 		sh.Instance = &c.Actor.Instance
-		sh.AdminMenu = adminMenu(c.Actor)
+		sh.AdminMenu = s.adminMenu(c.Actor)
 	}
 	return sh
 }
