@@ -70,3 +70,11 @@ func (c *stmtCache) close() {
 	}
 	c.stmts = nil
 }
+
+// PreparedStatements is how many statements the cache holds (for tests
+// and the operator's eyes: it must stay far below maxStatements).
+func (s *Store) PreparedStatements() int {
+	s.stmts.mu.RLock()
+	defer s.stmts.mu.RUnlock()
+	return len(s.stmts.stmts)
+}
