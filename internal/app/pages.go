@@ -324,3 +324,37 @@ func grid(pf period.Frequency, values []model.DataValue, now time.Time, earlier,
 }
 
 func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }
+
+// ObjectFormChoices is what the object form offers to choose from.
+type ObjectFormChoices struct {
+	Types       []model.ObjectType
+	Frequencies []model.Frequency
+}
+
+// ObjectForm loads the choices of the object form for a kind.
+func (a *App) ObjectForm(ctx context.Context, actor *Actor, kind string) (ObjectFormChoices, error) {
+	var out ObjectFormChoices
+	var err error
+	if out.Types, err = a.Types(ctx, actor, kind); err != nil {
+		return out, err
+	}
+	out.Frequencies, err = a.Frequencies(ctx, actor)
+	return out, err
+}
+
+// ScorecardFormChoices is what the scorecard form offers to choose from.
+type ScorecardFormChoices struct {
+	Parents []model.Scorecard // scorecards the actor can open
+	Picker  MemberPicker      // the assignment list
+}
+
+// ScorecardForm loads the choices of the form of scorecard id (0: new).
+func (a *App) ScorecardForm(ctx context.Context, actor *Actor, id int64) (ScorecardFormChoices, error) {
+	var out ScorecardFormChoices
+	var err error
+	if out.Parents, err = a.ListScorecards(ctx, actor); err != nil {
+		return out, err
+	}
+	out.Picker, err = a.MemberPicker(ctx, actor, id)
+	return out, err
+}

@@ -56,15 +56,11 @@ func (s *Server) objectList(w http.ResponseWriter, r *http.Request, c *req) erro
 
 // objectFormData gathers the choices of the object form.
 func (s *Server) objectFormData(r *http.Request, c *req, kind, action string, editing bool) (views.ObjectFormData, error) {
-	types, err := s.app.Types(r.Context(), c.Actor, kind)
+	ch, err := s.app.ObjectForm(r.Context(), c.Actor, kind)
 	if err != nil {
 		return views.ObjectFormData{}, err
 	}
-	freqs, err := s.app.Frequencies(r.Context(), c.Actor)
-	if err != nil {
-		return views.ObjectFormData{}, err
-	}
-	d := views.ObjectFormData{Kind: kind, Types: types, Frequencies: freqs, Action: action, Editing: editing}
+	d := views.ObjectFormData{Kind: kind, Types: ch.Types, Frequencies: ch.Frequencies, Action: action, Editing: editing}
 	for _, p := range []string{"scorecard", "parent"} {
 		id, err := formID(r, p)
 		if err != nil {

@@ -47,18 +47,15 @@ func (s *Server) scorecardForm(w http.ResponseWriter, r *http.Request, c *req, s
 // members a refused save had ticked.
 func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, id int64, checked []int64) (func(views.Form) templ.Component, error) {
 	editing := id != 0
-	parents, err := s.app.ListScorecards(r.Context(), c.Actor)
-	if err != nil {
-		return nil, err
-	}
-	list, err := s.app.MemberPicker(r.Context(), c.Actor, id)
+	ch, err := s.app.ScorecardForm(r.Context(), c.Actor, id)
 	if err != nil {
 		return nil, err
 	}
 	if checked == nil {
-		checked = list.Assigned
+		checked = ch.Picker.Assigned
 	}
-	choices := memberChoices(list, checked)
+	choices := memberChoices(ch.Picker, checked)
+	parents := ch.Parents
 	title := "New scorecard"
 	if editing {
 		title = "Edit scorecard"
