@@ -21,9 +21,11 @@ type Target struct {
 	Accessible bool
 }
 
-// Can is what a member may do with one scorecard or object. Every
-// transport renders it and nothing else decides: internal/app refuses the
-// same writes on its own, from the same function.
+// Can is what a member may do with one scorecard or object. Transports
+// render it and decide nothing themselves; internal/app's write paths
+// refuse what it leaves false (a permission through Actor.Require, a
+// partner's content through ownObject and ownScorecard, data through
+// dataTarget, which asks CanOn itself).
 type Can struct {
 	View      bool // it is visible at all
 	Edit      bool // change it, create or link under it
