@@ -358,3 +358,66 @@ func (a *App) ScorecardForm(ctx context.Context, actor *Actor, id int64) (Scorec
 	out.Picker, err = a.MemberPicker(ctx, actor, id)
 	return out, err
 }
+
+// FavoriteQuery is the Edit User page's search for measures to add to a
+// member's favourites.
+type FavoriteQuery struct {
+	Search    bool // a search was asked for
+	TypeID    int64
+	Tag, Text string
+	Limit     int
+	Chosen    []int64 // measures ticked in earlier searches, kept across searches
+}
+
+// FavoriteChoices is what that search offers.
+type FavoriteChoices struct {
+	Types   []model.ObjectType
+	Results []model.Object
+	More    bool
+	Pending []model.Object // chosen earlier, not among Results, that the manager can see
+}
+
+// FavoriteChoices runs the favourites search of the Edit User page
+// (users.manage): the manager's own view of the measures, so nothing is
+// offered that the manager could not open.
+func (a *App) FavoriteChoices(ctx context.Context, actor *Actor, f FavoriteQuery) (FavoriteChoices, error) {
+	var out FavoriteChoices
+	if err := actor.Require(access.UsersManage); err != nil {
+		return out, err
+	}
+	var err error
+	if out.Types, err = a.Types(ctx, actor, model.KindMeasure); err != nil {
+		return out, err
+	}
+	shown := map[int64]bool{}
+	if f.Search {
+		page, err := a.ListObjects(ctx, actor, ObjectQuery{Kind: model.KindMeasure, TypeID: f.TypeID, Tag: f.Tag, Text: f.Text, Limit: f.Limit})
+		if err != nil {
+			return out, err
+		}
+		out.Results, out.More = page.Objects, page.Next != ""
+		for _, o := range page.Objects {
+			shown[o.ID] = true
+		}
+	}
+	var rest []int64
+	for _, id := range f.Chosen {
+		if !shown[id] && id > 0 {
+			rest = append(rest, id)
+		}
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return out, err
+	}
+	list, err := a.store.Q().ObjectsByIDs(ctx, actor.Instance.ID, rest, v)
+	for _, o := range list {
+		if o.Kind == model.KindMeasure {
+			out.Pending = append(out.Pending, o)
+		}
+	}
+	return out, err
+}

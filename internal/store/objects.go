@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -125,6 +126,22 @@ func (q *Q) ObjectByID(ctx context.Context, instanceID, id int64, v Visibility) 
 	a := args{instanceID, id}
 	o, err := scanObject(q.row(ctx, `SELECT `+objectCols+objectFrom+` WHERE o.instance_id = $1 AND o.id = $2 AND `+v.objectFilter(&a), a...))
 	return o, notFound(err)
+}
+
+// ObjectsByIDs returns the objects among ids that the visibility allows,
+// by title, in one query per idChunk ids; the others are left out.
+func (q *Q) ObjectsByIDs(ctx context.Context, instanceID int64, ids []int64, v Visibility) ([]model.Object, error) {
+	var out []model.Object
+	for chunk := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(ids))), idChunk) {
+		a := args{instanceID}
+		list, err := collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+` WHERE o.instance_id = $1 AND o.id IN (`+
+			a.list(chunk)+`) AND `+v.objectFilter(&a)+` ORDER BY o.title, o.id`, a...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
 }
 
 // ObjectFilter selects and orders an object list.

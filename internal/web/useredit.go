@@ -9,7 +9,6 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
-	"yardstick/internal/model"
 	"yardstick/internal/web/views"
 )
 
@@ -221,39 +220,27 @@ func (s *Server) userEditView(r *http.Request, c *req, ue app.UserEdit, in app.U
 		isFav[o.ID] = true
 		v.Favorites = append(v.Favorites, views.UserFavorite{Measure: o, Checked: slices.Contains(in.RemoveFavorites, o.ID)})
 	}
-	types, err := s.app.Types(ctx, c.Actor, model.KindMeasure)
-	if err != nil {
-		return v, err
-	}
-	v.FavTypes = types
-	shown := map[int64]bool{}
+	fq := app.FavoriteQuery{Search: f.On, Tag: strings.TrimSpace(f.Tag), Text: strings.TrimSpace(f.Text), Limit: userEditFavLimit, Chosen: in.AddFavorites}
 	if f.On {
 		typeID, ok := parseWhole(f.Type, 1, maxID)
 		if !ok && strings.TrimSpace(f.Type) != "" {
 			return v, numberError("fav_type", 1, maxID)
 		}
-		page, err := s.app.ListObjects(ctx, c.Actor, app.ObjectQuery{Kind: model.KindMeasure, TypeID: typeID,
-			Tag: strings.TrimSpace(f.Tag), Text: strings.TrimSpace(f.Text), Limit: userEditFavLimit})
-		if err != nil {
-			return v, err
-		}
-		v.More = page.Next != ""
-		for _, o := range page.Objects {
-			shown[o.ID] = true
-			v.Results = append(v.Results, views.UserFavorite{Measure: o, Already: isFav[o.ID], Checked: slices.Contains(in.AddFavorites, o.ID)})
-		}
+		fq.TypeID = typeID
+	}
+	ch, err := s.app.FavoriteChoices(ctx, c.Actor, fq)
+	if err != nil {
+		return v, err
+	}
+	v.FavTypes, v.More = ch.Types, ch.More
+	for _, o := range ch.Results {
+		v.Results = append(v.Results, views.UserFavorite{Measure: o, Already: isFav[o.ID], Checked: slices.Contains(in.AddFavorites, o.ID)})
 	}
 	// Measures ticked in an earlier search stay chosen across searches.
-	for _, id := range in.AddFavorites {
-		if shown[id] || isFav[id] || id == 0 {
-			continue
+	for _, o := range ch.Pending {
+		if !isFav[o.ID] {
+			v.Pending = append(v.Pending, views.UserFavorite{Measure: o, Checked: true})
 		}
-		shown[id] = true
-		o, err := s.app.Object(ctx, c.Actor, id)
-		if err != nil || o.Kind != model.KindMeasure {
-			continue // never offered to this manager; the app refuses it anyway
-		}
-		v.Pending = append(v.Pending, views.UserFavorite{Measure: o, Checked: true})
 	}
 	return v, nil
 }
