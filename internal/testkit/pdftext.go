@@ -617,3 +617,60 @@ func PDFLines(data []byte) ([][]string, error) {
 	}
 	return out, nil
 }
+
+// PDFFont is one font of a PDF as the tests inspect it: its name, the
+// TrueType program embedded for it, and its ToUnicode map (code → text).
+type PDFFont struct {
+	BaseFont  string
+	Subtype   string // of the descendant font for a Type0 font
+	File      []byte // FontFile2, decoded
+	ToUnicode map[int]string
+}
+
+// PDFFonts returns the fonts that the pages of a PDF use, each once.
+func PDFFonts(data []byte) ([]PDFFont, error) {
+	f, err := openPDF(data)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[pdfRef]bool{}
+	var out []PDFFont
+	var walk func(node map[string]any)
+	walk = func(node map[string]any) {
+		if node["Type"] == pdfName("Pages") {
+			kids, _ := f.get(node["Kids"]).([]any)
+			for _, k := range kids {
+				walk(f.dict(k))
+			}
+			return
+		}
+		fonts := f.dict(f.dict(node["Resources"])["Font"])
+		for _, ref := range fonts {
+			r, ok := ref.(pdfRef)
+			if !ok || seen[r] {
+				continue
+			}
+			seen[r] = true
+			d := f.dict(r)
+			font := PDFFont{ToUnicode: f.toUnicode(r)}
+			font.BaseFont = pdfNameText(d["BaseFont"])
+			desc := d
+			if kids, ok := f.get(d["DescendantFonts"]).([]any); ok && len(kids) > 0 {
+				desc = f.dict(kids[0])
+			}
+			font.Subtype = pdfNameText(desc["Subtype"])
+			if s, ok := f.get(f.dict(desc["FontDescriptor"])["FontFile2"]).(*pdfStream); ok {
+				font.File = s.data
+			}
+			out = append(out, font)
+		}
+	}
+	walk(f.dict(f.dict(f.trailer()["Root"])["Pages"]))
+	return out, nil
+}
+
+// pdfNameText is a name's text without the slash, "" for anything else.
+func pdfNameText(v any) string {
+	n, _ := v.(pdfName)
+	return string(n)
+}
