@@ -14,29 +14,32 @@ type docFont struct {
 	src  *sfnt
 	res  string // resource name, e.g. "F1"
 	obj  int    // the Type0 font's object number
-	cids map[uint16]uint16
+	cids []uint16 // source glyph id → CID; 0 for none yet
 	gids []uint16 // CID → source glyph id; CID 0 is .notdef
 	text []string // CID → the text it stands for, for ToUnicode
 }
 
 func newDocFont(src *sfnt, res string, obj int) *docFont {
-	return &docFont{src: src, res: res, obj: obj, cids: map[uint16]uint16{0: 0}, gids: []uint16{0}, text: []string{""}}
+	return &docFont{src: src, res: res, obj: obj, cids: make([]uint16, src.glyphs), gids: []uint16{0}, text: []string{""}}
 }
 
-// cid returns the CID for source glyph g, noting what text it shows the
-// first time (a glyph is a character's, or a cluster's, however it is
+// cid returns the CID for glyph g, noting what text it shows the first
+// time it shows any (a glyph is a character's, or a cluster's, however it is
 // reached).
-func (f *docFont) cid(g uint16, text string) uint16 {
-	if c, ok := f.cids[g]; ok {
-		if f.text[c] == "" && text != "" {
-			f.text[c] = text
+func (f *docFont) cid(g placed) uint16 {
+	if int(g.gid) >= len(f.cids) || g.gid == 0 {
+		return 0
+	}
+	if c := f.cids[g.gid]; c != 0 {
+		if f.text[c] == "" {
+			f.text[c] = g.String()
 		}
 		return c
 	}
 	c := uint16(len(f.gids))
-	f.cids[g] = c
-	f.gids = append(f.gids, g)
-	f.text = append(f.text, text)
+	f.cids[g.gid] = c
+	f.gids = append(f.gids, g.gid)
+	f.text = append(f.text, g.String())
 	return c
 }
 

@@ -12,12 +12,22 @@ import (
 )
 
 // placed is one glyph as drawn: its advance and offset in thousandths of
-// the font size, and the text it stands for.
+// the font size, and the text it stands for (text, or else the one
+// character r, kept as a rune so the common case allocates nothing).
 type placed struct {
 	gid    uint16
+	r      rune
 	text   string
 	adv    float64
 	dx, dy float64
+}
+
+// String is the text the glyph stands for.
+func (g placed) String() string {
+	if g.text != "" || g.r == 0 {
+		return g.text
+	}
+	return string(g.r)
 }
 
 // glyphRun is text in one font, in drawing (left to right) order.
@@ -48,14 +58,25 @@ type resolved struct {
 type typesetter struct {
 	set    *fontSet
 	cache  [2]map[rune]resolved
+	low    [2][]resolved // the cache for runes below lowRunes, by index
 	faces  map[*sfnt]*font.Face
 	shaper shaping.HarfbuzzShaper
 	para   bidi.Paragraph
 	runes  []rune
+	// The last layout's runs and glyphs, reused by the next: a layout is
+	// drawn before the next one is made.
+	runs   []glyphRun
+	glyphs []placed
+	spans  [][2]int
 }
 
+// lowRunes covers Latin, Greek, Cyrillic, Hebrew and Arabic, looked up by
+// index rather than in a map.
+const lowRunes = 0x800
+
 func newTypesetter(set *fontSet) *typesetter {
-	return &typesetter{set: set, cache: [2]map[rune]resolved{{}, {}}, faces: map[*sfnt]*font.Face{}}
+	return &typesetter{set: set, cache: [2]map[rune]resolved{{}, {}}, faces: map[*sfnt]*font.Face{},
+		low: [2][]resolved{make([]resolved, lowRunes), make([]resolved, lowRunes)}}
 }
 
 // resolve finds the first font of the chain with a glyph for r; a character
@@ -65,7 +86,13 @@ func (t *typesetter) resolve(r rune, bold bool) resolved {
 	if bold {
 		i, chain = 1, t.set.bold
 	}
-	if res, ok := t.cache[i][r]; ok {
+	if r >= 0 && r < lowRunes {
+		if res := t.low[i][r]; res.font != nil {
+			return res
+		} else if res.width < 0 {
+			return resolved{} // looked up before: draws nothing
+		}
+	} else if res, ok := t.cache[i][r]; ok {
 		return res
 	}
 	var res resolved
@@ -79,8 +106,17 @@ func (t *typesetter) resolve(r rune, bold bool) resolved {
 			}
 		}
 		res.width = res.font.width(res.gid)
+	} else {
+		res.width = -1 // looked up; draws nothing
 	}
-	t.cache[i][r] = res
+	if r >= 0 && r < lowRunes {
+		t.low[i][r] = res
+	} else {
+		t.cache[i][r] = res
+	}
+	if res.font == nil {
+		res.width = 0
+	}
 	return res
 }
 
@@ -92,7 +128,7 @@ func invisible(r rune) bool {
 
 // runeWidth is r's advance in thousandths of the font size, for wrapping.
 func (t *typesetter) runeWidth(r rune, bold bool) float64 {
-	return t.resolve(r, bold).width
+	return max(t.resolve(r, bold).width, 0)
 }
 
 // rtl reports whether r belongs to a right-to-left script.
@@ -109,7 +145,7 @@ func complexScript(r rune) bool {
 }
 
 // layout returns line's glyph runs in drawing order and its width in
-// thousandths of the font size.
+// thousandths of the font size. The runs are valid until the next layout.
 func (t *typesetter) layout(line string, bold bool) ([]glyphRun, float64) {
 	t.runes = t.runes[:0]
 	hasRTL := false
@@ -118,21 +154,24 @@ func (t *typesetter) layout(line string, bold bool) ([]glyphRun, float64) {
 		hasRTL = hasRTL || rtl(r)
 	}
 	text := t.runes
-	var out []glyphRun
+	t.runs, t.glyphs, t.spans = t.runs[:0], t.glyphs[:0], t.spans[:0]
 	if !hasRTL {
-		out = t.fontRuns(out, text, 0, len(text), false, bold)
+		t.fontRuns(text, 0, len(text), false, bold)
 	} else {
 		for _, r := range t.visualRuns(text) {
-			out = t.fontRuns(out, text, r.Start, r.End, !r.IsLeftToRight(), bold)
+			t.fontRuns(text, r.Start, r.End, !r.IsLeftToRight(), bold)
 		}
+	}
+	// The glyphs were appended to one slice; the runs take their parts now
+	// that it no longer moves.
+	for i, sp := range t.spans {
+		t.runs[i].glyphs = t.glyphs[sp[0]:sp[1]]
 	}
 	w := 0.0
-	for _, r := range out {
-		for _, g := range r.glyphs {
-			w += g.adv
-		}
+	for _, g := range t.glyphs {
+		w += g.adv
 	}
-	return out, w
+	return t.runs, w
 }
 
 // visualRuns splits text into runs of one direction (Unicode Bidirectional
@@ -183,66 +222,62 @@ func (t *typesetter) visualRuns(text []rune) []bidi.Run {
 
 // fontRuns appends the glyph runs of text[start:end], one per font, in
 // drawing order.
-func (t *typesetter) fontRuns(out []glyphRun, text []rune, start, end int, rightToLeft, bold bool) []glyphRun {
-	type seg struct {
-		font       *sfnt
-		start, end int
-	}
-	var segs []seg
-	for i := start; i < end; i++ {
+func (t *typesetter) fontRuns(text []rune, start, end int, rightToLeft, bold bool) {
+	first := len(t.runs)
+	for i := start; i < end; {
 		r := text[i]
 		f := t.resolve(r, bold).font
-		if n := len(segs); n > 0 {
-			last := &segs[n-1]
-			// A mark or joiner stays with the character it belongs to, in that
-			// character's font if it has the mark.
-			if f == nil || f != last.font && unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc) && hasGlyph(last.font, r) {
-				f = last.font
-			}
-			if f == last.font {
-				last.end = i + 1
-				continue
-			}
-		}
 		if f == nil {
+			i++
 			continue // an invisible character leading the text draws nothing
 		}
-		segs = append(segs, seg{f, i, i + 1})
+		j := i + 1
+		for ; j < end; j++ {
+			g := t.resolve(text[j], bold).font
+			// A mark or joiner stays with the character it belongs to, in that
+			// character's font if it has the mark.
+			if g != f && (g == nil || unicode.In(text[j], unicode.Mn, unicode.Me, unicode.Mc) && hasGlyph(f, text[j])) {
+				g = f
+			}
+			if g != f {
+				break
+			}
+		}
+		t.runs = append(t.runs, glyphRun{font: f, bold: bold && f != t.chain(bold)[0]})
+		t.spans = append(t.spans, [2]int{i, j}) // the text for now; glyphs below
+		i = j
 	}
 	if rightToLeft {
-		for a, b := 0, len(segs)-1; a < b; a, b = a+1, b-1 {
-			segs[a], segs[b] = segs[b], segs[a]
+		for a, b := first, len(t.runs)-1; a < b; a, b = a+1, b-1 {
+			t.runs[a], t.runs[b] = t.runs[b], t.runs[a]
+			t.spans[a], t.spans[b] = t.spans[b], t.spans[a]
 		}
 	}
-	for _, s := range segs {
-		run := glyphRun{font: s.font, bold: bold && s.font != t.chain(bold)[0]}
+	for k := first; k < len(t.runs); k++ {
+		run := &t.runs[k]
+		from, to := t.spans[k][0], t.spans[k][1]
+		at := len(t.glyphs)
 		shape := rightToLeft
-		for _, r := range text[s.start:s.end] {
+		for _, r := range text[from:to] {
 			shape = shape || complexScript(r)
 		}
 		if shape {
-			run.glyphs = t.shape(text, s.start, s.end, s.font, rightToLeft)
-			run.actual = string(text[s.start:s.end])
+			t.glyphs = t.shape(t.glyphs, text, from, to, run.font, rightToLeft)
+			run.actual = string(text[from:to])
 		} else {
-			for _, r := range text[s.start:s.end] {
+			for _, r := range text[from:to] {
 				res := t.resolve(r, bold)
-				if res.font == nil {
+				if res.font != run.font { // a joiner kept in this run
 					continue
 				}
-				gid, w := res.gid, res.width
-				if res.font != s.font { // a joiner kept in this run
-					continue
-				}
-				text := string(r)
 				if res.missing {
-					text = string(unicode.ReplacementChar)
+					r = unicode.ReplacementChar
 				}
-				run.glyphs = append(run.glyphs, placed{gid: gid, text: text, adv: w})
+				t.glyphs = append(t.glyphs, placed{gid: res.gid, r: r, adv: res.width})
 			}
 		}
-		out = append(out, run)
+		t.spans[k] = [2]int{at, len(t.glyphs)}
 	}
-	return out
 }
 
 func (t *typesetter) chain(bold bool) []*sfnt {
@@ -262,7 +297,7 @@ func hasGlyph(f *sfnt, r rune) bool {
 
 // shape runs HarfBuzz over text[start:end] (the rest of the line is
 // context, so Arabic letters join across a font change).
-func (t *typesetter) shape(text []rune, start, end int, f *sfnt, rightToLeft bool) []placed {
+func (t *typesetter) shape(out []placed, text []rune, start, end int, f *sfnt, rightToLeft bool) []placed {
 	face := t.faces[f]
 	if face == nil {
 		face = font.NewFace(f.font)
@@ -284,16 +319,16 @@ func (t *typesetter) shape(text []rune, start, end int, f *sfnt, rightToLeft boo
 		}
 	}
 	res := t.shaper.Shape(in)
-	glyphs := make([]placed, len(res.Glyphs))
-	for i, g := range res.Glyphs {
-		glyphs[i] = placed{
+	at := len(out)
+	for _, g := range res.Glyphs {
+		out = append(out, placed{
 			gid: uint16(g.GlyphID),
 			adv: float64(g.Advance) / 64,
 			dx:  float64(g.XOffset) / 64, dy: float64(g.YOffset) / 64,
-		}
+		})
 	}
-	assignText(glyphs, res.Glyphs, text[:end], f)
-	return glyphs
+	assignText(out[at:], res.Glyphs, text[:end], f)
+	return out
 }
 
 // assignText notes which text each glyph stands for: a glyph that is a

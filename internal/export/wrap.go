@@ -97,6 +97,9 @@ func (p *PDFWriter) breakLine(s string, limit float64, bold bool) (string, strin
 // not before a mark, joiner, variation selector or skin tone, not after a
 // joiner or a virama (Devanagari conjuncts).
 func boundary(a, b rune) bool {
+	if b < 0x300 && a < 0x300 {
+		return true // Latin without combining marks: the common case
+	}
 	if unicode.In(b, unicode.Mn, unicode.Me, unicode.Mc) || invisible(b) || b >= 0x1F3FB && b <= 0x1F3FF {
 		return false
 	}
