@@ -12,8 +12,8 @@ import (
 // the subset, its widths and its ToUnicode map are written at Close.
 type docFont struct {
 	src  *sfnt
-	res  string // resource name, e.g. "F1"
-	obj  int    // the Type0 font's object number
+	res  string   // resource name, e.g. "F1"
+	obj  int      // the Type0 font's object number
 	cids []uint16 // source glyph id → CID; 0 for none yet
 	gids []uint16 // CID → source glyph id; CID 0 is .notdef
 	text []string // CID → the text it stands for, for ToUnicode
