@@ -26,7 +26,7 @@ import (
 //     outline: colour emoji fonts (bitmaps, or COLR layers) do not print
 //     in a PDF text run.
 //
-// Together they grow the binary by about 7 MiB (README, Performance).
+// With the shaper they grow the binary by about 8 MiB (README, Performance).
 
 //go:embed fonts/DejaVuSansCondensed.ttf
 var fontRegular []byte

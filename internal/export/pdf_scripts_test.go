@@ -206,15 +206,12 @@ func TestPDFToText(t *testing.T) {
 			t.Errorf("pdftotext lacks %q:\n%s", want, text)
 		}
 	}
-	// Right-to-left text comes out in reading order or, by some versions of
-	// poppler, in drawing order; either way every letter is there.
-	for _, want := range []string{"محمد", "העלי", "דוד"} {
+	// Right-to-left text comes out in reading order or, as poppler 22 does,
+	// in drawing order (it reverses the ActualText too); either way whole.
+	for _, want := range []string{"محمد العلي", "דוד כהן"} {
 		rev := []rune(want)
 		for a, b := 0, len(rev)-1; a < b; a, b = a+1, b-1 {
 			rev[a], rev[b] = rev[b], rev[a]
-		}
-		if want == "העלי" {
-			continue
 		}
 		if !strings.Contains(text, want) && !strings.Contains(text, string(rev)) {
 			t.Errorf("pdftotext lacks %q:\n%s", want, text)

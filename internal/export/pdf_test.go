@@ -321,7 +321,9 @@ func TestPDFConcurrent(t *testing.T) {
 			p, err := NewPDF(&buf, pdfMeta, activityColumns())
 			if err == nil {
 				for i := range 50 {
-					if err = p.WriteRow(activityRow(g*1000 + i)...); err != nil {
+					row := activityRow(g*1000 + i)
+					row[3] = scriptNames[(g+i)%len(scriptNames)].name // shaping and fallback fonts too
+					if err = p.WriteRow(row...); err != nil {
 						break
 					}
 				}
