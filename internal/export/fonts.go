@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -50,7 +51,8 @@ var fontEmoji []byte
 // export: its character map, advances, and the raw tables a subset needs.
 type sfnt struct {
 	name     string // PostScript name, for the PDF's BaseFont
-	font     *font.Font
+	data     []byte
+	cmap     []byte // the Unicode subtable of the character map
 	upem     float64
 	advance  []uint16 // per glyph id, in font units
 	ascent   int16
@@ -60,6 +62,14 @@ type sfnt struct {
 	tables   map[string][]byte // glyf, loca, head, hhea, maxp, cvt , fpgm, prep
 	longLoca bool
 	glyphs   int
+	// shaping is the font parsed for HarfBuzz, on the first text that needs
+	// shaping: the parse holds the whole font in memory (17 MiB for Droid
+	// Sans Fallback), which text without such scripts need not pay.
+	shaping struct {
+		once sync.Once
+		font *font.Font
+		err  error
+	}
 }
 
 // fontSet is the parsed chain; regular[0] and bold[0] differ, the
@@ -106,21 +116,33 @@ func loadFonts() (*fontSet, error) {
 }
 
 func parseSfnt(name string, data []byte) (*sfnt, error) {
-	face, err := font.ParseTTF(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	s := &sfnt{name: name, font: face.Font, upem: float64(face.Upem()), tables: map[string][]byte{}}
+	s := &sfnt{name: name, data: data, tables: map[string][]byte{}}
 	if err := s.readTables(data); err != nil {
 		return nil, err
+	}
+	if s.cmap == nil {
+		return nil, errors.New("no Unicode character map")
 	}
 	return s, nil
 }
 
+// shaper returns the font as HarfBuzz needs it, parsed on first use.
+func (s *sfnt) shaper() (*font.Font, error) {
+	s.shaping.once.Do(func() {
+		face, err := font.ParseTTF(bytes.NewReader(s.data))
+		if err != nil {
+			s.shaping.err = fmt.Errorf("export: font %s: %w", s.name, err)
+			return
+		}
+		s.shaping.font = face.Font
+	})
+	return s.shaping.font, s.shaping.err
+}
+
 // glyph returns the font's glyph for r, if it has one.
 func (s *sfnt) glyph(r rune) (uint16, bool) {
-	g, ok := s.font.NominalGlyph(r)
-	return uint16(g), ok && g != 0
+	g := cmapLookup(s.cmap, r)
+	return g, g != 0
 }
 
 // width is glyph g's advance in thousandths of the font size, the unit of

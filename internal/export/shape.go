@@ -300,7 +300,11 @@ func hasGlyph(f *sfnt, r rune) bool {
 func (t *typesetter) shape(out []placed, text []rune, start, end int, f *sfnt, rightToLeft bool) []placed {
 	face := t.faces[f]
 	if face == nil {
-		face = font.NewFace(f.font)
+		ft, err := f.shaper()
+		if err != nil { // the embedded fonts parse; a test would have failed
+			panic(err)
+		}
+		face = font.NewFace(ft)
 		t.faces[f] = face
 	}
 	in := shaping.Input{

@@ -39,11 +39,13 @@ func (s *sfnt) readTables(data []byte) error {
 			s.tables[tag] = t
 		}
 	}
+	s.cmap = unicodeCmap(all["cmap"]) // none in a subset: a PDF names glyphs by id
 	head, hhea, maxp, hmtx := all["head"], all["hhea"], all["maxp"], all["hmtx"]
 	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 || all["glyf"] == nil || all["loca"] == nil {
 		return errBadFont
 	}
 	be := binary.BigEndian
+	s.upem = float64(be.Uint16(head[18:]))
 	s.longLoca = be.Uint16(head[50:]) == 1
 	for i := range 4 {
 		s.bbox[i] = int16(be.Uint16(head[36+2*i:]))
@@ -63,6 +65,83 @@ func (s *sfnt) readTables(data []byte) error {
 		s.advance[g] = be.Uint16(hmtx[4*min(g, numH-1):])
 	}
 	return nil
+}
+
+// unicodeCmap picks the character map's Unicode subtable: format 12 (all
+// planes, for emoji) when there is one, else format 4 (the BMP).
+func unicodeCmap(cmap []byte) []byte {
+	if len(cmap) < 4 {
+		return nil
+	}
+	be := binary.BigEndian
+	var bmp, full []byte
+	for i := range int(be.Uint16(cmap[2:])) {
+		rec := 4 + 8*i
+		if rec+8 > len(cmap) {
+			break
+		}
+		platform, encoding, off := be.Uint16(cmap[rec:]), be.Uint16(cmap[rec+2:]), be.Uint32(cmap[rec+4:])
+		if off+4 > uint32(len(cmap)) || platform != 0 && !(platform == 3 && (encoding == 1 || encoding == 10)) {
+			continue
+		}
+		sub := cmap[off:]
+		switch be.Uint16(sub) {
+		case 4:
+			bmp = sub
+		case 12:
+			full = sub
+		}
+	}
+	if full != nil {
+		return full
+	}
+	return bmp
+}
+
+// cmapLookup is r's glyph in a format 4 or 12 subtable, 0 if none.
+func cmapLookup(sub []byte, r rune) uint16 {
+	be := binary.BigEndian
+	if r < 0 || len(sub) < 16 {
+		return 0
+	}
+	if be.Uint16(sub) == 12 {
+		n := int(be.Uint32(sub[12:]))
+		if 16+12*n > len(sub) {
+			return 0
+		}
+		c := uint32(r)
+		i := sort.Search(n, func(i int) bool { return be.Uint32(sub[16+12*i+4:]) >= c })
+		if i == n || be.Uint32(sub[16+12*i:]) > c {
+			return 0
+		}
+		return uint16(be.Uint32(sub[16+12*i+8:]) + c - be.Uint32(sub[16+12*i:]))
+	}
+	if r > 0xFFFF {
+		return 0
+	}
+	c := uint16(r)
+	segs := int(be.Uint16(sub[6:])) / 2
+	ends, starts := 14, 16+2*segs
+	deltas, ranges := starts+2*segs, starts+4*segs
+	if ranges+2*segs > len(sub) {
+		return 0
+	}
+	i := sort.Search(segs, func(i int) bool { return be.Uint16(sub[ends+2*i:]) >= c })
+	if i == segs || be.Uint16(sub[starts+2*i:]) > c {
+		return 0
+	}
+	delta, ro := be.Uint16(sub[deltas+2*i:]), int(be.Uint16(sub[ranges+2*i:]))
+	if ro == 0 {
+		return c + delta
+	}
+	at := ranges + 2*i + ro + 2*int(c-be.Uint16(sub[starts+2*i:]))
+	if at+2 > len(sub) {
+		return 0
+	}
+	if g := be.Uint16(sub[at:]); g != 0 {
+		return g + delta
+	}
+	return 0
 }
 
 // glyphData is glyph g's outline in the glyf table (empty for a space).
