@@ -12,8 +12,11 @@
 #                                apt-get when missing and running as root) if needed.
 #                                If the variable is already set, it is checked and used as is.
 #   YARDSTICK_TEST_CHROMIUM      /usr/bin/chromium (installed with apt-get when missing and root).
+#   YARDSTICK_TEST_PDFTOTEXT     /usr/bin/pdftotext and
+#   YARDSTICK_TEST_PDFTOPPM      /usr/bin/pdftoppm from poppler-utils (installed likewise): the PDF
+#                                export is read back and rendered as a viewer would.
 #
-# With CI=true (or 1) a missing PostgreSQL or Chromium is fatal (exit 1). Otherwise a warning
+# With CI=true (or 1) a missing PostgreSQL, Chromium or poppler-utils is fatal (exit 1). Otherwise a warning
 # is printed, the variable is unset, and the tests that need it skip.
 #
 #     scripts/testenv.sh --drop   drops the database this script created, as named by
@@ -275,6 +278,21 @@ setup_chromium() {
 	emit YARDSTICK_TEST_CHROMIUM "$path"
 }
 
+setup_poppler() {
+	if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
+		log "poppler-utils (pdftotext, pdftoppm) is not installed"
+		apt_install poppler-utils || return 1
+	fi
+	local out
+	if ! out=$(pdftotext -v 2>&1 </dev/null); then
+		log "pdftotext -v failed: $out"
+		return 1
+	fi
+	log "$(grep -m1 -i "version" <<<"$out" || echo "pdftotext works")"
+	emit YARDSTICK_TEST_PDFTOTEXT "$(command -v pdftotext)"
+	emit YARDSTICK_TEST_PDFTOPPM "$(command -v pdftoppm)"
+}
+
 # ---------------------------------------------------------------- main
 
 case "${1:-}" in
@@ -304,3 +322,4 @@ trap cleanup EXIT
 # check every step themselves and return 1 with a message.
 setup_postgres || missing YARDSTICK_TEST_POSTGRES_URL PostgreSQL
 setup_chromium || missing YARDSTICK_TEST_CHROMIUM Chromium
+setup_poppler || { missing YARDSTICK_TEST_PDFTOTEXT poppler-utils; printf 'unset YARDSTICK_TEST_PDFTOPPM\n' >&3; }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -133,24 +132,14 @@ func (a *App) resolveActivity(ctx context.Context, actor *Actor, in *ActivityQue
 }
 
 // ExportActivity streams every entry of a filter to fn, newest first
-// (instance.admin), and records the export itself. maxRows > 0 refuses a
-// filter with more entries (a PDF is built in memory) before any is sent.
-func (a *App) ExportActivity(ctx context.Context, actor *Actor, in ActivityQuery, format string, maxRows int, fn func(model.Activity) error) (ActivityQuery, error) {
+// (instance.admin), and records the export itself.
+func (a *App) ExportActivity(ctx context.Context, actor *Actor, in ActivityQuery, format string, fn func(model.Activity) error) (ActivityQuery, error) {
 	if err := actor.Require(access.InstanceAdmin); err != nil {
 		return in, err
 	}
 	f, err := a.resolveActivity(ctx, actor, &in)
 	if err != nil {
 		return in, err
-	}
-	if maxRows > 0 {
-		n, err := a.store.Q().CountActivity(ctx, actor.Instance.ID, f, maxRows)
-		if err != nil {
-			return in, err
-		}
-		if n > maxRows {
-			return in, invalid(fmt.Sprintf("More than %d entries match: narrow the date range or filters for a PDF, or download Excel, which has no limit.", maxRows), nil)
-		}
 	}
 	if err := a.store.InTx(ctx, func(q *store.Q) error {
 		return record(ctx, q, entry(actor, ActExport, "activity log", 0, "User Activity ("+format+")",

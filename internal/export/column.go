@@ -55,11 +55,10 @@ var (
 	// ErrClosed is returned by WriteRow after Close.
 	ErrClosed = errors.New("export: writer is closed")
 	// ErrTooManyRows is returned when a row would not fit the format: past
-	// the 1,048,576 rows of a worksheet, or past MaxPDFRows in a PDF.
+	// the 1,048,576 rows of a worksheet. A PDF has no limit.
 	ErrTooManyRows = errors.New("export: too many rows for this format")
 	// ErrTooLarge is returned when the document would grow past what the
-	// writer can hold: MaxPDFPages in a PDF, or 4 GiB of sheet XML in an
-	// XLSX (Go's zip writer then needs ZIP64, which Excel rejects unless
+	// writer can hold: 4 GiB of sheet XML in an XLSX (Go's zip writer then needs ZIP64, which Excel rejects unless
 	// excelize patches the file in memory afterwards — the very buffering
 	// XLSXWriter avoids).
 	ErrTooLarge = errors.New("export: document too large for this format")

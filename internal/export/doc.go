@@ -16,11 +16,18 @@
 //     (`\n`, `\u202E`) everywhere, so no value can forge a row of its own or
 //     reverse how its neighbours read; only a column marked MultiLine keeps
 //     its line breaks and tabs. Bytes that are not UTF-8 become U+FFFD.
-//   - XLSX and CSV hold memory flat whatever the row count: excelize's stream
-//     writer spills the sheet to a temporary file beyond 16 MiB and Close
-//     compresses it straight into the destination. PDF cannot: fpdf keeps the
-//     whole document in memory until Close, so a PDF stops at MaxPDFRows rows
-//     or MaxPDFPages pages, and callers offer XLSX for more.
+//   - Every writer holds memory flat whatever the row count: excelize's
+//     stream writer spills the sheet to a temporary file beyond 16 MiB and
+//     Close compresses it straight into the destination; the PDF writer
+//     (our own: fpdf kept the whole document until Close) writes each page
+//     as it fills to a spool that moves to a temporary file beyond 4 MiB,
+//     and keeps only object numbers and the glyphs used per font.
+//   - PDF text is drawn in every script: each character from the first font
+//     of the embedded chain that has it (fonts.go), right-to-left runs
+//     reordered (Unicode bidi), Arabic, Hebrew and Devanagari shaped with a
+//     pure-Go HarfBuzz; fonts are embedded as subsets of the glyphs used,
+//     with a ToUnicode map, so copying gives back the text. Lines wrap at
+//     spaces; a word is broken only when it alone is wider than its column.
 //   - Nothing reaches the destination before Close for XLSX and PDF, so a
 //     handler can still answer a refusal or a database error with an error
 //     page. Abort releases a writer that will not be closed.

@@ -1,29 +1,11 @@
 package export
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
-	"unicode/utf8"
-
-	"codeberg.org/go-pdf/fpdf"
-)
-
-// Limits of a PDF export. fpdf builds the whole document in memory until
-// Close, so unlike XLSX and CSV a PDF cannot hold memory flat; these bound it.
-// Memory follows the amount of text, so pages are the real bound: 500 pages
-// with every cell filled to its six lines peaked at about 43 MiB of heap, and
-// 10,000 activity-log rows (about 310 pages) at about 38 MiB (TestPDFMemory).
-// MaxPDFRows is the number a caller can check up front by counting; rows
-// that wrap a lot reach MaxPDFPages first. Callers offer XLSX or a background
-// job for anything larger. Past either limit WriteRow returns ErrTooManyRows
-// or ErrTooLarge; nothing has been written to w by then, so the caller can
-// still answer with an error page instead.
-const (
-	MaxPDFRows  = 10000
-	MaxPDFPages = 500
 )
 
 // PDFMeta is the text around the table.
@@ -52,15 +34,27 @@ const (
 	// than one cell growing past a page, which a table cannot split.
 	maxCellLines   = 6
 	maxHeaderLines = 3
-	fontFamily     = "DejaVu"
+	// Grays of the text and rules (0 is black).
+	grayText   = 0.0
+	grayMuted  = 90.0 / 255
+	grayBand   = 230.0 / 255
+	grayRule   = 200.0 / 255
+	grayHeader = 0.0
 )
 
 // PDFWriter writes an A4 landscape table: title and subtitle on the first
 // page, a compact running header on the others, the column header repeated at
 // the top of every page, "Page N of M" in the footer. Text wraps within its
 // column; a cell longer than maxCellLines lines is cut with "…".
+//
+// It holds memory flat whatever the number of rows: each page is written as
+// soon as it is full, to a spool (memory, then a temporary file), and only
+// what the end of the file needs is kept: the pages' object numbers and, per
+// font, the glyphs used. Close writes the footers (the page count is known
+// then; each page's footer is a content stream of its own that the page
+// already points to), the font subsets, the page tree and the
+// cross-reference table.
 type PDFWriter struct {
-	pdf    *fpdf.Fpdf
 	out    io.Writer
 	meta   PDFMeta
 	cols   []Column
@@ -70,77 +64,50 @@ type PDFWriter struct {
 	y      float64 // y of the next row
 	bottom float64 // rows must end above this
 	rows   int
-	// maxRows and maxPages are MaxPDFRows and MaxPDFPages; tests lower them.
-	maxRows, maxPages int
-	lines             [][]string // the row being drawn, reused between rows
+	lines  [][]string // the row being drawn, reused between rows
 	// hlines is the column header, apart from lines so that a page break in
 	// the middle of WriteRow does not overwrite the row.
 	hlines [][]string
-	widths [2]map[rune]float64 // this writer's cache in front of glyphWidth
-	closed bool
+	ts     *typesetter
+
+	spool    spool
+	o        *objWriter
+	page     canvas
+	pages    []pdfPage
+	fonts    map[*sfnt]*docFont
+	fontList []*docFont // in order of first use, for stable output
+	pagesObj int        // the page tree, written last
+	resObj   int        // the resources every page shares, written last
+	closed   bool
 }
 
-// measurer is a document that only measures text, shared by all writers:
-// asking a writer's own document would switch its current font in the middle
-// of drawing, and loading the fonts again costs time and memory per export.
-var measurer struct {
-	once sync.Once
-	mu   sync.Mutex
-	pdf  *fpdf.Fpdf
-}
-
-// glyphWidth is a rune's advance in font units (1/1000 of the font size).
-func glyphWidth(r rune, style string) float64 {
-	measurer.once.Do(func() {
-		m := fpdf.New("L", "mm", "A4", "")
-		m.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-		m.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
-		measurer.pdf = m
-	})
-	measurer.mu.Lock()
-	defer measurer.mu.Unlock()
-	measurer.pdf.SetFont(fontFamily, style, pdfBodySize)
-	return float64(measurer.pdf.GetStringSymbolWidth(string(r)))
-}
+// pdfPage is what Close needs of a page already written.
+type pdfPage struct{ obj, footer int }
 
 // NewPDF starts a PDF export. Nothing reaches w until Close.
 func NewPDF(w io.Writer, meta PDFMeta, cols []Column) (*PDFWriter, error) {
 	if err := checkColumns(cols); err != nil {
 		return nil, err
 	}
-	pdf := fpdf.New("L", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
-	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
-	// Page breaks are ours: a row must never split across pages, and the
-	// column header must follow each break.
-	pdf.SetAutoPageBreak(false, 0)
-	// Fixed dates and sorted catalogue make the same input give the same
-	// bytes, which keeps golden files and caches honest.
-	pdf.SetCatalogSort(true)
-	if !meta.Generated.IsZero() {
-		pdf.SetCreationDate(meta.Generated)
-		pdf.SetModificationDate(meta.Generated)
-	}
-	pdf.SetTitle(pdfLine(meta.Title), true)
-	pdf.SetSubject(pdfLine(meta.Subtitle), true)
-
-	p := &PDFWriter{
-		pdf: pdf, out: w, meta: meta, cols: cols,
-		colX: make([]float64, len(cols)), colW: make([]float64, len(cols)),
-		lines: make([][]string, len(cols)), hlines: make([][]string, len(cols)),
-		widths:  [2]map[rune]float64{{}, {}},
-		maxRows: MaxPDFRows, maxPages: MaxPDFPages,
-	}
-	pageW, pageH := pdf.GetPageSize()
-	p.bottom = pageH - pdfMargin - pdfFooterH
-	p.layoutColumns(pageW - 2*pdfMargin)
-	pdf.SetHeaderFunc(p.header)
-	pdf.AddPage()
-	if err := pdf.Error(); err != nil {
+	set, err := loadFonts()
+	if err != nil {
 		return nil, err
 	}
-	return p, nil
+	p := &PDFWriter{
+		out: w, meta: meta, cols: cols,
+		colX: make([]float64, len(cols)), colW: make([]float64, len(cols)),
+		lines: make([][]string, len(cols)), hlines: make([][]string, len(cols)),
+		ts:    newTypesetter(set),
+		fonts: map[*sfnt]*docFont{},
+	}
+	p.o = newObjWriter(&p.spool)
+	// The header's binary comment tells transfer programs the file is binary.
+	p.o.printf("%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n")
+	p.pagesObj, p.resObj = p.o.reserve(), p.o.reserve()
+	p.bottom = pageHmm - pdfMargin - pdfFooterH
+	p.layoutColumns(pageWmm - 2*pdfMargin)
+	p.newPage()
+	return p, p.o.err
 }
 
 // layoutColumns shares width among the columns in proportion to their
@@ -151,9 +118,9 @@ func (p *PDFWriter) layoutColumns(avail float64) {
 	for i, c := range p.cols {
 		switch c.Kind {
 		case Date:
-			minW[i] = p.textWidth("0000-00-00", "", pdfBodySize) + 2*pdfPadX + 0.5
+			minW[i] = p.textWidth("0000-00-00", false, pdfBodySize) + 2*pdfPadX + 0.5
 		case DateTime:
-			minW[i] = p.textWidth("0000-00-00 00:00:00", "", pdfBodySize) + 2*pdfPadX + 0.5
+			minW[i] = p.textWidth("0000-00-00 00:00:00", false, pdfBodySize) + 2*pdfPadX + 0.5
 		}
 	}
 	fixed := make([]bool, len(p.cols))
@@ -189,28 +156,22 @@ func (p *PDFWriter) layoutColumns(avail float64) {
 	}
 }
 
-// header draws the page's title block and the column header row.
-func (p *PDFWriter) header() {
-	pdf := p.pdf
-	pageW, _ := pdf.GetPageSize()
-	textW := pageW - 2*pdfMargin
+// newPage finishes the current page, if any, and starts the next with its
+// title block and the column header row.
+func (p *PDFWriter) newPage() {
+	p.endPage()
+	textW := pageWmm - 2*pdfMargin
 	y := pdfMargin
-	pdf.SetTextColor(0, 0, 0)
-	if pdf.PageNo() == 1 {
-		p.setFont("B", pdfTitleSize)
+	if len(p.pages) == 0 {
 		y += 5
-		pdf.Text(pdfMargin, y, p.fit(pdfLine(p.meta.Title), textW, "B", pdfTitleSize))
+		p.drawText(pdfMargin, y, p.fit(pdfLine(p.meta.Title), textW, true, pdfTitleSize), true, pdfTitleSize, grayText)
 		if p.meta.Subtitle != "" {
-			p.setFont("", pdfSubSize)
 			y += 5.5
-			pdf.Text(pdfMargin, y, p.fit(pdfLine(p.meta.Subtitle), textW, "", pdfSubSize))
+			p.drawText(pdfMargin, y, p.fit(pdfLine(p.meta.Subtitle), textW, false, pdfSubSize), false, pdfSubSize, grayText)
 		}
 		if !p.meta.Generated.IsZero() {
-			p.setFont("", pdfSmallSize)
-			pdf.SetTextColor(90, 90, 90)
 			y += 4.5
-			pdf.Text(pdfMargin, y, "Generated "+p.meta.Generated.Format("2006-01-02 15:04 MST"))
-			pdf.SetTextColor(0, 0, 0)
+			p.drawText(pdfMargin, y, "Generated "+p.meta.Generated.Format("2006-01-02 15:04 MST"), false, pdfSmallSize, grayMuted)
 		}
 		y += 3
 	} else {
@@ -218,56 +179,43 @@ func (p *PDFWriter) header() {
 		if p.meta.Subtitle != "" {
 			running += " — " + pdfLine(p.meta.Subtitle)
 		}
-		p.setFont("", pdfSmallSize)
-		pdf.SetTextColor(90, 90, 90)
 		y += 3
-		pdf.Text(pdfMargin, y, p.fit(running, textW, "", pdfSmallSize))
-		pdf.SetTextColor(0, 0, 0)
+		p.drawText(pdfMargin, y, p.fit(running, textW, false, pdfSmallSize), false, pdfSmallSize, grayMuted)
 		y += 2
 	}
+	// The footer's title; the page number is drawn at Close.
+	p.drawText(pdfMargin, pageHmm-pdfMargin, p.fit(pdfLine(p.meta.Title), textW/2, false, pdfSmallSize), false, pdfSmallSize, grayMuted)
 
 	// Column header: bold titles on a light band.
-	p.setFont("B", pdfBodySize)
 	n := 1
 	for i, c := range p.cols {
-		p.hlines[i] = p.wrap(pdfLine(c.Title), p.colW[i]-2*pdfPadX, maxHeaderLines, "B", pdfBodySize)
+		p.hlines[i] = p.wrap(pdfLine(c.Title), p.colW[i]-2*pdfPadX, maxHeaderLines, true, pdfBodySize)
 		n = max(n, len(p.hlines[i]))
 	}
 	h := float64(n)*pdfLineH + 2*pdfPadY
-	pdf.SetFillColor(230, 230, 230)
-	pdf.Rect(pdfMargin, y, textW, h, "F")
-	p.drawCells(p.hlines, y, "B")
-	pdf.SetDrawColor(0, 0, 0)
-	pdf.SetLineWidth(0.3)
-	pdf.Line(pdfMargin, y+h, pdfMargin+textW, y+h)
+	p.page.rect(pdfMargin, y, textW, h, grayBand)
+	p.drawCells(p.hlines, y, true)
+	p.page.line(pdfMargin, y+h, pdfMargin+textW, y+h, 0.3, grayHeader)
 	p.top = y + h
 	p.y = p.top
-	p.setFont("", pdfBodySize)
+	p.pages = append(p.pages, pdfPage{obj: p.o.reserve(), footer: p.o.reserve()})
 }
 
-// footers draws every page's footer once the page count is known. fpdf's
-// alternative, AliasNbPages, replaces a placeholder string throughout the
-// page content, and would replace it inside someone's text as well.
-func (p *PDFWriter) footers() {
-	pdf := p.pdf
-	pageW, pageH := pdf.GetPageSize()
-	y := pageH - pdfMargin
-	title := p.fit(pdfLine(p.meta.Title), (pageW-2*pdfMargin)/2, "", pdfSmallSize)
-	n := pdf.PageCount()
-	for i := 1; i <= n; i++ {
-		pdf.SetPage(i)
-		// fpdf skips a font change it believes is in effect, but that belief
-		// is about the last page drawn, not page i; switching twice makes it
-		// write the font into page i's content.
-		p.setFont("B", pdfSmallSize)
-		p.setFont("", pdfSmallSize)
-		pdf.SetTextColor(90, 90, 90)
-		label := fmt.Sprintf("Page %d of %d", i, n)
-		pdf.Text(pageW-pdfMargin-p.textWidth(label, "", pdfSmallSize), y, label)
-		pdf.Text(pdfMargin, y, title)
+// endPage writes the current page: its content, then the page object,
+// which points at the footer stream that Close will write.
+func (p *PDFWriter) endPage() {
+	if len(p.pages) == 0 {
+		return
 	}
-	pdf.SetTextColor(0, 0, 0)
+	pg := p.pages[len(p.pages)-1]
+	content := p.o.reserve()
+	p.o.stream(content, "", p.page.b.Bytes())
+	p.page.b.Reset()
+	p.o.object(pg.obj, fmt.Sprintf("<< /Type /Page /Parent %d 0 R /Resources %d 0 R /MediaBox [0 0 %s %s] /Contents [%d 0 R %d 0 R] >>",
+		p.pagesObj, p.resObj, fmtNum(pageWmm*ptPerMM), fmtNum(pageHmm*ptPerMM), content, pg.footer))
 }
+
+func fmtNum(v float64) string { return string(num(nil, v)) }
 
 // WriteRow adds one row, starting a new page (with the column header) when
 // the row does not fit on this one.
@@ -278,36 +226,28 @@ func (p *PDFWriter) WriteRow(values ...any) error {
 	if err := checkRow(values, p.cols); err != nil {
 		return err
 	}
-	if p.rows >= p.maxRows {
-		return ErrTooManyRows
-	}
 	n := 1
 	for i, v := range values {
 		c, err := toCell(v, p.cols[i])
 		if err != nil {
 			return err
 		}
-		p.lines[i] = p.wrap(pdfText(c.text(p.cols[i].Kind)), p.colW[i]-2*pdfPadX, maxCellLines, "", pdfBodySize)
+		p.lines[i] = p.wrap(pdfText(c.text(p.cols[i].Kind)), p.colW[i]-2*pdfPadX, maxCellLines, false, pdfBodySize)
 		n = max(n, len(p.lines[i]))
 	}
 	h := float64(n)*pdfLineH + 2*pdfPadY
 	if p.y+h > p.bottom && p.y > p.top {
-		if p.pdf.PageCount() >= p.maxPages {
-			return ErrTooLarge
-		}
-		p.pdf.AddPage() // header() moves p.y to the top of the new page
+		p.newPage() // moves p.y to the top of the new page
 	}
-	p.drawCells(p.lines, p.y, "")
-	p.pdf.SetDrawColor(200, 200, 200)
-	p.pdf.SetLineWidth(0.1)
-	p.pdf.Line(pdfMargin, p.y+h, p.colX[len(p.colX)-1]+p.colW[len(p.colW)-1], p.y+h)
+	p.drawCells(p.lines, p.y, false)
+	p.page.line(pdfMargin, p.y+h, p.colX[len(p.colX)-1]+p.colW[len(p.colW)-1], p.y+h, 0.1, grayRule)
 	p.y += h
 	p.rows++
-	return p.pdf.Error()
+	return p.o.err
 }
 
 // drawCells prints one row of wrapped cells whose top is at y.
-func (p *PDFWriter) drawCells(cells [][]string, y float64, style string) {
+func (p *PDFWriter) drawCells(cells [][]string, y float64, bold bool) {
 	// Centre the font's em box in the line; the baseline sits about 0.8 em
 	// below the top of that box.
 	em := pdfBodySize * mmPerPt
@@ -315,120 +255,46 @@ func (p *PDFWriter) drawCells(cells [][]string, y float64, style string) {
 	for i, lines := range cells {
 		right := p.cols[i].Kind == Number
 		for k, line := range lines {
+			runs, w := p.ts.layout(line, bold)
 			x := p.colX[i] + pdfPadX
 			if right {
-				x = p.colX[i] + p.colW[i] - pdfPadX - p.textWidth(line, style, pdfBodySize)
+				x = p.colX[i] + p.colW[i] - pdfPadX - w*pdfBodySize/1000*mmPerPt
 			}
-			p.pdf.Text(x, base+float64(k)*pdfLineH, line)
+			p.page.text(p, x, base+float64(k)*pdfLineH, runs, pdfBodySize, grayText)
 		}
 	}
 }
 
-func (p *PDFWriter) setFont(style string, size float64) {
-	p.pdf.SetFont(fontFamily, style, size)
+// drawText draws one line of text with the left end of its baseline at x, y.
+func (p *PDFWriter) drawText(x, y float64, s string, bold bool, size, gray float64) {
+	runs, _ := p.ts.layout(s, bold)
+	p.page.text(p, x, y, runs, size, gray)
 }
 
-// runeWidth is a glyph's advance in font units, cached per writer so that
-// the hot path takes no lock.
-func (p *PDFWriter) runeWidth(r rune, style string) float64 {
-	m := p.widths[0]
-	if style == "B" {
-		m = p.widths[1]
+// docFont returns the document's font for src, adding it on first use.
+func (p *PDFWriter) docFont(src *sfnt) *docFont {
+	f := p.fonts[src]
+	if f == nil {
+		f = newDocFont(src, fmt.Sprintf("F%d", len(p.fontList)+1), p.o.reserve())
+		p.fonts[src] = f
+		p.fontList = append(p.fontList, f)
 	}
-	if w, ok := m[r]; ok {
-		return w
-	}
-	w := glyphWidth(r, style)
-	m[r] = w
-	return w
-}
-
-// units is the width of s in font units.
-func (p *PDFWriter) units(s, style string) float64 {
-	w := 0.0
-	for _, r := range s {
-		w += p.runeWidth(r, style)
-	}
-	return w
+	return f
 }
 
 // mmPerPt converts points to millimetres.
 const mmPerPt = 25.4 / 72
 
-func (p *PDFWriter) textWidth(s, style string, size float64) float64 {
-	return p.units(s, style) * size / 1000 * mmPerPt
+func (p *PDFWriter) textWidth(s string, bold bool, size float64) float64 {
+	return p.units(s, bold) * size / 1000 * mmPerPt
 }
 
 // fit cuts s to one line of width w, ending in "…" if anything was cut.
-func (p *PDFWriter) fit(s string, w float64, style string, size float64) string {
-	if lines := p.wrap(strings.ReplaceAll(s, "\n", " "), w, 1, style, size); len(lines) > 0 {
+func (p *PDFWriter) fit(s string, w float64, bold bool, size float64) string {
+	if lines := p.wrap(strings.ReplaceAll(s, "\n", " "), w, 1, bold, size); len(lines) > 0 {
 		return lines[0]
 	}
 	return ""
-}
-
-// wrap breaks s into lines no wider than w (mm) at spaces, or anywhere inside
-// a word too long for a line, keeping at most maxLines; if text is left over
-// the last line ends in "…". Explicit newlines start a new line.
-func (p *PDFWriter) wrap(s string, w float64, maxLines int, style string, size float64) []string {
-	s = strings.TrimRight(s, "\n") // a final newline is not a line to cut
-	if s == "" {
-		return nil
-	}
-	limit := w / (size / 1000 * mmPerPt) // w in font units
-	var lines []string
-	cut := false
-	for para := range strings.SplitSeq(s, "\n") {
-		if len(lines) == maxLines {
-			cut = true
-			break
-		}
-		for {
-			line, rest := p.breakLine(para, limit, style)
-			lines = append(lines, line)
-			para = rest
-			if para == "" {
-				break
-			}
-			if len(lines) == maxLines {
-				cut = true
-				break
-			}
-		}
-		if cut {
-			break
-		}
-	}
-	if cut {
-		last := lines[len(lines)-1]
-		ell := p.runeWidth('…', style)
-		for last != "" && p.units(last, style)+ell > limit {
-			_, n := utf8.DecodeLastRuneInString(last)
-			last = last[:len(last)-n]
-		}
-		lines[len(lines)-1] = strings.TrimRight(last, " ") + "…"
-	}
-	return lines
-}
-
-// breakLine returns the first line of s that fits limit (font units) and the
-// rest, without the spaces at the break.
-func (p *PDFWriter) breakLine(s string, limit float64, style string) (string, string) {
-	width := 0.0
-	space := -1 // byte index of the last space seen
-	for i, r := range s {
-		width += p.runeWidth(r, style)
-		if r == ' ' {
-			space = i
-		}
-		if width > limit && i > 0 {
-			if space > 0 {
-				return strings.TrimRight(s[:space], " "), strings.TrimLeft(s[space:], " ")
-			}
-			return s[:i], s[i:]
-		}
-	}
-	return strings.TrimRight(s, " "), ""
 }
 
 // Close finishes the document and writes it to w. It does not close w.
@@ -437,50 +303,83 @@ func (p *PDFWriter) Close() error {
 		return nil
 	}
 	p.closed = true
-	p.footers()
-	return p.pdf.Output(p.out)
+	defer p.spool.release()
+	p.endPage()
+	if p.o.err != nil {
+		return p.o.err
+	}
+	bw := bufio.NewWriterSize(p.out, 64<<10)
+	if err := p.spool.copyTo(bw); err != nil {
+		return err
+	}
+	p.o.w = bw
+
+	// Footers: "Page N of M", right-aligned.
+	for i, pg := range p.pages {
+		label := fmt.Sprintf("Page %d of %d", i+1, len(p.pages))
+		runs, w := p.ts.layout(label, false)
+		p.page.b.Reset()
+		p.page.text(p, pageWmm-pdfMargin-w*pdfSmallSize/1000*mmPerPt, pageHmm-pdfMargin, runs, pdfSmallSize, grayMuted)
+		p.o.stream(pg.footer, "", p.page.b.Bytes())
+	}
+
+	var fonts strings.Builder
+	for _, f := range p.fontList {
+		f.write(p.o)
+		fmt.Fprintf(&fonts, "/%s %d 0 R ", f.res, f.obj)
+	}
+	p.o.object(p.resObj, "<< /ProcSet [/PDF /Text] /Font << "+fonts.String()+">> >>")
+	var kids strings.Builder
+	for _, pg := range p.pages {
+		fmt.Fprintf(&kids, "%d 0 R ", pg.obj)
+	}
+	p.o.object(p.pagesObj, fmt.Sprintf("<< /Type /Pages /Count %d /Kids [%s] >>", len(p.pages), kids.String()))
+
+	info := p.o.reserve()
+	meta := "/Producer (Yardstick) /Title " + pdfString(pdfLine(p.meta.Title)) + " /Subject " + pdfString(pdfLine(p.meta.Subtitle))
+	if !p.meta.Generated.IsZero() {
+		d := pdfDate(p.meta.Generated)
+		meta += " /CreationDate " + d + " /ModDate " + d
+	}
+	p.o.object(info, "<< "+meta+" >>")
+	root := p.o.reserve()
+	p.o.object(root, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", p.pagesObj))
+	if err := p.o.finish(root, info); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// pdfDate is t as a PDF date string, e.g. (D:20260401093000+02'00').
+func pdfDate(t time.Time) string {
+	_, off := t.Zone()
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("(D:%s%c%02d'%02d')", t.Format("20060102150405"), sign, off/3600, off%3600/60)
 }
 
 // pdfLine is pdfText for one-line text (titles): every control
 // character shows as an escape (see cleanText).
 func pdfLine(s string) string { return pdfText(cleanText(s, false)) }
 
-// pdfText prepares text for fpdf's UTF-8 mode: control characters are made
+// pdfText prepares a cell's text for drawing: control characters are made
 // visible (see cleanText; a MultiLine cell keeps its line breaks, tabs
-// become spaces and line endings "\n"), and characters outside the
-// Basic Multilingual Plane (emoji, rare CJK) become U+FFFD. fpdf writes
-// two-byte character codes: it turns four-byte UTF-8 into two wrong
-// characters, and measuring U+10000 indexes past its width table and panics.
+// become spaces and line endings "\n").
 func pdfText(s string) string {
 	s = cleanText(s, true) // a cell was cleaned by its column's rule in toCell
-	clean := true
-	for _, r := range s {
-		if r > 0xffff || r == '\t' || r == '\r' {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if !strings.ContainsAny(s, "\t\r") {
 		return s
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r > 0xffff:
-			return utf8.RuneError
-		case r == '\t':
-			return ' '
-		case r == '\r':
-			return '\n'
-		}
-		return r
-	}, s)
+	return strings.NewReplacer("\t", " ", "\r", "\n").Replace(s)
 }
 
 // Abort drops the document; nothing has been written to w.
 func (p *PDFWriter) Abort() {
 	if !p.closed {
 		p.closed = true
-		p.pdf = nil // let the pages go even if the writer is kept
+		p.spool.release()
 	}
 }

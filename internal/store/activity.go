@@ -199,13 +199,3 @@ func (q *Q) activityWhere(instanceID int64, f ActivityFilter, c *activityCursor)
 	}
 	return where, a
 }
-
-// CountActivity counts the entries of a filter, up to limit+1 (enough to
-// tell "too many for a PDF" without counting millions).
-func (q *Q) CountActivity(ctx context.Context, instanceID int64, f ActivityFilter, limit int) (int, error) {
-	where, a := q.activityWhere(instanceID, f, nil)
-	var n int
-	err := q.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+q.activityFrom(f)+` WHERE `+strings.Join(where, " AND ")+
-		` LIMIT `+strconv.Itoa(limit+1)+`) capped`, a...).Scan(&n)
-	return n, err
-}

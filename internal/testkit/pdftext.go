@@ -165,17 +165,41 @@ func (f *pdfFile) pages() ([][]pdfItem, error) {
 func (f *pdfFile) pageText(page map[string]any) ([]pdfItem, error) {
 	res := f.dict(page["Resources"])
 	fonts := f.dict(res["Font"])
-	content, ok := f.get(page["Contents"]).(*pdfStream)
-	if !ok || content.data == nil {
-		return nil, fmt.Errorf("page without a readable content stream")
+	// Contents is one stream or an array of them, read as one.
+	var data []byte
+	parts, isArray := f.get(page["Contents"]).([]any)
+	if !isArray {
+		parts = []any{page["Contents"]}
+	}
+	for _, part := range parts {
+		content, ok := f.get(part).(*pdfStream)
+		if !ok || content.data == nil {
+			return nil, fmt.Errorf("page without a readable content stream")
+		}
+		data = append(append(data, content.data...), '\n')
 	}
 	var items []pdfItem
 	var cmap map[int]string
 	var stack []any
 	var tx, ty, lineX, lineY float64
-	lx := &pdfLexer{b: content.data}
+	// Text shown right after other text, with no move in between, continues
+	// it (a line drawn in several fonts). Inside a marked-content span with
+	// /ActualText, that text replaces what the glyphs map to, as a viewer's
+	// copy does (right-to-left runs, reordered clusters).
+	cont := false
+	actual, inActual := "", false
+	lx := &pdfLexer{b: data}
 	show := func(s []byte) {
-		items = append(items, pdfItem{x: tx, y: ty, s: decodeShown(s, cmap)})
+		text := decodeShown(s, cmap)
+		if inActual {
+			text, actual = actual, ""
+		}
+		if cont && len(items) > 0 {
+			items[len(items)-1].s += text
+		} else {
+			items = append(items, pdfItem{x: tx, y: ty, s: text})
+		}
+		cont = true
 	}
 	for {
 		v, op, done := lx.operand()
@@ -202,6 +226,17 @@ func (f *pdfFile) pageText(page map[string]any) ([]pdfItem, error) {
 		switch op {
 		case "BT":
 			tx, ty, lineX, lineY = 0, 0, 0, 0
+			cont = false
+		case "BDC":
+			if len(stack) >= 2 {
+				if d, ok := stack[len(stack)-1].(map[string]any); ok {
+					if b, ok := d["ActualText"].([]byte); ok {
+						actual, inActual = utf16BE(bytes.TrimPrefix(b, []byte{0xFE, 0xFF})), true
+					}
+				}
+			}
+		case "EMC":
+			inActual = false
 		case "Tf":
 			if name, ok := stack[len(stack)-2].(pdfName); ok {
 				cmap = f.toUnicode(fonts[string(name)])
@@ -209,9 +244,11 @@ func (f *pdfFile) pageText(page map[string]any) ([]pdfItem, error) {
 		case "Td", "TD":
 			lineX, lineY = lineX+num(2), lineY+num(1)
 			tx, ty = lineX, lineY
+			cont = false
 		case "Tm":
 			lineX, lineY = num(2), num(1)
 			tx, ty = lineX, lineY
+			cont = false
 		case "Tj", "'", "\"":
 			if s, ok := stack[len(stack)-1].([]byte); ok {
 				show(s)
@@ -579,4 +616,61 @@ func PDFLines(data []byte) ([][]string, error) {
 		out[i] = pdfLines(items)
 	}
 	return out, nil
+}
+
+// PDFFont is one font of a PDF as the tests inspect it: its name, the
+// TrueType program embedded for it, and its ToUnicode map (code → text).
+type PDFFont struct {
+	BaseFont  string
+	Subtype   string // of the descendant font for a Type0 font
+	File      []byte // FontFile2, decoded
+	ToUnicode map[int]string
+}
+
+// PDFFonts returns the fonts that the pages of a PDF use, each once.
+func PDFFonts(data []byte) ([]PDFFont, error) {
+	f, err := openPDF(data)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[pdfRef]bool{}
+	var out []PDFFont
+	var walk func(node map[string]any)
+	walk = func(node map[string]any) {
+		if node["Type"] == pdfName("Pages") {
+			kids, _ := f.get(node["Kids"]).([]any)
+			for _, k := range kids {
+				walk(f.dict(k))
+			}
+			return
+		}
+		fonts := f.dict(f.dict(node["Resources"])["Font"])
+		for _, ref := range fonts {
+			r, ok := ref.(pdfRef)
+			if !ok || seen[r] {
+				continue
+			}
+			seen[r] = true
+			d := f.dict(r)
+			font := PDFFont{ToUnicode: f.toUnicode(r)}
+			font.BaseFont = pdfNameText(d["BaseFont"])
+			desc := d
+			if kids, ok := f.get(d["DescendantFonts"]).([]any); ok && len(kids) > 0 {
+				desc = f.dict(kids[0])
+			}
+			font.Subtype = pdfNameText(desc["Subtype"])
+			if s, ok := f.get(f.dict(desc["FontDescriptor"])["FontFile2"]).(*pdfStream); ok {
+				font.File = s.data
+			}
+			out = append(out, font)
+		}
+	}
+	walk(f.dict(f.dict(f.trailer()["Root"])["Pages"]))
+	return out, nil
+}
+
+// pdfNameText is a name's text without the slash, "" for anything else.
+func pdfNameText(v any) string {
+	n, _ := v.(pdfName)
+	return string(n)
 }

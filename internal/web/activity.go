@@ -80,7 +80,7 @@ func activityRow(e model.Activity, loc *time.Location) []any {
 //
 // Export writers send nothing before Close, so a refusal, even one found
 // halfway through the rows, is still an ordinary error page.
-func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, format, mime string, maxRows int, open func() (export.RowWriter, error)) error {
+func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, format, mime string, open func() (export.RowWriter, error)) error {
 	out, err := open()
 	if err != nil {
 		return err
@@ -88,17 +88,13 @@ func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, 
 	defer out.Abort() // frees a spilled temporary file when we do not get to Close
 	loc := c.Actor.Location()
 	var pace pacer
-	q, err := s.app.ExportActivity(r.Context(), c.Actor, activityQuery(r), format, maxRows, func(e model.Activity) error {
+	q, err := s.app.ExportActivity(r.Context(), c.Actor, activityQuery(r), format, func(e model.Activity) error {
 		pace.row()
 		return out.WriteRow(activityRow(e, loc)...)
 	})
 	if errors.Is(err, export.ErrTooLarge) || errors.Is(err, export.ErrTooManyRows) {
-		instead := "."
-		if format == "pdf" {
-			instead = ", or download Excel instead."
-		}
 		return &app.Error{Kind: app.Invalid, Msg: "This export is too large for one " + strings.ToUpper(format) +
-			" file: narrow the date range or the filters" + instead}
+			" file: narrow the date range or the filters."}
 	}
 	if err != nil {
 		return err
@@ -120,7 +116,7 @@ func (s *Server) activityXLSX(w http.ResponseWriter, r *http.Request, c *req) er
 }
 
 func (s *Server) exportActivityXLSX(w http.ResponseWriter, r *http.Request, c *req) error {
-	return s.exportActivity(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0, func() (export.RowWriter, error) {
+	return s.exportActivity(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func() (export.RowWriter, error) {
 		return export.NewXLSX(w, "User Activity", activityColumns)
 	})
 }
@@ -132,7 +128,7 @@ func (s *Server) activityPDF(w http.ResponseWriter, r *http.Request, c *req) err
 func (s *Server) exportActivityPDF(w http.ResponseWriter, r *http.Request, c *req) error {
 	in := c.Actor.Instance
 	q := activityQuery(r)
-	return s.exportActivity(w, r, c, "pdf", "application/pdf", export.MaxPDFRows, func() (export.RowWriter, error) {
+	return s.exportActivity(w, r, c, "pdf", "application/pdf", func() (export.RowWriter, error) {
 		return export.NewPDF(w, export.PDFMeta{Title: "User Activity", Subtitle: in.Label() + " · " + rangeText(q),
 			Generated: s.app.Now().In(c.Actor.Location())}, activityColumns)
 	})
