@@ -101,10 +101,10 @@ func TestBrowserScorecard(t *testing.T) {
 
 	// The page now draws the data.
 	uiWait(t, ctx, "#measure-graph svg")
-	if n := uiCount(t, ctx, `#measure-graph svg g.point circle.marker`); n < 3 {
+	if n := uiCount(t, ctx, `#measure-graph svg g.point .marker`); n < 3 {
 		t.Errorf("the graph has %d point markers, want at least 3", n)
 	}
-	if n := uiCount(t, ctx, `#measure-graph svg circle.marker-green`); n < 1 {
+	if n := uiCount(t, ctx, `#measure-graph svg .marker-green`); n < 1 {
 		t.Errorf("the graph has %d green markers, want the 85%% period green", n)
 	}
 	if txt := testkit.Text(t, ctx, "#measure-graph"); strings.Contains(txt, "No data yet") {
@@ -181,7 +181,7 @@ func TestBrowserScorecard(t *testing.T) {
 	ind := tree[1]
 	// Title, period, actual, target, variance, prior, trend, baseline change.
 	// The actual also says its band in words for screen readers.
-	wantCells := map[int]string{1: labels[2], 2: "85.0% (on target)", 3: "80.0%", 4: "+5.0%", 5: "78.0%", 6: "↑ 2", 7: "+21.4%"}
+	wantCells := map[int]string{1: labels[2], 2: "85.0% (on target)", 3: "80.0%", 4: "+5.0%", 5: "78.0%", 6: "↑ 2 improving", 7: "+21.4%"}
 	for i, want := range wantCells {
 		if i >= len(ind.Cells) || ind.Cells[i] != want {
 			t.Errorf("indicator row cell %d: %q, want %q (row %q)", i, at(ind.Cells, i), want, ind.Cells)

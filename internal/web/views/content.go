@@ -189,6 +189,18 @@ func bandWords(c calc.Color) string {
 	return map[calc.Color]string{calc.Green: "on target", calc.Yellow: "near target", calc.Red: "off target"}[c]
 }
 
+// trendWords says whether a trend is good for the measure, in words, as
+// the arrow's colour does: "improving", "worsening", or "" when unknown.
+func trendWords(t calc.Trend) string {
+	switch {
+	case t.Good == nil:
+		return ""
+	case *t.Good:
+		return "improving"
+	}
+	return "worsening"
+}
+
 // safeColor passes only #rrggbb colours (types are validated on save;
 // this keeps a bad row from breaking out of the attribute's meaning).
 func safeColor(c string) string {
