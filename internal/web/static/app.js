@@ -155,7 +155,7 @@ document.addEventListener("paste", function (e) {
   }
   rows.forEach(function (tr, i) {
     if (!tr.classList.contains("row-container") || descendants(i).length === 0) return;
-    var cell = tr.querySelector("td.title");
+    var cell = tr.querySelector(".title");
     var btn = document.createElement("button");
     btn.type = "button";
     btn.className = "toggle link";
