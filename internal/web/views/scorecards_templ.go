@@ -1770,7 +1770,7 @@ func badge(o model.Object) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var90 string
-		templ_7745c5c3_Var90, templ_7745c5c3_Err = templ.JoinStringErrs(safeColor(o.TypeColor))
+		templ_7745c5c3_Var90, templ_7745c5c3_Err = templ.JoinStringErrs(badgeFill(o.TypeColor))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 310, Col: 67}
 		}
