@@ -36,7 +36,7 @@ func describe(p *plan, ok bool) string {
 			latest += " against a target of " + val(cur.Target)
 		}
 		if s.Color != calc.None {
-			latest += " (" + string(s.Color) + ")"
+			latest += " (" + bandWords(s.Color) + ")"
 		}
 		parts = append(parts, latest)
 		lo, hi := -1, -1

@@ -23,7 +23,7 @@ func markColor(c calc.Color) string {
 	case calc.Green:
 		return "#2e7d32"
 	case calc.Yellow:
-		return "#d99a00"
+		return "#b07800" // 3.8:1 on white; #d99a00 was 2.45:1
 	case calc.Red:
 		return "#b3261e"
 	}

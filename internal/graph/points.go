@@ -31,8 +31,7 @@ func drawPoints(w *svgWriter, p *plan) {
 			case p.bar:
 				drawBar(w, p, i, *a, bw, class, col)
 			default:
-				w.printf(`<circle class="%s" cx="%s" cy="%s" r="%s" fill="%s" stroke="#ffffff" stroke-width="1.5"/>`,
-					class, num(p.x(i)), num(p.y.px(*a)), num(r), markColor(col))
+				w.printf("%s", marker(class, p.x(i), p.y.px(*a), r, col))
 			}
 		}
 		w.printf("</g>\n")
@@ -71,6 +70,38 @@ func drawBar(w *svgWriter, p *plan, i int, v, bw float64, class string, col calc
 	}
 	w.printf(`<rect class="bar %s" x="%s" y="%s" width="%s" height="%s" fill="%s"/>`,
 		class, num(p.x(i)-bw/2), num(top), num(bw), num(h), markColor(col))
+	if col != calc.None && v >= p.y.lo && v <= p.y.hi {
+		// The bar's colour says its band; the shape on its end says it again
+		// for whoever cannot tell the colours apart.
+		r := math.Max(2.5, math.Min(4.5, bw*0.2))
+		w.printf("%s", marker("band-mark", p.x(i), p.y.px(v), r, col))
+	}
+}
+
+// marker is the shape of an actual in its band, so a band never rests on
+// colour alone (WCAG 1.4.1): a square on target, a diamond near it, a cross
+// off it, and a plain circle without a band. The dark outline keeps every
+// shape at 3:1 or more against the plot (WCAG 1.4.11).
+func marker(class string, x, y, r float64, col calc.Color) string {
+	fill := markColor(col)
+	switch col {
+	case calc.Green:
+		a := r * 0.9
+		return fmt.Sprintf(`<rect class="%s" x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="%s" stroke-width="1"/>`,
+			class, num(x-a), num(y-a), num(2*a), num(2*a), fill, colInk)
+	case calc.Yellow:
+		a := r * 1.3
+		return fmt.Sprintf(`<path class="%s" d="M%s %sL%s %sL%s %sL%s %sZ" fill="%s" stroke="%s" stroke-width="1"/>`,
+			class, num(x), num(y-a), num(x+a), num(y), num(x), num(y+a), num(x-a), num(y), fill, colInk)
+	case calc.Red:
+		a, t := r*1.1, r*0.45 // half-span, half-thickness of the arms
+		d := fmt.Sprintf("M%s %sL%s %sL%s %sL%s %sL%s %sL%s %sL%s %sL%s %sL%s %sL%s %sL%s %sL%s %sZ",
+			num(x-a), num(y-a+t), num(x-a+t), num(y-a), num(x), num(y-t), num(x+a-t), num(y-a), num(x+a), num(y-a+t), num(x+t), num(y),
+			num(x+a), num(y+a-t), num(x+a-t), num(y+a), num(x), num(y+t), num(x-a+t), num(y+a), num(x-a), num(y+a-t), num(x-t), num(y))
+		return fmt.Sprintf(`<path class="%s" d="%s" fill="%s" stroke="%s" stroke-width="0.75"/>`, class, d, fill, colInk)
+	}
+	return fmt.Sprintf(`<circle class="%s" cx="%s" cy="%s" r="%s" fill="%s" stroke="#ffffff" stroke-width="1.5"/>`,
+		class, num(x), num(y), num(r), fill)
 }
 
 // tooltip is the hover text of period i: label, actual with its band,
@@ -81,7 +112,7 @@ func tooltip(p *plan, i int, col calc.Color) string {
 	if a := p.c.Points[i].Actual; a != nil && finite(*a) {
 		s := "Actual: " + calc.FormatValue(a, p.c.Decimals, p.c.Unit, p.c.UnitBefore)
 		if col != calc.None {
-			s += " (" + string(col) + ")"
+			s += " (" + bandWords(col) + ")"
 		}
 		lines = append(lines, s)
 	} else {
@@ -141,9 +172,10 @@ func drawLegend(w *svgWriter, p *plan) {
 		var bands []item
 		for _, b := range bandLegend(p.c.Polarity, p.c.Bands) {
 			fill, op := bandFill(b.color)
+			color := b.color
 			bands = append(bands, item{func(x, y float64) string {
 				return fmt.Sprintf(`<rect x="%s" y="%s" width="14" height="10" fill="%s" fill-opacity="%s" stroke="%s" stroke-opacity="0.5"/>`,
-					num(x+1), num(y-5), fill, op, fill)
+					num(x+1), num(y-5), fill, op, fill) + marker("key", x+8, y, 3.5, color)
 			}, b.text})
 		}
 		if width(items)+width(bands) <= p.w-2*pad {
@@ -163,7 +195,21 @@ func drawLegend(w *svgWriter, p *plan) {
 	w.printf("</g>\n")
 }
 
-// bandLegend says in words what each band colour means for the polarity.
+// bandWords is a band's status in words, as the pages say it.
+func bandWords(c calc.Color) string {
+	switch c {
+	case calc.Green:
+		return "on target"
+	case calc.Yellow:
+		return "near target"
+	case calc.Red:
+		return "off target"
+	}
+	return ""
+}
+
+// bandLegend says in words what each band's colour and shape mean for the
+// polarity.
 func bandLegend(pol calc.Polarity, b calc.Bands) []struct {
 	color calc.Color
 	text  string
@@ -175,11 +221,11 @@ func bandLegend(pol calc.Polarity, b calc.Bands) []struct {
 	}
 	switch pol {
 	case calc.HigherIsBetter:
-		return []e{{calc.Green, "≥ " + g + " of target"}, {calc.Yellow, "≥ " + y}, {calc.Red, "< " + y}}
+		return []e{{calc.Green, "on target ≥ " + g}, {calc.Yellow, "near ≥ " + y}, {calc.Red, "off < " + y}}
 	case calc.LowerIsBetter:
-		return []e{{calc.Green, "≤ " + g + " of target"}, {calc.Yellow, "≤ " + y}, {calc.Red, "> " + y}}
+		return []e{{calc.Green, "on target ≤ " + g}, {calc.Yellow, "near ≤ " + y}, {calc.Red, "off > " + y}}
 	case calc.TargetRange:
-		return []e{{calc.Green, "within " + g + " of target"}, {calc.Yellow, "within " + y}, {calc.Red, "further"}}
+		return []e{{calc.Green, "on target within " + g}, {calc.Yellow, "near within " + y}, {calc.Red, "off further"}}
 	}
 	return nil
 }

@@ -56,7 +56,7 @@ func TestBrowserImportAndActivity(t *testing.T) {
 	e.member(in, "ada@example.org", access.PresetAdministration)
 	// pat has an account, in another instance only.
 	e.member(e.instance("OTHER", "Other Partners"), "pat@example.org", access.PresetPresenter)
-	bctx := testkit.Browser(t)
+	bctx := a11yBrowser(t)
 
 	uiSignIn(t, bctx, e.srv.URL, "ada@example.org", testkit.Password)
 	uiWait(t, bctx, "#dashboard-code")

@@ -24,7 +24,7 @@ func TestBrowserScorecard(t *testing.T) {
 	e := newSQLiteEnv(t)
 	in := e.instance("GREEN", "Green Valley Partners")
 	e.member(in, "ada@example.org", access.PresetAdministration)
-	ctx := testkit.Browser(t)
+	ctx := a11yBrowser(t)
 
 	uiSignIn(t, ctx, e.srv.URL, "ada@example.org", testkit.Password)
 	uiWait(t, ctx, "#dashboard-code")
@@ -101,10 +101,10 @@ func TestBrowserScorecard(t *testing.T) {
 
 	// The page now draws the data.
 	uiWait(t, ctx, "#measure-graph svg")
-	if n := uiCount(t, ctx, `#measure-graph svg g.point circle.marker`); n < 3 {
+	if n := uiCount(t, ctx, `#measure-graph svg g.point .marker`); n < 3 {
 		t.Errorf("the graph has %d point markers, want at least 3", n)
 	}
-	if n := uiCount(t, ctx, `#measure-graph svg circle.marker-green`); n < 1 {
+	if n := uiCount(t, ctx, `#measure-graph svg .marker-green`); n < 1 {
 		t.Errorf("the graph has %d green markers, want the 85%% period green", n)
 	}
 	if txt := testkit.Text(t, ctx, "#measure-graph"); strings.Contains(txt, "No data yet") {
@@ -181,7 +181,7 @@ func TestBrowserScorecard(t *testing.T) {
 	ind := tree[1]
 	// Title, period, actual, target, variance, prior, trend, baseline change.
 	// The actual also says its band in words for screen readers.
-	wantCells := map[int]string{1: labels[2], 2: "85.0% (on target)", 3: "80.0%", 4: "+5.0%", 5: "78.0%", 6: "↑ 2", 7: "+21.4%"}
+	wantCells := map[int]string{1: labels[2], 2: "85.0% (on target)", 3: "80.0%", 4: "+5.0%", 5: "78.0%", 6: "↑ 2 improving", 7: "+21.4%"}
 	for i, want := range wantCells {
 		if i >= len(ind.Cells) || ind.Cells[i] != want {
 			t.Errorf("indicator row cell %d: %q, want %q (row %q)", i, at(ind.Cells, i), want, ind.Cells)
@@ -215,7 +215,7 @@ func TestBrowserDemoScorecard(t *testing.T) {
 	if res.TempPassword == "" {
 		t.Fatal("the demo returned no temporary password")
 	}
-	bctx := testkit.Browser(t)
+	bctx := a11yBrowser(t)
 
 	uiSignIn(t, bctx, e.srv.URL, res.AdminEmail, res.TempPassword)
 	uiWait(t, bctx, "#forced-change")
@@ -309,6 +309,7 @@ func uiSignIn(t *testing.T, ctx context.Context, base, email, password string) {
 	); err != nil {
 		t.Fatalf("open %s/: %v", base, err)
 	}
+	checkAxe(t, ctx, "sign-in form")
 	uiType(t, ctx, `#login-form input[name=email]`, email)
 	uiType(t, ctx, `#login-form input[name=password]`, password)
 	uiFollow(t, ctx, `#login-form button[type=submit]`, http.StatusOK)
@@ -328,6 +329,7 @@ func uiFollow(t *testing.T, ctx context.Context, sel string, want int) {
 		body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
 		t.Fatalf("click %s: %s answered %d, want %d; page: %.600s", sel, res.URL, res.Status, want, body)
 	}
+	checkAxe(t, ctx, "after following "+sel)
 }
 
 func uiClick(sel string) chromedp.Action[chromedp.Void] {
@@ -458,4 +460,5 @@ func openRowMenu(t *testing.T, ctx context.Context, row string) {
 	if _, err := chromedp.Run(ctx, chromedp.Click(row+`//details[contains(@class,"row-menu")]/summary`)); err != nil {
 		t.Fatalf("open the row menu of %s: %v", row, err)
 	}
+	checkAxe(t, ctx, "row menu open")
 }

@@ -28,12 +28,13 @@ func TestBrowserInvitation(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	admin := testkit.Browser(t)
+	admin := a11yBrowser(t)
 	uiSignIn(t, admin, e.srv.URL, "admin@example.org", testkit.Password)
 	uiWait(t, admin, "#dashboard-code")
 	if err := chromedp.Do(admin, chromedp.Navigate(e.srv.URL+"/i/ACME/admin/users")); err != nil {
 		t.Fatal(err)
 	}
+	checkAxe(t, admin, "users list")
 	uiWait(t, admin, "#user-list")
 	uiFollow(t, admin, "#add-existing-user", http.StatusOK)
 	uiWait(t, admin, "#user-new-form")
@@ -56,7 +57,7 @@ func TestBrowserInvitation(t *testing.T) {
 	}
 
 	// Bea signs in to her own account and lands on the invitation.
-	user := testkit.Browser(t)
+	user := a11yBrowser(t)
 	uiSignIn(t, user, e.srv.URL, "bea@example.org", testkit.Password)
 	uiWait(t, user, "#invitations")
 	if got := testkit.Text(t, user, "#invitations tbody th"); !strings.Contains(got, "Acme Community Partners") {
@@ -73,6 +74,7 @@ func TestBrowserInvitation(t *testing.T) {
 	if err := chromedp.Do(admin, chromedp.Navigate(e.srv.URL+"/i/ACME/admin/users?q=bea")); err != nil {
 		t.Fatal(err)
 	}
+	checkAxe(t, admin, "users list searched")
 	uiWait(t, admin, "#user-list")
 	if got := uiXText(t, admin, row+`//span[contains(@class,"status")]`); got != "Active" {
 		t.Errorf("bea's status after accepting: %q, want Active", got)

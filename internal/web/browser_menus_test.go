@@ -17,7 +17,7 @@ func TestBrowserSkipLinkAndMenus(t *testing.T) {
 	e := newSQLiteEnv(t)
 	in := e.instance("ACME", "Acme")
 	e.member(in, "admin@example.org", access.PresetAdministration)
-	b := testkit.Browser(t)
+	b := a11yBrowser(t)
 	uiSignIn(t, b, e.srv.URL, "admin@example.org", testkit.Password)
 	uiWait(t, b, "#dashboard-code")
 
@@ -89,12 +89,13 @@ func TestBrowserEditUserActivityOnItsTab(t *testing.T) {
 	e := newSQLiteEnv(t)
 	in := e.instance("ACME", "Acme")
 	_, m := e.member(in, "admin@example.org", access.PresetAdministration)
-	b := testkit.Browser(t)
+	b := a11yBrowser(t)
 	uiSignIn(t, b, e.srv.URL, "admin@example.org", testkit.Password)
 	uiWait(t, b, "#dashboard-code")
 	if err := chromedp.Do(b, chromedp.Navigate(e.srv.URL+"/i/ACME/admin/users/"+strconv.FormatInt(m.ID, 10))); err != nil {
 		t.Fatal(err)
 	}
+	checkAxe(t, b, "Edit User")
 	uiWait(t, b, "#user-form")
 	visible := func(id string) bool {
 		t.Helper()

@@ -98,7 +98,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 
 	// 1. ACME's administrator requests the connection from
 	// Administration → Partner Connect.
-	admin := testkit.Browser(t)
+	admin := a11yBrowser(t)
 	uiSignIn(t, admin, e.srv.URL, "admin@acme.example", testkit.Password)
 	uiWait(t, admin, "#dashboard-code")
 	openAdminPage(t, admin, "Partner Connect")
@@ -159,13 +159,14 @@ func TestBrowserPartnerConnect(t *testing.T) {
 		t.Fatalf("request mail link %q: %v", link, err)
 	}
 
-	partner := testkit.Browser(t)
+	partner := a11yBrowser(t)
 	if err := chromedp.Do(partner,
 		chromedp.Navigate(e.srv.URL+lu.RequestURI()),
 		chromedp.WaitVisible(chromedp.CSS("#login-form")),
 	); err != nil {
 		t.Fatalf("open the mail's link signed out: %v", err)
 	}
+	checkAxe(t, partner, "sign-in form")
 	if got, want := tabPath(t, partner), "/login"; got != want {
 		t.Errorf("signed out, the mail's link led to %s, want %s", got, want)
 	}
@@ -382,6 +383,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	if _, err := chromedp.RunResponse(partner, chromedp.Navigate(e.srv.URL+"/i/BETA/")); err != nil {
 		t.Fatal(err)
 	}
+	checkAxe(t, partner, "partner dashboard")
 	uiWait(t, partner, "#favorites")
 	if got := testkit.Text(t, partner, "#favorites tbody"); !strings.Contains(got, measureTitle) ||
 		!strings.Contains(got, "shared by Acme Community Partners (ACME)") || !strings.Contains(got, "42") {
@@ -391,6 +393,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	if _, err := chromedp.RunResponse(partner, chromedp.Navigate(e.srv.URL+measurePath)); err != nil {
 		t.Fatal(err)
 	}
+	checkAxe(t, partner, "shared measure")
 	uiWait(t, partner, "#measure-summary")
 
 	// What ACME did not share stays out of reach, by URL too.
@@ -398,6 +401,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open %s: %v", privatePath, err)
 	}
+	checkAxe(t, partner, "private page")
 	if res.Status != http.StatusNotFound {
 		t.Errorf("the unshared %s answered %d under /i/BETA/, want 404", privateTitle, res.Status)
 	}
@@ -436,6 +440,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 		if err != nil {
 			t.Fatalf("open %s: %v", p.path, err)
 		}
+		checkAxe(t, partner, p.path)
 		if res.Status != http.StatusNotFound {
 			t.Errorf("after revoking, the shared %s's URL %s answered %d, want 404", p.what, p.path, res.Status)
 		}
@@ -465,6 +470,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	); err != nil {
 		t.Fatalf("open the old filter URL: %v", err)
 	}
+	checkAxe(t, partner, "sites filter")
 	if body := testkit.Text(t, partner, "main"); strings.Contains(body, sharedTitle) {
 		t.Errorf("after revoking, ?site=ACME still lists %s: %q", sharedTitle, body)
 	}
@@ -474,6 +480,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	if _, err := chromedp.RunResponse(partner, chromedp.Navigate(e.srv.URL+"/i/BETA/")); err != nil {
 		t.Fatal(err)
 	}
+	checkAxe(t, partner, "partner dashboard")
 	uiWait(t, partner, "#favorites")
 	if got := testkit.Text(t, partner, "#favorites"); strings.Contains(got, measureTitle) {
 		t.Errorf("after revoking, BETA's dashboard still lists %s: %q", measureTitle, got)

@@ -23,7 +23,7 @@ func TestBrowserSignIn(t *testing.T) {
 	e := newSQLiteEnv(t)
 	in := e.instance("GREEN", "Green Valley Partners")
 	e.member(in, "ada@example.org", access.PresetAdministration)
-	ctx := testkit.Browser(t)
+	ctx := a11yBrowser(t)
 
 	// Start where a person would: the root, not /login, so the redirect
 	// for a signed-out visitor is part of the journey.
@@ -33,6 +33,7 @@ func TestBrowserSignIn(t *testing.T) {
 	); err != nil {
 		t.Fatalf("open %s/: %v", e.srv.URL, err)
 	}
+	checkAxe(t, ctx, "sign-in form")
 	if got, want := tabPath(t, ctx), "/login"; got != want {
 		t.Errorf("signed out, / led to %s, want %s", got, want)
 	}
@@ -47,6 +48,7 @@ func TestBrowserSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("submit wrong password: %v", err)
 	}
+	checkAxe(t, ctx, "wrong password")
 	if got, want := res.Status, int64(http.StatusUnprocessableEntity); got != want {
 		t.Errorf("wrong password: status %d, want %d", got, want)
 	}
@@ -78,6 +80,7 @@ func TestBrowserSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("submit right password: %v", err)
 	}
+	checkAxe(t, ctx, "dashboard")
 	if got, want := res.Status, int64(http.StatusOK); got != want {
 		t.Errorf("dashboard: status %d, want %d", got, want)
 	}

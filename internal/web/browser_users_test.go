@@ -100,7 +100,7 @@ func TestBrowserUsersJourney(t *testing.T) {
 		scorecards[sc.title] = s
 	}
 
-	admin := testkit.Browser(t)
+	admin := a11yBrowser(t)
 	// Every page the administrator saw, to check that the temporary
 	// password never reached them.
 	var adminPages []string
@@ -169,7 +169,7 @@ func TestBrowserUsersJourney(t *testing.T) {
 	}
 
 	// 3. The new user, in a browser of their own, must replace it.
-	user := testkit.Browser(t)
+	user := a11yBrowser(t)
 	uiSignIn(t, user, e.srv.URL, "newbie@example.org", temp)
 	uiWait(t, user, "#forced-change")
 	if got, want := tabPath(t, user), "/account/password"; got != want {
@@ -303,6 +303,7 @@ func TestBrowserUsersJourney(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open %s: %v", board, err)
 	}
+	checkAxe(t, user, "board")
 	if got, want := res.Status, int64(http.StatusNotFound); got != want {
 		t.Errorf("the Board Scorecard's URL answered %d, want %d", got, want)
 	}
@@ -318,6 +319,7 @@ func TestBrowserUsersJourney(t *testing.T) {
 	if err := chromedp.Do(user, chromedp.Navigate(e.srv.URL+"/i/ACME/"), chromedp.WaitVisible(chromedp.CSS("#dashboard-code"))); err != nil {
 		t.Fatalf("back to the dashboard: %v", err)
 	}
+	checkAxe(t, user, "dashboard")
 
 	// 6. The administrator deactivates them from the row menu, confirming
 	// the browser's dialog.

@@ -675,11 +675,12 @@ func TestBrowserEditUser(t *testing.T) {
 	u := newUserEditEnv(t, testkit.NewSQLite(t))
 	north := u.scorecard("North Scorecard")
 	clinic := u.measure(u.admin, "Clinic visits", "health", app.Placement{})
-	ctx := testkit.Browser(t)
+	ctx := a11yBrowser(t)
 	uiSignIn(t, ctx, u.srv.URL, "ada@example.org", testkit.Password)
 	if err := chromedp.Do(ctx, chromedp.Navigate(u.srv.URL+u.path(u.bob.ID)), chromedp.WaitVisible(chromedp.CSS("#user-form"))); err != nil {
 		t.Fatal(err)
 	}
+	checkAxe(t, ctx, "Edit User")
 	shown := func() []string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#user-form [data-tab]')].filter(p => p.offsetParent !== null).map(p => p.id)`))
@@ -777,6 +778,7 @@ func TestBrowserEditUser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("search: %v", err)
 	}
+	checkAxe(t, ctx, "favourites searched")
 	if res.Status != http.StatusOK {
 		t.Fatalf("search: status %d", res.Status)
 	}

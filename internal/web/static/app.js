@@ -113,6 +113,9 @@ document.addEventListener("paste", function (e) {
       if (presetField) presetField.value = b.value;
       presets.forEach(function (o) { o.classList.toggle("applied", o === b); });
       refresh();
+      // Said, not only shown: the switches changed out of sight.
+      var said = document.getElementById("preset-status");
+      if (said) said.textContent = b.value + " preset applied: " + keys.length + " of " + perms.length + " permissions on. Save to keep it.";
     });
   });
   form.addEventListener("change", function (e) {
@@ -152,7 +155,7 @@ document.addEventListener("paste", function (e) {
   }
   rows.forEach(function (tr, i) {
     if (!tr.classList.contains("row-container") || descendants(i).length === 0) return;
-    var cell = tr.querySelector("td.title");
+    var cell = tr.querySelector(".title");
     var btn = document.createElement("button");
     btn.type = "button";
     btn.className = "toggle link";
@@ -194,3 +197,62 @@ document.addEventListener("click", function (e) {
     if (!d.contains(e.target)) d.removeAttribute("open");
   });
 });
+
+// Error summary and status message (views/layout.templ): after a refused
+// submit focus goes to the summary, so it is read first and the keyboard
+// starts from it; a summary link moves focus to its field. A status
+// message ("Saved.") scrolls into view when the page opened further down.
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    // Again once loaded: scrolling to the URL's #fragment (Edit User's
+    // tab) takes focus back to the page.
+    var focusSummary = function () {
+      if (!document.activeElement || document.activeElement === document.body) summary.focus();
+    };
+    summary.focus();
+    window.addEventListener("load", function () { setTimeout(focusSummary, 0); });
+    summary.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest("a[href^='#']");
+      if (!a) return;
+      var field = document.getElementById(a.getAttribute("href").slice(1));
+      if (!field) return;
+      e.preventDefault();
+      var panel = field.closest("[data-tab]");
+      if (panel && panel.classList.contains("tab-off")) location.hash = panel.id;
+      var done = false;
+      var go = function () {
+        if (done) return;
+        done = true;
+        field.focus();
+        field.scrollIntoView({block: "center"});
+      };
+      // From the keyboard, once the Enter that followed the link is over:
+      // a field focused on its keydown would get its keypress and submit
+      // the form again.
+      if (e.detail === 0) {
+        a.addEventListener("keyup", go, {once: true});
+        setTimeout(go, 300);
+      } else {
+        go();
+      }
+    });
+    return;
+  }
+  var status = document.getElementById("status-message");
+  if (!status) return;
+  // A save that returns to a part of the page (#data, an Edit User tab)
+  // gets its message there, next to what was saved, rather than at the
+  // top of the page, scrolled away.
+  var place = function () {
+    var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+    if (target && !target.contains(status) && target.closest("main")) {
+      var head = target.querySelector("h2");
+      if (head && head.parentNode === target) head.after(status); else target.prepend(status);
+    }
+    var r = status.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) status.scrollIntoView({block: "nearest"});
+  };
+  place();
+  window.addEventListener("load", function () { setTimeout(place, 0); });
+})();

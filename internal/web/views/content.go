@@ -1,6 +1,8 @@
 package views
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -184,6 +186,18 @@ func bandWords(c calc.Color) string {
 	return map[calc.Color]string{calc.Green: "on target", calc.Yellow: "near target", calc.Red: "off target"}[c]
 }
 
+// trendWords says whether a trend is good for the measure, in words, as
+// the arrow's colour does: "improving", "worsening", or "" when unknown.
+func trendWords(t calc.Trend) string {
+	switch {
+	case t.Good == nil:
+		return ""
+	case *t.Good:
+		return "improving"
+	}
+	return "worsening"
+}
+
 // safeColor passes only #rrggbb colours (types are validated on save;
 // this keeps a bad row from breaking out of the attribute's meaning).
 func safeColor(c string) string {
@@ -202,3 +216,34 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // slug turns an outcome into a class-name part.
 func slug(s string) string { return strings.ReplaceAll(s, " ", "-") }
+
+// badgeFill is a type's colour as a badge's background: darkened, keeping
+// its hue, until its white letter reaches 4.5:1 (WCAG 1.4.3). The built-in
+// Performance Measure orange (#b26a00) was 4.24:1.
+func badgeFill(c string) string {
+	c = safeColor(c)
+	r, g, b := hexByte(c[1:3]), hexByte(c[3:5]), hexByte(c[5:7])
+	for i := 0; i < 40 && contrastWithWhite(r, g, b) < 4.5; i++ {
+		r, g, b = r*0.95, g*0.95, b*0.95
+	}
+	return fmt.Sprintf("#%02x%02x%02x", int(math.Round(r)), int(math.Round(g)), int(math.Round(b)))
+}
+
+func hexByte(s string) float64 {
+	n, _ := strconv.ParseUint(s, 16, 8)
+	return float64(n)
+}
+
+// contrastWithWhite is the WCAG contrast ratio of an sRGB colour (0–255
+// channels) against white.
+func contrastWithWhite(r, g, b float64) float64 {
+	lin := func(v float64) float64 {
+		v /= 255
+		if v <= 0.03928 {
+			return v / 12.92
+		}
+		return math.Pow((v+0.055)/1.055, 2.4)
+	}
+	l := 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+	return 1.05 / (l + 0.05)
+}

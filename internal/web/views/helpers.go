@@ -8,13 +8,6 @@ import (
 	"github.com/a-h/templ"
 )
 
-func boolAttr(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
-}
-
 func statusTitle(status int) string {
 	switch status {
 	case http.StatusNotFound:

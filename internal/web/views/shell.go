@@ -3,7 +3,14 @@
 // handler passes only what the viewer may see).
 package views
 
-import "yardstick/internal/model"
+import (
+	"sort"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"yardstick/internal/model"
+)
 
 // Shell is what every page's frame shows.
 type Shell struct {
@@ -38,4 +45,65 @@ func (f Form) E(name string) string { return f.Errors[name] }
 // InstanceURL builds a URL inside an instance.
 func InstanceURL(in *model.Instance, path string) string {
 	return "/i/" + in.Code + path
+}
+
+// fieldID is the id of the control of a field with an error, which the
+// error summary links to.
+func fieldID(name string) string { return "f-" + name }
+
+// errID is the id of a field's error message.
+func errID(name string) string { return "err-" + name }
+
+// errorLink is one line of an error summary.
+type errorLink struct{ Name, Msg string }
+
+// errorLinks are a form's field errors in a stable order (by field name).
+func errorLinks(f Form) []errorLink {
+	out := make([]errorLink, 0, len(f.Errors))
+	for name, msg := range f.Errors {
+		if msg != "" {
+			out = append(out, errorLink{name, msg})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// gridErrorColumn is the column of a data-grid row that its error is
+// about, from the message internal/app writes ("Q1 2026 actual: …").
+func gridErrorColumn(msg string) string {
+	switch {
+	case strings.Contains(msg, " target: "):
+		return "target"
+	case strings.Contains(msg, "comments"):
+		return "comment"
+	}
+	return "actual"
+}
+
+// gridCellError is the message of one grid cell, or "".
+func gridCellError(f Form, key, col string) string {
+	if msg := f.E(key); msg != "" && gridErrorColumn(msg) == col {
+		return msg
+	}
+	return ""
+}
+
+// summaryRole makes an error summary an alert unless its whole-form message
+// already is one (that <p role="alert"> is what the sign-in tests read).
+func summaryRole(f Form) string {
+	if f.Msg != "" {
+		return "group"
+	}
+	return "alert"
+}
+
+// invalid marks a control whose field has an error: aria-invalid, the id
+// the error summary links to, and aria-describedby to the message that
+// fieldError writes after its label.
+func invalid(f Form, name string) templ.Attributes {
+	if f.E(name) == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-invalid": "true", "id": fieldID(name), "aria-describedby": errID(name)}
 }
