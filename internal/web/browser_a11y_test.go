@@ -149,10 +149,10 @@ type bandFixture struct {
 	green, yellow, red model.Object
 }
 
-func newBandFixture(t *testing.T) *bandFixture {
+// newBandFixtureIn builds the band fixture in e (a database of EachDB).
+func newBandFixtureIn(t *testing.T, e *env) *bandFixture {
 	t.Helper()
-	f := newFixture(t)
-	e := f.e
+	f := newFixtureIn(t, e)
 	acct, err := e.store.Q().AccountByEmail(ctx, "admin@example.org")
 	if err != nil {
 		t.Fatal(err)

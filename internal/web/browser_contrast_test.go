@@ -43,7 +43,10 @@ func lowContrast(t *testing.T, ctx context.Context, sel, prop string, min float6
 // forced colours (Windows high contrast) inputs and cards keep a border and
 // focus stays visible.
 func TestBrowserContrast(t *testing.T) {
-	f := newBandFixture(t)
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) { contrast(t, newBandFixtureIn(t, newEnv(t, db))) })
+}
+
+func contrast(t *testing.T, f *bandFixture) {
 	ctx := a11yBrowser(t)
 	signInAs(t, ctx, f.fixture, "admin")
 

@@ -76,7 +76,10 @@ func statusInView(t *testing.T, ctx context.Context) (string, bool) {
 // invalid and described by its message; a good value and Enter save, and
 // "Saved." is on screen in a status region.
 func TestBrowserKeyboardDataEntryErrors(t *testing.T) {
-	f := newBandFixture(t)
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) { keyboardDataEntryErrors(t, newBandFixtureIn(t, newEnv(t, db))) })
+}
+
+func keyboardDataEntryErrors(t *testing.T, f *bandFixture) {
 	ctx := a11yBrowser(t)
 	signInAs(t, ctx, f.fixture, "admin")
 	open(t, ctx, f.fixture, "/i/ACME/objects/"+strconv.FormatInt(f.yellow.ID, 10))
@@ -146,7 +149,10 @@ func TestBrowserKeyboardDataEntryErrors(t *testing.T) {
 // puts focus in the name field, described by its message; a preset chosen
 // with the keyboard is announced; Save shows "Saved." on screen.
 func TestBrowserKeyboardEditUserErrors(t *testing.T) {
-	f := newBandFixture(t)
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) { keyboardEditUserErrors(t, newBandFixtureIn(t, newEnv(t, db))) })
+}
+
+func keyboardEditUserErrors(t *testing.T, f *bandFixture) {
 	ctx := a11yBrowser(t)
 	signInAs(t, ctx, f.fixture, "admin")
 	open(t, ctx, f.fixture, "/i/ACME/admin/users/"+strconv.FormatInt(f.spareID, 10))

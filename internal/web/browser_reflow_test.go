@@ -33,7 +33,10 @@ var notPages = map[string]string{
 // at 320 × 640 CSS px. The document must not scroll sideways (tables
 // scroll inside their own region), and axe must find no violation.
 func TestBrowserEveryPageReflowsAndPassesAxe(t *testing.T) {
-	f := newBandFixture(t)
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) { reflowAndAxe(t, newBandFixtureIn(t, newEnv(t, db))) })
+}
+
+func reflowAndAxe(t *testing.T, f *bandFixture) {
 	var pages []string
 	for _, rt := range f.e.web.Routes() {
 		if !strings.HasPrefix(rt.Pattern, "GET ") {
@@ -89,7 +92,10 @@ func TestBrowserEveryPageReflowsAndPassesAxe(t *testing.T) {
 // named region with the first column kept in view. Screenshots of both at
 // 320 and 1280 px are kept.
 func TestBrowserWideTablesScrollInTheirCard(t *testing.T) {
-	f := newBandFixture(t)
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) { wideTablesScrollInTheirCard(t, newBandFixtureIn(t, newEnv(t, db))) })
+}
+
+func wideTablesScrollInTheirCard(t *testing.T, f *bandFixture) {
 	ctx := a11yBrowser(t)
 	signInAs(t, ctx, f.fixture, "admin")
 	type box struct {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"yardstick/internal/testkit"
 
 	"github.com/chromedp/chromedp"
 )
@@ -14,7 +15,10 @@ import (
 // tables have header cells, and the favourite toggle is named for its
 // measure and says whether it is on.
 func TestBrowserStructureInMarkup(t *testing.T) {
-	f := newBandFixture(t)
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) { structureInMarkup(t, newBandFixtureIn(t, newEnv(t, db))) })
+}
+
+func structureInMarkup(t *testing.T, f *bandFixture) {
 	ctx := a11yBrowser(t)
 	signInAs(t, ctx, f.fixture, "admin")
 

@@ -42,7 +42,10 @@ func bandStatuses(t *testing.T, ctx context.Context, root string) []bandStatus {
 // worsening; the graph's markers differ in shape per band. A screenshot
 // under emulated deuteranopia is kept for people to look at.
 func TestBrowserStatusNotByColourAlone(t *testing.T) {
-	f := newBandFixture(t)
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) { statusNotByColourAlone(t, newBandFixtureIn(t, newEnv(t, db))) })
+}
+
+func statusNotByColourAlone(t *testing.T, f *bandFixture) {
 	ctx := a11yBrowser(t)
 	signInAs(t, ctx, f.fixture, "admin")
 
