@@ -205,6 +205,19 @@ document.addEventListener("click", function (e) {
 (function () {
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
+    // The server lists the fields by name; list them in the form's order.
+    var list = summary.querySelector(".error-list");
+    if (list) {
+      var target = function (li) {
+        var a = li.querySelector("a[href^='#']");
+        return a && document.getElementById(a.getAttribute("href").slice(1));
+      };
+      Array.prototype.slice.call(list.children).sort(function (x, y) {
+        var fx = target(x), fy = target(y);
+        if (!fx || !fy) return 0;
+        return fx.compareDocumentPosition(fy) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+      }).forEach(function (li) { list.appendChild(li); });
+    }
     // Again once loaded: scrolling to the URL's #fragment (Edit User's
     // tab) takes focus back to the page.
     var focusSummary = function () {
