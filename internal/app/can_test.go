@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"yardstick/internal/access"
@@ -75,6 +76,41 @@ func TestCanAgreesWithWrites(t *testing.T) {
 			check("the graph", page.Can.EditGraph, w.app.SetGraph(ctx, p.actor(), M.ID, page.Measure.Version, app.GraphInput{Type: "bar", Periods: "12"}))
 			page, _ = w.app.MeasurePage(ctx, p.actor(), M.ID, 0, 0)
 			check("the baseline", page.Can.Edit, w.app.SetBaseline(ctx, p.actor(), M.ID, page.Measure.Version, key))
+		}
+	})
+}
+
+// DataColumn reads back, for each bad cell, the column SaveData's message
+// is about: a page marks that cell.
+func TestDataColumn(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A := w.site("ALPHA", "Alpha Org")
+		admin := A.member("admin", access.PresetAdministration)
+		S := A.scorecard(admin, "S")
+		R := A.container(admin, "R", app.Placement{ScorecardID: S.ID})
+		M := A.measure(admin, "M", app.Placement{ParentID: R.ID})
+		page, err := w.app.MeasurePage(w.ctx, admin, M.ID, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := page.Grid[0].Key
+		for _, tt := range []struct {
+			e    app.DataEntry
+			want string
+		}{
+			{app.DataEntry{PeriodKey: key, Actual: "abc"}, "actual"},
+			{app.DataEntry{PeriodKey: key, Target: "abc"}, "target"},
+			{app.DataEntry{PeriodKey: key, Comment: strings.Repeat("x", 256)}, "comment"},
+		} {
+			_, err := w.app.SaveData(w.ctx, admin, M.ID, []app.DataEntry{tt.e})
+			e, ok := app.AsError(err)
+			if !ok || e.Fields[key] == "" {
+				t.Fatalf("%+v: got %v, want a field error", tt.e, err)
+			}
+			if got := app.DataColumn(e.Fields[key]); got != tt.want {
+				t.Errorf("%+v: %q is about %q, want %q", tt.e, e.Fields[key], got, tt.want)
+			}
 		}
 	})
 }

@@ -90,7 +90,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		case msg2 != "":
 			fields[e.PeriodKey] = label + " target: " + msg2
 		case !utf8.ValidString(comment) || utf8.RuneCountInString(comment) > maxComment:
-			fields[e.PeriodKey] = label + ": comments are at most 255 characters."
+			fields[e.PeriodKey] = label + commentTooLong
 		}
 		if fields[e.PeriodKey] != "" {
 			continue
@@ -169,6 +169,23 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		saved = 0
 	}
 	return saved, err
+}
+
+// commentTooLong ends the message of a comment over maxComment.
+const commentTooLong = ": comments are at most 255 characters."
+
+// DataColumn is the grid column ("actual", "target" or "comment") that a
+// SaveData field message is about, so a page can mark the exact cell; a
+// message about the whole row (a conflict, a bad period) names "actual",
+// the row's first cell. It reads the messages SaveData writes above.
+func DataColumn(msg string) string {
+	switch {
+	case strings.Contains(msg, " target: "):
+		return "target"
+	case strings.HasSuffix(msg, commentTooLong):
+		return "comment"
+	}
+	return "actual"
 }
 
 func sameValue(a, b model.DataValue) bool {

@@ -5,10 +5,10 @@ package views
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/a-h/templ"
 
+	"yardstick/internal/app"
 	"yardstick/internal/model"
 )
 
@@ -69,21 +69,9 @@ func errorLinks(f Form) []errorLink {
 	return out
 }
 
-// gridErrorColumn is the column of a data-grid row that its error is
-// about, from the message internal/app writes ("Q1 2026 actual: …").
-func gridErrorColumn(msg string) string {
-	switch {
-	case strings.Contains(msg, " target: "):
-		return "target"
-	case strings.Contains(msg, "comments"):
-		return "comment"
-	}
-	return "actual"
-}
-
 // gridCellError is the message of one grid cell, or "".
 func gridCellError(f Form, key, col string) string {
-	if msg := f.E(key); msg != "" && gridErrorColumn(msg) == col {
+	if msg := f.E(key); msg != "" && app.DataColumn(msg) == col {
 		return msg
 	}
 	return ""
