@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -62,19 +64,23 @@ func (q *Q) MembershipByID(ctx context.Context, instanceID, id int64) (model.Mem
 // a membership edited from m.Version; a stale version is ErrConflict.
 func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
 	var wasActive bool
-	if err := q.row(ctx, `SELECT active FROM memberships WHERE instance_id = $1 AND id = $2`, m.InstanceID, m.ID).Scan(&wasActive); err != nil {
+	var old, text string
+	if err := q.row(ctx, `SELECT active, search_text FROM memberships WHERE instance_id = $1 AND id = $2`, m.InstanceID, m.ID).Scan(&wasActive, &old); err != nil {
 		return notFound(err)
 	}
-	res, err := q.exec(ctx, `UPDATE memberships SET permissions = $1, preset = $2, role = $3, perm_count = $4, active = $5,
+	err := q.row(ctx, `UPDATE memberships SET permissions = $1, preset = $2, role = $3, perm_count = $4, active = $5,
 		digest_weekly = $6, digest_monthly = $7, action_emails = $8, version = version + 1, updated_at = $9,
 		search_text = lower(email || ' ' || name || ' ' || $3 || ' ' || CASE WHEN invited THEN 'invited' WHEN $5 THEN 'active' ELSE 'inactive' END)
-		WHERE instance_id = $10 AND id = $11 AND version = $12`,
+		WHERE instance_id = $10 AND id = $11 AND version = $12 RETURNING search_text`,
 		strings.Join(m.Permissions, ","), m.Preset, m.Role, len(m.Permissions), m.Active, m.DigestWeekly, m.DigestMonthly,
-		m.ActionEmails, q.Now(), m.InstanceID, m.ID, m.Version)
-	if err := affectedOne(res, err); err != nil {
-		if err == ErrNotFound {
+		m.ActionEmails, q.Now(), m.InstanceID, m.ID, m.Version).Scan(&text)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
 			return ErrConflict
 		}
+		return err
+	}
+	if err := q.reindexMember(ctx, m.InstanceID, m.ID, old, text); err != nil {
 		return err
 	}
 	if wasActive != m.Active {
@@ -95,10 +101,9 @@ func (q *Q) UpdateAccountIdentity(ctx context.Context, accountID int64, email, n
 	if err := affectedOne(res, err); err != nil {
 		return err
 	}
-	_, err = q.exec(ctx, `UPDATE memberships SET email = $1, name = $2, name_key = lower($2),
+	return q.reindexAccount(ctx, `UPDATE memberships SET email = $1, name = $2, name_key = lower($2),
 		search_text = lower($1 || ' ' || $2 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END)
-		WHERE account_id = $3 AND NOT invited`, email, name, accountID)
-	return err
+		WHERE account_id = $3 AND NOT invited RETURNING instance_id, id, search_text`, email, name, accountID)
 }
 
 // UpdateAccountName changes an account's name and its memberships'
@@ -108,10 +113,29 @@ func (q *Q) UpdateAccountName(ctx context.Context, accountID int64, name string)
 	if err := affectedOne(res, err); err != nil {
 		return err
 	}
-	_, err = q.exec(ctx, `UPDATE memberships SET name = $1, name_key = lower($1),
+	return q.reindexAccount(ctx, `UPDATE memberships SET name = $1, name_key = lower($1),
 		search_text = lower(email || ' ' || $1 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END)
-		WHERE account_id = $2 AND NOT invited`, name, accountID)
-	return err
+		WHERE account_id = $2 AND NOT invited RETURNING instance_id, id, search_text`, name, accountID)
+}
+
+// reindexAccount runs an update of an account's memberships that returns
+// their instance, id and new search text, and rebuilds their grams: three
+// statements however many instances the account belongs to.
+func (q *Q) reindexAccount(ctx context.Context, update string, args ...any) error {
+	ms, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (memberSearchText, error) {
+		var m memberSearchText
+		err := sc.Scan(&m.instanceID, &m.id, &m.text)
+		return m, err
+	}, update, args...)
+	if err != nil || len(ms) == 0 {
+		return err
+	}
+	accountID := args[len(args)-1]
+	if _, err := q.exec(ctx, `DELETE FROM member_grams WHERE (instance_id, membership_id) IN
+		(SELECT instance_id, id FROM memberships WHERE account_id = $1 AND NOT invited)`, accountID); err != nil {
+		return err
+	}
+	return q.indexMembers(ctx, ms...)
 }
 
 // TouchMember sets a member's last activity directly, for tests and data
@@ -171,7 +195,20 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 		where = append(where, "active")
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
-		where = append(where, `search_text LIKE `+a.add("%"+escapeLike(strings.ToLower(s))+"%")+` ESCAPE '\'`)
+		term := strings.ToLower(s)
+		// A term few members hold is looked up in the search index and
+		// only its members are read and sorted; a common one reads the
+		// sort's index, where a page of matches comes soon.
+		probe, rare, err := q.rareTerm(ctx, instanceID, term)
+		if err != nil {
+			return MemberPage{}, err
+		}
+		if rare {
+			where[0] = "+instance_id = $1" // not the sort's index: the ids below
+			where = append(where, "id IN (SELECT membership_id FROM member_grams WHERE instance_id = $1 AND gram >= "+
+				a.add(probe.lo)+" AND gram < "+a.add(probe.hi)+")")
+		}
+		where = append(where, `search_text LIKE `+a.add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
 	}
 	op, dir := ">", "ASC"
 	if f.Desc {
