@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,7 +54,7 @@ type gramProbe struct{ lo, hi int64 }
 // searchProbes returns the ranges of grams to look a (lowercased, non-empty)
 // term up in, any one of which holds every member that contains it: the
 // grams it prefixes when it is short, else its first, middle and last
-// windows (the store reads the least populated).
+// windows (the store reads the first that holds few grams).
 func searchProbes(term string) []gramProbe {
 	if len(term) <= gramLen {
 		lo := packGram(term)
@@ -226,32 +227,25 @@ func init() {
 // that common (BenchmarkUsersList, search-*).
 var rareGramCap = 500
 
-// rareTerm reports the least populated of a term's gram ranges and
-// whether it holds fewer than rareGramCap grams. One query, counting at
-// most rareGramCap index entries per range.
+// rareTerm returns the first of a term's gram ranges that holds fewer
+// than rareGramCap grams, and whether there is one. One query; CASE
+// counts the next range only when the one before is common, so a rare
+// long term counts one range, at most rareGramCap index entries.
 func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string) (gramProbe, bool, error) {
 	probes := searchProbes(term)
 	a := args{instanceID}
-	cols := make([]string, len(probes))
+	var b strings.Builder
+	b.WriteString("SELECT CASE")
 	for i, p := range probes {
-		cols[i] = `(SELECT COUNT(*) FROM (SELECT 1 FROM member_grams WHERE instance_id = $1 AND gram >= ` + a.add(p.lo) +
-			` AND gram < ` + a.add(p.hi) + ` LIMIT ` + strconv.Itoa(rareGramCap) + `) x)`
+		fmt.Fprintf(&b, " WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM member_grams WHERE instance_id = $1 AND gram >= %s AND gram < %s LIMIT %d) x) < %d THEN %d",
+			a.add(p.lo), a.add(p.hi), rareGramCap, rareGramCap, i)
 	}
-	counts := make([]int, len(probes))
-	dest := make([]any, len(probes))
-	for i := range counts {
-		dest[i] = &counts[i]
-	}
-	if err := q.row(ctx, `SELECT `+strings.Join(cols, ", "), a...).Scan(dest...); err != nil {
+	b.WriteString(" ELSE -1 END")
+	var pick int
+	if err := q.row(ctx, b.String(), a...).Scan(&pick); err != nil || pick < 0 {
 		return gramProbe{}, false, err
 	}
-	best := 0
-	for i, n := range counts {
-		if n < counts[best] {
-			best = i
-		}
-	}
-	return probes[best], counts[best] < rareGramCap, nil
+	return probes[pick], true, nil
 }
 
 // unindexMember removes a membership's grams.
