@@ -119,8 +119,9 @@ func (q *Q) UpdateAccountName(ctx context.Context, accountID int64, name string)
 }
 
 // reindexAccount runs an update of an account's memberships that returns
-// their instance, id and new search text, and rebuilds their grams: three
-// statements however many instances the account belongs to.
+// their instance, id and new search text (its last argument the account
+// id), and rebuilds their grams: three statements however many instances
+// the account belongs to.
 func (q *Q) reindexAccount(ctx context.Context, update string, args ...any) error {
 	ms, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (memberSearchText, error) {
 		var m memberSearchText
