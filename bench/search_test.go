@@ -98,7 +98,8 @@ func usersSearchPages(b *testing.B, db *testkit.DB, in model.Instance, page func
 // must follow, each in its own transaction through the store, in an
 // instance of 100,000 members: add a person (account and membership),
 // change a role, deactivate or reactivate, rename, and the last-activity
-// touch; against a baseline transaction that updates one instance row,
+// touch; and "index", a person added and then indexed (IndexPending, what
+// the app's background pass adds per member, a batch at a time); against a baseline transaction that updates one instance row,
 // in the same run. x-base is the write's latency over the baseline's,
 // from blocks of ten of each alternating (usersPaired's method).
 func BenchmarkMemberWrites(b *testing.B) {
@@ -184,6 +185,22 @@ func BenchmarkMemberWrites(b *testing.B) {
 					return q.UpdateAccountName(ctx, m.AccountID, fmt.Sprintf("Renamed Person %d", n))
 				})
 			}},
+			{"index", func() {
+				// What the app's background pass pays per member written:
+				// a create, then IndexPending of that one member.
+				created++
+				tx(func(q *store.Q) error {
+					email := fmt.Sprintf("indexed.person.%d.%d@example.net", created, time.Now().UnixNano())
+					acct, err := q.CreateAccount(ctx, model.Account{Email: email, Name: "Indexed Person", PasswordHash: "x", HomeInstanceID: &in.ID})
+					if err != nil {
+						return err
+					}
+					_, err = q.CreateMembership(ctx, model.Membership{InstanceID: in.ID, AccountID: acct.ID, Preset: access.PresetPresenter,
+						Role: access.PresetPresenter, Permissions: access.MustPreset(access.PresetPresenter).Keys(), Active: true, ActionEmails: true})
+					return err
+				})
+				tx(func(q *store.Q) error { _, err := q.IndexPending(ctx, in.ID, 1000); return err })
+			}},
 			{"touch", func() {
 				tx(func(q *store.Q) error { return q.TouchMember(ctx, next(), db.Store.Now()) })
 			}},
@@ -195,6 +212,9 @@ func BenchmarkMemberWrites(b *testing.B) {
 		})
 		for _, w := range writes {
 			b.Run(w.name, func(b *testing.B) {
+				if w.name == "index" { // not the backlog the other writes left
+					tx(func(q *store.Q) error { _, err := q.IndexPending(ctx, in.ID, 1<<20); return err })
+				}
 				for b.Loop() {
 					w.fn()
 				}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"fmt"
@@ -109,64 +110,33 @@ type memberSearchText struct {
 	text           string
 }
 
-// indexMembers adds the grams of memberships whose grams are absent (new,
-// or cleared by unindexMembers).
+// indexMembers adds the grams of memberships that have none, in key
+// order, so that a batch writes each index page it touches once.
 func (q *Q) indexMembers(ctx context.Context, ms ...memberSearchText) error {
+	type posting struct{ gram, id, instanceID int64 }
+	var all []posting
+	for _, m := range ms {
+		for _, g := range memberGrams(m.text) {
+			all = append(all, posting{g, m.id, m.instanceID})
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	slices.SortFunc(all, func(a, b posting) int {
+		if a.gram != b.gram {
+			return cmp.Compare(a.gram, b.gram)
+		}
+		return cmp.Compare(a.id, b.id)
+	})
 	var b strings.Builder
 	b.WriteByte('[')
-	for _, m := range ms {
-		gramsJSON(&b, m.instanceID, m.id, memberGrams(m.text))
+	for _, p := range all {
+		gramsJSON(&b, p.instanceID, p.id, []int64{p.gram})
 	}
 	b.WriteByte(']')
-	if b.Len() == 2 {
-		return nil
-	}
 	_, err := q.exec(ctx, `INSERT INTO member_grams (instance_id, gram, membership_id) SELECT t.i, t.g, t.m FROM (`+q.jsonTriples("$1")+`) t`, b.String())
 	return err
-}
-
-// reindexMember moves one membership's grams from those of old text to
-// those of the new: a role or status change rewrites only the few grams
-// that change.
-func (q *Q) reindexMember(ctx context.Context, instanceID, id int64, old, text string) error {
-	if old == text {
-		return nil
-	}
-	was, now := memberGrams(old), memberGrams(text)
-	var gone, added []int64
-	i, j := 0, 0
-	for i < len(was) || j < len(now) {
-		switch {
-		case j == len(now) || (i < len(was) && was[i] < now[j]):
-			gone = append(gone, was[i])
-			i++
-		case i == len(was) || now[j] < was[i]:
-			added = append(added, now[j])
-			j++
-		default:
-			i, j = i+1, j+1
-		}
-	}
-	if len(gone) > 0 {
-		var b strings.Builder
-		b.WriteByte('[')
-		gramsJSON(&b, instanceID, id, gone)
-		b.WriteByte(']')
-		if _, err := q.exec(ctx, `DELETE FROM member_grams WHERE instance_id = $1 AND membership_id = $2
-			AND gram IN (SELECT t.g FROM (`+q.jsonTriples("$3")+`) t)`, instanceID, id, b.String()); err != nil {
-			return err
-		}
-	}
-	if len(added) > 0 {
-		var b strings.Builder
-		b.WriteByte('[')
-		gramsJSON(&b, instanceID, id, added)
-		b.WriteByte(']')
-		if _, err := q.exec(ctx, `INSERT INTO member_grams (instance_id, gram, membership_id) SELECT t.i, t.g, t.m FROM (`+q.jsonTriples("$1")+`) t`, b.String()); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // memberGramsSQL is memberGrams in PostgreSQL's SQL, over the memberships
@@ -193,7 +163,10 @@ func (q *Q) RebuildMemberSearch(ctx context.Context, instanceID int64) error {
 	if q.s.dialect == Postgres {
 		query = `INSERT INTO member_grams (instance_id, gram, membership_id) ` + memberGramsSQL + ` AND m.instance_id = $1`
 	}
-	_, err := q.exec(ctx, query, instanceID)
+	if _, err := q.exec(ctx, query, instanceID); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, `UPDATE memberships SET search_pending = FALSE WHERE instance_id = $1 AND search_pending`, instanceID)
 	return err
 }
 
@@ -235,7 +208,10 @@ func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string) (gramPr
 	probes := searchProbes(term)
 	a := args{instanceID}
 	var b strings.Builder
-	b.WriteString("SELECT CASE")
+	// Pending members are read whatever the term: as many as the cap
+	// make every term common until the app has indexed them.
+	fmt.Fprintf(&b, "SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM memberships WHERE instance_id = $1 AND search_pending LIMIT %d) x) >= %d THEN -1",
+		rareGramCap, rareGramCap)
 	for i, p := range probes {
 		fmt.Fprintf(&b, " WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM member_grams WHERE instance_id = $1 AND gram >= %s AND gram < %s LIMIT %d) x) < %d THEN %d",
 			a.add(p.lo), a.add(p.hi), rareGramCap, rareGramCap, i)
@@ -248,8 +224,45 @@ func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string) (gramPr
 	return probes[pick], true, nil
 }
 
-// unindexMember removes a membership's grams.
-func (q *Q) unindexMember(ctx context.Context, instanceID, id int64) error {
-	_, err := q.exec(ctx, `DELETE FROM member_grams WHERE instance_id = $1 AND membership_id = $2`, instanceID, id)
-	return err
+// PendingSearchInstances lists the instances with members whose search
+// grams are pending. It spans instances by design: it is how the app's
+// background pass finds work (one partial index, usually empty).
+func (q *Q) PendingSearchInstances(ctx context.Context) ([]int64, error) {
+	return q.ids(ctx, `SELECT DISTINCT instance_id FROM memberships WHERE search_pending ORDER BY instance_id`)
+}
+
+// IndexPending moves up to limit of an instance's pending members into
+// the search index (their old grams out, their text's in) and returns how
+// many it did. Run it in a transaction; on PostgreSQL the rows are locked
+// (and rows another pass holds skipped), so a write that lands meanwhile
+// waits and marks its member pending again.
+func (q *Q) IndexPending(ctx context.Context, instanceID int64, limit int) (int, error) {
+	lock := ""
+	if q.s.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	ms, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (memberSearchText, error) {
+		m := memberSearchText{instanceID: instanceID}
+		err := sc.Scan(&m.id, &m.text)
+		return m, err
+	}, `SELECT id, search_text FROM memberships WHERE instance_id = $1 AND search_pending ORDER BY id LIMIT `+strconv.Itoa(limit)+lock, instanceID)
+	if err != nil || len(ms) == 0 {
+		return 0, err
+	}
+	var ids strings.Builder
+	ids.WriteByte('[')
+	for _, m := range ms {
+		gramsJSON(&ids, instanceID, m.id, []int64{0})
+	}
+	ids.WriteByte(']')
+	if _, err := q.exec(ctx, `DELETE FROM member_grams WHERE instance_id = $1 AND membership_id IN (SELECT t.m FROM (`+q.jsonTriples("$2")+`) t)`,
+		instanceID, ids.String()); err != nil {
+		return 0, err
+	}
+	if err := q.indexMembers(ctx, ms...); err != nil {
+		return 0, err
+	}
+	_, err = q.exec(ctx, `UPDATE memberships SET search_pending = FALSE WHERE instance_id = $1 AND id IN (SELECT t.m FROM (`+q.jsonTriples("$2")+`) t)`,
+		instanceID, ids.String())
+	return len(ms), err
 }
