@@ -56,12 +56,14 @@ func BenchmarkUsersList(b *testing.B) {
 
 		// Query counts at 1,000 members, then at 100,000.
 		usersGenerate(b, db, in, 0, usersSmall-1)
+		usersIndex(b, db, in)
 		probes := []string{"", "?sort=activity&dir=desc", "?q=" + usersSearch, "?sort=role"}
 		small := make([]int64, len(probes))
 		for i, p := range probes {
 			small[i] = usersQueries(b, db, c, users+p)
 		}
 		usersGenerate(b, db, in, usersSmall-1, usersMembers)
+		usersIndex(b, db, in)
 		for i, p := range probes {
 			big := usersQueries(b, db, c, users+p)
 			b.Logf("%s: GET admin/users%s: %d queries at %d members, %d at %d", db.Name, p, small[i], usersSmall, big, usersMembers+1)
@@ -130,6 +132,7 @@ func BenchmarkUsersList(b *testing.B) {
 			b.Fatal(err)
 		}
 		page("search", "?q="+usersSearch, hit)
+		usersSearchPages(b, db, in, page)
 		for _, sort := range []string{"name", "role", "permissions", "status"} {
 			page(sort, "?sort="+sort, usersRow(b, db, in, sort, false, 0).Email)
 		}

@@ -77,20 +77,26 @@ func (a *App) later(ctx context.Context, e model.Activity) {
 	}
 }
 
-// StartRecorder runs the recorder in the background and returns a
-// function that stops it after writing everything queued.
+// StartRecorder runs the recorder and the search indexer in the
+// background and returns a function that stops them after writing
+// everything queued.
 func (a *App) StartRecorder() (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	done, indexed := make(chan struct{}), make(chan struct{})
 	a.recording.Store(true)
 	go func() {
 		a.RunRecorder(ctx)
 		close(done)
 	}()
+	go func() {
+		a.RunSearchIndexer(ctx)
+		close(indexed)
+	}()
 	return func() {
 		a.recording.Store(false)
 		cancel()
 		<-done
+		<-indexed
 	}
 }
 

@@ -48,10 +48,10 @@ func (q *Q) CreateMembership(ctx context.Context, m model.Membership) (model.Mem
 		m.Active = false
 	}
 	err := q.row(ctx, `INSERT INTO memberships (instance_id, account_id, permissions, preset, role, perm_count, active, digest_weekly, digest_monthly,
-			action_emails, version, created_at, updated_at, invited, email, name, name_key, search_text)
+			action_emails, version, created_at, updated_at, invited, email, name, name_key, search_text, search_pending)
 		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, a.email, CASE WHEN $12 THEN '' ELSE a.name END,
 			CASE WHEN $12 THEN '' ELSE lower(a.name) END,
-			lower(a.email || ' ' || CASE WHEN $12 THEN '' ELSE a.name END || ' ' || $5 || ' ' || $13)
+			lower(a.email || ' ' || CASE WHEN $12 THEN '' ELSE a.name END || ' ' || $5 || ' ' || $13), TRUE
 		FROM accounts a WHERE a.id = $2 RETURNING id, email, name`,
 		m.InstanceID, m.AccountID, strings.Join(m.Permissions, ","), m.Preset, m.Role, len(m.Permissions), m.Active,
 		m.DigestWeekly, m.DigestMonthly, m.ActionEmails, now, m.Invited, statusWord(m)).Scan(&m.ID, &m.Email, &m.Name)
@@ -114,7 +114,7 @@ func (q *Q) AcceptInvitation(ctx context.Context, accountID, membershipID int64)
 	var m model.Membership
 	err := q.row(ctx, `UPDATE memberships SET invited = FALSE, active = TRUE, version = version + 1, updated_at = $1,
 			email = a.email, name = a.name, name_key = lower(a.name),
-			search_text = lower(a.email || ' ' || a.name || ' ' || memberships.role || ' active')
+			search_text = lower(a.email || ' ' || a.name || ' ' || memberships.role || ' active'), search_pending = TRUE
 		FROM accounts a WHERE a.id = $2 AND memberships.id = $3 AND memberships.account_id = $2 AND memberships.invited
 		RETURNING memberships.id, memberships.instance_id, memberships.email`, q.Now(), accountID, membershipID).
 		Scan(&m.ID, &m.InstanceID, &m.Email)

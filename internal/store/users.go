@@ -65,9 +65,13 @@ func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
 	if err := q.row(ctx, `SELECT active FROM memberships WHERE instance_id = $1 AND id = $2`, m.InstanceID, m.ID).Scan(&wasActive); err != nil {
 		return notFound(err)
 	}
+	// search_text is compared with its old value: a change of
+	// notifications or of permissions within the role leaves the search
+	// index as it is.
 	res, err := q.exec(ctx, `UPDATE memberships SET permissions = $1, preset = $2, role = $3, perm_count = $4, active = $5,
 		digest_weekly = $6, digest_monthly = $7, action_emails = $8, version = version + 1, updated_at = $9,
-		search_text = lower(email || ' ' || name || ' ' || $3 || ' ' || CASE WHEN invited THEN 'invited' WHEN $5 THEN 'active' ELSE 'inactive' END)
+		search_text = lower(email || ' ' || name || ' ' || $3 || ' ' || CASE WHEN invited THEN 'invited' WHEN $5 THEN 'active' ELSE 'inactive' END),
+		search_pending = search_pending OR search_text <> lower(email || ' ' || name || ' ' || $3 || ' ' || CASE WHEN invited THEN 'invited' WHEN $5 THEN 'active' ELSE 'inactive' END)
 		WHERE instance_id = $10 AND id = $11 AND version = $12`,
 		strings.Join(m.Permissions, ","), m.Preset, m.Role, len(m.Permissions), m.Active, m.DigestWeekly, m.DigestMonthly,
 		m.ActionEmails, q.Now(), m.InstanceID, m.ID, m.Version)
@@ -96,7 +100,7 @@ func (q *Q) UpdateAccountIdentity(ctx context.Context, accountID int64, email, n
 		return err
 	}
 	_, err = q.exec(ctx, `UPDATE memberships SET email = $1, name = $2, name_key = lower($2),
-		search_text = lower($1 || ' ' || $2 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END)
+		search_text = lower($1 || ' ' || $2 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END), search_pending = TRUE
 		WHERE account_id = $3 AND NOT invited`, email, name, accountID)
 	return err
 }
@@ -109,7 +113,7 @@ func (q *Q) UpdateAccountName(ctx context.Context, accountID int64, name string)
 		return err
 	}
 	_, err = q.exec(ctx, `UPDATE memberships SET name = $1, name_key = lower($1),
-		search_text = lower(email || ' ' || $1 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END)
+		search_text = lower(email || ' ' || $1 || ' ' || role || ' ' || CASE WHEN active THEN 'active' ELSE 'inactive' END), search_pending = TRUE
 		WHERE account_id = $2 AND NOT invited`, name, accountID)
 	return err
 }
@@ -171,7 +175,23 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 		where = append(where, "active")
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
-		where = append(where, `search_text LIKE `+a.add("%"+escapeLike(strings.ToLower(s))+"%")+` ESCAPE '\'`)
+		term := strings.ToLower(s)
+		// A term few members hold is looked up in the search index and
+		// only its members are read and sorted; a common one reads the
+		// sort's index, where a page of matches comes soon.
+		probe, rare, err := q.rareTerm(ctx, instanceID, term)
+		if err != nil {
+			return MemberPage{}, err
+		}
+		if rare {
+			where[0] = "+instance_id = $1" // not the sort's index: the ids below
+			// and the members not yet indexed (IndexPending), whose
+			// grams may be missing or stale: LIKE decides for them too.
+			where = append(where, "id IN (SELECT membership_id FROM member_grams WHERE instance_id = $1 AND gram >= "+
+				a.add(probe.lo)+" AND gram < "+a.add(probe.hi)+
+				" UNION ALL SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)")
+		}
+		where = append(where, `search_text LIKE `+a.add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
 	}
 	op, dir := ">", "ASC"
 	if f.Desc {
