@@ -143,7 +143,7 @@ func BenchmarkMemberWrites(b *testing.B) {
 				created++
 				tx(func(q *store.Q) error {
 					email := fmt.Sprintf("new.person.%d.%d@example.net", created, time.Now().UnixNano())
-					acct, err := q.CreateAccount(ctx, model.Account{Email: email, Name: "New Person", PasswordHash: "x", HomeInstanceID: &in.ID})
+					acct, err := q.CreateAccount(ctx, model.Account{Email: email, Name: "New Person", HomeInstanceID: &in.ID}, "x")
 					if err != nil {
 						return err
 					}
@@ -191,7 +191,7 @@ func BenchmarkMemberWrites(b *testing.B) {
 				created++
 				tx(func(q *store.Q) error {
 					email := fmt.Sprintf("indexed.person.%d.%d@example.net", created, time.Now().UnixNano())
-					acct, err := q.CreateAccount(ctx, model.Account{Email: email, Name: "Indexed Person", PasswordHash: "x", HomeInstanceID: &in.ID})
+					acct, err := q.CreateAccount(ctx, model.Account{Email: email, Name: "Indexed Person", HomeInstanceID: &in.ID}, "x")
 					if err != nil {
 						return err
 					}

@@ -40,7 +40,7 @@ func searchMembers(t *testing.T, db *testkit.DB) model.Instance {
 			must(t, q.UpdateMembership(ctx, m))
 		}
 	}
-	acct, err := q.CreateAccount(ctx, model.Account{Email: "guest@example.org", Name: "Ada Invited", PasswordHash: "x"})
+	acct, err := q.CreateAccount(ctx, model.Account{Email: "guest@example.org", Name: "Ada Invited"}, "x")
 	must(t, err)
 	_, err = q.CreateMembership(ctx, model.Membership{InstanceID: in.ID, AccountID: acct.ID, Preset: access.PresetPresenter, Invited: true})
 	must(t, err)
@@ -226,7 +226,7 @@ func TestMemberSearchFollowsWrites(t *testing.T) {
 		}
 
 		// A declined invitation takes its grams with it.
-		other, err := q.CreateAccount(ctx, model.Account{Email: "nope@example.org", Name: "Nope", PasswordHash: "x"})
+		other, err := q.CreateAccount(ctx, model.Account{Email: "nope@example.org", Name: "Nope"}, "x")
 		must(t, err)
 		inv, err := q.CreateMembership(ctx, model.Membership{InstanceID: in.ID, AccountID: other.ID, Preset: access.PresetPresenter, Invited: true})
 		must(t, err)
