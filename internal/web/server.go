@@ -222,7 +222,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, comp
 	buf := pages.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
-		if buf.Cap() <= 1<<20 { // do not keep a huge page's buffer
+		// A 500-row scorecard is over 1 MB since its rows state their band
+		// and level in words; below 4 MB a buffer is kept for the next page.
+		if buf.Cap() <= 4<<20 {
 			pages.Put(buf)
 		}
 	}()
