@@ -114,8 +114,13 @@ func (q *Q) UpdateObject(ctx context.Context, o model.Object) error {
 	return q.setTags(ctx, o.InstanceID, o.ID, o.Tags)
 }
 
-// DeleteObject removes an object, its links, reach rows and data values.
+// DeleteObject removes an object, its links, reach rows and data values,
+// and partners' members' favourites of it (kept with their own instance,
+// so no foreign key reaches them: the one delete that spans instances).
 func (q *Q) DeleteObject(ctx context.Context, instanceID, id int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM partner_favorites WHERE owner_instance = $1 AND measure_id = $2`, instanceID, id); err != nil {
+		return err
+	}
 	res, err := q.exec(ctx, `DELETE FROM objects WHERE instance_id = $1 AND id = $2`, instanceID, id)
 	return affectedOne(res, err)
 }
