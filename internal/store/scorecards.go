@@ -83,7 +83,7 @@ func (q *Q) ScorecardAncestors(ctx context.Context, instanceID, id int64) ([]int
 	return q.ids(ctx, `WITH RECURSIVE up(id, depth) AS (
 			SELECT parent_id, 1 FROM scorecards WHERE instance_id = $1 AND id = $2 AND parent_id IS NOT NULL
 			UNION ALL
-			SELECT s.parent_id, up.depth + 1 FROM scorecards s JOIN up ON s.id = up.id WHERE s.parent_id IS NOT NULL AND up.depth < 1000
+			SELECT s.parent_id, up.depth + 1 FROM scorecards s JOIN up ON s.id = up.id WHERE s.instance_id = $1 AND s.parent_id IS NOT NULL AND up.depth < 1000
 		) SELECT id FROM up ORDER BY depth`, instanceID, id)
 }
 
