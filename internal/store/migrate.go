@@ -104,7 +104,19 @@ func (s *Store) Migrate(ctx context.Context) error {
 // Every foreign key is checked before the transaction commits instead.
 func (s *Store) migrationTx(ctx context.Context, fn func(q *Q) error) error {
 	if s.dialect != SQLite {
-		return s.InTx(ctx, fn)
+		return s.InTx(ctx, func(q *Q) error {
+			// One migration at a time: per schema, so two processes
+			// starting together wait for each other instead of one failing
+			// on schema_migrations' key; on Citus per database, since
+			// distributing tables in two schemas at once deadlocks on the
+			// cluster's metadata.
+			if _, err := q.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(CASE
+				WHEN EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN hashtext('yardstick migrate')
+				ELSE hashtext('yardstick migrate ' || current_schema()) END)`); err != nil {
+				return err
+			}
+			return fn(q)
+		})
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {

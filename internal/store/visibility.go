@@ -78,9 +78,12 @@ func (v Visibility) shareFilter(a *args) string {
 	case access.ScopeAll:
 		return "ps.partner_instance = " + a.add(v.InstanceID)
 	case access.ScopeAssigned:
-		return "ps.partner_instance = " + a.add(v.InstanceID) +
-			" AND EXISTS (SELECT 1 FROM partner_assignments pa WHERE pa.instance_id = ps.partner_instance AND pa.membership_id = " + a.add(v.MembershipID) +
-			" AND pa.owner_instance = ps.instance_id AND pa.scorecard_id = ps.scorecard_id)"
+		// Uncorrelated: the member's assignments are in its own instance,
+		// the shares with their owner (on Citus, two shards).
+		in := a.add(v.InstanceID)
+		return "ps.partner_instance = " + in +
+			" AND ps.scorecard_id IN (SELECT pa.scorecard_id FROM partner_assignments pa WHERE pa.instance_id = " + in +
+			" AND pa.membership_id = " + a.add(v.MembershipID) + ")"
 	}
 	return "FALSE"
 }
