@@ -284,8 +284,8 @@ func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, v Vis
 	return collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
 		WHERE o.kind = 'measure' AND
 		((o.instance_id = $1 AND o.id IN (SELECT measure_id FROM favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.objectFilter(&a)+`)
-		OR (o.instance_id <> $1 AND EXISTS (SELECT 1 FROM partner_favorites pf WHERE pf.instance_id = $1 AND pf.membership_id = $2
-			AND pf.owner_instance = o.instance_id AND pf.measure_id = o.id) AND `+v.sharedObjectFilter(&a)+`))
+		OR (o.instance_id <> $1 AND o.id IN (SELECT measure_id FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2)
+			AND `+v.sharedObjectFilter(&a)+`))
 		ORDER BY o.title_key, o.id`, a...)
 }
 
