@@ -59,7 +59,11 @@ func Migrations(d Dialect) ([]Migration, error) {
 
 // Migrate applies the migrations not yet recorded, each in its own
 // transaction. Forward only.
-func (s *Store) Migrate(ctx context.Context) error {
+func (s *Store) Migrate(ctx context.Context) error { return s.MigrateTo(ctx, 1<<31-1) }
+
+// MigrateTo is Migrate stopping after version last, for tests that start
+// from an older schema.
+func (s *Store) MigrateTo(ctx context.Context, last int) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
@@ -69,6 +73,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return err
 	}
 	for _, m := range ms {
+		if m.Version > last {
+			break
+		}
 		err := s.migrationTx(ctx, func(q *Q) error {
 			// Re-checked inside the transaction so two processes starting
 			// together apply each migration once; the primary key refuses
