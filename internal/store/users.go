@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -280,13 +282,32 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 // favourite of a partner measure that is no longer shared stays stored but
 // unlisted, and lists again if it is shared again.
 func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, v Visibility) ([]model.Object, error) {
+	// Two queries: the own ones name the instance (one shard on Citus);
+	// the partner ones are read from their owners' shards.
 	a := args{instanceID, membershipID}
-	return collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
-		WHERE o.kind = 'measure' AND
-		((o.instance_id = $1 AND o.id IN (SELECT measure_id FROM favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.objectFilter(&a)+`)
-		OR (o.instance_id <> $1 AND o.id IN (SELECT measure_id FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2)
-			AND `+v.sharedObjectFilter(&a)+`))
+	own, err := collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
+		WHERE o.instance_id = $1 AND o.kind = 'measure'
+		AND o.id IN (SELECT measure_id FROM favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.objectFilter(&a)+`
 		ORDER BY o.title_key, o.id`, a...)
+	if err != nil {
+		return nil, err
+	}
+	a = args{instanceID, membershipID}
+	shared, err := collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
+		WHERE o.instance_id <> $1 AND o.kind = 'measure'
+		AND o.id IN (SELECT measure_id FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.sharedObjectFilter(&a)+`
+		ORDER BY o.title_key, o.id`, a...)
+	if err != nil || len(shared) == 0 {
+		return own, err
+	}
+	all := append(own, shared...)
+	slices.SortStableFunc(all, func(x, y model.Object) int {
+		if c := strings.Compare(Key(x.Title), Key(y.Title)); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.ID, y.ID)
+	})
+	return all, nil
 }
 
 // IsFavorite reports whether a measure is one of a member's favourites.
