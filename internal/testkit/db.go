@@ -109,7 +109,7 @@ func NewSchema(t testing.TB, base string) string {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+	if err := schemaDDL(admin, `CREATE SCHEMA `+schema); err != nil {
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
@@ -118,7 +118,7 @@ func NewSchema(t testing.TB, base string) string {
 			return
 		}
 		defer a.Close()
-		a.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		schemaDDL(a, `DROP SCHEMA `+schema+` CASCADE`)
 	})
 	u, err := url.Parse(base)
 	if err != nil {
@@ -139,4 +139,24 @@ func open(t testing.TB, name, u string) *DB {
 	}
 	t.Cleanup(func() { s.Close() })
 	return &DB{Name: name, URL: u, Store: s, Clock: clock}
+}
+
+// schemaDDL runs a statement making or dropping a test's schema under the
+// lock store.Migrate takes on Citus: dropping one schema's distributed
+// tables while another's are distributed deadlocked on the cluster's
+// metadata when test packages ran in parallel.
+func schemaDDL(db *sql.DB, stmt string) error {
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`SELECT pg_advisory_xact_lock(hashtext('yardstick migrate'))
+		WHERE EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')`); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(stmt); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
