@@ -311,10 +311,11 @@ func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, v Vis
 }
 
 // IsFavorite reports whether a measure is one of a member's favourites.
-func (q *Q) IsFavorite(ctx context.Context, membershipID, measureID int64) (bool, error) {
+func (q *Q) IsFavorite(ctx context.Context, instanceID, membershipID, measureID int64) (bool, error) {
 	var n int
-	err := q.row(ctx, `SELECT (SELECT COUNT(*) FROM favorites WHERE membership_id = $1 AND measure_id = $2)
-		+ (SELECT COUNT(*) FROM partner_favorites WHERE membership_id = $1 AND measure_id = $2)`, membershipID, measureID).Scan(&n)
+	err := q.row(ctx, `SELECT (SELECT COUNT(*) FROM favorites WHERE instance_id = $1 AND membership_id = $2 AND measure_id = $3)
+		+ (SELECT COUNT(*) FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2 AND measure_id = $3)`,
+		instanceID, membershipID, measureID).Scan(&n)
 	return n > 0, err
 }
 
