@@ -1,10 +1,10 @@
 # Yardstick developer commands; `make help` lists them.
 #
-#   make test    environment (PostgreSQL, Chromium) + gofmt + vet + go.mod tidy + staticcheck + templ check + go test + fuzz
+#   make test    environment (PostgreSQL, Citus, Chromium) + gofmt + vet + go.mod tidy + staticcheck + templ check + go test + fuzz
 #   make bench   benchmarks, with the same environment
 #
 # Knobs: make test FUZZTIME=30s FUZZ_TARGETS= TEST_PKGS=./internal/store/... GO_TEST_FLAGS=-race
-#        CI=true makes a missing PostgreSQL/Chromium (or fuzz package) fatal instead of a warning.
+#        CI=true makes a missing PostgreSQL/Citus/Chromium (or fuzz package) fatal instead of a warning.
 
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c

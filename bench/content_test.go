@@ -177,8 +177,8 @@ func BenchmarkDataSave(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				i++
-				res, err := db.Store.DB().ExecContext(ctx, `UPDATE data_values SET actual = $1 WHERE measure_id = $2 AND period_key = $3`,
-					float64(i), m, key)
+				res, err := db.Store.DB().ExecContext(ctx, `UPDATE data_values SET actual = $1 WHERE instance_id = $2 AND measure_id = $3 AND period_key = $4`,
+					float64(i), in.ID, m, key)
 				if err != nil {
 					b.Fatal(err)
 				}

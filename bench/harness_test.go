@@ -32,11 +32,15 @@ func newSite(b *testing.B, db *testkit.DB) *site {
 	return &site{db: db, app: a, srv: srv}
 }
 
-// eachDB runs a benchmark on SQLite and, when set up, PostgreSQL.
+// eachDB runs a benchmark on SQLite and, when set up, PostgreSQL and the
+// Citus cluster's coordinator.
 func eachDB(b *testing.B, fn func(b *testing.B, db *testkit.DB)) {
 	b.Run("sqlite", func(b *testing.B) { fn(b, testkit.NewSQLite(b)) })
 	if testkit.PostgresURL(b) != "" {
 		b.Run("postgres", func(b *testing.B) { fn(b, testkit.NewPostgres(b)) })
+	}
+	if testkit.CitusURL(b) != "" {
+		b.Run("citus", func(b *testing.B) { fn(b, testkit.NewCitus(b)) })
 	}
 }
 

@@ -16,11 +16,24 @@
 #   YARDSTICK_TEST_PDFTOPPM      /usr/bin/pdftoppm from poppler-utils (installed likewise): the PDF
 #                                export is read back and rendered as a viewer would.
 #
-# With CI=true (or 1) a missing PostgreSQL, Chromium or poppler-utils is fatal (exit 1). Otherwise a warning
+#   YARDSTICK_TEST_CITUS_URL     postgres://…@127.0.0.1:CPORT/yardstick_test_<utc>_<pid>?sslmode=disable
+#                                A database on a local Citus cluster: a coordinator and two workers,
+#                                each a PostgreSQL 15 cluster (pg_createcluster 15 ys_citus_{coord,w1,w2})
+#                                on loopback ports CPORT, CPORT+1, CPORT+2 (default 5460) with
+#                                shared_preload_libraries = 'citus' and trust for loopback clients
+#                                (they are throwaway test clusters). The clusters are made and
+#                                started when missing; the database is made on all three nodes with
+#                                the extension, and the workers are added. Citus itself is installed
+#                                from ../shared/citus/install.sh (or YARDSTICK_TESTENV_CITUS_DIR)
+#                                when missing; Debian's archive has no Citus package. The built
+#                                extension is not kept in this repository: it is AGPL-licensed and
+#                                would have to travel with its source.
+#
+# With CI=true (or 1) a missing PostgreSQL, Citus, Chromium or poppler-utils is fatal (exit 1). Otherwise a warning
 # is printed, the variable is unset, and the tests that need it skip.
 #
-#     scripts/testenv.sh --drop   drops the database this script created, as named by
-#                                 YARDSTICK_TESTENV_CREATED_DB (`make test` does that on exit;
+#     scripts/testenv.sh --drop   drops the databases this script created, as named by
+#                                 YARDSTICK_TESTENV_CREATED_DB and YARDSTICK_TESTENV_CITUS_DB (`make test` does that on exit;
 #                                 YARDSTICK_TEST_KEEP_DB=1 keeps it, to look at after a run).
 #
 # Knobs (environment):
@@ -29,6 +42,8 @@
 #   YARDSTICK_TESTENV_PG_USER / YARDSTICK_TESTENV_PG_PASSWORD
 #                                   role and password (default yardstick_test / yardstick_test;
 #                                   must be URL-safe).
+#   YARDSTICK_TESTENV_CITUS_PORT    first of the three Citus ports (default 5460).
+#   YARDSTICK_TESTENV_NO_CITUS=1    do not set up Citus (the Citus cases skip; fatal under CI).
 #   YARDSTICK_TESTENV_STALE_HOURS   yardstick_test_* databases older than this are dropped
 #                                   (default 6; concurrent runs of other work trees are younger).
 set -euo pipefail
@@ -258,6 +273,131 @@ drop_db() {
 	fi
 }
 
+# ---------------------------------------------------------------- Citus
+
+citus_port=${YARDSTICK_TESTENV_CITUS_PORT:-5460}
+citus_dir=${YARDSTICK_TESTENV_CITUS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/../shared/citus}
+citus_nodes=(ys_citus_coord ys_citus_w1 ys_citus_w2)
+
+# citus_psql PORT DB ARGS…: psql as postgres on one node's socket.
+citus_psql() {
+	local port=$1 db=$2
+	shift 2
+	(cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$port" -d "$db" "$@")
+}
+
+setup_citus() {
+	if [ "${YARDSTICK_TESTENV_NO_CITUS:-}" = 1 ]; then
+		log "not setting up Citus (YARDSTICK_TESTENV_NO_CITUS=1)"
+		return 1
+	fi
+	if ! is_root; then
+		log "Citus: the test clusters are made and started as root (run as root, or set YARDSTICK_TESTENV_NO_CITUS=1)"
+		return 1
+	fi
+	local bin=/usr/lib/postgresql/15/bin lib=/usr/lib/postgresql/15/lib
+	if [ ! -x "$bin/postgres" ]; then
+		log "Citus: PostgreSQL 15 is not installed"
+		apt_install postgresql-15 || return 1
+	fi
+	if [ ! -f "$lib/citus.so" ] || [ -x "$citus_dir/install.sh" ]; then
+		if [ ! -x "$citus_dir/install.sh" ]; then
+			log "Citus is not installed and $citus_dir/install.sh is missing (elsewhere: apt-get install postgresql-15-citus-13.2 from Citus's own repository)"
+			return 1
+		fi
+		bash "$citus_dir/install.sh" || return 1 # idempotent
+	fi
+
+	local i name port status
+	for i in 0 1 2; do
+		name=${citus_nodes[$i]} port=$((citus_port + i))
+		status=$(pg_lsclusters -h 2>/dev/null | awk -v n="$name" '$1 == 15 && $2 == n {print $4}')
+		if [ -z "$status" ]; then
+			log "Citus: creating cluster 15/$name on port $port"
+			detached pg_createcluster 15 "$name" -p "$port" -- --auth-local=peer --auth-host=trust >/dev/null || return 1
+			local conf=/etc/postgresql/15/$name
+			{
+				echo "# yardstick test cluster (scripts/testenv.sh): loopback only"
+				echo "listen_addresses = '127.0.0.1'"
+				echo "shared_preload_libraries = 'citus'"
+				echo "max_connections = 200"
+				echo "shared_buffers = 64MB"
+				echo "fsync = off"
+				echo "synchronous_commit = off"
+				echo "full_page_writes = off"
+				echo "citus.shard_count = 4"
+				echo "max_prepared_transactions = 100"
+			} >"$conf/conf.d/yardstick-citus.conf"
+			status=down
+		fi
+		if [[ $status != online* ]]; then
+			log "Citus: starting cluster 15/$name"
+			detached pg_ctlcluster 15 "$name" start || return 1
+		fi
+	done
+	for i in 0 1 2; do
+		port=$((citus_port + i))
+		local n
+		for n in $(seq 1 60); do
+			pg_isready -q -h 127.0.0.1 -p "$port" && break
+			[ "$n" = 60 ] && { log "Citus: node on port $port does not answer"; return 1; }
+			sleep 0.5
+		done
+	done
+
+	# Stale databases of interrupted runs, on every node.
+	local cutoff db stale
+	cutoff=$(date -u -d "-${YARDSTICK_TESTENV_STALE_HOURS:-6} hours" +%Y%m%d%H%M%S)
+	for i in 0 1 2; do
+		port=$((citus_port + i))
+		stale=$(citus_psql "$port" postgres -tA -c "SELECT datname FROM pg_database WHERE datname ~ '^yardstick_test_[0-9]{14}_[0-9]+\$' AND substring(datname from 16 for 14) < '$cutoff'") || stale=
+		for db in $stale; do
+			log "Citus: dropping stale database $db on port $port"
+			citus_psql "$port" postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" || true
+		done
+	done
+
+	db="yardstick_test_$(date -u +%Y%m%d%H%M%S)_$$"
+	citus_db=$db
+	emit YARDSTICK_TESTENV_CITUS_DB "$db"
+	for i in 0 1 2; do
+		port=$((citus_port + i))
+		citus_psql "$port" postgres <<-SQL || { log "Citus: could not make $db on port $port"; return 1; }
+			DO \$\$
+			BEGIN
+			  CREATE ROLE "$pg_user" LOGIN CREATEDB PASSWORD '$pg_password';
+			EXCEPTION WHEN duplicate_object OR unique_violation THEN
+			  ALTER ROLE "$pg_user" LOGIN CREATEDB PASSWORD '$pg_password';
+			END \$\$;
+			CREATE DATABASE "$db" OWNER "$pg_user" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8';
+		SQL
+		citus_psql "$port" "$db" -c "CREATE EXTENSION citus" || return 1
+	done
+	citus_psql "$citus_port" "$db" <<-SQL >/dev/null || { log "Citus: could not add the workers"; return 1; }
+		SELECT citus_set_coordinator_host('127.0.0.1', $citus_port);
+		SELECT citus_add_node('127.0.0.1', $((citus_port + 1)));
+		SELECT citus_add_node('127.0.0.1', $((citus_port + 2)));
+	SQL
+	local url="postgres://$pg_user:$pg_password@127.0.0.1:$citus_port/$db?sslmode=disable"
+	check_url "$url" || return 1
+	log "Citus $(citus_psql "$citus_port" "$db" -tA -c "SELECT extversion FROM pg_extension WHERE extname = 'citus'"): database $db on 127.0.0.1:$citus_port (workers :$((citus_port + 1)), :$((citus_port + 2)))"
+	emit YARDSTICK_TEST_CITUS_URL "$url"
+}
+
+drop_citus_db() {
+	local db=${YARDSTICK_TESTENV_CITUS_DB:-} i
+	[ -n "$db" ] || return 0
+	if [ "${YARDSTICK_TEST_KEEP_DB:-}" = 1 ]; then
+		log "keeping Citus database $db (YARDSTICK_TEST_KEEP_DB=1)"
+		return 0
+	fi
+	for i in 0 1 2; do
+		citus_psql $((citus_port + i)) postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" ||
+			log "could not drop Citus database $db on port $((citus_port + i))"
+	done
+	log "dropped Citus database $db"
+}
+
 # ---------------------------------------------------------------- Chromium
 
 setup_chromium() {
@@ -298,6 +438,7 @@ setup_poppler() {
 case "${1:-}" in
 --drop)
 	drop_db
+	drop_citus_db
 	exit 0
 	;;
 '') ;;
@@ -308,11 +449,14 @@ case "${1:-}" in
 esac
 
 # If this script fails after making the database, nobody else will drop it.
-created_db=''
+created_db='' citus_db=''
 cleanup() {
 	local rc=$?
 	if [ "$rc" != 0 ] && [ -n "$created_db" ]; then
 		pg_super -c "DROP DATABASE IF EXISTS \"$created_db\" WITH (FORCE)" && log "dropped database $created_db"
+	fi
+	if [ "$rc" != 0 ] && [ -n "$citus_db" ]; then
+		YARDSTICK_TESTENV_CITUS_DB=$citus_db drop_citus_db
 	fi
 	return "$rc"
 }
@@ -321,5 +465,6 @@ trap cleanup EXIT
 # Bash ignores `set -e` inside functions called from a condition, so the setup functions
 # check every step themselves and return 1 with a message.
 setup_postgres || missing YARDSTICK_TEST_POSTGRES_URL PostgreSQL
+setup_citus || missing YARDSTICK_TEST_CITUS_URL Citus
 setup_chromium || missing YARDSTICK_TEST_CHROMIUM Chromium
 setup_poppler || { missing YARDSTICK_TEST_PDFTOTEXT poppler-utils; printf 'unset YARDSTICK_TEST_PDFTOPPM\n' >&3; }

@@ -77,7 +77,7 @@ func (a *App) Star(ctx context.Context, actor *Actor, measureID int64, on bool) 
 
 // IsFavorite reports whether a measure is one of the actor's favourites.
 func (a *App) IsFavorite(ctx context.Context, actor *Actor, measureID int64) (bool, error) {
-	return a.store.Q().IsFavorite(ctx, actor.Membership.ID, measureID)
+	return a.store.Q().IsFavorite(ctx, actor.Instance.ID, actor.Membership.ID, measureID)
 }
 
 // Favorite is a favourite measure with its latest value.

@@ -278,7 +278,7 @@ func (a *App) DeleteObject(ctx context.Context, actor *Actor, id int64) error {
 		return err
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
-		scs, err := q.ScorecardsReaching(ctx, id)
+		scs, err := q.ScorecardsReaching(ctx, actor.Instance.ID, id)
 		if err != nil {
 			return err
 		}
@@ -317,7 +317,7 @@ func (a *App) Link(ctx context.Context, actor *Actor, at Placement, childID int6
 		if at.ScorecardID != 0 {
 			return q.LinkToScorecard(ctx, actor.Instance.ID, at.ScorecardID, childID)
 		}
-		cycle, err := q.IsDescendant(ctx, childID, at.ParentID)
+		cycle, err := q.IsDescendant(ctx, actor.Instance.ID, childID, at.ParentID)
 		if err != nil {
 			return err
 		}

@@ -235,7 +235,7 @@ func (a *App) measureView(ctx context.Context, actor *Actor, m model.Object, can
 	if err != nil {
 		return view, err
 	}
-	if view.Favorite, err = q.IsFavorite(ctx, actor.Membership.ID, id); err != nil {
+	if view.Favorite, err = q.IsFavorite(ctx, actor.Instance.ID, actor.Membership.ID, id); err != nil {
 		return view, err
 	}
 	view.Bands = MeasureBands(m, global)

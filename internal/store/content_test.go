@@ -64,9 +64,9 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func reaching(t *testing.T, q *store.Q, id int64) []int64 {
+func reaching(t *testing.T, q *store.Q, instanceID, id int64) []int64 {
 	t.Helper()
-	ids, err := q.ScorecardsReaching(ctx, id)
+	ids, err := q.ScorecardsReaching(ctx, instanceID, id)
 	must(t, err)
 	return ids
 }
@@ -75,25 +75,25 @@ func TestLinksAndReach(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
 		c := newContent(t, db)
 		both := []int64{c.s1.ID, c.s2.ID}
-		if got := reaching(t, c.q, c.m.ID); !slices.Equal(got, both) {
+		if got := reaching(t, c.q, c.in.ID, c.m.ID); !slices.Equal(got, both) {
 			t.Errorf("measure reached by %v, want %v", got, both)
 		}
-		if got := reaching(t, c.q, c.orphan.ID); len(got) != 0 {
+		if got := reaching(t, c.q, c.in.ID, c.orphan.ID); len(got) != 0 {
 			t.Errorf("orphan reached by %v", got)
 		}
 		// Cycles: P under M's ancestors, R under P, R under itself.
 		for _, tt := range []struct{ parent, child int64 }{{c.p.ID, c.r.ID}, {c.r.ID, c.r.ID}} {
-			cyc, err := c.q.IsDescendant(ctx, tt.child, tt.parent)
+			cyc, err := c.q.IsDescendant(ctx, c.in.ID, tt.child, tt.parent)
 			if err != nil || !cyc {
 				t.Errorf("linking %d under %d: cycle not detected (%v)", tt.child, tt.parent, err)
 			}
 		}
-		if cyc, _ := c.q.IsDescendant(ctx, c.m.ID, c.r.ID); cyc {
+		if cyc, _ := c.q.IsDescendant(ctx, c.in.ID, c.m.ID, c.r.ID); cyc {
 			t.Error("a legal link reported as a cycle")
 		}
 		// Unlink keeps the object and drops it from the scorecards.
 		must(t, c.q.UnlinkFromObject(ctx, c.in.ID, c.p.ID, c.m.ID))
-		if got := reaching(t, c.q, c.m.ID); len(got) != 0 {
+		if got := reaching(t, c.q, c.in.ID, c.m.ID); len(got) != 0 {
 			t.Errorf("after unlink measure reached by %v", got)
 		}
 		if _, err := c.q.ObjectByID(ctx, c.in.ID, c.m.ID, store.SeeAll); err != nil {
@@ -102,10 +102,10 @@ func TestLinksAndReach(t *testing.T) {
 		// Re-link, then delete the program in the middle: the measure
 		// under it must no longer count as on the scorecards.
 		must(t, c.q.LinkToObject(ctx, c.in.ID, c.p.ID, c.m.ID))
-		scs := reaching(t, c.q, c.p.ID)
+		scs := reaching(t, c.q, c.in.ID, c.p.ID)
 		must(t, c.q.DeleteObject(ctx, c.in.ID, c.p.ID))
 		must(t, c.q.RebuildReach(ctx, c.in.ID, scs))
-		if got := reaching(t, c.q, c.m.ID); len(got) != 0 {
+		if got := reaching(t, c.q, c.in.ID, c.m.ID); len(got) != 0 {
 			t.Errorf("after deleting its parent, measure reached by %v", got)
 		}
 		if _, err := c.q.ObjectByID(ctx, c.in.ID, c.p.ID, store.SeeAll); !errors.Is(err, store.ErrNotFound) {
@@ -113,7 +113,7 @@ func TestLinksAndReach(t *testing.T) {
 		}
 		// Unlinking from one scorecard leaves the other.
 		must(t, c.q.UnlinkFromScorecard(ctx, c.in.ID, c.s1.ID, c.r.ID))
-		if got := reaching(t, c.q, c.r.ID); !slices.Equal(got, []int64{c.s2.ID}) {
+		if got := reaching(t, c.q, c.in.ID, c.r.ID); !slices.Equal(got, []int64{c.s2.ID}) {
 			t.Errorf("after unlinking from S1: %v", got)
 		}
 	})

@@ -37,7 +37,7 @@ func (q *Q) SaveDataValue(ctx context.Context, instanceID int64, v model.DataVal
 	v.UpdatedAt = now
 	if v.Version == 0 {
 		res, err := q.exec(ctx, `INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, comment, updated_by, updated_at, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (measure_id, period_key) DO NOTHING`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (instance_id, measure_id, period_key) DO NOTHING`,
 			instanceID, v.MeasureID, v.PeriodKey, v.Actual, v.Target, v.Comment, v.UpdatedBy, now)
 		if err := affectedOne(res, err); err != nil {
 			if errors.Is(err, ErrNotFound) {

@@ -18,9 +18,14 @@ type Link struct {
 // LinkToScorecard puts an object on a scorecard, last. Linking twice is a
 // no-op. The reach table is rebuilt for the scorecard.
 func (q *Q) LinkToScorecard(ctx context.Context, instanceID, scorecardID, objectID int64) error {
-	if _, err := q.exec(ctx, `INSERT INTO scorecard_links (instance_id, scorecard_id, object_id, position)
-		VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM scorecard_links WHERE scorecard_id = $2))
-		ON CONFLICT DO NOTHING`, instanceID, scorecardID, objectID); err != nil {
+	// The position is read first: Citus takes no subquery in an INSERT.
+	var last int
+	if err := q.row(ctx, `SELECT COALESCE(MAX(position), 0) FROM scorecard_links WHERE instance_id = $1 AND scorecard_id = $2`,
+		instanceID, scorecardID).Scan(&last); err != nil {
+		return err
+	}
+	if _, err := q.exec(ctx, `INSERT INTO scorecard_links (instance_id, scorecard_id, object_id, position) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, instanceID, scorecardID, objectID, last+1); err != nil {
 		return err
 	}
 	return q.rebuildReach(ctx, instanceID, []int64{scorecardID})
@@ -37,25 +42,30 @@ func (q *Q) UnlinkFromScorecard(ctx context.Context, instanceID, scorecardID, ob
 }
 
 // IsDescendant reports whether target lies under (or is) root through
-// object links: linking root under target would make a cycle.
-func (q *Q) IsDescendant(ctx context.Context, root, target int64) (bool, error) {
+// the instance's object links: linking root under target would make a
+// cycle.
+func (q *Q) IsDescendant(ctx context.Context, instanceID, root, target int64) (bool, error) {
 	if root == target {
 		return true, nil
 	}
 	var n int
 	err := q.row(ctx, `WITH RECURSIVE down(id) AS (
-			SELECT child_id FROM object_links WHERE parent_id = $1
-			UNION SELECT l.child_id FROM object_links l JOIN down ON l.parent_id = down.id
-		) SELECT COUNT(*) FROM down WHERE id = $2`, root, target).Scan(&n)
+			SELECT child_id FROM object_links WHERE instance_id = $3 AND parent_id = $1
+			UNION SELECT l.child_id FROM object_links l JOIN down ON l.parent_id = down.id WHERE l.instance_id = $3
+		) SELECT COUNT(*) FROM down WHERE id = $2`, root, target, instanceID).Scan(&n)
 	return n > 0, err
 }
 
 // LinkToObject puts child under the container parent, last. The caller
 // checks for cycles first (IsDescendant) inside the same transaction.
 func (q *Q) LinkToObject(ctx context.Context, instanceID, parentID, childID int64) error {
-	if _, err := q.exec(ctx, `INSERT INTO object_links (instance_id, parent_id, child_id, position)
-		VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM object_links WHERE parent_id = $2))
-		ON CONFLICT DO NOTHING`, instanceID, parentID, childID); err != nil {
+	var last int
+	if err := q.row(ctx, `SELECT COALESCE(MAX(position), 0) FROM object_links WHERE instance_id = $1 AND parent_id = $2`,
+		instanceID, parentID).Scan(&last); err != nil {
+		return err
+	}
+	if _, err := q.exec(ctx, `INSERT INTO object_links (instance_id, parent_id, child_id, position) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, instanceID, parentID, childID, last+1); err != nil {
 		return err
 	}
 	return q.rebuildReachOf(ctx, instanceID, parentID)
@@ -90,26 +100,28 @@ func (q *Q) MoveLink(ctx context.Context, instanceID, scorecardID, parentID, chi
 	}
 	var otherID int64
 	var otherPos int
-	err = q.row(ctx, `SELECT `+childCol+`, position FROM `+table+` WHERE `+parentCol+` = $1 AND position `+cmp+` $2
-		ORDER BY position `+order+` LIMIT 1`, parent, pos).Scan(&otherID, &otherPos)
+	err = q.row(ctx, `SELECT `+childCol+`, position FROM `+table+` WHERE instance_id = $1 AND `+parentCol+` = $2 AND position `+cmp+` $3
+		ORDER BY position `+order+` LIMIT 1`, instanceID, parent, pos).Scan(&otherID, &otherPos)
 	if err != nil {
 		return nil // already first or last
 	}
-	if _, err := q.exec(ctx, `UPDATE `+table+` SET position = $1 WHERE `+parentCol+` = $2 AND `+childCol+` = $3`, otherPos, parent, childID); err != nil {
+	if _, err := q.exec(ctx, `UPDATE `+table+` SET position = $1 WHERE instance_id = $2 AND `+parentCol+` = $3 AND `+childCol+` = $4`,
+		otherPos, instanceID, parent, childID); err != nil {
 		return err
 	}
-	_, err = q.exec(ctx, `UPDATE `+table+` SET position = $1 WHERE `+parentCol+` = $2 AND `+childCol+` = $3`, pos, parent, otherID)
+	_, err = q.exec(ctx, `UPDATE `+table+` SET position = $1 WHERE instance_id = $2 AND `+parentCol+` = $3 AND `+childCol+` = $4`,
+		pos, instanceID, parent, otherID)
 	return err
 }
 
-// ScorecardsReaching lists the scorecards an object sits under.
-func (q *Q) ScorecardsReaching(ctx context.Context, objectID int64) ([]int64, error) {
-	return q.ids(ctx, `SELECT scorecard_id FROM scorecard_objects WHERE object_id = $1 ORDER BY scorecard_id`, objectID)
+// ScorecardsReaching lists the scorecards of the instance an object sits under.
+func (q *Q) ScorecardsReaching(ctx context.Context, instanceID, objectID int64) ([]int64, error) {
+	return q.ids(ctx, `SELECT scorecard_id FROM scorecard_objects WHERE instance_id = $1 AND object_id = $2 ORDER BY scorecard_id`, instanceID, objectID)
 }
 
 // rebuildReachOf rebuilds every scorecard that reaches object id.
 func (q *Q) rebuildReachOf(ctx context.Context, instanceID, id int64) error {
-	scs, err := q.ScorecardsReaching(ctx, id)
+	scs, err := q.ScorecardsReaching(ctx, instanceID, id)
 	if err != nil {
 		return err
 	}
@@ -128,14 +140,14 @@ func (q *Q) RebuildReach(ctx context.Context, instanceID int64, scorecardIDs []i
 // UNION ALL) visits a shared object once.
 func (q *Q) rebuildReach(ctx context.Context, instanceID int64, scorecardIDs []int64) error {
 	for _, s := range scorecardIDs {
-		if _, err := q.exec(ctx, `DELETE FROM scorecard_objects WHERE scorecard_id = $1`, s); err != nil {
+		if _, err := q.exec(ctx, `DELETE FROM scorecard_objects WHERE instance_id = $1 AND scorecard_id = $2`, instanceID, s); err != nil {
 			return err
 		}
 		if _, err := q.exec(ctx, `INSERT INTO scorecard_objects (instance_id, scorecard_id, object_id, kind)
 			WITH RECURSIVE down(id) AS (
-				SELECT object_id FROM scorecard_links WHERE scorecard_id = $2
-				UNION SELECT l.child_id FROM object_links l JOIN down ON l.parent_id = down.id
-			) SELECT $1, $2, d.id, o.kind FROM down d JOIN objects o ON o.id = d.id`, instanceID, s); err != nil {
+				SELECT object_id FROM scorecard_links WHERE instance_id = $1 AND scorecard_id = $2
+				UNION SELECT l.child_id FROM object_links l JOIN down ON l.parent_id = down.id WHERE l.instance_id = $1
+			) SELECT o.instance_id, $2, o.id, o.kind FROM down d JOIN objects o ON o.instance_id = $1 AND o.id = d.id`, instanceID, s); err != nil {
 			return err
 		}
 	}
@@ -157,7 +169,8 @@ func (q *Q) ScorecardTree(ctx context.Context, instanceID, scorecardID int64) (T
 	rows, err := q.query(ctx, `SELECT 0, object_id, position FROM scorecard_links WHERE instance_id = $1 AND scorecard_id = $2
 		UNION ALL
 		SELECT l.parent_id, l.child_id, l.position FROM object_links l
-			JOIN scorecard_objects so ON so.object_id = l.parent_id AND so.scorecard_id = $2
+			JOIN scorecard_objects so ON so.instance_id = l.instance_id AND so.object_id = l.parent_id AND so.scorecard_id = $2
+		WHERE l.instance_id = $1
 		ORDER BY 1, 3`, instanceID, scorecardID)
 	if err != nil {
 		return t, err
@@ -174,7 +187,7 @@ func (q *Q) ScorecardTree(ctx context.Context, instanceID, scorecardID int64) (T
 	if err := rows.Err(); err != nil {
 		return t, err
 	}
-	rows, err = q.query(ctx, `SELECT `+objectCols+objectFrom+` JOIN scorecard_objects so ON so.object_id = o.id
+	rows, err = q.query(ctx, `SELECT `+objectCols+objectFrom+` JOIN scorecard_objects so ON so.instance_id = o.instance_id AND so.object_id = o.id
 		WHERE so.scorecard_id = $1 AND o.instance_id = $2`, scorecardID, instanceID)
 	if err != nil {
 		return t, err
@@ -194,8 +207,8 @@ func (q *Q) ScorecardTree(ctx context.Context, instanceID, scorecardID int64) (T
 	// Only what the columns need, in the reach index's order: no temporary
 	// sort, no timestamps to parse for 18,000 values.
 	rows, err = q.query(ctx, `SELECT dv.measure_id, dv.period_key, dv.actual, dv.target, dv.comment
-		FROM scorecard_objects so JOIN data_values dv ON dv.measure_id = so.object_id
-		WHERE so.scorecard_id = $1 AND so.kind = 'measure' AND dv.instance_id = $2 ORDER BY so.object_id, dv.period_key`, scorecardID, instanceID)
+		FROM scorecard_objects so JOIN data_values dv ON dv.instance_id = so.instance_id AND dv.measure_id = so.object_id
+		WHERE so.instance_id = $2 AND so.scorecard_id = $1 AND so.kind = 'measure' AND dv.instance_id = $2 ORDER BY so.object_id, dv.period_key`, scorecardID, instanceID)
 	if err != nil {
 		return t, err
 	}
@@ -216,7 +229,7 @@ func (q *Q) ScorecardTree(ctx context.Context, instanceID, scorecardID int64) (T
 // A child of a visible container sits under the same scorecards, so it
 // is visible too; no filter is needed.
 func (q *Q) ChildObjects(ctx context.Context, instanceID, parentID int64) ([]model.Object, error) {
-	return collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+` JOIN object_links l ON l.child_id = o.id
+	return collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+` JOIN object_links l ON l.instance_id = o.instance_id AND l.child_id = o.id
 		WHERE l.instance_id = $1 AND l.parent_id = $2 ORDER BY l.position`, instanceID, parentID)
 }
 
@@ -224,6 +237,6 @@ func (q *Q) ChildObjects(ctx context.Context, instanceID, parentID int64) ([]mod
 // visibility allows, by title.
 func (q *Q) ScorecardsOf(ctx context.Context, instanceID, objectID int64, v Visibility) ([]model.Scorecard, error) {
 	a := args{instanceID, objectID}
-	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s JOIN scorecard_objects so ON so.scorecard_id = s.id
+	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s JOIN scorecard_objects so ON so.instance_id = s.instance_id AND so.scorecard_id = s.id
 		WHERE s.instance_id = $1 AND so.object_id = $2 AND `+v.scorecardFilter(&a)+` ORDER BY s.title_key, s.id`, a...)
 }

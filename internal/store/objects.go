@@ -19,7 +19,7 @@ const objectCols = `o.id, o.instance_id, o.kind, o.type_id, t.name, t.badge, t.c
 	o.band_green, o.band_yellow, o.graph_title, o.graph_type, o.graph_targets, o.graph_periods, o.graph_ymin, o.graph_ymax,
 	o.version, o.created_at, o.updated_at`
 
-const objectFrom = ` FROM objects o JOIN object_types t ON t.id = o.type_id`
+const objectFrom = ` FROM objects o JOIN object_types t ON t.instance_id = o.instance_id AND t.id = o.type_id`
 
 func scanObject(sc interface{ Scan(...any) error }) (model.Object, error) {
 	var o model.Object
@@ -115,8 +115,13 @@ func (q *Q) UpdateObject(ctx context.Context, o model.Object) error {
 	return q.setTags(ctx, o.InstanceID, o.ID, o.Tags)
 }
 
-// DeleteObject removes an object, its links, reach rows and data values.
+// DeleteObject removes an object, its links, reach rows and data values,
+// and partners' members' favourites of it (kept with their own instance,
+// so no foreign key reaches them: the one delete that spans instances).
 func (q *Q) DeleteObject(ctx context.Context, instanceID, id int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM partner_favorites WHERE owner_instance = $1 AND measure_id = $2`, instanceID, id); err != nil {
+		return err
+	}
 	res, err := q.exec(ctx, `DELETE FROM objects WHERE instance_id = $1 AND id = $2`, instanceID, id)
 	return affectedOne(res, err)
 }
@@ -174,7 +179,7 @@ func (q *Q) ListObjects(ctx context.Context, instanceID int64, f ObjectFilter, v
 		where = append(where, "o.type_id = "+a.add(f.TypeID))
 	}
 	if f.Tag != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM object_tags ot WHERE ot.object_id = o.id AND ot.tag_key = "+a.add(Key(f.Tag))+")")
+		where = append(where, "EXISTS (SELECT 1 FROM object_tags ot WHERE ot.instance_id = o.instance_id AND ot.object_id = o.id AND ot.tag_key = "+a.add(Key(f.Tag))+")")
 	}
 	if f.Text != "" {
 		where = append(where, `o.title_key LIKE `+a.add("%"+escapeLike(Key(f.Text))+"%")+` ESCAPE '\'`)
@@ -245,7 +250,7 @@ func (q *Q) CountObjects(ctx context.Context, instanceID int64, kind string, v V
 		err = q.row(ctx, `SELECT COUNT(DISTINCT object_id) FROM scorecard_objects WHERE instance_id = $1 AND kind = $2`, instanceID, kind).Scan(&n)
 	case access.ScopeAssigned:
 		err = q.row(ctx, `SELECT COUNT(DISTINCT so.object_id) FROM membership_scorecards ms
-			JOIN scorecard_objects so ON so.scorecard_id = ms.scorecard_id AND so.kind = $2
+			JOIN scorecard_objects so ON so.instance_id = ms.instance_id AND so.scorecard_id = ms.scorecard_id AND so.kind = $2
 			WHERE ms.instance_id = $1 AND ms.membership_id = $3`, instanceID, kind, v.MembershipID).Scan(&n)
 	}
 	return n, err

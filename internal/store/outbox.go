@@ -54,9 +54,17 @@ func (q *Q) EnqueueMail(ctx context.Context, m model.OutboxMessage) (int64, erro
 // only that part when a concurrent claimer got there first.
 func (q *Q) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]model.OutboxMessage, error) {
 	now := q.Now()
+	// On PostgreSQL two workers would otherwise pick the same rows, and
+	// the one that waited would find them leased and claim nothing although
+	// others were due: each skips the rows another is claiming. (SQLite
+	// runs one writer at a time.)
+	skip := ""
+	if q.s.dialect == Postgres {
+		skip = " FOR UPDATE SKIP LOCKED"
+	}
 	rows, err := q.query(ctx, `UPDATE outbox SET lease_until = $1
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2
-			AND (lease_until IS NULL OR lease_until < $2) ORDER BY next_attempt_at, id LIMIT $3)
+			AND (lease_until IS NULL OR lease_until < $2) ORDER BY next_attempt_at, id LIMIT $3`+skip+`)
 		AND status = 'pending' AND (lease_until IS NULL OR lease_until < $2)
 		RETURNING `+outboxCols, now.Add(lease), now, limit)
 	if err != nil {

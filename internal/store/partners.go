@@ -134,8 +134,8 @@ func (q *Q) Channels(ctx context.Context, instanceID int64) (outgoing, incoming 
 		var s share
 		err := sc.Scan(&s.channel, &s.ScorecardID, &s.Title, &s.Contribute)
 		return s, err
-	}, `SELECT ps.channel_id, s.id, s.title, ps.contribute FROM partner_shares ps JOIN scorecards s ON s.id = ps.scorecard_id
-		WHERE ps.owner_instance = $1 OR ps.partner_instance = $1 ORDER BY s.title_key, s.id`, instanceID)
+	}, `SELECT ps.channel_id, s.id, s.title, ps.contribute FROM partner_shares ps JOIN scorecards s ON s.instance_id = ps.instance_id AND s.id = ps.scorecard_id
+		WHERE ps.instance_id = $1 OR ps.partner_instance = $1 ORDER BY s.title_key, s.id`, instanceID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -171,7 +171,8 @@ func (q *Q) Shares(ctx context.Context, channelID int64) (map[int64]model.Partne
 		var s model.PartnerShare
 		err := sc.Scan(&s.ScorecardID, &s.Title, &s.Contribute)
 		return s, err
-	}, `SELECT s.id, s.title, ps.contribute FROM partner_shares ps JOIN scorecards s ON s.id = ps.scorecard_id WHERE ps.channel_id = $1`, channelID)
+	}, `SELECT s.id, s.title, ps.contribute FROM partner_shares ps JOIN scorecards s ON s.instance_id = ps.instance_id AND s.id = ps.scorecard_id
+		WHERE ps.channel_id = $1`, channelID)
 	out := make(map[int64]model.PartnerShare, len(list))
 	for _, s := range list {
 		out[s.ScorecardID] = s
@@ -204,7 +205,7 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 		}
 	}
 	if len(rows) > 0 {
-		if _, err := q.exec(ctx, `INSERT INTO partner_shares (channel_id, owner_instance, partner_instance, scorecard_id, contribute, created_at)
+		if _, err := q.exec(ctx, `INSERT INTO partner_shares (channel_id, instance_id, partner_instance, scorecard_id, contribute, created_at)
 			VALUES `+strings.Join(rows, ", "), ins...); err != nil {
 			return nil, err
 		}
@@ -229,9 +230,9 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 	if _, err := q.exec(ctx, `DELETE FROM partner_shares WHERE channel_id = $1 AND scorecard_id IN (`+in+`)`, a...); err != nil {
 		return nil, err
 	}
-	a = args{c.Partner.ID}
+	a = args{c.Partner.ID, c.Owner.ID}
 	in = a.list(gone)
-	_, err = q.exec(ctx, `DELETE FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id IN (`+in+`)`, a...)
+	_, err = q.exec(ctx, `DELETE FROM partner_assignments WHERE instance_id = $1 AND owner_instance = $2 AND scorecard_id IN (`+in+`)`, a...)
 	return have, err
 }
 
@@ -240,7 +241,7 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 func (q *Q) ContributeShare(ctx context.Context, measureID int64, v Visibility) (bool, error) {
 	a := args{measureID}
 	var n int
-	err := q.row(ctx, `SELECT COUNT(*) FROM scorecard_objects so JOIN partner_shares ps ON ps.scorecard_id = so.scorecard_id
+	err := q.row(ctx, `SELECT COUNT(*) FROM scorecard_objects so JOIN partner_shares ps ON ps.instance_id = so.instance_id AND ps.scorecard_id = so.scorecard_id
 		WHERE so.object_id = $1 AND ps.contribute AND `+v.shareFilter(&a), a...).Scan(&n)
 	return n > 0, err
 }
@@ -337,7 +338,7 @@ func (q *Q) listShared(ctx context.Context, owners []int64, v Visibility) ([]mod
 	a := args{v.InstanceID}
 	byOwner := ""
 	if owners != nil {
-		byOwner = ` AND ps.owner_instance IN (` + a.list(owners) + `)`
+		byOwner = ` AND ps.instance_id IN (` + a.list(owners) + `)`
 	}
 	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s
 		WHERE s.id IN (SELECT ps.scorecard_id FROM partner_shares ps WHERE ps.partner_instance = $1`+byOwner+`)
@@ -348,7 +349,7 @@ func (q *Q) listShared(ctx context.Context, owners []int64, v Visibility) ([]mod
 // that an object of another instance sits under.
 func (q *Q) SharedScorecardsOf(ctx context.Context, objectID int64, v Visibility) ([]model.Scorecard, error) {
 	a := args{objectID, v.InstanceID}
-	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s JOIN scorecard_objects so ON so.scorecard_id = s.id
+	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s JOIN scorecard_objects so ON so.instance_id = s.instance_id AND so.scorecard_id = s.id
 		WHERE so.object_id = $1 AND s.instance_id <> $2 AND `+v.sharedScorecardFilter(&a)+` ORDER BY s.title_key, s.id`, a...)
 }
 

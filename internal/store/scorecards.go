@@ -48,6 +48,24 @@ func (q *Q) UpdateScorecard(ctx context.Context, s model.Scorecard) error {
 // DeleteScorecard removes a scorecard; its links, reach rows and
 // assignments go with it, its child scorecards become top-level.
 func (q *Q) DeleteScorecard(ctx context.Context, instanceID, id int64) error {
+	// Partners' assignments of it live with the partner (no foreign key
+	// reaches them); they exist only while it is shared, so the shares say
+	// whose they are.
+	partners, err := q.ids(ctx, `SELECT DISTINCT partner_instance FROM partner_shares WHERE instance_id = $1 AND scorecard_id = $2`, instanceID, id)
+	if err != nil {
+		return err
+	}
+	for _, p := range partners {
+		if _, err := q.exec(ctx, `DELETE FROM partner_assignments WHERE instance_id = $1 AND owner_instance = $2 AND scorecard_id = $3`,
+			p, instanceID, id); err != nil {
+			return err
+		}
+	}
+	// The parent key includes instance_id, so the database cannot set it
+	// to NULL on its own (that would null instance_id too).
+	if _, err := q.exec(ctx, `UPDATE scorecards SET parent_id = NULL WHERE instance_id = $1 AND parent_id = $2`, instanceID, id); err != nil {
+		return err
+	}
 	res, err := q.exec(ctx, `DELETE FROM scorecards WHERE instance_id = $1 AND id = $2`, instanceID, id)
 	return affectedOne(res, err)
 }
@@ -65,7 +83,7 @@ func (q *Q) ScorecardAncestors(ctx context.Context, instanceID, id int64) ([]int
 	return q.ids(ctx, `WITH RECURSIVE up(id, depth) AS (
 			SELECT parent_id, 1 FROM scorecards WHERE instance_id = $1 AND id = $2 AND parent_id IS NOT NULL
 			UNION ALL
-			SELECT s.parent_id, up.depth + 1 FROM scorecards s JOIN up ON s.id = up.id WHERE s.parent_id IS NOT NULL AND up.depth < 1000
+			SELECT s.parent_id, up.depth + 1 FROM scorecards s JOIN up ON s.id = up.id WHERE s.instance_id = $1 AND s.parent_id IS NOT NULL AND up.depth < 1000
 		) SELECT id FROM up ORDER BY depth`, instanceID, id)
 }
 
@@ -79,42 +97,84 @@ func (q *Q) ListScorecards(ctx context.Context, instanceID int64, v Visibility) 
 }
 
 // CountMembershipScorecards reports how many scorecards a member has
-// assigned (the scope of SPEC §3.3 depends on whether it is zero).
+// assigned, its own instance's and those partners share (the scope of
+// SPEC §3.3 depends on whether it is zero).
 func (q *Q) CountMembershipScorecards(ctx context.Context, membershipID int64) (int, error) {
 	var n int
-	err := q.row(ctx, `SELECT COUNT(*) FROM membership_scorecards WHERE membership_id = $1`, membershipID).Scan(&n)
+	err := q.row(ctx, `SELECT (SELECT COUNT(*) FROM membership_scorecards WHERE membership_id = $1)
+		+ (SELECT COUNT(*) FROM partner_assignments WHERE membership_id = $1)`, membershipID).Scan(&n)
 	return n, err
 }
 
-// MembershipScorecardIDs lists a member's assigned scorecards.
+// MembershipScorecardIDs lists a member's assigned scorecards, its own
+// instance's and those partners share.
 func (q *Q) MembershipScorecardIDs(ctx context.Context, membershipID int64) ([]int64, error) {
-	return q.ids(ctx, `SELECT scorecard_id FROM membership_scorecards WHERE membership_id = $1 ORDER BY scorecard_id`, membershipID)
+	return q.ids(ctx, `SELECT scorecard_id FROM membership_scorecards WHERE membership_id = $1
+		UNION SELECT scorecard_id FROM partner_assignments WHERE membership_id = $1 ORDER BY 1`, membershipID)
 }
 
 // SetMembershipScorecards replaces a member's assignments. The ids must
-// already be checked to belong to the instance.
+// already be checked to be the instance's or shared with it.
 func (q *Q) SetMembershipScorecards(ctx context.Context, instanceID, membershipID int64, scorecardIDs []int64) error {
-	if _, err := q.exec(ctx, `DELETE FROM membership_scorecards WHERE membership_id = $1`, membershipID); err != nil {
-		return err
+	for _, table := range []string{"membership_scorecards", "partner_assignments"} {
+		if _, err := q.exec(ctx, `DELETE FROM `+table+` WHERE instance_id = $1 AND membership_id = $2`, instanceID, membershipID); err != nil {
+			return err
+		}
 	}
 	for _, id := range scorecardIDs {
-		if _, err := q.exec(ctx, `INSERT INTO membership_scorecards (instance_id, membership_id, scorecard_id) VALUES ($1, $2, $3)
-			ON CONFLICT DO NOTHING`, instanceID, membershipID, id); err != nil {
+		if err := q.AssignScorecard(ctx, instanceID, id, []int64{membershipID}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// AssignScorecard gives members a scorecard (from the scorecard side).
+// AssignScorecard gives members a scorecard (from the scorecard side): one
+// of the instance's own, or one a partner shares with it, whose
+// assignments name the owner in partner_assignments (the database refuses
+// an assignment that joins two instances anywhere else).
 func (q *Q) AssignScorecard(ctx context.Context, instanceID, scorecardID int64, membershipIDs []int64) error {
+	if len(membershipIDs) == 0 {
+		return nil
+	}
+	owner, err := q.scorecardOwner(ctx, instanceID, scorecardID)
+	if err != nil {
+		return err
+	}
 	for _, m := range membershipIDs {
-		if _, err := q.exec(ctx, `INSERT INTO membership_scorecards (instance_id, membership_id, scorecard_id) VALUES ($1, $2, $3)
-			ON CONFLICT DO NOTHING`, instanceID, m, scorecardID); err != nil {
+		if owner == instanceID {
+			_, err = q.exec(ctx, `INSERT INTO membership_scorecards (instance_id, membership_id, scorecard_id) VALUES ($1, $2, $3)
+				ON CONFLICT DO NOTHING`, instanceID, m, scorecardID)
+		} else {
+			_, err = q.exec(ctx, `INSERT INTO partner_assignments (instance_id, membership_id, owner_instance, scorecard_id) VALUES ($1, $2, $3, $4)
+				ON CONFLICT DO NOTHING`, instanceID, m, owner, scorecardID)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// scorecardOwner returns the instance whose scorecard id is, when it is
+// instanceID's own or shared with it; otherwise ErrNotFound.
+func (q *Q) scorecardOwner(ctx context.Context, instanceID, scorecardID int64) (int64, error) {
+	var n int
+	if err := q.row(ctx, `SELECT COUNT(*) FROM scorecards WHERE instance_id = $1 AND id = $2`, instanceID, scorecardID).Scan(&n); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		return instanceID, nil
+	}
+	var owner sql.NullInt64
+	err := q.row(ctx, `SELECT MIN(instance_id) FROM partner_shares WHERE partner_instance = $1 AND scorecard_id = $2`, instanceID, scorecardID).Scan(&owner)
+	if err != nil {
+		return 0, err
+	}
+	if !owner.Valid {
+		return 0, ErrNotFound
+	}
+	return owner.Int64, nil
 }
 
 func (q *Q) ids(ctx context.Context, query string, a ...any) ([]int64, error) {
@@ -142,7 +202,8 @@ func (q *Q) ScorecardIDsIn(ctx context.Context, instanceID int64, ids []int64) (
 
 // ScorecardMembershipIDs lists the memberships a scorecard is assigned to.
 func (q *Q) ScorecardMembershipIDs(ctx context.Context, instanceID, scorecardID int64) ([]int64, error) {
-	return q.ids(ctx, `SELECT membership_id FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id = $2 ORDER BY membership_id`,
+	return q.ids(ctx, `SELECT membership_id FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id = $2
+		UNION SELECT membership_id FROM partner_assignments WHERE instance_id = $1 AND scorecard_id = $2 ORDER BY 1`,
 		instanceID, scorecardID)
 }
 
@@ -153,9 +214,10 @@ func (q *Q) ScorecardAssignees(ctx context.Context, instanceID, scorecardID int6
 	return collect(ctx, q, func(sc interface{ Scan(...any) error }) (model.Membership, error) {
 		m := model.Membership{InstanceID: instanceID}
 		return m, sc.Scan(&m.ID, &m.Email, &m.Name, &m.Active)
-	}, `SELECT m.id, m.email, m.name, m.active FROM membership_scorecards ms
-		JOIN memberships m ON m.id = ms.membership_id AND m.instance_id = ms.instance_id
-		WHERE ms.instance_id = $1 AND ms.scorecard_id = $2 ORDER BY m.name_key, m.id`, instanceID, scorecardID)
+	}, `SELECT m.id, m.email, m.name, m.active FROM memberships m
+		WHERE m.instance_id = $1 AND m.id IN (SELECT membership_id FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id = $2
+			UNION SELECT membership_id FROM partner_assignments WHERE instance_id = $1 AND scorecard_id = $2)
+		ORDER BY m.name_key, m.id`, instanceID, scorecardID)
 }
 
 // ChangeScorecardMembers gives a scorecard to the members add and takes it
@@ -164,10 +226,12 @@ func (q *Q) ScorecardAssignees(ctx context.Context, instanceID, scorecardID int6
 // thousands writes one row.
 func (q *Q) ChangeScorecardMembers(ctx context.Context, instanceID, scorecardID int64, add, remove []int64) error {
 	for chunk := range slices.Chunk(remove, idChunk) {
-		a := args{instanceID, scorecardID}
-		if _, err := q.exec(ctx, `DELETE FROM membership_scorecards WHERE instance_id = $1 AND scorecard_id = $2 AND membership_id IN (`+
-			a.list(chunk)+`)`, a...); err != nil {
-			return err
+		for _, table := range []string{"membership_scorecards", "partner_assignments"} {
+			a := args{instanceID, scorecardID}
+			if _, err := q.exec(ctx, `DELETE FROM `+table+` WHERE instance_id = $1 AND scorecard_id = $2 AND membership_id IN (`+
+				a.list(chunk)+`)`, a...); err != nil {
+				return err
+			}
 		}
 	}
 	return q.AssignScorecard(ctx, instanceID, scorecardID, add)

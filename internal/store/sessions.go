@@ -78,9 +78,11 @@ func (q *Q) SessionMember(ctx context.Context, idHash, code string) (model.Sessi
 }
 
 // sessionCols are a session's and its account's columns, as sessionRow
-// scans them.
+// scans them; $1 is the session's id hash. The count of the account's
+// memberships spans instances, so it is not correlated with the outer row
+// (Citus plans it on its own, across the shards).
 const sessionCols = `s.id_hash, s.account_id, s.created_at, s.last_seen_at,
-	(SELECT COUNT(*) FROM memberships am WHERE am.account_id = s.account_id AND am.active),
+	(SELECT COUNT(*) FROM memberships am WHERE am.account_id = (SELECT account_id FROM sessions WHERE id_hash = $1) AND am.active),
 	a.id, a.email, a.name, a.password_temporary, a.password_expires_at, a.time_zone, a.home_instance_id, a.created_at, a.updated_at`
 
 type sessionRow struct {

@@ -144,7 +144,7 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 		q.Set("_timezone", "UTC")
 		driver, dsn, dialect = "sqlite", "file:"+path+"?"+q.Encode(), SQLite
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
-		driver, dsn, dialect = "pgx", databaseURL, Postgres
+		driver, dsn, dialect = "pgx", withCitusSequential(databaseURL), Postgres
 	default:
 		return nil, fmt.Errorf("database URL must start with sqlite: or postgres:// (got %q)", redactURL(databaseURL))
 	}
@@ -162,6 +162,29 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	return &Store{db: db, dialect: dialect, clock: clock, counter: &queryCounter{}}, nil
+}
+
+// withCitusSequential asks Citus (when the database has it) to run the
+// multi-shard statements of a transaction one connection per node: a
+// transaction that read many shards (a fan-out query) may then still write
+// a reference table (accounts, instances), which Citus refuses after a
+// parallel operation ("cannot modify table … because there was a parallel
+// operation on a distributed table"). Yardstick's queries name one
+// instance, so little is lost. Plain PostgreSQL keeps the setting as an
+// unused placeholder; a URL that sets it itself wins.
+func withCitusSequential(databaseURL string) string {
+	const param = "citus.multi_shard_modify_mode"
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return databaseURL // reported by the driver
+	}
+	q := u.Query()
+	if q.Has(param) {
+		return databaseURL
+	}
+	q.Set(param, "sequential")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // redactURL hides a password in a URL for messages.

@@ -81,7 +81,7 @@ func (q *Q) UpdateType(ctx context.Context, t model.ObjectType) error {
 // is ErrConflict.
 func (q *Q) DeleteType(ctx context.Context, instanceID, id int64) error {
 	res, err := q.exec(ctx, `DELETE FROM object_types WHERE instance_id = $1 AND id = $2 AND NOT builtin
-		AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.type_id = $2)`, instanceID, id)
+		AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.instance_id = $1 AND o.type_id = $2)`, instanceID, id)
 	if err := affectedOne(res, err); err != ErrNotFound {
 		return err
 	}

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -184,9 +187,14 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 			return MemberPage{}, err
 		}
 		if rare {
-			where[0] = "+instance_id = $1" // not the sort's index: the ids below
-			// and the members not yet indexed (IndexPending), whose
-			// grams may be missing or stale: LIKE decides for them too.
+			if q.s.dialect == SQLite {
+				// Not the sort's index but the ids below. Only SQLite
+				// needs the hint; Citus routes only on a bare instance_id.
+				where[0] = "+instance_id = $1"
+			}
+			// The term's members, and those not yet indexed
+			// (IndexPending), whose grams may be missing or stale: LIKE
+			// decides for them too.
 			where = append(where, "id IN (SELECT membership_id FROM member_grams WHERE instance_id = $1 AND gram >= "+
 				a.add(probe.lo)+" AND gram < "+a.add(probe.hi)+
 				" UNION ALL SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)")
@@ -299,28 +307,78 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 // favourite of a partner measure that is no longer shared stays stored but
 // unlisted, and lists again if it is shared again.
 func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, v Visibility) ([]model.Object, error) {
+	// Two queries: the own ones name the instance (one shard on Citus);
+	// the partner ones are read from their owners' shards.
 	a := args{instanceID, membershipID}
-	return collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+` JOIN favorites f ON f.measure_id = o.id
-		WHERE f.instance_id = $1 AND f.membership_id = $2 AND o.kind = 'measure' AND
-		((o.instance_id = $1 AND `+v.objectFilter(&a)+`) OR (o.instance_id <> $1 AND `+v.sharedObjectFilter(&a)+`))
+	own, err := collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
+		WHERE o.instance_id = $1 AND o.kind = 'measure'
+		AND o.id IN (SELECT measure_id FROM favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.objectFilter(&a)+`
 		ORDER BY o.title_key, o.id`, a...)
+	if err != nil {
+		return nil, err
+	}
+	a = args{instanceID, membershipID}
+	shared, err := collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
+		WHERE o.instance_id <> $1 AND o.kind = 'measure'
+		AND o.id IN (SELECT measure_id FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.sharedObjectFilter(&a)+`
+		ORDER BY o.title_key, o.id`, a...)
+	if err != nil || len(shared) == 0 {
+		return own, err
+	}
+	all := append(own, shared...)
+	slices.SortStableFunc(all, func(x, y model.Object) int {
+		if c := strings.Compare(Key(x.Title), Key(y.Title)); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.ID, y.ID)
+	})
+	return all, nil
 }
 
 // IsFavorite reports whether a measure is one of a member's favourites.
-func (q *Q) IsFavorite(ctx context.Context, membershipID, measureID int64) (bool, error) {
+func (q *Q) IsFavorite(ctx context.Context, instanceID, membershipID, measureID int64) (bool, error) {
 	var n int
-	err := q.row(ctx, `SELECT COUNT(*) FROM favorites WHERE membership_id = $1 AND measure_id = $2`, membershipID, measureID).Scan(&n)
+	err := q.row(ctx, `SELECT (SELECT COUNT(*) FROM favorites WHERE instance_id = $1 AND membership_id = $2 AND measure_id = $3)
+		+ (SELECT COUNT(*) FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2 AND measure_id = $3)`,
+		instanceID, membershipID, measureID).Scan(&n)
 	return n > 0, err
 }
 
-// SetFavorite adds (on) or removes a favourite.
+// SetFavorite adds (on) or removes a favourite: a measure of the
+// instance's own, or one under a scorecard a partner shares with it,
+// which partner_favorites keeps with its owner (the database refuses a
+// favourite that joins two instances anywhere else). A measure that is
+// neither is ErrNotFound.
 func (q *Q) SetFavorite(ctx context.Context, instanceID, membershipID, measureID int64, on bool) error {
 	if !on {
-		_, err := q.exec(ctx, `DELETE FROM favorites WHERE membership_id = $1 AND measure_id = $2`, membershipID, measureID)
+		for _, table := range []string{"favorites", "partner_favorites"} {
+			if _, err := q.exec(ctx, `DELETE FROM `+table+` WHERE instance_id = $1 AND membership_id = $2 AND measure_id = $3`,
+				instanceID, membershipID, measureID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var n int
+	if err := q.row(ctx, `SELECT COUNT(*) FROM objects WHERE instance_id = $1 AND id = $2`, instanceID, measureID).Scan(&n); err != nil {
 		return err
 	}
-	_, err := q.exec(ctx, `INSERT INTO favorites (instance_id, membership_id, measure_id, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT DO NOTHING`, instanceID, membershipID, measureID, q.Now())
+	if n > 0 {
+		_, err := q.exec(ctx, `INSERT INTO favorites (instance_id, membership_id, measure_id, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, instanceID, membershipID, measureID, q.Now())
+		return err
+	}
+	var owner sql.NullInt64
+	if err := q.row(ctx, `SELECT MIN(ps.instance_id) FROM partner_shares ps JOIN scorecard_objects so
+			ON so.instance_id = ps.instance_id AND so.scorecard_id = ps.scorecard_id
+		WHERE ps.partner_instance = $1 AND so.object_id = $2`, instanceID, measureID).Scan(&owner); err != nil {
+		return err
+	}
+	if !owner.Valid {
+		return ErrNotFound
+	}
+	_, err := q.exec(ctx, `INSERT INTO partner_favorites (instance_id, membership_id, owner_instance, measure_id, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING`, instanceID, membershipID, owner.Int64, measureID, q.Now())
 	return err
 }
 

@@ -61,10 +61,10 @@ func (v Visibility) objectFilter(a *args) string {
 	case access.ScopeAll:
 		return "TRUE"
 	case access.ScopeLinked:
-		return "EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.object_id = o.id)"
+		return "EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = o.instance_id AND so.object_id = o.id)"
 	case access.ScopeAssigned:
-		return "EXISTS (SELECT 1 FROM scorecard_objects so JOIN membership_scorecards ms ON ms.scorecard_id = so.scorecard_id" +
-			" WHERE so.object_id = o.id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
+		return "EXISTS (SELECT 1 FROM scorecard_objects so JOIN membership_scorecards ms ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id" +
+			" WHERE so.instance_id = o.instance_id AND so.object_id = o.id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
 	}
 	return "FALSE"
 }
@@ -78,8 +78,12 @@ func (v Visibility) shareFilter(a *args) string {
 	case access.ScopeAll:
 		return "ps.partner_instance = " + a.add(v.InstanceID)
 	case access.ScopeAssigned:
-		return "ps.partner_instance = " + a.add(v.InstanceID) +
-			" AND EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.scorecard_id = ps.scorecard_id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
+		// Uncorrelated: the member's assignments are in its own instance,
+		// the shares with their owner (on Citus, two shards).
+		in := a.add(v.InstanceID)
+		return "ps.partner_instance = " + in +
+			" AND ps.scorecard_id IN (SELECT pa.scorecard_id FROM partner_assignments pa WHERE pa.instance_id = " + in +
+			" AND pa.membership_id = " + a.add(v.MembershipID) + ")"
 	}
 	return "FALSE"
 }
@@ -87,15 +91,15 @@ func (v Visibility) shareFilter(a *args) string {
 // sharedScorecardFilter is a condition on another instance's scorecards
 // aliased s: shared with the member's instance and within its scope.
 func (v Visibility) sharedScorecardFilter(a *args) string {
-	return "EXISTS (SELECT 1 FROM partner_shares ps WHERE ps.scorecard_id = s.id AND " + v.shareFilter(a) + ")"
+	return "EXISTS (SELECT 1 FROM partner_shares ps WHERE ps.instance_id = s.instance_id AND ps.scorecard_id = s.id AND " + v.shareFilter(a) + ")"
 }
 
 // sharedObjectFilter is a condition on another instance's objects aliased
 // o: under a scorecard its owner shares with the member's instance, live
 // through the reach table, within the member's scope.
 func (v Visibility) sharedObjectFilter(a *args) string {
-	return "EXISTS (SELECT 1 FROM scorecard_objects so JOIN partner_shares ps ON ps.scorecard_id = so.scorecard_id" +
-		" WHERE so.object_id = o.id AND " + v.shareFilter(a) + ")"
+	return "EXISTS (SELECT 1 FROM scorecard_objects so JOIN partner_shares ps ON ps.instance_id = so.instance_id AND ps.scorecard_id = so.scorecard_id" +
+		" WHERE so.instance_id = o.instance_id AND so.object_id = o.id AND " + v.shareFilter(a) + ")"
 }
 
 // scorecardFilter is a condition on scorecards aliased s.
@@ -104,7 +108,7 @@ func (v Visibility) scorecardFilter(a *args) string {
 	case access.ScopeAll, access.ScopeLinked:
 		return "TRUE"
 	case access.ScopeAssigned:
-		return "EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.scorecard_id = s.id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
+		return "EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.instance_id = s.instance_id AND ms.scorecard_id = s.id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
 	}
 	return "FALSE"
 }

@@ -30,17 +30,28 @@ func PostgresURL(t testing.TB) string {
 	return u
 }
 
+// CitusURL returns a database on the test Citus cluster, or "" outside CI
+// when none is set up. In CI its absence fails the test.
+func CitusURL(t testing.TB) string {
+	u := os.Getenv("YARDSTICK_TEST_CITUS_URL")
+	if u == "" && InCI() {
+		t.Fatal("CI=true but YARDSTICK_TEST_CITUS_URL is not set: run the tests through `make test`")
+	}
+	return u
+}
+
 // DB is one database under test.
 type DB struct {
-	Name  string // "sqlite" or "postgres"
+	Name  string // "sqlite", "postgres" or "citus"
 	URL   string
 	Store *store.Store
 	Clock *store.FakeClock
 }
 
-// EachDB runs fn once against a fresh SQLite database and once against a
-// fresh PostgreSQL schema (when available), as subtests named for the
-// dialect.
+// EachDB runs fn once against a fresh SQLite database, once against a
+// fresh PostgreSQL schema and once against a fresh schema on the Citus
+// cluster (each when available), as subtests named "sqlite", "postgres"
+// and "citus".
 func EachDB(t *testing.T, fn func(t *testing.T, db *DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
@@ -48,6 +59,11 @@ func EachDB(t *testing.T, fn func(t *testing.T, db *DB)) {
 		t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
 	} else {
 		t.Log("postgres: YARDSTICK_TEST_POSTGRES_URL not set; ran SQLite only (use `make test`)")
+	}
+	if CitusURL(t) != "" {
+		t.Run("citus", func(t *testing.T) { fn(t, NewCitus(t)) })
+	} else {
+		t.Log("citus: YARDSTICK_TEST_CITUS_URL not set; Citus not tried (use `make test`)")
 	}
 }
 
@@ -66,6 +82,25 @@ func NewPostgres(t testing.TB) *DB {
 	if base == "" {
 		t.Fatal("NewPostgres: YARDSTICK_TEST_POSTGRES_URL not set")
 	}
+	return open(t, "postgres", NewSchema(t, base))
+}
+
+// NewCitus is NewPostgres on the Citus cluster's coordinator: the
+// migrations distribute the tables there.
+func NewCitus(t testing.TB) *DB {
+	t.Helper()
+	base := CitusURL(t)
+	if base == "" {
+		t.Fatal("NewCitus: YARDSTICK_TEST_CITUS_URL not set")
+	}
+	return open(t, "citus", NewSchema(t, base))
+}
+
+// NewSchema creates an empty schema of its own in the PostgreSQL (or
+// Citus) database at base, drops it when the test ends, and returns base
+// with the schema as its search_path.
+func NewSchema(t testing.TB, base string) string {
+	t.Helper()
 	b := make([]byte, 6)
 	rand.Read(b)
 	schema := "t_" + hex.EncodeToString(b)
@@ -74,7 +109,7 @@ func NewPostgres(t testing.TB) *DB {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+	if err := schemaDDL(admin, `CREATE SCHEMA `+schema); err != nil {
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
@@ -83,7 +118,7 @@ func NewPostgres(t testing.TB) *DB {
 			return
 		}
 		defer a.Close()
-		a.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		schemaDDL(a, `DROP SCHEMA `+schema+` CASCADE`)
 	})
 	u, err := url.Parse(base)
 	if err != nil {
@@ -92,7 +127,7 @@ func NewPostgres(t testing.TB) *DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return open(t, "postgres", u.String())
+	return u.String()
 }
 
 func open(t testing.TB, name, u string) *DB {
@@ -104,4 +139,24 @@ func open(t testing.TB, name, u string) *DB {
 	}
 	t.Cleanup(func() { s.Close() })
 	return &DB{Name: name, URL: u, Store: s, Clock: clock}
+}
+
+// schemaDDL runs a statement making or dropping a test's schema under the
+// lock store.Migrate takes on Citus: dropping one schema's distributed
+// tables while another's are distributed deadlocked on the cluster's
+// metadata when test packages ran in parallel.
+func schemaDDL(db *sql.DB, stmt string) error {
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`SELECT pg_advisory_xact_lock(hashtext('yardstick migrate'))
+		WHERE EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')`); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(stmt); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
