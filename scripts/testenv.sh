@@ -276,7 +276,12 @@ drop_db() {
 # ---------------------------------------------------------------- Citus
 
 citus_port=${YARDSTICK_TESTENV_CITUS_PORT:-5460}
+# Where Citus's build and install.sh are: the knob, else the workplace's shared directory next
+# to this work tree, else the one at /work/shared (a clone made elsewhere, as CI's may be).
 citus_dir=${YARDSTICK_TESTENV_CITUS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/../shared/citus}
+if [ -z "${YARDSTICK_TESTENV_CITUS_DIR:-}" ] && [ ! -e "$citus_dir/install.sh" ] && [ -e /work/shared/citus/install.sh ]; then
+	citus_dir=/work/shared/citus
+fi
 citus_nodes=(ys_citus_coord ys_citus_w1 ys_citus_w2)
 
 # citus_psql PORT DB ARGS…: psql as postgres on one node's socket.
