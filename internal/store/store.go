@@ -11,8 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers "sqlite"
 )
 
 // Dialect names the SQL dialect of a database.
@@ -144,13 +145,22 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 		q.Set("_timezone", "UTC")
 		driver, dsn, dialect = "sqlite", "file:"+path+"?"+q.Encode(), SQLite
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
-		driver, dsn, dialect = "pgx", withCitusSequential(databaseURL), Postgres
+		driver, dsn, dialect = "pgx", databaseURL, Postgres
 	default:
 		return nil, fmt.Errorf("database URL must start with sqlite: or postgres:// (got %q)", redactURL(databaseURL))
 	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		return nil, err
+	var db *sql.DB
+	if dialect == Postgres {
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("database URL %s: %w", redactURL(dsn), err)
+		}
+		db = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(citusSequential))
+	} else {
+		var err error
+		if db, err = sql.Open(driver, dsn); err != nil {
+			return nil, err
+		}
 	}
 	if dialect == SQLite {
 		// One writer at a time is SQLite's rule; more open connections only
@@ -164,27 +174,27 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 	return &Store{db: db, dialect: dialect, clock: clock, counter: &queryCounter{}}, nil
 }
 
-// withCitusSequential asks Citus (when the database has it) to run the
-// multi-shard statements of a transaction one connection per node: a
-// transaction that read many shards (a fan-out query) may then still write
-// a reference table (accounts, instances), which Citus refuses after a
-// parallel operation ("cannot modify table … because there was a parallel
-// operation on a distributed table"). Yardstick's queries name one
-// instance, so little is lost. Plain PostgreSQL keeps the setting as an
-// unused placeholder; a URL that sets it itself wins.
-func withCitusSequential(databaseURL string) string {
-	const param = "citus.multi_shard_modify_mode"
-	u, err := url.Parse(databaseURL)
-	if err != nil {
-		return databaseURL // reported by the driver
+// citusSequential runs on every new PostgreSQL connection. Where the
+// database has Citus, it asks it to run the multi-shard statements of a
+// transaction one connection per node: a transaction that read several
+// shards (a fan-out query) may then still write a reference table
+// (accounts, instances), which Citus otherwise refuses ("cannot modify
+// table … because there was a parallel operation on a distributed
+// table"). Yardstick's queries name one instance, so little is lost. A
+// setting given in the URL (options or a run-time parameter) wins; plain
+// PostgreSQL is left as it is (and nothing is added to the start-up
+// parameters, which a connection pooler such as PgBouncer may refuse).
+func citusSequential(ctx context.Context, c *pgx.Conn) error {
+	if _, set := c.Config().RuntimeParams["citus.multi_shard_modify_mode"]; set {
+		return nil
 	}
-	q := u.Query()
-	if q.Has(param) {
-		return databaseURL
-	}
-	q.Set(param, "sequential")
-	u.RawQuery = q.Encode()
-	return u.String()
+	_, err := c.Exec(ctx, `DO $$ BEGIN
+		IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')
+			AND current_setting('citus.multi_shard_modify_mode') = 'parallel' THEN
+			SET citus.multi_shard_modify_mode TO 'sequential';
+		END IF;
+	END $$`)
+	return err
 }
 
 // redactURL hides a password in a URL for messages.
