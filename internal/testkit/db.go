@@ -40,6 +40,17 @@ func CitusURL(t testing.TB) string {
 	return u
 }
 
+// ToolPath returns the program scripts/testenv.sh named in env (poppler's
+// pdftotext, say), or "" outside CI when it is not set up. In CI its
+// absence fails the test: a check that did not run is a gap.
+func ToolPath(t testing.TB, env, what string) string {
+	p := os.Getenv(env)
+	if p == "" && InCI() {
+		t.Fatalf("CI=true but %s (%s) is not set: run the tests through `make test`", env, what)
+	}
+	return p
+}
+
 // DB is one database under test.
 type DB struct {
 	Name  string // "sqlite", "postgres" or "citus"
@@ -55,6 +66,13 @@ type DB struct {
 func EachDB(t *testing.T, fn func(t *testing.T, db *DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
+	EachServerDB(t, fn)
+}
+
+// EachServerDB runs fn on PostgreSQL and on Citus, for checks of their
+// catalogs, which SQLite does not have.
+func EachServerDB(t *testing.T, fn func(t *testing.T, db *DB)) {
+	t.Helper()
 	if PostgresURL(t) != "" {
 		t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
 	} else {
