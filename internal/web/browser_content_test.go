@@ -200,6 +200,25 @@ func TestBrowserScorecard(t *testing.T) {
 		}
 	}
 	testkit.Screenshot(t, ctx, "scorecard")
+
+	// The row menu's buttons post the page's one row-actions form: moving
+	// the performance measure up puts it before the indicator, and
+	// unlinking it takes it off the scorecard (it still exists).
+	pmRow := `//table[@id="scorecard-tree"]//tr[.//a[normalize-space()="# of families attending reading circles"]]`
+	openRowMenu(t, ctx, pmRow)
+	uiFollow(t, ctx, pmRow+`//button[normalize-space()="Move up"]`, http.StatusOK)
+	if got := tabPath(t, ctx); got != scorecardPath {
+		t.Errorf("after Move up the tab shows %s, want the scorecard %s", got, scorecardPath)
+	}
+	moved := uiRows(t, ctx)
+	if len(moved) != 3 || !strings.Contains(moved[1].Cells[0], "# of families") || !strings.Contains(moved[2].Cells[0], "% of children") {
+		t.Errorf("after Move up the rows are %v, want the performance measure before the indicator", moved)
+	}
+	openRowMenu(t, ctx, pmRow)
+	uiFollow(t, ctx, pmRow+`//button[normalize-space()="Unlink here"]`, http.StatusOK)
+	if left := uiRows(t, ctx); len(left) != 2 {
+		t.Errorf("after Unlink here the scorecard has %d rows (%v), want 2", len(left), left)
+	}
 }
 
 // TestBrowserDemoScorecard loads the demo and looks at it as its

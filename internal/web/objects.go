@@ -284,7 +284,7 @@ func (s *Server) linkMove(w http.ResponseWriter, r *http.Request, c *req) error 
 		return err
 	}
 	delta := 1
-	if r.PostFormValue("delta") == "-1" {
+	if r.FormValue("delta") == "-1" {
 		delta = -1
 	}
 	if err := s.app.Move(r.Context(), c.Actor, at, child, delta); err != nil {

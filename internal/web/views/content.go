@@ -247,3 +247,29 @@ func contrastWithWhite(r, g, b float64) float64 {
 	l := 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 	return 1.05 / (l + 0.05)
 }
+
+// linkAction is the URL a scorecard row's move or unlink button posts to:
+// the row's place (its parent, or the scorecard for a top-level row), the
+// object, the scorecard to return to and, for a move, the direction.
+func linkAction(in *model.Instance, path string, scorecardID int64, r app.Row, delta string) templ.SafeURL {
+	b := make([]byte, 0, 96)
+	b = append(b, "/i/"...)
+	b = append(b, in.Code...)
+	b = append(b, path...)
+	if r.ParentID == 0 {
+		b = append(b, "?scorecard="...)
+		b = strconv.AppendInt(b, scorecardID, 10)
+	} else {
+		b = append(b, "?parent="...)
+		b = strconv.AppendInt(b, r.ParentID, 10)
+	}
+	b = append(b, "&child="...)
+	b = strconv.AppendInt(b, r.Object.ID, 10)
+	b = append(b, "&back="...)
+	b = strconv.AppendInt(b, scorecardID, 10)
+	if delta != "" {
+		b = append(b, "&delta="...)
+		b = append(b, delta...)
+	}
+	return templ.SafeURL(b)
+}
