@@ -18,6 +18,7 @@ const (
 	Invalid
 	Unauthenticated
 	TooMany
+	Unavailable // the database cannot be reached; retry later
 )
 
 // Error is a refusal the user can act on.

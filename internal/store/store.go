@@ -155,6 +155,12 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("database URL %s: %w", redactURL(dsn), err)
 		}
+		if cfg.ConnectTimeout == 0 {
+			// A database host that stops answering (rather than refusing)
+			// must not hold a request for the kernel's TCP timeout: after
+			// this long the request is answered 503 (see Unavailable).
+			cfg.ConnectTimeout = 5 * time.Second
+		}
 		db = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(citusSequential))
 	} else {
 		var err error

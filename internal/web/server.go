@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,6 +44,8 @@ type Config struct {
 	// (YARDSTICK_MAX_FORM_BODY); 0: DefaultMaxFormBody. The import upload
 	// takes up to 6 MB (its 5 MB file and the form around it).
 	MaxFormBody int64
+	// Collectors are more metrics for /metrics (the snapshot schedule's).
+	Collectors []prometheus.Collector
 }
 
 // Server serves the HTML pages.
@@ -65,6 +69,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(cfg.Collectors...)
 	if cfg.MaxFormBody <= 0 {
 		cfg.MaxFormBody = DefaultMaxFormBody
 	}
@@ -177,6 +182,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error)
 			http.StatusInternalServerError, "Something went wrong on our side. Request id: "+requestID(r.Context())))
 		return
 	}
+	if e.Kind == app.Unavailable {
+		s.unavailable(w, r, e)
+		return
+	}
 	status := statusOf(e.Kind)
 	s.audit(r, c, e) // cross-instance probes (audit.go)
 	if e.Kind == app.Unauthenticated {
@@ -193,6 +202,37 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, c *req, err error)
 	s.render(w, r, status, views.ErrorPage(s.shell(r, c, "Error"), status, e.Msg))
 }
 
+// unavailable answers 503 while the database cannot be reached. The page
+// needs nothing from the database (no menus, no account). A form post
+// comes back as a form holding what was typed, which "Try again" sends
+// as it was; passwords and one-time tokens are not written into the page.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, e *app.Error) {
+	s.logger(r).Warn("database unavailable", "pattern", patternOf(r))
+	w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
+	w.Header().Set("Cache-Control", "no-store")
+	var retry *views.Retry
+	if r.Method == http.MethodPost {
+		retry = &views.Retry{Action: r.URL.RequestURI()}
+		for _, name := range slices.Sorted(maps.Keys(r.PostForm)) {
+			if secretField(name) {
+				retry.Dropped = true
+				continue
+			}
+			for _, v := range r.PostForm[name] {
+				retry.Fields = append(retry.Fields, views.Field{Name: name, Value: v})
+			}
+		}
+	}
+	s.render(w, r, http.StatusServiceUnavailable, views.UnavailablePage(s.shell(r, nil, "Database unavailable"), e.Msg, retry))
+}
+
+// secretField names the form fields whose values the 503 page does not
+// echo.
+func secretField(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "password") || strings.Contains(n, "token")
+}
+
 func statusOf(k app.Kind) int {
 	switch k {
 	case app.NotFound:
@@ -207,6 +247,8 @@ func statusOf(k app.Kind) int {
 		return http.StatusUnauthorized
 	case app.TooMany:
 		return http.StatusTooManyRequests
+	case app.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
