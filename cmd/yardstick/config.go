@@ -42,6 +42,11 @@ type Config struct {
 	// Bounds on exports and imports (app.Config), parsed from the *Text fields.
 	HeavyPerMemberText, HeavyTotalText, HeavyRunningText string
 	HeavyPerMember, HeavyTotal, HeavyRunning             int
+	// Scheduled snapshots (package backup), parsed from the *Text fields;
+	// no BackupDir: none.
+	BackupDir, BackupEveryText, BackupKeepText string
+	BackupEvery                                time.Duration
+	BackupKeep                                 int
 }
 
 // setting is one configuration value with its flag and variable.
@@ -69,6 +74,9 @@ func (c *Config) settings() []setting {
 		{"referrals-per-address-week", "YARDSTICK_REFERRALS_PER_ADDRESS_WEEK", "1", "referrals one instance may mail to one address in 7 days; 0: no limit", &c.ReferralsPerAddressWeekText},
 		{"heavy-per-member", "YARDSTICK_HEAVY_PER_MEMBER", "2", "exports and imports one member may have under way at once (past it: 429 with Retry-After); 0: no limit", &c.HeavyPerMemberText},
 		{"heavy-total", "YARDSTICK_HEAVY_TOTAL", "4", "exports and imports the process takes at once; 0: no limit", &c.HeavyTotalText},
+		{"backup-dir", "YARDSTICK_BACKUP_DIR", "", "directory for scheduled snapshots of the database; empty: none", &c.BackupDir},
+		{"backup-every", "YARDSTICK_BACKUP_EVERY", "24h", "time between scheduled snapshots (from 1s)", &c.BackupEveryText},
+		{"backup-keep", "YARDSTICK_BACKUP_KEEP", "90", "scheduled snapshots kept; older ones are removed", &c.BackupKeepText},
 		{"heavy-running", "YARDSTICK_HEAVY_RUNNING", "", "of those, how many run at once, the rest waiting their turn (empty: half the processors, at least 1)", &c.HeavyRunningText},
 	}
 }
@@ -166,6 +174,26 @@ func (c *Config) parseLimits() error {
 			return fmt.Errorf("YARDSTICK_HEAVY_RUNNING: %q is not a number from 1 to 1024 (or empty for half the processors)", c.HeavyRunningText)
 		}
 		c.HeavyRunning = n
+	}
+	return c.parseBackup()
+}
+
+// parseBackup reads the snapshot schedule.
+func (c *Config) parseBackup() error {
+	d, err := time.ParseDuration(strings.TrimSpace(c.BackupEveryText))
+	if err != nil || d < time.Second || d > 366*24*time.Hour {
+		return fmt.Errorf("YARDSTICK_BACKUP_EVERY: %q is not a duration from 1s to 8784h (e.g. 24h, 6h)", c.BackupEveryText)
+	}
+	c.BackupEvery = d
+	n, err := strconv.Atoi(strings.TrimSpace(c.BackupKeepText))
+	if err != nil || n < 1 || n > 100_000 {
+		return fmt.Errorf("YARDSTICK_BACKUP_KEEP: %q is not a number of snapshots from 1 to 100000", c.BackupKeepText)
+	}
+	c.BackupKeep = n
+	if c.BackupDir != "" {
+		if st, err := os.Stat(c.BackupDir); err != nil || !st.IsDir() {
+			return fmt.Errorf("YARDSTICK_BACKUP_DIR: %q is not a directory", c.BackupDir)
+		}
 	}
 	return nil
 }

@@ -33,6 +33,9 @@ Usage:
   yardstick mail show ID           print one mail (how to read mail without SMTP)
   yardstick import-users --instance CODE FILE [--dry-run]
                                    import users from CSV (same engine as the Import Users page)
+  yardstick backup [--force] FILE  write a consistent copy of the database while it serves
+                                   (SQLite: a checked database file; PostgreSQL: pg_dump -Fc)
+  yardstick restore FILE --to PATH check a SQLite backup and place it at a new path
   yardstick demo                   load a realistic example instance and print its sign-in
   yardstick --demo                 load the example instance (if absent), then serve
 
@@ -76,6 +79,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return demoCmd(ctx, args, stdout)
 	case "import-users":
 		return importUsersCmd(ctx, args, stdout)
+	case "backup":
+		return backupCmd(ctx, args, stdout)
+	case "restore":
+		return restoreCmd(ctx, args, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage+variablesHelp())
 		return nil

@@ -73,9 +73,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	wg.Go(func() { expireSessions(background, a, log) })
 	stopRecorder := a.StartRecorder()
+	snapshots := startSnapshots(background, c, a.Store(), log, wg.Go)
 
 	handler := web.New(a, web.Config{BaseURL: c.BaseURL, MetricsToken: c.MetricsToken, TrustedProxies: c.Proxies,
-		MaxInFlight: c.MaxInFlight, QueueWait: c.QueueWait, MaxFormBody: c.MaxFormBody}, log)
+		MaxInFlight: c.MaxInFlight, QueueWait: c.QueueWait, MaxFormBody: c.MaxFormBody,
+		Collectors: snapshots}, log)
 	srv := &http.Server{
 		Addr:              c.Addr,
 		Handler:           handler,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -72,6 +73,9 @@ func (s *Store) MigrateTo(ctx context.Context, last int) error {
 	if err != nil {
 		return err
 	}
+	if err := s.refuseNewer(ctx, ms); err != nil {
+		return err
+	}
 	for _, m := range ms {
 		if m.Version > last {
 			break
@@ -99,6 +103,28 @@ func (s *Store) MigrateTo(ctx context.Context, last int) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// ErrSchemaNewer means the database was migrated by a newer Yardstick.
+var ErrSchemaNewer = errors.New("database schema is newer than this Yardstick")
+
+// refuseNewer stops a server from running on a database that a newer
+// release has migrated: its code would not know the newer tables'
+// rules, and migrations only go forward.
+func (s *Store) refuseNewer(ctx context.Context, ms []Migration) error {
+	var have sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	known := 0
+	if len(ms) > 0 {
+		known = ms[len(ms)-1].Version
+	}
+	if have.Valid && int(have.Int64) > known {
+		return fmt.Errorf("%w: the database is at migration %04d, this Yardstick knows migrations up to %04d; run the newer release (or restore a backup taken before the upgrade)",
+			ErrSchemaNewer, have.Int64, known)
 	}
 	return nil
 }
