@@ -43,7 +43,7 @@ func Write(ctx context.Context, s *store.Store, databaseURL, dst string, force b
 	if err != nil {
 		return Result{}, err
 	}
-	defer os.Remove(tmp) // gone after the rename; a leftover after a failure
+	defer removeAll(tmp) // gone after the rename; a leftover after a failure
 	var counts store.Counts
 	switch s.Dialect() {
 	case store.SQLite:
@@ -152,7 +152,7 @@ func Restore(ctx context.Context, file, to string) (store.Counts, error) {
 	if err != nil {
 		return store.Counts{}, err
 	}
-	defer os.Remove(tmp)
+	defer removeAll(tmp)
 	if err := copyFile(file, tmp); err != nil {
 		return store.Counts{}, err
 	}
@@ -176,6 +176,14 @@ func tempName(dst string) (string, error) {
 		return "", fmt.Errorf("%s: no such directory", dir)
 	}
 	return filepath.Join(dir, "."+filepath.Base(dst)+".partial-"+hex.EncodeToString(b)), nil
+}
+
+// removeAll removes a temporary copy and the files SQLite may have made
+// beside it.
+func removeAll(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + suffix)
+	}
 }
 
 func copyFile(src, dst string) error {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
 )
 
 // Unavailable reports whether err means the database could not be
@@ -66,14 +67,62 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 }
 
 // SnapshotSQLite writes a consistent copy of a SQLite database to path,
-// which must not exist, while other connections keep writing
-// (VACUUM INTO reads one snapshot of the database).
+// which must not exist, while other connections keep writing. It uses
+// SQLite's online backup in one step: the pages are copied as they are
+// under one read transaction, so writers go on (WAL) and the copy is one
+// moment of the database. (VACUUM INTO, tried first, rebuilds every table
+// and index: 18× a file copy on a 1 GB database.)
 func (s *Store) SnapshotSQLite(ctx context.Context, path string) error {
 	if s.dialect != SQLite {
 		return errors.New("SnapshotSQLite: not a SQLite database")
 	}
-	_, err := s.db.ExecContext(ctx, `VACUUM INTO $1`, path)
-	return err
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		b, ok := dc.(interface {
+			NewBackup(string) (*sqlite.Backup, error)
+		})
+		if !ok {
+			return fmt.Errorf("SnapshotSQLite: the driver's connection (%T) has no online backup", dc)
+		}
+		// The copy is a new temporary file, synced and checked before it
+		// is renamed into place: it needs no journal of its own.
+		bk, err := b.NewBackup("file:" + path + "?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
+		if err != nil {
+			return err
+		}
+		_, err = bk.Step(-1)
+		if ferr := bk.Finish(); err == nil {
+			err = ferr
+		}
+		if err != nil {
+			return err
+		}
+		return rollbackJournal(ctx, path)
+	})
+}
+
+// rollbackJournal turns a copy of a WAL database into one self-contained
+// file: the copy keeps the source's WAL flag, and would otherwise grow -wal
+// and -shm files beside it whenever it is opened. A server opening it
+// turns WAL on again.
+func rollbackJournal(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var mode string
+	if err := db.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil {
+		return err
+	}
+	if mode != "delete" {
+		return fmt.Errorf("the copy stays in %s mode", mode)
+	}
+	return nil
 }
 
 // CheckSQLiteFile opens a SQLite file read-only and checks it: the
