@@ -16,12 +16,7 @@ import (
 )
 
 // TestDatabaseOutageAnswers503 runs Yardstick on PostgreSQL through a TCP
-// proxy and cuts it under load (page views and data saves from four
-// clients): during the cut every answer is 503 with Retry-After and the
-// plain page (none 500, none slower than the connect timeout), /readyz
-// is 503, and a failed save's page keeps what was typed. When the proxy
-// forwards again the next requests succeed without a restart, and every
-// save that was answered as saved is in the database.
+// proxy and cuts it under load: see outageUnderLoad.
 func TestDatabaseOutageAnswers503(t *testing.T) {
 	base := testkit.PostgresURL(t)
 	if base == "" {
@@ -33,13 +28,36 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 	}
 	proxy := testkit.NewProxy(t, u.Host)
 	u.Host = proxy.Addr()
+	outageUnderLoad(t, u.String(), proxy.Cut, proxy.Restore)
+}
+
+// TestDatabaseStopAnswers503 stops a PostgreSQL cluster of its own under
+// load (pg_ctlcluster stop --mode fast: the server ends every session)
+// and starts it again: see outageUnderLoad.
+func TestDatabaseStopAnswers503(t *testing.T) {
+	u, cluster := testkit.OwnPostgresCluster(t)
+	if u == "" {
+		t.Skip("a cluster of its own is made as root with Debian's pg_createcluster (CI fails above)")
+	}
+	outageUnderLoad(t, u, func() { testkit.ClusterCtl(t, cluster, "stop") }, func() { testkit.ClusterCtl(t, cluster, "start") })
+}
+
+// outageUnderLoad serves the database at u and takes it away with cut
+// under load (page views and data saves from four clients): during the
+// outage every answer is 503 with Retry-After and the plain page (none
+// 500, none slower than the connect timeout), /readyz is 503, and a failed
+// save's page keeps what was typed. After restore the next requests
+// succeed without a restart, and every save that was answered as saved is
+// in the database.
+func outageUnderLoad(t *testing.T, u string, cut, restore func()) {
+	t.Helper()
 	clock := store.NewFakeClock(testkit.Epoch)
-	s, err := store.Open(ctx, u.String(), clock)
+	s, err := store.Open(ctx, u, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	e := newEnv(t, &testkit.DB{Name: "postgres", URL: u.String(), Store: s, Clock: clock})
+	e := newEnv(t, &testkit.DB{Name: "postgres", URL: u, Store: s, Clock: clock})
 	f := newFixtureIn(t, e)
 	admin, err := e.app.ActorFor(ctx, app.Session{Account: mustAccount(t, e, "admin@example.org")}, "ACME", app.Client{})
 	if err != nil {
@@ -104,13 +122,13 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 		})
 	}
 	time.Sleep(time.Second)
-	proxy.Cut()
+	cut()
 	cutAt := time.Since(t0)
 	time.Sleep(500 * time.Millisecond)
 	ready := e.client().get("/readyz")
 	time.Sleep(1500 * time.Millisecond)
-	backAt := time.Since(t0)
-	proxy.Restore()
+	backAt := time.Since(t0) // the database may answer before restore returns
+	restore()
 	time.Sleep(1500 * time.Millisecond)
 	close(stop)
 	wg.Wait()
