@@ -4,6 +4,7 @@
 // the mail (and activity log) they cause.
 //
 // Errors carry a Kind (NotFound, Forbidden, Conflict, Invalid,
-// Unauthenticated, TooMany); the web and API layers map kinds to
-// responses and never decide permissions themselves.
+// Unauthenticated, TooMany, Unavailable); Outcome maps any error to one
+// at the boundary, and the web and API layers map kinds to responses and
+// never decide permissions themselves.
 package app
