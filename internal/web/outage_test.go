@@ -22,13 +22,57 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 	if base == "" {
 		t.Skip("PostgreSQL not configured (make test sets it up; CI fails above)")
 	}
+	u, proxy := proxiedSchema(t, base)
+	outageUnderLoad(t, u, proxy.Cut, proxy.Restore)
+}
+
+// proxiedSchema is a new schema in the PostgreSQL database at base, its URL
+// leading through a proxy that can cut it.
+func proxiedSchema(t *testing.T, base string) (string, *testkit.Proxy) {
+	t.Helper()
 	u, err := url.Parse(testkit.NewSchema(t, base))
 	if err != nil {
 		t.Fatal(err)
 	}
 	proxy := testkit.NewProxy(t, u.Host)
 	u.Host = proxy.Addr()
-	outageUnderLoad(t, u.String(), proxy.Cut, proxy.Restore)
+	return u.String(), proxy
+}
+
+// TestBrowserOutageKeepsTypedData types a value into a measure's data
+// grid, loses the database, saves: the 503 page (checked with axe) holds
+// what was typed, and once the database is back its Try again saves it.
+func TestBrowserOutageKeepsTypedData(t *testing.T) {
+	base := testkit.PostgresURL(t)
+	if base == "" {
+		t.Skip("PostgreSQL not configured (make test sets it up; CI fails above)")
+	}
+	u, proxy := proxiedSchema(t, base)
+	clock := store.NewFakeClock(testkit.Epoch)
+	s, err := store.Open(ctx, u, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	f := newFixtureIn(t, newEnv(t, &testkit.DB{Name: "postgres", URL: u, Store: s, Clock: clock}))
+	browser := a11yBrowser(t)
+	signInAs(t, browser, f, "admin")
+	open(t, browser, f, "/i/ACME/objects/"+strconv.FormatInt(f.measure.ID, 10))
+	checkAxe(t, browser, "measure page")
+	cell := `#data-grid tbody tr:first-child input[data-col=actual]`
+	uiClear(t, browser, cell)
+	uiType(t, browser, cell, "77")
+	proxy.Cut()
+	uiFollow(t, browser, `//form[@id="data-form"]//button[normalize-space()="Save data"]`, http.StatusServiceUnavailable)
+	if txt := testkit.Text(t, browser, "#unavailable"); !strings.Contains(txt, "cannot reach its database") || !strings.Contains(txt, "Try again") {
+		t.Errorf("the 503 page reads %q", txt)
+	}
+	testkit.Screenshot(t, browser, "database-unavailable")
+	proxy.Restore()
+	uiFollow(t, browser, `#retry-form button[type=submit]`, http.StatusOK)
+	if got := uiValue(t, browser, cell); got != "77" {
+		t.Errorf("after Try again the grid shows %q, want the 77 typed during the outage", got)
+	}
 }
 
 // TestDatabaseStopAnswers503 stops a PostgreSQL cluster of its own under
