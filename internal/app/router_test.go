@@ -8,6 +8,7 @@ import (
 	"yardstick/internal/app"
 	"yardstick/internal/demo"
 	"yardstick/internal/model"
+	"yardstick/internal/password"
 	"yardstick/internal/store"
 	"yardstick/internal/testkit"
 )
@@ -35,11 +36,8 @@ func TestPagesRouteToOneShard(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin, _ := testkit.MustCreateMember(t, db.Store, in, "router@example.org", access.PresetAdministration)
-	// The session's look-ups are not under test (placement.md lists the
-	// membership count as spanning instances): the actor comes from the
-	// plain store.
-	actor, err := plain.ActorFor(ctx, app.Session{Account: admin}, in.Code, app.Client{Addr: "192.0.2.1"})
-	if err != nil {
+	const token = "router-session-token"
+	if err := q.CreateSession(ctx, model.Session{IDHash: password.HashSecret(token), AccountID: admin.ID}); err != nil {
 		t.Fatal(err)
 	}
 	strict, err := store.Open(ctx, db.URL+"&citus.multi_task_query_log_level=error", db.Clock)
@@ -48,6 +46,25 @@ func TestPagesRouteToOneShard(t *testing.T) {
 	}
 	defer strict.Close()
 	a := app.New(strict, app.Config{BaseURL: "http://yardstick.test"}, nil, nil)
+	// The session look-ups of every signed-in request, the instance's
+	// pages' and the rest's, run on the strict store too.
+	sess, err := a.AuthenticateIn(ctx, token, in.Code)
+	if err != nil {
+		t.Fatalf("session look-up for an instance page: %v", err)
+	}
+	if sess.Instances != 1 {
+		t.Errorf("session: %d active memberships, want 1", sess.Instances)
+	}
+	actor, err := a.ActorFor(ctx, sess, in.Code, app.Client{Addr: "192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(ctx, token); err != nil {
+		t.Errorf("session look-up: %v", err)
+	}
+	if _, err := a.ActorFor(ctx, app.Session{Account: admin}, in.Code, app.Client{Addr: "192.0.2.1"}); err != nil {
+		t.Errorf("membership look-up by code: %v", err)
+	}
 
 	scs, err := q.ListScorecards(ctx, in.ID, store.SeeAll)
 	if err != nil || len(scs) == 0 {

@@ -13,10 +13,20 @@ import (
 )
 
 // Member counts are kept on the instance row in the same transaction as
-// every membership change, so the users list never counts 100,000 rows.
-func (q *Q) countMember(ctx context.Context, instanceID int64, total, active int) error {
-	_, err := q.exec(ctx, `UPDATE instances SET member_count = member_count + $1, active_count = active_count + $2 WHERE id = $3`,
-		total, active, instanceID)
+// every membership change, so the users list never counts 100,000 rows;
+// a change of active members also moves the account's count of its
+// active memberships (accounts.active_memberships), which the session
+// look-up reads on every request instead of counting memberships in every
+// instance (on Citus, every shard).
+func (q *Q) countMember(ctx context.Context, instanceID, accountID int64, total, active int) error {
+	if _, err := q.exec(ctx, `UPDATE instances SET member_count = member_count + $1, active_count = active_count + $2 WHERE id = $3`,
+		total, active, instanceID); err != nil {
+		return err
+	}
+	if active == 0 {
+		return nil
+	}
+	_, err := q.exec(ctx, `UPDATE accounts SET active_memberships = active_memberships + $1 WHERE id = $2`, active, accountID)
 	return err
 }
 
@@ -65,7 +75,9 @@ func (q *Q) MembershipByID(ctx context.Context, instanceID, id int64) (model.Mem
 // a membership edited from m.Version; a stale version is ErrConflict.
 func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
 	var wasActive bool
-	if err := q.row(ctx, `SELECT active FROM memberships WHERE instance_id = $1 AND id = $2`, m.InstanceID, m.ID).Scan(&wasActive); err != nil {
+	var accountID int64
+	if err := q.row(ctx, `SELECT active, account_id FROM memberships WHERE instance_id = $1 AND id = $2`, m.InstanceID, m.ID).
+		Scan(&wasActive, &accountID); err != nil {
 		return notFound(err)
 	}
 	// search_text is compared with its old value: a change of
@@ -85,7 +97,7 @@ func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
 		return err
 	}
 	if wasActive != m.Active {
-		return q.countMember(ctx, m.InstanceID, 0, boolInt(m.Active)-boolInt(wasActive))
+		return q.countMember(ctx, m.InstanceID, accountID, 0, boolInt(m.Active)-boolInt(wasActive))
 	}
 	return nil
 }
