@@ -315,24 +315,27 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 }
 
 // Favorites lists a member's favourite measures the visibility allows: the
-// instance's own and those under a scorecard a partner shares with it. A
-// favourite of a partner measure that is no longer shared stays stored but
-// unlisted, and lists again if it is shared again.
-func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, v Visibility) ([]model.Object, error) {
+// instance's own and those under a scorecard one of owners (the instances
+// sharing with it, SharingOwners) shares with it. A favourite of a partner
+// measure that is no longer shared stays stored but unlisted, and lists
+// again if it is shared again.
+func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, owners []int64, v Visibility) ([]model.Object, error) {
 	// Two queries: the own ones name the instance (one shard on Citus);
-	// the partner ones are read from their owners' shards.
+	// the partner ones name their owners (their shards).
 	a := args{instanceID, membershipID}
 	own, err := collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
 		WHERE o.instance_id = $1 AND o.kind = 'measure'
 		AND o.id IN (SELECT measure_id FROM favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.objectFilter(&a)+`
 		ORDER BY o.title_key, o.id`, a...)
-	if err != nil {
-		return nil, err
+	if err != nil || len(owners) == 0 {
+		return own, err
 	}
 	a = args{instanceID, membershipID}
+	in := a.list(owners)
 	shared, err := collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
-		WHERE o.instance_id <> $1 AND o.kind = 'measure'
-		AND o.id IN (SELECT measure_id FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.sharedObjectFilter(&a)+`
+		WHERE o.instance_id IN (`+in+`) AND o.instance_id <> $1 AND o.kind = 'measure'
+		AND o.id IN (SELECT measure_id FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2 AND owner_instance IN (`+in+`))
+		AND `+v.sharedObjectFilter(&a)+`
 		ORDER BY o.title_key, o.id`, a...)
 	if err != nil || len(shared) == 0 {
 		return own, err
@@ -359,8 +362,9 @@ func (q *Q) IsFavorite(ctx context.Context, instanceID, membershipID, measureID 
 // SetFavorite adds (on) or removes a favourite: a measure of the
 // instance's own, or one under a scorecard a partner shares with it,
 // which partner_favorites keeps with its owner (the database refuses a
-// favourite that joins two instances anywhere else). A measure that is
-// neither is ErrNotFound.
+// favourite that joins two instances anywhere else); the owner is looked
+// for among the instances sharing with this one (SharingOwners), so the
+// query names them. A measure that is neither is ErrNotFound.
 func (q *Q) SetFavorite(ctx context.Context, instanceID, membershipID, measureID int64, on bool) error {
 	if !on {
 		for _, table := range []string{"favorites", "partner_favorites"} {
@@ -380,16 +384,21 @@ func (q *Q) SetFavorite(ctx context.Context, instanceID, membershipID, measureID
 			ON CONFLICT DO NOTHING`, instanceID, membershipID, measureID, q.Now())
 		return err
 	}
+	owners, err := q.SharingOwners(ctx, instanceID)
+	if err != nil || len(owners) == 0 {
+		return cmp.Or(err, ErrNotFound)
+	}
 	var owner sql.NullInt64
+	a := args{instanceID, measureID}
 	if err := q.row(ctx, `SELECT MIN(ps.instance_id) FROM partner_shares ps JOIN scorecard_objects so
 			ON so.instance_id = ps.instance_id AND so.scorecard_id = ps.scorecard_id
-		WHERE ps.partner_instance = $1 AND so.object_id = $2`, instanceID, measureID).Scan(&owner); err != nil {
+		WHERE ps.instance_id IN (`+a.list(owners)+`) AND ps.partner_instance = $1 AND so.object_id = $2`, a...).Scan(&owner); err != nil {
 		return err
 	}
 	if !owner.Valid {
 		return ErrNotFound
 	}
-	_, err := q.exec(ctx, `INSERT INTO partner_favorites (instance_id, membership_id, owner_instance, measure_id, created_at) VALUES ($1, $2, $3, $4, $5)
+	_, err = q.exec(ctx, `INSERT INTO partner_favorites (instance_id, membership_id, owner_instance, measure_id, created_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT DO NOTHING`, instanceID, membershipID, owner.Int64, measureID, q.Now())
 	return err
 }
