@@ -182,7 +182,10 @@ func partnerPagesRouteToOneShard(t *testing.T, plain, a *app.App, owner *app.Act
 		name string
 		run  func() error
 	}{
-		{"partner: session in its instance", func() error { _, err := a.ActorFor(ctx, app.Session{Account: padmin}, partner.Code, app.Client{}); return err }},
+		{"partner: session in its instance", func() error {
+			_, err := a.ActorFor(ctx, app.Session{Account: padmin}, partner.Code, app.Client{})
+			return err
+		}},
 		{"partner: scorecard list with the owner's site", func() error {
 			v, err := a.ScorecardList(ctx, admin, []int64{owner.Instance.ID})
 			if err == nil && len(v.Nodes) == 0 {
