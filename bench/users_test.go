@@ -252,6 +252,14 @@ func usersLit(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") +
 // usersBatch is the rows per generated INSERT.
 const usersBatch = 500
 
+// usersCount is 1 for true, 0 for false.
+func usersCount(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
+}
+
 func usersBool(v bool) string {
 	if v {
 		return "TRUE"
@@ -303,7 +311,7 @@ func usersGenerate(b *testing.B, db *testkit.DB, in model.Instance, from, to int
 		if len(rows) == 0 {
 			return
 		}
-		res, err := tx.QueryContext(ctx, `INSERT INTO accounts (email, name, password_hash, home_instance_id, created_at, updated_at) VALUES `+
+		res, err := tx.QueryContext(ctx, `INSERT INTO accounts (email, name, password_hash, home_instance_id, active_memberships, created_at, updated_at) VALUES `+
 			strings.Join(rows, ", ")+` RETURNING id, email`, now)
 		if err != nil {
 			b.Fatalf("insert accounts: %v", err)
@@ -324,7 +332,9 @@ func usersGenerate(b *testing.B, db *testkit.DB, in model.Instance, from, to int
 	}
 	for i := from; i < to; i++ {
 		email, name := usersPerson(i)
-		rows = append(rows, fmt.Sprintf("(%s, %s, 'x', %d, $1, $1)", usersLit(email), usersLit(name), in.ID))
+		// Each account has its one membership below, active unless i%13 == 0
+		// (the count countMember keeps on the account row).
+		rows = append(rows, fmt.Sprintf("(%s, %s, 'x', %d, %d, $1, $1)", usersLit(email), usersLit(name), in.ID, usersCount(i%13 != 0)))
 		if len(rows) == usersBatch {
 			flushAccounts()
 		}

@@ -97,7 +97,11 @@ func (a *App) Favorites(ctx context.Context, actor *Actor) ([]Favorite, error) {
 		return nil, err
 	}
 	q := a.store.Q()
-	objs, err := q.Favorites(ctx, actor.Instance.ID, actor.Membership.ID, v)
+	sharing, err := actor.sharingOwners(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := q.Favorites(ctx, actor.Instance.ID, actor.Membership.ID, sharing, v)
 	if err != nil || len(objs) == 0 {
 		return nil, err
 	}

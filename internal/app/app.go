@@ -86,6 +86,21 @@ type Actor struct {
 	SessionHash string
 	Client      Client
 	vis         *store.Visibility // computed on first use in a request
+	owners      *[]int64          // the instances sharing with Instance, read on first use in a request
+}
+
+// sharingOwners returns the instances that share with the actor's
+// instance on an active channel, read once per request: the owners every
+// read of shared content names, so on Citus it reaches their shards only.
+func (a *Actor) sharingOwners(ctx context.Context, q *store.Q) ([]int64, error) {
+	if a.owners == nil {
+		owners, err := q.SharingOwners(ctx, a.Instance.ID)
+		if err != nil {
+			return nil, err
+		}
+		a.owners = &owners
+	}
+	return *a.owners, nil
 }
 
 // Can reports whether the actor holds a permission.

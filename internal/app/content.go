@@ -47,7 +47,10 @@ func (a *App) openScorecard(ctx context.Context, actor *Actor, id int64) (model.
 	s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, v)
 	if errors.Is(err, store.ErrNotFound) {
 		reach = access.Shared
-		s, err = q.SharedScorecardByID(ctx, id, v)
+		var owners []int64
+		if owners, err = actor.sharingOwners(ctx, q); err == nil {
+			s, err = q.SharedScorecardByID(ctx, owners, id, v)
+		}
 	}
 	if err != nil {
 		return s, access.Can{}, mapNotFound(err)
@@ -70,10 +73,13 @@ func (a *App) openObject(ctx context.Context, actor *Actor, id int64) (model.Obj
 	o, err := q.ObjectByID(ctx, actor.Instance.ID, id, v)
 	if errors.Is(err, store.ErrNotFound) {
 		reach = access.Shared
-		o, err = q.SharedObjectByID(ctx, id, v)
+		var owners []int64
+		if owners, err = actor.sharingOwners(ctx, q); err == nil {
+			o, err = q.SharedObjectByID(ctx, owners, id, v)
+		}
 		if err == nil && o.Kind == model.KindMeasure && actor.Can(access.DataEnter) {
 			var contribute bool
-			if contribute, err = q.ContributeShare(ctx, o.ID, v); contribute {
+			if contribute, err = q.ContributeShare(ctx, o.InstanceID, o.ID, v); contribute {
 				reach = access.SharedForData
 			}
 		}
@@ -127,7 +133,11 @@ func readOnly(what string) error {
 func ownObject(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, id int64) (model.Object, error) {
 	o, err := q.ObjectByID(ctx, actor.Instance.ID, id, v)
 	if errors.Is(err, store.ErrNotFound) {
-		p, perr := q.SharedObjectByID(ctx, id, v)
+		owners, perr := actor.sharingOwners(ctx, q)
+		if perr != nil {
+			return o, perr
+		}
+		p, perr := q.SharedObjectByID(ctx, owners, id, v)
 		if perr == nil {
 			return o, readOnly("“" + p.Title + "”")
 		} else if !errors.Is(perr, store.ErrNotFound) {
@@ -141,7 +151,11 @@ func ownObject(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility
 func ownScorecard(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, id int64) (model.Scorecard, error) {
 	s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, v)
 	if errors.Is(err, store.ErrNotFound) {
-		p, perr := q.SharedScorecardByID(ctx, id, v)
+		owners, perr := actor.sharingOwners(ctx, q)
+		if perr != nil {
+			return s, perr
+		}
+		p, perr := q.SharedScorecardByID(ctx, owners, id, v)
 		if perr == nil {
 			return s, readOnly("“" + p.Title + "”")
 		} else if !errors.Is(perr, store.ErrNotFound) {

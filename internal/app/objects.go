@@ -507,7 +507,7 @@ func (a *App) ScorecardsOf(ctx context.Context, actor *Actor, id int64) ([]model
 // actor can open: its own instance's, or those its partner shares.
 func (a *App) scorecardsOf(ctx context.Context, actor *Actor, v store.Visibility, o model.Object) ([]model.Scorecard, error) {
 	if actor.Partner(o.InstanceID) {
-		return a.store.Q().SharedScorecardsOf(ctx, o.ID, v)
+		return a.store.Q().SharedScorecardsOf(ctx, o.InstanceID, o.ID, v)
 	}
 	return a.store.Q().ScorecardsOf(ctx, actor.Instance.ID, o.ID, v)
 }

@@ -249,7 +249,7 @@ func (a *App) PartnerChannel(ctx context.Context, actor *Actor, id int64) (model
 	if err != nil {
 		return c, err
 	}
-	shares, err := q.Shares(ctx, c.ID)
+	shares, err := q.Shares(ctx, c.Owner.ID, c.ID)
 	c.Shares = slices.Collect(maps.Values(shares))
 	return c, err
 }
@@ -289,7 +289,7 @@ func (a *App) EditShares(ctx context.Context, actor *Actor, channelID int64) (Sh
 	if ed.Scorecards, err = q.ListScorecards(ctx, actor.Instance.ID, v); err != nil {
 		return ed, err
 	}
-	ed.Shared, err = q.Shares(ctx, c.ID)
+	ed.Shared, err = q.Shares(ctx, c.Owner.ID, c.ID)
 	return ed, err
 }
 

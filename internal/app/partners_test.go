@@ -151,7 +151,7 @@ func (s *site) setPerms(manager *app.Actor, name string, perms ...access.Permiss
 
 func (s *site) assigned(name string) []int64 {
 	s.w.t.Helper()
-	ids, err := s.w.q().MembershipScorecardIDs(s.w.ctx, s.ms[name].ID)
+	ids, err := s.w.q().MembershipScorecardIDs(s.w.ctx, s.ms[name].InstanceID, s.ms[name].ID)
 	if err != nil {
 		s.w.t.Fatal(err)
 	}
@@ -567,7 +567,7 @@ func TestPartnerLifecycle(t *testing.T) {
 		}
 		wantKind(t, "revoke twice", w.app.RevokeChannel(w.ctx, A.as("admin"), chAB.ID), app.NotFound)
 		wantKind(t, "share on a revoked channel", w.app.SaveShares(w.ctx, A.as("admin"), chAB.ID, []app.ShareChoice{{ScorecardID: S.ID}}), app.NotFound)
-		if sh, err := w.q().Shares(w.ctx, chAB.ID); err != nil || len(sh) != 0 {
+		if sh, err := w.q().Shares(w.ctx, A.in.ID, chAB.ID); err != nil || len(sh) != 0 {
 			t.Errorf("revoked channel keeps shares %v, %v", sh, err)
 		}
 
@@ -621,7 +621,7 @@ func TestPartnerLifecycle(t *testing.T) {
 		if err := w.app.DeleteScorecard(w.ctx, A.as("admin"), S.ID); err != nil {
 			t.Fatalf("A deletes its shared scorecard: %v", err)
 		}
-		if sh, err := w.q().Shares(w.ctx, A.sharingWith(B).ID); err != nil || len(sh) != 0 {
+		if sh, err := w.q().Shares(w.ctx, A.in.ID, A.sharingWith(B).ID); err != nil || len(sh) != 0 {
 			t.Errorf("deleted scorecard still shared: %v, %v", sh, err)
 		}
 		if got := B.assigned("clerk"); len(got) != 0 {
@@ -773,7 +773,7 @@ func TestPartnerRefusals(t *testing.T) {
 			if st.Data, err = q.DataValues(ctx, A.in.ID, M.ID); err != nil {
 				t.Fatal(err)
 			}
-			if st.Shares, err = q.Shares(ctx, chAB.ID); err != nil {
+			if st.Shares, err = q.Shares(ctx, chAB.Owner.ID, chAB.ID); err != nil {
 				t.Fatal(err)
 			}
 			tree, err := q.ScorecardTree(ctx, A.in.ID, S.ID)
@@ -858,7 +858,7 @@ func TestPartnerRefusals(t *testing.T) {
 			wantField(t, "B re-shares S on "+ch.name, err, "scorecards")
 			err = w.app.SaveShares(ctx, B.as("admin"), ch.id, []app.ShareChoice{{ScorecardID: SB.ID}, {ScorecardID: S.ID, Contribute: true}})
 			wantField(t, "B shares SB with S on "+ch.name, err, "scorecards")
-			if sh, err := w.q().Shares(ctx, ch.id); err != nil || len(sh) != 0 {
+			if sh, err := w.q().Shares(ctx, B.in.ID, ch.id); err != nil || len(sh) != 0 {
 				t.Errorf("refused share on %s left share rows %v, %v", ch.name, sh, err)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"yardstick/internal/app"
 	"yardstick/internal/demo"
 	"yardstick/internal/model"
+	"yardstick/internal/password"
 	"yardstick/internal/store"
 	"yardstick/internal/testkit"
 )
@@ -35,11 +36,8 @@ func TestPagesRouteToOneShard(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin, _ := testkit.MustCreateMember(t, db.Store, in, "router@example.org", access.PresetAdministration)
-	// The session's look-ups are not under test (placement.md lists the
-	// membership count as spanning instances): the actor comes from the
-	// plain store.
-	actor, err := plain.ActorFor(ctx, app.Session{Account: admin}, in.Code, app.Client{Addr: "192.0.2.1"})
-	if err != nil {
+	const token = "router-session-token"
+	if err := q.CreateSession(ctx, model.Session{IDHash: password.HashSecret(token), AccountID: admin.ID}); err != nil {
 		t.Fatal(err)
 	}
 	strict, err := store.Open(ctx, db.URL+"&citus.multi_task_query_log_level=error", db.Clock)
@@ -48,6 +46,25 @@ func TestPagesRouteToOneShard(t *testing.T) {
 	}
 	defer strict.Close()
 	a := app.New(strict, app.Config{BaseURL: "http://yardstick.test"}, nil, nil)
+	// The session look-ups of every signed-in request, the instance's
+	// pages' and the rest's, run on the strict store too.
+	sess, err := a.AuthenticateIn(ctx, token, in.Code)
+	if err != nil {
+		t.Fatalf("session look-up for an instance page: %v", err)
+	}
+	if sess.Instances != 1 {
+		t.Errorf("session: %d active memberships, want 1", sess.Instances)
+	}
+	actor, err := a.ActorFor(ctx, sess, in.Code, app.Client{Addr: "192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(ctx, token); err != nil {
+		t.Errorf("session look-up: %v", err)
+	}
+	if _, err := a.ActorFor(ctx, app.Session{Account: admin}, in.Code, app.Client{Addr: "192.0.2.1"}); err != nil {
+		t.Errorf("membership look-up by code: %v", err)
+	}
 
 	scs, err := q.ListScorecards(ctx, in.ID, store.SeeAll)
 	if err != nil || len(scs) == 0 {
@@ -85,6 +102,120 @@ func TestPagesRouteToOneShard(t *testing.T) {
 			_, err := a.ExportActivity(ctx, actor, app.ActivityQuery{}, "csv", func(model.Activity) error { return nil })
 			return err
 		}},
+	}
+	for _, s := range steps {
+		if err := s.run(); err != nil {
+			t.Errorf("%s: %v", s.name, err)
+		}
+	}
+	partnerPagesRouteToOneShard(t, plain, a, actor, scs, measure)
+}
+
+// partnerPagesRouteToOneShard is TestPagesRouteToOneShard for Partner
+// Connect: a partner instance (PARTNER) receives the demo's scorecards
+// for data entry; its members open them, save data on a shared measure
+// and use their favourites, assignments and the Partner Connect page, on
+// the strict store (a). The reads name the owner's instance, known from
+// the channels; a partner's save writes the owner's data and both
+// instances' activity logs, each statement naming one instance (a
+// two-shard transaction, which the log level does not count: it counts
+// statements that reach several shards).
+func partnerPagesRouteToOneShard(t *testing.T, plain, a *app.App, owner *app.Actor, scs []model.Scorecard, measure model.Object) {
+	ctx := context.Background()
+	q := plain.Store().Q()
+	partner := testkit.MustCreateInstance(t, plain.Store(), "PARTNER", "Partner")
+	padmin, _ := testkit.MustCreateMember(t, plain.Store(), partner, "padmin@example.org", access.PresetAdministration)
+	pclerk, pclerkM := testkit.MustCreateMember(t, plain.Store(), partner, "pclerk@example.org", access.PresetDataEntry)
+	pactor := func(a *app.App, acct model.Account) *app.Actor {
+		t.Helper()
+		act, err := a.ActorFor(ctx, app.Session{Account: acct}, partner.Code, app.Client{Addr: "192.0.2.2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return act
+	}
+	req, err := plain.RequestPartner(ctx, owner, partner.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.AnswerPartnerRequest(ctx, pactor(plain, padmin), req.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	view, err := plain.PartnerPage(ctx, owner)
+	if err != nil || len(view.Sharing) != 1 {
+		t.Fatalf("owner's channels: %+v, %v", view.Sharing, err)
+	}
+	var choices []app.ShareChoice
+	for _, sc := range scs {
+		choices = append(choices, app.ShareChoice{ScorecardID: sc.ID, Contribute: true})
+	}
+	if err := plain.SaveShares(ctx, owner, view.Sharing[0].ID, choices); err != nil {
+		t.Fatal(err)
+	}
+	// The clerk (no scorecards.all) sees what is assigned to it.
+	if err := plain.AssignScorecard(ctx, pactor(plain, padmin), scs[0].ID, app.Assignment{Chosen: []int64{pclerkM.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.ScorecardPage(ctx, pactor(plain, pclerk), scs[0].ID); err != nil {
+		t.Fatalf("assigned partner member's shared scorecard page: %v", err)
+	}
+
+	admin, clerk := pactor(a, padmin), pactor(a, pclerk)
+	if mv, err := plain.MeasurePage(ctx, pactor(plain, padmin), measure.ID, 0, 0); err != nil || !mv.Can.EnterData {
+		t.Fatalf("partner's measure page: can enter data %v, %v", mv.Can.EnterData, err)
+	}
+	save := func(actor *app.App, who *app.Actor) func() error {
+		return func() error {
+			values, err := q.ValuesOf(ctx, measure.InstanceID, []int64{measure.ID})
+			if err != nil {
+				return err
+			}
+			v := values[measure.ID][0]
+			n, err := actor.SaveData(ctx, who, measure.ID, []app.DataEntry{{PeriodKey: v.PeriodKey, Actual: "777", OrigActual: "?", Version: v.Version}})
+			if err == nil && n != 1 {
+				t.Errorf("partner's save saved %d values, want 1", n)
+			}
+			return err
+		}
+	}
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{"partner: session in its instance", func() error {
+			_, err := a.ActorFor(ctx, app.Session{Account: padmin}, partner.Code, app.Client{})
+			return err
+		}},
+		{"partner: scorecard list with the owner's site", func() error {
+			v, err := a.ScorecardList(ctx, admin, []int64{owner.Instance.ID})
+			if err == nil && len(v.Nodes) == 0 {
+				t.Error("partner's scorecard list of the owner's site is empty")
+			}
+			return err
+		}},
+		{"partner: shared scorecard page", func() error { _, err := a.ScorecardPage(ctx, admin, scs[0].ID); return err }},
+		{"partner: shared scorecard page, assigned", func() error { _, err := a.ScorecardPage(ctx, clerk, scs[0].ID); return err }},
+		{"partner: shared measure page", func() error { _, err := a.MeasurePage(ctx, admin, measure.ID, 0, 0); return err }},
+		{"partner: data save on a shared measure", save(a, admin)},
+		{"partner: star a shared measure", func() error { return a.Star(ctx, admin, measure.ID, true) }},
+		{"partner: favourites", func() error {
+			favs, err := a.Favorites(ctx, admin)
+			if err == nil && len(favs) != 1 {
+				t.Errorf("partner's favourites: %d, want the shared measure", len(favs))
+			}
+			return err
+		}},
+		{"partner: assign a shared scorecard", func() error {
+			return a.AssignScorecard(ctx, admin, scs[0].ID, app.Assignment{Chosen: []int64{pclerkM.ID}})
+		}},
+		// Not Edit User: whether the member belongs to other instances too
+		// (its account lock) spans instances (placement.md).
+		{"partner: a member's assignments", func() error {
+			_, err := a.Store().Q().MembershipScorecardIDs(ctx, partner.ID, pclerkM.ID)
+			return err
+		}},
+		{"partner: Partner Connect page", func() error { _, err := a.PartnerPage(ctx, admin); return err }},
+		{"owner: Partner Connect page", func() error { _, err := a.PartnerPage(ctx, owner); return err }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {

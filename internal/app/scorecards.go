@@ -18,15 +18,16 @@ func (a *App) Visibility(ctx context.Context, actor *Actor) (store.Visibility, e
 	if actor.vis != nil {
 		return *actor.vis, nil
 	}
-	assigned := 0
+	var own int
+	var shared []int64
 	if !actor.Can(access.ScorecardsAll) {
-		n, err := a.store.Q().CountMembershipScorecards(ctx, actor.Membership.ID)
-		if err != nil {
+		var err error
+		if own, shared, err = a.store.Q().MembershipAssignments(ctx, actor.Instance.ID, actor.Membership.ID); err != nil {
 			return store.Visibility{}, err
 		}
-		assigned = n
 	}
-	v := store.Visibility{Scope: access.ScopeOf(actor.Perms, assigned > 0), MembershipID: actor.Membership.ID, InstanceID: actor.Instance.ID}
+	v := store.Visibility{Scope: access.ScopeOf(actor.Perms, own+len(shared) > 0), MembershipID: actor.Membership.ID, InstanceID: actor.Instance.ID,
+		SharedAssigned: shared}
 	actor.vis = &v
 	return v, nil
 }

@@ -383,7 +383,7 @@ func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (U
 	if err != nil {
 		return UserEdit{}, err
 	}
-	ids, err := q.MembershipScorecardIDs(ctx, m.ID)
+	ids, err := q.MembershipScorecardIDs(ctx, m.InstanceID, m.ID)
 	if err != nil {
 		return UserEdit{}, err
 	}
@@ -392,7 +392,11 @@ func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (U
 		return UserEdit{}, err
 	}
 	// Scorecards partners share with the instance can be assigned too (SPEC §3.3).
-	shared, err := q.SharedScorecards(ctx, store.Visibility{Scope: access.ScopeAll, InstanceID: actor.Instance.ID})
+	owners, err := actor.sharingOwners(ctx, q)
+	if err != nil {
+		return UserEdit{}, err
+	}
+	shared, err := q.ListSharedScorecards(ctx, owners, store.Visibility{Scope: access.ScopeAll, InstanceID: actor.Instance.ID})
 	if err != nil {
 		return UserEdit{}, err
 	}
@@ -403,7 +407,7 @@ func (a *App) EditUser(ctx context.Context, actor *Actor, membershipID int64) (U
 	if err != nil {
 		return UserEdit{}, err
 	}
-	favs, err := q.Favorites(ctx, actor.Instance.ID, m.ID, v)
+	favs, err := q.Favorites(ctx, actor.Instance.ID, m.ID, owners, v)
 	if err != nil {
 		return UserEdit{}, err
 	}
@@ -526,7 +530,7 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 			notice = "The email changes to " + email + " when that address confirms it: we sent it a link."
 		}
 		before := m
-		oldScorecards, err := q.MembershipScorecardIDs(ctx, m.ID)
+		oldScorecards, err := q.MembershipScorecardIDs(ctx, m.InstanceID, m.ID)
 		if err != nil {
 			return err
 		}
@@ -587,7 +591,11 @@ func (a *App) checkScorecards(ctx context.Context, q *store.Q, instanceID int64,
 		return err
 	}
 	if len(found) != len(uniq(ids)) {
-		shared, err := q.SharedScorecardIDsIn(ctx, instanceID, ids)
+		owners, err := q.SharingOwners(ctx, instanceID)
+		if err != nil {
+			return err
+		}
+		shared, err := q.SharedScorecardIDsIn(ctx, instanceID, owners, ids)
 		if err != nil {
 			return err
 		}

@@ -61,7 +61,7 @@ func (q *Q) CreateMembership(ctx context.Context, m model.Membership) (model.Mem
 	if err != nil {
 		return m, err
 	}
-	return m, q.countMember(ctx, m.InstanceID, 1, boolInt(m.Active))
+	return m, q.countMember(ctx, m.InstanceID, m.AccountID, 1, boolInt(m.Active))
 }
 
 // statusWord is the status the users list shows and searches.
@@ -121,7 +121,7 @@ func (q *Q) AcceptInvitation(ctx context.Context, accountID, membershipID int64)
 	if err != nil {
 		return m, notFound(err)
 	}
-	return m, q.countMember(ctx, m.InstanceID, 0, 1)
+	return m, q.countMember(ctx, m.InstanceID, accountID, 0, 1)
 }
 
 // DeleteInvitation removes an invited membership of the account (declined)
@@ -133,7 +133,7 @@ func (q *Q) DeleteInvitation(ctx context.Context, accountID, membershipID int64)
 	if err != nil {
 		return m, notFound(err)
 	}
-	return m, q.countMember(ctx, m.InstanceID, -1, 0)
+	return m, q.countMember(ctx, m.InstanceID, accountID, -1, 0)
 }
 
 // AccountInstances returns, for each account, the instances it has joined
@@ -191,21 +191,26 @@ func (q *Q) MemberInstances(ctx context.Context, accountID int64) ([]model.Membe
 }
 
 // MembershipByCode returns an instance, by normalized code, with an
-// account's membership in it, in one query. ErrNotFound when either is
-// missing: to a non-member another instance does not exist.
+// account's membership in it. ErrNotFound when either is missing: to a
+// non-member another instance does not exist. Two queries: the instance
+// from its reference table, then the membership naming its instance (on
+// Citus a join on the code would reach every shard).
 func (q *Q) MembershipByCode(ctx context.Context, code string, accountID int64) (model.Instance, model.Membership, error) {
 	var r memberRow
-	err := q.row(ctx, `SELECT `+memberCols+`
-		FROM instances i JOIN memberships m ON m.instance_id = i.id WHERE i.code = $1 AND m.account_id = $2`, code, accountID).
-		Scan(r.dest()...)
+	err := q.row(ctx, `SELECT `+memberInstanceCols+` FROM instances i WHERE i.code = $1`, code).Scan(r.instanceDest()...)
+	if err == nil {
+		err = r.scanMembership(ctx, q, accountID)
+	}
 	r.finish()
 	return r.in, r.m, notFound(err)
 }
 
-// memberCols are an instance's and a membership's columns, as memberRow
-// scans them.
-const memberCols = `i.id, i.code, i.name, i.license_type, i.seats, i.welcome_mode, i.time_zone, i.created_at,
-	i.member_count, i.active_count, m.id, m.instance_id, m.account_id, m.permissions, m.preset, m.active, m.digest_weekly, m.digest_monthly, m.action_emails,
+// memberInstanceCols and memberMembershipCols are an instance's and a
+// membership's columns, as memberRow scans them.
+const memberInstanceCols = `i.id, i.code, i.name, i.license_type, i.seats, i.welcome_mode, i.time_zone, i.created_at,
+	i.member_count, i.active_count`
+
+const memberMembershipCols = `m.id, m.instance_id, m.account_id, m.permissions, m.preset, m.active, m.digest_weekly, m.digest_monthly, m.action_emails,
 	m.version, m.last_activity_at, m.created_at, m.updated_at`
 
 type memberRow struct {
@@ -215,11 +220,19 @@ type memberRow struct {
 	last  sql.NullTime
 }
 
-func (r *memberRow) dest() []any {
-	in, m := &r.in, &r.m
+func (r *memberRow) instanceDest() []any {
+	in := &r.in
 	return []any{&in.ID, &in.Code, &in.Name, &in.LicenseType, &in.Seats, &in.WelcomeMode, &in.TimeZone, &in.CreatedAt,
-		&in.MemberCount, &in.ActiveCount, &m.ID, &m.InstanceID, &m.AccountID, &r.perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly, &m.ActionEmails,
-		&m.Version, &r.last, &m.CreatedAt, &m.UpdatedAt}
+		&in.MemberCount, &in.ActiveCount}
+}
+
+// scanMembership reads the account's membership in r's instance, naming
+// the instance (one shard on Citus).
+func (r *memberRow) scanMembership(ctx context.Context, q *Q, accountID int64) error {
+	m := &r.m
+	return q.row(ctx, `SELECT `+memberMembershipCols+` FROM memberships m WHERE m.instance_id = $1 AND m.account_id = $2`, r.in.ID, accountID).
+		Scan(&m.ID, &m.InstanceID, &m.AccountID, &r.perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly, &m.ActionEmails,
+			&m.Version, &r.last, &m.CreatedAt, &m.UpdatedAt)
 }
 
 func (r *memberRow) finish() {

@@ -116,11 +116,21 @@ func (q *Q) UpdateObject(ctx context.Context, o model.Object) error {
 }
 
 // DeleteObject removes an object, its links, reach rows and data values,
-// and partners' members' favourites of it (kept with their own instance,
-// so no foreign key reaches them: the one delete that spans instances).
+// and partners' members' favourites of it. Those are kept with their own
+// instance, so no foreign key reaches them; the delete names the instances
+// this one has ever shared with (partner_channels, revoked channels too:
+// a favourite outlives its share), on Citus their shards only.
 func (q *Q) DeleteObject(ctx context.Context, instanceID, id int64) error {
-	if _, err := q.exec(ctx, `DELETE FROM partner_favorites WHERE owner_instance = $1 AND measure_id = $2`, instanceID, id); err != nil {
+	partners, err := q.ids(ctx, `SELECT DISTINCT partner_instance FROM partner_channels WHERE owner_instance = $1 ORDER BY partner_instance`, instanceID)
+	if err != nil {
 		return err
+	}
+	if len(partners) > 0 {
+		a := args{instanceID, id}
+		if _, err := q.exec(ctx, `DELETE FROM partner_favorites WHERE instance_id IN (`+a.list(partners)+`) AND owner_instance = $1 AND measure_id = $2`,
+			a...); err != nil {
+			return err
+		}
 	}
 	res, err := q.exec(ctx, `DELETE FROM objects WHERE instance_id = $1 AND id = $2`, instanceID, id)
 	return affectedOne(res, err)

@@ -118,8 +118,10 @@ func (q *Q) ChannelByID(ctx context.Context, instanceID, id int64) (model.Partne
 }
 
 // Channels lists an instance's active channels, outgoing (it shares)
-// and incoming (it receives), each with its shared scorecards, in two
-// queries.
+// and incoming (it receives), each with its shared scorecards: the
+// channels (a reference table), then the shares of the outgoing ones,
+// which live with this instance, and those of the incoming ones, which
+// live with their owners, named from the channels.
 func (q *Q) Channels(ctx context.Context, instanceID int64) (outgoing, incoming []model.PartnerChannel, err error) {
 	all, err := collect(ctx, q, scanChannel, `SELECT `+channelCols+channelFrom+`
 		WHERE c.revoked_at IS NULL AND (c.owner_instance = $1 OR c.partner_instance = $1) ORDER BY o.name, p.name, c.id`, instanceID)
@@ -130,14 +132,36 @@ func (q *Q) Channels(ctx context.Context, instanceID int64) (outgoing, incoming 
 		channel int64
 		model.PartnerShare
 	}
-	shares, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (share, error) {
+	scan := func(sc interface{ Scan(...any) error }) (share, error) {
 		var s share
 		err := sc.Scan(&s.channel, &s.ScorecardID, &s.Title, &s.Contribute)
 		return s, err
-	}, `SELECT ps.channel_id, s.id, s.title, ps.contribute FROM partner_shares ps JOIN scorecards s ON s.instance_id = ps.instance_id AND s.id = ps.scorecard_id
-		WHERE ps.instance_id = $1 OR ps.partner_instance = $1 ORDER BY s.title_key, s.id`, instanceID)
-	if err != nil {
-		return nil, nil, err
+	}
+	const shareCols = `SELECT ps.channel_id, s.id, s.title, ps.contribute FROM partner_shares ps
+		JOIN scorecards s ON s.instance_id = ps.instance_id AND s.id = ps.scorecard_id`
+	var owners []int64
+	sharing := false
+	for _, c := range all {
+		if c.Owner.ID == instanceID {
+			sharing = true
+		} else {
+			owners = append(owners, c.Owner.ID)
+		}
+	}
+	var shares []share
+	if sharing {
+		if shares, err = collect(ctx, q, scan, shareCols+` WHERE ps.instance_id = $1 ORDER BY s.title_key, s.id`, instanceID); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(owners) > 0 {
+		a := args{instanceID}
+		in, err := collect(ctx, q, scan, shareCols+` WHERE ps.instance_id IN (`+a.list(owners)+`) AND ps.partner_instance = $1
+			ORDER BY s.title_key, s.id`, a...)
+		if err != nil {
+			return nil, nil, err
+		}
+		shares = append(shares, in...)
 	}
 	byChannel := map[int64][]model.PartnerShare{}
 	for _, s := range shares {
@@ -165,14 +189,15 @@ func (q *Q) RevokeChannel(ctx context.Context, c model.PartnerChannel, by int64)
 	return err
 }
 
-// Shares returns the scorecards shared on a channel, by id.
-func (q *Q) Shares(ctx context.Context, channelID int64) (map[int64]model.PartnerShare, error) {
+// Shares returns the scorecards shared on a channel, by id; they live
+// with the channel's owner.
+func (q *Q) Shares(ctx context.Context, owner, channelID int64) (map[int64]model.PartnerShare, error) {
 	list, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (model.PartnerShare, error) {
 		var s model.PartnerShare
 		err := sc.Scan(&s.ScorecardID, &s.Title, &s.Contribute)
 		return s, err
 	}, `SELECT s.id, s.title, ps.contribute FROM partner_shares ps JOIN scorecards s ON s.instance_id = ps.instance_id AND s.id = ps.scorecard_id
-		WHERE ps.channel_id = $1`, channelID)
+		WHERE ps.instance_id = $1 AND ps.channel_id = $2`, owner, channelID)
 	out := make(map[int64]model.PartnerShare, len(list))
 	for _, s := range list {
 		out[s.ScorecardID] = s
@@ -185,7 +210,7 @@ func (q *Q) Shares(ctx context.Context, channelID int64) (map[int64]model.Partne
 // Scorecards no longer shared also leave the partner's members'
 // assignments, so a later share starts clean.
 func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.PartnerShare) (map[int64]model.PartnerShare, error) {
-	have, err := q.Shares(ctx, c.ID)
+	have, err := q.Shares(ctx, c.Owner.ID, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -211,8 +236,9 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 		}
 	}
 	for value, ids := range flip {
-		a := args{value, c.ID}
-		if _, err := q.exec(ctx, `UPDATE partner_shares SET contribute = $1 WHERE channel_id = $2 AND scorecard_id IN (`+a.list(ids)+`)`, a...); err != nil {
+		a := args{value, c.Owner.ID, c.ID}
+		if _, err := q.exec(ctx, `UPDATE partner_shares SET contribute = $1 WHERE instance_id = $2 AND channel_id = $3 AND scorecard_id IN (`+
+			a.list(ids)+`)`, a...); err != nil {
 			return nil, err
 		}
 	}
@@ -225,9 +251,9 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 	if len(gone) == 0 {
 		return have, nil
 	}
-	a := args{c.ID}
+	a := args{c.Owner.ID, c.ID}
 	in := a.list(gone)
-	if _, err := q.exec(ctx, `DELETE FROM partner_shares WHERE channel_id = $1 AND scorecard_id IN (`+in+`)`, a...); err != nil {
+	if _, err := q.exec(ctx, `DELETE FROM partner_shares WHERE instance_id = $1 AND channel_id = $2 AND scorecard_id IN (`+in+`)`, a...); err != nil {
 		return nil, err
 	}
 	a = args{c.Partner.ID, c.Owner.ID}
@@ -236,13 +262,14 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 	return have, err
 }
 
-// ContributeShare reports whether a measure sits under a scorecard that
-// its owner shares with viewer for data entry, within the member's scope.
-func (q *Q) ContributeShare(ctx context.Context, measureID int64, v Visibility) (bool, error) {
-	a := args{measureID}
+// ContributeShare reports whether a measure of owner sits under a
+// scorecard that owner shares with the viewer for data entry, within the
+// member's scope.
+func (q *Q) ContributeShare(ctx context.Context, owner, measureID int64, v Visibility) (bool, error) {
+	a := args{owner, measureID}
 	var n int
 	err := q.row(ctx, `SELECT COUNT(*) FROM scorecard_objects so JOIN partner_shares ps ON ps.instance_id = so.instance_id AND ps.scorecard_id = so.scorecard_id
-		WHERE so.object_id = $1 AND ps.contribute AND `+v.shareFilter(&a), a...).Scan(&n)
+		WHERE so.instance_id = $1 AND so.object_id = $2 AND ps.contribute AND `+v.shareFilter(&a), a...).Scan(&n)
 	return n > 0, err
 }
 
@@ -295,23 +322,41 @@ func (q *Q) UseReferral(ctx context.Context, id int64) error {
 }
 
 // Reading what partners share. Each query names the viewer's instance
-// and excludes it, so own content keeps its own rules and paths.
+// and excludes it, so own content keeps its own rules and paths, and
+// names the owners it reads from: the instances that share with the
+// viewer on an active channel (SharingOwners, partner_channels being a
+// reference table), or the one owner the caller knows. On Citus a query
+// so reaches the owners' shards only (one, for one partner), never every
+// shard. No owners, nothing shared.
 
-// SharedScorecardByID returns another instance's scorecard shared with
+// SharingOwners lists the instances that share with instanceID on an
+// active channel, ascending: the owners the shared reads name.
+func (q *Q) SharingOwners(ctx context.Context, instanceID int64) ([]int64, error) {
+	return q.ids(ctx, `SELECT DISTINCT owner_instance FROM partner_channels WHERE partner_instance = $1 AND revoked_at IS NULL
+		ORDER BY owner_instance`, instanceID)
+}
+
+// SharedScorecardByID returns a scorecard of one of owners shared with
 // the viewer within its scope.
-func (q *Q) SharedScorecardByID(ctx context.Context, id int64, v Visibility) (model.Scorecard, error) {
+func (q *Q) SharedScorecardByID(ctx context.Context, owners []int64, id int64, v Visibility) (model.Scorecard, error) {
+	if len(owners) == 0 {
+		return model.Scorecard{}, ErrNotFound
+	}
 	a := args{id, v.InstanceID}
 	s, err := scanScorecard(q.row(ctx, `SELECT `+scorecardCols+` FROM scorecards s
-		WHERE s.id = $1 AND s.instance_id <> $2 AND `+v.sharedScorecardFilter(&a), a...))
+		WHERE s.instance_id IN (`+a.list(owners)+`) AND s.id = $1 AND s.instance_id <> $2 AND `+v.sharedScorecardFilter(&a), a...))
 	return s, notFound(err)
 }
 
-// SharedObjectByID returns another instance's object that sits under a
+// SharedObjectByID returns an object of one of owners that sits under a
 // scorecard shared with the viewer within its scope.
-func (q *Q) SharedObjectByID(ctx context.Context, id int64, v Visibility) (model.Object, error) {
+func (q *Q) SharedObjectByID(ctx context.Context, owners []int64, id int64, v Visibility) (model.Object, error) {
+	if len(owners) == 0 {
+		return model.Object{}, ErrNotFound
+	}
 	a := args{id, v.InstanceID}
 	o, err := scanObject(q.row(ctx, `SELECT `+objectCols+objectFrom+`
-		WHERE o.id = $1 AND o.instance_id <> $2 AND `+v.sharedObjectFilter(&a), a...))
+		WHERE o.instance_id IN (`+a.list(owners)+`) AND o.id = $1 AND o.instance_id <> $2 AND `+v.sharedObjectFilter(&a), a...))
 	return o, notFound(err)
 }
 
@@ -321,44 +366,32 @@ func (q *Q) ListSharedScorecards(ctx context.Context, owners []int64, v Visibili
 	if len(owners) == 0 {
 		return nil, nil
 	}
-	return q.listShared(ctx, owners, v)
-}
-
-// SharedScorecards lists every scorecard partners share with the viewer,
-// within its scope, by title.
-func (q *Q) SharedScorecards(ctx context.Context, v Visibility) ([]model.Scorecard, error) {
-	return q.listShared(ctx, nil, v)
-}
-
-// listShared lists the scorecards shared with the viewer by owners, or by
-// every partner when owners is nil.
-func (q *Q) listShared(ctx context.Context, owners []int64, v Visibility) ([]model.Scorecard, error) {
 	// Start from the shares (indexed by partner, owner), not from every
 	// scorecard of the owners: the cost follows what is shared.
 	a := args{v.InstanceID}
-	byOwner := ""
-	if owners != nil {
-		byOwner = ` AND ps.instance_id IN (` + a.list(owners) + `)`
-	}
+	in := a.list(owners)
 	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s
-		WHERE s.id IN (SELECT ps.scorecard_id FROM partner_shares ps WHERE ps.partner_instance = $1`+byOwner+`)
+		WHERE s.instance_id IN (`+in+`) AND s.id IN (SELECT ps.scorecard_id FROM partner_shares ps WHERE ps.instance_id IN (`+in+`) AND ps.partner_instance = $1)
 		AND s.instance_id <> $1 AND `+v.sharedScorecardFilter(&a)+` ORDER BY s.title_key, s.id`, a...)
 }
 
 // SharedScorecardsOf lists the shared scorecards, visible to the viewer,
-// that an object of another instance sits under.
-func (q *Q) SharedScorecardsOf(ctx context.Context, objectID int64, v Visibility) ([]model.Scorecard, error) {
-	a := args{objectID, v.InstanceID}
+// that an object of owner sits under.
+func (q *Q) SharedScorecardsOf(ctx context.Context, owner, objectID int64, v Visibility) ([]model.Scorecard, error) {
+	a := args{owner, objectID, v.InstanceID}
 	return collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s JOIN scorecard_objects so ON so.instance_id = s.instance_id AND so.scorecard_id = s.id
-		WHERE so.object_id = $1 AND s.instance_id <> $2 AND `+v.sharedScorecardFilter(&a)+` ORDER BY s.title_key, s.id`, a...)
+		WHERE s.instance_id = $1 AND so.object_id = $2 AND s.instance_id <> $3 AND `+v.sharedScorecardFilter(&a)+` ORDER BY s.title_key, s.id`, a...)
 }
 
-// SharedScorecardIDsIn returns which ids are scorecards partners share
-// with instanceID (whoever in it may see them).
-func (q *Q) SharedScorecardIDsIn(ctx context.Context, instanceID int64, ids []int64) ([]int64, error) {
+// SharedScorecardIDsIn returns which ids are scorecards owners share with
+// instanceID (whoever in it may see them).
+func (q *Q) SharedScorecardIDsIn(ctx context.Context, instanceID int64, owners, ids []int64) ([]int64, error) {
+	if len(owners) == 0 || len(ids) == 0 {
+		return nil, nil
+	}
 	a := args{instanceID}
-	in := a.list(ids)
-	return q.ids(ctx, `SELECT DISTINCT scorecard_id FROM partner_shares WHERE partner_instance = $1 AND scorecard_id IN (`+in+`) ORDER BY scorecard_id`, a...)
+	return q.ids(ctx, `SELECT DISTINCT scorecard_id FROM partner_shares WHERE instance_id IN (`+a.list(owners)+`) AND partner_instance = $1
+		AND scorecard_id IN (`+a.list(ids)+`) ORDER BY scorecard_id`, a...)
 }
 
 // Sites lists the instances that share with instanceID on an active

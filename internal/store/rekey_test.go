@@ -53,6 +53,24 @@ func TestRekeyKeepsEveryRowAndID(t *testing.T) {
 				t.Errorf("%s: %d rows before, %d after; first difference: %s", table, len(before[table]), len(got), firstDiff(before[table], got))
 			}
 		}
+		// 0016 fills in each account's count of active memberships.
+		counted := map[string]bool{}
+		for _, row := range readRows(t, s.DB(), `SELECT account_id, COUNT(*) FROM memberships WHERE active GROUP BY account_id ORDER BY account_id`) {
+			counted[row] = true
+		}
+		busy := 0
+		for _, row := range readRows(t, s.DB(), `SELECT id, active_memberships FROM accounts ORDER BY id`) {
+			if strings.HasSuffix(row, "|0") {
+				continue
+			}
+			busy++
+			if !counted[row] {
+				t.Errorf("account's count of active memberships after 0016: %s, not what its memberships say", row)
+			}
+		}
+		if busy != len(counted) || busy == 0 {
+			t.Errorf("after 0016, %d accounts count active memberships; memberships say %d", busy, len(counted))
+		}
 		q := s.Q()
 		partner, err := q.InstanceByCode(ctx, "PARTNER")
 		if err != nil {

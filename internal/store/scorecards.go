@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -96,21 +97,40 @@ func (q *Q) ListScorecards(ctx context.Context, instanceID int64, v Visibility) 
 		` ORDER BY s.title_key, s.id LIMIT 5000`, a...)
 }
 
-// CountMembershipScorecards reports how many scorecards a member has
-// assigned, its own instance's and those partners share (the scope of
-// SPEC §3.3 depends on whether it is zero).
-func (q *Q) CountMembershipScorecards(ctx context.Context, membershipID int64) (int, error) {
-	var n int
-	err := q.row(ctx, `SELECT (SELECT COUNT(*) FROM membership_scorecards WHERE membership_id = $1)
-		+ (SELECT COUNT(*) FROM partner_assignments WHERE membership_id = $1)`, membershipID).Scan(&n)
-	return n, err
+// MembershipAssignments reports how many of its own instance's scorecards
+// a member has assigned, and which scorecards partners share that it has
+// assigned (the scope of SPEC §3.3 depends on whether there are any; the
+// shared ones are the filter of its reads of partners' content). Both
+// kinds of assignment live with the member's instance: one query, one
+// shard.
+func (q *Q) MembershipAssignments(ctx context.Context, instanceID, membershipID int64) (own int, shared []int64, err error) {
+	rows, err := q.query(ctx, `SELECT 'own', COUNT(*) FROM membership_scorecards WHERE instance_id = $1 AND membership_id = $2
+		UNION ALL SELECT 'shared', scorecard_id FROM partner_assignments WHERE instance_id = $1 AND membership_id = $2`, instanceID, membershipID)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var n int64
+		if err := rows.Scan(&kind, &n); err != nil {
+			return 0, nil, err
+		}
+		if kind == "own" {
+			own = int(n)
+		} else {
+			shared = append(shared, n)
+		}
+	}
+	slices.Sort(shared)
+	return own, shared, rows.Err()
 }
 
 // MembershipScorecardIDs lists a member's assigned scorecards, its own
 // instance's and those partners share.
-func (q *Q) MembershipScorecardIDs(ctx context.Context, membershipID int64) ([]int64, error) {
-	return q.ids(ctx, `SELECT scorecard_id FROM membership_scorecards WHERE membership_id = $1
-		UNION SELECT scorecard_id FROM partner_assignments WHERE membership_id = $1 ORDER BY 1`, membershipID)
+func (q *Q) MembershipScorecardIDs(ctx context.Context, instanceID, membershipID int64) ([]int64, error) {
+	return q.ids(ctx, `SELECT scorecard_id FROM membership_scorecards WHERE instance_id = $1 AND membership_id = $2
+		UNION SELECT scorecard_id FROM partner_assignments WHERE instance_id = $1 AND membership_id = $2 ORDER BY 1`, instanceID, membershipID)
 }
 
 // SetMembershipScorecards replaces a member's assignments. The ids must
@@ -157,7 +177,9 @@ func (q *Q) AssignScorecard(ctx context.Context, instanceID, scorecardID int64, 
 }
 
 // scorecardOwner returns the instance whose scorecard id is, when it is
-// instanceID's own or shared with it; otherwise ErrNotFound.
+// instanceID's own or shared with it; otherwise ErrNotFound. A partner's
+// is looked for among the shares of the instances sharing with instanceID
+// (SharingOwners), so the query names them.
 func (q *Q) scorecardOwner(ctx context.Context, instanceID, scorecardID int64) (int64, error) {
 	var n int
 	if err := q.row(ctx, `SELECT COUNT(*) FROM scorecards WHERE instance_id = $1 AND id = $2`, instanceID, scorecardID).Scan(&n); err != nil {
@@ -166,8 +188,14 @@ func (q *Q) scorecardOwner(ctx context.Context, instanceID, scorecardID int64) (
 	if n > 0 {
 		return instanceID, nil
 	}
+	owners, err := q.SharingOwners(ctx, instanceID)
+	if err != nil || len(owners) == 0 {
+		return 0, cmp.Or(err, ErrNotFound)
+	}
 	var owner sql.NullInt64
-	err := q.row(ctx, `SELECT MIN(instance_id) FROM partner_shares WHERE partner_instance = $1 AND scorecard_id = $2`, instanceID, scorecardID).Scan(&owner)
+	a := args{instanceID, scorecardID}
+	err = q.row(ctx, `SELECT MIN(instance_id) FROM partner_shares WHERE instance_id IN (`+a.list(owners)+`) AND partner_instance = $1 AND scorecard_id = $2`,
+		a...).Scan(&owner)
 	if err != nil {
 		return 0, err
 	}

@@ -62,27 +62,31 @@ func (q *Q) SessionAccount(ctx context.Context, idHash string) (model.Session, m
 	return sa.s, sa.a, notFound(err)
 }
 
-// SessionMember is SessionAccount and MembershipByCode in one query, for
-// the pages of an instance. ErrNotFound means no session or no membership
-// there; SessionAccount tells which.
+// SessionMember is SessionAccount and MembershipByCode together, for the
+// pages of an instance. ErrNotFound means no session or no membership
+// there; SessionAccount tells which. The session, its account and the
+// instance come in one query that reads no shard on Citus (sessions stays
+// on the coordinator, accounts and instances are reference tables); the
+// membership in a second that names its instance.
 func (q *Q) SessionMember(ctx context.Context, idHash, code string) (model.Session, model.Account, model.Instance, model.Membership, error) {
 	var sa sessionRow
 	var mr memberRow
-	err := q.row(ctx, `SELECT `+sessionCols+`, `+memberCols+` FROM sessions s JOIN accounts a ON a.id = s.account_id
-		JOIN instances i ON i.code = $2 JOIN memberships m ON m.instance_id = i.id AND m.account_id = s.account_id
-		WHERE s.id_hash = $1`, idHash, code).
-		Scan(append(sa.dest(), mr.dest()...)...)
+	err := q.row(ctx, `SELECT `+sessionCols+`, `+memberInstanceCols+` FROM sessions s JOIN accounts a ON a.id = s.account_id
+		JOIN instances i ON i.code = $2 WHERE s.id_hash = $1`, idHash, code).
+		Scan(append(sa.dest(), mr.instanceDest()...)...)
+	if err == nil {
+		err = mr.scanMembership(ctx, q, sa.s.AccountID)
+	}
 	sa.finish()
 	mr.finish()
 	return sa.s, sa.a, mr.in, mr.m, notFound(err)
 }
 
 // sessionCols are a session's and its account's columns, as sessionRow
-// scans them; $1 is the session's id hash. The count of the account's
-// memberships spans instances, so it is not correlated with the outer row
-// (Citus plans it on its own, across the shards).
-const sessionCols = `s.id_hash, s.account_id, s.created_at, s.last_seen_at,
-	(SELECT COUNT(*) FROM memberships am WHERE am.account_id = (SELECT account_id FROM sessions WHERE id_hash = $1) AND am.active),
+// scans them. The count of the account's active memberships is kept on
+// the account row (countMember), so the look-up reads the coordinator's
+// sessions and the accounts reference table only, never a shard.
+const sessionCols = `s.id_hash, s.account_id, s.created_at, s.last_seen_at, a.active_memberships,
 	a.id, a.email, a.name, a.password_temporary, a.password_expires_at, a.time_zone, a.home_instance_id, a.created_at, a.updated_at`
 
 type sessionRow struct {

@@ -13,10 +13,20 @@ import (
 )
 
 // Member counts are kept on the instance row in the same transaction as
-// every membership change, so the users list never counts 100,000 rows.
-func (q *Q) countMember(ctx context.Context, instanceID int64, total, active int) error {
-	_, err := q.exec(ctx, `UPDATE instances SET member_count = member_count + $1, active_count = active_count + $2 WHERE id = $3`,
-		total, active, instanceID)
+// every membership change, so the users list never counts 100,000 rows;
+// a change of active members also moves the account's count of its
+// active memberships (accounts.active_memberships), which the session
+// look-up reads on every request instead of counting memberships in every
+// instance (on Citus, every shard).
+func (q *Q) countMember(ctx context.Context, instanceID, accountID int64, total, active int) error {
+	if _, err := q.exec(ctx, `UPDATE instances SET member_count = member_count + $1, active_count = active_count + $2 WHERE id = $3`,
+		total, active, instanceID); err != nil {
+		return err
+	}
+	if active == 0 {
+		return nil
+	}
+	_, err := q.exec(ctx, `UPDATE accounts SET active_memberships = active_memberships + $1 WHERE id = $2`, active, accountID)
 	return err
 }
 
@@ -65,7 +75,9 @@ func (q *Q) MembershipByID(ctx context.Context, instanceID, id int64) (model.Mem
 // a membership edited from m.Version; a stale version is ErrConflict.
 func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
 	var wasActive bool
-	if err := q.row(ctx, `SELECT active FROM memberships WHERE instance_id = $1 AND id = $2`, m.InstanceID, m.ID).Scan(&wasActive); err != nil {
+	var accountID int64
+	if err := q.row(ctx, `SELECT active, account_id FROM memberships WHERE instance_id = $1 AND id = $2`, m.InstanceID, m.ID).
+		Scan(&wasActive, &accountID); err != nil {
 		return notFound(err)
 	}
 	// search_text is compared with its old value: a change of
@@ -85,7 +97,7 @@ func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
 		return err
 	}
 	if wasActive != m.Active {
-		return q.countMember(ctx, m.InstanceID, 0, boolInt(m.Active)-boolInt(wasActive))
+		return q.countMember(ctx, m.InstanceID, accountID, 0, boolInt(m.Active)-boolInt(wasActive))
 	}
 	return nil
 }
@@ -303,24 +315,27 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 }
 
 // Favorites lists a member's favourite measures the visibility allows: the
-// instance's own and those under a scorecard a partner shares with it. A
-// favourite of a partner measure that is no longer shared stays stored but
-// unlisted, and lists again if it is shared again.
-func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, v Visibility) ([]model.Object, error) {
+// instance's own and those under a scorecard one of owners (the instances
+// sharing with it, SharingOwners) shares with it. A favourite of a partner
+// measure that is no longer shared stays stored but unlisted, and lists
+// again if it is shared again.
+func (q *Q) Favorites(ctx context.Context, instanceID, membershipID int64, owners []int64, v Visibility) ([]model.Object, error) {
 	// Two queries: the own ones name the instance (one shard on Citus);
-	// the partner ones are read from their owners' shards.
+	// the partner ones name their owners (their shards).
 	a := args{instanceID, membershipID}
 	own, err := collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
 		WHERE o.instance_id = $1 AND o.kind = 'measure'
 		AND o.id IN (SELECT measure_id FROM favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.objectFilter(&a)+`
 		ORDER BY o.title_key, o.id`, a...)
-	if err != nil {
-		return nil, err
+	if err != nil || len(owners) == 0 {
+		return own, err
 	}
 	a = args{instanceID, membershipID}
+	in := a.list(owners)
 	shared, err := collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+`
-		WHERE o.instance_id <> $1 AND o.kind = 'measure'
-		AND o.id IN (SELECT measure_id FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2) AND `+v.sharedObjectFilter(&a)+`
+		WHERE o.instance_id IN (`+in+`) AND o.instance_id <> $1 AND o.kind = 'measure'
+		AND o.id IN (SELECT measure_id FROM partner_favorites WHERE instance_id = $1 AND membership_id = $2 AND owner_instance IN (`+in+`))
+		AND `+v.sharedObjectFilter(&a)+`
 		ORDER BY o.title_key, o.id`, a...)
 	if err != nil || len(shared) == 0 {
 		return own, err
@@ -347,8 +362,9 @@ func (q *Q) IsFavorite(ctx context.Context, instanceID, membershipID, measureID 
 // SetFavorite adds (on) or removes a favourite: a measure of the
 // instance's own, or one under a scorecard a partner shares with it,
 // which partner_favorites keeps with its owner (the database refuses a
-// favourite that joins two instances anywhere else). A measure that is
-// neither is ErrNotFound.
+// favourite that joins two instances anywhere else); the owner is looked
+// for among the instances sharing with this one (SharingOwners), so the
+// query names them. A measure that is neither is ErrNotFound.
 func (q *Q) SetFavorite(ctx context.Context, instanceID, membershipID, measureID int64, on bool) error {
 	if !on {
 		for _, table := range []string{"favorites", "partner_favorites"} {
@@ -368,16 +384,21 @@ func (q *Q) SetFavorite(ctx context.Context, instanceID, membershipID, measureID
 			ON CONFLICT DO NOTHING`, instanceID, membershipID, measureID, q.Now())
 		return err
 	}
+	owners, err := q.SharingOwners(ctx, instanceID)
+	if err != nil || len(owners) == 0 {
+		return cmp.Or(err, ErrNotFound)
+	}
 	var owner sql.NullInt64
+	a := args{instanceID, measureID}
 	if err := q.row(ctx, `SELECT MIN(ps.instance_id) FROM partner_shares ps JOIN scorecard_objects so
 			ON so.instance_id = ps.instance_id AND so.scorecard_id = ps.scorecard_id
-		WHERE ps.partner_instance = $1 AND so.object_id = $2`, instanceID, measureID).Scan(&owner); err != nil {
+		WHERE ps.instance_id IN (`+a.list(owners)+`) AND ps.partner_instance = $1 AND so.object_id = $2`, a...).Scan(&owner); err != nil {
 		return err
 	}
 	if !owner.Valid {
 		return ErrNotFound
 	}
-	_, err := q.exec(ctx, `INSERT INTO partner_favorites (instance_id, membership_id, owner_instance, measure_id, created_at) VALUES ($1, $2, $3, $4, $5)
+	_, err = q.exec(ctx, `INSERT INTO partner_favorites (instance_id, membership_id, owner_instance, measure_id, created_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT DO NOTHING`, instanceID, membershipID, owner.Int64, measureID, q.Now())
 	return err
 }

@@ -14,6 +14,11 @@ type Visibility struct {
 	Scope        access.Scope
 	MembershipID int64
 	InstanceID   int64 // the member's instance: what partners share with it is visible too (SPEC §12)
+	// SharedAssigned are, for ScopeAssigned, the partners' scorecards
+	// assigned to the member (MembershipAssignments): named as a list, so
+	// a read of a partner's content reaches the owner's shard only, not
+	// also the member's instance's (partner_assignments) in a subquery.
+	SharedAssigned []int64
 }
 
 // SeeAll is the visibility of operator commands and the instance itself
@@ -78,12 +83,9 @@ func (v Visibility) shareFilter(a *args) string {
 	case access.ScopeAll:
 		return "ps.partner_instance = " + a.add(v.InstanceID)
 	case access.ScopeAssigned:
-		// Uncorrelated: the member's assignments are in its own instance,
-		// the shares with their owner (on Citus, two shards).
-		in := a.add(v.InstanceID)
-		return "ps.partner_instance = " + in +
-			" AND ps.scorecard_id IN (SELECT pa.scorecard_id FROM partner_assignments pa WHERE pa.instance_id = " + in +
-			" AND pa.membership_id = " + a.add(v.MembershipID) + ")"
+		// The member's assignments are in its own instance, the shares
+		// with their owner: the app read the assignments first.
+		return "ps.partner_instance = " + a.add(v.InstanceID) + " AND ps.scorecard_id IN (" + a.list(v.SharedAssigned) + ")"
 	}
 	return "FALSE"
 }

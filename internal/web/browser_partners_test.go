@@ -334,7 +334,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	if err != nil || !checked {
 		t.Errorf("after saving, pat's box is not ticked (%v)", err)
 	}
-	if got, err := e.store.Q().MembershipScorecardIDs(ctx, pat.ID); err != nil || !slices.Equal(got, []int64{shared.ID}) {
+	if got, err := e.store.Q().MembershipScorecardIDs(ctx, pat.InstanceID, pat.ID); err != nil || !slices.Equal(got, []int64{shared.ID}) {
 		t.Errorf("pat's assigned scorecards = %v, %v; want the shared one", got, err)
 	}
 	testkit.Screenshot(t, partner, "shared-scorecard-assigned")

@@ -82,7 +82,7 @@ func (u *userEditEnv) state(in model.Instance, id int64) editUserState {
 	if err != nil {
 		u.t.Fatal(err)
 	}
-	ids, err := q.MembershipScorecardIDs(ctx, m.ID)
+	ids, err := q.MembershipScorecardIDs(ctx, m.InstanceID, m.ID)
 	if err != nil {
 		u.t.Fatal(err)
 	}
