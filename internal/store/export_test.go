@@ -7,3 +7,12 @@ func SetRareGramCap(n int) (undo func()) {
 	rareGramCap = n
 	return func() { rareGramCap = old }
 }
+
+// SetMaxSortArms sets how many sorted lists a search may read (0: none,
+// so the earlier paths answer), for tests that run every path; it
+// returns the undo.
+func SetMaxSortArms(n int) (undo func()) {
+	old := maxSortArms
+	maxSortArms = n
+	return func() { maxSortArms = old }
+}

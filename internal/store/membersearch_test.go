@@ -109,23 +109,34 @@ func TestMemberSearchMatchesLike(t *testing.T) {
 		for _, cap := range []struct {
 			name string
 			n    int
-		}{{"pending", 1 << 30}, {"index", 1 << 30}, {"scan", 0}} {
-			if cap.name == "index" {
+		}{{"pending", 1 << 30}, {"index", 1 << 30}, {"scan", 0}, {"half", 0}} {
+			switch cap.name {
+			case "index":
 				indexAll(t, db, in)
+			case "half":
+				// Some members changed since the pass: their postings are
+				// stale and their grams pending, beside indexed ones.
+				halfPending(t, db, in)
 			}
 			undo := store.SetRareGramCap(cap.n)
-			for _, term := range searchTerms {
-				for _, sort := range []string{"email", "name", "activity", "role", "permissions", "status"} {
-					for _, desc := range []bool{false, true} {
-						for _, hide := range []bool{false, true} {
-							want := likeOrder(t, db, in, term, sort, desc, hide)
-							got := pageAll(t, q, in, store.MemberFilter{Search: term, Sort: sort, Desc: desc, HideInactive: hide})
-							if !slices.Equal(got, want) {
-								t.Errorf("%s: search %q by %s desc %v hide %v = %v, want %v", cap.name, term, sort, desc, hide, got, want)
+			// The sorted postings (every order but activity, when a term
+			// has few grams), and without them the earlier paths.
+			for _, arms := range []int{8, 1, 0} {
+				undoArms := store.SetMaxSortArms(arms)
+				for _, term := range searchTerms {
+					for _, sort := range []string{"email", "name", "activity", "role", "permissions", "status"} {
+						for _, desc := range []bool{false, true} {
+							for _, hide := range []bool{false, true} {
+								want := likeOrder(t, db, in, term, sort, desc, hide)
+								got := pageAll(t, q, in, store.MemberFilter{Search: term, Sort: sort, Desc: desc, HideInactive: hide})
+								if !slices.Equal(got, want) {
+									t.Errorf("%s, %d arms: search %q by %s desc %v hide %v = %v, want %v", cap.name, arms, term, sort, desc, hide, got, want)
+								}
 							}
 						}
 					}
 				}
+				undoArms()
 			}
 			undo()
 		}
@@ -151,6 +162,27 @@ func gramRows(t *testing.T, db *testkit.DB, in model.Instance) []string {
 		out = append(out, fmt.Sprint(g, "/", m))
 	}
 	must(t, rows.Err())
+	return out
+}
+
+// sortGramRows is the sorted postings of an instance, sorted.
+func sortGramRows(t *testing.T, db *testkit.DB, in model.Instance) []string {
+	t.Helper()
+	rows, err := db.Store.DB().QueryContext(ctx, `SELECT sort, gram, sort_key, membership_id FROM member_sort_grams WHERE instance_id = $1
+		ORDER BY sort, gram, sort_key, membership_id`, in.ID)
+	must(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s, g, m int64
+		var k string
+		must(t, rows.Scan(&s, &g, &k, &m))
+		out = append(out, fmt.Sprint(s, "/", g, "/", k, "/", m))
+	}
+	must(t, rows.Err())
+	if len(out) == 0 {
+		t.Fatal("no sorted postings")
+	}
 	return out
 }
 
@@ -219,10 +251,13 @@ func TestMemberSearchFollowsWrites(t *testing.T) {
 			t.Errorf("accepted invitation: found %v", got)
 		}
 		indexAll(t, db, in)
-		before := gramRows(t, db, in)
+		before, beforeSorted := gramRows(t, db, in), sortGramRows(t, db, in)
 		must(t, q.RebuildMemberSearch(ctx, in.ID))
 		if after := gramRows(t, db, in); !slices.Equal(before, after) {
 			t.Errorf("index kept by writes has %d rows, rebuilt %d; they differ", len(before), len(after))
+		}
+		if after := sortGramRows(t, db, in); !slices.Equal(beforeSorted, after) {
+			t.Errorf("sorted postings kept by writes: %d rows, rebuilt %d; they differ", len(beforeSorted), len(after))
 		}
 
 		// A declined invitation takes its grams with it.
@@ -238,6 +273,10 @@ func TestMemberSearchFollowsWrites(t *testing.T) {
 		if n != 0 {
 			t.Errorf("declined invitation left %d grams", n)
 		}
+		must(t, db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM member_sort_grams WHERE membership_id = $1`, inv.ID).Scan(&n))
+		if n != 0 {
+			t.Errorf("declined invitation left %d sorted postings", n)
+		}
 	})
 }
 
@@ -252,6 +291,34 @@ func TestMemberGramsStayInTheirInstance(t *testing.T) {
 			t.Error("a gram of instance B pointing at a membership of A was stored")
 		}
 	})
+}
+
+// halfPending changes every other member of in after indexing them all:
+// a new name, a role and permission count, the status; so that their
+// postings are stale (other sort keys, other grams) while they wait for
+// the pass.
+func halfPending(t *testing.T, db *testkit.DB, in model.Instance) {
+	t.Helper()
+	q := db.Store.Q()
+	indexAll(t, db, in)
+	page, err := q.ListMembers(ctx, in.ID, store.MemberFilter{Limit: 500})
+	must(t, err)
+	for i, m := range page.Members {
+		if i%2 == 1 || m.Invited {
+			continue
+		}
+		m, err := q.MembershipByID(ctx, in.ID, m.ID)
+		must(t, err)
+		if i%4 == 0 {
+			must(t, q.UpdateAccountName(ctx, m.AccountID, "Zed Élodie "+m.Name))
+			continue
+		}
+		// Custom, one permission fewer: the role's word stays, the count moves.
+		perms := access.MustPreset(access.PresetPresenter).Keys()
+		m.Preset, m.Role, m.Permissions = "", access.Custom, perms[:len(perms)-1-i%2]
+		m.Active = !m.Active
+		must(t, q.UpdateMembership(ctx, m))
+	}
 }
 
 // indexAll moves every pending member of in into the search index, as the
