@@ -8,11 +8,11 @@ func SetRareGramCap(n int) (undo func()) {
 	return func() { rareGramCap = old }
 }
 
-// SetMaxSortArms sets how many sorted lists a search may read (0: none,
-// so the earlier paths answer), for tests that run every path; it
-// returns the undo.
-func SetMaxSortArms(n int) (undo func()) {
-	old := maxSortArms
-	maxSortArms = n
-	return func() { maxSortArms = old }
+// SetMaxBoundGrams sets how many grams a common term may span for its
+// first page to start at their key bound (0: never), for tests that run
+// every path; it returns the undo.
+func SetMaxBoundGrams(n int) (undo func()) {
+	old := maxBoundGrams
+	maxBoundGrams = n
+	return func() { maxBoundGrams = old }
 }

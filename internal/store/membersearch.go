@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -172,19 +173,18 @@ func (q *Q) RebuildMemberSearch(ctx context.Context, instanceID int64) error {
 	if _, err := q.exec(ctx, query, instanceID); err != nil {
 		return err
 	}
-	if _, err := q.exec(ctx, `DELETE FROM member_sort_grams WHERE instance_id = $1`, instanceID); err != nil {
+	if _, err := q.exec(ctx, `DELETE FROM member_gram_bounds WHERE instance_id = $1`, instanceID); err != nil {
 		return err
 	}
-	sorts, order := `(SELECT 1 AS sort UNION ALL SELECT 2 UNION ALL SELECT 3) s`, ` ORDER BY 1, 2, 3, 4, 5`
-	if q.s.dialect == Postgres {
-		sorts, order = `generate_series(1, 3) s(sort)`, ""
-	}
-	// As migration 0017 fills it.
-	if _, err := q.exec(ctx, `INSERT INTO member_sort_grams (instance_id, sort, gram, sort_key, membership_id)
-		SELECT g.instance_id, s.sort, g.gram, CASE WHEN s.sort = 1 THEN m.email WHEN s.sort = 2 THEN m.name_key ELSE `+facetSQL+` END, g.membership_id
-		FROM member_grams g JOIN memberships m ON m.instance_id = g.instance_id AND m.id = g.membership_id CROSS JOIN `+sorts+`
-		WHERE g.instance_id = $1`+order, instanceID); err != nil {
-		return err
+	// As migration 0017 fills it, one order at a time, each grouped in
+	// member_grams' key order.
+	for sort := 1; sort <= 5; sort++ {
+		if _, err := q.exec(ctx, `INSERT INTO member_gram_bounds (instance_id, sort, gram, lo, hi)
+			SELECT g.instance_id, `+strconv.Itoa(sort)+`, g.gram, MIN(`+q.boundKeySQL(sort)+`), MAX(`+q.boundKeySQL(sort)+`)
+			FROM member_grams g JOIN memberships m ON m.instance_id = g.instance_id AND m.id = g.membership_id
+			WHERE g.instance_id = $1 GROUP BY g.instance_id, g.gram`, instanceID); err != nil {
+			return err
+		}
 	}
 	_, err := q.exec(ctx, `UPDATE memberships SET search_pending = FALSE WHERE instance_id = $1 AND search_pending`, instanceID)
 	return err
@@ -233,8 +233,11 @@ const (
 // than rareGramCap grams (termRare), or, for a common term, the range to
 // read it in sort order from (its first). One query; CASE counts the next
 // range only when the one before is common, so a rare long term counts
-// one range, at most rareGramCap index entries.
-func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string) (gramProbe, termKind, error) {
+// one range, at most rareGramCap index entries. For an order with key
+// bounds (sort > 0) the same query returns where the first common range's
+// members start in it (or end, desc), when it spans at most maxBoundGrams
+// grams.
+func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string, sort int, desc bool) (gramProbe, termKind, sql.NullString, error) {
 	probes := searchProbes(term)
 	a := args{instanceID}
 	var b strings.Builder
@@ -247,17 +250,29 @@ func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string) (gramPr
 			a.add(p.lo), a.add(p.hi), rareGramCap, rareGramCap, i)
 	}
 	b.WriteString(" ELSE -1 END")
+	if sort > 0 {
+		agg, key := "MIN", "lo"
+		if desc {
+			agg, key = "MAX", "hi"
+		}
+		in := "FROM member_gram_bounds WHERE instance_id = $1 AND sort = " + strconv.Itoa(sort) + " AND gram >= $2 AND gram < $3"
+		fmt.Fprintf(&b, ", CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 %s LIMIT %d) x) <= %d THEN (SELECT %s(%s) %s) END",
+			in, maxBoundGrams+1, maxBoundGrams, agg, key, in)
+	} else {
+		b.WriteString(", NULL")
+	}
 	var pick int
-	if err := q.row(ctx, b.String(), a...).Scan(&pick); err != nil {
-		return gramProbe{}, termCommon, err
+	var bound sql.NullString
+	if err := q.row(ctx, b.String(), a...).Scan(&pick, &bound); err != nil {
+		return gramProbe{}, termCommon, bound, err
 	}
 	switch {
 	case pick == -2:
-		return gramProbe{}, termFlooded, nil
+		return gramProbe{}, termFlooded, bound, nil
 	case pick < 0:
-		return probes[0], termCommon, nil
+		return probes[0], termCommon, bound, nil
 	}
-	return probes[pick], termRare, nil
+	return probes[pick], termRare, bound, nil
 }
 
 // PendingSearchInstances lists the instances with members whose search
@@ -299,136 +314,12 @@ func (q *Q) IndexPending(ctx context.Context, instanceID int64, limit int) (int,
 	if err := q.indexMembers(ctx, ms...); err != nil {
 		return 0, err
 	}
-	if _, err := q.exec(ctx, `DELETE FROM member_sort_grams WHERE instance_id = $1 AND membership_id IN (SELECT t.m FROM (`+q.jsonTriples("$2")+`) t)`,
-		instanceID, ids.String()); err != nil {
-		return 0, err
-	}
-	if err := q.indexSorted(ctx, ms...); err != nil {
+	if err := q.widenBounds(ctx, ms...); err != nil {
 		return 0, err
 	}
 	_, err = q.exec(ctx, `UPDATE memberships SET search_pending = FALSE WHERE instance_id = $1 AND id IN (SELECT t.m FROM (`+q.jsonTriples("$2")+`) t)`,
 		instanceID, ids.String())
 	return len(ms), err
-}
-
-// The sorted postings (migration 0017): member_grams again, per sort list,
-// with the list's sort key after the gram, so that a term's members can
-// be read in the order a page shows them.
-const (
-	sortGramEmail = 1 // sort_key: email
-	sortGramName  = 2 // sort_key: name_key
-	sortGramFacet = 3 // sort_key: "active/perm_count/role" (facetKey); id order within
-)
-
-// facetSQL is facetKey over memberships m, in both dialects' SQL.
-const facetSQL = `CASE WHEN m.active THEN '1' ELSE '0' END || '/' || m.perm_count || '/' || m.role`
-
-// facetKey joins the low-cardinality sort keys of a member. The role goes
-// last, so the two numbers before it split off whatever the role holds.
-func facetKey(active bool, permCount int, role string) string {
-	return strconv.Itoa(boolInt(active)) + "/" + strconv.Itoa(permCount) + "/" + role
-}
-
-// splitFacet is facetKey's inverse.
-func splitFacet(k string) (active bool, permCount int, role string, ok bool) {
-	a, rest, ok1 := strings.Cut(k, "/")
-	p, role, ok2 := strings.Cut(rest, "/")
-	n, err := strconv.Atoi(p)
-	if !ok1 || !ok2 || err != nil || (a != "0" && a != "1") {
-		return false, 0, "", false
-	}
-	return a == "1", n, role, true
-}
-
-// indexSorted adds the sorted postings of memberships that have none, in
-// key order.
-func (q *Q) indexSorted(ctx context.Context, ms ...memberSearchText) error {
-	type posting struct {
-		sort       int
-		gram       int64
-		key        string
-		id, instID int64
-	}
-	var all []posting
-	for _, m := range ms {
-		facet := facetKey(m.active, m.permCount, m.role)
-		for _, g := range memberGrams(m.text) {
-			all = append(all, posting{sortGramEmail, g, m.email, m.id, m.instanceID},
-				posting{sortGramName, g, m.nameKey, m.id, m.instanceID},
-				posting{sortGramFacet, g, facet, m.id, m.instanceID})
-		}
-	}
-	if len(all) == 0 {
-		return nil
-	}
-	slices.SortFunc(all, func(a, b posting) int {
-		return cmp.Or(cmp.Compare(a.sort, b.sort), cmp.Compare(a.gram, b.gram), strings.Compare(a.key, b.key), cmp.Compare(a.id, b.id))
-	})
-	rows := make([][]any, len(all))
-	for i, p := range all {
-		rows[i] = []any{p.instID, p.sort, p.gram, p.key, p.id}
-	}
-	js, err := json.Marshal(rows)
-	if err != nil {
-		return err
-	}
-	table := `SELECT value->>0 AS i, value->>1 AS s, value->>2 AS g, value->>3 AS k, value->>4 AS m FROM json_each($1)`
-	if q.s.dialect == Postgres {
-		table = `SELECT (e->>0)::bigint AS i, (e->>1)::smallint AS s, (e->>2)::bigint AS g, e->>3 AS k, (e->>4)::bigint AS m
-			FROM json_array_elements($1::json) e`
-	}
-	_, err = q.exec(ctx, `INSERT INTO member_sort_grams (instance_id, sort, gram, sort_key, membership_id) SELECT t.i, t.s, t.g, t.k, t.m FROM (`+
-		table+`) t`, string(js))
-	return err
-}
-
-// maxSortArms is how many (gram, facet) lists the sorted search reads at
-// most; a term whose grams spread over more (a letter or two that start
-// many grams, a term every facet holds) is searched the earlier ways.
-var maxSortArms = 8
-
-// sortArm is one sorted list a page is read from: a gram's, and for the
-// low-cardinality orders one facet of it.
-type sortArm struct {
-	gram  int64
-	facet string
-}
-
-// sortArms lists the grams of a probe (and their facets, for the facet
-// list) by skipping through the sorted postings, one index seek each; ok
-// is false when there are more than maxSortArms.
-func (q *Q) sortArms(ctx context.Context, instanceID int64, list int, p gramProbe) ([]sortArm, bool, error) {
-	a := args{instanceID}
-	lo, hi := a.add(p.lo), a.add(p.hi)
-	cap := strconv.Itoa(maxSortArms)
-	var query string
-	if list == sortGramFacet {
-		next := `FROM member_sort_grams x WHERE x.instance_id = $1 AND x.sort = 3 AND (x.gram, x.sort_key) > (f.g, f.k) AND x.gram < ` + hi +
-			` ORDER BY x.gram, x.sort_key LIMIT 1`
-		query = `WITH RECURSIVE f(n, g, k) AS (
-			SELECT 1, f0.gram, f0.sort_key FROM (SELECT gram, sort_key FROM member_sort_grams WHERE instance_id = $1 AND sort = 3
-				AND gram >= ` + lo + ` AND gram < ` + hi + ` ORDER BY gram, sort_key LIMIT 1) f0
-			UNION ALL
-			SELECT n + 1, (SELECT x.gram ` + next + `), (SELECT x.sort_key ` + next + `) FROM f WHERE f.g IS NOT NULL AND n <= ` + cap + `
-		) SELECT g, k FROM f WHERE g IS NOT NULL`
-	} else {
-		l := strconv.Itoa(list)
-		query = `WITH RECURSIVE f(n, g) AS (
-			SELECT 1, (SELECT MIN(gram) FROM member_sort_grams WHERE instance_id = $1 AND sort = ` + l + ` AND gram >= ` + lo + ` AND gram < ` + hi + `)
-			UNION ALL
-			SELECT n + 1, (SELECT MIN(x.gram) FROM member_sort_grams x WHERE x.instance_id = $1 AND x.sort = ` + l + ` AND x.gram > f.g AND x.gram < ` + hi + `)
-			FROM f WHERE f.g IS NOT NULL AND n <= ` + cap + `
-		) SELECT g, '' FROM f WHERE g IS NOT NULL`
-	}
-	arms, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (sortArm, error) {
-		var s sortArm
-		err := sc.Scan(&s.gram, &s.facet)
-		return s, err
-	}, query, a...)
-	if err != nil || len(arms) > maxSortArms {
-		return nil, false, err
-	}
-	return arms, true, nil
 }
 
 // memberCursor is a users-list cursor: the sort key as encoded and as the
@@ -439,82 +330,116 @@ type memberCursor struct {
 	id    int64
 }
 
-// sortedLists maps a users-list order to the sorted postings that serve
-// it (all but last activity).
-var sortedLists = map[string]int{"email": sortGramEmail, "name": sortGramName,
-	"role": sortGramFacet, "permissions": sortGramFacet, "status": sortGramFacet}
 
-// sortedSearch is the query for one page of a search read from the
-// sorted postings: per arm, its first page of matches in the page's order
-// (the postings' order is the list's for every member that is not
-// pending, and their keys are those the member was indexed with); then
-// the pending members' first page; then the page of their union. Each
-// member of the true page is in the first page of an arm it is in, so
-// the union holds the page. LIKE decides, as everywhere.
-func (q *Q) sortedSearch(instanceID int64, f MemberFilter, col string, list int, arms []sortArm, like string, cur *memberCursor, nameCol string) (string, args) {
+// The key bounds (migration 0017): per sort order and gram, the least and
+// the greatest sort key of the members that hold the gram. A common
+// term's first page starts at the least key its grams have (the greatest,
+// descending) instead of at the start of the order. Bounds only ever
+// widen between rebuilds: a member that leaves a gram or moves in the
+// order leaves a bound that is too wide, which costs reading, never a
+// match. A member whose new keys are not in the bounds yet is pending,
+// and pending members are read apart.
+var boundSorts = map[string]int{"email": 1, "name": 2, "role": 3, "permissions": 4, "status": 5}
+
+// boundKeySQL is the text an order's bound holds for memberships m: the
+// key itself, the permission count zero-padded so that text order is
+// number order, the status as 0 or 1.
+func (q *Q) boundKeySQL(sort int) string {
+	switch sort {
+	case 1:
+		return "m.email"
+	case 2:
+		return "m.name_key"
+	case 3:
+		return "m.role"
+	case 4:
+		if q.s.dialect == SQLite {
+			return "printf('%03d', m.perm_count)"
+		}
+		return "lpad(m.perm_count::text, 3, '0')"
+	}
+	return "CASE WHEN m.active THEN '1' ELSE '0' END"
+}
+
+// boundKeys are a member's keys as boundKeySQL writes them, by order.
+func (m memberSearchText) boundKeys() [6]string {
+	return [6]string{1: m.email, 2: m.nameKey, 3: m.role, 4: fmt.Sprintf("%03d", m.permCount), 5: strconv.Itoa(boolInt(m.active))}
+}
+
+// boundCond is the condition a page's rows meet when it starts at bound
+// b: at or after it in the order.
+func boundCond(sort int, col, op, b string) string {
+	switch sort {
+	case 4:
+		b = "CAST(" + b + " AS INTEGER)"
+	case 5:
+		b = "CAST(" + b + " AS BOOLEAN)"
+	}
+	return col + " " + op + "= " + b
+}
+
+// widenBounds widens the bounds of the grams of members just indexed to
+// take in their keys.
+func (q *Q) widenBounds(ctx context.Context, ms ...memberSearchText) error {
+	var rows [][]any
+	for _, m := range ms {
+		keys := m.boundKeys()
+		for _, g := range memberGrams(m.text) {
+			for sort := 1; sort <= 5; sort++ {
+				rows = append(rows, []any{m.instanceID, sort, g, keys[sort]})
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	js, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	table := `SELECT value->>0 AS i, value->>1 AS s, value->>2 AS g, value->>3 AS k FROM json_each($1)`
+	if q.s.dialect == Postgres {
+		table = `SELECT (e->>0)::bigint AS i, (e->>1)::smallint AS s, (e->>2)::bigint AS g, e->>3 AS k FROM json_array_elements($1::json) e`
+	}
+	_, err = q.exec(ctx, `INSERT INTO member_gram_bounds (instance_id, sort, gram, lo, hi)
+		SELECT t.i, t.s, t.g, MIN(t.k), MAX(t.k) FROM (`+table+`) t GROUP BY t.i, t.s, t.g ORDER BY t.i, t.s, t.g
+		ON CONFLICT (instance_id, sort, gram) DO UPDATE SET
+			lo = CASE WHEN excluded.lo < member_gram_bounds.lo THEN excluded.lo ELSE member_gram_bounds.lo END,
+			hi = CASE WHEN excluded.hi > member_gram_bounds.hi THEN excluded.hi ELSE member_gram_bounds.hi END`, string(js))
+	return err
+}
+
+// maxBoundGrams is how many grams a common term's probe may span for its
+// first page to start at their bound; a term of a letter or two spans
+// many, and is common enough to fill a page from the start.
+var maxBoundGrams = 64
+
+// boundedSearch is the query for the first page of a common term from
+// its bound b: the sort's index from there, with LIKE, and the pending
+// members (whose keys the bound may not hold yet), then their union's
+// page.
+func (q *Q) boundedSearch(instanceID int64, f MemberFilter, col, like, b, nameCol string) (string, args) {
 	a := args{instanceID}
-	likeP := a.add(like)
+	likeP, bp := a.add(like), a.add(b)
 	op, dir := ">", "ASC"
 	if f.Desc {
 		op, dir = "<", "DESC"
 	}
 	limit := strconv.Itoa(f.Limit + 1)
-	cols := `m.id, m.role, m.email, m.name, m.active, m.invited, ` + q.timeText("m.seen_at") + ` AS seen_at, m.perm_count, m.name_key`
-	filter := ` AND m.search_text LIKE ` + likeP + ` ESCAPE '\'`
+	cols := `id, role, email, name, active, invited, ` + q.timeText("seen_at") + ` AS seen_at, perm_count, name_key`
+	filter := ` AND search_text LIKE ` + likeP + ` ESCAPE '\'`
 	if f.HideInactive {
-		filter += " AND m.active"
+		filter += " AND active"
 	}
-	var parts []string
-	for i, arm := range arms {
-		active, perm, role, ok := splitFacet(arm.facet)
-		if list == sortGramFacet && (!ok || (f.HideInactive && !active)) {
-			continue
-		}
-		w := "p.instance_id = $1 AND p.sort = " + strconv.Itoa(list) + " AND p.gram = " + a.add(arm.gram)
-		order := "p.sort_key " + dir + ", p.membership_id " + dir
-		if list == sortGramFacet {
-			w += " AND p.sort_key = " + a.add(arm.facet)
-			order = "p.membership_id " + dir
-			if cur != nil {
-				// The facet's value against the cursor's, compared by the
-				// database (a role's order is its collation's): an arm
-				// before the cursor reads nothing, the cursor's own reads
-				// after its id, a later one from its start.
-				var v any
-				var typ string
-				switch f.Sort {
-				case "role":
-					v, typ = role, "TEXT"
-				case "permissions":
-					v, typ = perm, "INTEGER"
-				default:
-					v, typ = active, "BOOLEAN"
-				}
-				vp, cp := "CAST("+a.add(v)+" AS "+typ+")", "CAST("+a.add(cur.value)+" AS "+typ+")"
-				from := "-1"
-				if f.Desc {
-					from = "9223372036854775807"
-				}
-				w += " AND " + vp + " " + op + "= " + cp + " AND p.membership_id " + op + " CASE WHEN " + vp + " = " + cp +
-					" THEN CAST(" + a.add(cur.id) + " AS BIGINT) ELSE CAST(" + from + " AS BIGINT) END"
-			}
-		} else if cur != nil {
-			w += " AND (p.sort_key, p.membership_id) " + op + " (" + a.add(cur.key) + ", " + a.add(cur.id) + ")"
-		}
-		parts = append(parts, "SELECT * FROM (SELECT "+cols+" FROM member_sort_grams p CROSS JOIN memberships m WHERE "+w+
-			" AND m.instance_id = $1 AND m.id = p.membership_id AND NOT m.search_pending"+filter+
-			" ORDER BY "+order+" LIMIT "+limit+") a"+strconv.Itoa(i))
-	}
-	pw := "m.instance_id = $1"
+	pending := "instance_id = $1"
 	if q.s.dialect == SQLite {
-		pw = "+m.instance_id = $1" // the pending ids, not the sort's index
+		pending = "+instance_id = $1" // the pending ids, not the sort's index
 	}
-	pw += " AND m.id IN (SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)"
-	if cur != nil {
-		pw += " AND (m." + col + ", m.id) " + op + " (" + a.add(cur.value) + ", " + a.add(cur.id) + ")"
-	}
-	parts = append(parts, "SELECT * FROM (SELECT "+cols+" FROM memberships m WHERE "+pw+filter+
-		" ORDER BY m."+col+" "+dir+", m.id "+dir+" LIMIT "+limit+") ap")
-	return "SELECT id, role, email, name, active, invited, seen_at, perm_count" + nameCol + " FROM (" + strings.Join(parts, " UNION ") +
-		") u ORDER BY " + col + " " + dir + ", id " + dir + " LIMIT " + limit, a
+	return `SELECT id, role, email, name, active, invited, seen_at, perm_count` + nameCol + ` FROM (
+		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE instance_id = $1 AND ` + boundCond(boundSorts[f.Sort], col, op, bp) + filter +
+			` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) b
+		UNION
+		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE ` + pending + ` AND id IN (SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)` +
+			filter + ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) p
+	) u ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit, a
 }

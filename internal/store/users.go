@@ -224,23 +224,17 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	if s := strings.TrimSpace(f.Search); s != "" {
 		term := strings.ToLower(s)
 		like := "%" + escapeLike(term) + "%"
-		// A term is looked up in the search index: read in the page's
-		// order from the sorted postings when its grams are few, else,
-		// when few members hold it, all of them are read and sorted; a
-		// common one otherwise reads the sort's index, where a page of
-		// matches comes soon.
-		probe, kind, err := q.rareTerm(ctx, instanceID, term)
+		// A term few members hold is looked up in the search index and
+		// only its members are read and sorted; a common one reads the
+		// sort's index, where a page of matches comes soon, from where
+		// its members start (the first page; later ones from the cursor).
+		probe, kind, bound, err := q.rareTerm(ctx, instanceID, term, boundSorts[f.Sort], f.Desc)
 		if err != nil {
 			return MemberPage{}, err
 		}
-		if list, ok := sortedLists[f.Sort]; ok && kind != termFlooded && maxSortArms > 0 {
-			arms, ok, err := q.sortArms(ctx, instanceID, list, probe)
-			if err != nil {
-				return MemberPage{}, err
-			}
-			if ok {
-				query, a = q.sortedSearch(instanceID, f, col, list, arms, like, cur, nameCol)
-			}
+		if kind == termCommon && bound.Valid && cur == nil && maxBoundGrams > 0 {
+			// A common term's first page starts where its members do.
+			query, a = q.boundedSearch(instanceID, f, col, like, bound.String, nameCol)
 		}
 		if query == "" {
 			if kind == termRare {
