@@ -42,7 +42,7 @@ func usersIndex(b *testing.B, db *testkit.DB, in model.Instance) {
 func usersIndexSize(b *testing.B, db *testkit.DB, in model.Instance) {
 	b.Helper()
 	ctx := context.Background()
-	for _, table := range []string{"memberships", "member_grams", "member_sort_grams"} {
+	for _, table := range []string{"memberships", "member_grams", "member_gram_bounds"} {
 		var rows int64
 		if err := db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE instance_id = $1`, in.ID).Scan(&rows); err != nil {
 			b.Fatal(err)

@@ -330,7 +330,6 @@ type memberCursor struct {
 	id    int64
 }
 
-
 // The key bounds (migration 0017): per sort order and gram, the least and
 // the greatest sort key of the members that hold the gram. A common
 // term's first page starts at the least key its grams have (the greatest,
@@ -437,9 +436,9 @@ func (q *Q) boundedSearch(instanceID int64, f MemberFilter, col, like, b, nameCo
 	}
 	return `SELECT id, role, email, name, active, invited, seen_at, perm_count` + nameCol + ` FROM (
 		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE instance_id = $1 AND ` + boundCond(boundSorts[f.Sort], col, op, bp) + filter +
-			` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) b
+		` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) b
 		UNION
 		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE ` + pending + ` AND id IN (SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)` +
-			filter + ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) p
+		filter + ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) p
 	) u ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit, a
 }
