@@ -176,15 +176,25 @@ func (q *Q) RebuildMemberSearch(ctx context.Context, instanceID int64) error {
 	if _, err := q.exec(ctx, `DELETE FROM member_gram_bounds WHERE instance_id = $1`, instanceID); err != nil {
 		return err
 	}
-	// As migration 0017 fills it, one order at a time, each grouped in
-	// member_grams' key order.
-	for sort := 1; sort <= 5; sort++ {
-		if _, err := q.exec(ctx, `INSERT INTO member_gram_bounds (instance_id, sort, gram, lo, hi)
-			SELECT g.instance_id, `+strconv.Itoa(sort)+`, g.gram, MIN(`+q.boundKeySQL(sort)+`), MAX(`+q.boundKeySQL(sort)+`)
+	// One pass over member_grams in key order for all five orders.
+	perm, minActive, maxActive := "printf('%03d', a.PERM)", "MIN(m.active)", "MAX(m.active)"
+	sorts := `(SELECT 1 AS sort UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5) s`
+	if q.s.dialect == Postgres {
+		perm, minActive, maxActive = "lpad(a.PERM::text, 3, '0')", "bool_and(m.active)", "bool_or(m.active)"
+		sorts = `generate_series(1, 5) s(sort)`
+	}
+	key := func(end string) string {
+		return `CASE WHEN s.sort = 1 THEN a.email_` + end + ` WHEN s.sort = 2 THEN a.name_` + end + ` WHEN s.sort = 3 THEN a.role_` + end +
+			` WHEN s.sort = 4 THEN ` + strings.Replace(perm, "PERM", "perm_"+end, 1) + ` ELSE CASE WHEN a.active_` + end + ` THEN '1' ELSE '0' END END`
+	}
+	if _, err := q.exec(ctx, `INSERT INTO member_gram_bounds (instance_id, sort, gram, lo, hi)
+		SELECT a.instance_id, s.sort, a.gram, `+key("lo")+`, `+key("hi")+` FROM (
+			SELECT g.instance_id, g.gram, MIN(m.email) AS email_lo, MAX(m.email) AS email_hi, MIN(m.name_key) AS name_lo, MAX(m.name_key) AS name_hi,
+				MIN(m.role) AS role_lo, MAX(m.role) AS role_hi, MIN(m.perm_count) AS perm_lo, MAX(m.perm_count) AS perm_hi,
+				`+minActive+` AS active_lo, `+maxActive+` AS active_hi
 			FROM member_grams g JOIN memberships m ON m.instance_id = g.instance_id AND m.id = g.membership_id
-			WHERE g.instance_id = $1 GROUP BY g.instance_id, g.gram`, instanceID); err != nil {
-			return err
-		}
+			WHERE g.instance_id = $1 GROUP BY g.instance_id, g.gram) a CROSS JOIN `+sorts, instanceID); err != nil {
+		return err
 	}
 	_, err := q.exec(ctx, `UPDATE memberships SET search_pending = FALSE WHERE instance_id = $1 AND search_pending`, instanceID)
 	return err
