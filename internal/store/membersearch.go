@@ -293,8 +293,8 @@ func (q *Q) PendingSearchInstances(ctx context.Context) ([]int64, error) {
 }
 
 // IndexPending moves up to limit of an instance's pending members into
-// the search index (their old grams out, their text's in) and returns how
-// many it did. Run it in a transaction; on PostgreSQL the rows are locked
+// the search index (their old grams out, their text's in, their keys into
+// the bounds of those grams) and returns how many it did. Run it in a transaction; on PostgreSQL the rows are locked
 // (and rows another pass holds skipped), so a write that lands meanwhile
 // waits and marks its member pending again.
 func (q *Q) IndexPending(ctx context.Context, instanceID int64, limit int) (int, error) {
