@@ -440,15 +440,17 @@ func (q *Q) boundedSearch(instanceID int64, f MemberFilter, col, like, b, nameCo
 	if f.HideInactive {
 		filter += " AND active"
 	}
-	pending := "instance_id = $1"
+	// The pending members from their partial index, not the sort's index
+	// (which would be read to its end when none match): SQLite by their
+	// ids, PostgreSQL by the index's own predicate.
+	pending := "instance_id = $1 AND search_pending"
 	if q.s.dialect == SQLite {
-		pending = "+instance_id = $1" // the pending ids, not the sort's index
+		pending = "+instance_id = $1 AND id IN (SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)"
 	}
 	return `SELECT id, role, email, name, active, invited, seen_at, perm_count` + nameCol + ` FROM (
 		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE instance_id = $1 AND ` + boundCond(boundSorts[f.Sort], col, op, bp) + filter +
 		` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) b
 		UNION
-		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE ` + pending + ` AND id IN (SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)` +
-		filter + ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) p
+		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE ` + pending + filter + ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) p
 	) u ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit, a
 }
