@@ -34,6 +34,31 @@ func usersIndex(b *testing.B, db *testkit.DB, in model.Instance) {
 		b.Fatal(err)
 	}
 	b.Logf("%s: indexed the search of %s in %v", db.Name, in.Code, time.Since(start).Round(time.Millisecond))
+	usersIndexSize(b, db, in)
+}
+
+// usersIndexSize logs the rows and bytes of the search index tables (on
+// SQLite the bytes of all instances, from dbstat where the build has it).
+func usersIndexSize(b *testing.B, db *testkit.DB, in model.Instance) {
+	b.Helper()
+	ctx := context.Background()
+	for _, table := range []string{"memberships", "member_grams", "member_gram_bounds"} {
+		var rows int64
+		if err := db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE instance_id = $1`, in.ID).Scan(&rows); err != nil {
+			b.Fatal(err)
+		}
+		var bytes int64
+		size := `SELECT pg_total_relation_size('` + table + `')`
+		if db.Store.Dialect() == store.SQLite {
+			size = `SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = '` + table + `' OR name IN
+				(SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = '` + table + `')`
+		}
+		if err := db.Store.DB().QueryRowContext(ctx, size).Scan(&bytes); err != nil {
+			b.Logf("%s: %s: %d rows (size: %v)", db.Name, table, rows, err)
+			continue
+		}
+		b.Logf("%s: %s: %d rows, %.1f MiB with its indexes", db.Name, table, rows, float64(bytes)/(1<<20))
+	}
 }
 
 // usersSearches are the terms the users list's search is measured with,

@@ -7,3 +7,12 @@ func SetRareGramCap(n int) (undo func()) {
 	rareGramCap = n
 	return func() { rareGramCap = old }
 }
+
+// SetMaxBoundGrams sets how many grams a common term may span for its
+// first page to start at their key bound (0: never), for tests that run
+// every path; it returns the undo.
+func SetMaxBoundGrams(n int) (undo func()) {
+	old := maxBoundGrams
+	maxBoundGrams = n
+	return func() { maxBoundGrams = old }
+}

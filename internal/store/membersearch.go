@@ -3,7 +3,9 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -104,10 +106,15 @@ func (q *Q) jsonTriples(ph string) string {
 	return `SELECT (e->>0)::bigint AS i, (e->>1)::bigint AS m, (e->>2)::bigint AS g FROM json_array_elements(` + ph + `::json) e`
 }
 
-// memberSearchText is one membership's search text, for indexing.
+// memberSearchText is one membership's search text and sort keys, for
+// indexing.
 type memberSearchText struct {
 	instanceID, id int64
 	text           string
+	email, nameKey string
+	role           string
+	permCount      int
+	active         bool
 }
 
 // indexMembers adds the grams of memberships that have none, in key
@@ -166,6 +173,29 @@ func (q *Q) RebuildMemberSearch(ctx context.Context, instanceID int64) error {
 	if _, err := q.exec(ctx, query, instanceID); err != nil {
 		return err
 	}
+	if _, err := q.exec(ctx, `DELETE FROM member_gram_bounds WHERE instance_id = $1`, instanceID); err != nil {
+		return err
+	}
+	// One pass over member_grams in key order for all five orders.
+	perm, minActive, maxActive := "printf('%03d', a.PERM)", "MIN(m.active)", "MAX(m.active)"
+	sorts := `(SELECT 1 AS sort UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5) s`
+	if q.s.dialect == Postgres {
+		perm, minActive, maxActive = "lpad(a.PERM::text, 3, '0')", "bool_and(m.active)", "bool_or(m.active)"
+		sorts = `generate_series(1, 5) s(sort)`
+	}
+	key := func(end string) string {
+		return `CASE WHEN s.sort = 1 THEN a.email_` + end + ` WHEN s.sort = 2 THEN a.name_` + end + ` WHEN s.sort = 3 THEN a.role_` + end +
+			` WHEN s.sort = 4 THEN ` + strings.Replace(perm, "PERM", "perm_"+end, 1) + ` ELSE CASE WHEN a.active_` + end + ` THEN '1' ELSE '0' END END`
+	}
+	if _, err := q.exec(ctx, `INSERT INTO member_gram_bounds (instance_id, sort, gram, lo, hi)
+		SELECT a.instance_id, s.sort, a.gram, `+key("lo")+`, `+key("hi")+` FROM (
+			SELECT g.instance_id, g.gram, MIN(m.email) AS email_lo, MAX(m.email) AS email_hi, MIN(m.name_key) AS name_lo, MAX(m.name_key) AS name_hi,
+				MIN(m.role) AS role_lo, MAX(m.role) AS role_hi, MIN(m.perm_count) AS perm_lo, MAX(m.perm_count) AS perm_hi,
+				`+minActive+` AS active_lo, `+maxActive+` AS active_hi
+			FROM member_grams g JOIN memberships m ON m.instance_id = g.instance_id AND m.id = g.membership_id
+			WHERE g.instance_id = $1 GROUP BY g.instance_id, g.gram) a CROSS JOIN `+sorts, instanceID); err != nil {
+		return err
+	}
 	_, err := q.exec(ctx, `UPDATE memberships SET search_pending = FALSE WHERE instance_id = $1 AND search_pending`, instanceID)
 	return err
 }
@@ -200,28 +230,59 @@ func init() {
 // that common (BenchmarkUsersList, search-*).
 var rareGramCap = 500
 
+// termKind is what rareTerm found a search term to be.
+type termKind int
+
+const (
+	termRare    termKind = iota // its probe holds fewer than rareGramCap grams
+	termCommon                  // every probe holds more
+	termFlooded                 // rareGramCap members or more are pending
+)
+
 // rareTerm returns the first of a term's gram ranges that holds fewer
-// than rareGramCap grams, and whether there is one. One query; CASE
-// counts the next range only when the one before is common, so a rare
-// long term counts one range, at most rareGramCap index entries.
-func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string) (gramProbe, bool, error) {
+// than rareGramCap grams (termRare), or, for a common term, the range to
+// read it in sort order from (its first). One query; CASE counts the next
+// range only when the one before is common, so a rare long term counts
+// one range, at most rareGramCap index entries. For an order with key
+// bounds (sort > 0) the same query returns where the first common range's
+// members start in it (or end, desc), when it spans at most maxBoundGrams
+// grams.
+func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string, sort int, desc bool) (gramProbe, termKind, sql.NullString, error) {
 	probes := searchProbes(term)
 	a := args{instanceID}
 	var b strings.Builder
 	// Pending members are read whatever the term: as many as the cap
 	// make every term common until the app has indexed them.
-	fmt.Fprintf(&b, "SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM memberships WHERE instance_id = $1 AND search_pending LIMIT %d) x) >= %d THEN -1",
+	fmt.Fprintf(&b, "SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM memberships WHERE instance_id = $1 AND search_pending LIMIT %d) x) >= %d THEN -2",
 		rareGramCap, rareGramCap)
 	for i, p := range probes {
 		fmt.Fprintf(&b, " WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM member_grams WHERE instance_id = $1 AND gram >= %s AND gram < %s LIMIT %d) x) < %d THEN %d",
 			a.add(p.lo), a.add(p.hi), rareGramCap, rareGramCap, i)
 	}
 	b.WriteString(" ELSE -1 END")
-	var pick int
-	if err := q.row(ctx, b.String(), a...).Scan(&pick); err != nil || pick < 0 {
-		return gramProbe{}, false, err
+	if sort > 0 {
+		agg, key := "MIN", "lo"
+		if desc {
+			agg, key = "MAX", "hi"
+		}
+		in := "FROM member_gram_bounds WHERE instance_id = $1 AND sort = " + strconv.Itoa(sort) + " AND gram >= $2 AND gram < $3"
+		fmt.Fprintf(&b, ", CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 %s LIMIT %d) x) <= %d THEN (SELECT %s(%s) %s) END",
+			in, maxBoundGrams+1, maxBoundGrams, agg, key, in)
+	} else {
+		b.WriteString(", NULL")
 	}
-	return probes[pick], true, nil
+	var pick int
+	var bound sql.NullString
+	if err := q.row(ctx, b.String(), a...).Scan(&pick, &bound); err != nil {
+		return gramProbe{}, termCommon, bound, err
+	}
+	switch {
+	case pick == -2:
+		return gramProbe{}, termFlooded, bound, nil
+	case pick < 0:
+		return probes[0], termCommon, bound, nil
+	}
+	return probes[pick], termRare, bound, nil
 }
 
 // PendingSearchInstances lists the instances with members whose search
@@ -232,8 +293,8 @@ func (q *Q) PendingSearchInstances(ctx context.Context) ([]int64, error) {
 }
 
 // IndexPending moves up to limit of an instance's pending members into
-// the search index (their old grams out, their text's in) and returns how
-// many it did. Run it in a transaction; on PostgreSQL the rows are locked
+// the search index (their old grams out, their text's in, their keys into
+// the bounds of those grams) and returns how many it did. Run it in a transaction; on PostgreSQL the rows are locked
 // (and rows another pass holds skipped), so a write that lands meanwhile
 // waits and marks its member pending again.
 func (q *Q) IndexPending(ctx context.Context, instanceID int64, limit int) (int, error) {
@@ -243,9 +304,10 @@ func (q *Q) IndexPending(ctx context.Context, instanceID int64, limit int) (int,
 	}
 	ms, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (memberSearchText, error) {
 		m := memberSearchText{instanceID: instanceID}
-		err := sc.Scan(&m.id, &m.text)
+		err := sc.Scan(&m.id, &m.text, &m.email, &m.nameKey, &m.role, &m.permCount, &m.active)
 		return m, err
-	}, `SELECT id, search_text FROM memberships WHERE instance_id = $1 AND search_pending ORDER BY id LIMIT `+strconv.Itoa(limit)+lock, instanceID)
+	}, `SELECT id, search_text, email, name_key, role, perm_count, active FROM memberships WHERE instance_id = $1 AND search_pending
+		ORDER BY id LIMIT `+strconv.Itoa(limit)+lock, instanceID)
 	if err != nil || len(ms) == 0 {
 		return 0, err
 	}
@@ -262,7 +324,133 @@ func (q *Q) IndexPending(ctx context.Context, instanceID int64, limit int) (int,
 	if err := q.indexMembers(ctx, ms...); err != nil {
 		return 0, err
 	}
+	if err := q.widenBounds(ctx, ms...); err != nil {
+		return 0, err
+	}
 	_, err = q.exec(ctx, `UPDATE memberships SET search_pending = FALSE WHERE instance_id = $1 AND id IN (SELECT t.m FROM (`+q.jsonTriples("$2")+`) t)`,
 		instanceID, ids.String())
 	return len(ms), err
+}
+
+// memberCursor is a users-list cursor: the sort key as encoded and as the
+// column's value, and the id.
+type memberCursor struct {
+	key   string
+	value any
+	id    int64
+}
+
+// The key bounds (migration 0017): per sort order and gram, the least and
+// the greatest sort key of the members that hold the gram. A common
+// term's first page starts at the least key its grams have (the greatest,
+// descending) instead of at the start of the order. Bounds only ever
+// widen between rebuilds: a member that leaves a gram or moves in the
+// order leaves a bound that is too wide, which costs reading, never a
+// match. A member whose new keys are not in the bounds yet is pending,
+// and pending members are read apart.
+var boundSorts = map[string]int{"email": 1, "name": 2, "role": 3, "permissions": 4, "status": 5}
+
+// boundKeySQL is the text an order's bound holds for memberships m: the
+// key itself, the permission count zero-padded so that text order is
+// number order, the status as 0 or 1.
+func (q *Q) boundKeySQL(sort int) string {
+	switch sort {
+	case 1:
+		return "m.email"
+	case 2:
+		return "m.name_key"
+	case 3:
+		return "m.role"
+	case 4:
+		if q.s.dialect == SQLite {
+			return "printf('%03d', m.perm_count)"
+		}
+		return "lpad(m.perm_count::text, 3, '0')"
+	}
+	return "CASE WHEN m.active THEN '1' ELSE '0' END"
+}
+
+// boundKeys are a member's keys as boundKeySQL writes them, by order.
+func (m memberSearchText) boundKeys() [6]string {
+	return [6]string{1: m.email, 2: m.nameKey, 3: m.role, 4: fmt.Sprintf("%03d", m.permCount), 5: strconv.Itoa(boolInt(m.active))}
+}
+
+// boundCond is the condition a page's rows meet when it starts at bound
+// b: at or after it in the order.
+func boundCond(sort int, col, op, b string) string {
+	switch sort {
+	case 4:
+		b = "CAST(" + b + " AS INTEGER)"
+	case 5:
+		b = "CAST(" + b + " AS BOOLEAN)"
+	}
+	return col + " " + op + "= " + b
+}
+
+// widenBounds widens the bounds of the grams of members just indexed to
+// take in their keys.
+func (q *Q) widenBounds(ctx context.Context, ms ...memberSearchText) error {
+	var rows [][]any
+	for _, m := range ms {
+		keys := m.boundKeys()
+		for _, g := range memberGrams(m.text) {
+			for sort := 1; sort <= 5; sort++ {
+				rows = append(rows, []any{m.instanceID, sort, g, keys[sort]})
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	js, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	table := `SELECT value->>0 AS i, value->>1 AS s, value->>2 AS g, value->>3 AS k FROM json_each($1)`
+	if q.s.dialect == Postgres {
+		table = `SELECT (e->>0)::bigint AS i, (e->>1)::smallint AS s, (e->>2)::bigint AS g, e->>3 AS k FROM json_array_elements($1::json) e`
+	}
+	_, err = q.exec(ctx, `INSERT INTO member_gram_bounds (instance_id, sort, gram, lo, hi)
+		SELECT t.i, t.s, t.g, MIN(t.k), MAX(t.k) FROM (`+table+`) t GROUP BY t.i, t.s, t.g ORDER BY t.i, t.s, t.g
+		ON CONFLICT (instance_id, sort, gram) DO UPDATE SET
+			lo = CASE WHEN excluded.lo < member_gram_bounds.lo THEN excluded.lo ELSE member_gram_bounds.lo END,
+			hi = CASE WHEN excluded.hi > member_gram_bounds.hi THEN excluded.hi ELSE member_gram_bounds.hi END`, string(js))
+	return err
+}
+
+// maxBoundGrams is how many grams a common term's probe may span for its
+// first page to start at their bound; a term of a letter or two spans
+// many, and is common enough to fill a page from the start.
+var maxBoundGrams = 64
+
+// boundedSearch is the query for the first page of a common term from
+// its bound b: the sort's index from there, with LIKE, and the pending
+// members (whose keys the bound may not hold yet), then their union's
+// page.
+func (q *Q) boundedSearch(instanceID int64, f MemberFilter, col, like, b, nameCol string) (string, args) {
+	a := args{instanceID}
+	likeP, bp := a.add(like), a.add(b)
+	op, dir := ">", "ASC"
+	if f.Desc {
+		op, dir = "<", "DESC"
+	}
+	limit := strconv.Itoa(f.Limit + 1)
+	cols := `id, role, email, name, active, invited, ` + q.timeText("seen_at") + ` AS seen_at, perm_count, name_key`
+	filter := ` AND search_text LIKE ` + likeP + ` ESCAPE '\'`
+	if f.HideInactive {
+		filter += " AND active"
+	}
+	// The pending members from their partial index, not the sort's index
+	// (which would be read to its end when none match): SQLite by their
+	// ids, PostgreSQL by the index's own predicate.
+	pending := "instance_id = $1 AND search_pending"
+	if q.s.dialect == SQLite {
+		pending = "+instance_id = $1 AND id IN (SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)"
+	}
+	return `SELECT id, role, email, name, active, invited, seen_at, perm_count` + nameCol + ` FROM (
+		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE instance_id = $1 AND ` + boundCond(boundSorts[f.Sort], col, op, bp) + filter +
+		` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) b
+		UNION
+		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE ` + pending + filter + ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) p
+	) u ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit, a
 }

@@ -80,13 +80,15 @@ func (q *Q) UpdateMembership(ctx context.Context, m model.Membership) error {
 		Scan(&wasActive, &accountID); err != nil {
 		return notFound(err)
 	}
-	// search_text is compared with its old value: a change of
-	// notifications or of permissions within the role leaves the search
-	// index as it is.
+	// search_text is compared with its old value, and so are the sort
+	// keys the sorted postings hold (migration 0017): a change of
+	// notifications, or of permissions within the role that keeps their
+	// count, leaves the search index as it is.
 	res, err := q.exec(ctx, `UPDATE memberships SET permissions = $1, preset = $2, role = $3, perm_count = $4, active = $5,
 		digest_weekly = $6, digest_monthly = $7, action_emails = $8, version = version + 1, updated_at = $9,
 		search_text = lower(email || ' ' || name || ' ' || $3 || ' ' || CASE WHEN invited THEN 'invited' WHEN $5 THEN 'active' ELSE 'inactive' END),
 		search_pending = search_pending OR search_text <> lower(email || ' ' || name || ' ' || $3 || ' ' || CASE WHEN invited THEN 'invited' WHEN $5 THEN 'active' ELSE 'inactive' END)
+			OR perm_count <> $4 OR active <> $5
 		WHERE instance_id = $10 AND id = $11 AND version = $12`,
 		strings.Join(m.Permissions, ","), m.Preset, m.Role, len(m.Permissions), m.Active, m.DigestWeekly, m.DigestMonthly,
 		m.ActionEmails, q.Now(), m.InstanceID, m.ID, m.Version)
@@ -184,62 +186,35 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	if !ok {
 		col, f.Sort = "email", "email"
 	}
-	a := args{instanceID}
-	where := []string{"instance_id = $1"}
-	if f.HideInactive {
-		where = append(where, "active")
-	}
-	if s := strings.TrimSpace(f.Search); s != "" {
-		term := strings.ToLower(s)
-		// A term few members hold is looked up in the search index and
-		// only its members are read and sorted; a common one reads the
-		// sort's index, where a page of matches comes soon.
-		probe, rare, err := q.rareTerm(ctx, instanceID, term)
-		if err != nil {
-			return MemberPage{}, err
-		}
-		if rare {
-			if q.s.dialect == SQLite {
-				// Not the sort's index but the ids below. Only SQLite
-				// needs the hint; Citus routes only on a bare instance_id.
-				where[0] = "+instance_id = $1"
-			}
-			// The term's members, and those not yet indexed
-			// (IndexPending), whose grams may be missing or stale: LIKE
-			// decides for them too.
-			where = append(where, "id IN (SELECT membership_id FROM member_grams WHERE instance_id = $1 AND gram >= "+
-				a.add(probe.lo)+" AND gram < "+a.add(probe.hi)+
-				" UNION ALL SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)")
-		}
-		where = append(where, `search_text LIKE `+a.add("%"+escapeLike(term)+"%")+` ESCAPE '\'`)
-	}
 	op, dir := ">", "ASC"
 	if f.Desc {
 		op, dir = "<", "DESC"
 	}
+	var cur *memberCursor
 	if f.After != "" {
 		key, id, ok := decodeCursor(f.After)
 		if !ok {
 			return MemberPage{}, ErrBadCursor
 		}
-		var kv any = key
+		cur = &memberCursor{key: key, id: id}
 		switch f.Sort {
 		case "activity":
 			t, err := time.Parse(time.RFC3339Nano, key)
 			if err != nil {
 				return MemberPage{}, ErrBadCursor
 			}
-			kv = t
+			cur.value = t
 		case "permissions":
 			n, err := strconv.Atoi(key)
 			if err != nil {
 				return MemberPage{}, ErrBadCursor
 			}
-			kv = n
+			cur.value = n
 		case "status":
-			kv = key == "1"
+			cur.value = key == "1"
+		default:
+			cur.value = key
 		}
-		where = append(where, "("+col+", id) "+op+" ("+a.add(kv)+", "+a.add(id)+")")
 	}
 	// Only the columns the list shows (and the sort keys): fewer values
 	// to parse per row on a page that must stay close to a static one.
@@ -252,9 +227,53 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	if f.Sort == "name" {
 		nameCol = ", name_key"
 	}
-	rows, err := q.query(ctx, `SELECT id, role, email, name, active, invited, `+q.timeText("seen_at")+`, perm_count`+nameCol+`
-		FROM memberships WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+col+` `+dir+`, id `+dir+` LIMIT `+strconv.Itoa(f.Limit+1), a...)
+	a := args{instanceID}
+	where := []string{"instance_id = $1"}
+	if f.HideInactive {
+		where = append(where, "active")
+	}
+	query := ""
+	if s := strings.TrimSpace(f.Search); s != "" {
+		term := strings.ToLower(s)
+		like := "%" + escapeLike(term) + "%"
+		// A term few members hold is looked up in the search index and
+		// only its members are read and sorted; a common one reads the
+		// sort's index, where a page of matches comes soon, from where
+		// its members start (the first page; later ones from the cursor).
+		probe, kind, bound, err := q.rareTerm(ctx, instanceID, term, boundSorts[f.Sort], f.Desc)
+		if err != nil {
+			return MemberPage{}, err
+		}
+		if kind == termCommon && bound.Valid && cur == nil && maxBoundGrams > 0 {
+			// A common term's first page starts where its members do.
+			query, a = q.boundedSearch(instanceID, f, col, like, bound.String, nameCol)
+		}
+		if query == "" {
+			if kind == termRare {
+				if q.s.dialect == SQLite {
+					// Not the sort's index but the ids below. Only SQLite
+					// needs the hint; Citus routes only on a bare instance_id.
+					where[0] = "+instance_id = $1"
+				}
+				// The term's members, and those not yet indexed
+				// (IndexPending), whose grams may be missing or stale: LIKE
+				// decides for them too.
+				where = append(where, "id IN (SELECT membership_id FROM member_grams WHERE instance_id = $1 AND gram >= "+
+					a.add(probe.lo)+" AND gram < "+a.add(probe.hi)+
+					" UNION ALL SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)")
+			}
+			where = append(where, `search_text LIKE `+a.add(like)+` ESCAPE '\'`)
+		}
+	}
+	if query == "" {
+		if cur != nil {
+			where = append(where, "("+col+", id) "+op+" ("+a.add(cur.value)+", "+a.add(cur.id)+")")
+		}
+		query = `SELECT id, role, email, name, active, invited, ` + q.timeText("seen_at") + `, perm_count` + nameCol + `
+		FROM memberships WHERE ` + strings.Join(where, " AND ") +
+			` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
+	}
+	rows, err := q.query(ctx, query, a...)
 	if err != nil {
 		return MemberPage{}, err
 	}
