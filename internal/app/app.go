@@ -85,7 +85,10 @@ type Actor struct {
 	Perms       access.Set
 	SessionHash string
 	Client      Client
-	vis         *store.Visibility // computed on first use in a request
+	// KeyID is the API key acting (AuthenticateKey), 0 for a person. A
+	// key has no membership and no scorecard assignments.
+	KeyID int64
+	vis   *store.Visibility // computed on first use in a request
 }
 
 // Can reports whether the actor holds a permission.

@@ -19,7 +19,7 @@ func (a *App) Visibility(ctx context.Context, actor *Actor) (store.Visibility, e
 		return *actor.vis, nil
 	}
 	assigned := 0
-	if !actor.Can(access.ScorecardsAll) {
+	if !actor.Can(access.ScorecardsAll) && actor.KeyID == 0 {
 		n, err := a.store.Q().CountMembershipScorecards(ctx, actor.Membership.ID)
 		if err != nil {
 			return store.Visibility{}, err
