@@ -126,6 +126,10 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/users/{id}/deactivate", Need: member, Perm: access.UsersManage, h: s.userDeactivate},
 		{Pattern: "POST /i/{code}/admin/users/{id}/reactivate", Need: member, Perm: access.UsersManage, h: s.userReactivate},
 		{Pattern: "POST /i/{code}/admin/users/{id}/reset", Need: member, Perm: access.UsersManage, h: s.userResetPassword},
+		// API keys (SPEC §14).
+		{Pattern: "GET /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, Menu: "API keys", h: s.apiKeysPage},
+		{Pattern: "POST /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, h: s.apiKeyCreate},
+		{Pattern: "POST /i/{code}/admin/api/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.apiKeyRevoke},
 		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, Menu: "Seats and Billing", h: s.billingPage},
 
 		// User Activity log (SPEC §10).

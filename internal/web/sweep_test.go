@@ -102,6 +102,9 @@ var sweepFields = map[string][]string{
 	"POST /i/{code}/admin/users/{id}/reactivate": {"{id}"},
 	"POST /i/{code}/admin/users/{id}/reset":      {"{id}"},
 	"GET /i/{code}/admin/billing":                nil,
+	"GET /i/{code}/admin/api":                    {"saved"},
+	"POST /i/{code}/admin/api":                   {"name", "expires", "perm"},
+	"POST /i/{code}/admin/api/{id}/revoke":       {"{id}"},
 
 	"GET /i/{code}/admin/import":                  nil,
 	"GET /i/{code}/admin/import/template.csv":     nil,
