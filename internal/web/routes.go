@@ -13,6 +13,7 @@ const (
 	public  need = iota // anyone
 	account             // a signed-in account
 	member              // an active member of the instance in {code}
+	apiKey              // an API key of the instance in {code} (apiauth.go)
 )
 
 // route is one registered pattern. Perm, when set, is checked through the
@@ -33,18 +34,19 @@ type route struct {
 
 // RouteInfo describes a route for the authorization matrix test.
 type RouteInfo struct {
-	Pattern string
-	Need    string
-	Perm    access.Permission
+	Transport string // "pages" or "api"
+	Pattern   string
+	Need      string
+	Perm      access.Permission
 }
 
 // Routes lists every registered route of every transport.
 func (s *Server) Routes() []RouteInfo {
-	names := map[need]string{public: "public", account: "account", member: "member"}
+	names := map[need]string{public: "public", account: "account", member: "member", apiKey: "key"}
 	var out []RouteInfo
 	for _, t := range s.transports() {
 		for _, rt := range t.routes {
-			out = append(out, RouteInfo{Pattern: rt.Pattern, Need: names[rt.Need], Perm: rt.Perm})
+			out = append(out, RouteInfo{Transport: t.name, Pattern: rt.Pattern, Need: names[rt.Need], Perm: rt.Perm})
 		}
 	}
 	return out

@@ -183,7 +183,7 @@ func TestHostileValuesNever5xx(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		routes := f.e.web.Routes()
+		routes := slices.DeleteFunc(f.e.web.Routes(), func(rt web.RouteInfo) bool { return rt.Transport != "pages" }) // the API validates against its document
 		slices.SortStableFunc(routes, func(a, b web.RouteInfo) int {
 			return boolInt(sweepLast.MatchString(a.Pattern)) - boolInt(sweepLast.MatchString(b.Pattern))
 		})

@@ -1,0 +1,160 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"yardstick/internal/api"
+	"yardstick/internal/testkit"
+	"yardstick/internal/web"
+)
+
+// contract has, for every operation of the document, a test that calls it
+// against the real server and checks what it answers; every answer is
+// also validated against the document (env.do). An operation of the
+// document missing here fails TestContract.
+var contract = map[string]func(t *testing.T, e *env){
+	"getInstance": func(t *testing.T, e *env) {
+		r := e.do("GET", "/api/v1/i/ACME/instance", "presenter", nil)
+		var got struct{ Code, Name string }
+		r.json(t, &got)
+		if r.Status != http.StatusOK || got.Code != "ACME" || got.Name != "Acme Community" {
+			t.Errorf("instance: %d %+v", r.Status, got)
+		}
+		// The code is read as the pages read it.
+		if r := e.do("GET", "/api/v1/i/acme/instance", "presenter", nil); r.Status != http.StatusOK {
+			t.Errorf("lower-case code: %d", r.Status)
+		}
+	},
+	"listScorecards": func(t *testing.T, e *env) {
+		var got struct {
+			Items []struct {
+				ID       int64  `json:"id"`
+				Title    string `json:"title"`
+				ParentID *int64 `json:"parent_id"`
+			}
+		}
+		r := e.do("GET", "/api/v1/i/ACME/scorecards", "admin", nil)
+		r.json(t, &got)
+		if r.Status != http.StatusOK || len(got.Items) != 2 || got.Items[0].Title != "Community" || got.Items[1].ParentID == nil ||
+			*got.Items[1].ParentID != e.parent.ID {
+			t.Errorf("admin's scorecards: %d %s", r.Status, r.Body)
+		}
+		// Same visibility as the pages: a Data Entry key has no scorecard
+		// assigned and no objects.edit, so it sees none (SPEC §3.3).
+		r = e.do("GET", "/api/v1/i/ACME/scorecards", "dataentry", nil)
+		r.json(t, &got)
+		if r.Status != http.StatusOK || len(got.Items) != 0 || !strings.Contains(string(r.Body), `"items":[]`) {
+			t.Errorf("data entry's scorecards: %d %s", r.Status, r.Body)
+		}
+	},
+	"getScorecard": func(t *testing.T, e *env) {
+		r := e.do("GET", "/api/v1/i/ACME/scorecards/"+strconv.FormatInt(e.child.ID, 10), "builder", nil)
+		var got map[string]any
+		r.json(t, &got)
+		if r.Status != http.StatusOK || got["title"] != "Youth" || got["parent_id"] != float64(e.parent.ID) || got["version"] != float64(1) {
+			t.Errorf("scorecard: %d %s", r.Status, r.Body)
+		}
+		r = e.do("GET", "/api/v1/i/ACME/scorecards/"+strconv.FormatInt(e.parent.ID, 10), "builder", nil)
+		if r.json(t, &got); got["parent_id"] != nil {
+			t.Errorf("top-level scorecard: parent_id %v", got["parent_id"])
+		}
+		// Not visible to the key, or of no instance: 404 alike.
+		for _, who := range []string{"dataentry", "presenter"} {
+			if r := e.do("GET", "/api/v1/i/ACME/scorecards/"+strconv.FormatInt(e.parent.ID, 10), who, nil); r.Status != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404", who, r.Status)
+			}
+		}
+		if r := e.do("GET", "/api/v1/i/ACME/scorecards/999999", "admin", nil); r.Status != http.StatusNotFound {
+			t.Errorf("missing scorecard: %d, want 404", r.Status)
+		}
+	},
+}
+
+// TestContract runs every operation's contract test on SQLite, PostgreSQL
+// and Citus; an operation of the document without one fails.
+func TestContract(t *testing.T) {
+	doc, err := api.Document()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ids = append(ids, op.OperationID)
+			if _, ok := contract[op.OperationID]; !ok {
+				t.Errorf("operation %s has no contract test", op.OperationID)
+			}
+		}
+	}
+	sort.Strings(ids)
+	for id := range contract {
+		if !contains(ids, id) {
+			t.Errorf("contract test %s names no operation of the document", id)
+		}
+	}
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db, web.Config{})
+		for _, id := range ids {
+			t.Run(id, func(t *testing.T) {
+				if test := contract[id]; test != nil {
+					test(t, e)
+				}
+				if !e.validatedOps[id] {
+					t.Errorf("no successful answer of %s was validated against the document", id)
+				}
+			})
+		}
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestDocumentIsServed: /api/v1/openapi.json is the document, as JSON,
+// without a key.
+func TestDocumentIsServed(t *testing.T) {
+	e := newEnv(t, testkit.NewSQLite(t), web.Config{})
+	r := e.do("GET", "/api/v1/openapi.json", "none", nil)
+	var got struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(r.Body, &got); err != nil || r.Status != http.StatusOK {
+		t.Fatalf("openapi.json: %d %v", r.Status, err)
+	}
+	if got.OpenAPI != "3.1.0" || len(got.Paths) == 0 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("openapi.json: %q, %d paths, %s", got.OpenAPI, len(got.Paths), r.Header.Get("Content-Type"))
+	}
+}
+
+// TestRateLimitPerKey: past its burst a key is answered 429 with
+// Retry-After; another key is not held back by it.
+func TestRateLimitPerKey(t *testing.T) {
+	e := newEnv(t, testkit.NewSQLite(t), web.Config{APIRate: 0.001, APIBurst: 3})
+	for i := range 3 {
+		if r := e.do("GET", "/api/v1/i/ACME/instance", "admin", nil); r.Status != http.StatusOK {
+			t.Fatalf("request %d within the burst: %d", i+1, r.Status)
+		}
+	}
+	r := e.do("GET", "/api/v1/i/ACME/instance", "admin", nil)
+	if r.Status != http.StatusTooManyRequests {
+		t.Fatalf("past the burst: %d, want 429", r.Status)
+	}
+	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 {
+		t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
+	}
+	if r := e.do("GET", "/api/v1/i/ACME/instance", "builder", nil); r.Status != http.StatusOK {
+		t.Errorf("another key: %d, want 200", r.Status)
+	}
+}
