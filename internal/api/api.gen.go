@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -20,6 +21,37 @@ import (
 type Instance struct {
 	Code string `json:"code"`
 	Name string `json:"name"`
+}
+
+// Measure defines model for Measure.
+type Measure struct {
+	CreatedAt   time.Time `json:"created_at"`
+	DataSource  string    `json:"data_source"`
+	Decimals    int       `json:"decimals"`
+	Description string    `json:"description"`
+	FrequencyId *int64    `json:"frequency_id"`
+	Id          int64     `json:"id"`
+
+	// Polarity Which way is better (higher, lower, range).
+	Polarity string   `json:"polarity"`
+	Tags     []string `json:"tags"`
+	Title    string   `json:"title"`
+	TypeId   int64    `json:"type_id"`
+	TypeName string   `json:"type_name"`
+	Unit     string   `json:"unit"`
+
+	// UnitBefore The unit is written before the number (e.g. "$").
+	UnitBefore bool      `json:"unit_before"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	Version    int64     `json:"version"`
+}
+
+// MeasureList defines model for MeasureList.
+type MeasureList struct {
+	Items []Measure `json:"items"`
+
+	// NextCursor The cursor of the next page; null on the last page.
+	NextCursor *string `json:"next_cursor"`
 }
 
 // Problem defines model for Problem.
@@ -63,11 +95,32 @@ type Code = string
 // Id defines model for id.
 type Id = int64
 
+// ListMeasuresParams defines parameters for ListMeasures.
+type ListMeasuresParams struct {
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// TypeId Only measures of this type.
+	TypeId *int64 `form:"type_id,omitempty" json:"type_id,omitempty"`
+
+	// Tag Only measures with this tag.
+	Tag *string `form:"tag,omitempty" json:"tag,omitempty"`
+
+	// Q Only measures whose title contains this text, in any case.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetInstance The instance the key belongs to
 	// (GET /i/{code}/instance)
 	GetInstance(w http.ResponseWriter, r *http.Request, code Code)
+	// ListMeasures The measures the key can see, by title, a page at a time
+	// (GET /i/{code}/measures)
+	ListMeasures(w http.ResponseWriter, r *http.Request, code Code, params ListMeasuresParams)
+	// GetMeasure One measure the key can see
+	// (GET /i/{code}/measures/{id})
+	GetMeasure(w http.ResponseWriter, r *http.Request, code Code, id Id)
 	// ListScorecards The instance's scorecards the key can access
 	// (GET /i/{code}/scorecards)
 	ListScorecards(w http.ResponseWriter, r *http.Request, code Code)
@@ -102,6 +155,135 @@ func (siw *ServerInterfaceWrapper) GetInstance(w http.ResponseWriter, r *http.Re
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetInstance(w, r, code)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMeasures operation middleware
+func (siw *ServerInterfaceWrapper) ListMeasures(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMeasuresParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "type_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type_id", r.URL.Query(), &params.TypeId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "type_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "tag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tag", r.URL.Query(), &params.Tag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tag"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tag", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMeasures(w, r, code, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMeasure operation middleware
+func (siw *ServerInterfaceWrapper) GetMeasure(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMeasure(w, r, code, id)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -295,6 +477,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/instance", wrapper.GetInstance)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/scorecards", wrapper.ListScorecards)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/scorecards/{id}", wrapper.GetScorecard)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures", wrapper.ListMeasures)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures/{id}", wrapper.GetMeasure)
 
 	return m
 }
@@ -329,6 +513,86 @@ type GetInstancedefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetInstancedefaultApplicationProblemPlusJSONResponse) VisitGetInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMeasuresRequestObject struct {
+	Code   Code `json:"code"`
+	Params ListMeasuresParams
+}
+
+type ListMeasuresResponseObject interface {
+	VisitListMeasuresResponse(w http.ResponseWriter) error
+}
+
+type ListMeasures200JSONResponse MeasureList
+
+func (response ListMeasures200JSONResponse) VisitListMeasuresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMeasuresdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListMeasuresdefaultApplicationProblemPlusJSONResponse) VisitListMeasuresResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMeasureRequestObject struct {
+	Code Code `json:"code"`
+	Id   Id   `json:"id"`
+}
+
+type GetMeasureResponseObject interface {
+	VisitGetMeasureResponse(w http.ResponseWriter) error
+}
+
+type GetMeasure200JSONResponse Measure
+
+func (response GetMeasure200JSONResponse) VisitGetMeasureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMeasuredefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetMeasuredefaultApplicationProblemPlusJSONResponse) VisitGetMeasureResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -424,6 +688,12 @@ type StrictServerInterface interface {
 	// GetInstance The instance the key belongs to
 	// (GET /i/{code}/instance)
 	GetInstance(ctx context.Context, request GetInstanceRequestObject) (GetInstanceResponseObject, error)
+	// ListMeasures The measures the key can see, by title, a page at a time
+	// (GET /i/{code}/measures)
+	ListMeasures(ctx context.Context, request ListMeasuresRequestObject) (ListMeasuresResponseObject, error)
+	// GetMeasure One measure the key can see
+	// (GET /i/{code}/measures/{id})
+	GetMeasure(ctx context.Context, request GetMeasureRequestObject) (GetMeasureResponseObject, error)
 	// ListScorecards The instance's scorecards the key can access
 	// (GET /i/{code}/scorecards)
 	ListScorecards(ctx context.Context, request ListScorecardsRequestObject) (ListScorecardsResponseObject, error)
@@ -490,6 +760,60 @@ func (sh *strictHandler) GetInstance(w http.ResponseWriter, r *http.Request, cod
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetInstanceResponseObject); ok {
 		if err := validResponse.VisitGetInstanceResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMeasures operation middleware
+func (sh *strictHandler) ListMeasures(w http.ResponseWriter, r *http.Request, code Code, params ListMeasuresParams) {
+	var request ListMeasuresRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMeasures(ctx, request.(ListMeasuresRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMeasures")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMeasuresResponseObject); ok {
+		if err := validResponse.VisitListMeasuresResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMeasure operation middleware
+func (sh *strictHandler) GetMeasure(w http.ResponseWriter, r *http.Request, code Code, id Id) {
+	var request GetMeasureRequestObject
+
+	request.Code = code
+	request.Id = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMeasure(ctx, request.(GetMeasureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMeasure")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMeasureResponseObject); ok {
+		if err := validResponse.VisitGetMeasureResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,6 +72,74 @@ var contract = map[string]func(t *testing.T, e *env){
 		}
 		if r := e.do("GET", "/api/v1/i/ACME/scorecards/999999", "admin", nil); r.Status != http.StatusNotFound {
 			t.Errorf("missing scorecard: %d, want 404", r.Status)
+		}
+	},
+	"listMeasures": func(t *testing.T, e *env) {
+		type page struct {
+			Items []struct {
+				ID    int64    `json:"id"`
+				Title string   `json:"title"`
+				Tags  []string `json:"tags"`
+			}
+			NextCursor *string `json:"next_cursor"`
+		}
+		titles := func(p page) string {
+			var out []string
+			for _, m := range p.Items {
+				out = append(out, m.Title)
+			}
+			return strings.Join(out, ", ")
+		}
+		var first, second page
+		r := e.do("GET", "/api/v1/i/ACME/measures?limit=2", "admin", nil)
+		r.json(t, &first)
+		if r.Status != http.StatusOK || titles(first) != "Alpha rate, Beta count" || first.NextCursor == nil {
+			t.Fatalf("first page: %d %s", r.Status, r.Body)
+		}
+		r = e.do("GET", "/api/v1/i/ACME/measures?limit=2&cursor="+url.QueryEscape(*first.NextCursor), "admin", nil)
+		r.json(t, &second)
+		if r.Status != http.StatusOK || titles(second) != "Gamma share" || second.NextCursor != nil || !strings.Contains(string(r.Body), `"next_cursor":null`) {
+			t.Errorf("second page: %d %s", r.Status, r.Body)
+		}
+		var tagged page
+		r = e.do("GET", "/api/v1/i/ACME/measures?tag=Youth", "builder", nil)
+		if r.json(t, &tagged); titles(tagged) != "Beta count" || len(tagged.Items[0].Tags) != 1 {
+			t.Errorf("by tag: %s", r.Body)
+		}
+		r = e.do("GET", "/api/v1/i/ACME/measures?q=SHARE", "builder", nil)
+		if r.json(t, &tagged); titles(tagged) != "Gamma share" {
+			t.Errorf("by text: %s", r.Body)
+		}
+		// Same visibility as the pages: nothing for a key without scope.
+		r = e.do("GET", "/api/v1/i/ACME/measures", "dataentry", nil)
+		if r.json(t, &tagged); len(tagged.Items) != 0 {
+			t.Errorf("data entry key sees %s", r.Body)
+		}
+		for _, bad := range []struct {
+			query  string
+			status int
+		}{{"limit=0", 400}, {"limit=201", 400}, {"limit=x", 400}, {"type_id=-1", 400}, {"cursor=" + strings.Repeat("a", 600), 400},
+			{"cursor=garbage!", 422}} {
+			if r := e.do("GET", "/api/v1/i/ACME/measures?"+bad.query, "admin", nil); r.Status != bad.status {
+				t.Errorf("?%.40s: %d, want %d; %s", bad.query, r.Status, bad.status, r.Body)
+			}
+		}
+	},
+	"getMeasure": func(t *testing.T, e *env) {
+		m := e.measures[1]
+		r := e.do("GET", "/api/v1/i/ACME/measures/"+strconv.FormatInt(m.ID, 10), "builder", nil)
+		var got map[string]any
+		r.json(t, &got)
+		if r.Status != http.StatusOK || got["title"] != "Beta count" || got["type_name"] != "Indicator" || got["polarity"] != "higher" ||
+			got["frequency_id"] == nil {
+			t.Errorf("measure: %d %s", r.Status, r.Body)
+		}
+		// A container is not a measure; an invisible measure is missing.
+		if r := e.do("GET", "/api/v1/i/ACME/measures/"+strconv.FormatInt(e.result.ID, 10), "admin", nil); r.Status != http.StatusNotFound {
+			t.Errorf("container as a measure: %d, want 404", r.Status)
+		}
+		if r := e.do("GET", "/api/v1/i/ACME/measures/"+strconv.FormatInt(m.ID, 10), "presenter", nil); r.Status != http.StatusNotFound {
+			t.Errorf("presenter key: %d, want 404", r.Status)
 		}
 	},
 }

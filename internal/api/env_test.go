@@ -41,6 +41,8 @@ type env struct {
 	acme, beta    model.Instance
 	admin         *app.Actor
 	parent, child model.Scorecard
+	result        model.Object      // a container on parent
+	measures      []model.Object    // under result: "Alpha rate", "Beta count" (tagged "youth"), "Gamma share"
 	keys          map[string]string // persona → key
 	validatedOps  map[string]bool   // operations whose responses were validated, by id
 }
@@ -81,6 +83,30 @@ func newEnv(t *testing.T, db *testkit.DB, cfg web.Config) *env {
 	}
 	if e.child, err = e.app.CreateScorecard(ctx, e.admin, app.ScorecardInput{Title: "Youth", ParentID: e.parent.ID}); err != nil {
 		t.Fatal(err)
+	}
+	types, err := e.app.Types(ctx, e.admin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	typeID := map[string]int64{}
+	for _, ty := range types {
+		typeID[ty.Name] = ty.ID
+	}
+	freqs, err := e.app.Frequencies(ctx, e.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.result, err = e.app.CreateObject(ctx, e.admin, app.ObjectInput{Kind: model.KindContainer, TypeID: typeID["Result"], Title: "Ready"},
+		app.Placement{ScorecardID: e.parent.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct{ title, tags string }{{"Alpha rate", ""}, {"Beta count", "youth"}, {"Gamma share", ""}} {
+		o, err := e.app.CreateObject(ctx, e.admin, app.ObjectInput{Kind: model.KindMeasure, TypeID: typeID["Indicator"], Title: m.title,
+			Tags: m.tags, Decimals: "0", Polarity: "higher", FrequencyID: freqs[1].ID}, app.Placement{ParentID: e.result.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.measures = append(e.measures, o)
 	}
 	for _, p := range []struct{ name, preset string }{{"admin", access.PresetAdministration}, {"builder", access.PresetScorecardBuilder},
 		{"dataentry", access.PresetDataEntry}, {"presenter", access.PresetPresenter}, {"revoked", access.PresetAdministration},

@@ -46,3 +46,51 @@ func scorecardOut(s model.Scorecard) Scorecard {
 	return Scorecard{Id: s.ID, Title: s.Title, Description: s.Description, ParentId: s.ParentID, Version: s.Version,
 		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
 }
+
+func (h *handlers) ListMeasures(ctx context.Context, req ListMeasuresRequestObject) (ListMeasuresResponseObject, error) {
+	p := req.Params
+	q := app.ObjectQuery{Kind: model.KindMeasure, Limit: deref(p.Limit), After: deref(p.Cursor), TypeID: deref(p.TypeId),
+		Tag: deref(p.Tag), Text: deref(p.Q)}
+	page, err := h.app.ListObjects(ctx, actorOf(ctx), q)
+	if err != nil {
+		return nil, err
+	}
+	out := ListMeasures200JSONResponse{Items: make([]Measure, 0, len(page.Objects))}
+	for _, o := range page.Objects {
+		out.Items = append(out.Items, measureOut(o))
+	}
+	if page.Next != "" {
+		out.NextCursor = &page.Next
+	}
+	return out, nil
+}
+
+func (h *handlers) GetMeasure(ctx context.Context, req GetMeasureRequestObject) (GetMeasureResponseObject, error) {
+	o, err := h.app.ViewObject(ctx, actorOf(ctx), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	if o.Kind != model.KindMeasure {
+		return nil, &app.Error{Kind: app.NotFound, Msg: "Not found."}
+	}
+	return GetMeasure200JSONResponse(measureOut(o)), nil
+}
+
+func measureOut(o model.Object) Measure {
+	tags := o.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return Measure{Id: o.ID, Title: o.Title, Description: o.Description, TypeId: o.TypeID, TypeName: o.TypeName, Tags: tags,
+		Unit: o.Unit, UnitBefore: o.UnitBefore, Decimals: o.Decimals, Polarity: o.Polarity, FrequencyId: o.FrequencyID,
+		DataSource: o.DataSource, Version: o.Version, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
+}
+
+// deref is a query parameter's value, or the zero value when it was not sent.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -18,6 +18,8 @@ var apiMatrix = map[string]string{
 	"GET /api/v1/i/{code}/instance":        "2222UU4U",
 	"GET /api/v1/i/{code}/scorecards":      "2222UU4U",
 	"GET /api/v1/i/{code}/scorecards/{id}": "2244UU4U",
+	"GET /api/v1/i/{code}/measures":        "2222UU4U",
+	"GET /api/v1/i/{code}/measures/{id}":   "2244UU4U",
 }
 
 // apiPublic are the API transport's routes that take no key.
@@ -57,6 +59,9 @@ func TestAPIAuthorizationMatrix(t *testing.T) {
 		for pattern, want := range apiMatrix {
 			method, path, _ := strings.Cut(pattern, " ")
 			id := e.parent.ID
+			if strings.Contains(path, "/measures/") {
+				id = e.measures[0].ID
+			}
 			path = strings.NewReplacer("{code}", "ACME", "{id}", strconv.FormatInt(id, 10)).Replace(path)
 			for i, who := range keyPersonas {
 				r := e.do(method, path, who, nil)
