@@ -89,6 +89,28 @@ type ScorecardList struct {
 	Items []Scorecard `json:"items"`
 }
 
+// Value defines model for Value.
+type Value struct {
+	Actual  *float64 `json:"actual"`
+	Comment string   `json:"comment"`
+
+	// Label The period as the measure's frequency names it.
+	Label string `json:"label"`
+
+	// Period The period's first day, YYYY-MM-DD.
+	Period    string    `json:"period"`
+	Target    *float64  `json:"target"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Version The value's version; a write names it to refuse a stale change.
+	Version int64 `json:"version"`
+}
+
+// ValueList defines model for ValueList.
+type ValueList struct {
+	Items []Value `json:"items"`
+}
+
 // Code defines model for code.
 type Code = string
 
@@ -110,6 +132,15 @@ type ListMeasuresParams struct {
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 }
 
+// ListMeasureValuesParams defines parameters for ListMeasureValues.
+type ListMeasureValuesParams struct {
+	// From The first period's start.
+	From *string `form:"from,omitempty" json:"from,omitempty"`
+
+	// To The last period's start.
+	To *string `form:"to,omitempty" json:"to,omitempty"`
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetInstance The instance the key belongs to
@@ -121,6 +152,9 @@ type ServerInterface interface {
 	// GetMeasure One measure the key can see
 	// (GET /i/{code}/measures/{id})
 	GetMeasure(w http.ResponseWriter, r *http.Request, code Code, id Id)
+	// ListMeasureValues A measure's stored values over a period range
+	// (GET /i/{code}/measures/{id}/values)
+	ListMeasureValues(w http.ResponseWriter, r *http.Request, code Code, id Id, params ListMeasureValuesParams)
 	// ListScorecards The instance's scorecards the key can access
 	// (GET /i/{code}/scorecards)
 	ListScorecards(w http.ResponseWriter, r *http.Request, code Code)
@@ -284,6 +318,70 @@ func (siw *ServerInterfaceWrapper) GetMeasure(w http.ResponseWriter, r *http.Req
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetMeasure(w, r, code, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListMeasureValues operation middleware
+func (siw *ServerInterfaceWrapper) ListMeasureValues(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMeasureValuesParams
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListMeasureValues(w, r, code, id, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -479,6 +577,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/scorecards/{id}", wrapper.GetScorecard)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures", wrapper.ListMeasures)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures/{id}", wrapper.GetMeasure)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures/{id}/values", wrapper.ListMeasureValues)
 
 	return m
 }
@@ -604,6 +703,47 @@ func (response GetMeasuredefaultApplicationProblemPlusJSONResponse) VisitGetMeas
 	return err
 }
 
+type ListMeasureValuesRequestObject struct {
+	Code   Code `json:"code"`
+	Id     Id   `json:"id"`
+	Params ListMeasureValuesParams
+}
+
+type ListMeasureValuesResponseObject interface {
+	VisitListMeasureValuesResponse(w http.ResponseWriter) error
+}
+
+type ListMeasureValues200JSONResponse ValueList
+
+func (response ListMeasureValues200JSONResponse) VisitListMeasureValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMeasureValuesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListMeasureValuesdefaultApplicationProblemPlusJSONResponse) VisitListMeasureValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListScorecardsRequestObject struct {
 	Code Code `json:"code"`
 }
@@ -694,6 +834,9 @@ type StrictServerInterface interface {
 	// GetMeasure One measure the key can see
 	// (GET /i/{code}/measures/{id})
 	GetMeasure(ctx context.Context, request GetMeasureRequestObject) (GetMeasureResponseObject, error)
+	// ListMeasureValues A measure's stored values over a period range
+	// (GET /i/{code}/measures/{id}/values)
+	ListMeasureValues(ctx context.Context, request ListMeasureValuesRequestObject) (ListMeasureValuesResponseObject, error)
 	// ListScorecards The instance's scorecards the key can access
 	// (GET /i/{code}/scorecards)
 	ListScorecards(ctx context.Context, request ListScorecardsRequestObject) (ListScorecardsResponseObject, error)
@@ -814,6 +957,34 @@ func (sh *strictHandler) GetMeasure(w http.ResponseWriter, r *http.Request, code
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetMeasureResponseObject); ok {
 		if err := validResponse.VisitGetMeasureResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMeasureValues operation middleware
+func (sh *strictHandler) ListMeasureValues(w http.ResponseWriter, r *http.Request, code Code, id Id, params ListMeasureValuesParams) {
+	var request ListMeasureValuesRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMeasureValues(ctx, request.(ListMeasureValuesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMeasureValues")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListMeasureValuesResponseObject); ok {
+		if err := validResponse.VisitListMeasureValuesResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

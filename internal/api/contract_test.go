@@ -142,6 +142,52 @@ var contract = map[string]func(t *testing.T, e *env){
 			t.Errorf("presenter key: %d, want 404", r.Status)
 		}
 	},
+	"listMeasureValues": func(t *testing.T, e *env) {
+		base := "/api/v1/i/ACME/measures/" + strconv.FormatInt(e.measures[0].ID, 10) + "/values"
+		type list struct {
+			Items []struct {
+				Period  string   `json:"period"`
+				Label   string   `json:"label"`
+				Actual  *float64 `json:"actual"`
+				Target  *float64 `json:"target"`
+				Comment string   `json:"comment"`
+				Version int64    `json:"version"`
+			}
+		}
+		var all, some list
+		r := e.do("GET", base, "dataentry", nil)
+		if r.Status != http.StatusNotFound {
+			t.Errorf("data entry key without scope: %d, want 404", r.Status)
+		}
+		r = e.do("GET", base, "builder", nil)
+		r.json(t, &all)
+		if r.Status != http.StatusOK || len(all.Items) != 3 || all.Items[0].Period != e.periods[0] || *all.Items[2].Actual != 30 ||
+			all.Items[1].Target != nil || all.Items[1].Comment != "c1" || all.Items[0].Version < 1 || all.Items[0].Label == "" {
+			t.Fatalf("all values: %d %s", r.Status, r.Body)
+		}
+		r = e.do("GET", base+"?from="+e.periods[1]+"&to="+e.periods[1], "builder", nil)
+		if r.json(t, &some); len(some.Items) != 1 || some.Items[0].Period != e.periods[1] {
+			t.Errorf("one period: %s", r.Body)
+		}
+		r = e.do("GET", base+"?to="+e.periods[0], "builder", nil)
+		if r.json(t, &some); len(some.Items) != 1 {
+			t.Errorf("up to the first: %s", r.Body)
+		}
+		for _, bad := range []struct{ query, field string }{{"from=2026-13-01", "from"}, {"to=soon", "to"}, {"from=2026-02-01&to=2026-01-01", "to"}} {
+			r := e.do("GET", base+"?"+bad.query, "builder", nil)
+			var p problem
+			r.json(t, &p)
+			if r.Status != http.StatusUnprocessableEntity || len(p.Errors) != 1 || p.Errors[0].Field != bad.field {
+				t.Errorf("?%s: %d %s", bad.query, r.Status, r.Body)
+			}
+		}
+		if r := e.do("GET", base+"?from="+strings.Repeat("9", 11), "builder", nil); r.Status != http.StatusBadRequest {
+			t.Errorf("long from: %d, want 400", r.Status)
+		}
+		if r := e.do("GET", "/api/v1/i/ACME/measures/"+strconv.FormatInt(e.result.ID, 10)+"/values", "admin", nil); r.Status != http.StatusNotFound {
+			t.Errorf("values of a container: %d, want 404", r.Status)
+		}
+	},
 }
 
 // TestContract runs every operation's contract test on SQLite, PostgreSQL

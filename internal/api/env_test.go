@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,7 @@ type env struct {
 	parent, child model.Scorecard
 	result        model.Object      // a container on parent
 	measures      []model.Object    // under result: "Alpha rate", "Beta count" (tagged "youth"), "Gamma share"
+	periods       []string          // three consecutive periods of measures[0], oldest first, with values 10, 20, 30
 	keys          map[string]string // persona → key
 	validatedOps  map[string]bool   // operations whose responses were validated, by id
 }
@@ -107,6 +109,17 @@ func newEnv(t *testing.T, db *testkit.DB, cfg web.Config) *env {
 			t.Fatal(err)
 		}
 		e.measures = append(e.measures, o)
+	}
+	pf := app.FrequencyOf(freqs[1])
+	now := pf.At(db.Clock.Now())
+	var entries []app.DataEntry
+	for i, p := range []int{-2, -1, 0} {
+		key := pf.Key(pf.Add(now, p))
+		e.periods = append(e.periods, key)
+		entries = append(entries, app.DataEntry{PeriodKey: key, Actual: strconv.Itoa(10 * (i + 1)), Comment: "c" + strconv.Itoa(i)})
+	}
+	if _, err := e.app.SaveData(ctx, e.admin, e.measures[0].ID, entries); err != nil {
+		t.Fatal(err)
 	}
 	for _, p := range []struct{ name, preset string }{{"admin", access.PresetAdministration}, {"builder", access.PresetScorecardBuilder},
 		{"dataentry", access.PresetDataEntry}, {"presenter", access.PresetPresenter}, {"revoked", access.PresetAdministration},

@@ -94,3 +94,16 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+func (h *handlers) ListMeasureValues(ctx context.Context, req ListMeasureValuesRequestObject) (ListMeasureValuesResponseObject, error) {
+	values, err := h.app.MeasureValues(ctx, actorOf(ctx), req.Id, deref(req.Params.From), deref(req.Params.To))
+	if err != nil {
+		return nil, err
+	}
+	out := ListMeasureValues200JSONResponse{Items: make([]Value, len(values))}
+	for i, v := range values {
+		out.Items[i] = Value{Period: v.PeriodKey, Label: v.Label, Actual: v.Actual, Target: v.Target, Comment: v.Comment,
+			Version: v.Version, UpdatedAt: v.UpdatedAt}
+	}
+	return out, nil
+}

@@ -15,11 +15,12 @@ import (
 // 2 is 200, 4 is 404, U is 401, F is 403. A registered API route or an
 // operation of the document missing here fails the test.
 var apiMatrix = map[string]string{
-	"GET /api/v1/i/{code}/instance":        "2222UU4U",
-	"GET /api/v1/i/{code}/scorecards":      "2222UU4U",
-	"GET /api/v1/i/{code}/scorecards/{id}": "2244UU4U",
-	"GET /api/v1/i/{code}/measures":        "2222UU4U",
-	"GET /api/v1/i/{code}/measures/{id}":   "2244UU4U",
+	"GET /api/v1/i/{code}/instance":             "2222UU4U",
+	"GET /api/v1/i/{code}/scorecards":           "2222UU4U",
+	"GET /api/v1/i/{code}/scorecards/{id}":      "2244UU4U",
+	"GET /api/v1/i/{code}/measures":             "2222UU4U",
+	"GET /api/v1/i/{code}/measures/{id}":        "2244UU4U",
+	"GET /api/v1/i/{code}/measures/{id}/values": "2244UU4U",
 }
 
 // apiPublic are the API transport's routes that take no key.
