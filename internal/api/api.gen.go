@@ -89,6 +89,12 @@ type ScorecardList struct {
 	Items []Scorecard `json:"items"`
 }
 
+// UpsertResult defines model for UpsertResult.
+type UpsertResult struct {
+	// Saved Values written or deleted (rows equal to what is stored are not counted).
+	Saved int `json:"saved"`
+}
+
 // Value defines model for Value.
 type Value struct {
 	Actual  *float64 `json:"actual"`
@@ -109,6 +115,25 @@ type Value struct {
 // ValueList defines model for ValueList.
 type ValueList struct {
 	Items []Value `json:"items"`
+}
+
+// ValueRow defines model for ValueRow.
+type ValueRow struct {
+	Actual    *float64 `json:"actual,omitempty"`
+	Comment   *string  `json:"comment,omitempty"`
+	MeasureId int64    `json:"measure_id"`
+
+	// Period The period's first day, YYYY-MM-DD.
+	Period string   `json:"period"`
+	Target *float64 `json:"target,omitempty"`
+
+	// Version The version last read; 0 when the period has no value yet.
+	Version int64 `json:"version"`
+}
+
+// ValueUpsert defines model for ValueUpsert.
+type ValueUpsert struct {
+	Values []ValueRow `json:"values"`
 }
 
 // Code defines model for code.
@@ -141,6 +166,9 @@ type ListMeasureValuesParams struct {
 	To *string `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// UpsertValuesJSONRequestBody defines body for UpsertValues for application/json ContentType.
+type UpsertValuesJSONRequestBody = ValueUpsert
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetInstance The instance the key belongs to
@@ -161,6 +189,9 @@ type ServerInterface interface {
 	// GetScorecard One scorecard the key can access
 	// (GET /i/{code}/scorecards/{id})
 	GetScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id)
+	// UpsertValues Write up to 10,000 values of any measures, all or nothing
+	// (POST /i/{code}/values)
+	UpsertValues(w http.ResponseWriter, r *http.Request, code Code)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -452,6 +483,32 @@ func (siw *ServerInterfaceWrapper) GetScorecard(w http.ResponseWriter, r *http.R
 	handler.ServeHTTP(w, r)
 }
 
+// UpsertValues operation middleware
+func (siw *ServerInterfaceWrapper) UpsertValues(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpsertValues(w, r, code)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 type UnescapedCookieParamError struct {
 	ParamName string
 	Err       error
@@ -578,6 +635,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures", wrapper.ListMeasures)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures/{id}", wrapper.GetMeasure)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures/{id}/values", wrapper.ListMeasureValues)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/values", wrapper.UpsertValues)
 
 	return m
 }
@@ -823,6 +881,46 @@ func (response GetScorecarddefaultApplicationProblemPlusJSONResponse) VisitGetSc
 	return err
 }
 
+type UpsertValuesRequestObject struct {
+	Code Code `json:"code"`
+	Body *UpsertValuesJSONRequestBody
+}
+
+type UpsertValuesResponseObject interface {
+	VisitUpsertValuesResponse(w http.ResponseWriter) error
+}
+
+type UpsertValues200JSONResponse UpsertResult
+
+func (response UpsertValues200JSONResponse) VisitUpsertValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpsertValuesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpsertValuesdefaultApplicationProblemPlusJSONResponse) VisitUpsertValuesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetInstance The instance the key belongs to
@@ -843,6 +941,9 @@ type StrictServerInterface interface {
 	// GetScorecard One scorecard the key can access
 	// (GET /i/{code}/scorecards/{id})
 	GetScorecard(ctx context.Context, request GetScorecardRequestObject) (GetScorecardResponseObject, error)
+	// UpsertValues Write up to 10,000 values of any measures, all or nothing
+	// (POST /i/{code}/values)
+	UpsertValues(ctx context.Context, request UpsertValuesRequestObject) (UpsertValuesResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -1038,6 +1139,39 @@ func (sh *strictHandler) GetScorecard(w http.ResponseWriter, r *http.Request, co
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetScorecardResponseObject); ok {
 		if err := validResponse.VisitGetScorecardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpsertValues operation middleware
+func (sh *strictHandler) UpsertValues(w http.ResponseWriter, r *http.Request, code Code) {
+	var request UpsertValuesRequestObject
+
+	request.Code = code
+
+	var body UpsertValuesJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpsertValues(ctx, request.(UpsertValuesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpsertValues")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpsertValuesResponseObject); ok {
+		if err := validResponse.VisitUpsertValuesResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"sort"
 	"strings"
@@ -28,7 +31,12 @@ const BasePath = "/api/v1"
 type Operation struct {
 	Pattern string
 	ID      string // operationId
+	MaxBody int64  // the request body limit, 0: the server's default (1 MB)
 }
+
+// bodyLimits are the operations that take more than the default body:
+// 10,000 values with comments.
+var bodyLimits = map[string]int64{"upsertValues": 8 << 20}
 
 // API serves the operations of openapi.yaml over internal/app. It expects
 // the transport (internal/web) to have authenticated the request and put
@@ -56,7 +64,7 @@ func New(a *app.App) (*API, error) {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			pattern := method + " " + BasePath + path
-			x.ops = append(x.ops, Operation{Pattern: pattern, ID: op.OperationID})
+			x.ops = append(x.ops, Operation{Pattern: pattern, ID: op.OperationID, MaxBody: bodyLimits[op.OperationID]})
 			x.routes[pattern] = &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
 		}
 	}
@@ -129,6 +137,24 @@ func (x *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			params[p.Value.Name] = r.PathValue(p.Value.Name)
 		}
 	}
+	if route.Operation.RequestBody != nil && !isJSON(r) {
+		// Before the body is read: a form was already parsed (and its body
+		// drained) by the common layers, and nothing else is JSON.
+		WriteProblem(w, r, http.StatusUnsupportedMediaType, "Send the body as application/json.", nil)
+		return
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			WriteProblem(w, r, http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
+			return
+		}
+		if msg := checkJSON(body); msg != "" && isJSON(r) {
+			WriteProblem(w, r, http.StatusBadRequest, msg, map[string]string{"body": msg})
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route,
 		Options: &openapi3filter.Options{MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
 	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
@@ -170,6 +196,10 @@ func requestProblem(err error) (int, map[string]string) {
 			}
 			var se *openapi3.SchemaError
 			if errors.As(re.Err, &se) {
+				// Well-formed JSON that breaks the document's rules.
+				if status == http.StatusBadRequest {
+					status = http.StatusUnprocessableEntity
+				}
 				fields["body"+pointer(se.JSONPointer())] = se.Reason
 			} else {
 				fields["body"] = re.Error()
@@ -258,4 +288,78 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, status int, detail str
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(p)
+}
+
+// maxJSONDepth bounds how deeply a request's JSON nests; the deepest
+// document the API takes nests 3 deep.
+const maxJSONDepth = 32
+
+func isJSON(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// checkJSON refuses what encoding/json would quietly accept: an object
+// with the same key twice (which one counts is a guess), and nesting
+// deeper than maxJSONDepth. Malformed JSON is left to the validation,
+// which names it.
+func checkJSON(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	type frame struct {
+		keys   map[string]bool
+		object bool
+		key    bool // the next string of an object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "" // the end, or malformed: the validation says which
+		}
+		top := func() *frame {
+			if len(stack) == 0 {
+				return nil
+			}
+			return stack[len(stack)-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				if f := top(); f != nil && f.object {
+					f.key = true
+				}
+				if len(stack) >= maxJSONDepth {
+					return fmt.Sprintf("The JSON nests deeper than %d levels.", maxJSONDepth)
+				}
+				stack = append(stack, &frame{keys: map[string]bool{}, object: t == '{', key: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if f := top(); f != nil && f.object && f.key {
+				if f.keys[t] {
+					return fmt.Sprintf("The JSON has the key %q twice in one object.", truncate(t, 40))
+				}
+				f.keys[t] = true
+				f.key = false
+				continue
+			}
+			if f := top(); f != nil && f.object {
+				f.key = true
+			}
+		default:
+			if f := top(); f != nil && f.object {
+				f.key = true
+			}
+		}
+	}
+}
+
+func truncate(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"yardstick/internal/api"
+	"yardstick/internal/app"
 	"yardstick/internal/testkit"
 	"yardstick/internal/web"
 )
@@ -188,6 +189,68 @@ var contract = map[string]func(t *testing.T, e *env){
 			t.Errorf("values of a container: %d, want 404", r.Status)
 		}
 	},
+	"upsertValues": func(t *testing.T, e *env) {
+		m := strconv.FormatInt(e.measures[0].ID, 10)
+		stored := e.values()
+		next := nextPeriod(t, e)
+		post := func(who, body string) resp {
+			return e.do("POST", "/api/v1/i/ACME/values", who, []byte(body), "Content-Type", "application/json")
+		}
+		body := `{"values":[` +
+			`{"measure_id":` + m + `,"period":"` + e.periods[0] + `","actual":11,"target":12,"comment":"fixed","version":` + strconv.FormatInt(stored[e.periods[0]].Version, 10) + `},` +
+			`{"measure_id":` + m + `,"period":"` + next + `","actual":40,"version":0},` +
+			`{"measure_id":` + m + `,"period":"` + e.periods[1] + `","actual":null,"version":` + strconv.FormatInt(stored[e.periods[1]].Version, 10) + `}]}`
+		r := post("builder", body)
+		var got struct{ Saved int }
+		r.json(t, &got)
+		if r.Status != http.StatusOK || got.Saved != 3 {
+			t.Fatalf("upsert: %d %s", r.Status, r.Body)
+		}
+		after := e.values()
+		if v := after[e.periods[0]]; *v.Actual != 11 || *v.Target != 12 || v.Comment != "fixed" || v.Version <= stored[e.periods[0]].Version {
+			t.Errorf("updated value: %+v", v)
+		}
+		if v, ok := after[next]; !ok || *v.Actual != 40 {
+			t.Errorf("new value: %+v", v)
+		}
+		if _, ok := after[e.periods[1]]; ok {
+			t.Errorf("an empty row did not delete the period's value")
+		}
+		// The same request again is stale on every row: 409 naming each,
+		// nothing written.
+		before := e.fingerprint()
+		r = post("builder", body)
+		var p problem
+		r.json(t, &p)
+		// (the deleted period is stored at no version now: stale too)
+		if r.Status != http.StatusConflict || len(p.Errors) != 3 || p.Errors[0].Field != "values/0/version" || p.Errors[2].Field != "values/2/version" {
+			t.Errorf("stale upsert: %d %s", r.Status, r.Body)
+		}
+		if e.fingerprint() != before {
+			t.Errorf("a stale upsert wrote")
+		}
+		// The key's writes are logged under its name, as data entry.
+		var n int
+		if err := e.db.Store.DB().QueryRow(`SELECT COUNT(*) FROM activity_log WHERE activity = $1 AND actor_name = $2 AND account_id IS NULL`,
+			app.ActDataEntry, "API key “builder”").Scan(&n); err != nil || n != 3 {
+			t.Errorf("the key's data entries in the log: %d (%v), want 3", n, err)
+		}
+	},
+}
+
+// nextPeriod is the period after e.periods' last, of measures[0].
+func nextPeriod(t *testing.T, e *env) string {
+	t.Helper()
+	freqs, err := e.app.Frequencies(ctx, e.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf := app.FrequencyOf(freqs[1])
+	last, err := pf.FromKey(e.periods[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pf.Key(pf.Next(last))
 }
 
 // TestContract runs every operation's contract test on SQLite, PostgreSQL

@@ -252,3 +252,35 @@ func (e *env) validate(req *http.Request, r resp) {
 		e.t.Errorf("%s %s → %d: Content-Type %q, want application/problem+json", req.Method, req.URL.Path, r.Status, r.Header.Get("Content-Type"))
 	}
 }
+
+// values returns measures[0]'s stored values through the app, by period.
+func (e *env) values() map[string]app.PeriodValue {
+	e.t.Helper()
+	list, err := e.app.MeasureValues(ctx, e.admin, e.measures[0].ID, "", "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[string]app.PeriodValue{}
+	for _, v := range list {
+		out[v.PeriodKey] = v
+	}
+	return out
+}
+
+// sameValueBody is an upsert of measures[0]'s first period with what is
+// stored, at its version.
+func (e *env) sameValueBody() []byte {
+	v := e.values()[e.periods[0]]
+	return []byte(`{"values":[{"measure_id":` + strconv.FormatInt(e.measures[0].ID, 10) + `,"period":"` + e.periods[0] +
+		`","actual":10,"comment":"c0","version":` + strconv.FormatInt(v.Version, 10) + `}]}`)
+}
+
+// fingerprint summarizes the data values (count, versions, actuals).
+func (e *env) fingerprint() string {
+	e.t.Helper()
+	var v string
+	if err := e.db.Store.DB().QueryRow(`SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) || ':' || COALESCE(SUM(actual), 0) FROM data_values`).Scan(&v); err != nil {
+		e.t.Fatal(err)
+	}
+	return v
+}

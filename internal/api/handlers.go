@@ -107,3 +107,18 @@ func (h *handlers) ListMeasureValues(ctx context.Context, req ListMeasureValuesR
 	}
 	return out, nil
 }
+
+func (h *handlers) UpsertValues(ctx context.Context, req UpsertValuesRequestObject) (UpsertValuesResponseObject, error) {
+	if req.Body == nil {
+		return nil, &app.Error{Kind: app.Invalid, Msg: "Send the values as JSON.", Fields: map[string]string{"values": "Send the values as JSON."}}
+	}
+	rows := make([]app.ValueRow, len(req.Body.Values))
+	for i, v := range req.Body.Values {
+		rows[i] = app.ValueRow{MeasureID: v.MeasureId, PeriodKey: v.Period, Actual: v.Actual, Target: v.Target, Comment: deref(v.Comment), Version: v.Version}
+	}
+	saved, err := h.app.UpsertValues(ctx, actorOf(ctx), rows)
+	if err != nil {
+		return nil, err
+	}
+	return UpsertValues200JSONResponse{Saved: saved}, nil
+}

@@ -12,7 +12,7 @@ import (
 
 // apiMatrix: every operation × every key persona (keyPersonas: admin,
 // builder, dataentry, presenter, revoked, expired, other, none) → status.
-// 2 is 200, 4 is 404, U is 401, F is 403. A registered API route or an
+// 2 is 200, 4 is 404, U is 401, F is 403, I is 422. A registered API route or an
 // operation of the document missing here fails the test.
 var apiMatrix = map[string]string{
 	"GET /api/v1/i/{code}/instance":             "2222UU4U",
@@ -21,6 +21,7 @@ var apiMatrix = map[string]string{
 	"GET /api/v1/i/{code}/measures":             "2222UU4U",
 	"GET /api/v1/i/{code}/measures/{id}":        "2244UU4U",
 	"GET /api/v1/i/{code}/measures/{id}/values": "2244UU4U",
+	"POST /api/v1/i/{code}/values":              "22IFUU4U",
 }
 
 // apiPublic are the API transport's routes that take no key.
@@ -64,9 +65,19 @@ func TestAPIAuthorizationMatrix(t *testing.T) {
 				id = e.measures[0].ID
 			}
 			path = strings.NewReplacer("{code}", "ACME", "{id}", strconv.FormatInt(id, 10)).Replace(path)
+			var body []byte
+			if method == "POST" {
+				// Writes what is stored: allowed ones change nothing, so every
+				// persona meets the same data.
+				body = e.sameValueBody()
+			}
 			for i, who := range keyPersonas {
-				r := e.do(method, path, who, nil)
-				got := map[int]byte{200: '2', 401: 'U', 403: 'F', 404: '4'}[r.Status]
+				before := e.fingerprint()
+				r := e.do(method, path, who, body, "Content-Type", "application/json")
+				got := map[int]byte{200: '2', 401: 'U', 403: 'F', 404: '4', 422: 'I'}[r.Status]
+				if after := e.fingerprint(); after != before {
+					t.Errorf("%s %s as %s changed the data: %s → %s", method, path, who, before, after)
+				}
 				if got != want[i] {
 					t.Errorf("%s %s as %s: %d (%c), want %c; body %.200s", method, path, who, r.Status, got, want[i], r.Body)
 				}

@@ -39,7 +39,7 @@ func (s *Server) apiRoutes() []route {
 	for _, op := range s.api.Operations() {
 		// The permission of each operation is checked by its use case in
 		// internal/app, as for the pages' reads.
-		out = append(out, route{Pattern: op.Pattern, Need: apiKey, h: s.apiServe})
+		out = append(out, route{Pattern: op.Pattern, Need: apiKey, MaxBody: op.MaxBody, h: s.apiServe})
 	}
 	return out
 }

@@ -23,9 +23,10 @@ type route struct {
 	Pattern        string
 	Need           need
 	Perm           access.Permission
-	AllowTemporary bool // reachable while a temporary password must be replaced
-	Upload         bool // takes a multipart file (body up to 6 MB); other routes refuse multipart
-	Unqueued       bool // served at once, never queued behind pages (health, metrics, static files)
+	AllowTemporary bool  // reachable while a temporary password must be replaced
+	Upload         bool  // takes a multipart file (body up to 6 MB); other routes refuse multipart
+	Unqueued       bool  // served at once, never queued behind pages (health, metrics, static files)
+	MaxBody        int64 // a body limit above Config.MaxFormBody (API bulk writes); 0: that
 	// Menu, on a GET page, lists it in the Administration menu under this
 	// label for whoever holds Perm; the menu follows the table's order.
 	Menu string

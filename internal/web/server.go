@@ -98,7 +98,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 	for _, t := range s.transports() {
 		for _, rt := range t.routes {
 			mux.Handle(rt.Pattern, s.wrap(t, rt))
-			s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, unqueued: rt.Unqueued, wildcards: wildcards(rt.Pattern)}
+			s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, unqueued: rt.Unqueued, maxBody: rt.MaxBody, wildcards: wildcards(rt.Pattern)}
 			if rt.Menu != "" {
 				s.menu = append(s.menu, rt)
 			}
