@@ -121,18 +121,27 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 	}
 	saved := 0
 	err := a.store.InTx(ctx, func(q *store.Q) error {
+		// What is stored now, one read per measure.
+		keys := map[int64][]string{}
+		for _, r := range rows {
+			keys[r.MeasureID] = append(keys[r.MeasureID], r.PeriodKey)
+		}
+		stored := map[int64]map[string]model.DataValue{}
+		for id, ks := range keys {
+			cur, err := q.DataValuesAt(ctx, targets[id].m.InstanceID, id, ks)
+			if err != nil {
+				return err
+			}
+			stored[id] = make(map[string]model.DataValue, len(cur))
+			for _, v := range cur {
+				stored[id][v.PeriodKey] = v
+			}
+		}
 		conflicts := map[string]string{}
 		for i, r := range rows {
 			t := targets[r.MeasureID]
 			owner := t.m.InstanceID
-			cur, err := q.DataValuesAt(ctx, owner, r.MeasureID, []string{r.PeriodKey})
-			if err != nil {
-				return err
-			}
-			var before model.DataValue
-			if len(cur) == 1 {
-				before = cur[0]
-			}
+			before, exists := stored[r.MeasureID][r.PeriodKey]
 			row := "values/" + strconv.Itoa(i) + "/version"
 			if before.Version != r.Version {
 				conflicts[row] = "Stored at version " + strconv.FormatInt(before.Version, 10) + ", not " + strconv.FormatInt(r.Version, 10) + ": read it again."
@@ -140,7 +149,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			}
 			v := model.DataValue{MeasureID: r.MeasureID, PeriodKey: r.PeriodKey, Actual: r.Actual, Target: r.Target,
 				Comment: strings.TrimSpace(r.Comment), UpdatedBy: by, Version: r.Version}
-			if len(cur) == 1 && sameValue(before, v) {
+			if exists && sameValue(before, v) {
 				continue
 			}
 			p, _ := t.pf.FromKey(r.PeriodKey)
@@ -155,8 +164,9 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			if err := record(ctx, q, log...); err != nil {
 				return err
 			}
+			var err error
 			if v.Actual == nil && v.Target == nil && v.Comment == "" {
-				if len(cur) == 1 {
+				if exists {
 					err = q.DeleteDataValue(ctx, owner, v.MeasureID, v.PeriodKey, v.Version)
 				}
 			} else {
