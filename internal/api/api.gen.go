@@ -17,6 +17,43 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for ObjectTypeKind.
+const (
+	ObjectTypeKindContainer ObjectTypeKind = "container"
+	ObjectTypeKindMeasure   ObjectTypeKind = "measure"
+)
+
+// Valid indicates whether the value is a known member of the ObjectTypeKind enum.
+func (e ObjectTypeKind) Valid() bool {
+	switch e {
+	case ObjectTypeKindContainer:
+		return true
+	case ObjectTypeKindMeasure:
+		return true
+	default:
+		return false
+	}
+}
+
+// Frequency defines model for Frequency.
+type Frequency struct {
+	Builtin bool  `json:"builtin"`
+	Id      int64 `json:"id"`
+
+	// Kind Monthly, Quarterly, Half Year, Annual or Custom.
+	Kind           string `json:"kind"`
+	LabelPrefix    string `json:"label_prefix"`
+	PeriodsPerYear int    `json:"periods_per_year"`
+	StartDay       int    `json:"start_day"`
+	StartMonth     int    `json:"start_month"`
+	Title          string `json:"title"`
+}
+
+// FrequencyList defines model for FrequencyList.
+type FrequencyList struct {
+	Items []Frequency `json:"items"`
+}
+
 // Instance defines model for Instance.
 type Instance struct {
 	Code string `json:"code"`
@@ -52,6 +89,27 @@ type MeasureList struct {
 
 	// NextCursor The cursor of the next page; null on the last page.
 	NextCursor *string `json:"next_cursor"`
+}
+
+// ObjectType defines model for ObjectType.
+type ObjectType struct {
+	Badge   string `json:"badge"`
+	Builtin bool   `json:"builtin"`
+
+	// Color #rrggbb
+	Color  string         `json:"color"`
+	Id     int64          `json:"id"`
+	Kind   ObjectTypeKind `json:"kind"`
+	Name   string         `json:"name"`
+	Plural string         `json:"plural"`
+}
+
+// ObjectTypeKind defines model for ObjectType.Kind.
+type ObjectTypeKind string
+
+// ObjectTypeList defines model for ObjectTypeList.
+type ObjectTypeList struct {
+	Items []ObjectType `json:"items"`
 }
 
 // Problem defines model for Problem.
@@ -171,6 +229,9 @@ type UpsertValuesJSONRequestBody = ValueUpsert
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListFrequencies The instance's reporting frequencies, built-in and custom
+	// (GET /i/{code}/frequencies)
+	ListFrequencies(w http.ResponseWriter, r *http.Request, code Code)
 	// GetInstance The instance the key belongs to
 	// (GET /i/{code}/instance)
 	GetInstance(w http.ResponseWriter, r *http.Request, code Code)
@@ -183,6 +244,9 @@ type ServerInterface interface {
 	// ListMeasureValues A measure's stored values over a period range
 	// (GET /i/{code}/measures/{id}/values)
 	ListMeasureValues(w http.ResponseWriter, r *http.Request, code Code, id Id, params ListMeasureValuesParams)
+	// ListObjectTypes The instance's container and measure types, built-in and custom
+	// (GET /i/{code}/object-types)
+	ListObjectTypes(w http.ResponseWriter, r *http.Request, code Code)
 	// ListScorecards The instance's scorecards the key can access
 	// (GET /i/{code}/scorecards)
 	ListScorecards(w http.ResponseWriter, r *http.Request, code Code)
@@ -202,6 +266,32 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ListFrequencies operation middleware
+func (siw *ServerInterfaceWrapper) ListFrequencies(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListFrequencies(w, r, code)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // GetInstance operation middleware
 func (siw *ServerInterfaceWrapper) GetInstance(w http.ResponseWriter, r *http.Request) {
@@ -413,6 +503,32 @@ func (siw *ServerInterfaceWrapper) ListMeasureValues(w http.ResponseWriter, r *h
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListMeasureValues(w, r, code, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListObjectTypes operation middleware
+func (siw *ServerInterfaceWrapper) ListObjectTypes(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListObjectTypes(w, r, code)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -636,11 +752,52 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures/{id}", wrapper.GetMeasure)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures/{id}/values", wrapper.ListMeasureValues)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/values", wrapper.UpsertValues)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/frequencies", wrapper.ListFrequencies)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/object-types", wrapper.ListObjectTypes)
 
 	return m
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ListFrequenciesRequestObject struct {
+	Code Code `json:"code"`
+}
+
+type ListFrequenciesResponseObject interface {
+	VisitListFrequenciesResponse(w http.ResponseWriter) error
+}
+
+type ListFrequencies200JSONResponse FrequencyList
+
+func (response ListFrequencies200JSONResponse) VisitListFrequenciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFrequenciesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListFrequenciesdefaultApplicationProblemPlusJSONResponse) VisitListFrequenciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetInstanceRequestObject struct {
 	Code Code `json:"code"`
@@ -802,6 +959,45 @@ func (response ListMeasureValuesdefaultApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type ListObjectTypesRequestObject struct {
+	Code Code `json:"code"`
+}
+
+type ListObjectTypesResponseObject interface {
+	VisitListObjectTypesResponse(w http.ResponseWriter) error
+}
+
+type ListObjectTypes200JSONResponse ObjectTypeList
+
+func (response ListObjectTypes200JSONResponse) VisitListObjectTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListObjectTypesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListObjectTypesdefaultApplicationProblemPlusJSONResponse) VisitListObjectTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListScorecardsRequestObject struct {
 	Code Code `json:"code"`
 }
@@ -923,6 +1119,9 @@ func (response UpsertValuesdefaultApplicationProblemPlusJSONResponse) VisitUpser
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListFrequencies The instance's reporting frequencies, built-in and custom
+	// (GET /i/{code}/frequencies)
+	ListFrequencies(ctx context.Context, request ListFrequenciesRequestObject) (ListFrequenciesResponseObject, error)
 	// GetInstance The instance the key belongs to
 	// (GET /i/{code}/instance)
 	GetInstance(ctx context.Context, request GetInstanceRequestObject) (GetInstanceResponseObject, error)
@@ -935,6 +1134,9 @@ type StrictServerInterface interface {
 	// ListMeasureValues A measure's stored values over a period range
 	// (GET /i/{code}/measures/{id}/values)
 	ListMeasureValues(ctx context.Context, request ListMeasureValuesRequestObject) (ListMeasureValuesResponseObject, error)
+	// ListObjectTypes The instance's container and measure types, built-in and custom
+	// (GET /i/{code}/object-types)
+	ListObjectTypes(ctx context.Context, request ListObjectTypesRequestObject) (ListObjectTypesResponseObject, error)
 	// ListScorecards The instance's scorecards the key can access
 	// (GET /i/{code}/scorecards)
 	ListScorecards(ctx context.Context, request ListScorecardsRequestObject) (ListScorecardsResponseObject, error)
@@ -983,6 +1185,32 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// ListFrequencies operation middleware
+func (sh *strictHandler) ListFrequencies(w http.ResponseWriter, r *http.Request, code Code) {
+	var request ListFrequenciesRequestObject
+
+	request.Code = code
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFrequencies(ctx, request.(ListFrequenciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFrequencies")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListFrequenciesResponseObject); ok {
+		if err := validResponse.VisitListFrequenciesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // GetInstance operation middleware
@@ -1086,6 +1314,32 @@ func (sh *strictHandler) ListMeasureValues(w http.ResponseWriter, r *http.Reques
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListMeasureValuesResponseObject); ok {
 		if err := validResponse.VisitListMeasureValuesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListObjectTypes operation middleware
+func (sh *strictHandler) ListObjectTypes(w http.ResponseWriter, r *http.Request, code Code) {
+	var request ListObjectTypesRequestObject
+
+	request.Code = code
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListObjectTypes(ctx, request.(ListObjectTypesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListObjectTypes")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListObjectTypesResponseObject); ok {
+		if err := validResponse.VisitListObjectTypesResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

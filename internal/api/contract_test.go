@@ -236,6 +236,43 @@ var contract = map[string]func(t *testing.T, e *env){
 			t.Errorf("the key's data entries in the log: %d (%v), want 3", n, err)
 		}
 	},
+	"listFrequencies": func(t *testing.T, e *env) {
+		var got struct {
+			Items []struct {
+				ID      int64  `json:"id"`
+				Title   string `json:"title"`
+				Kind    string `json:"kind"`
+				Builtin bool   `json:"builtin"`
+			}
+		}
+		r := e.do("GET", "/api/v1/i/ACME/frequencies", "presenter", nil)
+		r.json(t, &got)
+		want, err := e.app.Frequencies(ctx, e.admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != http.StatusOK || len(got.Items) != len(want) || len(want) == 0 || got.Items[1].ID != want[1].ID || got.Items[1].Title != want[1].Title || !got.Items[1].Builtin {
+			t.Errorf("frequencies: %d %s", r.Status, r.Body)
+		}
+	},
+	"listObjectTypes": func(t *testing.T, e *env) {
+		var got struct {
+			Items []struct {
+				ID   int64  `json:"id"`
+				Kind string `json:"kind"`
+				Name string `json:"name"`
+			}
+		}
+		r := e.do("GET", "/api/v1/i/ACME/object-types", "presenter", nil)
+		r.json(t, &got)
+		names := map[string]string{}
+		for _, ty := range got.Items {
+			names[ty.Name] = ty.Kind
+		}
+		if r.Status != http.StatusOK || names["Result"] != "container" || names["Indicator"] != "measure" {
+			t.Errorf("object types: %d %s", r.Status, r.Body)
+		}
+	},
 }
 
 // nextPeriod is the period after e.periods' last, of measures[0].

@@ -122,3 +122,29 @@ func (h *handlers) UpsertValues(ctx context.Context, req UpsertValuesRequestObje
 	}
 	return UpsertValues200JSONResponse{Saved: saved}, nil
 }
+
+func (h *handlers) ListFrequencies(ctx context.Context, _ ListFrequenciesRequestObject) (ListFrequenciesResponseObject, error) {
+	list, err := h.app.Frequencies(ctx, actorOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := ListFrequencies200JSONResponse{Items: make([]Frequency, len(list))}
+	for i, f := range list {
+		out.Items[i] = Frequency{Id: f.ID, Title: f.Title, Kind: f.Kind, PeriodsPerYear: f.PeriodsPerYear, StartMonth: f.StartMonth,
+			StartDay: f.StartDay, LabelPrefix: f.LabelPrefix, Builtin: f.Builtin}
+	}
+	return out, nil
+}
+
+func (h *handlers) ListObjectTypes(ctx context.Context, _ ListObjectTypesRequestObject) (ListObjectTypesResponseObject, error) {
+	list, err := h.app.Types(ctx, actorOf(ctx), "")
+	if err != nil {
+		return nil, err
+	}
+	out := ListObjectTypes200JSONResponse{Items: make([]ObjectType, len(list))}
+	for i, t := range list {
+		out.Items[i] = ObjectType{Id: t.ID, Kind: ObjectTypeKind(t.Kind), Name: t.Name, Plural: t.Plural, Color: t.Color, Badge: t.Badge,
+			Builtin: t.Builtin}
+	}
+	return out, nil
+}
