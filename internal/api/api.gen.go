@@ -153,6 +153,28 @@ type UpsertResult struct {
 	Saved int `json:"saved"`
 }
 
+// User defines model for User.
+type User struct {
+	Active bool   `json:"active"`
+	Email  string `json:"email"`
+
+	// Id The membership's id in this instance.
+	Id      int64 `json:"id"`
+	Invited bool  `json:"invited"`
+
+	// Name Empty while an invitation is not accepted.
+	Name string `json:"name"`
+
+	// Role The preset the permissions equal, or Custom.
+	Role string `json:"role"`
+}
+
+// UserList defines model for UserList.
+type UserList struct {
+	Items      []User  `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
 // Value defines model for Value.
 type Value struct {
 	Actual  *float64 `json:"actual"`
@@ -224,6 +246,18 @@ type ListMeasureValuesParams struct {
 	To *string `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Q Only members with this text in their email, name, role or status.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Active true lists only active members.
+	Active *bool `form:"active,omitempty" json:"active,omitempty"`
+}
+
 // UpsertValuesJSONRequestBody defines body for UpsertValues for application/json ContentType.
 type UpsertValuesJSONRequestBody = ValueUpsert
 
@@ -253,6 +287,9 @@ type ServerInterface interface {
 	// GetScorecard One scorecard the key can access
 	// (GET /i/{code}/scorecards/{id})
 	GetScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id)
+	// ListUsers The instance's members, read-only (needs Manage Users)
+	// (GET /i/{code}/users)
+	ListUsers(w http.ResponseWriter, r *http.Request, code Code, params ListUsersParams)
 	// UpsertValues Write up to 10,000 values of any measures, all or nothing
 	// (POST /i/{code}/values)
 	UpsertValues(w http.ResponseWriter, r *http.Request, code Code)
@@ -599,6 +636,87 @@ func (siw *ServerInterfaceWrapper) GetScorecard(w http.ResponseWriter, r *http.R
 	handler.ServeHTTP(w, r)
 }
 
+// ListUsers operation middleware
+func (siw *ServerInterfaceWrapper) ListUsers(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUsersParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "active" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "active", r.URL.Query(), &params.Active, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "active"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "active", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListUsers(w, r, code, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // UpsertValues operation middleware
 func (siw *ServerInterfaceWrapper) UpsertValues(w http.ResponseWriter, r *http.Request) {
 
@@ -754,6 +872,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/values", wrapper.UpsertValues)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/frequencies", wrapper.ListFrequencies)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/object-types", wrapper.ListObjectTypes)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/users", wrapper.ListUsers)
 
 	return m
 }
@@ -1077,6 +1196,46 @@ func (response GetScorecarddefaultApplicationProblemPlusJSONResponse) VisitGetSc
 	return err
 }
 
+type ListUsersRequestObject struct {
+	Code   Code `json:"code"`
+	Params ListUsersParams
+}
+
+type ListUsersResponseObject interface {
+	VisitListUsersResponse(w http.ResponseWriter) error
+}
+
+type ListUsers200JSONResponse UserList
+
+func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListUsersdefaultApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpsertValuesRequestObject struct {
 	Code Code `json:"code"`
 	Body *UpsertValuesJSONRequestBody
@@ -1143,6 +1302,9 @@ type StrictServerInterface interface {
 	// GetScorecard One scorecard the key can access
 	// (GET /i/{code}/scorecards/{id})
 	GetScorecard(ctx context.Context, request GetScorecardRequestObject) (GetScorecardResponseObject, error)
+	// ListUsers The instance's members, read-only (needs Manage Users)
+	// (GET /i/{code}/users)
+	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
 	// UpsertValues Write up to 10,000 values of any measures, all or nothing
 	// (POST /i/{code}/values)
 	UpsertValues(ctx context.Context, request UpsertValuesRequestObject) (UpsertValuesResponseObject, error)
@@ -1393,6 +1555,33 @@ func (sh *strictHandler) GetScorecard(w http.ResponseWriter, r *http.Request, co
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetScorecardResponseObject); ok {
 		if err := validResponse.VisitGetScorecardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListUsers operation middleware
+func (sh *strictHandler) ListUsers(w http.ResponseWriter, r *http.Request, code Code, params ListUsersParams) {
+	var request ListUsersRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUsers(ctx, request.(ListUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUsers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListUsersResponseObject); ok {
+		if err := validResponse.VisitListUsersResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"yardstick/internal/access"
 	"yardstick/internal/api"
 	"yardstick/internal/app"
 	"yardstick/internal/testkit"
@@ -271,6 +272,41 @@ var contract = map[string]func(t *testing.T, e *env){
 		}
 		if r.Status != http.StatusOK || names["Result"] != "container" || names["Indicator"] != "measure" {
 			t.Errorf("object types: %d %s", r.Status, r.Body)
+		}
+	},
+	"listUsers": func(t *testing.T, e *env) {
+		type page struct {
+			Items []struct {
+				ID     int64  `json:"id"`
+				Email  string `json:"email"`
+				Active bool   `json:"active"`
+				Role   string `json:"role"`
+			}
+			NextCursor *string `json:"next_cursor"`
+		}
+		var first, second page
+		r := e.do("GET", "/api/v1/i/ACME/users?limit=1", "admin", nil)
+		r.json(t, &first)
+		if r.Status != http.StatusOK || len(first.Items) != 1 || first.Items[0].Email != "admin@example.org" || first.Items[0].Role != "Administration" ||
+			first.NextCursor != nil {
+			t.Errorf("users: %d %s", r.Status, r.Body)
+		}
+		// Two members: a page of one has a next page.
+		testkit.MustCreateMember(t, e.db.Store, e.acme, "zed@example.org", access.PresetPresenter)
+		r = e.do("GET", "/api/v1/i/ACME/users?limit=1", "admin", nil)
+		if r.json(t, &first); first.NextCursor == nil {
+			t.Fatalf("first of two: %s", r.Body)
+		}
+		r = e.do("GET", "/api/v1/i/ACME/users?limit=1&cursor="+url.QueryEscape(*first.NextCursor), "admin", nil)
+		if r.json(t, &second); len(second.Items) != 1 || second.Items[0].Email != "zed@example.org" || second.NextCursor != nil {
+			t.Errorf("second of two: %s", r.Body)
+		}
+		r = e.do("GET", "/api/v1/i/ACME/users?q=zed", "admin", nil)
+		if r.json(t, &second); len(second.Items) != 1 {
+			t.Errorf("search: %s", r.Body)
+		}
+		if r := e.do("GET", "/api/v1/i/ACME/users", "builder", nil); r.Status != http.StatusForbidden {
+			t.Errorf("a key without Manage Users: %d, want 403", r.Status)
 		}
 	},
 }

@@ -148,3 +148,20 @@ func (h *handlers) ListObjectTypes(ctx context.Context, _ ListObjectTypesRequest
 	}
 	return out, nil
 }
+
+func (h *handlers) ListUsers(ctx context.Context, req ListUsersRequestObject) (ListUsersResponseObject, error) {
+	p := req.Params
+	list, err := h.app.ListUsers(ctx, actorOf(ctx), app.MemberQuery{Sort: "email", Search: deref(p.Q), HideInactive: deref(p.Active),
+		After: deref(p.Cursor), Limit: deref(p.Limit)})
+	if err != nil {
+		return nil, err
+	}
+	out := ListUsers200JSONResponse{Items: make([]User, len(list.Page.Members))}
+	for i, m := range list.Page.Members {
+		out.Items[i] = User{Id: m.ID, Email: m.Email, Name: m.Name, Active: m.Active, Invited: m.Invited, Role: m.Role}
+	}
+	if list.Page.Next != "" {
+		out.NextCursor = &list.Page.Next
+	}
+	return out, nil
+}

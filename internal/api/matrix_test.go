@@ -16,6 +16,7 @@ import (
 // operation of the document missing here fails the test.
 var apiMatrix = map[string]string{
 	"GET /api/v1/i/{code}/instance":             "2222UU4U",
+	"GET /api/v1/i/{code}/users":                "2FFFUU4U",
 	"GET /api/v1/i/{code}/frequencies":          "2222UU4U",
 	"GET /api/v1/i/{code}/object-types":         "2222UU4U",
 	"GET /api/v1/i/{code}/scorecards":           "2222UU4U",
