@@ -309,6 +309,38 @@ var contract = map[string]func(t *testing.T, e *env){
 			t.Errorf("a key without Manage Users: %d, want 403", r.Status)
 		}
 	},
+	"listContainers": func(t *testing.T, e *env) {
+		var got struct {
+			Items []struct {
+				ID       int64  `json:"id"`
+				Title    string `json:"title"`
+				TypeName string `json:"type_name"`
+			}
+			NextCursor *string `json:"next_cursor"`
+		}
+		r := e.do("GET", "/api/v1/i/ACME/containers", "builder", nil)
+		r.json(t, &got)
+		if r.Status != http.StatusOK || len(got.Items) != 1 || got.Items[0].ID != e.result.ID || got.Items[0].TypeName != "Result" || got.NextCursor != nil {
+			t.Errorf("containers: %d %s", r.Status, r.Body)
+		}
+		r = e.do("GET", "/api/v1/i/ACME/containers", "presenter", nil)
+		if r.json(t, &got); len(got.Items) != 0 {
+			t.Errorf("presenter key sees %s", r.Body)
+		}
+		if r := e.do("GET", "/api/v1/i/ACME/containers?cursor=garbage!", "admin", nil); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("bad cursor: %d, want 422", r.Status)
+		}
+	},
+	"getContainer": func(t *testing.T, e *env) {
+		r := e.do("GET", "/api/v1/i/ACME/containers/"+strconv.FormatInt(e.result.ID, 10), "admin", nil)
+		var got map[string]any
+		if r.json(t, &got); r.Status != http.StatusOK || got["title"] != "Ready" {
+			t.Errorf("container: %d %s", r.Status, r.Body)
+		}
+		if r := e.do("GET", "/api/v1/i/ACME/containers/"+strconv.FormatInt(e.measures[0].ID, 10), "admin", nil); r.Status != http.StatusNotFound {
+			t.Errorf("a measure as a container: %d, want 404", r.Status)
+		}
+	},
 }
 
 // nextPeriod is the period after e.periods' last, of measures[0].

@@ -165,3 +165,41 @@ func (h *handlers) ListUsers(ctx context.Context, req ListUsersRequestObject) (L
 	}
 	return out, nil
 }
+
+func (h *handlers) ListContainers(ctx context.Context, req ListContainersRequestObject) (ListContainersResponseObject, error) {
+	p := req.Params
+	q := app.ObjectQuery{Kind: model.KindContainer, Limit: deref(p.Limit), After: deref(p.Cursor), TypeID: deref(p.TypeId),
+		Tag: deref(p.Tag), Text: deref(p.Q)}
+	page, err := h.app.ListObjects(ctx, actorOf(ctx), q)
+	if err != nil {
+		return nil, err
+	}
+	out := ListContainers200JSONResponse{Items: make([]Container, 0, len(page.Objects))}
+	for _, o := range page.Objects {
+		out.Items = append(out.Items, containerOut(o))
+	}
+	if page.Next != "" {
+		out.NextCursor = &page.Next
+	}
+	return out, nil
+}
+
+func (h *handlers) GetContainer(ctx context.Context, req GetContainerRequestObject) (GetContainerResponseObject, error) {
+	o, err := h.app.ViewObject(ctx, actorOf(ctx), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	if o.Kind != model.KindContainer {
+		return nil, &app.Error{Kind: app.NotFound, Msg: "Not found."}
+	}
+	return GetContainer200JSONResponse(containerOut(o)), nil
+}
+
+func containerOut(o model.Object) Container {
+	tags := o.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	return Container{Id: o.ID, Title: o.Title, Description: o.Description, TypeId: o.TypeID, TypeName: o.TypeName, Tags: tags,
+		Version: o.Version, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
+}

@@ -16,6 +16,8 @@ import (
 // operation of the document missing here fails the test.
 var apiMatrix = map[string]string{
 	"GET /api/v1/i/{code}/instance":             "2222UU4U",
+	"GET /api/v1/i/{code}/containers":           "2222UU4U",
+	"GET /api/v1/i/{code}/containers/{id}":      "2244UU4U",
 	"GET /api/v1/i/{code}/users":                "2FFFUU4U",
 	"GET /api/v1/i/{code}/frequencies":          "2222UU4U",
 	"GET /api/v1/i/{code}/object-types":         "2222UU4U",
@@ -66,6 +68,9 @@ func TestAPIAuthorizationMatrix(t *testing.T) {
 			id := e.parent.ID
 			if strings.Contains(path, "/measures/") {
 				id = e.measures[0].ID
+			}
+			if strings.Contains(path, "/containers/") {
+				id = e.result.ID
 			}
 			path = strings.NewReplacer("{code}", "ACME", "{id}", strconv.FormatInt(id, 10)).Replace(path)
 			var body []byte
