@@ -1,6 +1,6 @@
 # Yardstick developer commands; `make help` lists them.
 #
-#   make test    environment (PostgreSQL, Citus, Chromium) + gofmt + vet + go.mod tidy + staticcheck + templ check + go test + fuzz
+#   make test    environment (PostgreSQL, Citus, Chromium) + gofmt + vet + go.mod tidy + staticcheck + templ and API code checks + go test + fuzz
 #   make bench   benchmarks, with the same environment
 #
 # Knobs: make test FUZZTIME=30s FUZZ_TARGETS= TEST_PKGS=./internal/store/... GO_TEST_FLAGS=-race
@@ -33,19 +33,20 @@ export YARDSTICK_TEST_ARTIFACTS
 WITH_TESTENV = env_out="$$(bash scripts/testenv.sh)"; eval "$$env_out"; \
 	trap 'bash scripts/testenv.sh --drop' EXIT;
 
-.PHONY: help test bench generate run fmt check-fmt vet check-mod staticcheck check-templ test-go fuzz
+.PHONY: help test bench generate run fmt check-fmt vet check-mod staticcheck check-templ check-api test-go fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 20
 
-test: ## prepare the environment, then check-fmt, vet, check-mod, staticcheck, check-templ, test-go, fuzz; stop at the first failure
-	@$(WITH_TESTENV) $(MAKE) --no-print-directory check-fmt vet check-mod staticcheck check-templ test-go fuzz
+test: ## prepare the environment, then check-fmt, vet, check-mod, staticcheck, check-templ, check-api, test-go, fuzz; stop at the first failure
+	@$(WITH_TESTENV) $(MAKE) --no-print-directory check-fmt vet check-mod staticcheck check-templ check-api test-go fuzz
 
 bench: ## run the benchmarks (BENCHTIME=1s, BENCH_PKGS) with the test environment
 	@$(WITH_TESTENV) $(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) $(BENCH_PKGS)
 
-generate: ## regenerate the *_templ.go files
+generate: ## regenerate the *_templ.go files and internal/api/api.gen.go
 	$(GO) tool templ generate -path .
+	cd internal/api && $(GO) generate .
 
 run: ## run the app (ARGS=… are passed on)
 	$(GO) run ./cmd/yardstick $(ARGS)
@@ -70,6 +71,9 @@ staticcheck: ## staticcheck ./... (the version pinned in go.mod as a tool)
 
 check-templ: ## fail if templ generate changes a *_templ.go file
 	@GO=$(GO) bash scripts/check-templ.sh
+
+check-api: ## fail if oapi-codegen changes internal/api/api.gen.go (openapi.yaml edited without regenerating)
+	@GO=$(GO) bash scripts/check-api.sh
 
 test-go: ## go test -count=1 (TEST_PKGS, GO_TEST_FLAGS)
 	@mkdir -p "$(YARDSTICK_TEST_ARTIFACTS)"

@@ -85,8 +85,11 @@ type Actor struct {
 	Perms       access.Set
 	SessionHash string
 	Client      Client
-	vis         *store.Visibility // computed on first use in a request
-	owners      *[]int64          // the instances sharing with Instance, read on first use in a request
+	// KeyID is the API key acting (AuthenticateKey), 0 for a person. A
+	// key has no membership and no scorecard assignments.
+	KeyID  int64
+	vis    *store.Visibility // computed on first use in a request
+	owners *[]int64          // the instances sharing with Instance, read on first use in a request
 }
 
 // sharingOwners returns the instances that share with the actor's

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"yardstick/internal/access"
@@ -81,6 +82,13 @@ func TestPagesRouteToOneShard(t *testing.T) {
 	}
 	v := values[measure.ID][0]
 
+	// An API key of the instance (issue 16): its look-up, and the API's
+	// use cases run as the key, name the instance too.
+	nk, err := plain.CreateAPIKey(ctx, actor, app.APIKeyInput{Name: "router", Permissions: access.MustPreset(access.PresetScorecardBuilder).Keys()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key *app.Actor
 	steps := []struct {
 		name string
 		run  func() error
@@ -102,6 +110,23 @@ func TestPagesRouteToOneShard(t *testing.T) {
 			_, err := a.ExportActivity(ctx, actor, app.ActivityQuery{}, "csv", func(model.Activity) error { return nil })
 			return err
 		}},
+		{"API key authentication", func() error { key, err = a.AuthenticateKey(ctx, nk.Secret, in.Code, app.Client{}); return err }},
+		{"API measures list", func() error {
+			_, err := a.ListObjects(ctx, key, app.ObjectQuery{Kind: model.KindMeasure, Limit: 50})
+			return err
+		}},
+		{"API values", func() error { _, err := a.MeasureValues(ctx, key, measure.ID, "", ""); return err }},
+		{"API values upsert", func() error {
+			now, err := plain.MeasureValues(ctx, actor, measure.ID, v.PeriodKey, v.PeriodKey) // after the data save
+			if err != nil || len(now) != 1 {
+				return fmt.Errorf("values before the upsert: %v %v", now, err)
+			}
+			_, err = a.UpsertValues(ctx, key, []app.ValueRow{{MeasureID: measure.ID, PeriodKey: v.PeriodKey, Actual: now[0].Actual,
+				Target: now[0].Target, Comment: "router", Version: now[0].Version}})
+			return err
+		}},
+		{"API keys page", func() error { _, err := a.APIKeys(ctx, actor); return err }},
+		{"API key revoke", func() error { return a.RevokeAPIKey(ctx, actor, nk.Key.ID) }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {

@@ -20,7 +20,7 @@ func (a *App) Visibility(ctx context.Context, actor *Actor) (store.Visibility, e
 	}
 	var own int
 	var shared []int64
-	if !actor.Can(access.ScorecardsAll) {
+	if !actor.Can(access.ScorecardsAll) && actor.KeyID == 0 {
 		var err error
 		if own, shared, err = a.store.Q().MembershipAssignments(ctx, actor.Instance.ID, actor.Membership.ID); err != nil {
 			return store.Visibility{}, err

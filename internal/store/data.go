@@ -29,6 +29,13 @@ func (q *Q) DataValues(ctx context.Context, instanceID, measureID int64) ([]mode
 		ORDER BY dv.period_key`, instanceID, measureID)
 }
 
+// DataValuesBetween returns a measure's values of the periods starting
+// from from through to (period keys, YYYY-MM-DD), by period, at most limit.
+func (q *Q) DataValuesBetween(ctx context.Context, instanceID, measureID int64, from, to string, limit int) ([]model.DataValue, error) {
+	return collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id = $1 AND dv.measure_id = $2
+		AND dv.period_key >= $3 AND dv.period_key <= $4 ORDER BY dv.period_key LIMIT $5`, instanceID, measureID, from, to, limit)
+}
+
 // SaveDataValue writes one period's value if the row is still at
 // v.Version (0: no row yet). A row changed or created by someone else
 // since is ErrConflict: no update is lost.

@@ -39,7 +39,7 @@ func TestBrowserEveryPageReflowsAndPassesAxe(t *testing.T) {
 func reflowAndAxe(t *testing.T, f *bandFixture) {
 	var pages []string
 	for _, rt := range f.e.web.Routes() {
-		if !strings.HasPrefix(rt.Pattern, "GET ") {
+		if !strings.HasPrefix(rt.Pattern, "GET ") || rt.Transport != "pages" {
 			continue
 		}
 		if _, ok := notPages[rt.Pattern]; ok {

@@ -25,6 +25,7 @@ const uploadBody = maxMultipartBody
 // runs, looked up by the pattern the request matches.
 type routeMeta struct {
 	upload    bool     // takes a multipart file upload
+	maxBody   int64    // its body limit when above the form limit (route.MaxBody)
 	unqueued  bool     // never waits for admission
 	wildcards []string // names of the pattern's {wildcards}
 }
@@ -45,6 +46,9 @@ func (s *Server) gate(mux *http.ServeMux, next http.Handler) http.Handler {
 		limit := s.cfg.MaxFormBody
 		if meta.upload {
 			limit = uploadBody
+		}
+		if meta.maxBody > limit {
+			limit = meta.maxBody
 		}
 		if !meta.upload && isMultipart(r) {
 			w.Header().Set("Connection", "close") // the body is not read

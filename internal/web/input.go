@@ -5,7 +5,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 
+	"yardstick/internal/api"
 	"yardstick/internal/importer"
 	"yardstick/internal/textcheck"
 	"yardstick/internal/web/views"
@@ -157,6 +159,10 @@ func fieldName(name string) string { return textcheck.Clip(name, 40) }
 
 // refuseInput answers with the error page, as handler errors are answered.
 func (s *Server) refuseInput(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.HasPrefix(r.URL.Path, api.BasePath+"/") {
+		api.WriteProblem(w, r, status, msg, nil)
+		return
+	}
 	if err := s.render(w, r, status, views.ErrorPage(s.shell(r, nil, "Error"), status, msg)); err != nil {
 		s.logger(r).Error("rendering an input refusal", "err", err)
 		http.Error(w, msg, status)

@@ -17,9 +17,10 @@ import (
 //
 // Each transport then brings what differs: the policy its responses carry
 // in a browser (CSP, framing), how a request proves who it is, and its
-// route table with the permission on each line. Today there is one, the
-// HTML pages with cookie sessions; /api/v1 (API keys) and /embed/ (a
-// token, frameable) mount the same way, with their own policy and auth.
+// route table with the permission on each line, and how its refusals
+// are answered. There are two: the HTML pages with cookie sessions, and
+// /api/v1 with API keys (apiauth.go); /embed/ (a token, frameable) will
+// mount the same way, with its own policy and auth.
 
 // policy is what a transport's responses may do in a browser.
 type policy struct {
@@ -50,13 +51,18 @@ type transport struct {
 	policy policy
 	// auth resolves who is asking before a route's handler runs and
 	// applies the route's permission through internal/app.
-	auth   func(w http.ResponseWriter, r *http.Request, rt route, c *req) error
+	auth func(w http.ResponseWriter, r *http.Request, rt route, c *req) error
+	// fail answers an error of auth or of a handler.
+	fail   func(w http.ResponseWriter, r *http.Request, c *req, err error)
 	routes []route
 }
 
 // transports lists every transport the server mounts.
 func (s *Server) transports() []transport {
-	return []transport{{name: "pages", policy: pagesPolicy, auth: s.prepare, routes: s.routes()}}
+	return []transport{
+		{name: "pages", policy: pagesPolicy, auth: s.prepare, fail: s.fail, routes: s.routes()},
+		{name: "api", policy: apiPolicy, auth: s.apiAuth, fail: s.apiFail, routes: s.apiRoutes()},
+	}
 }
 
 // baseHeaders sets the headers every response carries, with the pages'
@@ -82,11 +88,11 @@ func (s *Server) wrap(t transport, rt route) http.Handler {
 		t.policy.apply(w.Header())
 		c := &req{Client: app.Client{Addr: clientAddr(r), UserAgent: r.UserAgent(), RequestID: requestID(r.Context())}}
 		if err := t.auth(w, r, rt, c); err != nil {
-			s.fail(w, r, c, err)
+			t.fail(w, r, c, err)
 			return
 		}
 		if err := rt.h(w, r, c); err != nil {
-			s.fail(w, r, c, err)
+			t.fail(w, r, c, err)
 		}
 	})
 }

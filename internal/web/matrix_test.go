@@ -93,6 +93,9 @@ var matrix = map[string]string{
 	"POST /i/{code}/admin/users/{id}/reactivate":  "LNNNFFFAA",
 	"POST /i/{code}/admin/users/{id}/reset":       "LNNNFFFAA",
 	"GET /i/{code}/admin/billing":                 "LNNAFFFFA",
+	"GET /i/{code}/admin/api":                     "LNNAFFFFA",
+	"POST /i/{code}/admin/api":                    "LNNAFFFFA",
+	"POST /i/{code}/admin/api/{id}/revoke":        "LNNNFFFFA",
 	"GET /i/{code}/admin/activity":                "LNNAFFFFA",
 	"GET /i/{code}/admin/activity.xlsx":           "LNNAFFFFA",
 	"GET /i/{code}/admin/activity.pdf":            "LNNAFFFFA",
@@ -138,6 +141,7 @@ type fixture struct {
 	periodKey               string
 	requestID, channelID    int64
 	invitationID            int64
+	keyID                   int64
 	cookies                 map[string]string
 }
 
@@ -194,6 +198,11 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 	f.freqID = fr.ID
 	_, spare := e.member(in, "spare@example.org", access.PresetPresenter)
 	f.spareID = spare.ID
+	key, err := e.app.CreateAPIKey(ctx, admin, app.APIKeyInput{Name: "Warehouse", Permissions: []string{"data.enter"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.keyID = key.Key.ID
 
 	custom := access.MustPreset(access.PresetPresenter)
 	custom[access.UsersManage], custom[access.DataEnter] = true, true
@@ -303,6 +312,8 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 		replace["{id}"] = id(f.requestID)
 	case strings.Contains(path, "/admin/partners/channels/{id}"):
 		replace["{id}"] = id(f.channelID)
+	case strings.Contains(path, "/admin/api/{id}"):
+		replace["{id}"] = id(f.keyID)
 	case strings.HasPrefix(path, "/invitations/{id}"):
 		replace["{id}"] = id(f.invitationID)
 	}
@@ -325,6 +336,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	probe := newSQLiteEnv(t)
 	registered := map[string]bool{}
 	for _, rt := range probe.web.Routes() {
+		if rt.Transport != "pages" {
+			continue // the API's own matrix (api_matrix_test.go)
+		}
 		registered[rt.Pattern] = true
 		if _, ok := matrix[rt.Pattern]; !ok {
 			t.Errorf("route %q is missing from the authorization matrix", rt.Pattern)
@@ -412,6 +426,7 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) || ':' || COALESCE(SUM(scorecard_id), 0) || ':' || COUNT(CASE WHEN contribute THEN 1 END) FROM partner_shares`,
 		`SELECT COUNT(*) FROM partner_referrals`,
 		`SELECT COUNT(*) || ':' || COUNT(used_at) FROM email_changes`,
+		`SELECT COUNT(*) || ':' || COUNT(revoked_at) FROM api_keys`,
 	} {
 		var v string
 		if err := e.store.DB().QueryRow(q).Scan(&v); err != nil {

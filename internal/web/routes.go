@@ -13,6 +13,7 @@ const (
 	public  need = iota // anyone
 	account             // a signed-in account
 	member              // an active member of the instance in {code}
+	apiKey              // an API key of the instance in {code} (apiauth.go)
 )
 
 // route is one registered pattern. Perm, when set, is checked through the
@@ -22,9 +23,10 @@ type route struct {
 	Pattern        string
 	Need           need
 	Perm           access.Permission
-	AllowTemporary bool // reachable while a temporary password must be replaced
-	Upload         bool // takes a multipart file (body up to 6 MB); other routes refuse multipart
-	Unqueued       bool // served at once, never queued behind pages (health, metrics, static files)
+	AllowTemporary bool  // reachable while a temporary password must be replaced
+	Upload         bool  // takes a multipart file (body up to 6 MB); other routes refuse multipart
+	Unqueued       bool  // served at once, never queued behind pages (health, metrics, static files)
+	MaxBody        int64 // a body limit above Config.MaxFormBody (API bulk writes); 0: that
 	// Menu, on a GET page, lists it in the Administration menu under this
 	// label for whoever holds Perm; the menu follows the table's order.
 	Menu string
@@ -33,18 +35,19 @@ type route struct {
 
 // RouteInfo describes a route for the authorization matrix test.
 type RouteInfo struct {
-	Pattern string
-	Need    string
-	Perm    access.Permission
+	Transport string // "pages" or "api"
+	Pattern   string
+	Need      string
+	Perm      access.Permission
 }
 
 // Routes lists every registered route of every transport.
 func (s *Server) Routes() []RouteInfo {
-	names := map[need]string{public: "public", account: "account", member: "member"}
+	names := map[need]string{public: "public", account: "account", member: "member", apiKey: "key"}
 	var out []RouteInfo
 	for _, t := range s.transports() {
 		for _, rt := range t.routes {
-			out = append(out, RouteInfo{Pattern: rt.Pattern, Need: names[rt.Need], Perm: rt.Perm})
+			out = append(out, RouteInfo{Transport: t.name, Pattern: rt.Pattern, Need: names[rt.Need], Perm: rt.Perm})
 		}
 	}
 	return out
@@ -126,6 +129,10 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/users/{id}/deactivate", Need: member, Perm: access.UsersManage, h: s.userDeactivate},
 		{Pattern: "POST /i/{code}/admin/users/{id}/reactivate", Need: member, Perm: access.UsersManage, h: s.userReactivate},
 		{Pattern: "POST /i/{code}/admin/users/{id}/reset", Need: member, Perm: access.UsersManage, h: s.userResetPassword},
+		// API keys (SPEC §14).
+		{Pattern: "GET /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, Menu: "API keys", h: s.apiKeysPage},
+		{Pattern: "POST /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, h: s.apiKeyCreate},
+		{Pattern: "POST /i/{code}/admin/api/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.apiKeyRevoke},
 		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, Menu: "Seats and Billing", h: s.billingPage},
 
 		// User Activity log (SPEC §10).

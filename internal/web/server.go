@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"yardstick/internal/api"
 	"yardstick/internal/app"
 	"yardstick/internal/web/views"
 )
@@ -46,6 +47,11 @@ type Config struct {
 	MaxFormBody int64
 	// Collectors are more metrics for /metrics (the snapshot schedule's).
 	Collectors []prometheus.Collector
+	// APIRate and APIBurst limit requests per API key (requests per second
+	// and at once); 0: DefaultAPIRate and DefaultAPIBurst. No flag sets
+	// them yet.
+	APIRate  float64
+	APIBurst int
 }
 
 // Server serves the HTML pages.
@@ -60,6 +66,8 @@ type Server struct {
 	meta      map[string]*routeMeta // by route pattern
 	admission *admission            // nil: no bound
 	menu      []route               // the Administration pages, in menu order
+	api       *api.API              // the /api/v1 operations (apiauth.go)
+	keyLimits *keyLimiter
 }
 
 // New builds the server and its routes.
@@ -79,7 +87,12 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 	if cfg.MaxInFlight == 0 {
 		cfg.MaxInFlight = DefaultMaxInFlight(a.Store().DB().Stats().MaxOpenConnections)
 	}
-	s := &Server{app: a, cfg: cfg, log: log, assets: loadAssets(), reg: reg, meta: map[string]*routeMeta{}}
+	s := &Server{app: a, cfg: cfg, log: log, assets: loadAssets(), reg: reg, meta: map[string]*routeMeta{},
+		keyLimits: newKeyLimiter(cfg.APIRate, cfg.APIBurst)}
+	var err error
+	if s.api, err = api.New(a); err != nil {
+		panic(err) // the embedded document is checked by the tests
+	}
 	if cfg.MaxInFlight > 0 {
 		// The queue holds what the wait lets through at most a few times
 		// over; a longer one would only time out.
@@ -90,7 +103,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 	for _, t := range s.transports() {
 		for _, rt := range t.routes {
 			mux.Handle(rt.Pattern, s.wrap(t, rt))
-			s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, unqueued: rt.Unqueued, wildcards: wildcards(rt.Pattern)}
+			s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, unqueued: rt.Unqueued, maxBody: rt.MaxBody, wildcards: wildcards(rt.Pattern)}
 			if rt.Menu != "" {
 				s.menu = append(s.menu, rt)
 			}

@@ -17,6 +17,7 @@ var activityNames = map[string]string{
 	"partner_revoke": "Revoked a partner channel", "partner_refer": "Referred an organization",
 	"invitation": "Invitation", "email_change": "Email change",
 	"password_change": "Password change", "password_reset_request": "Password reset requested",
+	"api_key_created": "Created an API key", "api_key_revoked": "Revoked an API key",
 }
 
 // ActivityName is an activity type for people (pages and exports).

@@ -1,0 +1,172 @@
+package api_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"yardstick/internal/testkit"
+	"yardstick/internal/web"
+)
+
+// apiMatrix: every operation × every key persona (keyPersonas: admin,
+// builder, dataentry, presenter, revoked, expired, other, none) → status.
+// 2 is 200, 4 is 404, U is 401, F is 403, I is 422. A registered API route or an
+// operation of the document missing here fails the test.
+var apiMatrix = map[string]string{
+	"GET /api/v1/i/{code}/instance":             "2222UU4U",
+	"GET /api/v1/i/{code}/containers":           "2222UU4U",
+	"GET /api/v1/i/{code}/containers/{id}":      "2244UU4U",
+	"GET /api/v1/i/{code}/users":                "2FFFUU4U",
+	"GET /api/v1/i/{code}/frequencies":          "2222UU4U",
+	"GET /api/v1/i/{code}/object-types":         "2222UU4U",
+	"GET /api/v1/i/{code}/scorecards":           "2222UU4U",
+	"GET /api/v1/i/{code}/scorecards/{id}":      "2244UU4U",
+	"GET /api/v1/i/{code}/measures":             "2222UU4U",
+	"GET /api/v1/i/{code}/measures/{id}":        "2244UU4U",
+	"GET /api/v1/i/{code}/measures/{id}/values": "2244UU4U",
+	"POST /api/v1/i/{code}/values":              "22IFUU4U",
+}
+
+// apiPublic are the API transport's routes that take no key.
+var apiPublic = map[string]int{
+	"GET /api/v1/openapi.json": http.StatusOK,
+	"/api/v1/":                 http.StatusNotFound,
+}
+
+func TestAPIAuthorizationMatrix(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db, web.Config{})
+		srv := web.New(e.app, web.Config{}, nil)
+		registered := map[string]bool{}
+		for _, rt := range srv.Routes() {
+			if rt.Transport != "api" {
+				continue
+			}
+			registered[rt.Pattern] = true
+			if _, public := apiPublic[rt.Pattern]; public {
+				if rt.Need != "public" {
+					t.Errorf("%s needs %s, want public", rt.Pattern, rt.Need)
+				}
+				continue
+			}
+			if rt.Need != "key" {
+				t.Errorf("%s needs %s, want key", rt.Pattern, rt.Need)
+			}
+			if _, ok := apiMatrix[rt.Pattern]; !ok {
+				t.Errorf("API route %q is missing from the API matrix", rt.Pattern)
+			}
+		}
+		for pattern := range apiMatrix {
+			if !registered[pattern] {
+				t.Errorf("API matrix row %q matches no registered route", pattern)
+			}
+		}
+		for pattern, want := range apiMatrix {
+			method, path, _ := strings.Cut(pattern, " ")
+			id := e.parent.ID
+			if strings.Contains(path, "/measures/") {
+				id = e.measures[0].ID
+			}
+			if strings.Contains(path, "/containers/") {
+				id = e.result.ID
+			}
+			path = strings.NewReplacer("{code}", "ACME", "{id}", strconv.FormatInt(id, 10)).Replace(path)
+			var body []byte
+			if method == "POST" {
+				// Writes what is stored: allowed ones change nothing, so every
+				// persona meets the same data.
+				body = e.sameValueBody()
+			}
+			for i, who := range keyPersonas {
+				before := e.fingerprint()
+				r := e.do(method, path, who, body, "Content-Type", "application/json")
+				got := map[int]byte{200: '2', 401: 'U', 403: 'F', 404: '4', 422: 'I'}[r.Status]
+				if after := e.fingerprint(); after != before {
+					t.Errorf("%s %s as %s changed the data: %s → %s", method, path, who, before, after)
+				}
+				if got != want[i] {
+					t.Errorf("%s %s as %s: %d (%c), want %c; body %.200s", method, path, who, r.Status, got, want[i], r.Body)
+				}
+				if r.Status == http.StatusUnauthorized && !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
+					t.Errorf("%s %s as %s: 401 without WWW-Authenticate: Bearer", method, path, who)
+				}
+			}
+		}
+		for pattern, status := range apiPublic {
+			path := pattern[strings.Index(pattern, "/"):]
+			if path == "/api/v1/" {
+				path = "/api/v1/nothing/here"
+			}
+			if r := e.do("GET", path, "none", nil); r.Status != status {
+				t.Errorf("GET %s without a key: %d, want %d", path, r.Status, status)
+			}
+		}
+	})
+}
+
+// TestAPIRefusesHostileRequests: credentials where they do not belong,
+// malformed paths and oversized bodies get a clear 4xx problem document,
+// never a 500 and never the data.
+func TestAPIRefusesHostileRequests(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db, web.Config{})
+		admin := e.keys["admin"]
+		sc := "/api/v1/i/ACME/scorecards/"
+		for _, tc := range []struct {
+			name, method, path, who string
+			body                    []byte
+			header                  []string
+			status                  int
+			field                   string // a per-field error the problem must name
+		}{
+			{"key in the query", "GET", "/api/v1/i/ACME/instance?api_key=" + admin, "none", nil, nil, 401, ""},
+			{"key in the query beside the header", "GET", "/api/v1/i/ACME/instance?x=" + admin, "admin", nil, nil, 401, ""},
+			{"access_token parameter", "GET", "/api/v1/i/ACME/instance?access_token=abc", "admin", nil, nil, 401, ""},
+			{"basic auth", "GET", "/api/v1/i/ACME/instance", "none", nil, []string{"Authorization", "Basic " + admin}, 401, ""},
+			{"bearer without key", "GET", "/api/v1/i/ACME/instance", "none", nil, []string{"Authorization", "Bearer "}, 401, ""},
+			{"garbage key", "GET", "/api/v1/i/ACME/instance", "none", nil, []string{"Authorization", "Bearer ys_1_" + strings.Repeat("A", 5000)}, 401, ""},
+			{"NUL in key", "GET", "/api/v1/i/ACME/instance", "none", nil, []string{"Authorization", "Bearer ys_1_a%00b"}, 401, ""},
+			{"session cookie only", "GET", "/api/v1/i/ACME/instance", "none", nil, []string{"Cookie", "ys_session=whatever"}, 401, ""},
+			{"another instance's key", "GET", "/api/v1/i/ACME/instance", "other", nil, nil, 404, ""},
+			{"this key on another instance", "GET", "/api/v1/i/BETA/instance", "admin", nil, nil, 404, ""},
+			{"no such instance", "GET", "/api/v1/i/NOPE/instance", "admin", nil, nil, 404, ""},
+			{"id not a number", "GET", sc + "abc", "admin", nil, nil, 400, "path.id"},
+			{"id zero", "GET", sc + "0", "admin", nil, nil, 400, "path.id"},
+			{"id too big", "GET", sc + "99999999999999999999999", "admin", nil, nil, 400, "path.id"},
+			{"id negative", "GET", sc + "-1", "admin", nil, nil, 400, "path.id"},
+			{"NUL in path", "GET", sc + "1%00", "admin", nil, nil, 400, ""},
+			{"unknown operation", "GET", "/api/v1/i/ACME/nothing", "admin", nil, nil, 404, ""},
+			{"wrong method", "DELETE", "/api/v1/i/ACME/instance", "admin", nil, nil, 404, ""},
+			{"body over the limit", "GET", "/api/v1/i/ACME/instance", "admin", make([]byte, 2<<20), []string{"Content-Type", "application/json"}, 413, ""},
+		} {
+			r := e.do(tc.method, tc.path, tc.who, tc.body, tc.header...)
+			if r.Status != tc.status {
+				t.Errorf("%s: %d, want %d; body %.300s", tc.name, r.Status, tc.status, r.Body)
+				continue
+			}
+			if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+				t.Errorf("%s: Content-Type %q, want application/problem+json", tc.name, r.Header.Get("Content-Type"))
+				continue
+			}
+			var p problem
+			r.json(t, &p)
+			if p.Status != tc.status || p.Title == "" || p.Detail == "" {
+				t.Errorf("%s: problem %+v", tc.name, p)
+			}
+			if strings.Contains(string(r.Body), "Acme Community") || strings.Contains(string(r.Body), admin) {
+				t.Errorf("%s: the refusal shows data or the key: %s", tc.name, r.Body)
+			}
+			if tc.field != "" {
+				found := false
+				for _, f := range p.Errors {
+					found = found || f.Field == tc.field
+				}
+				if !found {
+					t.Errorf("%s: errors %+v do not name %s", tc.name, p.Errors, tc.field)
+				}
+			}
+		}
+	})
+}
