@@ -107,6 +107,10 @@ func outageUnderLoad(t *testing.T, u string, cut, restore func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	key, err := e.app.CreateAPIKey(ctx, admin, app.APIKeyInput{Name: "Warehouse", Permissions: []string{"data.enter"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	freqs, err := e.app.Frequencies(ctx, admin)
 	if err != nil {
 		t.Fatal(err)
@@ -170,6 +174,18 @@ func outageUnderLoad(t *testing.T, u string, cut, restore func()) {
 	cutAt := time.Since(t0)
 	time.Sleep(500 * time.Millisecond)
 	ready := e.client().get("/readyz")
+	apiReq, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/i/ACME/instance", nil)
+	apiReq.Header.Set("Authorization", "Bearer "+key.Secret)
+	apiRes, err := http.DefaultClient.Do(apiReq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apiRes.Body.Close()
+	if apiRes.StatusCode != http.StatusServiceUnavailable || apiRes.Header.Get("Retry-After") == "" ||
+		!strings.HasPrefix(apiRes.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("the API during the outage: %d, Retry-After %q, %s; want a 503 problem with Retry-After",
+			apiRes.StatusCode, apiRes.Header.Get("Retry-After"), apiRes.Header.Get("Content-Type"))
+	}
 	time.Sleep(1500 * time.Millisecond)
 	backAt := time.Since(t0) // the database may answer before restore returns
 	restore()
