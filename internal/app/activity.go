@@ -18,6 +18,7 @@ const (
 	ActCreate        = "create"
 	ActUpdate        = "update"
 	ActDelete        = "delete"
+	ActRestore       = "restore" // an earlier version of a note made current again
 	ActLink          = "link"
 	ActUnlink        = "unlink"
 	ActDataEntry     = "data_entry"
@@ -35,7 +36,7 @@ const (
 
 // ActivityTypes lists the types for the log page's filter.
 var ActivityTypes = []string{ActSignIn, ActSignOut, ActSignInFailed, ActViewScorecard, ActViewMeasure, ActCreate, ActUpdate,
-	ActDelete, ActLink, ActUnlink, ActDataEntry, ActImport, ActExport, ActPermissions, ActMembership, ActRefused,
+	ActDelete, ActRestore, ActLink, ActUnlink, ActDataEntry, ActImport, ActExport, ActPermissions, ActMembership, ActRefused,
 	ActPartnerRequest, ActPartnerAccept, ActPartnerDecline, ActPartnerCancel, ActPartnerShare, ActPartnerUnshare, ActPartnerRevoke, ActPartnerRefer,
 	ActInvitation, ActEmailChange, ActPasswordChange, ActResetRequest}
 
