@@ -353,12 +353,22 @@ func (a *App) sectionFor(ctx context.Context, actor *Actor, on string, id, typeI
 		return h, model.Note{}, readOnly(h.name())
 	}
 	n, err := a.store.Q().Note(ctx, h.Owner, h.Target, typeID)
-	return h, n, mapNotFound(err)
+	if errors.Is(err, store.ErrNotFound) {
+		return h, n, errNoSuchType
+	}
+	return h, n, err
 }
+
+// errNoSuchType is a note type id that is not the instance's: NotFound
+// in a URL, a field error in a form.
+var errNoSuchType error = &Error{Kind: NotFound, Msg: "Not found."}
 
 // AddNoteSection gives a host a section of a note type it lacks.
 func (a *App) AddNoteSection(ctx context.Context, actor *Actor, on string, id, typeID int64) error {
 	h, n, err := a.sectionFor(ctx, actor, on, id, typeID)
+	if err == errNoSuchType {
+		return fieldError("type", "Choose a note type from the list.")
+	}
 	if err != nil {
 		return err
 	}

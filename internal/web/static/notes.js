@@ -1,0 +1,54 @@
+// notes.js: the note editor. Where JavaScript runs, the plain textarea
+// of a note (data-rich-text) becomes a Trix editor (trix.js, vendored
+// from npm "trix" with its MIT licence in trix-LICENSE.txt) writing the
+// same form field; without JavaScript the textarea saves as it is. The
+// server sanitises every body whichever way it came.
+(function () {
+  "use strict";
+  function upgrade(area) {
+    if (!window.customElements || !customElements.get("trix-editor")) return;
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = area.name;
+    input.id = area.id + "-input";
+    input.value = area.value;
+    var editor = document.createElement("trix-editor");
+    editor.setAttribute("input", input.id);
+    editor.id = area.id;
+    editor.className = "note-editor";
+    var label = document.querySelector('label[for="' + area.id + '"]');
+    if (label) {
+      label.id = label.id || area.id + "-label";
+      editor.setAttribute("aria-labelledby", label.id);
+      label.removeAttribute("for");
+    }
+    ["aria-describedby", "aria-invalid"].forEach(function (a) {
+      if (area.hasAttribute(a)) editor.setAttribute(a, area.getAttribute(a));
+    });
+    var hint = document.getElementById("body-hint");
+    if (hint) hint.textContent = "Use the toolbar, or keyboard shortcuts such as Ctrl+B for bold. Links to other measures can be pasted from their pages.";
+    area.parentNode.insertBefore(input, area);
+    area.parentNode.insertBefore(editor, area);
+    area.parentNode.removeChild(area);
+  }
+  // Files are not kept with notes.
+  document.addEventListener("trix-file-accept", function (e) { e.preventDefault(); });
+  // Trix names its toolbar buttons with title only; give each an
+  // accessible name of its own and group the toolbar.
+  document.addEventListener("trix-initialize", function (e) {
+    var toolbar = e.target.toolbarElement;
+    if (!toolbar) return;
+    toolbar.setAttribute("aria-label", "Formatting");
+    toolbar.querySelectorAll("button[title]").forEach(function (b) {
+      if (!b.getAttribute("aria-label")) b.setAttribute("aria-label", b.getAttribute("title"));
+    });
+    toolbar.querySelectorAll("input[type=url]").forEach(function (i) {
+      if (!i.getAttribute("aria-label")) i.setAttribute("aria-label", "Link address");
+    });
+  });
+  function start() {
+    document.querySelectorAll("textarea[data-rich-text]").forEach(upgrade);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
