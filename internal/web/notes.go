@@ -106,7 +106,7 @@ func (s *Server) hostPage(w http.ResponseWriter, r *http.Request, c *req, on str
 // notes.js come as static files, so the CSP needs no exception.
 func (s *Server) editorShell(r *http.Request, c *req, title string) views.Shell {
 	sh := s.shell(r, c, title)
-	sh.ExtraCSS = []string{s.assets.URL("trix.css")}
+	sh.ExtraCSS = []string{s.assets.URL("trix.css"), s.assets.URL("trix-defaults.css")}
 	sh.ExtraJS = []string{s.assets.URL("trix.js"), s.assets.URL("notes.js")}
 	return sh
 }

@@ -6,7 +6,9 @@
 (function () {
   "use strict";
   function upgrade(area) {
-    if (!window.customElements || !customElements.get("trix-editor")) return;
+    // Trix defines its elements a moment after it loads; the editor
+    // element upgrades when that happens.
+    if (!window.customElements || !window.Trix) return;
     var input = document.createElement("input");
     input.type = "hidden";
     input.name = area.name;

@@ -1,0 +1,156 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"yardstick/internal/access"
+	"yardstick/internal/app"
+	"yardstick/internal/model"
+	"yardstick/internal/testkit"
+)
+
+// TestBrowserNotes is issue 13's journey in Chromium: add a Story Behind
+// the Curve note with bold and a list in the Trix editor, save, edit,
+// open the history, restore the first version, add a comment. Every page
+// on the way is checked with axe; screenshots are kept.
+func TestBrowserNotes(t *testing.T) {
+	e := newSQLiteEnv(t)
+	in := e.instance("GREEN", "Green Valley Partners")
+	acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)
+	admin, err := e.app.ActorFor(ctx, app.Session{Account: acct}, "GREEN", app.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := e.app.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Community"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	types, _ := e.app.Types(ctx, admin, "")
+	freqs, _ := e.app.Frequencies(ctx, admin)
+	var resultT, indicatorT int64
+	for _, ty := range types {
+		switch ty.Name {
+		case "Result":
+			resultT = ty.ID
+		case "Indicator":
+			indicatorT = ty.ID
+		}
+	}
+	r, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindContainer, TypeID: resultT, Title: "Children ready"}, app.Placement{ScorecardID: sc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindMeasure, TypeID: indicatorT, Title: "Readiness",
+		Decimals: "0", Polarity: "higher", FrequencyID: freqs[1].ID}, app.Placement{ParentID: r.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noteTypes, _ := e.app.NoteTypes(ctx, admin)
+	sbc := strconv.FormatInt(noteTypes[1].ID, 10)
+	section := "#note-" + sbc
+
+	bctx := a11yBrowser(t)
+	uiSignIn(t, bctx, e.srv.URL, "ada@example.org", testkit.Password)
+	uiWait(t, bctx, "#dashboard-code")
+	if err := chromedp.Do(bctx, chromedp.Navigate(e.srv.URL+"/i/GREEN/objects/"+strconv.FormatInt(m.ID, 10)), chromedp.WaitVisible(chromedp.CSS(section))); err != nil {
+		t.Fatal(err)
+	}
+	checkAxe(t, bctx, "measure page with empty notes")
+
+	// Write the note in Trix: bold, then a bulleted list.
+	uiFollow(t, bctx, "#edit-note-"+sbc, http.StatusOK)
+	uiWait(t, bctx, "trix-toolbar")
+	uiWait(t, bctx, "trix-editor#f-body")
+	checkAxe(t, bctx, "note editor with Trix")
+	if err := chromedp.Do(bctx,
+		chromedp.Click(chromedp.CSS("trix-editor#f-body")),
+		chromedp.Click(chromedp.CSS(`trix-toolbar button[data-trix-attribute=bold]`)),
+		chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), "Enrolment rose"),
+		chromedp.Click(chromedp.CSS(`trix-toolbar button[data-trix-attribute=bold]`)),
+		chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), " after outreach.\r"),
+		chromedp.Click(chromedp.CSS(`trix-toolbar button[data-trix-attribute=bullet]`)),
+		chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), "more home visitors\rlibrary story hours"),
+	); err != nil {
+		t.Fatalf("type in Trix: %v", err)
+	}
+	testkit.Screenshot(t, bctx, "note-editor")
+	uiFollow(t, bctx, "#save-note", http.StatusOK)
+	html := innerHTML(t, bctx, section+" .note-body")
+	// Trix may split a bold run into adjacent <strong> elements.
+	bold, err := chromedp.Run(bctx, chromedp.Evaluate[string](`[...document.querySelectorAll("`+section+` .note-body strong")].map(e => e.textContent).join("")`))
+	if err != nil || bold != "Enrolment rose" {
+		t.Errorf("the saved note's bold text is %q (%v), want %q", bold, err, "Enrolment rose")
+	}
+	for _, want := range []string{"<ul>", "<li>more home visitors</li>", "<li>library story hours</li>"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the saved note %q lacks %q", html, want)
+		}
+	}
+	testkit.Screenshot(t, bctx, "measure-with-note")
+
+	// Edit it: a second version.
+	uiFollow(t, bctx, "#edit-note-"+sbc, http.StatusOK)
+	uiWait(t, bctx, "trix-toolbar")
+	checkAxe(t, bctx, "note editor with a saved note")
+	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS("trix-editor#f-body"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.querySelector("trix-editor").editor.setSelectedRange([0, 0]), true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), "Since 2024: ")); err != nil {
+		t.Fatalf("edit in Trix: %v", err)
+	}
+	uiFollow(t, bctx, "#save-note", http.StatusOK)
+	if txt := testkit.Text(t, bctx, section); !strings.Contains(txt, "Since 2024:") || !strings.Contains(txt, "Version 2") {
+		t.Errorf("after the edit the section reads %q", txt)
+	}
+
+	// History, the first version and its differences, restore.
+	uiFollow(t, bctx, "#history-"+sbc, http.StatusOK)
+	if n := uiCount(t, bctx, "#note-versions tbody tr"); n != 2 {
+		t.Errorf("the history lists %d versions, want 2", n)
+	}
+	testkit.Screenshot(t, bctx, "note-history")
+	uiFollow(t, bctx, "#version-1", http.StatusOK)
+	if n := uiCount(t, bctx, "#note-diff ins"); n == 0 {
+		t.Errorf("the comparison marks no added words")
+	}
+	testkit.Screenshot(t, bctx, "note-version-diff")
+	uiFollow(t, bctx, "#restore", http.StatusOK)
+	txt := testkit.Text(t, bctx, section)
+	if strings.Contains(txt, "Since 2024:") || !strings.Contains(txt, "Enrolment rose") || !strings.Contains(txt, "Version 3") {
+		t.Errorf("after restoring version 1 the section reads %q", txt)
+	}
+
+	// A comment.
+	uiType(t, bctx, "#comment-body", "Matches the district's numbers: https://example.org/report")
+	uiFollow(t, bctx, `//form[contains(@class,"comment-form")]//button[normalize-space()="Post comment"]`, http.StatusOK)
+	uiWait(t, bctx, `#commentary a[href="https://example.org/report"]`)
+	if txt := testkit.Text(t, bctx, "#commentary"); !strings.Contains(txt, "Matches the district's numbers") || !strings.Contains(txt, "ada ·") {
+		t.Errorf("the commentary reads %q", txt)
+	}
+	testkit.Screenshot(t, bctx, "measure-with-comment")
+
+	// The administration page, and the print view keeps the notes.
+	if err := chromedp.Do(bctx, chromedp.Navigate(e.srv.URL+"/i/GREEN/admin/notes"), chromedp.WaitVisible(chromedp.CSS("#note-types"))); err != nil {
+		t.Fatal(err)
+	}
+	checkAxe(t, bctx, "Administration → Notes")
+	testkit.Screenshot(t, bctx, "admin-notes")
+}
+
+func innerHTML(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.InnerHTML(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("innerHTML %s: %v", sel, err)
+	}
+	return s
+}
