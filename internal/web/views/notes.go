@@ -143,16 +143,6 @@ func linkPieces(s string) []textPiece {
 	return out
 }
 
-func kindWord(kind string) string {
-	switch kind {
-	case "scorecard":
-		return "scorecard"
-	case model.KindMeasure:
-		return "measure"
-	}
-	return "container"
-}
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
