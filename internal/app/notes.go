@@ -576,6 +576,45 @@ func (a *App) MoveNoteType(ctx context.Context, actor *Actor, id int64, up bool)
 	})
 }
 
+// OrderNoteTypes puts the instance's note types in the order of ids (the
+// Notes page's drag and drop): every type once. A list that no longer
+// matches the types (one added or deleted meanwhile) is a Conflict and
+// changes nothing.
+func (a *App) OrderNoteTypes(ctx context.Context, actor *Actor, ids []int64) error {
+	if err := actor.Require(access.Defaults); err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		list, err := q.ListNoteTypes(ctx, actor.Instance.ID, false)
+		if err != nil {
+			return err
+		}
+		names := make(map[int64]string, len(list))
+		var before []string
+		for _, t := range list {
+			names[t.ID] = t.Name
+			before = append(before, t.Name)
+		}
+		seen := map[int64]bool{}
+		var after []string
+		for _, id := range ids {
+			if names[id] == "" || seen[id] {
+				break
+			}
+			seen[id] = true
+			after = append(after, names[id])
+		}
+		if len(seen) != len(list) || len(ids) != len(list) {
+			return errConflict("The note types changed since the page was loaded; nothing was moved. Here is their order now.")
+		}
+		if err := q.SetNoteTypeOrder(ctx, actor.Instance.ID, ids); err != nil {
+			return err
+		}
+		return record(ctx, q, entry(actor, ActUpdate, "note types", 0, "note type order",
+			changed("order", strings.Join(before, ", "), strings.Join(after, ", "))...))
+	})
+}
+
 // DeleteNoteType deletes a custom note type. One that has notes goes only
 // with confirmed set (the page's confirmation names how many notes go
 // with it); the notes and their history go too. Standard types stay.

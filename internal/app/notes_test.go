@@ -298,11 +298,28 @@ func TestNoteTypesAdmin(t *testing.T) {
 		if len(sc.Notes.Sections) != 1 || sc.Notes.Sections[0].Type.Name != "Funding" {
 			t.Errorf("partner sees %+v", sc.Notes.Sections)
 		}
+		// Drag and drop posts the whole order; a stale list changes nothing.
+		types, _ = a.NoteTypes(ctx, admin)
+		var ids []int64
+		for i := len(types) - 1; i >= 0; i-- {
+			ids = append(ids, types[i].ID)
+		}
+		wantKind(t, "a list missing a type", a.OrderNoteTypes(ctx, admin, ids[1:]), app.Conflict)
+		wantKind(t, "a list naming a type twice", a.OrderNoteTypes(ctx, admin, append(ids[1:], ids[1])), app.Conflict)
+		wantKind(t, "another instance's order", a.OrderNoteTypes(ctx, n.O.as("admin"), ids), app.Conflict)
+		wantKind(t, "a presenter's order", a.OrderNoteTypes(ctx, n.A.as("presenter"), ids), app.Forbidden)
+		if again, _ := a.NoteTypes(ctx, admin); again[0].ID != types[0].ID {
+			t.Errorf("a refused order moved the types")
+		}
+		wantOK(t, "reverse the order", a.OrderNoteTypes(ctx, admin, ids))
+		if again, _ := a.NoteTypes(ctx, admin); again[0].ID != ids[0] || again[len(again)-1].ID != ids[len(ids)-1] {
+			t.Errorf("after reversing, the order is %v", again)
+		}
 		wantKind(t, "delete a used type unconfirmed", a.DeleteNoteType(ctx, admin, budget.ID, false), app.Conflict)
 		wantKind(t, "delete a standard type", a.DeleteNoteType(ctx, admin, n.sbc, true), app.Conflict)
 		wantOK(t, "delete confirmed", a.DeleteNoteType(ctx, admin, budget.ID, true))
-		if got := n.activity(t, "note type"); got != 4 {
-			t.Errorf("%d note type entries, want 4", got)
+		if got := n.activity(t, "note type") + n.activity(t, "note types"); got != 5 {
+			t.Errorf("%d note type entries, want 5", got)
 		}
 	})
 }

@@ -144,6 +144,36 @@ func TestBrowserNotes(t *testing.T) {
 	}
 	checkAxe(t, bctx, "Administration → Notes")
 	testkit.Screenshot(t, bctx, "admin-notes")
+
+	// Drag Action Plan above Definition: notes.js posts the new order.
+	first := func() string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector("#note-types tbody tr").dataset.id`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	action := strconv.FormatInt(noteTypes[4].ID, 10)
+	if got := first(); got != strconv.FormatInt(noteTypes[0].ID, 10) {
+		t.Fatalf("the first row is type %s, want Definition", got)
+	}
+	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(() => {
+		const rows = document.querySelectorAll("#note-types tbody tr"), from = rows[rows.length - 1], to = rows[0];
+		const dt = new DataTransfer(), top = to.getBoundingClientRect().top + 1;
+		from.dispatchEvent(new DragEvent("dragstart", {bubbles: true, dataTransfer: dt}));
+		to.dispatchEvent(new DragEvent("dragover", {bubbles: true, cancelable: true, dataTransfer: dt, clientY: top}));
+		to.dispatchEvent(new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: dt, clientY: top}));
+		from.dispatchEvent(new DragEvent("dragend", {bubbles: true, dataTransfer: dt}));
+		return true;
+	})()`)); err != nil {
+		t.Fatalf("drag: %v", err)
+	}
+	uiWait(t, bctx, "#status-message") // the page again, after the posted order
+	checkAxe(t, bctx, "Administration → Notes after dragging")
+	if got := first(); got != action {
+		t.Errorf("after dragging Action Plan to the top the first row is type %s, want %s", got, action)
+	}
 }
 
 func innerHTML(t *testing.T, ctx context.Context, sel string) string {

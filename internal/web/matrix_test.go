@@ -115,6 +115,7 @@ var matrix = map[string]string{
 	// {id}: a custom note type of ACME.
 	"GET /i/{code}/admin/notes":              "LNNAFFFFA",
 	"POST /i/{code}/admin/notes":             "LNNAFFFFA",
+	"POST /i/{code}/admin/notes/order":       "LNNAFFFFA",
 	"GET /i/{code}/admin/notes/{id}":         "LNNNFFFFA",
 	"POST /i/{code}/admin/notes/{id}":        "LNNNFFFFA",
 	"POST /i/{code}/admin/notes/{id}/move":   "LNNNFFFFA",

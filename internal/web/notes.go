@@ -320,7 +320,7 @@ func (s *Server) noteTypesPage(w http.ResponseWriter, r *http.Request, c *req) e
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, views.NoteTypesPage(s.defaultsShell(r, c, "Notes"), d))
+	return s.render(w, r, http.StatusOK, views.NoteTypesPage(s.notesAdminShell(r, c, true), d))
 }
 
 func noteTypeInput(r *http.Request) (app.NoteTypeInput, map[string]string) {
@@ -345,7 +345,7 @@ func (s *Server) noteTypeCreate(w http.ResponseWriter, r *http.Request, c *req) 
 		}
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
 			d.Add = f
-			return views.NoteTypesPage(s.shell(r, c, "Notes"), d)
+			return views.NoteTypesPage(s.notesAdminShell(r, c, false), d)
 		}, values)
 	}
 	return s.defaultsRedirect(w, r, c, "/admin/notes", "added")
@@ -394,6 +394,39 @@ func (s *Server) noteTypeMove(w http.ResponseWriter, r *http.Request, c *req) er
 	return nil
 }
 
+// noteTypeOrder saves the order the Notes page's drag and drop posts
+// (notes.js); the Up and Down buttons do the same one step at a time
+// without JavaScript.
+func (s *Server) noteTypeOrder(w http.ResponseWriter, r *http.Request, c *req) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	if err := s.app.OrderNoteTypes(r.Context(), c.Actor, formIDs(r.PostForm["order"])); err != nil {
+		msg := conflictRefusal(err)
+		if msg == "" {
+			return err
+		}
+		d, err := s.noteTypesData(r, c)
+		if err != nil {
+			return err
+		}
+		d.Refusal = msg
+		return s.render(w, r, http.StatusConflict, views.NoteTypesPage(s.notesAdminShell(r, c, false), d))
+	}
+	return s.defaultsRedirect(w, r, c, "/admin/notes", "saved")
+}
+
+// notesAdminShell is the Notes page's frame, with notes.js for dragging
+// rows.
+func (s *Server) notesAdminShell(r *http.Request, c *req, flash bool) views.Shell {
+	sh := s.shell(r, c, "Notes")
+	if flash {
+		sh = s.defaultsShell(r, c, "Notes")
+	}
+	sh.ExtraJS = []string{s.assets.URL("notes.js")}
+	return sh
+}
+
 func (s *Server) noteTypeDeleteConfirm(w http.ResponseWriter, r *http.Request, c *req) error {
 	id, err := defaultsID(r)
 	if err != nil {
@@ -421,7 +454,7 @@ func (s *Server) noteTypeDelete(w http.ResponseWriter, r *http.Request, c *req) 
 			return err
 		}
 		d.Refusal = msg
-		return s.render(w, r, http.StatusConflict, views.NoteTypesPage(s.shell(r, c, "Notes"), d))
+		return s.render(w, r, http.StatusConflict, views.NoteTypesPage(s.notesAdminShell(r, c, false), d))
 	}
 	return s.defaultsRedirect(w, r, c, "/admin/notes", "deleted")
 }

@@ -160,6 +160,9 @@ func TestNoteTypesPageScenarios(t *testing.T) {
 	if r := admin.post("/i/ACME/admin/notes/"+id+"/delete", "confirm", "1"); r.Status != http.StatusSeeOther {
 		t.Errorf("confirmed delete: %d", r.Status)
 	}
+	if r := admin.post("/i/ACME/admin/notes/order", "order", "1"); r.Status != http.StatusConflict || !strings.Contains(r.Body, "changed since the page was loaded") {
+		t.Errorf("a stale order: %d", r.Status)
+	}
 	if r := admin.post("/i/ACME/admin/notes", "name", "", "char_limit", "x"); r.Status != http.StatusUnprocessableEntity ||
 		!strings.Contains(r.Body, `id="f-name"`) || !strings.Contains(r.Body, `id="f-char_limit"`) {
 		t.Errorf("a bad add: %d", r.Status)

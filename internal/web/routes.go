@@ -177,6 +177,7 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/types/{id}/delete", Need: member, Perm: access.Defaults, h: s.typeDelete},
 		{Pattern: "GET /i/{code}/admin/notes", Need: member, Perm: access.Defaults, Menu: "Notes", h: s.noteTypesPage},
 		{Pattern: "POST /i/{code}/admin/notes", Need: member, Perm: access.Defaults, h: s.noteTypeCreate},
+		{Pattern: "POST /i/{code}/admin/notes/order", Need: member, Perm: access.Defaults, h: s.noteTypeOrder},
 		{Pattern: "GET /i/{code}/admin/notes/{id}", Need: member, Perm: access.Defaults, h: s.noteTypeEdit},
 		{Pattern: "POST /i/{code}/admin/notes/{id}", Need: member, Perm: access.Defaults, h: s.noteTypeUpdate},
 		{Pattern: "POST /i/{code}/admin/notes/{id}/move", Need: member, Perm: access.Defaults, h: s.noteTypeMove},

@@ -126,6 +126,7 @@ var sweepFields = map[string][]string{
 
 	"GET /i/{code}/admin/notes":              {"saved"},
 	"POST /i/{code}/admin/notes":             {"name", "help_text", "default_text", "char_limit", "on_scorecards", "on_containers", "on_measures"},
+	"POST /i/{code}/admin/notes/order":       {"order"},
 	"GET /i/{code}/admin/notes/{id}":         {"{id}"},
 	"POST /i/{code}/admin/notes/{id}":        {"{id}", "name", "help_text", "default_text", "char_limit", "on_scorecards", "on_containers", "on_measures"},
 	"POST /i/{code}/admin/notes/{id}/move":   {"{id}", "dir"},

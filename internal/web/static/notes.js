@@ -54,3 +54,49 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// The Notes page: rows of #note-types may be dragged into a new order,
+// which is posted as a form (order=id, …) to data-order-url. The Up and
+// Down buttons in each row do the same without a mouse or JavaScript.
+(function () {
+  "use strict";
+  function start() {
+    var table = document.getElementById("note-types");
+    if (!table || !table.dataset.orderUrl) return;
+    var body = table.tBodies[0], dragged = null;
+    Array.prototype.forEach.call(body.rows, function (row) {
+      row.draggable = true;
+      row.classList.add("draggable");
+      row.addEventListener("dragstart", function (e) {
+        dragged = row;
+        e.dataTransfer.effectAllowed = "move";
+        e.dataTransfer.setData("text/plain", row.dataset.id);
+      });
+      row.addEventListener("dragover", function (e) {
+        if (!dragged || dragged === row) return;
+        e.preventDefault();
+        var r = row.getBoundingClientRect();
+        body.insertBefore(dragged, e.clientY < r.top + r.height / 2 ? row : row.nextSibling);
+      });
+      row.addEventListener("drop", function (e) { e.preventDefault(); });
+      row.addEventListener("dragend", function () {
+        if (!dragged) return;
+        dragged = null;
+        var form = document.createElement("form");
+        form.method = "post";
+        form.action = table.dataset.orderUrl;
+        Array.prototype.forEach.call(body.rows, function (r) {
+          var input = document.createElement("input");
+          input.type = "hidden";
+          input.name = "order";
+          input.value = r.dataset.id;
+          form.appendChild(input);
+        });
+        document.body.appendChild(form);
+        form.submit();
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
