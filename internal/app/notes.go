@@ -142,6 +142,31 @@ type NoteForm struct {
 	// Theirs is the note as someone else saved it meanwhile, when a save
 	// was refused for it: the page shows it beside the typed text.
 	Theirs *model.Note
+	// The link picker: objects whose title holds LinkQuery, which the
+	// editor may link to.
+	LinkQuery string
+	Links     []model.Object
+}
+
+// linkTargets is how many containers and how many measures the link
+// picker offers.
+const linkTargets = 8
+
+// FindLinkTargets fills the editor's link picker: the actor's own
+// instance's containers and measures it can see whose title holds q.
+func (a *App) FindLinkTargets(ctx context.Context, actor *Actor, f *NoteForm, q string) error {
+	f.LinkQuery = strings.TrimSpace(q)
+	if f.LinkQuery == "" {
+		return nil
+	}
+	for _, kind := range []string{model.KindContainer, model.KindMeasure} {
+		page, err := a.ListObjects(ctx, actor, ObjectQuery{Kind: kind, Text: f.LinkQuery, Limit: linkTargets})
+		if err != nil {
+			return err
+		}
+		f.Links = append(f.Links, page.Objects...)
+	}
+	return nil
 }
 
 // noteFor opens a host and one of its note sections for writing: the

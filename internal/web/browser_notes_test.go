@@ -107,7 +107,21 @@ func TestBrowserNotes(t *testing.T) {
 	if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), "Since 2024: ")); err != nil {
 		t.Fatalf("edit in Trix: %v", err)
 	}
+	// A link to another scorecard object, found by the picker in place.
+	uiType(t, bctx, `#link-search input[name=link_q]`, "Children")
+	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#link-search button[type=submit]`))); err != nil {
+		t.Fatal(err)
+	}
+	uiWait(t, bctx, `#link-results .insert-link`)
+	checkAxe(t, bctx, "note editor with link search results")
+	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#link-results .insert-link`))); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Screenshot(t, bctx, "note-editor-with-link")
 	uiFollow(t, bctx, "#save-note", http.StatusOK)
+	if html := innerHTML(t, bctx, section+" .note-body"); !strings.Contains(html, `href="/i/GREEN/objects/`+strconv.FormatInt(r.ID, 10)+`"`) {
+		t.Errorf("the edited note %q has no link to the result", html)
+	}
 	if txt := testkit.Text(t, bctx, section); !strings.Contains(txt, "Since 2024:") || !strings.Contains(txt, "Version 2") {
 		t.Errorf("after the edit the section reads %q", txt)
 	}

@@ -120,6 +120,9 @@ func (s *Server) noteEdit(w http.ResponseWriter, r *http.Request, c *req) error 
 	if err != nil {
 		return err
 	}
+	if err := s.app.FindLinkTargets(r.Context(), c.Actor, &f, r.URL.Query().Get("link_q")); err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, views.NoteEditPage(s.editorShell(r, c, "Edit "+f.Note.Type.Name), views.NoteEditData{Form: f}))
 }
 

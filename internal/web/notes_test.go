@@ -51,6 +51,8 @@ func TestNoteScenarios(t *testing.T) {
 			{name: "a body over the limit keeps what was typed", who: "admin", method: "POST", path: f.notePath("ACME", ""),
 				form: url.Values{"base": {"2"}, "body": {long}}, status: http.StatusUnprocessableEntity,
 				contains: []string{"too long", `aria-invalid="true"`, "word word word"}},
+			{name: "the link picker finds visible objects", who: "admin", method: "GET", path: f.notePath("ACME", "/edit?link_q=Readi"), status: http.StatusOK,
+				contains: []string{"Indicator: Readiness", `class="link insert-link hidden"`}},
 			{name: "presenter may not edit", who: "presenter", method: "POST", path: f.notePath("ACME", ""),
 				form: url.Values{"base": {"2"}, "body": {"<p>x</p>"}}, status: http.StatusForbidden},
 			{name: "history lists both versions", who: "presenter", method: "GET", path: f.notePath("ACME", "/history"), status: http.StatusOK,

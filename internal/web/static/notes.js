@@ -28,7 +28,7 @@
       if (area.hasAttribute(a)) editor.setAttribute(a, area.getAttribute(a));
     });
     var hint = document.getElementById("body-hint");
-    if (hint) hint.textContent = "Use the toolbar, or keyboard shortcuts such as Ctrl+B for bold. Links to other measures can be pasted from their pages.";
+    if (hint) hint.textContent = "Use the toolbar, or keyboard shortcuts such as Ctrl+B for bold. To link to another scorecard object, find it under the editor.";
     area.parentNode.insertBefore(input, area);
     area.parentNode.insertBefore(editor, area);
     area.parentNode.removeChild(area);
@@ -95,6 +95,41 @@
         document.body.appendChild(form);
         form.submit();
       });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+
+// The editor's link picker: the search runs in place (the page itself is
+// fetched with ?link_q= and its results taken), and "Insert link" puts a
+// link to the object into the editor where the cursor is.
+(function () {
+  "use strict";
+  function reveal(root) {
+    root.querySelectorAll(".insert-link").forEach(function (b) { b.classList.remove("hidden"); });
+  }
+  function start() {
+    var form = document.getElementById("link-search"), results = document.getElementById("link-results");
+    if (!form || !results || !window.fetch || !window.DOMParser) return;
+    reveal(results);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var url = form.action + "?link_q=" + encodeURIComponent(form.elements.link_q.value);
+      fetch(url, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+        var found = new DOMParser().parseFromString(html, "text/html").getElementById("link-results");
+        results.innerHTML = found ? found.innerHTML : "";
+        reveal(results);
+      });
+    });
+    results.addEventListener("click", function (e) {
+      var b = e.target.closest(".insert-link"), editor = document.querySelector("trix-editor");
+      if (!b || !editor || !editor.editor) return;
+      var a = document.createElement("a");
+      a.href = b.dataset.url;
+      a.textContent = b.dataset.title;
+      editor.focus();
+      editor.editor.insertHTML(a.outerHTML);
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
