@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -68,17 +69,28 @@ func TestBrowserNotes(t *testing.T) {
 	uiWait(t, bctx, "trix-toolbar")
 	uiWait(t, bctx, "trix-editor#f-body")
 	checkAxe(t, bctx, "note editor with Trix")
-	if err := chromedp.Do(bctx,
-		chromedp.Click(chromedp.CSS("trix-editor#f-body")),
-		chromedp.Click(chromedp.CSS(`trix-toolbar button[data-trix-attribute=bold]`)),
-		chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), "Enrolment rose"),
-		chromedp.Click(chromedp.CSS(`trix-toolbar button[data-trix-attribute=bold]`)),
-		chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), " after outreach.\r"),
-		chromedp.Click(chromedp.CSS(`trix-toolbar button[data-trix-attribute=bullet]`)),
-		chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), "more home visitors\rlibrary story hours"),
-	); err != nil {
-		t.Fatalf("type in Trix: %v", err)
+	// Each step waits for Trix to have taken it: under load a keystroke
+	// sent before the editor settled was seen to land in the wrong block.
+	editor := chromedp.CSS("trix-editor#f-body")
+	if err := chromedp.Do(bctx, chromedp.Click(editor)); err != nil {
+		t.Fatal(err)
 	}
+	// The list first; Enter on its empty last item leaves it for a new
+	// paragraph, where the bold text goes.
+	trixToggle(t, bctx, "bullet", true)
+	trixType(t, bctx, "more home visitors", "more home visitors")
+	trixEnter(t, bctx)
+	trixType(t, bctx, "library story hours", "library story hours")
+	trixEnter(t, bctx)
+	// Enter on the empty item ends the list (the document does not grow).
+	if err := chromedp.Do(bctx, chromedp.SendKeys(editor, "\r")); err != nil {
+		t.Fatal(err)
+	}
+	trixWait(t, bctx, `!ed.attributeIsActive("bullet")`, "the end of the list")
+	trixToggle(t, bctx, "bold", true)
+	trixType(t, bctx, "Enrolment rose", "Enrolment rose")
+	trixToggle(t, bctx, "bold", false)
+	trixType(t, bctx, " after outreach.", "Enrolment rose after outreach.")
 	testkit.Screenshot(t, bctx, "note-editor")
 	uiFollow(t, bctx, "#save-note", http.StatusOK)
 	html := innerHTML(t, bctx, section+" .note-body")
@@ -104,10 +116,9 @@ func TestBrowserNotes(t *testing.T) {
 	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.querySelector("trix-editor").editor.setSelectedRange([0, 0]), true`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), "Since 2024: ")); err != nil {
-		t.Fatalf("edit in Trix: %v", err)
-	}
+	trixType(t, bctx, "Since 2024: ", "Since 2024: more home visitors")
 	// A link to another scorecard object, found by the picker in place.
+	uiWait(t, bctx, `#link-search[data-ready]`)
 	uiType(t, bctx, `#link-search input[name=link_q]`, "Children")
 	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#link-search button[type=submit]`))); err != nil {
 		t.Fatal(err)
@@ -197,4 +208,69 @@ func innerHTML(t *testing.T, ctx context.Context, sel string) string {
 		t.Fatalf("innerHTML %s: %v", sel, err)
 	}
 	return s
+}
+
+// trixEval runs JavaScript against the page's Trix editor (ed).
+func trixEval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](`(() => { const ed = document.querySelector("trix-editor").editor; return `+js+`; })()`))
+	if err != nil {
+		t.Fatalf("trix %s: %v", js, err)
+	}
+	return v
+}
+
+// trixWait polls the editor until js is true (5 s at most).
+func trixWait(t *testing.T, ctx context.Context, js, what string) {
+	t.Helper()
+	for range 50 {
+		if trixEval[bool](t, ctx, js) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("Trix never showed %s; its text is %q", what, trixEval[string](t, ctx, "ed.getDocument().toString()"))
+}
+
+// trixType types keys into the editor and waits until its text holds want.
+func trixType(t *testing.T, ctx context.Context, keys, want string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), keys)); err != nil {
+		t.Fatalf("type %q: %v", keys, err)
+	}
+	trixWait(t, ctx, "ed.getDocument().toString().includes("+jsString(want)+")", strconv.Quote(want))
+}
+
+// trixEnter presses Enter and waits for the editor to have taken it (its
+// document grows by the line break or the new list item).
+func trixEnter(t *testing.T, ctx context.Context) {
+	t.Helper()
+	before := trixEval[int](t, ctx, "ed.getDocument().getLength()")
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("trix-editor#f-body"), "\r")); err != nil {
+		t.Fatal(err)
+	}
+	trixWait(t, ctx, "ed.getDocument().getLength() > "+strconv.Itoa(before), "the line break")
+}
+
+// trixToggle clicks a toolbar button until its attribute is on or off at
+// the cursor (a click on a loaded machine was seen not to take; the state
+// is checked before each click, so a late one is not undone).
+func trixToggle(t *testing.T, ctx context.Context, attr string, on bool) {
+	t.Helper()
+	state := "ed.attributeIsActive(" + jsString(attr) + ") === " + strconv.FormatBool(on)
+	for range 3 {
+		if trixEval[bool](t, ctx, state) {
+			return
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`trix-toolbar button[data-trix-attribute=`+attr+`]`))); err != nil {
+			t.Fatal(err)
+		}
+		for range 30 {
+			if trixEval[bool](t, ctx, state) {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	t.Fatalf("Trix never showed %s %v; its text is %q", attr, on, trixEval[string](t, ctx, "ed.getDocument().toString()"))
 }

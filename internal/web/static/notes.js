@@ -113,6 +113,7 @@
     var form = document.getElementById("link-search"), results = document.getElementById("link-results");
     if (!form || !results || !window.fetch || !window.DOMParser) return;
     reveal(results);
+    form.dataset.ready = "1"; // the search now runs in place (tests wait for it)
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var url = form.action + "?link_q=" + encodeURIComponent(form.elements.link_q.value);
