@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"yardstick/internal/app"
 	"yardstick/internal/testkit"
 )
 
@@ -189,4 +190,37 @@ func noteFingerprint(t *testing.T, e *env) string {
 		out = append(out, v)
 	}
 	return strings.Join(out, " ")
+}
+
+// TestCommentPages: comments come 50 at a time, newest first, and
+// "Older comments" pages on by keyset.
+func TestCommentPages(t *testing.T) {
+	f := newFixture(t)
+	acct, err := f.e.store.Q().AccountByEmail(ctx, "admin@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := f.e.app.ActorFor(ctx, app.Session{Account: acct}, "ACME", app.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		if _, err := f.e.app.AddComment(ctx, admin, app.OnObject, f.measure.ID, "Numbered comment "+strconv.Itoa(i+1)+"."); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := f.as("presenter")
+	r := c.get(f.measurePath("ACME"))
+	if !strings.Contains(r.Body, "Numbered comment 60.") || !strings.Contains(r.Body, "Numbered comment 11.") || strings.Contains(r.Body, "Numbered comment 10.") {
+		t.Fatalf("the first page does not hold comments 60 to 11")
+	}
+	i := strings.Index(r.Body, "?comments_before=")
+	if i < 0 {
+		t.Fatal("no link to older comments")
+	}
+	next := r.Body[i : i+strings.IndexByte(r.Body[i:], '"')]
+	r = c.get(f.measurePath("ACME") + strings.ReplaceAll(next, "&amp;", "&"))
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "Numbered comment 10.") || !strings.Contains(r.Body, "First look") || strings.Contains(r.Body, "Numbered comment 11.") {
+		t.Errorf("the second page (%s): %d", next, r.Status)
+	}
 }
