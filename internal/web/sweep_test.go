@@ -133,7 +133,7 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/admin/notes/{id}/delete":  {"{id}"},
 	"POST /i/{code}/admin/notes/{id}/delete": {"{id}", "confirm"},
 
-	"GET /i/{code}/on/{on}/{id}/notes/{type}/edit":                 {"{on}", "{id}", "{type}"},
+	"GET /i/{code}/on/{on}/{id}/notes/{type}/edit":                 {"{on}", "{id}", "{type}", "link_q"},
 	"POST /i/{code}/on/{on}/{id}/notes/{type}":                     {"{on}", "{id}", "{type}", "base", "body"},
 	"GET /i/{code}/on/{on}/{id}/notes/{type}/history":              {"{on}", "{id}", "{type}", "before"},
 	"GET /i/{code}/on/{on}/{id}/notes/{type}/history/{v}":          {"{on}", "{id}", "{type}", "{v}"},
