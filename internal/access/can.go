@@ -33,6 +33,8 @@ type Can struct {
 	EnterData bool // save data values (measures)
 	EditGraph bool // a measure's graph settings
 	Assign    bool // choose which of the viewer's members get a scorecard
+	EditNotes bool // change the text of its note sections (adding or removing a section is Edit)
+	Comment   bool // add commentary; a partner's content takes none (SPEC §12)
 }
 
 // Visible applies SPEC §3.3 and §3.4: own content by scope; a partner's
@@ -64,6 +66,8 @@ func CanOn(perms Set, scope Scope, t Target) Can {
 		c.Edit = perms.Has(ObjectsEdit)
 		c.Delete = perms.Has(ObjectsDelete)
 		c.EditGraph = perms.Has(GraphsEdit)
+		c.EditNotes = perms.Has(NotesEdit)
+		c.Comment = perms.Has(CommentaryAdd)
 	case Shared:
 		c.EnterData = false
 	}

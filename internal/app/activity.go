@@ -19,6 +19,7 @@ const (
 	ActCreate        = "create"
 	ActUpdate        = "update"
 	ActDelete        = "delete"
+	ActRestore       = "restore" // an earlier version of a note made current again
 	ActLink          = "link"
 	ActUnlink        = "unlink"
 	ActDataEntry     = "data_entry"
@@ -36,7 +37,7 @@ const (
 
 // ActivityTypes lists the types for the log page's filter.
 var ActivityTypes = []string{ActSignIn, ActSignOut, ActSignInFailed, ActViewScorecard, ActViewMeasure, ActCreate, ActUpdate,
-	ActDelete, ActLink, ActUnlink, ActDataEntry, ActImport, ActExport, ActPermissions, ActMembership, ActRefused,
+	ActDelete, ActRestore, ActLink, ActUnlink, ActDataEntry, ActImport, ActExport, ActPermissions, ActMembership, ActRefused,
 	ActPartnerRequest, ActPartnerAccept, ActPartnerDecline, ActPartnerCancel, ActPartnerShare, ActPartnerUnshare, ActPartnerRevoke, ActPartnerRefer,
 	ActInvitation, ActEmailChange, ActPasswordChange, ActResetRequest, ActAPIKeyCreate, ActAPIKeyRevoke}
 

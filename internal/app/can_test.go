@@ -44,9 +44,9 @@ func TestCanAgreesWithWrites(t *testing.T) {
 			actor func() *app.Actor
 			want  access.Can
 		}{
-			{"owner's admin", func() *app.Actor { return A.as("admin") }, access.Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true}},
-			{"owner's presenter", func() *app.Actor { return A.as("presenter") }, access.Can{View: true}},
-			{"owner's clerk", func() *app.Actor { return A.as("clerk") }, access.Can{View: true, EnterData: true}},
+			{"owner's admin", func() *app.Actor { return A.as("admin") }, access.Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true}},
+			{"owner's presenter", func() *app.Actor { return A.as("presenter") }, access.Can{View: true, Comment: true}},
+			{"owner's clerk", func() *app.Actor { return A.as("clerk") }, access.Can{View: true, EnterData: true, Comment: true}},
 			{"partner admin", func() *app.Actor { return B.as("admin") }, access.Can{View: true, EnterData: true, Assign: true}},
 			{"contributing partner clerk", func() *app.Actor { return B.as("clerk") }, access.Can{View: true, EnterData: true}},
 			{"partner viewer", func() *app.Actor { return B.as("viewer") }, access.Can{View: true}},

@@ -470,6 +470,7 @@ type ContainerView struct {
 	Object     model.Object
 	Children   []model.Object
 	Scorecards []model.Scorecard // the scorecards it sits on that the viewer can open
+	Notes      NotesView
 }
 
 // containerView loads what sits under a container and the scorecards it
@@ -486,7 +487,10 @@ func (a *App) containerView(ctx context.Context, actor *Actor, o model.Object, c
 	if view.Children, err = a.store.Q().ChildObjects(ctx, o.InstanceID, o.ID); err != nil {
 		return view, err
 	}
-	view.Scorecards, err = a.scorecardsOf(ctx, actor, v, o)
+	if view.Scorecards, err = a.scorecardsOf(ctx, actor, v, o); err != nil {
+		return view, err
+	}
+	view.Notes, err = a.notesView(ctx, actor, objectHost(o, can), 0)
 	return view, err
 }
 

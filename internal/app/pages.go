@@ -35,6 +35,7 @@ type ScorecardView struct {
 	Assignable bool
 	Picker     *MemberPicker  // the assignment list, when Assignable
 	Containers []model.Object // containers that can be added at the top, when Can.Edit
+	Notes      NotesView
 }
 
 // maxAddable is how many containers the scorecard page offers to add.
@@ -109,6 +110,9 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 		return view, err
 	}
 	view.Assignable = actor.Partner(s.InstanceID) && can.Assign
+	if view.Notes, err = a.notesView(ctx, actor, scorecardHost(s, can), 0); err != nil {
+		return view, err
+	}
 	if s.ParentID != nil {
 		// A parent the viewer cannot open is not shown.
 		p, err := a.ViewScorecard(ctx, actor, *s.ParentID)
@@ -196,6 +200,7 @@ type MeasureView struct {
 	// it; one outside the window is not drawn).
 	GraphPoints   []calc.Point
 	GraphBaseline string
+	Notes         NotesView
 }
 
 // MeasurePage loads a measure with its data and the grid window: every
@@ -236,6 +241,9 @@ func (a *App) measureView(ctx context.Context, actor *Actor, m model.Object, can
 		return view, err
 	}
 	if view.Favorite, err = q.IsFavorite(ctx, actor.Instance.ID, actor.Membership.ID, id); err != nil {
+		return view, err
+	}
+	if view.Notes, err = a.notesView(ctx, actor, objectHost(m, can), 0); err != nil {
 		return view, err
 	}
 	view.Bands = MeasureBands(m, global)

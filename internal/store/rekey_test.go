@@ -71,6 +71,12 @@ func TestRekeyKeepsEveryRowAndID(t *testing.T) {
 		if busy != len(counted) || busy == 0 {
 			t.Errorf("after 0016, %d accounts count active memberships; memberships say %d", busy, len(counted))
 		}
+		// 0018 gave every instance there was the five standard note types.
+		var instances, noteTypes int
+		must(t, s.DB().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM instances), (SELECT COUNT(*) FROM note_types WHERE builtin)`).Scan(&instances, &noteTypes))
+		if instances == 0 || noteTypes != 5*instances {
+			t.Errorf("%d standard note types for %d instances, want 5 each", noteTypes, instances)
+		}
 		q := s.Q()
 		partner, err := q.InstanceByCode(ctx, "PARTNER")
 		if err != nil {

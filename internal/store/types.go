@@ -100,8 +100,8 @@ func (q *Q) TypeNameTaken(ctx context.Context, instanceID int64, name string, ex
 	return n > 0, err
 }
 
-// CreateBuiltins gives a new instance its built-in types, frequencies and
-// colour bands.
+// CreateBuiltins gives a new instance its built-in object types, note
+// types, frequencies and colour bands.
 func (q *Q) CreateBuiltins(ctx context.Context, instanceID int64) error {
 	for _, t := range builtinTypes {
 		t.InstanceID = instanceID
@@ -112,6 +112,12 @@ func (q *Q) CreateBuiltins(ctx context.Context, instanceID int64) error {
 	for _, f := range builtinFrequencies {
 		f.InstanceID = instanceID
 		if _, err := q.CreateFrequency(ctx, f); err != nil {
+			return err
+		}
+	}
+	for _, nt := range builtinNoteTypes {
+		nt.InstanceID, nt.Builtin = instanceID, true
+		if _, err := q.CreateNoteType(ctx, nt); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,10 @@ func back(w http.ResponseWriter, r *http.Request, c *req, path string) error {
 }
 
 func (s *Server) flash(r *http.Request, sh views.Shell) views.Shell {
+	if msg, ok := noteFlashes[r.URL.Query().Get("done")]; ok {
+		sh.Flash = msg
+		return sh
+	}
 	switch r.URL.Query().Get("done") {
 	case "saved":
 		sh.Flash = "Saved."

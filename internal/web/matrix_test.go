@@ -114,7 +114,34 @@ var matrix = map[string]string{
 	"POST /i/{code}/admin/frequencies":             "LNNAFFFFA",
 	"POST /i/{code}/admin/frequencies/{id}/delete": "LNNNFFFFA",
 	"GET /i/{code}/admin/bands":                    "LNNAFFFFA",
-	"POST /i/{code}/admin/bands":                   "LNNAFFFFA",
+
+	// {id}: a custom note type of ACME.
+	"GET /i/{code}/admin/notes":              "LNNAFFFFA",
+	"POST /i/{code}/admin/notes":             "LNNAFFFFA",
+	"POST /i/{code}/admin/notes/order":       "LNNAFFFFA",
+	"GET /i/{code}/admin/notes/{id}":         "LNNNFFFFA",
+	"POST /i/{code}/admin/notes/{id}":        "LNNNFFFFA",
+	"POST /i/{code}/admin/notes/{id}/move":   "LNNNFFFFA",
+	"GET /i/{code}/admin/notes/{id}/delete":  "LNNNFFFFA",
+	"POST /i/{code}/admin/notes/{id}/delete": "LNNNFFFFA",
+
+	// The measure's Story Behind the Curve (one saved version) and the
+	// administrator's comment on it. The partner reads notes and history
+	// (read-only) and may neither write a note nor comment; another
+	// instance's comment id is 404 to it.
+	"GET /i/{code}/on/{on}/{id}/notes/{type}/edit":                 "LNNFFFAFA",
+	"POST /i/{code}/on/{on}/{id}/notes/{type}":                     "LNNFFFAFA",
+	"GET /i/{code}/on/{on}/{id}/notes/{type}/history":              "LNNAAAAAA",
+	"GET /i/{code}/on/{on}/{id}/notes/{type}/history/{v}":          "LNNAAAAAA",
+	"POST /i/{code}/on/{on}/{id}/notes/{type}/history/{v}/restore": "LNNFFFAFA",
+	"POST /i/{code}/on/{on}/{id}/sections":                         "LNNFFFAFA",
+	"GET /i/{code}/on/{on}/{id}/notes/{type}/remove":               "LNNFFFAFA",
+	"POST /i/{code}/on/{on}/{id}/notes/{type}/remove":              "LNNFFFAFA",
+	"POST /i/{code}/on/{on}/{id}/comments":                         "LNNFAAAAA",
+	"GET /i/{code}/comments/{id}/edit":                             "LNNNFFFFA",
+	"POST /i/{code}/comments/{id}":                                 "LNNNFFFFA",
+	"POST /i/{code}/comments/{id}/delete":                          "LNNNFFFFA",
+	"POST /i/{code}/admin/bands":                                   "LNNAFFFFA",
 
 	"GET /signup/{token}":  "NNNNNNNNN",
 	"POST /signup/{token}": "NNNNNNNNN",
@@ -142,6 +169,8 @@ type fixture struct {
 	requestID, channelID    int64
 	invitationID            int64
 	keyID                   int64
+	noteTypeID, sbcTypeID   int64 // a custom note type; Story Behind the Curve
+	commentID               int64 // the administrator's comment on the measure
 	cookies                 map[string]string
 }
 
@@ -196,6 +225,24 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 		t.Fatal(err)
 	}
 	f.freqID = fr.ID
+	noteTypes, err := e.app.NoteTypes(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.sbcTypeID = noteTypes[1].ID
+	if _, err := e.app.SaveNote(ctx, admin, app.OnObject, f.measure.ID, f.sbcTypeID, 0, "<p>Why the curve bends</p>"); err != nil {
+		t.Fatal(err)
+	}
+	nt, err := e.app.CreateNoteType(ctx, admin, app.NoteTypeInput{Name: "Budget", OnMeasures: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.noteTypeID = nt.ID
+	cm, err := e.app.AddComment(ctx, admin, app.OnObject, f.measure.ID, "First look")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.commentID = cm.ID
 	_, spare := e.member(in, "spare@example.org", access.PresetPresenter)
 	f.spareID = spare.ID
 	key, err := e.app.CreateAPIKey(ctx, admin, app.APIKeyInput{Name: "Warehouse", Permissions: []string{"data.enter"}})
@@ -298,6 +345,13 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 	id := func(v int64) string { return strconv.FormatInt(v, 10) }
 	replace := map[string]string{"{code}": "ACME", "{token}": "not-a-token"}
 	switch {
+	case strings.Contains(path, "/on/{on}/{id}"):
+		replace["{on}"], replace["{id}"] = "objects", id(f.measure.ID)
+		replace["{type}"], replace["{v}"] = id(f.sbcTypeID), "1"
+	case strings.Contains(path, "/comments/{id}"):
+		replace["{id}"] = id(f.commentID)
+	case strings.Contains(path, "/admin/notes/{id}"):
+		replace["{id}"] = id(f.noteTypeID)
 	case strings.Contains(path, "/scorecards/{id}"):
 		replace["{id}"] = id(f.sc.ID)
 	case strings.Contains(path, "/objects/{id}"):
@@ -328,6 +382,7 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 		"key": {f.periodKey}, "actual": {"5"}, "start": {f.periodKey}, "column": {"actual"}, "paste": {"5"},
 		"graph_type": {"bar"}, "graph_periods": {"4"}, "on": {"1"}, "email": {"new@example.org"}, "first_name": {"New"},
 		"last_name": {"Person"}, "name": {"Matrix"}, "time_zone": {"UTC"}, "password": {"x"},
+		"base": {"1"}, "body": {"<p>Matrix</p>"}, "type": {id(f.noteTypeID)}, "dir": {"up"}, "confirm": {"1"},
 	}
 	return method, path, form
 }
@@ -427,6 +482,10 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) FROM partner_referrals`,
 		`SELECT COUNT(*) || ':' || COUNT(used_at) FROM email_changes`,
 		`SELECT COUNT(*) || ':' || COUNT(revoked_at) FROM api_keys`,
+		`SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) || ':' || COUNT(CASE WHEN removed THEN 1 END) FROM notes`,
+		`SELECT COUNT(*) FROM note_versions`,
+		`SELECT COUNT(*) || ':' || COALESCE(MAX(body), '') || ':' || COUNT(edited_at) FROM comments`,
+		`SELECT COUNT(*) || ':' || COALESCE(MAX(name), '') || ':' || COALESCE(SUM(position * id), 0) FROM note_types`,
 	} {
 		var v string
 		if err := e.store.DB().QueryRow(q).Scan(&v); err != nil {

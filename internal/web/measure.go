@@ -34,6 +34,11 @@ func gridWindow(r *http.Request) (earlier, later int, err error) {
 }
 
 func (s *Server) renderMeasure(w http.ResponseWriter, r *http.Request, c *req, status int, v app.MeasureView, earlier, later int, gridForm views.Form) error {
+	return s.renderMeasureWith(w, r, c, status, v, earlier, later, gridForm, views.Form{})
+}
+
+// renderMeasureWith is renderMeasure with a refused comment's form.
+func (s *Server) renderMeasureWith(w http.ResponseWriter, r *http.Request, c *req, status int, v app.MeasureView, earlier, later int, gridForm, comment views.Form) error {
 	m := v.Measure
 	title := m.GraphTitle
 	if title == "" {
@@ -42,7 +47,7 @@ func (s *Server) renderMeasure(w http.ResponseWriter, r *http.Request, c *req, s
 	svg := graph.Render(graph.Chart{Title: title, Type: m.GraphType, Points: v.GraphPoints, ShowTargets: m.GraphTargets,
 		BaselineKey: v.GraphBaseline, Polarity: calc.Polarity(m.Polarity), Bands: v.Bands, YMin: m.GraphYMin, YMax: m.GraphYMax,
 		Decimals: m.Decimals, Unit: m.Unit, UnitBefore: m.UnitBefore, ID: "m" + strconv.FormatInt(m.ID, 10)})
-	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: v.Favorite}
+	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: v.Favorite, Comment: comment}
 	sh := s.flash(r, s.shell(r, c, m.Title))
 	sh.Notice = partnerNotice(v.Standing)
 	return s.render(w, r, status, views.MeasurePage(sh, d, v.Can))

@@ -162,12 +162,18 @@ func (s *Server) objectPage(w http.ResponseWriter, r *http.Request, c *req) erro
 		return err
 	}
 	if m := page.Measure; m != nil {
+		if err := s.olderComments(r, c, &m.Notes); err != nil {
+			return err
+		}
 		return s.renderMeasure(w, r, c, http.StatusOK, *m, earlier, later, views.Form{})
 	}
 	v := page.Container
+	if err := s.olderComments(r, c, &v.Notes); err != nil {
+		return err
+	}
 	sh := s.flash(r, s.shell(r, c, v.Object.Title))
 	sh.Notice = partnerNotice(v.Standing)
-	return s.render(w, r, http.StatusOK, views.ContainerPage(sh, v.Object, v.Children, v.Scorecards, v.Can))
+	return s.render(w, r, http.StatusOK, views.ContainerPage(sh, v.Object, v.Children, v.Scorecards, v.Can, v.Notes, views.Form{}))
 }
 
 func (s *Server) objectEdit(w http.ResponseWriter, r *http.Request, c *req) error {

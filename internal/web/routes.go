@@ -115,6 +115,23 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/objects/{id}/baseline", Need: member, Perm: access.ObjectsEdit, h: s.baselineSave},
 		{Pattern: "POST /i/{code}/objects/{id}/graph", Need: member, Perm: access.GraphsEdit, h: s.graphSave},
 		{Pattern: "POST /i/{code}/objects/{id}/star", Need: member, h: s.starToggle},
+		// Notes and commentary on a scorecard or object (issue 13): {on} is
+		// "scorecards" or "objects"; visibility and partners' read-only
+		// content are applied in internal/app, which also refuses a comment's
+		// edit or delete to anyone but its author (15 minutes) or an admin.
+		{Pattern: "GET /i/{code}/on/{on}/{id}/notes/{type}/edit", Need: member, Perm: access.NotesEdit, h: s.noteEdit},
+		{Pattern: "POST /i/{code}/on/{on}/{id}/notes/{type}", Need: member, Perm: access.NotesEdit, h: s.noteSave},
+		{Pattern: "GET /i/{code}/on/{on}/{id}/notes/{type}/history", Need: member, h: s.noteHistory},
+		{Pattern: "GET /i/{code}/on/{on}/{id}/notes/{type}/history/{v}", Need: member, h: s.noteVersion},
+		{Pattern: "POST /i/{code}/on/{on}/{id}/notes/{type}/history/{v}/restore", Need: member, Perm: access.NotesEdit, h: s.noteRestore},
+		{Pattern: "POST /i/{code}/on/{on}/{id}/sections", Need: member, Perm: access.ObjectsEdit, h: s.noteSectionAdd},
+		{Pattern: "GET /i/{code}/on/{on}/{id}/notes/{type}/remove", Need: member, Perm: access.ObjectsEdit, h: s.noteRemoveConfirm},
+		{Pattern: "POST /i/{code}/on/{on}/{id}/notes/{type}/remove", Need: member, Perm: access.ObjectsEdit, h: s.noteRemove},
+		{Pattern: "POST /i/{code}/on/{on}/{id}/comments", Need: member, Perm: access.CommentaryAdd, h: s.commentAdd},
+		{Pattern: "GET /i/{code}/comments/{id}/edit", Need: member, Perm: access.CommentaryAdd, h: s.commentEdit},
+		{Pattern: "POST /i/{code}/comments/{id}", Need: member, Perm: access.CommentaryAdd, h: s.commentSave},
+		{Pattern: "POST /i/{code}/comments/{id}/delete", Need: member, h: s.commentDelete},
+
 		{Pattern: "POST /i/{code}/links", Need: member, Perm: access.ObjectsEdit, h: s.linkCreate},
 		{Pattern: "POST /i/{code}/links/unlink", Need: member, Perm: access.ObjectsEdit, h: s.linkDelete},
 		{Pattern: "POST /i/{code}/links/move", Need: member, Perm: access.ObjectsEdit, h: s.linkMove},
@@ -165,6 +182,14 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typeCreate},
 		{Pattern: "POST /i/{code}/admin/types/{id}", Need: member, Perm: access.Defaults, h: s.typeUpdate},
 		{Pattern: "POST /i/{code}/admin/types/{id}/delete", Need: member, Perm: access.Defaults, h: s.typeDelete},
+		{Pattern: "GET /i/{code}/admin/notes", Need: member, Perm: access.Defaults, Menu: "Notes", h: s.noteTypesPage},
+		{Pattern: "POST /i/{code}/admin/notes", Need: member, Perm: access.Defaults, h: s.noteTypeCreate},
+		{Pattern: "POST /i/{code}/admin/notes/order", Need: member, Perm: access.Defaults, h: s.noteTypeOrder},
+		{Pattern: "GET /i/{code}/admin/notes/{id}", Need: member, Perm: access.Defaults, h: s.noteTypeEdit},
+		{Pattern: "POST /i/{code}/admin/notes/{id}", Need: member, Perm: access.Defaults, h: s.noteTypeUpdate},
+		{Pattern: "POST /i/{code}/admin/notes/{id}/move", Need: member, Perm: access.Defaults, h: s.noteTypeMove},
+		{Pattern: "GET /i/{code}/admin/notes/{id}/delete", Need: member, Perm: access.Defaults, h: s.noteTypeDeleteConfirm},
+		{Pattern: "POST /i/{code}/admin/notes/{id}/delete", Need: member, Perm: access.Defaults, h: s.noteTypeDelete},
 		{Pattern: "GET /i/{code}/admin/bands", Need: member, Perm: access.Defaults, Menu: "Global Color Bands", h: s.bandsPage},
 		{Pattern: "POST /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsSave},
 		{Pattern: "GET /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, Menu: "Reporting Frequencies", h: s.frequenciesPage},

@@ -123,13 +123,16 @@ func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *re
 	if err != nil {
 		return err
 	}
+	if err := s.olderComments(r, c, &v.Notes); err != nil {
+		return err
+	}
 	sh := s.flash(r, s.shell(r, c, v.Scorecard.Title))
 	sh.Notice = partnerNotice(v.Standing)
 	assign := refused
 	if assign == nil && v.Picker != nil {
 		assign = memberAssign(c, id, *v.Picker, nil, "")
 	}
-	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign))
+	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}))
 }
 
 // memberAssign is the assignment list of scorecard id; chosen, when not

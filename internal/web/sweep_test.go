@@ -65,7 +65,7 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/scorecards":               {"site", "done"},
 	"GET /i/{code}/scorecards/new":           {"parent"},
 	"POST /i/{code}/scorecards":              {"title", "description", "parent", "members_present", "offered", "member"},
-	"GET /i/{code}/scorecards/{id}":          {"{id}", "done"},
+	"GET /i/{code}/scorecards/{id}":          {"{id}", "done", "comments_before"},
 	"GET /i/{code}/scorecards/{id}/edit":     {"{id}"},
 	"POST /i/{code}/scorecards/{id}":         {"{id}", "version", "title", "description", "parent", "members_present", "offered", "member"},
 	"POST /i/{code}/scorecards/{id}/delete":  {"{id}"},
@@ -74,7 +74,7 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/objects/new":              {"kind", "scorecard", "parent"},
 	"POST /i/{code}/objects": {"kind", "type", "title", "description", "tags", "unit", "unit_before", "decimals", "polarity",
 		"frequency", "pm_category", "data_source", "band_green", "band_yellow", "scorecard", "parent"},
-	"GET /i/{code}/objects/{id}":      {"{id}", "earlier", "later", "done"},
+	"GET /i/{code}/objects/{id}":      {"{id}", "earlier", "later", "done", "comments_before"},
 	"GET /i/{code}/objects/{id}/edit": {"{id}", "scorecard", "parent"},
 	"POST /i/{code}/objects/{id}": {"{id}", "version", "type", "title", "description", "tags", "unit", "unit_before", "decimals",
 		"polarity", "frequency", "pm_category", "data_source", "band_green", "band_yellow"},
@@ -127,6 +127,28 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/admin/bands":                    {"saved"},
 	"POST /i/{code}/admin/bands":                   {"higher_green", "higher_yellow", "lower_green", "lower_yellow", "range_green", "range_yellow"},
 
+	"GET /i/{code}/admin/notes":              {"saved"},
+	"POST /i/{code}/admin/notes":             {"name", "help_text", "default_text", "char_limit", "on_scorecards", "on_containers", "on_measures"},
+	"POST /i/{code}/admin/notes/order":       {"order"},
+	"GET /i/{code}/admin/notes/{id}":         {"{id}"},
+	"POST /i/{code}/admin/notes/{id}":        {"{id}", "name", "help_text", "default_text", "char_limit", "on_scorecards", "on_containers", "on_measures"},
+	"POST /i/{code}/admin/notes/{id}/move":   {"{id}", "dir"},
+	"GET /i/{code}/admin/notes/{id}/delete":  {"{id}"},
+	"POST /i/{code}/admin/notes/{id}/delete": {"{id}", "confirm"},
+
+	"GET /i/{code}/on/{on}/{id}/notes/{type}/edit":                 {"{on}", "{id}", "{type}", "link_q"},
+	"POST /i/{code}/on/{on}/{id}/notes/{type}":                     {"{on}", "{id}", "{type}", "base", "body"},
+	"GET /i/{code}/on/{on}/{id}/notes/{type}/history":              {"{on}", "{id}", "{type}", "before"},
+	"GET /i/{code}/on/{on}/{id}/notes/{type}/history/{v}":          {"{on}", "{id}", "{type}", "{v}"},
+	"POST /i/{code}/on/{on}/{id}/notes/{type}/history/{v}/restore": {"{on}", "{id}", "{type}", "{v}", "base"},
+	"POST /i/{code}/on/{on}/{id}/sections":                         {"{on}", "{id}", "type"},
+	"GET /i/{code}/on/{on}/{id}/notes/{type}/remove":               {"{on}", "{id}", "{type}"},
+	"POST /i/{code}/on/{on}/{id}/notes/{type}/remove":              {"{on}", "{id}", "{type}"},
+	"POST /i/{code}/on/{on}/{id}/comments":                         {"{on}", "{id}", "body"},
+	"GET /i/{code}/comments/{id}/edit":                             {"{id}"},
+	"POST /i/{code}/comments/{id}":                                 {"{id}", "body"},
+	"POST /i/{code}/comments/{id}/delete":                          {"{id}"},
+
 	"GET /i/{code}/admin/partners":                        {"done"},
 	"POST /i/{code}/admin/partners":                       {"code"},
 	"POST /i/{code}/admin/partners/refer":                 {"organization", "email"},
@@ -166,7 +188,7 @@ var hostileSegments = []string{
 
 // sweepLast are routes whose successful answer changes what later routes
 // act on (deletes, answers, sign-out): they run after the others.
-var sweepLast = regexp.MustCompile(`/delete$|/decline$|/accept$|/cancel$|/revoke$|/deactivate$|/logout$`)
+var sweepLast = regexp.MustCompile(`/delete$|/remove$|/decline$|/accept$|/cancel$|/revoke$|/deactivate$|/logout$`)
 
 // A second round of hostile testing sent about 2,500 hostile values per
 // database into every parameter of 12 GET routes and every field of 17

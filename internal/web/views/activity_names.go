@@ -9,7 +9,7 @@ import (
 var activityNames = map[string]string{
 	"sign_in": "Signed in", "sign_out": "Signed out", "sign_in_failed": "Failed sign-in",
 	"view_scorecard": "Viewed a scorecard", "view_measure": "Viewed a measure", "create": "Created", "update": "Changed",
-	"delete": "Deleted", "link": "Linked", "unlink": "Unlinked", "data_entry": "Entered data", "import": "Imported",
+	"delete": "Deleted", "restore": "Restored", "link": "Linked", "unlink": "Unlinked", "data_entry": "Entered data", "import": "Imported",
 	"export": "Exported", "permission_change": "Changed permissions", "membership_change": "Changed membership", "refused": "Refused",
 	"partner_request": "Requested a partner connection", "partner_accept": "Accepted a partner connection",
 	"partner_decline": "Declined a partner connection", "partner_cancel": "Cancelled a partner request",

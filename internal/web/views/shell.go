@@ -22,6 +22,9 @@ type Shell struct {
 	Flash     string
 	Notice    string // e.g. that the page shows a partner's read-only content
 	CSS, JS   string // content-hashed static URLs
+	// The rich-text editor's files (Trix and notes.js), on the pages that
+	// edit a note; static files, so the CSP stays 'self' only.
+	ExtraCSS, ExtraJS []string
 }
 
 // MenuItem is one link in a menu.
