@@ -58,13 +58,12 @@ func (in ActionInput) apply(ctx context.Context, q *store.Q, instanceID int64, x
 	}
 	x.AssigneeID = 0
 	if s := strings.TrimSpace(in.Assignee); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		m, merr := q.MembershipByID(ctx, instanceID, id)
+		m, err := assigneeOf(ctx, q, instanceID, s)
 		switch {
-		case err != nil || errors.Is(merr, store.ErrNotFound) || (merr == nil && !m.Active):
-			fields["assignee"] = "Choose an active member of this instance."
-		case merr != nil:
-			return merr
+		case errors.Is(err, store.ErrNotFound) || (err == nil && !m.Active):
+			fields["assignee"] = "Give the email address of an active member of this instance, or leave it empty."
+		case err != nil:
+			return err
 		default:
 			x.AssigneeID = m.ID
 		}
@@ -73,6 +72,19 @@ func (in ActionInput) apply(ctx context.Context, q *store.Q, instanceID int64, x
 		return invalid("Please correct the highlighted fields.", fields)
 	}
 	return nil
+}
+
+// assigneeOf finds a member of the instance by email address (the form)
+// or membership id (an integration).
+func assigneeOf(ctx context.Context, q *store.Q, instanceID int64, s string) (model.Membership, error) {
+	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return q.MembershipByID(ctx, instanceID, id)
+	}
+	acct, err := q.AccountByEmail(ctx, strings.ToLower(s))
+	if err != nil {
+		return model.Membership{}, err
+	}
+	return q.MembershipOf(ctx, instanceID, acct.ID)
 }
 
 // parseDay reads an optional calendar date.

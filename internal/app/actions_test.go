@@ -43,7 +43,7 @@ func TestActionVisibility(t *testing.T) {
 			t.Fatal(err)
 		}
 		unlinked, err := w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "Board briefing",
-			Assignee: strconv.FormatInt(A.ms["assignee"].ID, 10)}, "", 0)
+			Assignee: A.members["assignee"].Email}, "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,6 +204,8 @@ func TestActionInputAndConcurrency(t *testing.T) {
 			{app.ActionInput{Title: "ok", Percent: "101"}, "percent"},
 			{app.ActionInput{Title: "ok", Status: "Done-ish"}, "status"},
 			{app.ActionInput{Title: "ok", Assignee: strconv.FormatInt(B.ms["admin"].ID, 10)}, "assignee"},
+			{app.ActionInput{Title: "ok", Assignee: B.members["admin"].Email}, "assignee"},
+			{app.ActionInput{Title: "ok", Assignee: "nobody@example.org"}, "assignee"},
 		} {
 			_, err := w.app.CreateAction(w.ctx, A.as("admin"), tc.in, "", 0)
 			e, ok := app.AsError(err)

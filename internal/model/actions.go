@@ -17,24 +17,25 @@ func ActionStatusValid(s string) bool {
 
 // Action is what a team does to turn the curve.
 type Action struct {
-	ID          int64
-	InstanceID  int64
-	Title       string
-	Description string // sanitised HTML
-	StartDate   string // YYYY-MM-DD or ""
-	EndDate     string // YYYY-MM-DD or ""
-	Status      string
-	Percent     int
-	AssigneeID  int64 // a membership of the instance; 0: none
-	AssignerID  int64
-	Assignee    string // names, for lists
-	Assigner    string
-	Tags        []string
-	Version     int
-	AssignedAt  *time.Time // when the assignee was last set: action mail
-	CompletedAt *time.Time // when the status became Completed: action mail
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID            int64
+	InstanceID    int64
+	Title         string
+	Description   string // sanitised HTML
+	StartDate     string // YYYY-MM-DD or ""
+	EndDate       string // YYYY-MM-DD or ""
+	Status        string
+	Percent       int
+	AssigneeID    int64 // a membership of the instance; 0: none
+	AssignerID    int64
+	Assignee      string // names, for lists
+	Assigner      string
+	AssigneeEmail string // what the form shows and takes
+	Tags          []string
+	Version       int
+	AssignedAt    *time.Time // when the assignee was last set: action mail
+	CompletedAt   *time.Time // when the status became Completed: action mail
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // ActionUpdate is one entry of an action's status log.

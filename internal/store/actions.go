@@ -37,7 +37,7 @@ func (v Visibility) actionFilter(a *args) string {
 }
 
 const actionCols = `ac.id, ac.instance_id, ac.title, ac.description, COALESCE(ac.start_date, ''), COALESCE(ac.end_date, ''), ac.status,
-	ac.percent, COALESCE(ac.assignee_id, 0), COALESCE(ac.assigner_id, 0), COALESCE(ma.name, ''), COALESCE(mb.name, ''), ac.tags,
+	ac.percent, COALESCE(ac.assignee_id, 0), COALESCE(ac.assigner_id, 0), COALESCE(ma.name, ''), COALESCE(mb.name, ''), COALESCE(ma.email, ''), ac.tags,
 	ac.version, ac.assigned_at, ac.completed_at, ac.created_at, ac.updated_at`
 
 const actionFrom = ` FROM actions ac
@@ -49,7 +49,7 @@ func scanAction(sc interface{ Scan(...any) error }) (model.Action, error) {
 	var tags string
 	var assigned, completed sql.NullTime
 	err := sc.Scan(&x.ID, &x.InstanceID, &x.Title, &x.Description, &x.StartDate, &x.EndDate, &x.Status, &x.Percent,
-		&x.AssigneeID, &x.AssignerID, &x.Assignee, &x.Assigner, &tags, &x.Version, &assigned, &completed, &x.CreatedAt, &x.UpdatedAt)
+		&x.AssigneeID, &x.AssignerID, &x.Assignee, &x.Assigner, &x.AssigneeEmail, &tags, &x.Version, &assigned, &completed, &x.CreatedAt, &x.UpdatedAt)
 	if tags != "" {
 		x.Tags = strings.Split(tags, "\n")
 	}
