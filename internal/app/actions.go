@@ -403,6 +403,8 @@ func (a *App) Action(ctx context.Context, actor *Actor, id int64) (ActionView, e
 
 // ActionQuery selects an Action Manager page.
 type ActionQuery struct {
+	On         string // with HostID: actions linked to this scorecard or object
+	HostID     int64
 	Status     string
 	AssigneeID int64
 	Open       bool
@@ -431,9 +433,45 @@ func (a *App) Actions(ctx context.Context, actor *Actor, qy ActionQuery) (Action
 	if qy.Mine {
 		f.Mine = actor.Membership.ID
 	}
+	switch qy.On {
+	case OnScorecard:
+		f.Target.ScorecardID = qy.HostID
+	case OnObject:
+		f.Target.ObjectID = qy.HostID
+	}
 	page, err := a.store.Q().ListActions(ctx, actor.Instance.ID, f, v)
 	if errors.Is(err, store.ErrBadCursor) {
 		return ActionList{}, invalid("That page link is not valid; start from the first page.", nil)
 	}
 	return ActionList{Actions: page.Actions, Next: page.Next, Can: actionCan(actor)}, err
+}
+
+// HostActions is the Actions section of a scorecard's, container's or
+// measure's page: the actions linked to it that the viewer may see. A
+// partner's page has none (SPEC §12).
+type HostActions struct {
+	Show   bool
+	On     string
+	ID     int64
+	List   []model.Action
+	More   bool // more than the section shows: the Action Manager has them
+	CanAdd bool
+}
+
+// hostActionsShown is how many actions a page's section lists.
+const hostActionsShown = 20
+
+func (a *App) hostActions(ctx context.Context, actor *Actor, h host) (HostActions, error) {
+	if h.Owner != actor.Instance.ID {
+		return HostActions{}, nil
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return HostActions{}, err
+	}
+	page, err := a.store.Q().ListActions(ctx, actor.Instance.ID, store.ActionFilter{Target: h.Target, Limit: hostActionsShown}, v)
+	if err != nil {
+		return HostActions{}, err
+	}
+	return HostActions{Show: true, On: h.On, ID: h.ID, List: page.Actions, More: page.Next != "", CanAdd: actor.Can(access.ActionsEdit)}, nil
 }

@@ -55,7 +55,8 @@ func actionHostOf(get func(string) string) (string, int64, error) {
 
 func (s *Server) actionsPage(w http.ResponseWriter, r *http.Request, c *req) error {
 	q := r.URL.Query()
-	qy := app.ActionQuery{Status: q.Get("status"), Open: q.Get("open") == "1", Mine: q.Get("mine") == "1",
+	on, hostID, _ := actionHostOf(q.Get) // a bad host filter lists nothing more than the others
+	qy := app.ActionQuery{On: on, HostID: hostID, Status: q.Get("status"), Open: q.Get("open") == "1", Mine: q.Get("mine") == "1",
 		Sort: q.Get("sort"), Desc: q.Get("dir") == "desc", After: q.Get("after")}
 	list, err := s.app.Actions(r.Context(), c.Actor, qy)
 	if err != nil {
