@@ -475,3 +475,45 @@ func (a *App) hostActions(ctx context.Context, actor *Actor, h host) (HostAction
 	}
 	return HostActions{Show: true, On: h.On, ID: h.ID, List: page.Actions, More: page.Next != "", CanAdd: actor.Can(access.ActionsEdit)}, nil
 }
+
+// DashboardView is the dashboard (SPEC §9): favourite measures, my open
+// actions and my to-dos.
+type DashboardView struct {
+	Favorites []Favorite
+	MyActions []model.Action
+	MoreMine  bool
+	MyTodos   []TodoItem
+}
+
+// TodoItem is a to-do with the title of its action.
+type TodoItem struct {
+	model.ActionTodo
+	ActionTitle string
+}
+
+// dashboardShown is how many actions and to-dos the dashboard lists.
+const dashboardShown = 10
+
+// Dashboard returns the dashboard's page model.
+func (a *App) Dashboard(ctx context.Context, actor *Actor) (DashboardView, error) {
+	var v DashboardView
+	var err error
+	if v.Favorites, err = a.Favorites(ctx, actor); err != nil {
+		return v, err
+	}
+	vis, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return v, err
+	}
+	q := a.store.Q()
+	page, err := q.ListActions(ctx, actor.Instance.ID, store.ActionFilter{Mine: actor.Membership.ID, Open: true, Sort: "end", Limit: dashboardShown}, vis)
+	if err != nil {
+		return v, err
+	}
+	v.MyActions, v.MoreMine = page.Actions, page.Next != ""
+	todos, titles, err := q.OpenTodosOf(ctx, actor.Instance.ID, actor.Membership.ID, vis, dashboardShown)
+	for i := range todos {
+		v.MyTodos = append(v.MyTodos, TodoItem{ActionTodo: todos[i], ActionTitle: titles[i]})
+	}
+	return v, err
+}

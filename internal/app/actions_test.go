@@ -101,6 +101,20 @@ func TestActionVisibility(t *testing.T) {
 				t.Errorf("%s: Action Manager lists %v, want %s", tc.who, got, tc.sees)
 			}
 		}
+		// The dashboard: the assignee's open actions and to-dos.
+		if _, err := w.app.AddTodo(w.ctx, A.as("admin"), unlinked.ID, app.TodoInput{Title: "Draft the slides", Assignee: A.members["assignee"].Email}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := w.app.Dashboard(w.ctx, A.as("assignee"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.MyActions) != 1 || d.MyActions[0].ID != unlinked.ID || len(d.MyTodos) != 1 || d.MyTodos[0].ActionTitle != "Board briefing" {
+			t.Errorf("the assignee's dashboard: actions %+v, to-dos %+v", d.MyActions, d.MyTodos)
+		}
+		if d, _ := w.app.Dashboard(w.ctx, A.as("other")); len(d.MyActions) != 0 || len(d.MyTodos) != 0 {
+			t.Errorf("another member's dashboard shows %d actions, %d to-dos", len(d.MyActions), len(d.MyTodos))
+		}
 		// The assigner sees an unlinked action it made, whatever its scope.
 		A.setPerms(admin, "none", access.ActionsEdit)
 		mine, err := w.app.CreateAction(w.ctx, A.as("none"), app.ActionInput{Title: "My own"}, "", 0)

@@ -312,3 +312,30 @@ func (q *Q) SetTodoDone(ctx context.Context, instanceID, actionID, todoID int64,
 		done, at, instanceID, actionID, todoID)
 	return affectedOne(res, err)
 }
+
+// OpenTodosOf lists a member's open to-dos in actions the visibility
+// allows, soonest due first (the dashboard's "My to-dos").
+func (q *Q) OpenTodosOf(ctx context.Context, instanceID, membershipID int64, v Visibility, limit int) ([]model.ActionTodo, []string, error) {
+	a := args{instanceID, membershipID}
+	rows, err := q.query(ctx, `SELECT t.id, t.action_id, t.title, COALESCE(t.assignee_id, 0), '', COALESCE(t.due_date, ''), t.done, t.done_at,
+			t.created_at, ac.title
+		FROM action_todos t JOIN actions ac ON ac.instance_id = t.instance_id AND ac.id = t.action_id
+		WHERE t.instance_id = $1 AND t.assignee_id = $2 AND NOT t.done AND `+v.actionFilter(&a)+`
+		ORDER BY COALESCE(t.due_date, '9999-12-31'), t.id LIMIT `+strconv.Itoa(limit), a...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var todos []model.ActionTodo
+	var titles []string
+	for rows.Next() {
+		var t model.ActionTodo
+		var done sql.NullTime
+		var title string
+		if err := rows.Scan(&t.ID, &t.ActionID, &t.Title, &t.AssigneeID, &t.Assignee, &t.DueDate, &t.Done, &done, &t.CreatedAt, &title); err != nil {
+			return nil, nil, err
+		}
+		todos, titles = append(todos, t), append(titles, title)
+	}
+	return todos, titles, rows.Err()
+}
