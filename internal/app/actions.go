@@ -517,3 +517,30 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor) (DashboardView, error
 	}
 	return v, err
 }
+
+// ExportActions hands every action of the query the actor may see to fn,
+// in the Action Manager's order, a page of the store at a time (memory
+// stays flat however many there are), and logs the export.
+func (a *App) ExportActions(ctx context.Context, actor *Actor, qy ActionQuery, format string, fn func(model.Action) error) error {
+	if err := a.store.InTx(ctx, func(q *store.Q) error {
+		return record(ctx, q, entry(actor, ActExport, "actions", 0, "Action Manager ("+format+")"))
+	}); err != nil {
+		return err
+	}
+	qy.After, qy.Limit = "", 200
+	for {
+		list, err := a.Actions(ctx, actor, qy)
+		if err != nil {
+			return err
+		}
+		for _, x := range list.Actions {
+			if err := fn(x); err != nil {
+				return err
+			}
+		}
+		if list.Next == "" {
+			return nil
+		}
+		qy.After = list.Next
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	"github.com/a-h/templ"
 
 	"yardstick/internal/app"
+	"yardstick/internal/export"
+	"yardstick/internal/model"
 	"yardstick/internal/web/views"
 )
 
@@ -46,18 +49,24 @@ func actionHostOf(get func(string) string) (string, int64, error) {
 	if on != app.OnScorecard && on != app.OnObject {
 		return "", 0, &app.Error{Kind: app.NotFound, Msg: "Not found."}
 	}
-	id, err := strconv.ParseInt(get("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseWhole(get("id"), 1, maxID)
+	if !ok {
 		return "", 0, &app.Error{Kind: app.NotFound, Msg: "Not found."}
 	}
 	return on, id, nil
 }
 
-func (s *Server) actionsPage(w http.ResponseWriter, r *http.Request, c *req) error {
+// actionQuery reads the Action Manager's filters.
+func actionQuery(r *http.Request) app.ActionQuery {
 	q := r.URL.Query()
 	on, hostID, _ := actionHostOf(q.Get) // a bad host filter lists nothing more than the others
-	qy := app.ActionQuery{On: on, HostID: hostID, Status: q.Get("status"), Open: q.Get("open") == "1", Mine: q.Get("mine") == "1",
+	return app.ActionQuery{On: on, HostID: hostID, Status: q.Get("status"), Open: q.Get("open") == "1", Mine: q.Get("mine") == "1",
 		Sort: q.Get("sort"), Desc: q.Get("dir") == "desc", After: q.Get("after")}
+}
+
+func (s *Server) actionsPage(w http.ResponseWriter, r *http.Request, c *req) error {
+	q := r.URL.Query()
+	qy := actionQuery(r)
 	list, err := s.app.Actions(r.Context(), c.Actor, qy)
 	if err != nil {
 		return err
@@ -144,8 +153,11 @@ func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request, c *req) er
 		return err
 	}
 	in, values := actionInput(r)
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	if _, err := s.app.UpdateAction(r.Context(), c.Actor, id, version, in); err != nil {
+	version, err := formVersion(r)
+	if err == nil {
+		_, err = s.app.UpdateAction(r.Context(), c.Actor, id, int(version), in)
+	}
+	if err != nil {
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
 			return views.ActionForm(s.shell(r, c, "Edit action"), f, id)
 		}, values)
@@ -169,8 +181,10 @@ func (s *Server) actionStatusAdd(w http.ResponseWriter, r *http.Request, c *req)
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	err = s.app.AddActionUpdate(r.Context(), c.Actor, id, version, r.PostFormValue("update"), r.PostFormValue("status"), r.PostFormValue("percent"))
+	version, err := formVersion(r)
+	if err == nil {
+		err = s.app.AddActionUpdate(r.Context(), c.Actor, id, int(version), r.PostFormValue("update"), r.PostFormValue("status"), r.PostFormValue("percent"))
+	}
 	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
 		f := views.Form{Values: map[string]string{"update": r.PostFormValue("update"), "status": r.PostFormValue("status"),
 			"percent": r.PostFormValue("percent")}, Errors: e.Fields, Msg: e.Msg}
@@ -213,4 +227,53 @@ func (s *Server) actionTodoCheck(w http.ResponseWriter, r *http.Request, c *req)
 		return err
 	}
 	return back(w, r, c, actionPath(c, id)+"?done=todo-saved#todos")
+}
+
+// actionColumns are the Action Manager's export columns.
+var actionColumns = []export.Column{
+	{Title: "Action", Kind: export.Text, Width: 40}, {Title: "Status", Kind: export.Text, Width: 18},
+	{Title: "Percent complete", Kind: export.Number, Width: 10}, {Title: "Start", Kind: export.Text, Width: 12},
+	{Title: "End", Kind: export.Text, Width: 12}, {Title: "Assigned to", Kind: export.Text, Width: 24},
+	{Title: "Assigned by", Kind: export.Text, Width: 24}, {Title: "Tags", Kind: export.Text, Width: 24},
+}
+
+// actionsXLSX and actionsCSV download the filtered Action Manager (heavy
+// work, see limits.go).
+func (s *Server) actionsXLSX(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
+		return s.exportActions(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func() (export.RowWriter, error) {
+			return export.NewXLSX(w, "Actions", actionColumns)
+		})
+	}, w, r, c)
+}
+
+func (s *Server) actionsCSV(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
+		return s.exportActions(w, r, c, "csv", "text/csv; charset=utf-8", func() (export.RowWriter, error) {
+			return export.NewCSV(w, actionColumns, export.CSVOptions{})
+		})
+	}, w, r, c)
+}
+
+func (s *Server) exportActions(w http.ResponseWriter, r *http.Request, c *req, format, mime string, open func() (export.RowWriter, error)) error {
+	out, err := open()
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	err = s.app.ExportActions(r.Context(), c.Actor, actionQuery(r), format, func(x model.Action) error {
+		return out.WriteRow(x.Title, x.Status, x.Percent, x.StartDate, x.EndDate, x.Assignee, x.Assigner, strings.Join(x.Tags, ", "))
+	})
+	if errors.Is(err, export.ErrTooLarge) || errors.Is(err, export.ErrTooManyRows) {
+		return &app.Error{Kind: app.Invalid, Msg: "This export is too large for one " + strings.ToUpper(format) + " file: narrow the filters."}
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", mime)
+	w.Header().Set("Content-Disposition", attachment("yardstick-actions-"+c.Actor.Instance.Code+"."+format))
+	if err := out.Close(); err != nil {
+		s.logger(r).Error("writing an export", "format", format, "err", err)
+	}
+	return nil
 }

@@ -138,6 +138,8 @@ var matrix = map[string]string{
 	"POST /i/{code}/comments/{id}":                                 "LNNNFFFFA",
 	"POST /i/{code}/comments/{id}/delete":                          "LNNNFFFFA",
 	"GET /i/{code}/actions":                                        "LNNAAAAAA",
+	"GET /i/{code}/actions.xlsx":                                   "LNNAAAAAA",
+	"GET /i/{code}/actions.csv":                                    "LNNAAAAAA",
 	"GET /i/{code}/actions/new":                                    "LNNAAAAAA",
 	"POST /i/{code}/actions":                                       "LNNAAAAAA",
 	"GET /i/{code}/actions/{id}":                                   "LNNNAAAAA",

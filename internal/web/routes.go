@@ -129,6 +129,8 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/comments/{id}", Need: member, Perm: access.CommentaryAdd, h: s.commentSave},
 		{Pattern: "POST /i/{code}/comments/{id}/delete", Need: member, h: s.commentDelete},
 		{Pattern: "GET /i/{code}/actions", Need: member, h: s.actionsPage},
+		{Pattern: "GET /i/{code}/actions.xlsx", Need: member, h: s.actionsXLSX},
+		{Pattern: "GET /i/{code}/actions.csv", Need: member, h: s.actionsCSV},
 		{Pattern: "GET /i/{code}/actions/new", Need: member, Perm: access.ActionsEdit, h: s.actionNew},
 		{Pattern: "POST /i/{code}/actions", Need: member, Perm: access.ActionsEdit, h: s.actionCreate},
 		{Pattern: "GET /i/{code}/actions/{id}", Need: member, h: s.actionPage},
