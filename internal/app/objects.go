@@ -471,6 +471,7 @@ type ContainerView struct {
 	Children   []model.Object
 	Scorecards []model.Scorecard // the scorecards it sits on that the viewer can open
 	Notes      NotesView
+	Actions    HostActions
 }
 
 // containerView loads what sits under a container and the scorecards it
@@ -490,7 +491,10 @@ func (a *App) containerView(ctx context.Context, actor *Actor, o model.Object, c
 	if view.Scorecards, err = a.scorecardsOf(ctx, actor, v, o); err != nil {
 		return view, err
 	}
-	view.Notes, err = a.notesView(ctx, actor, objectHost(o, can), 0)
+	if view.Notes, err = a.notesView(ctx, actor, objectHost(o, can), 0); err != nil {
+		return view, err
+	}
+	view.Actions, err = a.hostActions(ctx, actor, objectHost(o, can))
 	return view, err
 }
 

@@ -36,6 +36,7 @@ type ScorecardView struct {
 	Picker     *MemberPicker  // the assignment list, when Assignable
 	Containers []model.Object // containers that can be added at the top, when Can.Edit
 	Notes      NotesView
+	Actions    HostActions
 }
 
 // maxAddable is how many containers the scorecard page offers to add.
@@ -111,6 +112,9 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 	}
 	view.Assignable = actor.Partner(s.InstanceID) && can.Assign
 	if view.Notes, err = a.notesView(ctx, actor, scorecardHost(s, can), 0); err != nil {
+		return view, err
+	}
+	if view.Actions, err = a.hostActions(ctx, actor, scorecardHost(s, can)); err != nil {
 		return view, err
 	}
 	if s.ParentID != nil {
@@ -201,6 +205,7 @@ type MeasureView struct {
 	GraphPoints   []calc.Point
 	GraphBaseline string
 	Notes         NotesView
+	Actions       HostActions
 }
 
 // MeasurePage loads a measure with its data and the grid window: every
@@ -244,6 +249,9 @@ func (a *App) measureView(ctx context.Context, actor *Actor, m model.Object, can
 		return view, err
 	}
 	if view.Notes, err = a.notesView(ctx, actor, objectHost(m, can), 0); err != nil {
+		return view, err
+	}
+	if view.Actions, err = a.hostActions(ctx, actor, objectHost(m, can)); err != nil {
 		return view, err
 	}
 	view.Bands = MeasureBands(m, global)

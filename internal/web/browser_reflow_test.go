@@ -20,6 +20,8 @@ var notPages = map[string]string{
 	"GET /metrics":                                "Prometheus text",
 	"GET /static/":                                "CSS and JavaScript",
 	"GET /i/{code}/admin/activity.xlsx":           "a download",
+	"GET /i/{code}/actions.xlsx":                  "a download",
+	"GET /i/{code}/actions.csv":                   "a download",
 	"GET /i/{code}/admin/activity.pdf":            "a download",
 	"GET /i/{code}/admin/import/template.csv":     "a download",
 	"GET /i/{code}/admin/import/{id}/results.csv": "a download",

@@ -73,9 +73,9 @@ func filterInstances(list []model.MemberInstance, q string) []model.MemberInstan
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, c *req) error {
-	favs, err := s.app.Favorites(r.Context(), c.Actor)
+	v, err := s.app.Dashboard(r.Context(), c.Actor)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, views.Dashboard(s.shell(r, c, "Dashboard"), favs))
+	return s.render(w, r, http.StatusOK, views.Dashboard(s.shell(r, c, "Dashboard"), v))
 }

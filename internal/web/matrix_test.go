@@ -141,6 +141,18 @@ var matrix = map[string]string{
 	"GET /i/{code}/comments/{id}/edit":                             "LNNNFFFFA",
 	"POST /i/{code}/comments/{id}":                                 "LNNNFFFFA",
 	"POST /i/{code}/comments/{id}/delete":                          "LNNNFFFFA",
+	"GET /i/{code}/actions":                                        "LNNAAAAAA",
+	"GET /i/{code}/actions.xlsx":                                   "LNNAAAAAA",
+	"GET /i/{code}/actions.csv":                                    "LNNAAAAAA",
+	"GET /i/{code}/actions/new":                                    "LNNAAAAAA",
+	"POST /i/{code}/actions":                                       "LNNAAAAAA",
+	"GET /i/{code}/actions/{id}":                                   "LNNNAAAAA",
+	"GET /i/{code}/actions/{id}/edit":                              "LNNNAAAAA",
+	"POST /i/{code}/actions/{id}":                                  "LNNNAAAAA",
+	"POST /i/{code}/actions/{id}/delete":                           "LNNNFFAFA",
+	"POST /i/{code}/actions/{id}/updates":                          "LNNNAAAAA",
+	"POST /i/{code}/actions/{id}/todos":                            "LNNNAAAAA",
+	"POST /i/{code}/actions/{id}/todos/{todo}":                     "LNNNAAAAA",
 	"POST /i/{code}/admin/bands":                                   "LNNAFFFFA",
 
 	"GET /signup/{token}":  "NNNNNNNNN",
@@ -169,6 +181,7 @@ type fixture struct {
 	requestID, channelID    int64
 	invitationID            int64
 	keyID                   int64
+	actionID, todoID        int64
 	noteTypeID, sbcTypeID   int64 // a custom note type; Story Behind the Curve
 	commentID               int64 // the administrator's comment on the measure
 	cookies                 map[string]string
@@ -243,6 +256,20 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 		t.Fatal(err)
 	}
 	f.commentID = cm.ID
+	act, err := e.app.CreateAction(ctx, admin, app.ActionInput{Title: "Reading circles", Status: "On Track", Percent: "20",
+		StartDate: "2026-01-01", EndDate: "2026-06-30"}, app.OnObject, f.measure.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.actionID = act.ID
+	if err := e.app.AddActionUpdate(ctx, admin, act.ID, act.Version, "Two libraries signed up", "On Track", "30"); err != nil {
+		t.Fatal(err)
+	}
+	todo, err := e.app.AddTodo(ctx, admin, act.ID, app.TodoInput{Title: "Print flyers", DueDate: "2026-02-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.todoID = todo.ID
 	_, spare := e.member(in, "spare@example.org", access.PresetPresenter)
 	f.spareID = spare.ID
 	key, err := e.app.CreateAPIKey(ctx, admin, app.APIKeyInput{Name: "Warehouse", Permissions: []string{"data.enter"}})
@@ -348,6 +375,8 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 	case strings.Contains(path, "/on/{on}/{id}"):
 		replace["{on}"], replace["{id}"] = "objects", id(f.measure.ID)
 		replace["{type}"], replace["{v}"] = id(f.sbcTypeID), "1"
+	case strings.Contains(path, "/actions/{id}"):
+		replace["{id}"], replace["{todo}"] = id(f.actionID), id(f.todoID)
 	case strings.Contains(path, "/comments/{id}"):
 		replace["{id}"] = id(f.commentID)
 	case strings.Contains(path, "/admin/notes/{id}"):
@@ -383,6 +412,9 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 		"graph_type": {"bar"}, "graph_periods": {"4"}, "on": {"1"}, "email": {"new@example.org"}, "first_name": {"New"},
 		"last_name": {"Person"}, "name": {"Matrix"}, "time_zone": {"UTC"}, "password": {"x"},
 		"base": {"1"}, "body": {"<p>Matrix</p>"}, "type": {id(f.noteTypeID)}, "dir": {"up"}, "confirm": {"1"},
+	}
+	if strings.Contains(path, "/actions") {
+		form.Del("on") // a new action's host; the star's "on" means something else
 	}
 	return method, path, form
 }
@@ -486,6 +518,8 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) FROM note_versions`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(body), '') || ':' || COUNT(edited_at) FROM comments`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(name), '') || ':' || COALESCE(SUM(position * id), 0) FROM note_types`,
+		`SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM actions`, `SELECT COUNT(*) FROM action_links`,
+		`SELECT COUNT(*) FROM action_updates`, `SELECT COUNT(*) || ':' || COUNT(CASE WHEN done THEN 1 END) FROM action_todos`,
 	} {
 		var v string
 		if err := e.store.DB().QueryRow(q).Scan(&v); err != nil {

@@ -99,7 +99,7 @@ func (s *Server) hostPage(w http.ResponseWriter, r *http.Request, c *req, on str
 	v := page.Container
 	sh := s.shell(r, c, v.Object.Title)
 	sh.Notice = partnerNotice(v.Standing)
-	return s.render(w, r, status, views.ContainerPage(sh, v.Object, v.Children, v.Scorecards, v.Can, v.Notes, comment))
+	return s.render(w, r, status, views.ContainerPage(sh, v.Object, v.Children, v.Scorecards, v.Can, v.Notes, v.Actions, comment))
 }
 
 // editorShell is the frame of a page with the rich-text editor: Trix and

@@ -1,0 +1,281 @@
+package app_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"yardstick/internal/access"
+	"yardstick/internal/app"
+	"yardstick/internal/model"
+	"yardstick/internal/testkit"
+)
+
+// Who sees an action (issue 14): scorecards.all holders every one; others
+// an action they are assigned or assigned, or one linked to a scorecard or
+// object they can see; partners and other instances none. Direct reads,
+// the Action Manager list and every write agree.
+func TestActionVisibility(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A, B := w.site("ALPHA", "Alpha Org"), w.site("BETA", "Beta Org")
+		admin := A.member("admin", access.PresetAdministration)
+		A.member("assigned", access.PresetPresenter) // assigned scorecard S only
+		A.member("other", access.PresetPresenter)    // assigned scorecard T only
+		A.member("assignee", access.PresetPresenter) // no scorecards; assigned the unlinked action
+		A.member("none", "")                         // no scorecards, no permissions
+		A.member("builder", access.PresetScorecardBuilder)
+		B.member("admin", access.PresetAdministration)
+		S := A.scorecard(admin, "S")
+		T := A.scorecard(admin, "T")
+		R := A.container(admin, "Result", app.Placement{ScorecardID: S.ID})
+		M := A.measure(admin, "Measure", app.Placement{ParentID: R.ID})
+		for name, sc := range map[string]int64{"assigned": S.ID, "other": T.ID} {
+			if err := A.assign(admin, name, sc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.connect(A, B)
+		w.share(A, B, app.ShareChoice{ScorecardID: S.ID})
+
+		onMeasure, err := w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "Outreach at libraries", Status: "On Track"}, app.OnObject, M.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unlinked, err := w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "Board briefing",
+			Assignee: A.members["assignee"].Email}, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onT, err := w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "Survey"}, app.OnScorecard, T.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The partner's admin cannot take an action on the shared scorecard.
+		if _, err := w.app.CreateAction(w.ctx, B.as("admin"), app.ActionInput{Title: "x"}, app.OnScorecard, S.ID); app.KindOf(err) != app.Forbidden {
+			t.Errorf("a partner's action on a shared scorecard: %v, want Forbidden", err)
+		}
+
+		all := map[string]int64{"measure": onMeasure.ID, "unlinked": unlinked.ID, "T": onT.ID}
+		for _, tc := range []struct {
+			who   string
+			actor func() *app.Actor
+			sees  string // names from all, comma-separated
+		}{
+			{"admin (scorecards.all)", func() *app.Actor { return A.as("admin") }, "measure,unlinked,T"},
+			{"assigned S", func() *app.Actor { return A.as("assigned") }, "measure"},
+			{"assigned T", func() *app.Actor { return A.as("other") }, "T"},
+			{"assignee only", func() *app.Actor { return A.as("assignee") }, "unlinked"},
+			{"no scorecards", func() *app.Actor { return A.as("none") }, ""},
+			{"builder (every scorecard)", func() *app.Actor { return A.as("builder") }, "measure,T"},
+			{"partner admin", func() *app.Actor { return B.as("admin") }, ""},
+		} {
+			want := map[string]bool{}
+			for _, n := range strings.Split(tc.sees, ",") {
+				if n != "" {
+					want[n] = true
+				}
+			}
+			for name, id := range all {
+				_, err := w.app.Action(w.ctx, tc.actor(), id)
+				if got := err == nil; got != want[name] {
+					t.Errorf("%s opening %s: %v, want seen %v", tc.who, name, err, want[name])
+				}
+				if !want[name] && err != nil && app.KindOf(err) != app.NotFound {
+					t.Errorf("%s opening %s: %v, want not found", tc.who, name, err)
+				}
+			}
+			list, err := w.app.Actions(w.ctx, tc.actor(), app.ActionQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, x := range list.Actions {
+				for name, id := range all {
+					if id == x.ID {
+						got = append(got, name)
+					}
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%s: Action Manager lists %v, want %s", tc.who, got, tc.sees)
+			}
+		}
+		// The dashboard: the assignee's open actions and to-dos.
+		if _, err := w.app.AddTodo(w.ctx, A.as("admin"), unlinked.ID, app.TodoInput{Title: "Draft the slides", Assignee: A.members["assignee"].Email}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := w.app.Dashboard(w.ctx, A.as("assignee"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.MyActions) != 1 || d.MyActions[0].ID != unlinked.ID || len(d.MyTodos) != 1 || d.MyTodos[0].ActionTitle != "Board briefing" {
+			t.Errorf("the assignee's dashboard: actions %+v, to-dos %+v", d.MyActions, d.MyTodos)
+		}
+		if d, _ := w.app.Dashboard(w.ctx, A.as("other")); len(d.MyActions) != 0 || len(d.MyTodos) != 0 {
+			t.Errorf("another member's dashboard shows %d actions, %d to-dos", len(d.MyActions), len(d.MyTodos))
+		}
+		// The assigner sees an unlinked action it made, whatever its scope.
+		A.setPerms(admin, "none", access.ActionsEdit)
+		mine, err := w.app.CreateAction(w.ctx, A.as("none"), app.ActionInput{Title: "My own"}, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.app.Action(w.ctx, A.as("none"), mine.ID); err != nil {
+			t.Errorf("the assigner cannot open its own action: %v", err)
+		}
+		if _, err := w.app.Action(w.ctx, A.as("other"), mine.ID); app.KindOf(err) != app.NotFound {
+			t.Errorf("another member opened an unlinked action: %v", err)
+		}
+	})
+}
+
+// Each of the four action permissions alone allows its write and nothing
+// else; without it the write is refused and nothing changes.
+func TestActionPermissions(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A := w.site("ALPHA", "Alpha Org")
+		admin := A.member("admin", access.PresetAdministration)
+		A.member("m", "")
+		S := A.scorecard(admin, "S")
+		if err := A.assign(admin, "m", S.ID); err != nil {
+			t.Fatal(err)
+		}
+		x, err := w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "Plan"}, app.OnScorecard, S.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		version := func() int {
+			v, err := w.app.Action(w.ctx, A.as("admin"), x.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v.Action.Version
+		}
+		writes := map[access.Permission]func(*app.Actor) error{
+			access.ActionsEdit: func(a *app.Actor) error {
+				_, err := w.app.UpdateAction(w.ctx, a, x.ID, version(), app.ActionInput{Title: "Plan, revised", Status: "On Track"})
+				return err
+			},
+			access.ActionsStatus: func(a *app.Actor) error {
+				return w.app.AddActionUpdate(w.ctx, a, x.ID, version(), "Halfway", "On Track", "50")
+			},
+			access.ActionsTodos: func(a *app.Actor) error {
+				_, err := w.app.AddTodo(w.ctx, a, x.ID, app.TodoInput{Title: "Call the library"})
+				return err
+			},
+		}
+		for perm := range writes {
+			A.setPerms(admin, "m", perm)
+			for other, write := range writes {
+				before := version()
+				err := write(A.as("m"))
+				if other == perm && err != nil {
+					t.Errorf("with only %s, its write failed: %v", perm, err)
+				}
+				if other != perm {
+					if app.KindOf(err) != app.Forbidden {
+						t.Errorf("with only %s, the %s write: %v, want Forbidden", perm, other, err)
+					}
+					if version() != before {
+						t.Errorf("a refused %s write changed the action", other)
+					}
+				}
+			}
+		}
+		A.setPerms(admin, "m", access.ActionsEdit)
+		if err := w.app.DeleteAction(w.ctx, A.as("m"), x.ID); app.KindOf(err) != app.Forbidden {
+			t.Errorf("delete without actions.delete: %v", err)
+		}
+		A.setPerms(admin, "m", access.ActionsDelete)
+		if err := w.app.DeleteAction(w.ctx, A.as("m"), x.ID); err != nil {
+			t.Errorf("delete with actions.delete: %v", err)
+		}
+		if _, err := w.app.Action(w.ctx, A.as("admin"), x.ID); app.KindOf(err) != app.NotFound {
+			t.Errorf("after delete: %v", err)
+		}
+	})
+}
+
+// Bad input is refused per field and nothing is stored; concurrent edits
+// do not lose an update; deleting removes updates, to-dos and links.
+func TestActionInputAndConcurrency(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A, B := w.site("ALPHA", "Alpha Org"), w.site("BETA", "Beta Org")
+		admin := A.member("admin", access.PresetAdministration)
+		B.member("admin", access.PresetAdministration)
+		for _, tc := range []struct {
+			in    app.ActionInput
+			field string
+		}{
+			{app.ActionInput{Title: ""}, "title"},
+			{app.ActionInput{Title: strings.Repeat("x", 10_000)}, "title"},
+			{app.ActionInput{Title: "a\x00b"}, "title"},
+			{app.ActionInput{Title: "ok", StartDate: "2026-03-01", EndDate: "2026-02-01"}, "end_date"},
+			{app.ActionInput{Title: "ok", StartDate: "March"}, "start_date"},
+			{app.ActionInput{Title: "ok", Percent: "101"}, "percent"},
+			{app.ActionInput{Title: "ok", Status: "Done-ish"}, "status"},
+			{app.ActionInput{Title: "ok", Assignee: strconv.FormatInt(B.ms["admin"].ID, 10)}, "assignee"},
+			{app.ActionInput{Title: "ok", Assignee: B.members["admin"].Email}, "assignee"},
+			{app.ActionInput{Title: "ok", Assignee: "nobody@example.org"}, "assignee"},
+		} {
+			_, err := w.app.CreateAction(w.ctx, A.as("admin"), tc.in, "", 0)
+			e, ok := app.AsError(err)
+			if !ok || e.Kind != app.Invalid || e.Fields[tc.field] == "" {
+				t.Errorf("%+v: %v, want a message on %s", tc.in, err, tc.field)
+			}
+		}
+		if list, _ := w.app.Actions(w.ctx, admin, app.ActionQuery{}); len(list.Actions) != 0 {
+			t.Errorf("refused creates stored %d actions", len(list.Actions))
+		}
+		// HTML in the description is sanitised; in the title it is text.
+		x, err := w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "<b>=HYPERLINK(1)</b>", Description: `<p onclick="x()">Go<script>alert(1)</script></p>`}, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.Title != "<b>=HYPERLINK(1)</b>" || strings.Contains(x.Description, "script") || strings.Contains(x.Description, "onclick") {
+			t.Errorf("stored title %q, description %q", x.Title, x.Description)
+		}
+		// Two people edit from the same version: one wins, one conflicts.
+		_, err1 := w.app.UpdateAction(w.ctx, A.as("admin"), x.ID, x.Version, app.ActionInput{Title: "First"})
+		_, err2 := w.app.UpdateAction(w.ctx, A.as("admin"), x.ID, x.Version, app.ActionInput{Title: "Second"})
+		if err1 != nil || app.KindOf(err2) != app.Conflict {
+			t.Errorf("concurrent edits: %v, %v; want one saved and one conflict", err1, err2)
+		}
+		v, _ := w.app.Action(w.ctx, A.as("admin"), x.ID)
+		if v.Action.Title != "First" {
+			t.Errorf("title after the conflict: %q", v.Action.Title)
+		}
+		if err := w.app.AddActionUpdate(w.ctx, A.as("admin"), x.ID, v.Action.Version, "Started", "Completed", "100"); err != nil {
+			t.Fatal(err)
+		}
+		td, err := w.app.AddTodo(w.ctx, A.as("admin"), x.ID, app.TodoInput{Title: "Book the room", DueDate: "2026-04-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.app.CheckTodo(w.ctx, A.as("admin"), x.ID, td.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		v, _ = w.app.Action(w.ctx, A.as("admin"), x.ID)
+		if v.Action.Status != "Completed" || v.Action.CompletedAt == nil || len(v.Updates) != 1 || len(v.Todos) != 1 || !v.Todos[0].Done {
+			t.Errorf("after the update and the to-do: %+v", v)
+		}
+		if err := w.app.DeleteAction(w.ctx, A.as("admin"), x.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range []string{"action_updates", "action_todos", "action_links"} {
+			var n int
+			if err := db.Store.DB().QueryRow(`SELECT COUNT(*) FROM `+table+` WHERE instance_id = $1`, A.in.ID).Scan(&n); err != nil || n != 0 {
+				t.Errorf("%s after delete: %d rows (%v)", table, n, err)
+			}
+		}
+		// The database refuses a link joining two instances.
+		y, _ := w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "Mine"}, "", 0)
+		Sb := B.scorecard(B.as("admin"), "Theirs")
+		if err := db.Store.Q().LinkAction(w.ctx, A.in.ID, y.ID, model.Target{ScorecardID: Sb.ID}); err == nil {
+			t.Error("a link from one instance's action to another's scorecard was stored")
+		}
+	})
+}

@@ -1,0 +1,341 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"yardstick/internal/access"
+	"yardstick/internal/model"
+)
+
+// actionFilter is a condition on actions aliased ac: SPEC §8 and issue 14.
+// scorecards.all sees every action; anyone else an action they are the
+// assignee or the assigner of, or one linked to a scorecard or an object
+// they can see. An action linked to nothing is seen only by those two and
+// scorecards.all.
+func (v Visibility) actionFilter(a *args) string {
+	if v.Scope == access.ScopeAll {
+		return "TRUE"
+	}
+	m := a.add(v.MembershipID)
+	own := "ac.assignee_id = " + m + " OR ac.assigner_id = " + m
+	var linked string
+	switch v.Scope {
+	case access.ScopeLinked:
+		linked = "l.scorecard_id IS NOT NULL OR EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = l.instance_id AND so.object_id = l.object_id)"
+	case access.ScopeAssigned:
+		linked = "EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.instance_id = l.instance_id AND ms.membership_id = " + m +
+			" AND (ms.scorecard_id = l.scorecard_id OR EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = ms.instance_id" +
+			" AND so.scorecard_id = ms.scorecard_id AND so.object_id = l.object_id)))"
+	default:
+		return "(" + own + ")"
+	}
+	return "(" + own + " OR EXISTS (SELECT 1 FROM action_links l WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id AND (" + linked + ")))"
+}
+
+const actionCols = `ac.id, ac.instance_id, ac.title, ac.description, COALESCE(ac.start_date, ''), COALESCE(ac.end_date, ''), ac.status,
+	ac.percent, COALESCE(ac.assignee_id, 0), COALESCE(ac.assigner_id, 0), COALESCE(ma.name, ''), COALESCE(mb.name, ''), COALESCE(ma.email, ''), ac.tags,
+	ac.version, ac.assigned_at, ac.completed_at, ac.created_at, ac.updated_at`
+
+const actionFrom = ` FROM actions ac
+	LEFT JOIN memberships ma ON ma.instance_id = ac.instance_id AND ma.id = ac.assignee_id
+	LEFT JOIN memberships mb ON mb.instance_id = ac.instance_id AND mb.id = ac.assigner_id`
+
+func scanAction(sc interface{ Scan(...any) error }) (model.Action, error) {
+	var x model.Action
+	var tags string
+	var assigned, completed sql.NullTime
+	err := sc.Scan(&x.ID, &x.InstanceID, &x.Title, &x.Description, &x.StartDate, &x.EndDate, &x.Status, &x.Percent,
+		&x.AssigneeID, &x.AssignerID, &x.Assignee, &x.Assigner, &x.AssigneeEmail, &tags, &x.Version, &assigned, &completed, &x.CreatedAt, &x.UpdatedAt)
+	if tags != "" {
+		x.Tags = strings.Split(tags, "\n")
+	}
+	if assigned.Valid {
+		t := assigned.Time.UTC()
+		x.AssignedAt = &t
+	}
+	if completed.Valid {
+		t := completed.Time.UTC()
+		x.CompletedAt = &t
+	}
+	return x, err
+}
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// CreateAction inserts an action (version 1) and returns it with its id.
+func (q *Q) CreateAction(ctx context.Context, x model.Action) (model.Action, error) {
+	now := q.Now()
+	x.Version, x.CreatedAt, x.UpdatedAt = 1, now, now
+	if x.AssigneeID != 0 {
+		x.AssignedAt = &now
+	}
+	if x.Status == "Completed" {
+		x.CompletedAt = &now
+	}
+	err := q.row(ctx, `INSERT INTO actions (instance_id, title, title_key, description, start_date, end_date, status, percent,
+			assignee_id, assigner_id, tags, version, assigned_at, completed_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14, $14) RETURNING id`,
+		x.InstanceID, x.Title, Key(x.Title), x.Description, nullText(x.StartDate), nullText(x.EndDate), x.Status, x.Percent,
+		nullID(x.AssigneeID), nullID(x.AssignerID), strings.Join(x.Tags, "\n"), x.AssignedAt, x.CompletedAt, now).Scan(&x.ID)
+	return x, err
+}
+
+// UpdateAction writes an action's fields if it is still at x.Version
+// (ErrConflict otherwise: someone saved in between) and returns it at its
+// new version. Setting another assignee stamps assigned_at, and a status
+// becoming Completed stamps completed_at (the notifications issue mails
+// from them).
+func (q *Q) UpdateAction(ctx context.Context, x model.Action) (model.Action, error) {
+	now := q.Now()
+	res, err := q.exec(ctx, `UPDATE actions SET title = $1, title_key = $2, description = $3, start_date = $4, end_date = $5,
+			status = $6, percent = $7,
+			assigned_at = CASE WHEN assignee_id IS NOT DISTINCT FROM $8 THEN assigned_at WHEN $8 IS NULL THEN NULL ELSE $9 END,
+			assignee_id = $8,
+			completed_at = CASE WHEN $6 = 'Completed' AND status <> 'Completed' THEN $9 WHEN $6 = 'Completed' THEN completed_at ELSE NULL END,
+			tags = $10, version = version + 1, updated_at = $9
+		WHERE instance_id = $11 AND id = $12 AND version = $13`,
+		x.Title, Key(x.Title), x.Description, nullText(x.StartDate), nullText(x.EndDate), x.Status, x.Percent,
+		nullID(x.AssigneeID), now, strings.Join(x.Tags, "\n"), x.InstanceID, x.ID, x.Version)
+	if err := affectedOne(res, err); err != nil {
+		if err == ErrNotFound {
+			return x, ErrConflict
+		}
+		return x, err
+	}
+	return q.ActionByID(ctx, x.InstanceID, x.ID, SeeAll)
+}
+
+// ActionByID returns an action the visibility allows (ErrNotFound
+// otherwise, whether it exists or not).
+func (q *Q) ActionByID(ctx context.Context, instanceID, id int64, v Visibility) (model.Action, error) {
+	a := args{instanceID, id}
+	x, err := scanAction(q.row(ctx, `SELECT `+actionCols+actionFrom+` WHERE ac.instance_id = $1 AND ac.id = $2 AND `+v.actionFilter(&a), a...))
+	return x, notFound(err)
+}
+
+// DeleteAction removes an action with its links, updates and to-dos.
+func (q *Q) DeleteAction(ctx context.Context, instanceID, id int64) error {
+	res, err := q.exec(ctx, `DELETE FROM actions WHERE instance_id = $1 AND id = $2`, instanceID, id)
+	return affectedOne(res, err)
+}
+
+// LinkAction links an action to a scorecard or an object; linking twice
+// changes nothing.
+func (q *Q) LinkAction(ctx context.Context, instanceID, actionID int64, tg model.Target) error {
+	col, id := targetCol(tg)
+	_, err := q.exec(ctx, `INSERT INTO action_links (instance_id, action_id, `+col+`) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		instanceID, actionID, id)
+	return err
+}
+
+// UnlinkAction removes one link.
+func (q *Q) UnlinkAction(ctx context.Context, instanceID, actionID int64, tg model.Target) error {
+	col, id := targetCol(tg)
+	res, err := q.exec(ctx, `DELETE FROM action_links WHERE instance_id = $1 AND action_id = $2 AND `+col+` = $3`, instanceID, actionID, id)
+	return affectedOne(res, err)
+}
+
+// ActionLinks lists what an action is linked to.
+func (q *Q) ActionLinks(ctx context.Context, instanceID, actionID int64) ([]model.Target, error) {
+	return collect(ctx, q, func(sc interface{ Scan(...any) error }) (model.Target, error) {
+		var t model.Target
+		var s, o sql.NullInt64
+		err := sc.Scan(&s, &o)
+		t.ScorecardID, t.ObjectID = s.Int64, o.Int64
+		return t, err
+	}, `SELECT scorecard_id, object_id FROM action_links WHERE instance_id = $1 AND action_id = $2 ORDER BY scorecard_id, object_id`, instanceID, actionID)
+}
+
+// ActionFilter selects and orders an action list.
+type ActionFilter struct {
+	Status     string // "": any
+	AssigneeID int64  // 0: anyone
+	Target     model.Target
+	Open       bool   // neither Completed nor Cancelled
+	Mine       int64  // assigned to or by this membership
+	Sort       string // "title" (default) or "end"
+	Desc       bool
+	After      string
+	Limit      int
+}
+
+// ActionPage is one page of actions.
+type ActionPage struct {
+	Actions []model.Action
+	Next    string
+}
+
+// ListActions pages through the actions the visibility allows, by keyset
+// on (sort column, id).
+func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v Visibility) (ActionPage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	a := args{instanceID}
+	where := []string{"ac.instance_id = $1", v.actionFilter(&a)}
+	if f.Status != "" {
+		where = append(where, "ac.status = "+a.add(f.Status))
+	}
+	if f.Open {
+		where = append(where, "ac.status NOT IN ('Completed', 'Cancelled')")
+	}
+	if f.AssigneeID != 0 {
+		where = append(where, "ac.assignee_id = "+a.add(f.AssigneeID))
+	}
+	if f.Mine != 0 {
+		m := a.add(f.Mine)
+		where = append(where, "(ac.assignee_id = "+m+" OR ac.assigner_id = "+m+")")
+	}
+	if f.Target != (model.Target{}) {
+		col, id := targetCol(f.Target)
+		where = append(where, "EXISTS (SELECT 1 FROM action_links lt WHERE lt.instance_id = ac.instance_id AND lt.action_id = ac.id AND lt."+col+" = "+a.add(id)+")")
+	}
+	col := "ac.title_key"
+	if f.Sort == "end" {
+		col = "COALESCE(ac.end_date, '')"
+	}
+	op, dir := ">", "ASC"
+	if f.Desc {
+		op, dir = "<", "DESC"
+	}
+	if f.After != "" {
+		key, id, ok := decodeCursor(f.After)
+		if !ok {
+			return ActionPage{}, ErrBadCursor
+		}
+		where = append(where, "("+col+", ac.id) "+op+" ("+a.add(key)+", "+a.add(id)+")")
+	}
+	rows, err := q.query(ctx, `SELECT `+actionCols+actionFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY `+col+` `+dir+`, ac.id `+dir+` LIMIT `+strconv.Itoa(f.Limit+1), a...)
+	if err != nil {
+		return ActionPage{}, err
+	}
+	defer rows.Close()
+	var page ActionPage
+	for rows.Next() {
+		x, err := scanAction(rows)
+		if err != nil {
+			return ActionPage{}, err
+		}
+		page.Actions = append(page.Actions, x)
+	}
+	if err := rows.Err(); err != nil {
+		return ActionPage{}, err
+	}
+	if len(page.Actions) > f.Limit {
+		page.Actions = page.Actions[:f.Limit]
+		last := page.Actions[f.Limit-1]
+		key := Key(last.Title)
+		if f.Sort == "end" {
+			key = last.EndDate
+		}
+		page.Next = encodeCursor(key, last.ID)
+	}
+	return page, nil
+}
+
+// AddActionUpdate logs a status update and moves the action to its status
+// and percent, if it is still at version; it returns the new version.
+func (q *Q) AddActionUpdate(ctx context.Context, instanceID, actionID int64, version int, authorID int64, body, status string, percent int) (int, error) {
+	now := q.Now()
+	res, err := q.exec(ctx, `UPDATE actions SET status = $1, percent = $2,
+			completed_at = CASE WHEN $1 = 'Completed' AND status <> 'Completed' THEN $3 WHEN $1 = 'Completed' THEN completed_at ELSE NULL END,
+			version = version + 1, updated_at = $3
+		WHERE instance_id = $4 AND id = $5 AND version = $6`, status, percent, now, instanceID, actionID, version)
+	if err := affectedOne(res, err); err != nil {
+		if err == ErrNotFound {
+			return 0, ErrConflict
+		}
+		return 0, err
+	}
+	_, err = q.exec(ctx, `INSERT INTO action_updates (instance_id, action_id, author_id, body, status, percent, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, instanceID, actionID, nullID(authorID), body, status, percent, now)
+	return version + 1, err
+}
+
+// ActionUpdates lists an action's status log, newest first.
+func (q *Q) ActionUpdates(ctx context.Context, instanceID, actionID int64) ([]model.ActionUpdate, error) {
+	return collect(ctx, q, func(sc interface{ Scan(...any) error }) (model.ActionUpdate, error) {
+		var u model.ActionUpdate
+		err := sc.Scan(&u.ID, &u.ActionID, &u.Author, &u.Body, &u.Status, &u.Percent, &u.CreatedAt)
+		return u, err
+	}, `SELECT u.id, u.action_id, COALESCE(a.name, ''), u.body, u.status, u.percent, u.created_at FROM action_updates u
+		LEFT JOIN accounts a ON a.id = u.author_id
+		WHERE u.instance_id = $1 AND u.action_id = $2 ORDER BY u.id DESC`, instanceID, actionID)
+}
+
+// AddActionTodo adds a to-do to an action.
+func (q *Q) AddActionTodo(ctx context.Context, instanceID int64, t model.ActionTodo) (model.ActionTodo, error) {
+	t.CreatedAt = q.Now()
+	err := q.row(ctx, `INSERT INTO action_todos (instance_id, action_id, title, assignee_id, due_date, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		instanceID, t.ActionID, t.Title, nullID(t.AssigneeID), nullText(t.DueDate), t.CreatedAt).Scan(&t.ID)
+	return t, err
+}
+
+// ActionTodos lists an action's to-dos in the order they were added.
+func (q *Q) ActionTodos(ctx context.Context, instanceID, actionID int64) ([]model.ActionTodo, error) {
+	return collect(ctx, q, scanTodo, `SELECT t.id, t.action_id, t.title, COALESCE(t.assignee_id, 0), COALESCE(m.name, ''),
+			COALESCE(t.due_date, ''), t.done, t.done_at, t.created_at
+		FROM action_todos t LEFT JOIN memberships m ON m.instance_id = t.instance_id AND m.id = t.assignee_id
+		WHERE t.instance_id = $1 AND t.action_id = $2 ORDER BY t.id`, instanceID, actionID)
+}
+
+func scanTodo(sc interface{ Scan(...any) error }) (model.ActionTodo, error) {
+	var t model.ActionTodo
+	var done sql.NullTime
+	err := sc.Scan(&t.ID, &t.ActionID, &t.Title, &t.AssigneeID, &t.Assignee, &t.DueDate, &t.Done, &done, &t.CreatedAt)
+	if done.Valid {
+		d := done.Time.UTC()
+		t.DoneAt = &d
+	}
+	return t, err
+}
+
+// SetTodoDone checks a to-do off or on again.
+func (q *Q) SetTodoDone(ctx context.Context, instanceID, actionID, todoID int64, done bool) error {
+	var at *time.Time
+	if done {
+		now := q.Now()
+		at = &now
+	}
+	res, err := q.exec(ctx, `UPDATE action_todos SET done = $1, done_at = $2 WHERE instance_id = $3 AND action_id = $4 AND id = $5`,
+		done, at, instanceID, actionID, todoID)
+	return affectedOne(res, err)
+}
+
+// OpenTodosOf lists a member's open to-dos in actions the visibility
+// allows, soonest due first (the dashboard's "My to-dos").
+func (q *Q) OpenTodosOf(ctx context.Context, instanceID, membershipID int64, v Visibility, limit int) ([]model.ActionTodo, []string, error) {
+	a := args{instanceID, membershipID}
+	rows, err := q.query(ctx, `SELECT t.id, t.action_id, t.title, COALESCE(t.assignee_id, 0), '', COALESCE(t.due_date, ''), t.done, t.done_at,
+			t.created_at, ac.title
+		FROM action_todos t JOIN actions ac ON ac.instance_id = t.instance_id AND ac.id = t.action_id
+		WHERE t.instance_id = $1 AND t.assignee_id = $2 AND NOT t.done AND `+v.actionFilter(&a)+`
+		ORDER BY COALESCE(t.due_date, '9999-12-31'), t.id LIMIT `+strconv.Itoa(limit), a...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var todos []model.ActionTodo
+	var titles []string
+	for rows.Next() {
+		var t model.ActionTodo
+		var done sql.NullTime
+		var title string
+		if err := rows.Scan(&t.ID, &t.ActionID, &t.Title, &t.AssigneeID, &t.Assignee, &t.DueDate, &t.Done, &done, &t.CreatedAt, &title); err != nil {
+			return nil, nil, err
+		}
+		todos, titles = append(todos, t), append(titles, title)
+	}
+	return todos, titles, rows.Err()
+}

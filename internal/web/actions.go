@@ -1,0 +1,279 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"yardstick/internal/app"
+	"yardstick/internal/export"
+	"yardstick/internal/model"
+	"yardstick/internal/web/views"
+)
+
+// Actions (issue 14): the Action Manager, an action's page, its form, its
+// status log and to-dos. Visibility and permissions are decided in
+// internal/app; the route table states the permission each write needs.
+
+// actionFlashes are what ?done= may say after an action change.
+var actionFlashes = map[string]string{
+	"action-saved":   "Action saved.",
+	"action-deleted": "Action deleted.",
+	"update-added":   "Status update added.",
+	"todo-added":     "To-do added.",
+	"todo-saved":     "To-do saved.",
+}
+
+func actionPath(_ *req, id int64) string { return "/actions/" + strconv.FormatInt(id, 10) }
+
+func actionInput(r *http.Request) (app.ActionInput, map[string]string) {
+	in := app.ActionInput{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"),
+		StartDate: r.PostFormValue("start_date"), EndDate: r.PostFormValue("end_date"), Status: r.PostFormValue("status"),
+		Percent: r.PostFormValue("percent"), Assignee: r.PostFormValue("assignee"), Tags: r.PostFormValue("tags")}
+	values := map[string]string{"title": in.Title, "description": in.Description, "start_date": in.StartDate,
+		"end_date": in.EndDate, "status": in.Status, "percent": in.Percent, "assignee": in.Assignee, "tags": in.Tags,
+		"version": r.PostFormValue("version"), "on": r.PostFormValue("on"), "id": r.PostFormValue("id")}
+	return in, values
+}
+
+// actionHostOf reads where a new action is taken (on=scorecards|objects,
+// id=…), or none.
+func actionHostOf(get func(string) string) (string, int64, error) {
+	on := get("on")
+	if on == "" {
+		return "", 0, nil
+	}
+	if on != app.OnScorecard && on != app.OnObject {
+		return "", 0, &app.Error{Kind: app.NotFound, Msg: "Not found."}
+	}
+	id, ok := parseWhole(get("id"), 1, maxID)
+	if !ok {
+		return "", 0, &app.Error{Kind: app.NotFound, Msg: "Not found."}
+	}
+	return on, id, nil
+}
+
+// actionQuery reads the Action Manager's filters.
+func actionQuery(r *http.Request) app.ActionQuery {
+	q := r.URL.Query()
+	on, hostID, _ := actionHostOf(q.Get) // a bad host filter lists nothing more than the others
+	return app.ActionQuery{On: on, HostID: hostID, Status: q.Get("status"), Open: q.Get("open") == "1", Mine: q.Get("mine") == "1",
+		Sort: q.Get("sort"), Desc: q.Get("dir") == "desc", After: q.Get("after")}
+}
+
+func (s *Server) actionsPage(w http.ResponseWriter, r *http.Request, c *req) error {
+	q := r.URL.Query()
+	qy := actionQuery(r)
+	list, err := s.app.Actions(r.Context(), c.Actor, qy)
+	if err != nil {
+		return err
+	}
+	sh := s.flash(r, s.shell(r, c, "Action Manager"))
+	if msg, ok := actionFlashes[q.Get("done")]; ok {
+		sh.Flash = msg
+	}
+	return s.render(w, r, http.StatusOK, views.ActionManager(sh, list, qy, r.URL.Query()))
+}
+
+func (s *Server) actionNew(w http.ResponseWriter, r *http.Request, c *req) error {
+	on, id, err := actionHostOf(r.URL.Query().Get)
+	if err != nil {
+		return err
+	}
+	f := views.Form{Values: map[string]string{"status": "Not Started", "percent": "0", "on": on, "id": idText(id)}}
+	return s.render(w, r, http.StatusOK, views.ActionForm(s.shell(r, c, "New action"), f, 0))
+}
+
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+func (s *Server) actionCreate(w http.ResponseWriter, r *http.Request, c *req) error {
+	in, values := actionInput(r)
+	on, hostID, err := actionHostOf(r.PostFormValue)
+	if err != nil {
+		return err
+	}
+	x, err := s.app.CreateAction(r.Context(), c.Actor, in, on, hostID)
+	if err != nil {
+		return s.formError(w, r, err, func(f views.Form) templ.Component {
+			return views.ActionForm(s.shell(r, c, "New action"), f, 0)
+		}, values)
+	}
+	return back(w, r, c, actionPath(c, x.ID)+"?done=action-saved")
+}
+
+func (s *Server) actionPage(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return s.actionPageWith(w, r, c, id, http.StatusOK, views.Form{})
+}
+
+// actionPageWith renders an action's page, with a refused status update's
+// or to-do's text and message.
+func (s *Server) actionPageWith(w http.ResponseWriter, r *http.Request, c *req, id int64, status int, f views.Form) error {
+	v, err := s.app.Action(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	sh := s.shell(r, c, v.Action.Title)
+	if msg, ok := actionFlashes[r.URL.Query().Get("done")]; ok {
+		sh.Flash = msg
+	}
+	return s.render(w, r, status, views.ActionPage(sh, v, f))
+}
+
+func (s *Server) actionEdit(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.app.Action(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	x := v.Action
+	f := views.Form{Values: map[string]string{"title": x.Title, "description": x.Description, "start_date": x.StartDate,
+		"end_date": x.EndDate, "status": x.Status, "percent": strconv.Itoa(x.Percent), "assignee": x.AssigneeEmail,
+		"tags": strings.Join(x.Tags, ", "), "version": strconv.Itoa(x.Version)}}
+	return s.render(w, r, http.StatusOK, views.ActionForm(s.shell(r, c, "Edit "+x.Title), f, id))
+}
+
+func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in, values := actionInput(r)
+	version, err := formVersion(r)
+	if err == nil {
+		_, err = s.app.UpdateAction(r.Context(), c.Actor, id, int(version), in)
+	}
+	if err != nil {
+		return s.formError(w, r, err, func(f views.Form) templ.Component {
+			return views.ActionForm(s.shell(r, c, "Edit action"), f, id)
+		}, values)
+	}
+	return back(w, r, c, actionPath(c, id)+"?done=action-saved")
+}
+
+func (s *Server) actionDelete(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.app.DeleteAction(r.Context(), c.Actor, id); err != nil {
+		return err
+	}
+	return back(w, r, c, "/actions?done=action-deleted")
+}
+
+func (s *Server) actionStatusAdd(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, err := formVersion(r)
+	if err == nil {
+		err = s.app.AddActionUpdate(r.Context(), c.Actor, id, int(version), r.PostFormValue("update"), r.PostFormValue("status"), r.PostFormValue("percent"))
+	}
+	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
+		f := views.Form{Values: map[string]string{"update": r.PostFormValue("update"), "status": r.PostFormValue("status"),
+			"percent": r.PostFormValue("percent")}, Errors: e.Fields, Msg: e.Msg}
+		return s.actionPageWith(w, r, c, id, http.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	return back(w, r, c, actionPath(c, id)+"?done=update-added#updates")
+}
+
+func (s *Server) actionTodoAdd(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in := app.TodoInput{Title: r.PostFormValue("todo"), Assignee: r.PostFormValue("todo_assignee"), DueDate: r.PostFormValue("due_date")}
+	_, err = s.app.AddTodo(r.Context(), c.Actor, id, in)
+	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
+		f := views.Form{Values: map[string]string{"todo": in.Title, "todo_assignee": in.Assignee, "due_date": in.DueDate},
+			Errors: e.Fields, Msg: e.Msg}
+		return s.actionPageWith(w, r, c, id, http.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	return back(w, r, c, actionPath(c, id)+"?done=todo-added#todos")
+}
+
+func (s *Server) actionTodoCheck(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	todo, err := pathID(r, "todo")
+	if err != nil {
+		return err
+	}
+	if err := s.app.CheckTodo(r.Context(), c.Actor, id, todo, r.PostFormValue("done") == "1"); err != nil {
+		return err
+	}
+	return back(w, r, c, actionPath(c, id)+"?done=todo-saved#todos")
+}
+
+// actionColumns are the Action Manager's export columns.
+var actionColumns = []export.Column{
+	{Title: "Action", Kind: export.Text, Width: 40}, {Title: "Status", Kind: export.Text, Width: 18},
+	{Title: "Percent complete", Kind: export.Number, Width: 10}, {Title: "Start", Kind: export.Text, Width: 12},
+	{Title: "End", Kind: export.Text, Width: 12}, {Title: "Assigned to", Kind: export.Text, Width: 24},
+	{Title: "Assigned by", Kind: export.Text, Width: 24}, {Title: "Tags", Kind: export.Text, Width: 24},
+}
+
+// actionsXLSX and actionsCSV download the filtered Action Manager (heavy
+// work, see limits.go).
+func (s *Server) actionsXLSX(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
+		return s.exportActions(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func() (export.RowWriter, error) {
+			return export.NewXLSX(w, "Actions", actionColumns)
+		})
+	}, w, r, c)
+}
+
+func (s *Server) actionsCSV(w http.ResponseWriter, r *http.Request, c *req) error {
+	return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
+		return s.exportActions(w, r, c, "csv", "text/csv; charset=utf-8", func() (export.RowWriter, error) {
+			return export.NewCSV(w, actionColumns, export.CSVOptions{})
+		})
+	}, w, r, c)
+}
+
+func (s *Server) exportActions(w http.ResponseWriter, r *http.Request, c *req, format, mime string, open func() (export.RowWriter, error)) error {
+	out, err := open()
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	err = s.app.ExportActions(r.Context(), c.Actor, actionQuery(r), format, func(x model.Action) error {
+		return out.WriteRow(x.Title, x.Status, x.Percent, x.StartDate, x.EndDate, x.Assignee, x.Assigner, strings.Join(x.Tags, ", "))
+	})
+	if errors.Is(err, export.ErrTooLarge) || errors.Is(err, export.ErrTooManyRows) {
+		return &app.Error{Kind: app.Invalid, Msg: "This export is too large for one " + strings.ToUpper(format) + " file: narrow the filters."}
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", mime)
+	w.Header().Set("Content-Disposition", attachment("yardstick-actions-"+c.Actor.Instance.Code+"."+format))
+	if err := out.Close(); err != nil {
+		s.logger(r).Error("writing an export", "format", format, "err", err)
+	}
+	return nil
+}
