@@ -10,18 +10,26 @@ import (
 	"yardstick/internal/testkit"
 )
 
-// placement reads the table of placement.md: table → distributed,
-// reference or coordinator.
+// placement reads the table of DESIGN.md's "Data placement" section
+// (placement.md points there): table → distributed, reference or
+// coordinator.
 func placement(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := os.Open("placement.md")
+	f, err := os.Open("../../DESIGN.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	out := map[string]string{}
 	sc := bufio.NewScanner(f)
+	in := false
 	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "## ") {
+			in = sc.Text() == "## Data placement"
+		}
+		if !in {
+			continue
+		}
 		cells := strings.Split(sc.Text(), "|")
 		if len(cells) < 4 || strings.TrimSpace(cells[0]) != "" {
 			continue
@@ -30,13 +38,13 @@ func placement(t *testing.T) map[string]string {
 		switch place {
 		case "distributed", "reference", "coordinator":
 			if _, dup := out[table]; dup {
-				t.Errorf("placement.md names %s twice", table)
+				t.Errorf("DESIGN.md's data placement names %s twice", table)
 			}
 			out[table] = place
 		}
 	}
 	if len(out) == 0 {
-		t.Fatal("placement.md: no table rows read")
+		t.Fatal("DESIGN.md: no data placement rows read")
 	}
 	return out
 }
