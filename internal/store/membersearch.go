@@ -350,27 +350,9 @@ type memberCursor struct {
 // and pending members are read apart.
 var boundSorts = map[string]int{"email": 1, "name": 2, "role": 3, "permissions": 4, "status": 5}
 
-// boundKeySQL is the text an order's bound holds for memberships m: the
+// boundKeys are a member's keys as its bounds hold them, by order: the
 // key itself, the permission count zero-padded so that text order is
 // number order, the status as 0 or 1.
-func (q *Q) boundKeySQL(sort int) string {
-	switch sort {
-	case 1:
-		return "m.email"
-	case 2:
-		return "m.name_key"
-	case 3:
-		return "m.role"
-	case 4:
-		if q.s.dialect == SQLite {
-			return "printf('%03d', m.perm_count)"
-		}
-		return "lpad(m.perm_count::text, 3, '0')"
-	}
-	return "CASE WHEN m.active THEN '1' ELSE '0' END"
-}
-
-// boundKeys are a member's keys as boundKeySQL writes them, by order.
 func (m memberSearchText) boundKeys() [6]string {
 	return [6]string{1: m.email, 2: m.nameKey, 3: m.role, 4: fmt.Sprintf("%03d", m.permCount), 5: strconv.Itoa(boolInt(m.active))}
 }
