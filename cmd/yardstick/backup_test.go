@@ -196,11 +196,9 @@ func TestBackupRestoreDrillSQLite(t *testing.T) {
 
 // TestBackupRestoreDrillPostgres is the drill with pg_dump and pg_restore
 // into a new database.
-func TestBackupRestoreDrillPostgres(t *testing.T) {
-	base := testkit.PostgresURL(t)
-	if base == "" {
-		t.Skip("PostgreSQL not configured (make test sets it up; CI fails above)")
-	}
+func TestBackupRestoreDrillPostgres(t *testing.T) { testkit.OnPostgres(t, backupRestoreDrillPostgres) }
+
+func backupRestoreDrillPostgres(t *testing.T, base string) {
 	restoreBin, err := exec.LookPath("pg_restore")
 	if err != nil {
 		// PostgreSQL's client tools come with the server make test installs.

@@ -46,10 +46,10 @@ func TestScheduledSnapshotsSQLite(t *testing.T) {
 // Two processes on one PostgreSQL database take each period's snapshot
 // once between them.
 func TestScheduledSnapshotsOncePostgres(t *testing.T) {
-	base := testkit.PostgresURL(t)
-	if base == "" {
-		t.Skip("PostgreSQL not configured (make test sets it up; CI fails above)")
-	}
+	testkit.OnPostgres(t, scheduledSnapshotsOncePostgres)
+}
+
+func scheduledSnapshotsOncePostgres(t *testing.T, base string) {
 	u := testkit.NewSchema(t, base)
 	dir := t.TempDir()
 	var schedules []*backup.Schedule

@@ -178,3 +178,17 @@ func schemaDDL(db *sql.DB, stmt string) error {
 	}
 	return tx.Commit()
 }
+
+// OnPostgres runs fn, as a subtest named "postgres", with the URL of the
+// test PostgreSQL database, for tests that are about PostgreSQL itself
+// (pg_dump, a server going away). Without one it says so, as EachServerDB
+// does; in CI PostgresURL has failed the test already.
+func OnPostgres(t *testing.T, fn func(t *testing.T, base string)) {
+	t.Helper()
+	base := PostgresURL(t)
+	if base == "" {
+		t.Log("postgres: YARDSTICK_TEST_POSTGRES_URL not set; not tried (use `make test`)")
+		return
+	}
+	t.Run("postgres", func(t *testing.T) { fn(t, base) })
+}
