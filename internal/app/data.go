@@ -116,6 +116,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 			byKey[v.PeriodKey] = v
 		}
 		var conflicts []string
+		var log []model.Activity // recorded with one statement once all are saved
 		for _, c := range changes {
 			cur, exists := byKey[c.PeriodKey]
 			if exists && sameValue(cur, c) {
@@ -126,12 +127,10 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 				"period", "", pf.Label(p),
 				"actual", ftoa(cur.Actual), ftoa(c.Actual), "target", ftoa(cur.Target), ftoa(c.Target),
 				"comment", cur.Comment, c.Comment)...)
-			log := []model.Activity{e}
 			if actor.Partner(owner) {
-				log = inBoth(actor, owner, e)
-			}
-			if err := record(ctx, q, log...); err != nil {
-				return err
+				log = append(log, inBoth(actor, owner, e)...)
+			} else {
+				log = append(log, e)
 			}
 			if c.Actual == nil && c.Target == nil && c.Comment == "" {
 				if exists {
@@ -163,7 +162,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 			return &Error{Kind: Conflict, Fields: fields, Msg: "Nothing was saved: someone else changed " + strings.Join(labels, ", ") +
 				" while you were editing. The grid now shows their values; make your change again."}
 		}
-		return nil
+		return record(ctx, q, log...)
 	})
 	if err != nil {
 		saved = 0
@@ -374,6 +373,9 @@ func (a *App) saveMeasure(ctx context.Context, actor *Actor, before, m model.Obj
 func (a *App) measureFrequency(ctx context.Context, owner int64, m model.Object, msg string) (model.Frequency, error) {
 	if m.FrequencyID == nil {
 		return model.Frequency{}, invalid(msg, nil)
+	}
+	if m.Frequency != nil { // read with the measure
+		return *m.Frequency, nil
 	}
 	f, err := a.store.Q().FrequencyByID(ctx, owner, *m.FrequencyID)
 	if errors.Is(err, store.ErrNotFound) {

@@ -2,14 +2,12 @@ package app
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"yardstick/internal/access"
 	"yardstick/internal/calc"
 	"yardstick/internal/model"
 	"yardstick/internal/period"
-	"yardstick/internal/store"
 )
 
 // Row is one line of a scorecard's tree: an object at a depth, under a
@@ -255,8 +253,8 @@ func (a *App) measureView(ctx context.Context, actor *Actor, m model.Object, can
 		return view, err
 	}
 	view.Bands = MeasureBands(m, global)
-	f, err := q.FrequencyByID(ctx, owner, derefID(m.FrequencyID))
-	if errors.Is(err, store.ErrNotFound) {
+	f, err := a.measureFrequency(ctx, owner, m, "")
+	if KindOf(err) == Invalid {
 		return view, nil // a measure without frequency shows no data
 	} else if err != nil {
 		return view, err

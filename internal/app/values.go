@@ -57,7 +57,7 @@ func (a *App) MeasureValues(ctx context.Context, actor *Actor, measureID int64, 
 	}
 	label := func(key string) string { return key }
 	if m.FrequencyID != nil {
-		if f, err := a.store.Q().FrequencyByID(ctx, m.InstanceID, *m.FrequencyID); err == nil {
+		if f, err := a.measureFrequency(ctx, m.InstanceID, m, ""); err == nil {
 			pf := FrequencyOf(f)
 			label = func(key string) string {
 				if p, err := pf.FromKey(key); err == nil {

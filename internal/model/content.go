@@ -68,6 +68,7 @@ type Object struct {
 	Decimals     int
 	Polarity     string
 	FrequencyID  *int64
+	Frequency    *Frequency // joined where a query reads one object (nil elsewhere: look it up)
 	PMCategory   string // how_much, how_well, better_off, or ""
 	DataSource   string
 	BaselineKey  string

@@ -11,6 +11,9 @@ import (
 	"yardstick/internal/model"
 )
 
+// activityChunk entries of 14 parameters stay within SQLite's 32,766.
+const activityChunk = 1000
+
 // RecordActivity writes log entries. Called inside the transaction of the
 // change it records, so a rolled-back change leaves no entry. An entry
 // without an outcome succeeded. It also moves each actor's "last
@@ -18,9 +21,29 @@ import (
 // password): one UPDATE per member per call, so the list never aggregates
 // the log.
 func (q *Q) RecordActivity(ctx context.Context, entries ...model.Activity) error {
+	if len(entries) == 0 {
+		return nil
+	}
 	type member struct{ instance, account int64 }
 	latest := map[member]time.Time{}
-	for _, e := range entries {
+	// One INSERT for up to activityChunk entries: a save of many periods
+	// (or a partner's save logged in both instances) is one statement, not
+	// one per entry.
+	for len(entries) > activityChunk {
+		if err := q.RecordActivity(ctx, entries[:activityChunk]...); err != nil {
+			return err
+		}
+		entries = entries[activityChunk:]
+	}
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO activity_log (instance_id, at, account_id, actor_name, actor_email, actor_instance,
+			activity, object_type, object_id, object_name, changes, client_addr, request_id, outcome)
+			VALUES `)
+	if len(entries) > 1 {
+		sb.WriteString(listMark) // the text varies with the count: never prepared
+	}
+	a := make(args, 0, 14*len(entries))
+	for i, e := range entries {
 		changes := ""
 		if len(e.Changes) > 0 {
 			b, err := json.Marshal(e.Changes)
@@ -35,19 +58,27 @@ func (q *Q) RecordActivity(ctx context.Context, entries ...model.Activity) error
 		if e.Outcome == "" {
 			e.Outcome = model.OutcomeSucceeded
 		}
-		if _, err := q.exec(ctx, `INSERT INTO activity_log (instance_id, at, account_id, actor_name, actor_email, actor_instance,
-			activity, object_type, object_id, object_name, changes, client_addr, request_id, outcome)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			e.InstanceID, e.At.UTC(), e.AccountID, truncate(e.ActorName, 200), truncate(e.ActorEmail, 254), e.ActorInstance,
-			e.Activity, e.ObjectType, e.ObjectID, truncate(e.ObjectName, 300), changes, truncate(e.ClientAddr, 100), e.RequestID, e.Outcome); err != nil {
-			return err
+		if i > 0 {
+			sb.WriteString(", ")
 		}
+		sb.WriteString("(")
+		for j, v := range []any{e.InstanceID, e.At.UTC(), e.AccountID, truncate(e.ActorName, 200), truncate(e.ActorEmail, 254), e.ActorInstance,
+			e.Activity, e.ObjectType, e.ObjectID, truncate(e.ObjectName, 300), changes, truncate(e.ClientAddr, 100), e.RequestID, e.Outcome} {
+			if j > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(a.add(v))
+		}
+		sb.WriteString(")")
 		if e.AccountID != nil && e.Activity != "sign_in_failed" && e.Outcome != model.OutcomeFailed {
 			k := member{e.InstanceID, *e.AccountID}
 			if e.At.After(latest[k]) {
 				latest[k] = e.At
 			}
 		}
+	}
+	if _, err := q.exec(ctx, sb.String(), a...); err != nil {
+		return err
 	}
 	for k, at := range latest {
 		if _, err := q.exec(ctx, `UPDATE memberships SET last_activity_at = $1, seen_at = $1

@@ -21,6 +21,41 @@ const objectCols = `o.id, o.instance_id, o.kind, o.type_id, t.name, t.badge, t.c
 
 const objectFrom = ` FROM objects o JOIN object_types t ON t.instance_id = o.instance_id AND t.id = o.type_id`
 
+// oneObjectCols and oneObjectFrom read one object with its frequency: a
+// measure's page and its data save need both, and on Citus each statement
+// costs a coordinator → worker round trip.
+const (
+	oneObjectCols = objectCols + `, f.id, f.instance_id, f.title, f.kind, f.periods_per_year, f.start_month, f.start_day,
+	f.label_prefix, f.builtin, f.created_at`
+	oneObjectFrom = objectFrom + ` LEFT JOIN frequencies f ON f.instance_id = o.instance_id AND f.id = o.frequency_id`
+)
+
+// scanOneObject scans oneObjectCols.
+func scanOneObject(sc interface{ Scan(...any) error }) (model.Object, error) {
+	var f struct {
+		id, instance, perYear, month, day sql.NullInt64
+		title, kind, prefix               sql.NullString
+		builtin                           sql.NullBool
+		created                           sql.NullTime
+	}
+	o, err := scanObject(extraScan{sc, []any{&f.id, &f.instance, &f.title, &f.kind, &f.perYear, &f.month, &f.day,
+		&f.prefix, &f.builtin, &f.created}})
+	if err == nil && f.id.Valid {
+		o.Frequency = &model.Frequency{ID: f.id.Int64, InstanceID: f.instance.Int64, Title: f.title.String, Kind: f.kind.String,
+			PeriodsPerYear: int(f.perYear.Int64), StartMonth: int(f.month.Int64), StartDay: int(f.day.Int64),
+			LabelPrefix: f.prefix.String, Builtin: f.builtin.Bool, CreatedAt: f.created.Time}
+	}
+	return o, err
+}
+
+// extraScan lets a scan function read its columns followed by more.
+type extraScan struct {
+	sc    interface{ Scan(...any) error }
+	extra []any
+}
+
+func (e extraScan) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.extra...)...) }
+
 func scanObject(sc interface{ Scan(...any) error }) (model.Object, error) {
 	var o model.Object
 	var tags string
@@ -139,7 +174,7 @@ func (q *Q) DeleteObject(ctx context.Context, instanceID, id int64) error {
 // ObjectByID returns an object the visibility allows.
 func (q *Q) ObjectByID(ctx context.Context, instanceID, id int64, v Visibility) (model.Object, error) {
 	a := args{instanceID, id}
-	o, err := scanObject(q.row(ctx, `SELECT `+objectCols+objectFrom+` WHERE o.instance_id = $1 AND o.id = $2 AND `+v.objectFilter(&a), a...))
+	o, err := scanOneObject(q.row(ctx, `SELECT `+oneObjectCols+oneObjectFrom+` WHERE o.instance_id = $1 AND o.id = $2 AND `+v.objectFilter(&a), a...))
 	return o, notFound(err)
 }
 

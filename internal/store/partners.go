@@ -355,7 +355,7 @@ func (q *Q) SharedObjectByID(ctx context.Context, owners []int64, id int64, v Vi
 		return model.Object{}, ErrNotFound
 	}
 	a := args{id, v.InstanceID}
-	o, err := scanObject(q.row(ctx, `SELECT `+objectCols+objectFrom+`
+	o, err := scanOneObject(q.row(ctx, `SELECT `+oneObjectCols+oneObjectFrom+`
 		WHERE o.instance_id IN (`+a.list(owners)+`) AND o.id = $1 AND o.instance_id <> $2 AND `+v.sharedObjectFilter(&a), a...))
 	return o, notFound(err)
 }
