@@ -84,7 +84,7 @@ func btoa(b bool) string { return strconv.FormatBool(b) }
 // pattern). Recording failures are logged and do not change the answer.
 func (a *App) Outcome(ctx context.Context, actor *Actor, what string, err error) *Error {
 	e, ok := AsError(err)
-	if !ok && store.Unavailable(err) {
+	if !ok && a.store.Lost(err) {
 		// Nothing was written (each change is one transaction); the same
 		// request can be sent again once the database is back.
 		return &Error{Kind: Unavailable, Msg: "Yardstick cannot reach its database; try again in a minute.", RetryAfter: 30 * time.Second}

@@ -76,6 +76,27 @@ type Store struct {
 	// (OnOutboxWrite): the mail worker wakes without every use case
 	// having to remember it.
 	onOutbox atomic.Pointer[func()]
+	// suspect holds, in Unix nanoseconds, until when every pooled
+	// connection is pinged before reuse: set when the database was found
+	// unreachable (Lost), because after an outage the pool still holds
+	// connections whose server is gone, and pgx pings by itself only those
+	// idle for over a second.
+	suspect *atomic.Int64
+}
+
+// suspectFor is how long after a lost database connections are checked.
+const suspectFor = 30 * time.Second
+
+// Lost reports whether err means the database could not be reached (see
+// Unavailable); if so, pooled connections are checked before reuse for a
+// while, so the first request after the database returns does not meet a
+// dead one.
+func (s *Store) Lost(err error) bool {
+	if !Unavailable(err) {
+		return false
+	}
+	s.suspect.Store(time.Now().Add(suspectFor).UnixNano()) // real time, whatever the data's clock
+	return true
 }
 
 // OnOutboxWrite sets the function called after every committed write to
@@ -150,6 +171,7 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 		return nil, fmt.Errorf("database URL must start with sqlite: or postgres:// (got %q)", redactURL(databaseURL))
 	}
 	var db *sql.DB
+	suspect := new(atomic.Int64)
 	if dialect == Postgres {
 		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
@@ -161,7 +183,10 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 			// this long the request is answered 503 (see Unavailable).
 			cfg.ConnectTimeout = 5 * time.Second
 		}
-		db = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(citusSequential))
+		db = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(citusSequential),
+			stdlib.OptionShouldPing(func(_ context.Context, p stdlib.ShouldPingParams) bool {
+				return p.IdleDuration > time.Second || time.Now().UnixNano() < suspect.Load()
+			}))
 	} else {
 		var err error
 		if db, err = sql.Open(driver, dsn); err != nil {
@@ -177,7 +202,7 @@ func OpenNoMigrate(databaseURL string, clock Clock) (*Store, error) {
 		db.SetMaxIdleConns(20)
 	}
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db, dialect: dialect, clock: clock, counter: &queryCounter{}}, nil
+	return &Store{db: db, dialect: dialect, clock: clock, counter: &queryCounter{}, suspect: suspect}, nil
 }
 
 // citusSequential runs on every new PostgreSQL connection. Where the
@@ -228,7 +253,11 @@ func (s *Store) Now() time.Time { return s.clock.Now() }
 func (s *Store) Clock() Clock { return s.clock }
 
 // Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error {
+	err := s.db.PingContext(ctx)
+	s.Lost(err)
+	return err
+}
 
 // DB exposes the pool for tests and benchmarks that need raw SQL.
 func (s *Store) DB() *sql.DB { return s.db }

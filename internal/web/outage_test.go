@@ -37,6 +37,61 @@ func proxiedSchema(t *testing.T, base string) (string, *testkit.Proxy) {
 	return u.String(), proxy
 }
 
+// TestFirstRequestAfterOutage: the pool is warm (connections used within
+// the last second, which pgx does not ping by itself), the database goes
+// away and comes back; the very next request, with no wait for /readyz,
+// is answered from the database. Through a proxy that cuts the
+// connections, and with a cluster of its own stopped and started (its
+// backends end with "terminating connection due to administrator command").
+func TestFirstRequestAfterOutage(t *testing.T) {
+	testkit.OnPostgres(t, func(t *testing.T, base string) {
+		u, proxy := proxiedSchema(t, base)
+		firstRequestAfterOutage(t, u, proxy.Cut, proxy.Restore)
+	})
+	t.Run("restart", func(t *testing.T) {
+		u, cluster := testkit.OwnPostgresCluster(t)
+		if u == "" {
+			return // not made outside CI, as OwnPostgresCluster logged; in CI it has failed the test
+		}
+		firstRequestAfterOutage(t, u, func() { testkit.ClusterCtl(t, cluster, "stop") }, func() { testkit.ClusterCtl(t, cluster, "start") })
+	})
+}
+
+func firstRequestAfterOutage(t *testing.T, u string, cut, restore func()) {
+	clock := store.NewFakeClock(testkit.Epoch)
+	s, err := store.Open(ctx, u, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	e := newEnv(t, &testkit.DB{Name: "postgres", URL: u, Store: s, Clock: clock})
+	f := newFixtureIn(t, e)
+	c := e.client()
+	c.login("admin@example.org", testkit.Password)
+	page := "/i/ACME/scorecards/" + strconv.FormatInt(f.sc.ID, 10)
+	for round := range 2 {
+		if r := c.get(page); r.Status != http.StatusOK {
+			t.Fatalf("round %d, before the outage: %d", round, r.Status)
+		}
+		cut()
+		if r := c.get(page); r.Status != http.StatusServiceUnavailable {
+			t.Errorf("round %d, during the outage: %d, want 503", round, r.Status)
+		}
+		restore()
+		var wg sync.WaitGroup
+		codes := make([]int, 6)
+		for i := range codes { // several at once, as a page's visitors would
+			wg.Go(func() { codes[i] = c.get(page).Status })
+		}
+		wg.Wait()
+		for i, code := range codes {
+			if code != http.StatusOK {
+				t.Errorf("round %d, request %d at once after the outage: %d, want 200", round, i, code)
+			}
+		}
+	}
+}
+
 // TestBrowserOutageKeepsTypedData types a value into a measure's data
 // grid, loses the database, saves: the 503 page (checked with axe) holds
 // what was typed, and once the database is back its Try again saves it.
@@ -67,10 +122,7 @@ func browserOutageKeepsTypedData(t *testing.T, base string) {
 	}
 	testkit.Screenshot(t, browser, "database-unavailable")
 	proxy.Restore()
-	// As a person would, try again once the service says it is back.
-	for i := 0; i < 50 && f.e.client().get("/readyz").Status != http.StatusOK; i++ {
-		time.Sleep(100 * time.Millisecond)
-	}
+	// Try again at once: the first request after the outage is served.
 	uiFollow(t, browser, `#retry-form button[type=submit]`, http.StatusOK)
 	if got := uiValue(t, browser, cell); got != "77" {
 		t.Errorf("after Try again the grid shows %q, want the 77 typed during the outage", got)
