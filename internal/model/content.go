@@ -69,7 +69,7 @@ type Object struct {
 	Polarity     string
 	FrequencyID  *int64
 	Frequency    *Frequency // joined where a query reads one object (nil elsewhere: look it up)
-	PMCategory   string // how_much, how_well, better_off, or ""
+	PMCategory   string     // how_much, how_well, better_off, or ""
 	DataSource   string
 	BaselineKey  string
 	BandGreen    *float64 // per-measure override; nil uses the global default
