@@ -407,6 +407,9 @@ type ActionQuery struct {
 	HostID     int64
 	Status     string
 	AssigneeID int64
+	Assignee   string // an email address or membership id, as the action form takes it
+	Tag        string
+	From, To   string // YYYY-MM-DD: actions whose dates meet the range
 	Open       bool
 	Mine       bool
 	Sort       string
@@ -429,7 +432,46 @@ func (a *App) Actions(ctx context.Context, actor *Actor, qy ActionQuery) (Action
 	if err != nil {
 		return ActionList{}, err
 	}
-	f := store.ActionFilter{Status: qy.Status, AssigneeID: qy.AssigneeID, Open: qy.Open, Sort: qy.Sort, Desc: qy.Desc, After: qy.After, Limit: qy.Limit}
+	f, err := a.actionFilter(ctx, actor, qy)
+	if err != nil {
+		return ActionList{}, err
+	}
+	page, err := a.store.Q().ListActions(ctx, actor.Instance.ID, f, v)
+	if errors.Is(err, store.ErrBadCursor) {
+		return ActionList{}, invalid("That page link is not valid; start from the first page.", nil)
+	}
+	return ActionList{Actions: page.Actions, Next: page.Next, Can: actionCan(actor)}, err
+}
+
+// actionFilter checks an Action Manager query and makes it the store's.
+func (a *App) actionFilter(ctx context.Context, actor *Actor, qy ActionQuery) (store.ActionFilter, error) {
+	f := store.ActionFilter{Status: qy.Status, AssigneeID: qy.AssigneeID, Tag: strings.TrimSpace(qy.Tag), Open: qy.Open,
+		Sort: qy.Sort, Desc: qy.Desc, After: qy.After, Limit: qy.Limit}
+	fields := map[string]string{}
+	var ok bool
+	if f.From, ok = parseDay(qy.From); !ok {
+		fields["from"] = "Enter the first day as a date, e.g. 2026-01-31."
+	}
+	if f.To, ok = parseDay(qy.To); !ok {
+		fields["to"] = "Enter the last day as a date, e.g. 2026-12-31."
+	}
+	if f.From != "" && f.To != "" && f.To < f.From {
+		fields["to"] = "The last day is before the first."
+	}
+	if who := strings.TrimSpace(qy.Assignee); who != "" {
+		m, err := assigneeOf(ctx, a.store.Q(), actor.Instance.ID, who)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			fields["assignee"] = "No member of this organization has that email address."
+		case err != nil:
+			return f, err
+		default:
+			f.AssigneeID = m.ID
+		}
+	}
+	if len(fields) > 0 {
+		return f, invalid("Check the filters: "+summarize(fields), fields)
+	}
 	if qy.Mine {
 		f.Mine = actor.Membership.ID
 	}
@@ -439,11 +481,7 @@ func (a *App) Actions(ctx context.Context, actor *Actor, qy ActionQuery) (Action
 	case OnObject:
 		f.Target.ObjectID = qy.HostID
 	}
-	page, err := a.store.Q().ListActions(ctx, actor.Instance.ID, f, v)
-	if errors.Is(err, store.ErrBadCursor) {
-		return ActionList{}, invalid("That page link is not valid; start from the first page.", nil)
-	}
-	return ActionList{Actions: page.Actions, Next: page.Next, Can: actionCan(actor)}, err
+	return f, nil
 }
 
 // HostActions is the Actions section of a scorecard's, container's or
@@ -522,25 +560,33 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor) (DashboardView, error
 // in the Action Manager's order, a page of the store at a time (memory
 // stays flat however many there are), and logs the export.
 func (a *App) ExportActions(ctx context.Context, actor *Actor, qy ActionQuery, format string, fn func(model.Action) error) error {
+	qy.After, qy.Limit = "", 200
+	f, err := a.actionFilter(ctx, actor, qy) // refused before anything is written or logged
+	if err != nil {
+		return err
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return err
+	}
 	if err := a.store.InTx(ctx, func(q *store.Q) error {
 		return record(ctx, q, entry(actor, ActExport, "actions", 0, "Action Manager ("+format+")"))
 	}); err != nil {
 		return err
 	}
-	qy.After, qy.Limit = "", 200
 	for {
-		list, err := a.Actions(ctx, actor, qy)
+		page, err := a.store.Q().ListActions(ctx, actor.Instance.ID, f, v)
 		if err != nil {
 			return err
 		}
-		for _, x := range list.Actions {
+		for _, x := range page.Actions {
 			if err := fn(x); err != nil {
 				return err
 			}
 		}
-		if list.Next == "" {
+		if page.Next == "" {
 			return nil
 		}
-		qy.After = list.Next
+		f.After = page.Next
 	}
 }

@@ -279,3 +279,78 @@ func TestActionInputAndConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// The Action Manager's filters (issue 14, item 5): tag (a whole tag, as
+// written), assignee (by email, this instance's members only) and a date
+// range that an action's dates meet; refused filters name their field and
+// list nothing. Exports take the same filters.
+func TestActionFilters(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A, B := w.site("ALPHA", "Alpha Org"), w.site("BETA", "Beta Org")
+		admin := A.member("admin", access.PresetAdministration)
+		A.member("ana", access.PresetPresenter)
+		B.member("bob", access.PresetAdministration)
+		for _, in := range []app.ActionInput{
+			{Title: "Q1 outreach", StartDate: "2026-01-01", EndDate: "2026-03-31", Tags: "Outreach, Schools", Assignee: A.members["ana"].Email},
+			{Title: "Q2 survey", StartDate: "2026-04-01", EndDate: "2026-06-30", Tags: "outreach-2"},
+			{Title: "Open ended", StartDate: "2026-05-01", Tags: "Schools"},
+			{Title: "No dates"},
+		} {
+			if _, err := w.app.CreateAction(w.ctx, admin, in, "", 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		titles := func(qy app.ActionQuery) string {
+			t.Helper()
+			list, err := w.app.Actions(w.ctx, admin, qy)
+			if err != nil {
+				t.Fatalf("%+v: %v", qy, err)
+			}
+			var out []string
+			for _, x := range list.Actions {
+				out = append(out, x.Title)
+			}
+			return strings.Join(out, "; ")
+		}
+		for _, tc := range []struct {
+			qy   app.ActionQuery
+			want string
+		}{
+			{app.ActionQuery{Tag: "Schools"}, "Open ended; Q1 outreach"},
+			{app.ActionQuery{Tag: "Outreach"}, "Q1 outreach"}, // not "outreach-2"
+			{app.ActionQuery{Tag: "outreach"}, ""},            // as written
+			{app.ActionQuery{Tag: "Sch"}, ""},                 // a whole tag
+			{app.ActionQuery{Assignee: A.members["ana"].Email}, "Q1 outreach"},
+			{app.ActionQuery{Assignee: strings.ToUpper(A.members["ana"].Email)}, "Q1 outreach"},
+			{app.ActionQuery{From: "2026-04-15", To: "2026-04-20"}, "No dates; Q2 survey"},
+			{app.ActionQuery{From: "2026-07-01"}, "No dates; Open ended"},
+			{app.ActionQuery{To: "2026-01-01"}, "No dates; Q1 outreach"},
+			{app.ActionQuery{Tag: "Schools", From: "2026-04-01"}, "Open ended"},
+		} {
+			if got := titles(tc.qy); got != tc.want {
+				t.Errorf("%+v: %q, want %q", tc.qy, got, tc.want)
+			}
+		}
+		for _, tc := range []struct {
+			qy    app.ActionQuery
+			field string
+		}{
+			{app.ActionQuery{From: "yesterday"}, "from"},
+			{app.ActionQuery{To: "2026-02-30"}, "to"},
+			{app.ActionQuery{From: "2026-05-01", To: "2026-04-01"}, "to"},
+			{app.ActionQuery{Assignee: B.members["bob"].Email}, "assignee"}, // another instance's member
+			{app.ActionQuery{Assignee: "nobody@example.org"}, "assignee"},
+		} {
+			_, err := w.app.Actions(w.ctx, admin, tc.qy)
+			if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || e.Fields[tc.field] == "" {
+				t.Errorf("%+v: %v, want a message on %s", tc.qy, err, tc.field)
+			}
+			n := 0
+			err = w.app.ExportActions(w.ctx, admin, tc.qy, "csv", func(model.Action) error { n++; return nil })
+			if app.KindOf(err) != app.Invalid || n != 0 {
+				t.Errorf("export with %+v: %v after %d rows, want Invalid before any", tc.qy, err, n)
+			}
+		}
+	})
+}

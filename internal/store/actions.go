@@ -162,6 +162,8 @@ type ActionFilter struct {
 	Target     model.Target
 	Open       bool   // neither Completed nor Cancelled
 	Mine       int64  // assigned to or by this membership
+	Tag        string // "": any; else one of the action's tags, any case
+	From, To   string // YYYY-MM-DD or "": actions whose dates meet [From, To] (an open end meets all)
 	Sort       string // "title" (default) or "end"
 	Desc       bool
 	After      string
@@ -194,6 +196,21 @@ func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v
 	if f.Mine != 0 {
 		m := a.add(f.Mine)
 		where = append(where, "(ac.assignee_id = "+m+" OR ac.assigner_id = "+m+")")
+	}
+	if f.Tag != "" {
+		// Tags are lines of ac.tags; the filter finds one whole line, as
+		// written (LIKE would fold ASCII case on SQLite only).
+		find := "strpos"
+		if q.s.dialect == SQLite {
+			find = "instr"
+		}
+		where = append(where, find+"('\n' || ac.tags || '\n', "+a.add("\n"+f.Tag+"\n")+") > 0")
+	}
+	if f.From != "" {
+		where = append(where, "(ac.end_date IS NULL OR ac.end_date >= "+a.add(f.From)+")")
+	}
+	if f.To != "" {
+		where = append(where, "(ac.start_date IS NULL OR ac.start_date <= "+a.add(f.To)+")")
 	}
 	if f.Target != (model.Target{}) {
 		col, id := targetCol(f.Target)

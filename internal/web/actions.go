@@ -61,6 +61,7 @@ func actionQuery(r *http.Request) app.ActionQuery {
 	q := r.URL.Query()
 	on, hostID, _ := actionHostOf(q.Get) // a bad host filter lists nothing more than the others
 	return app.ActionQuery{On: on, HostID: hostID, Status: q.Get("status"), Open: q.Get("open") == "1", Mine: q.Get("mine") == "1",
+		Assignee: q.Get("assignee"), Tag: q.Get("tag"), From: q.Get("from"), To: q.Get("to"),
 		Sort: q.Get("sort"), Desc: q.Get("dir") == "desc", After: q.Get("after")}
 }
 
@@ -68,14 +69,18 @@ func (s *Server) actionsPage(w http.ResponseWriter, r *http.Request, c *req) err
 	q := r.URL.Query()
 	qy := actionQuery(r)
 	list, err := s.app.Actions(r.Context(), c.Actor, qy)
-	if err != nil {
+	status, form := http.StatusOK, views.Form{}
+	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
+		// Show the refused filters with their messages and no actions.
+		status, form = http.StatusUnprocessableEntity, views.Form{Errors: e.Fields, Msg: e.Msg}
+	} else if err != nil {
 		return err
 	}
 	sh := s.flash(r, s.shell(r, c, "Action Manager"))
 	if msg, ok := actionFlashes[q.Get("done")]; ok {
 		sh.Flash = msg
 	}
-	return s.render(w, r, http.StatusOK, views.ActionManager(sh, list, qy, r.URL.Query()))
+	return s.render(w, r, status, views.ActionManager(sh, list, qy, r.URL.Query(), form))
 }
 
 func (s *Server) actionNew(w http.ResponseWriter, r *http.Request, c *req) error {

@@ -98,3 +98,7 @@ func invalid(f Form, name string) templ.Attributes {
 	}
 	return templ.Attributes{"aria-invalid": "true", "id": fieldID(name), "aria-describedby": errID(name)}
 }
+
+// actionFilterKeys are the Action Manager's filters, carried to its next
+// page and downloads.
+var actionFilterKeys = []string{"on", "id", "status", "open", "mine", "assignee", "tag", "from", "to", "sort", "dir"}
