@@ -158,7 +158,7 @@ func (a *App) CreateAction(ctx context.Context, actor *Actor, in ActionInput, on
 		}
 		es := []model.Activity{entry(actor, ActCreate, "action", x.ID, x.Title, actionChanges(model.Action{}, x)...)}
 		if on != "" {
-			if err := q.LinkAction(ctx, actor.Instance.ID, x.ID, h.Target); err != nil {
+			if err := q.LinkAction(ctx, actor.Instance.ID, x.ID, h.Target); err != nil && !errors.Is(err, store.ErrConflict) {
 				return err
 			}
 			es = append(es, entry(actor, ActLink, "action", x.ID, x.Title, model.Change{Field: h.Kind, After: h.Title}))
@@ -239,7 +239,9 @@ func (a *App) LinkAction(ctx context.Context, actor *Actor, id int64, on string,
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		act := ActLink
 		if link {
-			err = q.LinkAction(ctx, actor.Instance.ID, id, h.Target)
+			if err = q.LinkAction(ctx, actor.Instance.ID, id, h.Target); errors.Is(err, store.ErrConflict) {
+				return nil // already linked: nothing to do or log
+			}
 		} else {
 			act = ActUnlink
 			err = mapNotFound(q.UnlinkAction(ctx, actor.Instance.ID, id, h.Target))
@@ -365,10 +367,92 @@ func (a *App) CheckTodo(ctx context.Context, actor *Actor, id, todoID int64, don
 	})
 }
 
+// ActionLink is a scorecard or object an action is linked to.
+type ActionLink struct {
+	On    string // OnScorecard or OnObject
+	ID    int64
+	Kind  string // scorecard, container or measure
+	Title string
+}
+
+// actionLinks names the links the actor can see, in two queries.
+func (a *App) actionLinks(ctx context.Context, actor *Actor, links []model.Target) ([]ActionLink, error) {
+	var scs, objs []int64
+	for _, l := range links {
+		if l.ScorecardID != 0 {
+			scs = append(scs, l.ScorecardID)
+		} else {
+			objs = append(objs, l.ObjectID)
+		}
+	}
+	if len(links) == 0 {
+		return nil, nil
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	q := a.store.Q()
+	var out []ActionLink
+	if len(scs) > 0 {
+		list, err := q.ScorecardsByIDs(ctx, actor.Instance.ID, scs, v)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range list {
+			out = append(out, ActionLink{On: OnScorecard, ID: s.ID, Kind: "scorecard", Title: s.Title})
+		}
+	}
+	if len(objs) > 0 {
+		list, err := q.ObjectsByIDs(ctx, actor.Instance.ID, objs, v)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range list {
+			out = append(out, ActionLink{On: OnObject, ID: o.ID, Kind: o.Kind, Title: o.Title})
+		}
+	}
+	return out, nil
+}
+
+// LinkChoices is the "Add Existing Action" page of a scorecard or object:
+// the visible actions not linked to it yet, found by title.
+type LinkChoices struct {
+	Host    ActionLink
+	Actions []model.Action
+	Next    string
+}
+
+// ActionsToLink lists the actions that could be linked to a scorecard or
+// object of the actor's own instance (actions.edit), by title, a page at a
+// time.
+func (a *App) ActionsToLink(ctx context.Context, actor *Actor, on string, hostID int64, text, after string) (LinkChoices, error) {
+	if err := actor.Require(access.ActionsEdit); err != nil {
+		return LinkChoices{}, err
+	}
+	h, err := a.actionHost(ctx, actor, on, hostID)
+	if err != nil {
+		return LinkChoices{}, err
+	}
+	out := LinkChoices{Host: ActionLink{On: h.On, ID: h.ID, Kind: h.Kind, Title: h.Title}}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return out, err
+	}
+	page, err := a.store.Q().ListActions(ctx, actor.Instance.ID, store.ActionFilter{Text: strings.TrimSpace(text), NotOn: h.Target, After: after, Limit: 50}, v)
+	if errors.Is(err, store.ErrBadCursor) {
+		return out, invalid("That page link is not valid; start from the first page.", nil)
+	}
+	out.Actions, out.Next = page.Actions, page.Next
+	return out, err
+}
+
 // ActionView is an action's page.
 type ActionView struct {
 	Action  model.Action
 	Links   []model.Target
+	Linked  []ActionLink // the links the viewer can see, scorecards first
+	Hidden  int          // links to what the viewer cannot see (not named)
 	Updates []model.ActionUpdate
 	Todos   []model.ActionTodo
 	Can     ActionCan
@@ -394,6 +478,10 @@ func (a *App) Action(ctx context.Context, actor *Actor, id int64) (ActionView, e
 	if v.Links, err = q.ActionLinks(ctx, actor.Instance.ID, id); err != nil {
 		return v, err
 	}
+	if v.Linked, err = a.actionLinks(ctx, actor, v.Links); err != nil {
+		return v, err
+	}
+	v.Hidden = len(v.Links) - len(v.Linked)
 	if v.Updates, err = q.ActionUpdates(ctx, actor.Instance.ID, id); err != nil {
 		return v, err
 	}
@@ -409,6 +497,7 @@ type ActionQuery struct {
 	AssigneeID int64
 	Assignee   string // an email address or membership id, as the action form takes it
 	Tag        string
+	Text       string // found in the title
 	From, To   string // YYYY-MM-DD: actions whose dates meet the range
 	Open       bool
 	Mine       bool
@@ -445,7 +534,7 @@ func (a *App) Actions(ctx context.Context, actor *Actor, qy ActionQuery) (Action
 
 // actionFilter checks an Action Manager query and makes it the store's.
 func (a *App) actionFilter(ctx context.Context, actor *Actor, qy ActionQuery) (store.ActionFilter, error) {
-	f := store.ActionFilter{Status: qy.Status, AssigneeID: qy.AssigneeID, Tag: strings.TrimSpace(qy.Tag), Open: qy.Open,
+	f := store.ActionFilter{Status: qy.Status, AssigneeID: qy.AssigneeID, Tag: strings.TrimSpace(qy.Tag), Text: strings.TrimSpace(qy.Text), Open: qy.Open,
 		Sort: qy.Sort, Desc: qy.Desc, After: qy.After, Limit: qy.Limit}
 	fields := map[string]string{}
 	var ok bool

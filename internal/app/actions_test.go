@@ -354,3 +354,91 @@ func TestActionFilters(t *testing.T) {
 		}
 	})
 }
+
+// Add Existing Action and unlinking (issue 14, item 1): an action links to
+// more scorecards and objects of its own instance; its page names the
+// links the viewer can see and counts the others; linking twice changes
+// and logs nothing; a partner's scorecard cannot take an action.
+func TestActionLinks(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A, B := w.site("ALPHA", "Alpha Org"), w.site("BETA", "Beta Org")
+		admin := A.member("admin", access.PresetAdministration)
+		A.member("assigned", access.PresetPresenter) // sees S only
+		B.member("admin", access.PresetAdministration)
+		S := A.scorecard(admin, "S")
+		T := A.scorecard(admin, "T")
+		R := A.container(admin, "Result", app.Placement{ScorecardID: S.ID})
+		M := A.measure(admin, "Measure", app.Placement{ParentID: R.ID})
+		if err := A.assign(admin, "assigned", S.ID); err != nil {
+			t.Fatal(err)
+		}
+		w.connect(A, B)
+		w.share(A, B, app.ShareChoice{ScorecardID: S.ID})
+		x, err := w.app.CreateAction(w.ctx, admin, app.ActionInput{Title: "Family literacy nights"}, app.OnObject, M.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.app.CreateAction(w.ctx, admin, app.ActionInput{Title: "Library cards drive"}, "", 0); err != nil {
+			t.Fatal(err)
+		}
+		choices := func(host int64, text string) string {
+			t.Helper()
+			v, err := w.app.ActionsToLink(w.ctx, admin, app.OnScorecard, host, text, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, a := range v.Actions {
+				out = append(out, a.Title)
+			}
+			return strings.Join(out, "; ")
+		}
+		if got := choices(T.ID, "LITERACY"); got != "Family literacy nights" {
+			t.Errorf("choices for T by title: %q", got)
+		}
+		for range 2 { // twice: the second changes and logs nothing
+			if err := w.app.LinkAction(w.ctx, admin, x.ID, app.OnScorecard, T.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(w.log(A.in, string(app.ActLink))); n != 2 { // the measure's, at creation, and T's once
+			t.Errorf("%d link entries, want 2", n)
+		}
+		if got := choices(T.ID, ""); got != "Library cards drive" {
+			t.Errorf("choices for T once linked: %q, want only the other action", got)
+		}
+		v, err := w.app.Action(w.ctx, admin, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Linked) != 2 || v.Hidden != 0 || v.Linked[0].Title != "T" || v.Linked[1].Title != "Measure" {
+			t.Errorf("admin sees links %+v, %d hidden", v.Linked, v.Hidden)
+		}
+		// The member assigned S sees the measure and only counts T.
+		v, err = w.app.Action(w.ctx, A.as("assigned"), x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Linked) != 1 || v.Linked[0].Title != "Measure" || v.Hidden != 1 {
+			t.Errorf("assigned member sees links %+v, %d hidden", v.Linked, v.Hidden)
+		}
+		// Partners and other instances: the shared scorecard takes no
+		// action, and nobody outside sees the action.
+		if _, err := w.app.ActionsToLink(w.ctx, B.as("admin"), app.OnScorecard, S.ID, "", ""); app.KindOf(err) != app.Forbidden {
+			t.Errorf("a partner's Add Existing Action: %v, want Forbidden", err)
+		}
+		if err := w.app.LinkAction(w.ctx, B.as("admin"), x.ID, app.OnScorecard, S.ID, true); app.KindOf(err) != app.NotFound {
+			t.Errorf("a partner linking ALPHA's action: %v, want NotFound", err)
+		}
+		if err := w.app.LinkAction(w.ctx, admin, x.ID, app.OnScorecard, T.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.app.LinkAction(w.ctx, admin, x.ID, app.OnScorecard, T.ID, false); app.KindOf(err) != app.NotFound {
+			t.Errorf("unlinking twice: %v, want NotFound", err)
+		}
+		if v, _ := w.app.Action(w.ctx, admin, x.ID); len(v.Linked) != 1 {
+			t.Errorf("after unlinking T: %+v", v.Linked)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -128,13 +129,17 @@ func (q *Q) DeleteAction(ctx context.Context, instanceID, id int64) error {
 	return affectedOne(res, err)
 }
 
-// LinkAction links an action to a scorecard or an object; linking twice
-// changes nothing.
+// LinkAction links an action to a scorecard or an object; a link already
+// there is ErrConflict and changes nothing.
 func (q *Q) LinkAction(ctx context.Context, instanceID, actionID int64, tg model.Target) error {
 	col, id := targetCol(tg)
-	_, err := q.exec(ctx, `INSERT INTO action_links (instance_id, action_id, `+col+`) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+	res, err := q.exec(ctx, `INSERT INTO action_links (instance_id, action_id, `+col+`) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 		instanceID, actionID, id)
-	return err
+	if err := affectedOne(res, err); errors.Is(err, ErrNotFound) {
+		return ErrConflict
+	} else {
+		return err
+	}
 }
 
 // UnlinkAction removes one link.
@@ -160,11 +165,13 @@ type ActionFilter struct {
 	Status     string // "": any
 	AssigneeID int64  // 0: anyone
 	Target     model.Target
-	Open       bool   // neither Completed nor Cancelled
-	Mine       int64  // assigned to or by this membership
-	Tag        string // "": any; else one of the action's tags, any case
-	From, To   string // YYYY-MM-DD or "": actions whose dates meet [From, To] (an open end meets all)
-	Sort       string // "title" (default) or "end"
+	NotOn      model.Target // not linked to this scorecard or object ("Add Existing Action")
+	Open       bool         // neither Completed nor Cancelled
+	Mine       int64        // assigned to or by this membership
+	Tag        string       // "": any; else one of the action's tags, as written
+	Text       string       // "": any; else found in the title, any case
+	From, To   string       // YYYY-MM-DD or "": actions whose dates meet [From, To] (an open end meets all)
+	Sort       string       // "title" (default) or "end"
 	Desc       bool
 	After      string
 	Limit      int
@@ -205,6 +212,13 @@ func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v
 			find = "instr"
 		}
 		where = append(where, find+"('\n' || ac.tags || '\n', "+a.add("\n"+f.Tag+"\n")+") > 0")
+	}
+	if f.NotOn != (model.Target{}) {
+		col, id := targetCol(f.NotOn)
+		where = append(where, "NOT EXISTS (SELECT 1 FROM action_links ln WHERE ln.instance_id = ac.instance_id AND ln.action_id = ac.id AND ln."+col+" = "+a.add(id)+")")
+	}
+	if f.Text != "" {
+		where = append(where, `ac.title_key LIKE `+a.add("%"+escapeLike(Key(f.Text))+"%")+` ESCAPE '\'`)
 	}
 	if f.From != "" {
 		where = append(where, "(ac.end_date IS NULL OR ac.end_date >= "+a.add(f.From)+")")

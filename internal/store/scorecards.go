@@ -78,6 +78,22 @@ func (q *Q) ScorecardByID(ctx context.Context, instanceID, id int64, v Visibilit
 	return s, notFound(err)
 }
 
+// ScorecardsByIDs returns the scorecards among ids that the visibility
+// allows, by title; the others are left out.
+func (q *Q) ScorecardsByIDs(ctx context.Context, instanceID int64, ids []int64, v Visibility) ([]model.Scorecard, error) {
+	var out []model.Scorecard
+	for chunk := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(ids))), idChunk) {
+		a := args{instanceID}
+		list, err := collect(ctx, q, scanScorecard, `SELECT `+scorecardCols+` FROM scorecards s WHERE s.instance_id = $1 AND s.id IN (`+
+			a.list(chunk)+`) AND `+v.scorecardFilter(&a)+` ORDER BY s.title, s.id`, a...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
 // ScorecardAncestors returns the chain of parent ids above a scorecard,
 // nearest first, for cycle checks.
 func (q *Q) ScorecardAncestors(ctx context.Context, instanceID, id int64) ([]int64, error) {

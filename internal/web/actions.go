@@ -25,6 +25,8 @@ var actionFlashes = map[string]string{
 	"update-added":   "Status update added.",
 	"todo-added":     "To-do added.",
 	"todo-saved":     "To-do saved.",
+	"todo-deleted":   "To-do deleted.",
+	"unlinked":       "Link removed; the scorecard or object itself is unchanged.",
 }
 
 func actionPath(_ *req, id int64) string { return "/actions/" + strconv.FormatInt(id, 10) }
@@ -232,6 +234,44 @@ func (s *Server) actionTodoCheck(w http.ResponseWriter, r *http.Request, c *req)
 		return err
 	}
 	return back(w, r, c, actionPath(c, id)+"?done=todo-saved#todos")
+}
+
+// actionLinkPage is "Add Existing Action" on a scorecard or object: the
+// visible actions not linked to it yet, found by title.
+func (s *Server) actionLinkPage(w http.ResponseWriter, r *http.Request, c *req) error {
+	q := r.URL.Query()
+	on, hostID, err := actionHostOf(q.Get)
+	if err != nil || on == "" {
+		return &app.Error{Kind: app.NotFound, Msg: "Not found."}
+	}
+	v, err := s.app.ActionsToLink(r.Context(), c.Actor, on, hostID, q.Get("q"), q.Get("after"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, views.ActionLinkPage(s.shell(r, c, "Add an existing action"), v, q.Get("q")))
+}
+
+// actionLink links an action to a scorecard or object (on, id), or with
+// unlink removes that link; either goes back where it was asked from.
+func (s *Server) actionLink(unlink bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *req) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		on, hostID, err := actionHostOf(r.PostFormValue)
+		if err != nil || on == "" {
+			return &app.Error{Kind: app.NotFound, Msg: "Not found."}
+		}
+		if err := s.app.LinkAction(r.Context(), c.Actor, id, on, hostID, !unlink); err != nil {
+			return err
+		}
+		if unlink {
+			return back(w, r, c, actionPath(c, id)+"?done=unlinked#links")
+		}
+		http.Redirect(w, r, hostPath(c, on, hostID)+"?done=action-linked#actions", http.StatusSeeOther)
+		return nil
+	}
 }
 
 // actionColumns are the Action Manager's export columns.

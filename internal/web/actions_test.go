@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/csv"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,6 +77,56 @@ func TestActionExports(t *testing.T) {
 		}
 		if body := p.get("/i/ACME/actions").Body; strings.Contains(body, "HYPERLINK") {
 			t.Error("the presenter's Action Manager lists an action it cannot see")
+		}
+	})
+}
+
+// Add Existing Action through the pages: the scorecard's Actions section
+// offers it, its page finds the action by title, Link puts it on the
+// scorecard's page, the action's page lists the link with Unlink, and a
+// refused filter on the Action Manager is a 422 naming the field.
+func TestActionLinkPages(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		f := newFixtureIn(t, newEnv(t, db))
+		a := f.e.client()
+		a.setCookie(f.cookies["admin"])
+		sc := "/i/ACME/scorecards/" + strconv.FormatInt(f.sc.ID, 10)
+		if r := a.get(sc); !strings.Contains(r.Body, `id="add-existing-action"`) {
+			t.Fatalf("the scorecard's Actions section has no Add existing action (%d)", r.Status)
+		}
+		page := "/i/ACME/actions/link?on=scorecards&id=" + strconv.FormatInt(f.sc.ID, 10)
+		r := a.get(page + "&q=READING")
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, "Reading circles") {
+			t.Fatalf("link page: %d %s", r.Status, excerpt(r.Body))
+		}
+		if r := a.get(page + "&q=nothing-like-it"); !strings.Contains(r.Body, `id="no-actions"`) {
+			t.Errorf("a search that finds nothing: %s", excerpt(r.Body))
+		}
+		act := "/i/ACME/actions/" + strconv.FormatInt(f.actionID, 10)
+		r = a.post(act+"/link", "on", "scorecards", "id", strconv.FormatInt(f.sc.ID, 10))
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, sc+"?done=action-linked") {
+			t.Fatalf("link: %d → %q", r.Status, r.Location)
+		}
+		if r := a.get(r.Location); !strings.Contains(r.Body, "Action linked.") || !strings.Contains(r.Body, "Reading circles") {
+			t.Errorf("the scorecard after linking: %s", excerpt(r.Body))
+		}
+		if r := a.get(page); strings.Contains(r.Body, "Reading circles") {
+			t.Error("the link page still offers the linked action")
+		}
+		r = a.get(act)
+		if !strings.Contains(r.Body, `id="action-link-list"`) || strings.Count(r.Body, `aria-label="Unlink from `) != 2 {
+			t.Errorf("the action's links: %s", excerpt(r.Body))
+		}
+		r = a.post(act+"/unlink", "on", "scorecards", "id", strconv.FormatInt(f.sc.ID, 10))
+		if r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "done=unlinked") {
+			t.Fatalf("unlink: %d → %q", r.Status, r.Location)
+		}
+		if r := a.get(act); strings.Count(r.Body, `aria-label="Unlink from `) != 1 {
+			t.Errorf("after unlinking: %s", excerpt(r.Body))
+		}
+		r = a.get("/i/ACME/actions?from=2026-05-01&to=2026-04-01&assignee=nobody%40example.org")
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-to"`) || !strings.Contains(r.Body, `id="f-assignee"`) {
+			t.Errorf("refused filters: %d %s", r.Status, excerpt(r.Body))
 		}
 	})
 }

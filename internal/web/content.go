@@ -28,6 +28,8 @@ func (s *Server) flash(r *http.Request, sh views.Shell) views.Shell {
 		sh.Flash = "Deleted."
 	case "linked":
 		sh.Flash = "Linked."
+	case "action-linked":
+		sh.Flash = "Action linked."
 	case "unlinked":
 		sh.Flash = "Unlinked. The object itself still exists."
 	case "assigned":

@@ -146,7 +146,10 @@ var matrix = map[string]string{
 	"GET /i/{code}/actions.csv":                                    "LNNAAAAAA",
 	"GET /i/{code}/actions/new":                                    "LNNAAAAAA",
 	"POST /i/{code}/actions":                                       "LNNAAAAAA",
+	"GET /i/{code}/actions/link":                                   "LNNFAAAAA",
 	"GET /i/{code}/actions/{id}":                                   "LNNNAAAAA",
+	"POST /i/{code}/actions/{id}/link":                             "LNNNAAAAA",
+	"POST /i/{code}/actions/{id}/unlink":                           "LNNNAAAAA",
 	"GET /i/{code}/actions/{id}/edit":                              "LNNNAAAAA",
 	"POST /i/{code}/actions/{id}":                                  "LNNNAAAAA",
 	"POST /i/{code}/actions/{id}/delete":                           "LNNNFFAFA",
@@ -415,6 +418,16 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 	}
 	if strings.Contains(path, "/actions") {
 		form.Del("on") // a new action's host; the star's "on" means something else
+	}
+	switch {
+	case strings.HasSuffix(path, "/actions/link"): // Add Existing Action on the scorecard
+		path += "?on=scorecards&id=" + id(f.sc.ID)
+	case strings.HasSuffix(path, "/link"): // the action, to the scorecard
+		form.Set("on", "scorecards")
+		form.Set("id", id(f.sc.ID))
+	case strings.HasSuffix(path, "/unlink"): // from the measure it was made on
+		form.Set("on", "objects")
+		form.Set("id", id(f.measure.ID))
 	}
 	return method, path, form
 }

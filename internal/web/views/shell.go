@@ -4,7 +4,9 @@
 package views
 
 import (
+	"net/url"
 	"sort"
+	"strconv"
 
 	"github.com/a-h/templ"
 
@@ -102,3 +104,12 @@ func invalid(f Form, name string) templ.Attributes {
 // actionFilterKeys are the Action Manager's filters, carried to its next
 // page and downloads.
 var actionFilterKeys = []string{"on", "id", "status", "open", "mine", "assignee", "tag", "from", "to", "sort", "dir"}
+
+// linkQuery is the next page of "Add Existing Action".
+func linkQuery(v app.LinkChoices, text string) string {
+	q := url.Values{"on": {v.Host.On}, "id": {strconv.FormatInt(v.Host.ID, 10)}, "after": {v.Next}}
+	if text != "" {
+		q.Set("q", text)
+	}
+	return q.Encode()
+}
