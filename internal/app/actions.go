@@ -304,26 +304,8 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 	}
 	t := model.ActionTodo{ActionID: id}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
-		fields := map[string]string{}
-		var msg string
-		if t.Title, msg = cleanText(in.Title, "The to-do", 1, 200); msg != "" {
-			fields["todo"] = msg
-		}
-		var ok bool
-		if t.DueDate, ok = parseDay(in.DueDate); !ok {
-			fields["due_date"] = "Give the due date as a date (YYYY-MM-DD), or leave it empty."
-		}
-		probe := model.Action{}
-		if err := (ActionInput{Title: "x", Assignee: in.Assignee}).apply(ctx, q, actor.Instance.ID, &probe); err != nil {
-			if e, ok := AsError(err); ok && e.Fields["assignee"] != "" {
-				fields["todo_assignee"] = e.Fields["assignee"]
-			} else if !ok {
-				return err
-			}
-		}
-		t.AssigneeID = probe.AssigneeID
-		if len(fields) > 0 {
-			return invalid("Please correct the highlighted fields.", fields)
+		if err := in.apply(ctx, q, actor.Instance.ID, &t); err != nil {
+			return err
 		}
 		var err error
 		if t, err = q.AddActionTodo(ctx, actor.Instance.ID, t); err != nil {
@@ -334,25 +316,104 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 	return t, err
 }
 
-// CheckTodo checks a to-do off (or on again): its assignee may, and anyone
-// with actions.todos.
-func (a *App) CheckTodo(ctx context.Context, actor *Actor, id, todoID int64, done bool) error {
+// apply checks the to-do form and sets t's title, assignee and due date.
+func (in TodoInput) apply(ctx context.Context, q *store.Q, instanceID int64, t *model.ActionTodo) error {
+	fields := map[string]string{}
+	var msg string
+	if t.Title, msg = cleanText(in.Title, "The to-do", 1, 200); msg != "" {
+		fields["todo"] = msg
+	}
+	var ok bool
+	if t.DueDate, ok = parseDay(in.DueDate); !ok {
+		fields["due_date"] = "Give the due date as a date (YYYY-MM-DD), or leave it empty."
+	}
+	probe := model.Action{}
+	if err := (ActionInput{Title: "x", Assignee: in.Assignee}).apply(ctx, q, instanceID, &probe); err != nil {
+		if e, ok := AsError(err); ok && e.Fields["assignee"] != "" {
+			fields["todo_assignee"] = e.Fields["assignee"]
+		} else if !ok {
+			return err
+		}
+	}
+	t.AssigneeID = probe.AssigneeID
+	if len(fields) > 0 {
+		return invalid("Please correct the highlighted fields.", fields)
+	}
+	return nil
+}
+
+// todoOf finds one to-do of an action the actor can see.
+func (a *App) todoOf(ctx context.Context, actor *Actor, id, todoID int64) (model.Action, model.ActionTodo, error) {
 	x, err := a.openAction(ctx, actor, id)
 	if err != nil {
-		return err
+		return x, model.ActionTodo{}, err
 	}
 	todos, err := a.store.Q().ActionTodos(ctx, actor.Instance.ID, id)
 	if err != nil {
-		return err
+		return x, model.ActionTodo{}, err
 	}
-	var t *model.ActionTodo
-	for i := range todos {
-		if todos[i].ID == todoID {
-			t = &todos[i]
+	for _, t := range todos {
+		if t.ID == todoID {
+			return x, t, nil
 		}
 	}
-	if t == nil {
-		return errNotFound()
+	return x, model.ActionTodo{}, errNotFound()
+}
+
+// Todo returns one to-do for its edit form (actions.todos).
+func (a *App) Todo(ctx context.Context, actor *Actor, id, todoID int64) (model.Action, model.ActionTodo, error) {
+	x, t, err := a.todoOf(ctx, actor, id, todoID)
+	if err == nil {
+		err = actor.Require(access.ActionsTodos)
+	}
+	return x, t, err
+}
+
+// UpdateTodo changes a to-do's title, assignee and due date
+// (actions.todos). Two people editing one to-do at once: the later save
+// wins, as for checking it off; the log keeps both.
+func (a *App) UpdateTodo(ctx context.Context, actor *Actor, id, todoID int64, in TodoInput) error {
+	x, before, err := a.Todo(ctx, actor, id, todoID)
+	if err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		t := before
+		if err := in.apply(ctx, q, actor.Instance.ID, &t); err != nil {
+			return err
+		}
+		if err := q.UpdateTodo(ctx, actor.Instance.ID, t); err != nil {
+			return mapNotFound(err)
+		}
+		who := before.AssigneeEmail
+		if t.AssigneeID != before.AssigneeID {
+			who = strings.ToLower(strings.TrimSpace(in.Assignee))
+		}
+		return record(ctx, q, entry(actor, ActUpdate, "to-do", x.ID, x.Title, changed("to-do", before.Title, t.Title,
+			"to-do assignee", before.AssigneeEmail, who, "to-do due", before.DueDate, t.DueDate)...))
+	})
+}
+
+// DeleteTodo removes a to-do (actions.todos).
+func (a *App) DeleteTodo(ctx context.Context, actor *Actor, id, todoID int64) error {
+	x, t, err := a.Todo(ctx, actor, id, todoID)
+	if err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(q *store.Q) error {
+		if err := q.DeleteTodo(ctx, actor.Instance.ID, id, todoID); err != nil {
+			return mapNotFound(err)
+		}
+		return record(ctx, q, entry(actor, ActDelete, "to-do", x.ID, x.Title, model.Change{Field: "to-do", Before: t.Title}))
+	})
+}
+
+// CheckTodo checks a to-do off (or on again): its assignee may, and anyone
+// with actions.todos.
+func (a *App) CheckTodo(ctx context.Context, actor *Actor, id, todoID int64, done bool) error {
+	x, t, err := a.todoOf(ctx, actor, id, todoID)
+	if err != nil {
+		return err
 	}
 	if t.AssigneeID != actor.Membership.ID {
 		if err := actor.Require(access.ActionsTodos); err != nil {

@@ -442,3 +442,75 @@ func TestActionLinks(t *testing.T) {
 		}
 	})
 }
+
+// To-dos are edited and deleted with actions.todos only: without it both
+// are refused and nothing changes; bad input names its field; both are
+// logged; another action's to-do id is not found.
+func TestTodoEditDelete(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A := w.site("ALPHA", "Alpha Org")
+		admin := A.member("admin", access.PresetAdministration)
+		A.member("ana", access.PresetPresenter)
+		A.member("m", "")
+		x, err := w.app.CreateAction(w.ctx, admin, app.ActionInput{Title: "Plan"}, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := w.app.CreateAction(w.ctx, admin, app.ActionInput{Title: "Other"}, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		td, err := w.app.AddTodo(w.ctx, admin, x.ID, app.TodoInput{Title: "Call the library"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// m is the assignee of the action, so sees it, with actions.edit only.
+		if _, err := w.app.UpdateAction(w.ctx, admin, x.ID, x.Version, app.ActionInput{Title: "Plan", Assignee: A.members["m"].Email}); err != nil {
+			t.Fatal(err)
+		}
+		A.setPerms(admin, "m", access.ActionsEdit)
+		edit := app.TodoInput{Title: "Call both libraries", Assignee: A.members["ana"].Email, DueDate: "2026-03-01"}
+		if err := w.app.UpdateTodo(w.ctx, A.as("m"), x.ID, td.ID, edit); app.KindOf(err) != app.Forbidden {
+			t.Errorf("edit without actions.todos: %v", err)
+		}
+		if err := w.app.DeleteTodo(w.ctx, A.as("m"), x.ID, td.ID); app.KindOf(err) != app.Forbidden {
+			t.Errorf("delete without actions.todos: %v", err)
+		}
+		for _, tc := range []struct {
+			in    app.TodoInput
+			field string
+		}{
+			{app.TodoInput{Title: ""}, "todo"},
+			{app.TodoInput{Title: strings.Repeat("é", 201)}, "todo"},
+			{app.TodoInput{Title: "ok", DueDate: "soon"}, "due_date"},
+			{app.TodoInput{Title: "ok", Assignee: "nobody@example.org"}, "todo_assignee"},
+		} {
+			if e, ok := app.AsError(w.app.UpdateTodo(w.ctx, admin, x.ID, td.ID, tc.in)); !ok || e.Fields[tc.field] == "" {
+				t.Errorf("%+v: %v, want a message on %s", tc.in, e, tc.field)
+			}
+		}
+		if v, _ := w.app.Action(w.ctx, admin, x.ID); len(v.Todos) != 1 || v.Todos[0].Title != "Call the library" {
+			t.Fatalf("refused edits changed the to-do: %+v", v.Todos)
+		}
+		if err := w.app.UpdateTodo(w.ctx, admin, other.ID, td.ID, edit); app.KindOf(err) != app.NotFound {
+			t.Errorf("a to-do through another action: %v, want NotFound", err)
+		}
+		if err := w.app.UpdateTodo(w.ctx, admin, x.ID, td.ID, edit); err != nil {
+			t.Fatal(err)
+		}
+		v, _ := w.app.Action(w.ctx, admin, x.ID)
+		if got := v.Todos[0]; got.Title != edit.Title || got.DueDate != "2026-03-01" || got.AssigneeEmail != A.members["ana"].Email {
+			t.Errorf("after edit: %+v", got)
+		}
+		if err := w.app.DeleteTodo(w.ctx, admin, x.ID, td.ID); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := w.app.Action(w.ctx, admin, x.ID); len(v.Todos) != 0 {
+			t.Errorf("after delete: %+v", v.Todos)
+		}
+		if n := len(w.log(A.in, app.ActDelete)); n != 1 {
+			t.Errorf("%d delete entries, want 1", n)
+		}
+	})
+}

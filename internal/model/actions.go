@@ -51,13 +51,14 @@ type ActionUpdate struct {
 
 // ActionTodo is a small task inside an action.
 type ActionTodo struct {
-	ID         int64
-	ActionID   int64
-	Title      string
-	AssigneeID int64
-	Assignee   string
-	DueDate    string
-	Done       bool
-	DoneAt     *time.Time
-	CreatedAt  time.Time
+	ID            int64
+	ActionID      int64
+	Title         string
+	AssigneeID    int64
+	Assignee      string
+	AssigneeEmail string // what the to-do form shows and takes
+	DueDate       string
+	Done          bool
+	DoneAt        *time.Time
+	CreatedAt     time.Time
 }

@@ -316,7 +316,7 @@ func (q *Q) AddActionTodo(ctx context.Context, instanceID int64, t model.ActionT
 // ActionTodos lists an action's to-dos in the order they were added.
 func (q *Q) ActionTodos(ctx context.Context, instanceID, actionID int64) ([]model.ActionTodo, error) {
 	return collect(ctx, q, scanTodo, `SELECT t.id, t.action_id, t.title, COALESCE(t.assignee_id, 0), COALESCE(m.name, ''),
-			COALESCE(t.due_date, ''), t.done, t.done_at, t.created_at
+			COALESCE(m.email, ''), COALESCE(t.due_date, ''), t.done, t.done_at, t.created_at
 		FROM action_todos t LEFT JOIN memberships m ON m.instance_id = t.instance_id AND m.id = t.assignee_id
 		WHERE t.instance_id = $1 AND t.action_id = $2 ORDER BY t.id`, instanceID, actionID)
 }
@@ -324,12 +324,26 @@ func (q *Q) ActionTodos(ctx context.Context, instanceID, actionID int64) ([]mode
 func scanTodo(sc interface{ Scan(...any) error }) (model.ActionTodo, error) {
 	var t model.ActionTodo
 	var done sql.NullTime
-	err := sc.Scan(&t.ID, &t.ActionID, &t.Title, &t.AssigneeID, &t.Assignee, &t.DueDate, &t.Done, &done, &t.CreatedAt)
+	err := sc.Scan(&t.ID, &t.ActionID, &t.Title, &t.AssigneeID, &t.Assignee, &t.AssigneeEmail, &t.DueDate, &t.Done, &done, &t.CreatedAt)
 	if done.Valid {
 		d := done.Time.UTC()
 		t.DoneAt = &d
 	}
 	return t, err
+}
+
+// UpdateTodo changes a to-do's title, assignee and due date.
+func (q *Q) UpdateTodo(ctx context.Context, instanceID int64, t model.ActionTodo) error {
+	res, err := q.exec(ctx, `UPDATE action_todos SET title = $1, assignee_id = $2, due_date = $3
+		WHERE instance_id = $4 AND action_id = $5 AND id = $6`,
+		t.Title, nullID(t.AssigneeID), nullText(t.DueDate), instanceID, t.ActionID, t.ID)
+	return affectedOne(res, err)
+}
+
+// DeleteTodo removes one to-do of an action.
+func (q *Q) DeleteTodo(ctx context.Context, instanceID, actionID, todoID int64) error {
+	res, err := q.exec(ctx, `DELETE FROM action_todos WHERE instance_id = $1 AND action_id = $2 AND id = $3`, instanceID, actionID, todoID)
+	return affectedOne(res, err)
 }
 
 // SetTodoDone checks a to-do off or on again.
@@ -348,7 +362,7 @@ func (q *Q) SetTodoDone(ctx context.Context, instanceID, actionID, todoID int64,
 // allows, soonest due first (the dashboard's "My to-dos").
 func (q *Q) OpenTodosOf(ctx context.Context, instanceID, membershipID int64, v Visibility, limit int) ([]model.ActionTodo, []string, error) {
 	a := args{instanceID, membershipID}
-	rows, err := q.query(ctx, `SELECT t.id, t.action_id, t.title, COALESCE(t.assignee_id, 0), '', COALESCE(t.due_date, ''), t.done, t.done_at,
+	rows, err := q.query(ctx, `SELECT t.id, t.action_id, t.title, COALESCE(t.assignee_id, 0), '', '', COALESCE(t.due_date, ''), t.done, t.done_at,
 			t.created_at, ac.title
 		FROM action_todos t JOIN actions ac ON ac.instance_id = t.instance_id AND ac.id = t.action_id
 		WHERE t.instance_id = $1 AND t.assignee_id = $2 AND NOT t.done AND `+v.actionFilter(&a)+`

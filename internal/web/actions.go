@@ -222,11 +222,7 @@ func (s *Server) actionTodoAdd(w http.ResponseWriter, r *http.Request, c *req) e
 }
 
 func (s *Server) actionTodoCheck(w http.ResponseWriter, r *http.Request, c *req) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	todo, err := pathID(r, "todo")
+	id, todo, err := todoIDs(r)
 	if err != nil {
 		return err
 	}
@@ -272,6 +268,62 @@ func (s *Server) actionLink(unlink bool) handlerFunc {
 		http.Redirect(w, r, hostPath(c, on, hostID)+"?done=action-linked#actions", http.StatusSeeOther)
 		return nil
 	}
+}
+
+// todoIDs reads an action's and a to-do's ids from the path.
+func todoIDs(r *http.Request) (int64, int64, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, 0, err
+	}
+	todo, err := pathID(r, "todo")
+	return id, todo, err
+}
+
+func (s *Server) actionTodoEdit(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, todo, err := todoIDs(r)
+	if err != nil {
+		return err
+	}
+	x, t, err := s.app.Todo(r.Context(), c.Actor, id, todo)
+	if err != nil {
+		return err
+	}
+	f := views.Form{Values: map[string]string{"todo": t.Title, "todo_assignee": t.AssigneeEmail, "due_date": t.DueDate}}
+	return s.render(w, r, http.StatusOK, views.TodoForm(s.shell(r, c, "Edit to-do"), x, t, f))
+}
+
+func (s *Server) actionTodoUpdate(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, todo, err := todoIDs(r)
+	if err != nil {
+		return err
+	}
+	in := app.TodoInput{Title: r.PostFormValue("todo"), Assignee: r.PostFormValue("todo_assignee"), DueDate: r.PostFormValue("due_date")}
+	err = s.app.UpdateTodo(r.Context(), c.Actor, id, todo, in)
+	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
+		x, t, terr := s.app.Todo(r.Context(), c.Actor, id, todo)
+		if terr != nil {
+			return terr
+		}
+		f := views.Form{Values: map[string]string{"todo": in.Title, "todo_assignee": in.Assignee, "due_date": in.DueDate},
+			Errors: e.Fields, Msg: e.Msg}
+		return s.render(w, r, http.StatusUnprocessableEntity, views.TodoForm(s.shell(r, c, "Edit to-do"), x, t, f))
+	}
+	if err != nil {
+		return err
+	}
+	return back(w, r, c, actionPath(c, id)+"?done=todo-saved#todos")
+}
+
+func (s *Server) actionTodoDelete(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, todo, err := todoIDs(r)
+	if err != nil {
+		return err
+	}
+	if err := s.app.DeleteTodo(r.Context(), c.Actor, id, todo); err != nil {
+		return err
+	}
+	return back(w, r, c, actionPath(c, id)+"?done=todo-deleted#todos")
 }
 
 // actionColumns are the Action Manager's export columns.

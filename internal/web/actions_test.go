@@ -130,3 +130,40 @@ func TestActionLinkPages(t *testing.T) {
 		}
 	})
 }
+
+// A to-do's edit form: filled with the to-do, a refused save keeps what
+// was typed with the message on its field, a good one goes back to the
+// action; Delete removes it.
+func TestTodoEditPages(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		f := newFixtureIn(t, newEnv(t, db))
+		a := f.e.client()
+		a.setCookie(f.cookies["admin"])
+		act := "/i/ACME/actions/" + strconv.FormatInt(f.actionID, 10)
+		edit := act + "/todos/" + strconv.FormatInt(f.todoID, 10) + "/edit"
+		if r := a.get(act); !strings.Contains(r.Body, `aria-label="Edit to-do: Print flyers"`) {
+			t.Fatalf("the action's to-do has no Edit: %s", excerpt(r.Body))
+		}
+		if r := a.get(edit); r.Status != http.StatusOK || !strings.Contains(r.Body, `value="Print flyers"`) || !strings.Contains(r.Body, `value="2026-02-01"`) {
+			t.Fatalf("edit form: %d %s", r.Status, excerpt(r.Body))
+		}
+		r := a.post(edit, "todo", "Print <b>posters</b>", "todo_assignee", "", "due_date", "someday")
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-due_date"`) || !strings.Contains(r.Body, `value="Print &lt;b&gt;posters&lt;/b&gt;"`) {
+			t.Fatalf("refused edit: %d %s", r.Status, excerpt(r.Body))
+		}
+		r = a.post(edit, "todo", "Print posters", "todo_assignee", "", "due_date", "2026-02-15")
+		if r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "done=todo-saved") {
+			t.Fatalf("edit: %d → %q", r.Status, r.Location)
+		}
+		if r := a.get(act); !strings.Contains(r.Body, "Print posters") || !strings.Contains(r.Body, "due 2026-02-15") {
+			t.Errorf("after edit: %s", excerpt(r.Body))
+		}
+		r = a.post(act+"/todos/"+strconv.FormatInt(f.todoID, 10)+"/delete")
+		if r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "done=todo-deleted") {
+			t.Fatalf("delete: %d → %q", r.Status, r.Location)
+		}
+		if r := a.get(r.Location); strings.Contains(r.Body, "Print posters") || !strings.Contains(r.Body, "To-do deleted.") {
+			t.Errorf("after delete: %s", excerpt(r.Body))
+		}
+	})
+}

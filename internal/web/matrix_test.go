@@ -156,6 +156,9 @@ var matrix = map[string]string{
 	"POST /i/{code}/actions/{id}/updates":                          "LNNNAAAAA",
 	"POST /i/{code}/actions/{id}/todos":                            "LNNNAAAAA",
 	"POST /i/{code}/actions/{id}/todos/{todo}":                     "LNNNAAAAA",
+	"GET /i/{code}/actions/{id}/todos/{todo}/edit":                 "LNNNAAAAA",
+	"POST /i/{code}/actions/{id}/todos/{todo}/edit":                "LNNNAAAAA",
+	"POST /i/{code}/actions/{id}/todos/{todo}/delete":              "LNNNAAAAA",
 	"POST /i/{code}/admin/bands":                                   "LNNAFFFFA",
 
 	"GET /signup/{token}":  "NNNNNNNNN",

@@ -146,6 +146,9 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/actions/{id}/updates", Need: member, Perm: access.ActionsStatus, h: s.actionStatusAdd},
 		{Pattern: "POST /i/{code}/actions/{id}/todos", Need: member, Perm: access.ActionsTodos, h: s.actionTodoAdd},
 		{Pattern: "POST /i/{code}/actions/{id}/todos/{todo}", Need: member, h: s.actionTodoCheck},
+		{Pattern: "GET /i/{code}/actions/{id}/todos/{todo}/edit", Need: member, Perm: access.ActionsTodos, h: s.actionTodoEdit},
+		{Pattern: "POST /i/{code}/actions/{id}/todos/{todo}/edit", Need: member, Perm: access.ActionsTodos, h: s.actionTodoUpdate},
+		{Pattern: "POST /i/{code}/actions/{id}/todos/{todo}/delete", Need: member, Perm: access.ActionsTodos, h: s.actionTodoDelete},
 
 		{Pattern: "POST /i/{code}/links", Need: member, Perm: access.ObjectsEdit, h: s.linkCreate},
 		{Pattern: "POST /i/{code}/links/unlink", Need: member, Perm: access.ObjectsEdit, h: s.linkDelete},
