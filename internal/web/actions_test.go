@@ -158,7 +158,7 @@ func TestTodoEditPages(t *testing.T) {
 		if r := a.get(act); !strings.Contains(r.Body, "Print posters") || !strings.Contains(r.Body, "due 2026-02-15") {
 			t.Errorf("after edit: %s", excerpt(r.Body))
 		}
-		r = a.post(act+"/todos/"+strconv.FormatInt(f.todoID, 10)+"/delete")
+		r = a.post(act + "/todos/" + strconv.FormatInt(f.todoID, 10) + "/delete")
 		if r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "done=todo-deleted") {
 			t.Fatalf("delete: %d → %q", r.Status, r.Location)
 		}
