@@ -91,7 +91,7 @@ func (s *Server) actionNew(w http.ResponseWriter, r *http.Request, c *req) error
 		return err
 	}
 	f := views.Form{Values: map[string]string{"status": "Not Started", "percent": "0", "on": on, "id": idText(id)}}
-	return s.render(w, r, http.StatusOK, views.ActionForm(s.shell(r, c, "New action"), f, 0))
+	return s.render(w, r, http.StatusOK, views.ActionForm(s.editorShell(r, c, "New action"), f, 0))
 }
 
 func idText(id int64) string {
@@ -110,7 +110,7 @@ func (s *Server) actionCreate(w http.ResponseWriter, r *http.Request, c *req) er
 	x, err := s.app.CreateAction(r.Context(), c.Actor, in, on, hostID)
 	if err != nil {
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
-			return views.ActionForm(s.shell(r, c, "New action"), f, 0)
+			return views.ActionForm(s.editorShell(r, c, "New action"), f, 0)
 		}, values)
 	}
 	return back(w, r, c, actionPath(c, x.ID)+"?done=action-saved")
@@ -151,7 +151,7 @@ func (s *Server) actionEdit(w http.ResponseWriter, r *http.Request, c *req) erro
 	f := views.Form{Values: map[string]string{"title": x.Title, "description": x.Description, "start_date": x.StartDate,
 		"end_date": x.EndDate, "status": x.Status, "percent": strconv.Itoa(x.Percent), "assignee": x.AssigneeEmail,
 		"tags": strings.Join(x.Tags, ", "), "version": strconv.Itoa(x.Version)}}
-	return s.render(w, r, http.StatusOK, views.ActionForm(s.shell(r, c, "Edit "+x.Title), f, id))
+	return s.render(w, r, http.StatusOK, views.ActionForm(s.editorShell(r, c, "Edit "+x.Title), f, id))
 }
 
 func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request, c *req) error {
@@ -166,7 +166,7 @@ func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request, c *req) er
 	}
 	if err != nil {
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
-			return views.ActionForm(s.shell(r, c, "Edit action"), f, id)
+			return views.ActionForm(s.editorShell(r, c, "Edit action"), f, id)
 		}, values)
 	}
 	return back(w, r, c, actionPath(c, id)+"?done=action-saved")

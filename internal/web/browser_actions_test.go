@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"yardstick/internal/testkit"
 )
 
@@ -26,10 +28,23 @@ func TestBrowserActions(t *testing.T) {
 	uiClear(t, ctx, `#action-form input[name=percent]`)
 	uiType(t, ctx, `#action-form input[name=percent]`, "10")
 	uiType(t, ctx, `#action-form input[name=assignee]`, "presenter@example.org")
+	// The description is written in the notes' editor (Trix).
+	uiWait(t, ctx, "trix-editor#f-description")
+	desc := chromedp.CSS("trix-editor#f-description")
+	if err := chromedp.Do(ctx, chromedp.Click(desc)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(desc, "Circles in every district library")); err != nil {
+		t.Fatal(err)
+	}
+	trixWait(t, ctx, `ed.getDocument().toString().includes("every district library")`, "the description")
 	testkit.Screenshot(t, ctx, "action-form")
 	uiFollow(t, ctx, `#action-form button[type=submit]`, http.StatusOK)
 	if got := testkit.Text(t, ctx, "#action-title"); got != "Library reading circles in every district" {
 		t.Fatalf("after saving, the page is titled %q", got)
+	}
+	if desc := testkit.Text(t, ctx, ".note-body"); !strings.Contains(desc, "Circles in every district library") {
+		t.Errorf("the description reads %q", desc)
 	}
 	if facts := testkit.Text(t, ctx, "#action-facts"); !strings.Contains(facts, "On Track") || !strings.Contains(facts, "2026-09-30") || !strings.Contains(facts, "presenter") {
 		t.Errorf("the action's facts read %q", facts)
