@@ -69,6 +69,20 @@ func EachDB(t *testing.T, fn func(t *testing.T, db *DB)) {
 	EachServerDB(t, fn)
 }
 
+// SQLiteAndPostgres runs fn on SQLite and PostgreSQL only: for the long
+// sweeps whose subject is how values and time behave (hostile input,
+// sign-in timing), which Citus's workers, plain PostgreSQL underneath,
+// would only repeat at the cost of minutes of make test.
+func SQLiteAndPostgres(t *testing.T, fn func(t *testing.T, db *DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
+	if PostgresURL(t) != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
+	} else {
+		t.Log("postgres: YARDSTICK_TEST_POSTGRES_URL not set; ran SQLite only (use `make test`)")
+	}
+}
+
 // EachServerDB runs fn on PostgreSQL and on Citus, for checks of their
 // catalogs, which SQLite does not have.
 func EachServerDB(t *testing.T, fn func(t *testing.T, db *DB)) {

@@ -202,7 +202,7 @@ func TestSignInTimingIsEven(t *testing.T) {
 	case raceEnabled:
 		rounds = 60
 	}
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		stop := e.app.StartRecorder() // as in production: log entries are written behind the request
 		defer stop()
