@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,51 @@ import (
 // ActionInput is the action form.
 type ActionInput struct {
 	Title, Description, StartDate, EndDate, Status, Percent, Assignee, Tags string
+	// Fields are the Action Custom Fields' values by field id; nil leaves
+	// them as they are (a change of dates on the Gantt chart).
+	Fields map[int64]string
+}
+
+// check validates the whole form onto x, the custom fields' values
+// included when the input carries them (values nil: leave them as they
+// are); every problem comes back in one Invalid error.
+func (in ActionInput) check(ctx context.Context, q *store.Q, instanceID int64, x *model.Action) (defs []model.ActionField, values map[int64]string, err error) {
+	problems := map[string]string{}
+	if err := in.apply(ctx, q, instanceID, x); err != nil {
+		e, ok := AsError(err)
+		if !ok || e.Kind != Invalid {
+			return nil, nil, err
+		}
+		maps.Copy(problems, e.Fields)
+	}
+	if in.Fields != nil {
+		if defs, err = q.ListActionFields(ctx, instanceID, false); err != nil {
+			return nil, nil, err
+		}
+		var bad map[string]string
+		values, bad = checkFieldValues(defs, in.Fields)
+		maps.Copy(problems, bad)
+		if len(defs) == 0 {
+			values = nil
+		}
+	}
+	if len(problems) > 0 {
+		return nil, nil, invalid("Please correct the highlighted fields.", problems)
+	}
+	return defs, values, nil
+}
+
+// storeFields writes an action's custom field values (when the form
+// carried them) and returns the log's changes.
+func storeFields(ctx context.Context, q *store.Q, instanceID, id int64, defs []model.ActionField, values map[int64]string) ([]model.Change, error) {
+	if values == nil {
+		return nil, nil
+	}
+	before, err := q.ActionFieldValues(ctx, instanceID, id)
+	if err != nil {
+		return nil, err
+	}
+	return fieldChanges(defs, before, values), q.SetActionFieldValues(ctx, instanceID, id, values)
 }
 
 // apply validates the input onto x; the assignee must be an active member
@@ -149,14 +195,18 @@ func (a *App) CreateAction(ctx context.Context, actor *Actor, in ActionInput, on
 	}
 	x := model.Action{InstanceID: actor.Instance.ID, AssignerID: actor.Membership.ID}
 	err := a.store.InTx(ctx, func(q *store.Q) error {
-		if err := in.apply(ctx, q, actor.Instance.ID, &x); err != nil {
+		defs, values, err := in.check(ctx, q, actor.Instance.ID, &x)
+		if err != nil {
 			return err
 		}
-		var err error
 		if x, err = q.CreateAction(ctx, x); err != nil {
 			return err
 		}
-		es := []model.Activity{entry(actor, ActCreate, "action", x.ID, x.Title, actionChanges(model.Action{}, x)...)}
+		custom, err := storeFields(ctx, q, actor.Instance.ID, x.ID, defs, values)
+		if err != nil {
+			return err
+		}
+		es := []model.Activity{entry(actor, ActCreate, "action", x.ID, x.Title, append(actionChanges(model.Action{}, x), custom...)...)}
 		if on != "" {
 			if err := q.LinkAction(ctx, actor.Instance.ID, x.ID, h.Target); err != nil && !errors.Is(err, store.ErrConflict) {
 				return err
@@ -189,7 +239,8 @@ func (a *App) UpdateAction(ctx context.Context, actor *Actor, id int64, version 
 	x := before
 	x.Version = version
 	err = a.store.InTx(ctx, func(q *store.Q) error {
-		if err := in.apply(ctx, q, actor.Instance.ID, &x); err != nil {
+		defs, values, err := in.check(ctx, q, actor.Instance.ID, &x)
+		if err != nil {
 			return err
 		}
 		saved, err := q.UpdateAction(ctx, x)
@@ -199,7 +250,11 @@ func (a *App) UpdateAction(ctx context.Context, actor *Actor, id int64, version 
 			return err
 		}
 		x = saved
-		return record(ctx, q, entry(actor, ActUpdate, "action", x.ID, x.Title, actionChanges(before, x)...))
+		custom, err := storeFields(ctx, q, actor.Instance.ID, x.ID, defs, values)
+		if err != nil {
+			return err
+		}
+		return record(ctx, q, entry(actor, ActUpdate, "action", x.ID, x.Title, append(actionChanges(before, x), custom...)...))
 	})
 	return x, err
 }
@@ -514,6 +569,7 @@ type ActionView struct {
 	Links   []model.Target
 	Linked  []ActionLink // the links the viewer can see, scorecards first
 	Hidden  int          // links to what the viewer cannot see (not named)
+	Fields  []FieldValue // the Action Custom Fields, in order, with this action's values
 	Updates []model.ActionUpdate
 	Todos   []model.ActionTodo
 	Can     ActionCan
@@ -543,6 +599,17 @@ func (a *App) Action(ctx context.Context, actor *Actor, id int64) (ActionView, e
 		return v, err
 	}
 	v.Hidden = len(v.Links) - len(v.Linked)
+	defs, err := q.ListActionFields(ctx, actor.Instance.ID, false)
+	if err != nil {
+		return v, err
+	}
+	if len(defs) > 0 {
+		values, err := q.ActionFieldValues(ctx, actor.Instance.ID, id)
+		if err != nil {
+			return v, err
+		}
+		v.Fields = fieldView(defs, values)
+	}
 	if v.Updates, err = q.ActionUpdates(ctx, actor.Instance.ID, id); err != nil {
 		return v, err
 	}

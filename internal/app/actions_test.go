@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -511,6 +512,140 @@ func TestTodoEditDelete(t *testing.T) {
 		}
 		if n := len(w.log(A.in, app.ActDelete)); n != 1 {
 			t.Errorf("%d delete entries, want 1", n)
+		}
+	})
+}
+
+// Action Custom Fields (issue 14, item 4): defined with the defaults
+// permission only; values are checked by kind on every save from the
+// form (a required one present, a drop-down's value among its choices);
+// a save without the fields (the Gantt chart's dates) keeps them; a field
+// in use keeps its kind and is deleted, with its values, only when
+// confirmed; every change is logged.
+func TestActionCustomFields(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A := w.site("ALPHA", "Alpha Org")
+		admin := A.member("admin", access.PresetAdministration)
+		A.member("m", "")
+		A.setPerms(admin, "m", access.ActionsEdit)
+		if _, err := w.app.CreateActionField(w.ctx, A.as("m"), app.ActionFieldInput{Name: "Cost", Kind: "number"}); app.KindOf(err) != app.Forbidden {
+			t.Errorf("a field without defaults: %v", err)
+		}
+		mk := func(in app.ActionFieldInput) model.ActionField {
+			t.Helper()
+			f, err := w.app.CreateActionField(w.ctx, admin, in)
+			if err != nil {
+				t.Fatalf("%+v: %v", in, err)
+			}
+			return f
+		}
+		funding := mk(app.ActionFieldInput{Name: "Funding", Kind: "select", Options: "Grant\nCity budget\n\nGrant", Required: true})
+		cost := mk(app.ActionFieldInput{Name: "Cost", Kind: "number"})
+		due := mk(app.ActionFieldInput{Name: "Board date", Kind: "date"})
+		public := mk(app.ActionFieldInput{Name: "Public", Kind: "yesno"})
+		note := mk(app.ActionFieldInput{Name: "Partner", Kind: "text"})
+		if len(funding.Options) != 2 {
+			t.Errorf("choices %q: blank lines and repeats are dropped", funding.Options)
+		}
+		for _, tc := range []struct {
+			in    app.ActionFieldInput
+			field string
+		}{
+			{app.ActionFieldInput{Name: "", Kind: "text"}, "name"},
+			{app.ActionFieldInput{Name: "funding", Kind: "text"}, "name"}, // taken, any case
+			{app.ActionFieldInput{Name: "X", Kind: "colour"}, "kind"},
+			{app.ActionFieldInput{Name: "Y", Kind: "select", Options: "\n \n"}, "options"},
+			{app.ActionFieldInput{Name: strings.Repeat("n", 61), Kind: "text"}, "name"},
+		} {
+			if e, ok := app.AsError(func() error { _, err := w.app.CreateActionField(w.ctx, admin, tc.in); return err }()); !ok || e.Fields[tc.field] == "" {
+				t.Errorf("%+v: %v, want a message on %s", tc.in, e, tc.field)
+			}
+		}
+		good := map[int64]string{funding.ID: "Grant", cost.ID: "1,250.50", due.ID: "2026-05-01", public.ID: "yes", note.ID: "<b>Library</b> =1+1"}
+		x, err := w.app.CreateAction(w.ctx, admin, app.ActionInput{Title: "Reading circles", Fields: good}, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		values := func() map[string]string {
+			t.Helper()
+			v, err := w.app.Action(w.ctx, admin, x.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, fv := range v.Fields {
+				out[fv.Field.Name] = fv.Value
+			}
+			return out
+		}
+		want := map[string]string{"Funding": "Grant", "Cost": "1250.5", "Board date": "2026-05-01", "Public": "yes", "Partner": "<b>Library</b> =1+1"}
+		if got := values(); !maps.Equal(got, want) {
+			t.Errorf("stored %v, want %v", got, want)
+		}
+		cur := func() int { v, _ := w.app.Action(w.ctx, admin, x.ID); return v.Action.Version }
+		for _, tc := range []struct {
+			set   map[int64]string
+			field int64
+		}{
+			{map[int64]string{funding.ID: ""}, funding.ID},      // required
+			{map[int64]string{funding.ID: "grant"}, funding.ID}, // not among the choices, as written
+			{map[int64]string{funding.ID: "Grant", cost.ID: "lots"}, cost.ID},
+			{map[int64]string{funding.ID: "Grant", due.ID: "2026-02-30"}, due.ID},
+			{map[int64]string{funding.ID: "Grant", public.ID: "maybe"}, public.ID},
+			{map[int64]string{funding.ID: "Grant", note.ID: "a\x00b"}, note.ID},
+		} {
+			_, err := w.app.UpdateAction(w.ctx, admin, x.ID, cur(), app.ActionInput{Title: "Reading circles", Fields: tc.set})
+			if e, ok := app.AsError(err); !ok || e.Fields[app.FieldKey(tc.field)] == "" {
+				t.Errorf("%v: %v, want a message on field %d", tc.set, err, tc.field)
+			}
+		}
+		if got := values(); !maps.Equal(got, want) {
+			t.Errorf("refused saves changed the values: %v", got)
+		}
+		// A save without the fields (the Gantt chart's) keeps them.
+		if _, err := w.app.UpdateAction(w.ctx, admin, x.ID, cur(), app.ActionInput{Title: "Reading circles", StartDate: "2026-04-01"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := values(); !maps.Equal(got, want) {
+			t.Errorf("a save without the fields changed them: %v", got)
+		}
+		// The form clears an optional one; the log names the change.
+		if _, err := w.app.UpdateAction(w.ctx, admin, x.ID, cur(), app.ActionInput{Title: "Reading circles",
+			Fields: map[int64]string{funding.ID: "City budget", cost.ID: "1250.5", due.ID: "2026-05-01", public.ID: "no"}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := values(); got["Funding"] != "City budget" || got["Partner"] != "" || got["Public"] != "no" {
+			t.Errorf("after the form's save: %v", got)
+		}
+		found := false
+		for _, e := range w.log(A.in, app.ActUpdate) {
+			for _, c := range e.Changes {
+				found = found || (c.Field == "Funding" && c.Before == "Grant" && c.After == "City budget")
+			}
+		}
+		if !found {
+			t.Error("the log has no Funding: Grant → City budget")
+		}
+		// In use: the kind stays, and deleting needs confirmation.
+		if err := w.app.UpdateActionField(w.ctx, admin, cost.ID, app.ActionFieldInput{Name: "Cost", Kind: "text"}); app.KindOf(err) != app.Invalid {
+			t.Errorf("changing the kind of a field in use: %v", err)
+		}
+		if err := w.app.DeleteActionField(w.ctx, admin, cost.ID, false); app.KindOf(err) != app.Conflict {
+			t.Errorf("deleting a field in use unconfirmed: %v", err)
+		}
+		if err := w.app.DeleteActionField(w.ctx, admin, cost.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if got := values(); len(got) != 4 {
+			t.Errorf("after deleting Cost: %v", got)
+		}
+		// Deleting the action deletes its values (the foreign key cascades).
+		if err := w.app.DeleteAction(w.ctx, admin, x.ID); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := w.app.ActionFields(w.ctx, admin); list[0].InUse != 0 {
+			t.Errorf("values left after the action went: %+v", list[0])
 		}
 	})
 }

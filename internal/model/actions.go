@@ -62,3 +62,31 @@ type ActionTodo struct {
 	DoneAt        *time.Time
 	CreatedAt     time.Time
 }
+
+// Kinds of an Action Custom Field.
+const (
+	FieldText   = "text"
+	FieldNumber = "number"
+	FieldDate   = "date"
+	FieldSelect = "select"
+	FieldYesNo  = "yesno"
+)
+
+// FieldKinds are the kinds of Action Custom Fields, in the order forms
+// offer them, with their names.
+var FieldKinds = []struct{ Kind, Name string }{
+	{FieldText, "Text"}, {FieldNumber, "Number"}, {FieldDate, "Date"}, {FieldSelect, "Drop-down"}, {FieldYesNo, "Yes/No"},
+}
+
+// ActionField is an Action Custom Field: it appears on every action's
+// form and page of its instance.
+type ActionField struct {
+	ID         int64
+	InstanceID int64
+	Name       string
+	Kind       string
+	Options    []string // a drop-down's choices
+	Required   bool
+	Position   int
+	InUse      int // actions holding a value (where counted)
+}

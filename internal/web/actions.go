@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/a-h/templ"
-
 	"yardstick/internal/app"
 	"yardstick/internal/export"
 	"yardstick/internal/model"
@@ -38,7 +36,29 @@ func actionInput(r *http.Request) (app.ActionInput, map[string]string) {
 	values := map[string]string{"title": in.Title, "description": in.Description, "start_date": in.StartDate,
 		"end_date": in.EndDate, "status": in.Status, "percent": in.Percent, "assignee": in.Assignee, "tags": in.Tags,
 		"version": r.PostFormValue("version"), "on": r.PostFormValue("on"), "id": r.PostFormValue("id")}
+	// The form always carries the custom fields (an empty map clears them).
+	in.Fields = map[int64]string{}
+	for k, v := range r.PostForm {
+		rest, ok := strings.CutPrefix(k, "field-")
+		if !ok || len(v) == 0 {
+			continue
+		}
+		if id, ok := parseWhole(rest, 1, maxID); ok {
+			in.Fields[id] = v[0]
+			values[k] = v[0]
+		}
+	}
 	return in, values
+}
+
+// actionForm renders the new (id 0) or edit form with the instance's
+// custom fields.
+func (s *Server) actionForm(w http.ResponseWriter, r *http.Request, c *req, status int, title string, f views.Form, id int64) error {
+	defs, err := s.app.ActionFormFields(r.Context(), c.Actor)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, status, views.ActionForm(s.editorShell(r, c, title), f, id, defs))
 }
 
 // actionHostOf reads where a new action is taken (on=scorecards|objects,
@@ -91,7 +111,7 @@ func (s *Server) actionNew(w http.ResponseWriter, r *http.Request, c *req) error
 		return err
 	}
 	f := views.Form{Values: map[string]string{"status": "Not Started", "percent": "0", "on": on, "id": idText(id)}}
-	return s.render(w, r, http.StatusOK, views.ActionForm(s.editorShell(r, c, "New action"), f, 0))
+	return s.actionForm(w, r, c, http.StatusOK, "New action", f, 0)
 }
 
 func idText(id int64) string {
@@ -108,10 +128,10 @@ func (s *Server) actionCreate(w http.ResponseWriter, r *http.Request, c *req) er
 		return err
 	}
 	x, err := s.app.CreateAction(r.Context(), c.Actor, in, on, hostID)
-	if err != nil {
-		return s.formError(w, r, err, func(f views.Form) templ.Component {
-			return views.ActionForm(s.editorShell(r, c, "New action"), f, 0)
-		}, values)
+	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
+		return s.actionForm(w, r, c, http.StatusUnprocessableEntity, "New action", views.Form{Values: values, Errors: e.Fields, Msg: e.Msg}, 0)
+	} else if err != nil {
+		return err
 	}
 	return back(w, r, c, actionPath(c, x.ID)+"?done=action-saved")
 }
@@ -151,7 +171,10 @@ func (s *Server) actionEdit(w http.ResponseWriter, r *http.Request, c *req) erro
 	f := views.Form{Values: map[string]string{"title": x.Title, "description": x.Description, "start_date": x.StartDate,
 		"end_date": x.EndDate, "status": x.Status, "percent": strconv.Itoa(x.Percent), "assignee": x.AssigneeEmail,
 		"tags": strings.Join(x.Tags, ", "), "version": strconv.Itoa(x.Version)}}
-	return s.render(w, r, http.StatusOK, views.ActionForm(s.editorShell(r, c, "Edit "+x.Title), f, id))
+	for _, fv := range v.Fields {
+		f.Values[app.FieldKey(fv.Field.ID)] = fv.Value
+	}
+	return s.actionForm(w, r, c, http.StatusOK, "Edit "+x.Title, f, id)
 }
 
 func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request, c *req) error {
@@ -164,10 +187,10 @@ func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request, c *req) er
 	if err == nil {
 		_, err = s.app.UpdateAction(r.Context(), c.Actor, id, int(version), in)
 	}
-	if err != nil {
-		return s.formError(w, r, err, func(f views.Form) templ.Component {
-			return views.ActionForm(s.editorShell(r, c, "Edit action"), f, id)
-		}, values)
+	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
+		return s.actionForm(w, r, c, http.StatusUnprocessableEntity, "Edit action", views.Form{Values: values, Errors: e.Fields, Msg: e.Msg}, id)
+	} else if err != nil {
+		return err
 	}
 	return back(w, r, c, actionPath(c, id)+"?done=action-saved")
 }

@@ -167,3 +167,54 @@ func TestTodoEditPages(t *testing.T) {
 		}
 	})
 }
+
+// Action Custom Fields through the pages: added on the admin page, shown
+// on the action form (a drop-down with its choices) and page; a refused
+// value comes back on its field with what was typed.
+func TestActionFieldPages(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		f := newFixtureIn(t, newEnv(t, db))
+		a := f.e.client()
+		a.setCookie(f.cookies["admin"])
+		r := a.post("/i/ACME/admin/action-fields", "name", "Cost", "kind", "number", "required", "1")
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("add field: %d %s", r.Status, excerpt(r.Body))
+		}
+		r = a.post("/i/ACME/admin/action-fields", "name", "", "kind", "select", "options", "")
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-name"`) || !strings.Contains(r.Body, `id="f-options"`) {
+			t.Errorf("a refused field: %d %s", r.Status, excerpt(r.Body))
+		}
+		page := a.get("/i/ACME/admin/action-fields")
+		if !strings.Contains(page.Body, "Funding source") || !strings.Contains(page.Body, "Cost") {
+			t.Fatalf("fields page: %s", excerpt(page.Body))
+		}
+		act := "/i/ACME/actions/" + strconv.FormatInt(f.actionID, 10)
+		form := a.get(act + "/edit")
+		fundingKey := "field-" + strconv.FormatInt(f.fieldID, 10)
+		if !strings.Contains(form.Body, `name="`+fundingKey+`"`) || !strings.Contains(form.Body, `<option value="Grant" selected`) ||
+			!strings.Contains(form.Body, "Cost (required)") {
+			t.Fatalf("action form: %s", excerpt(form.Body))
+		}
+		costKey := ""
+		for _, part := range strings.Split(form.Body, `name="field-`)[1:] {
+			id, _, _ := strings.Cut(part, `"`)
+			if "field-"+id != fundingKey {
+				costKey = "field-" + id
+			}
+		}
+		version := strings.Split(strings.Split(form.Body, `name="version" value="`)[1], `"`)[0]
+		r = a.post(act, "title", "Reading circles", "status", "On Track", "percent", "20", "version", version,
+			fundingKey, "Grant", costKey, "a lot")
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-`+costKey+`"`) || !strings.Contains(r.Body, `value="a lot"`) {
+			t.Fatalf("a refused value: %d %s", r.Status, excerpt(r.Body))
+		}
+		r = a.post(act, "title", "Reading circles", "status", "On Track", "percent", "20", "version", version,
+			fundingKey, "City budget", costKey, "300")
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", r.Status, excerpt(r.Body))
+		}
+		if r := a.get(act); !strings.Contains(r.Body, "<dt>Funding source</dt><dd>City budget</dd>") || !strings.Contains(r.Body, "<dt>Cost</dt><dd>300</dd>") {
+			t.Errorf("the action's page: %s", excerpt(r.Body))
+		}
+	})
+}

@@ -116,14 +116,21 @@ var matrix = map[string]string{
 	"GET /i/{code}/admin/bands":                    "LNNAFFFFA",
 
 	// {id}: a custom note type of ACME.
-	"GET /i/{code}/admin/notes":              "LNNAFFFFA",
-	"POST /i/{code}/admin/notes":             "LNNAFFFFA",
-	"POST /i/{code}/admin/notes/order":       "LNNAFFFFA",
-	"GET /i/{code}/admin/notes/{id}":         "LNNNFFFFA",
-	"POST /i/{code}/admin/notes/{id}":        "LNNNFFFFA",
-	"POST /i/{code}/admin/notes/{id}/move":   "LNNNFFFFA",
-	"GET /i/{code}/admin/notes/{id}/delete":  "LNNNFFFFA",
-	"POST /i/{code}/admin/notes/{id}/delete": "LNNNFFFFA",
+	"GET /i/{code}/admin/action-fields":              "LNNAFFFFA",
+	"POST /i/{code}/admin/action-fields":             "LNNAFFFFA",
+	"GET /i/{code}/admin/action-fields/{id}":         "LNNNFFFFA",
+	"POST /i/{code}/admin/action-fields/{id}":        "LNNNFFFFA",
+	"POST /i/{code}/admin/action-fields/{id}/move":   "LNNNFFFFA",
+	"GET /i/{code}/admin/action-fields/{id}/delete":  "LNNNFFFFA",
+	"POST /i/{code}/admin/action-fields/{id}/delete": "LNNNFFFFA",
+	"GET /i/{code}/admin/notes":                      "LNNAFFFFA",
+	"POST /i/{code}/admin/notes":                     "LNNAFFFFA",
+	"POST /i/{code}/admin/notes/order":               "LNNAFFFFA",
+	"GET /i/{code}/admin/notes/{id}":                 "LNNNFFFFA",
+	"POST /i/{code}/admin/notes/{id}":                "LNNNFFFFA",
+	"POST /i/{code}/admin/notes/{id}/move":           "LNNNFFFFA",
+	"GET /i/{code}/admin/notes/{id}/delete":          "LNNNFFFFA",
+	"POST /i/{code}/admin/notes/{id}/delete":         "LNNNFFFFA",
 
 	// The measure's Story Behind the Curve (one saved version) and the
 	// administrator's comment on it. The partner reads notes and history
@@ -189,6 +196,7 @@ type fixture struct {
 	keyID                   int64
 	actionID, todoID        int64
 	noteTypeID, sbcTypeID   int64 // a custom note type; Story Behind the Curve
+	fieldID                 int64 // an Action Custom Field
 	commentID               int64 // the administrator's comment on the measure
 	cookies                 map[string]string
 }
@@ -268,6 +276,15 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 		t.Fatal(err)
 	}
 	f.actionID = act.ID
+	field, err := e.app.CreateActionField(ctx, admin, app.ActionFieldInput{Name: "Funding source", Kind: "select", Options: "Grant\nCity budget"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.fieldID = field.ID
+	if act, err = e.app.UpdateAction(ctx, admin, act.ID, act.Version, app.ActionInput{Title: act.Title, Status: act.Status, Percent: "20",
+		StartDate: act.StartDate, EndDate: act.EndDate, Fields: map[int64]string{field.ID: "Grant"}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := e.app.AddActionUpdate(ctx, admin, act.ID, act.Version, "Two libraries signed up", "On Track", "30"); err != nil {
 		t.Fatal(err)
 	}
@@ -385,6 +402,8 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 		replace["{id}"], replace["{todo}"] = id(f.actionID), id(f.todoID)
 	case strings.Contains(path, "/comments/{id}"):
 		replace["{id}"] = id(f.commentID)
+	case strings.Contains(path, "/admin/action-fields/{id}"):
+		replace["{id}"] = id(f.fieldID)
 	case strings.Contains(path, "/admin/notes/{id}"):
 		replace["{id}"] = id(f.noteTypeID)
 	case strings.Contains(path, "/scorecards/{id}"):
@@ -535,6 +554,7 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(body), '') || ':' || COUNT(edited_at) FROM comments`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(name), '') || ':' || COALESCE(SUM(position * id), 0) FROM note_types`,
 		`SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM actions`, `SELECT COUNT(*) FROM action_links`,
+		`SELECT COUNT(*) || ':' || COALESCE(SUM(position), 0) FROM action_fields`, `SELECT COUNT(*) FROM action_field_values`,
 		`SELECT COUNT(*) FROM action_updates`, `SELECT COUNT(*) || ':' || COUNT(CASE WHEN done THEN 1 END) FROM action_todos`,
 	} {
 		var v string

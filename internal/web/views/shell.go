@@ -113,3 +113,46 @@ func linkQuery(v app.LinkChoices, text string) string {
 	}
 	return q.Encode()
 }
+
+// fieldLabel is a custom field's label on the action form.
+func fieldLabel(d model.ActionField) string {
+	if d.Required {
+		return d.Name + " (required)"
+	}
+	return d.Name + " (optional)"
+}
+
+// choice is one option of a select.
+type choice struct{ Value, Label string }
+
+// fieldChoices are a drop-down's or a yes/no field's options.
+func fieldChoices(d model.ActionField) []choice {
+	if d.Kind == model.FieldYesNo {
+		return []choice{{"yes", "Yes"}, {"no", "No"}}
+	}
+	out := make([]choice, len(d.Options))
+	for i, o := range d.Options {
+		out[i] = choice{o, o}
+	}
+	return out
+}
+
+func emptyChoice(d model.ActionField) string {
+	if d.Required {
+		return "Choose…"
+	}
+	return "(none)"
+}
+
+// fieldText is a custom field's value as its page shows it.
+func fieldText(fv app.FieldValue) string {
+	if fv.Field.Kind == model.FieldYesNo {
+		switch fv.Value {
+		case "yes":
+			return "Yes"
+		case "no":
+			return "No"
+		}
+	}
+	return fv.Value
+}
