@@ -160,6 +160,7 @@ type ActionFilter struct {
 	Status     string // "": any
 	AssigneeID int64  // 0: anyone
 	Target     model.Target
+	Within     int64  // a scorecard: actions linked to it or to an object under it
 	Open       bool   // neither Completed nor Cancelled
 	Mine       int64  // assigned to or by this membership
 	Tag        string // "": any; else one of the action's tags, any case
@@ -176,14 +177,10 @@ type ActionPage struct {
 	Next    string
 }
 
-// ListActions pages through the actions the visibility allows, by keyset
-// on (sort column, id).
-func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v Visibility) (ActionPage, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	a := args{instanceID}
-	where := []string{"ac.instance_id = $1", v.actionFilter(&a)}
+// actionWhere is the conditions of an action list: the instance ($1,
+// already in a), the visibility and the filter.
+func (q *Q) actionWhere(f ActionFilter, v Visibility, a *args) []string {
+	where := []string{"ac.instance_id = $1", v.actionFilter(a)}
 	if f.Status != "" {
 		where = append(where, "ac.status = "+a.add(f.Status))
 	}
@@ -216,6 +213,22 @@ func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v
 		col, id := targetCol(f.Target)
 		where = append(where, "EXISTS (SELECT 1 FROM action_links lt WHERE lt.instance_id = ac.instance_id AND lt.action_id = ac.id AND lt."+col+" = "+a.add(id)+")")
 	}
+	if f.Within != 0 {
+		w := a.add(f.Within)
+		where = append(where, "EXISTS (SELECT 1 FROM action_links lw WHERE lw.instance_id = ac.instance_id AND lw.action_id = ac.id AND (lw.scorecard_id = "+w+
+			" OR lw.object_id IN (SELECT so.object_id FROM scorecard_objects so WHERE so.instance_id = ac.instance_id AND so.scorecard_id = "+w+")))")
+	}
+	return where
+}
+
+// ListActions pages through the actions the visibility allows, by keyset
+// on (sort column, id).
+func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v Visibility) (ActionPage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	a := args{instanceID}
+	where := q.actionWhere(f, v, &a)
 	col := "ac.title_key"
 	if f.Sort == "end" {
 		col = "COALESCE(ac.end_date, '')"
