@@ -33,12 +33,18 @@
       var w = Math.max(x2 - x1, 2);
       bar.setAttribute("x", x1); bar.setAttribute("width", w);
       var done = g.querySelector("rect.gantt-done");
-      if (done) { done.setAttribute("x", x1); done.setAttribute("width", w * pct / 100); }
+      if (done) {
+        var f0 = xOf(s), f1 = xOf(e) + ppd;
+        done.setAttribute("x", x1);
+        done.setAttribute("width", Math.max(0, Math.min(f0 + (f1 - f0) * pct / 100, x1 + w) - x1));
+      }
       var hs = g.querySelector(".gantt-start"), he = g.querySelector(".gantt-end");
       if (hs) { hs.setAttribute("x", x1 - 4); hs.setAttribute("visibility", cutL ? "hidden" : "visible"); }
       if (he) { he.setAttribute("x", x1 + w - 4); he.setAttribute("visibility", cutR ? "hidden" : "visible"); }
       var text = g.querySelector("text.gantt-status");
       if (text) { text.setAttribute("x", x1 + w + 8); text.textContent = g.dataset.status + " · " + pct + "%"; }
+      var side = g.previousElementSibling;
+      if (side && side.classList.contains("gantt-label-status")) side.textContent = g.dataset.status + " · " + pct + "%";
       var title = g.querySelector("title");
       if (title) title.textContent = title.textContent.replace(/: .*$/, ": " + g.dataset.status + " · " + pct + "%, " + s + " to " + e);
     }

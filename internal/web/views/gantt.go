@@ -47,8 +47,9 @@ type ganttRow struct {
 	Group   int
 	Kind    string // "bar", "start" (no end date), "end" (no start date), "none"
 	X, W    float64
-	CutL    bool // the bar starts before the window
-	CutR    bool // … or ends after it
+	DoneW   float64 // the done part of a bar, within the window
+	CutL    bool    // the bar starts before the window
+	CutR    bool    // … or ends after it
 	LabelX  float64
 	Anchor  string // of the status label: "start" or "end"
 }
@@ -76,7 +77,7 @@ func layoutGantt(v app.GanttView) ganttLayout {
 	y := ganttAxis
 	for gi, g := range v.Groups {
 		l.Rows = append(l.Rows, ganttRow{Y: y, Heading: groupHeading(g), Group: gi})
-		y += ganttRowH
+		y += 30
 		for _, a := range g.Rows {
 			r := ganttRow{Y: y, Action: a, Group: gi, Anchor: "start"}
 			switch {
@@ -93,6 +94,8 @@ func layoutGantt(v app.GanttView) ganttLayout {
 				if r.W < 2 {
 					r.W = 2
 				}
+				full0, full1 := x(ganttDay(a.StartDate)), x(ganttDay(a.EndDate).AddDate(0, 0, 1))
+				r.DoneW = max(0, min(full0+(full1-full0)*float64(a.Percent)/100, r.X+r.W)-r.X)
 			case a.StartDate != "":
 				r.Kind, r.X = "start", clamp(x(ganttDay(a.StartDate))+ppd/2, l.Left, l.Right)
 			case a.EndDate != "":
