@@ -214,9 +214,12 @@ func (q *Q) actionWhere(f ActionFilter, v Visibility, a *args) []string {
 		where = append(where, "EXISTS (SELECT 1 FROM action_links lt WHERE lt.instance_id = ac.instance_id AND lt.action_id = ac.id AND lt."+col+" = "+a.add(id)+")")
 	}
 	if f.Within != 0 {
+		// One uncorrelated list of the scorecard's actions (its own links
+		// and its objects'), read once, not a search of the links per action.
 		w := a.add(f.Within)
-		where = append(where, "EXISTS (SELECT 1 FROM action_links lw WHERE lw.instance_id = ac.instance_id AND lw.action_id = ac.id AND (lw.scorecard_id = "+w+
-			" OR lw.object_id IN (SELECT so.object_id FROM scorecard_objects so WHERE so.instance_id = ac.instance_id AND so.scorecard_id = "+w+")))")
+		where = append(where, "ac.id IN (SELECT lw.action_id FROM action_links lw WHERE lw.instance_id = $1 AND lw.scorecard_id = "+w+
+			" UNION SELECT lw.action_id FROM scorecard_objects so JOIN action_links lw ON lw.instance_id = so.instance_id AND lw.object_id = so.object_id"+
+			" WHERE so.instance_id = $1 AND so.scorecard_id = "+w+")")
 	}
 	return where
 }
