@@ -208,14 +208,7 @@ func ganttWindow(qy GanttQuery, today time.Time) (GanttZoom, string, string, err
 		fields["zoom"] = "Choose a zoom from the list: week, month, quarter or year."
 		z, _ = ganttZoom("month")
 	}
-	from, okFrom := parseDay(qy.From)
-	if !okFrom {
-		fields["from"] = "Enter the first day as a date, e.g. 2026-01-31."
-	}
-	to, okTo := parseDay(qy.To)
-	if !okTo {
-		fields["to"] = "Enter the last day as a date, e.g. 2026-12-31."
-	}
+	from, to := dayRange(qy.From, qy.To, fields)
 	if len(fields) > 0 {
 		return z, from, to, invalid("Check the chart's settings: "+summarize(fields), fields)
 	}
@@ -229,9 +222,6 @@ func ganttWindow(qy GanttQuery, today time.Time) (GanttZoom, string, string, err
 		to = fmtDay(addSpan(z.Name, day(from), 1).AddDate(0, 0, -1))
 	case from == "":
 		from = fmtDay(addSpan(z.Name, day(to), -1).AddDate(0, 0, 1))
-	}
-	if to < from {
-		return z, from, to, invalid("Check the chart's settings: the last day is before the first.", map[string]string{"to": "The last day is before the first."})
 	}
 	if n := int(day(to).Sub(day(from)).Hours()/24) + 1; n > z.MaxDays {
 		msg := fmt.Sprintf("This range is %d days; the %s zoom draws at most %d. Choose a shorter range or a wider zoom.", n, z.Name, z.MaxDays)
