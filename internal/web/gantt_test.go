@@ -55,11 +55,26 @@ func TestGanttPage(t *testing.T) {
 			`class="gantt-handle gantt-end"`, `id="gantt-table"`, "gantt.js", `data-edit="1"`, `aria-label="Gantt chart"`)
 		r = a.get("/i/ACME/actions/gantt?on=scorecards&id=" + strconv.FormatInt(f.sc.ID, 10) + "&" + year)
 		expect(t, "one scorecard's gantt", r, http.StatusOK, "Gantt chart: Community", "Measure: Readiness", "Reading circles")
+		// Each zoom draws its axis around today, with the today line.
+		for _, z := range app.GanttZooms {
+			expect(t, "gantt by "+z.Name, a.get("/i/ACME/actions/gantt?zoom="+z.Name), http.StatusOK, `class="gantt-tick-label"`, `class="gantt-today"`)
+		}
+		// An action without dates is listed, saying so, not dropped.
+		if _, err := f.e.app.CreateAction(ctx, adminActor(t, f), app.ActionInput{Title: "Someday", Status: "Not Started"}, "", 0); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, "gantt with an undated action", a.get("/i/ACME/actions/gantt?"+year), http.StatusOK,
+			"Not linked to a scorecard or object you can see", "Someday", "Not Started · 0% · no dates")
 		r = a.get("/i/ACME/actions/gantt?zoom=year&from=2027-01-01&to=2027-12-31")
-		expect(t, "gantt of 2027", r, http.StatusOK, "No actions in this range.")
+		expect(t, "gantt of 2027", r, http.StatusOK, "Someday")
+		if strings.Contains(r.Body, `class="gantt-today"`) {
+			t.Error("the chart of 2027 has a today line")
+		}
 		if strings.Contains(r.Body, "Reading circles") {
 			t.Error("an action of 2026 is on the chart of 2027")
 		}
+		expect(t, "gantt of 2029", a.get("/i/ACME/actions/gantt?on=objects&id="+strconv.FormatInt(f.measure.ID, 10)+"&zoom=year&from=2029-01-01&to=2029-12-31"),
+			http.StatusOK, "No actions in this range.")
 		for _, q := range []string{"from=2026-02-30", "to=x", "from=2026-05-01&to=2026-01-01", "zoom=decade", "zoom=week&from=2020-01-01&to=2026-01-01"} {
 			r := a.get("/i/ACME/actions/gantt?" + q)
 			expect(t, "gantt?"+q, r, http.StatusUnprocessableEntity, "There is a problem", `aria-invalid="true"`)
