@@ -191,15 +191,6 @@ func barTitle(a model.Action) string {
 
 func fnum(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
-// ganttURL is the chart with the query changed.
-func ganttURL(s Shell, q url.Values) string {
-	u := InstanceURL(s.Instance, "/actions/gantt")
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	return u
-}
-
 // ganttQuery is the chart's query, for links and the forms' way back.
 func ganttQuery(v app.GanttView) url.Values {
 	q := url.Values{"zoom": {v.Zoom.Name}, "from": {v.From}, "to": {v.To}}
@@ -208,15 +199,6 @@ func ganttQuery(v app.GanttView) url.Values {
 		q.Set("id", id(v.HostID))
 	}
 	return q
-}
-
-func ganttZoomURL(s Shell, v app.GanttView, zoom string) string {
-	q := url.Values{"zoom": {zoom}}
-	if v.On != "" {
-		q.Set("on", v.On)
-		q.Set("id", id(v.HostID))
-	}
-	return ganttURL(s, q)
 }
 
 // ganttRowID names an action's row in a group (an action linked to two
