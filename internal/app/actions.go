@@ -665,16 +665,7 @@ func (a *App) actionFilter(ctx context.Context, actor *Actor, qy ActionQuery) (s
 	f := store.ActionFilter{Status: qy.Status, AssigneeID: qy.AssigneeID, Tag: strings.TrimSpace(qy.Tag), Text: strings.TrimSpace(qy.Text), Open: qy.Open,
 		Sort: qy.Sort, Desc: qy.Desc, After: qy.After, Limit: qy.Limit}
 	fields := map[string]string{}
-	var ok bool
-	if f.From, ok = parseDay(qy.From); !ok {
-		fields["from"] = "Enter the first day as a date, e.g. 2026-01-31."
-	}
-	if f.To, ok = parseDay(qy.To); !ok {
-		fields["to"] = "Enter the last day as a date, e.g. 2026-12-31."
-	}
-	if f.From != "" && f.To != "" && f.To < f.From {
-		fields["to"] = "The last day is before the first."
-	}
+	f.From, f.To = dayRange(qy.From, qy.To, fields)
 	if who := strings.TrimSpace(qy.Assignee); who != "" {
 		m, err := assigneeOf(ctx, a.store.Q(), actor.Instance.ID, who)
 		switch {
@@ -699,6 +690,23 @@ func (a *App) actionFilter(ctx context.Context, actor *Actor, qy ActionQuery) (s
 		f.Target.ObjectID = qy.HostID
 	}
 	return f, nil
+}
+
+// dayRange checks a range of days a list is filtered by (fields "from"
+// and "to", either may be empty), noting what is wrong in fields.
+func dayRange(from, to string, fields map[string]string) (string, string) {
+	f, ok := parseDay(from)
+	if !ok {
+		fields["from"] = "Enter the first day as a date, e.g. 2026-01-31."
+	}
+	t, ok := parseDay(to)
+	if !ok {
+		fields["to"] = "Enter the last day as a date, e.g. 2026-12-31."
+	}
+	if f != "" && t != "" && t < f {
+		fields["to"] = "The last day is before the first."
+	}
+	return f, t
 }
 
 // HostActions is the Actions section of a scorecard's, container's or

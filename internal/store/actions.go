@@ -166,6 +166,7 @@ type ActionFilter struct {
 	AssigneeID int64  // 0: anyone
 	Target     model.Target
 	NotOn      model.Target // not linked to this scorecard or object ("Add Existing Action")
+	Within     int64        // a scorecard: actions linked to it or to an object under it
 	Open       bool         // neither Completed nor Cancelled
 	Mine       int64        // assigned to or by this membership
 	Tag        string       // "": any; else one of the action's tags, as written
@@ -183,14 +184,10 @@ type ActionPage struct {
 	Next    string
 }
 
-// ListActions pages through the actions the visibility allows, by keyset
-// on (sort column, id).
-func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v Visibility) (ActionPage, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	a := args{instanceID}
-	where := []string{"ac.instance_id = $1", v.actionFilter(&a)}
+// actionWhere is the conditions of an action list: the instance ($1,
+// already in a), the visibility and the filter.
+func (q *Q) actionWhere(f ActionFilter, v Visibility, a *args) []string {
+	where := []string{"ac.instance_id = $1", v.actionFilter(a)}
 	if f.Status != "" {
 		where = append(where, "ac.status = "+a.add(f.Status))
 	}
@@ -230,6 +227,25 @@ func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v
 		col, id := targetCol(f.Target)
 		where = append(where, "EXISTS (SELECT 1 FROM action_links lt WHERE lt.instance_id = ac.instance_id AND lt.action_id = ac.id AND lt."+col+" = "+a.add(id)+")")
 	}
+	if f.Within != 0 {
+		// One uncorrelated list of the scorecard's actions (its own links
+		// and its objects'), read once, not a search of the links per action.
+		w := a.add(f.Within)
+		where = append(where, "ac.id IN (SELECT lw.action_id FROM action_links lw WHERE lw.instance_id = $1 AND lw.scorecard_id = "+w+
+			" UNION SELECT lw.action_id FROM scorecard_objects so JOIN action_links lw ON lw.instance_id = so.instance_id AND lw.object_id = so.object_id"+
+			" WHERE so.instance_id = $1 AND so.scorecard_id = "+w+")")
+	}
+	return where
+}
+
+// ListActions pages through the actions the visibility allows, by keyset
+// on (sort column, id).
+func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v Visibility) (ActionPage, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	a := args{instanceID}
+	where := q.actionWhere(f, v, &a)
 	col := "ac.title_key"
 	if f.Sort == "end" {
 		col = "COALESCE(ac.end_date, '')"
@@ -362,7 +378,7 @@ func (q *Q) SetTodoDone(ctx context.Context, instanceID, actionID, todoID int64,
 // allows, soonest due first (the dashboard's "My to-dos").
 func (q *Q) OpenTodosOf(ctx context.Context, instanceID, membershipID int64, v Visibility, limit int) ([]model.ActionTodo, []string, error) {
 	a := args{instanceID, membershipID}
-	rows, err := q.query(ctx, `SELECT t.id, t.action_id, t.title, COALESCE(t.assignee_id, 0), '', '', COALESCE(t.due_date, ''), t.done, t.done_at,
+	rows, err := q.query(ctx, `SELECT t.id, t.action_id, t.title, COALESCE(t.assignee_id, 0), '', COALESCE(t.due_date, ''), t.done, t.done_at,
 			t.created_at, ac.title
 		FROM action_todos t JOIN actions ac ON ac.instance_id = t.instance_id AND ac.id = t.action_id
 		WHERE t.instance_id = $1 AND t.assignee_id = $2 AND NOT t.done AND `+v.actionFilter(&a)+`

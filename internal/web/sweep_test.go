@@ -155,6 +155,7 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/actions":                                        {"status", "open", "mine", "assignee", "tag", "from", "to", "sort", "dir", "after", "done", "on", "id"},
 	"GET /i/{code}/actions.xlsx":                                   {"status", "open", "mine", "assignee", "tag", "from", "to", "sort", "dir", "after", "on", "id"},
 	"GET /i/{code}/actions.csv":                                    {"status", "open", "mine", "assignee", "tag", "from", "to", "sort", "dir", "after", "on", "id"},
+	"GET /i/{code}/actions/gantt":                                  {"on", "id", "zoom", "from", "to", "done"},
 	"GET /i/{code}/actions/new":                                    {"on", "id"},
 	"POST /i/{code}/actions":                                       {"title", "description", "start_date", "end_date", "status", "percent", "assignee", "tags", "version", "on", "id"},
 	"GET /i/{code}/actions/link":                                   {"on", "id", "q", "after"},
@@ -174,6 +175,7 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/comments/{id}/edit":                {"{id}"},
 	"POST /i/{code}/comments/{id}":                    {"{id}", "body"},
 	"POST /i/{code}/comments/{id}/delete":             {"{id}"},
+	"POST /i/{code}/actions/{id}/schedule":            {"{id}", "version", "start_date", "end_date", "percent", "back"},
 
 	"GET /i/{code}/admin/partners":                        {"done"},
 	"POST /i/{code}/admin/partners":                       {"code"},
