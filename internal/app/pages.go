@@ -126,6 +126,14 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 			return view, err
 		}
 	}
+	view.Rows = treeRows(tree, children, byID, bands)
+	return view, nil
+}
+
+// treeRows walks a scorecard's tree depth first into rows, computing the
+// columns of every measure; a shared object's subtree is shown once.
+func treeRows(tree store.Tree, children map[int64][]int64, byID map[int64]model.Frequency, bands map[string]model.BandSetting) []Row {
+	var rows []Row
 	shown := map[int64]bool{}
 	var walk func(parent int64, depth int)
 	walk = func(parent int64, depth int) {
@@ -140,7 +148,7 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 				r.Summary = calc.Summarize(pts, o.BaselineKey, calc.Polarity(o.Polarity), MeasureBands(o, bands))
 				r.HasData = len(tree.Values[o.ID]) > 0
 			}
-			view.Rows = append(view.Rows, r)
+			rows = append(rows, r)
 			if !shown[cid] {
 				shown[cid] = true
 				walk(cid, depth+1)
@@ -148,7 +156,7 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 		}
 	}
 	walk(0, 0)
-	return view, nil
+	return rows
 }
 
 // MeasureBands is a measure's bands: its own, else the global default.
