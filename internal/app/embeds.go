@@ -397,16 +397,16 @@ func (a *App) RegenerateEmbed(ctx context.Context, actor *Actor, id int64) (NewE
 }
 
 // RevokeEmbed revokes an embed code (embed): its page is 404 from the
-// next request on.
-func (a *App) RevokeEmbed(ctx context.Context, actor *Actor, id int64) error {
+// next request on. It returns the scorecard the code is listed under.
+func (a *App) RevokeEmbed(ctx context.Context, actor *Actor, id int64) (int64, error) {
 	t, h, err := a.embedCode(ctx, actor, id)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if t.RevokedAt != nil {
-		return errConflict("This embed code is revoked already.")
+		return 0, errConflict("This embed code is revoked already.")
 	}
-	return a.store.InTx(ctx, func(q *store.Q) error {
+	return t.ScorecardID, a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.RevokeEmbedToken(ctx, actor.Instance.ID, id, actor.Membership.ID, t.TokenHash); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return errConflict("This embed code is revoked already.")

@@ -47,7 +47,8 @@ func (s *Server) renderMeasureWith(w http.ResponseWriter, r *http.Request, c *re
 	svg := graph.Render(graph.Chart{Title: title, Type: m.GraphType, Points: v.GraphPoints, ShowTargets: m.GraphTargets,
 		BaselineKey: v.GraphBaseline, Polarity: calc.Polarity(m.Polarity), Bands: v.Bands, YMin: m.GraphYMin, YMax: m.GraphYMax,
 		Decimals: m.Decimals, Unit: m.Unit, UnitBefore: m.UnitBefore, ID: "m" + strconv.FormatInt(m.ID, 10)})
-	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: v.Favorite, Comment: comment}
+	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: v.Favorite, Comment: comment,
+		Embed: s.embedPanel(r, c, app.OnObject, m.ID, v.Standing)}
 	sh := s.flash(r, s.shell(r, c, m.Title))
 	sh.Notice = partnerNotice(v.Standing)
 	return s.render(w, r, status, views.MeasurePage(sh, d, v.Can))
