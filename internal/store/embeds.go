@@ -101,9 +101,10 @@ func (q *Q) EmbedTokens(ctx context.Context, instanceID, scorecardID, before int
 		before = 1<<63 - 1
 	}
 	return collect(ctx, q, func(sc interface{ Scan(...any) error }) (EmbedToken, error) {
-		var e EmbedToken
-		var err error
-		e, err = scanEmbed(sc, &e.CreatorName, &e.ObjectTitle, &e.ObjectKind, &e.Views)
+		var name, title, kind string
+		var views int64
+		e, err := scanEmbed(sc, &name, &title, &kind, &views)
+		e.CreatorName, e.ObjectTitle, e.ObjectKind, e.Views = name, title, kind, views
 		return e, err
 	}, `SELECT `+embedCols+`, m.name, COALESCE(o.title, ''), COALESCE(o.kind, ''),
 			COALESCE((SELECT SUM(v.views) FROM embed_views v WHERE v.instance_id = t.instance_id AND v.token_id = t.id), 0)
