@@ -106,11 +106,11 @@ func (q *Q) EmbedTokens(ctx context.Context, instanceID, scorecardID, before int
 		e, err := scanEmbed(sc, &name, &title, &kind, &views)
 		e.CreatorName, e.ObjectTitle, e.ObjectKind, e.Views = name, title, kind, views
 		return e, err
-	}, `SELECT `+embedCols+`, m.name, COALESCE(o.title, ''), COALESCE(o.kind, ''),
-			COALESCE((SELECT SUM(v.views) FROM embed_views v WHERE v.instance_id = t.instance_id AND v.token_id = t.id), 0)
+	}, `SELECT `+embedCols+`, m.name, COALESCE(o.title, ''), COALESCE(o.kind, ''), COALESCE(v.views, 0)
 		FROM embed_tokens t
 		JOIN memberships m ON m.instance_id = t.instance_id AND m.id = t.created_by
 		LEFT JOIN objects o ON o.instance_id = t.instance_id AND o.id = t.object_id
+		LEFT JOIN (SELECT token_id, SUM(views) AS views FROM embed_views WHERE instance_id = $1 GROUP BY token_id) v ON v.token_id = t.id
 		WHERE t.instance_id = $1 AND t.scorecard_id = $2 AND t.id < $3
 		ORDER BY t.id DESC LIMIT $4`, instanceID, scorecardID, before, limit)
 }
