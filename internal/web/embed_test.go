@@ -21,7 +21,6 @@ func tokenIn(t *testing.T, r resp) string {
 	return m[1]
 }
 
-
 // Header tests: an embed page has the configured frame-ancestors,
 // Referrer-Policy no-referrer, Cache-Control public for at most 60 s, no
 // Set-Cookie, and the same bytes with or without a valid session; other
@@ -87,7 +86,6 @@ func TestEmbedHeadersAndAnonymity(t *testing.T) {
 		}
 	}
 }
-
 
 // Numeric or guessed paths are 404, every method but GET is 405, and
 // query parameters change nothing shown; on SQLite, PostgreSQL and Citus.
