@@ -155,11 +155,7 @@ func (a *App) EmbedPanel(ctx context.Context, actor *Actor, on string, id int64)
 	if err != nil {
 		return p, err
 	}
-	for _, t := range types {
-		if t.DefaultOn(h.Kind) || h.Kind == "scorecard" && t.OnScorecards {
-			p.NoteTypes = append(p.NoteTypes, t)
-		}
-	}
+	p.NoteTypes = types // any type: a section may have been added where it is not a default
 	if h.On == OnScorecard {
 		s, err := q.ScorecardByID(ctx, actor.Instance.ID, id, store.SeeAll)
 		if err != nil {
@@ -608,27 +604,11 @@ func (a *App) EmbedPage(ctx context.Context, ref EmbedRef) (EmbedView, error) {
 		return EmbedView{}, mapEmbedNotFound(err)
 	}
 	view := EmbedView{Instance: in.Name, ShowTargets: ref.Options.ShowTargets}
-	tree, err := q.ScorecardTree(ctx, ref.InstanceID, ref.Via)
+	tree, err := a.loadTree(ctx, ref.InstanceID, ref.Via)
 	if err != nil {
 		return view, err
 	}
-	freqs, err := q.ListFrequencies(ctx, ref.InstanceID)
-	if err != nil {
-		return view, err
-	}
-	bands, err := q.Bands(ctx, ref.InstanceID)
-	if err != nil {
-		return view, err
-	}
-	byID := map[int64]model.Frequency{}
-	for _, f := range freqs {
-		byID[f.ID] = f
-	}
-	children := map[int64][]int64{}
-	for _, l := range tree.Links {
-		children[l.ParentID] = append(children[l.ParentID], l.ChildID)
-	}
-	rows := treeRows(tree, children, byID, bands)
+	rows := tree.rows
 	target := model.Target{ScorecardID: ref.ScorecardID}
 	if ref.ObjectID == 0 {
 		s, err := q.ScorecardByID(ctx, ref.InstanceID, ref.ScorecardID, store.SeeAll)
@@ -654,7 +634,7 @@ func (a *App) EmbedPage(ctx context.Context, ref EmbedRef) (EmbedView, error) {
 					break
 				}
 			}
-			a.embedMeasure(&view, o, byID, tree.Values[o.ID], bands, ref.Options)
+			a.embedMeasure(&view, o, tree.freqs, tree.Values[o.ID], tree.bands, ref.Options)
 		}
 	}
 	if len(ref.Options.NoteTypes) > 0 {

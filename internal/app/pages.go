@@ -85,28 +85,12 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 		return ScorecardView{}, err
 	}
 	// A partner's scorecard is read with its owner's frequencies and bands.
-	q, owner := a.store.Q(), s.InstanceID
-	tree, err := q.ScorecardTree(ctx, owner, id)
+	owner := s.InstanceID
+	t, err := a.loadTree(ctx, owner, id)
 	if err != nil {
 		return ScorecardView{}, err
 	}
-	freqs, err := q.ListFrequencies(ctx, owner)
-	if err != nil {
-		return ScorecardView{}, err
-	}
-	bands, err := q.Bands(ctx, owner)
-	if err != nil {
-		return ScorecardView{}, err
-	}
-	byID := map[int64]model.Frequency{}
-	for _, f := range freqs {
-		byID[f.ID] = f
-	}
-	children := map[int64][]int64{}
-	for _, l := range tree.Links {
-		children[l.ParentID] = append(children[l.ParentID], l.ChildID)
-	}
-	view := ScorecardView{Scorecard: s}
+	view := ScorecardView{Scorecard: s, Rows: t.rows}
 	if view.Standing, err = a.standing(ctx, actor, owner, can); err != nil {
 		return view, err
 	}
@@ -126,8 +110,43 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 			return view, err
 		}
 	}
-	view.Rows = treeRows(tree, children, byID, bands)
 	return view, nil
+}
+
+// loadedTree is a scorecard's tree with what its rows were computed from.
+type loadedTree struct {
+	store.Tree
+	rows  []Row
+	freqs map[int64]model.Frequency
+	bands map[string]model.BandSetting
+}
+
+// loadTree reads a scorecard's tree, the frequencies and bands of its
+// instance, and computes its rows: a fixed number of queries.
+func (a *App) loadTree(ctx context.Context, instanceID, scorecardID int64) (loadedTree, error) {
+	q := a.store.Q()
+	var t loadedTree
+	var err error
+	if t.Tree, err = q.ScorecardTree(ctx, instanceID, scorecardID); err != nil {
+		return t, err
+	}
+	freqs, err := q.ListFrequencies(ctx, instanceID)
+	if err != nil {
+		return t, err
+	}
+	if t.bands, err = q.Bands(ctx, instanceID); err != nil {
+		return t, err
+	}
+	t.freqs = map[int64]model.Frequency{}
+	for _, f := range freqs {
+		t.freqs[f.ID] = f
+	}
+	children := map[int64][]int64{}
+	for _, l := range t.Links {
+		children[l.ParentID] = append(children[l.ParentID], l.ChildID)
+	}
+	t.rows = treeRows(t.Tree, children, t.freqs, t.bands)
+	return t, nil
 }
 
 // treeRows walks a scorecard's tree depth first into rows, computing the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -119,22 +118,7 @@ func TestBrowserEmbed(t *testing.T) {
 	testkit.Screenshot(t, ctx, "embed-in-city-page")
 
 	// Only another origin allowed: the browser refuses to frame it.
-	switchEmbed := func(on bool, origins string) {
-		t.Helper()
-		edit := admin.get("/i/ACME/scorecards/" + itoa64(f.sc.ID) + "/edit")
-		v := regexp.MustCompile(`id="embed-switch".*?name="version" value="(\d+)"`).FindStringSubmatch(strings.ReplaceAll(edit.Body, "\n", " "))
-		if v == nil {
-			t.Fatal("no embedding form")
-		}
-		kv := []string{"version", v[1], "embed_origins", origins}
-		if on {
-			kv = append(kv, "enabled", "1")
-		}
-		if r := admin.post("/i/ACME/scorecards/"+itoa64(f.sc.ID)+"/embed", kv...); r.Status != http.StatusSeeOther {
-			t.Fatalf("switch: %d %s", r.Status, excerpt(r.Body))
-		}
-	}
-	switchEmbed(true, "https://www.city.example")
+	mustSetEmbed(t, admin, f.sc.ID, true, "https://www.city.example")
 	visit("embedded, origin not allowed")
 	fr := frame("origin not allowed")
 	if fr.URL == embedURL && fr.UnreachableURL == "" {
@@ -146,14 +130,14 @@ func TestBrowserEmbed(t *testing.T) {
 	testkit.Screenshot(t, ctx, "embed-refused")
 
 	// The city's origin allowed: it renders again.
-	switchEmbed(true, site.URL)
+	mustSetEmbed(t, admin, f.sc.ID, true, site.URL)
 	visit("embedded, origin allowed")
 	if title, err := inFrame("#embed-title"); err != nil || title != "Readiness" {
 		t.Errorf("origin allowed: the frame's title %q (%v)", title, err)
 	}
 
 	// Enable Embed off: the iframe shows the not-found page.
-	switchEmbed(false, site.URL)
+	mustSetEmbed(t, admin, f.sc.ID, false, site.URL)
 	visit("embedded, switched off")
 	if fr := frame("switched off"); fr.URL != embedURL {
 		t.Errorf("switched off: the frame holds %q (unreachable %q)", fr.URL, fr.UnreachableURL)

@@ -21,6 +21,31 @@ func tokenIn(t *testing.T, r resp) string {
 	return m[1]
 }
 
+// setEmbed saves a scorecard's Enable Embed and Embed origins through the
+// form on its edit page, as c, and returns the answer.
+func setEmbed(t *testing.T, c *client, scorecard int64, on bool, origins string) resp {
+	t.Helper()
+	edit := c.get("/i/ACME/scorecards/" + itoa64(scorecard) + "/edit")
+	expect(t, "edit page", edit, http.StatusOK, `id="embed-enabled"`, "Empty: any website may show them")
+	v := regexp.MustCompile(`id="embed-switch".*?name="version" value="(\d+)"`).FindStringSubmatch(strings.ReplaceAll(edit.Body, "\n", " "))
+	if v == nil {
+		t.Fatal("no version in the embedding form")
+	}
+	kv := []string{"version", v[1], "embed_origins", origins}
+	if on {
+		kv = append(kv, "enabled", "1")
+	}
+	return c.post("/i/ACME/scorecards/"+itoa64(scorecard)+"/embed", kv...)
+}
+
+// mustSetEmbed is setEmbed that must succeed.
+func mustSetEmbed(t *testing.T, c *client, scorecard int64, on bool, origins string) {
+	t.Helper()
+	if r := setEmbed(t, c, scorecard, on, origins); r.Status != http.StatusSeeOther {
+		t.Fatalf("embedding of scorecard %d: %d %s", scorecard, r.Status, excerpt(r.Body))
+	}
+}
+
 // Header tests: an embed page has the configured frame-ancestors,
 // Referrer-Policy no-referrer, Cache-Control public for at most 60 s, no
 // Set-Cookie, and the same bytes with or without a valid session; other
@@ -59,23 +84,12 @@ func TestEmbedHeadersAndAnonymity(t *testing.T) {
 	// Origins set on the scorecard become the frame-ancestors.
 	admin := f.e.client()
 	admin.setCookie(f.cookies["admin"])
-	edit := admin.get("/i/ACME/scorecards/" + itoa64(f.sc.ID) + "/edit")
-	expect(t, "edit page", edit, http.StatusOK, `id="embed-enabled"`, "Empty: any website may show them")
-	version := regexp.MustCompile(`id="embed-switch".*?name="version" value="(\d+)"`).FindStringSubmatch(strings.ReplaceAll(edit.Body, "\n", " "))
-	if version == nil {
-		t.Fatal("no version in the embedding form")
-	}
-	r := admin.post("/i/ACME/scorecards/"+itoa64(f.sc.ID)+"/embed", "version", version[1], "enabled", "1",
-		"embed_origins", "https://www.City.example\nhttp://localhost:8081/")
-	if r.Status != http.StatusSeeOther {
-		t.Fatalf("save origins: %d %s", r.Status, excerpt(r.Body))
-	}
+	mustSetEmbed(t, admin, f.sc.ID, true, "https://www.City.example\nhttp://localhost:8081/")
 	page = anon.get("/embed/" + f.embedToken)
 	if csp := page.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "frame-ancestors https://www.city.example http://localhost:8081") {
 		t.Errorf("CSP with two origins: %q", csp)
 	}
-	bad := admin.post("/i/ACME/scorecards/"+itoa64(f.sc.ID)+"/embed", "version", itoa64(mustAtoi(t, version[1])+1), "enabled", "1",
-		"embed_origins", "https://a.example; script-src *")
+	bad := setEmbed(t, admin, f.sc.ID, true, "https://a.example; script-src *")
 	expect(t, "a bad origin", bad, http.StatusUnprocessableEntity, "is not an origin")
 
 	// Every other route keeps frame-ancestors 'none'.
@@ -192,25 +206,10 @@ func TestEmbedSwitchOffOverHTTP(t *testing.T) {
 		// Enable Embed off, and on again.
 		sc := made("/i/ACME/on/scorecards/" + itoa64(f.sc.ID) + "/embeds")
 		live("scorecard code", sc, true)
-		switchTo := func(on bool) {
-			t.Helper()
-			edit := admin.get("/i/ACME/scorecards/" + itoa64(f.sc.ID) + "/edit")
-			v := regexp.MustCompile(`id="embed-switch".*?name="version" value="(\d+)"`).FindStringSubmatch(strings.ReplaceAll(edit.Body, "\n", " "))
-			if v == nil {
-				t.Fatal("no embedding form")
-			}
-			kv := []string{"version", v[1]}
-			if on {
-				kv = append(kv, "enabled", "1")
-			}
-			if r := admin.post("/i/ACME/scorecards/"+itoa64(f.sc.ID)+"/embed", kv...); r.Status != http.StatusSeeOther {
-				t.Fatalf("switch: %d %s", r.Status, excerpt(r.Body))
-			}
-		}
-		switchTo(false)
+		mustSetEmbed(t, admin, f.sc.ID, false, "")
 		live("measure code, embedding off", fresh, false)
 		live("scorecard code, embedding off", sc, false)
-		switchTo(true)
+		mustSetEmbed(t, admin, f.sc.ID, true, "")
 		live("measure code, embedding on again", fresh, true)
 
 		// Unlinked from the only enabled scorecard, and linked back.

@@ -11,8 +11,6 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
-	"yardstick/internal/calc"
-	"yardstick/internal/graph"
 	"yardstick/internal/web/views"
 )
 
@@ -109,14 +107,7 @@ func (s *Server) embedPage(w http.ResponseWriter, r *http.Request, _ *req) error
 	}
 	d := views.EmbedData{CSS: s.assets.URL("app.css"), View: v}
 	if v.Kind == "measure" {
-		m := v.Measure
-		title := m.GraphTitle
-		if title == "" {
-			title = m.Title
-		}
-		d.Graph = graph.Render(graph.Chart{Title: title, Type: v.Chart, Points: v.Points, ShowTargets: ref.Options.ShowTargets,
-			BaselineKey: v.Baseline, Polarity: calc.Polarity(m.Polarity), Bands: v.Bands, YMin: m.GraphYMin, YMax: m.GraphYMax,
-			Decimals: m.Decimals, Unit: m.Unit, UnitBefore: m.UnitBefore, ID: "embed"})
+		d.Graph = measureGraph(v.Measure, v.Chart, v.Points, v.Baseline, v.Bands, ref.Options.ShowTargets, "embed")
 	}
 	return s.renderEmbed(w, r, key, views.EmbedPage(d))
 }
