@@ -38,12 +38,13 @@ type Config struct {
 
 // App is the set of use cases over one store.
 type App struct {
-	store     *store.Store
-	cfg       Config
-	log       *slog.Logger
-	queue     chan model.Activity // high-volume log entries for the recorder
-	recording atomic.Bool         // a recorder is draining queue
-	heavy     *heavyGate          // exports and imports running
+	store      *store.Store
+	cfg        Config
+	log        *slog.Logger
+	queue      chan model.Activity // high-volume log entries for the recorder
+	recording  atomic.Bool         // a recorder is draining queue
+	heavy      *heavyGate          // exports and imports running
+	embedViews viewCounter         // embed views not yet written (embeds.go)
 }
 
 // New builds the app. mailWake, if not nil, is called after a

@@ -83,28 +83,12 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 		return ScorecardView{}, err
 	}
 	// A partner's scorecard is read with its owner's frequencies and bands.
-	q, owner := a.store.Q(), s.InstanceID
-	tree, err := q.ScorecardTree(ctx, owner, id)
+	owner := s.InstanceID
+	t, err := a.loadTree(ctx, owner, id)
 	if err != nil {
 		return ScorecardView{}, err
 	}
-	freqs, err := q.ListFrequencies(ctx, owner)
-	if err != nil {
-		return ScorecardView{}, err
-	}
-	bands, err := q.Bands(ctx, owner)
-	if err != nil {
-		return ScorecardView{}, err
-	}
-	byID := map[int64]model.Frequency{}
-	for _, f := range freqs {
-		byID[f.ID] = f
-	}
-	children := map[int64][]int64{}
-	for _, l := range tree.Links {
-		children[l.ParentID] = append(children[l.ParentID], l.ChildID)
-	}
-	view := ScorecardView{Scorecard: s}
+	view := ScorecardView{Scorecard: s, Rows: t.rows}
 	if view.Standing, err = a.standing(ctx, actor, owner, can); err != nil {
 		return view, err
 	}
@@ -124,28 +108,6 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 			return view, err
 		}
 	}
-	shown := map[int64]bool{}
-	var walk func(parent int64, depth int)
-	walk = func(parent int64, depth int) {
-		for _, cid := range children[parent] {
-			o, ok := tree.Objects[cid]
-			if !ok {
-				continue
-			}
-			r := Row{Object: o, Depth: depth, ParentID: parent, Repeat: shown[cid]}
-			if o.Kind == model.KindMeasure {
-				pts := Points(byID, o, tree.Values[o.ID])
-				r.Summary = calc.Summarize(pts, o.BaselineKey, calc.Polarity(o.Polarity), MeasureBands(o, bands))
-				r.HasData = len(tree.Values[o.ID]) > 0
-			}
-			view.Rows = append(view.Rows, r)
-			if !shown[cid] {
-				shown[cid] = true
-				walk(cid, depth+1)
-			}
-		}
-	}
-	walk(0, 0)
 	return view, nil
 }
 

@@ -89,6 +89,11 @@ func TestPagesRouteToOneShard(t *testing.T) {
 		t.Fatal(err)
 	}
 	var key *app.Actor
+	// Embed codes (issue 17): the switch, making a code, and the public
+	// page, whose token is looked up on the coordinator (embed_token_keys)
+	// before its instance is known, then on the instance's shard.
+	var embed app.NewEmbed
+	var ref app.EmbedRef
 	steps := []struct {
 		name string
 		run  func() error
@@ -126,6 +131,24 @@ func TestPagesRouteToOneShard(t *testing.T) {
 			return err
 		}},
 		{"API keys page", func() error { _, err := a.APIKeys(ctx, actor); return err }},
+		{"Enable Embed", func() error {
+			sc, err := a.Scorecard(ctx, actor, scs[0].ID)
+			if err != nil {
+				return err
+			}
+			return a.SetScorecardEmbed(ctx, actor, sc.ID, sc.Version, true, "https://www.city.example")
+		}},
+		{"embed code made", func() error {
+			embed, err = a.CreateEmbed(ctx, actor, app.OnObject, measure.ID, app.EmbedInput{EmbedOptions: app.EmbedOptions{ShowTargets: true}})
+			return err
+		}},
+		{"embed panel", func() error { _, err := a.EmbedPanel(ctx, actor, app.OnObject, measure.ID); return err }},
+		{"embed token resolved", func() error { ref, err = a.ResolveEmbed(ctx, embed.Token); return err }},
+		{"embed page", func() error { _, err := a.EmbedPage(ctx, ref); return err }},
+		{"embed views written", func() error { return a.FlushEmbedViews(ctx) }},
+		{"embed codes list", func() error { _, err := a.EmbedCodes(ctx, actor, scs[0].ID, 0); return err }},
+		{"embed code regenerated", func() error { _, err := a.RegenerateEmbed(ctx, actor, embed.Code.ID); return err }},
+		{"embed code revoked", func() error { _, err := a.RevokeEmbed(ctx, actor, embed.Code.ID); return err }},
 		{"API key revoke", func() error { return a.RevokeAPIKey(ctx, actor, nk.Key.ID) }},
 	}
 	for _, s := range steps {

@@ -44,6 +44,7 @@ type Scorecard struct {
 	Description  string
 	ParentID     *int64
 	EmbedEnabled bool
+	EmbedOrigins string // origins allowed to frame its embeds, one per line; empty: any
 	Version      int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time

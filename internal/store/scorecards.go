@@ -9,12 +9,12 @@ import (
 	"yardstick/internal/model"
 )
 
-const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.version, s.created_at, s.updated_at`
+const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.embed_origins, s.version, s.created_at, s.updated_at`
 
 func scanScorecard(sc interface{ Scan(...any) error }) (model.Scorecard, error) {
 	var s model.Scorecard
 	var parent sql.NullInt64
-	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.Version, &s.CreatedAt, &s.UpdatedAt)
+	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.EmbedOrigins, &s.Version, &s.CreatedAt, &s.UpdatedAt)
 	if parent.Valid {
 		s.ParentID = &parent.Int64
 	}

@@ -19,8 +19,8 @@ import (
 // in a browser (CSP, framing), how a request proves who it is, and its
 // route table with the permission on each line, and how its refusals
 // are answered. There are two: the HTML pages with cookie sessions, and
-// /api/v1 with API keys (apiauth.go); /embed/ (a token, frameable) will
-// mount the same way, with its own policy and auth.
+// /api/v1 with API keys (apiauth.go), and /embed/ (embeds.go): anonymous
+// pages of embed codes, framed by the origins each allows.
 
 // policy is what a transport's responses may do in a browser.
 type policy struct {
@@ -62,6 +62,7 @@ func (s *Server) transports() []transport {
 	return []transport{
 		{name: "pages", policy: pagesPolicy, auth: s.prepare, fail: s.fail, routes: s.routes()},
 		{name: "api", policy: apiPolicy, auth: s.apiAuth, fail: s.apiFail, routes: s.apiRoutes()},
+		{name: "embed", policy: embedPolicy, auth: s.embedAuth, fail: s.embedFail, routes: s.embedRoutes()},
 	}
 }
 

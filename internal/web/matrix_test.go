@@ -67,21 +67,30 @@ var matrix = map[string]string{
 	"POST /i/{code}/scorecards/{id}":         "LNNFFFAFA",
 	"POST /i/{code}/scorecards/{id}/delete":  "LNNFFFAFA",
 	"POST /i/{code}/scorecards/{id}/members": "LNNAFFFAA",
-	"GET /i/{code}/objects":                  "LNNAAAAAA",
-	"GET /i/{code}/objects/new":              "LNNAFFAFA",
-	"POST /i/{code}/objects":                 "LNNAFFAFA",
-	"GET /i/{code}/objects/{id}":             "LNNAAAAAA",
-	"GET /i/{code}/objects/{id}/edit":        "LNNFFFAFA",
-	"POST /i/{code}/objects/{id}":            "LNNFFFAFA",
-	"POST /i/{code}/objects/{id}/delete":     "LNNFFFAFA",
-	"POST /i/{code}/objects/{id}/data":       "LNNFFAAAA",
-	"POST /i/{code}/objects/{id}/paste":      "LNNFFAAAA",
-	"POST /i/{code}/objects/{id}/baseline":   "LNNFFFAFA",
-	"POST /i/{code}/objects/{id}/graph":      "LNNFFFAFA",
-	"POST /i/{code}/objects/{id}/star":       "LNNAAAAAA",
-	"POST /i/{code}/links":                   "LNNFFFAFA",
-	"POST /i/{code}/links/unlink":            "LNNFFFAFA",
-	"POST /i/{code}/links/move":              "LNNFFFAFA",
+	// Embed codes: the switch needs objects.edit and embed; the codes
+	// embed. A partner may not embed what it is shared (403); {id} of
+	// /embeds/ is the fixture's code of the measure, another instance's
+	// id to the partner (404).
+	"POST /i/{code}/scorecards/{id}/embed":  "LNNFFFAFA",
+	"GET /i/{code}/scorecards/{id}/embeds":  "LNNFFFAFA",
+	"POST /i/{code}/on/{on}/{id}/embeds":    "LNNFFFAFA",
+	"POST /i/{code}/embeds/{id}/regenerate": "LNNNFFAFA",
+	"POST /i/{code}/embeds/{id}/revoke":     "LNNNFFAFA",
+	"GET /i/{code}/objects":                 "LNNAAAAAA",
+	"GET /i/{code}/objects/new":             "LNNAFFAFA",
+	"POST /i/{code}/objects":                "LNNAFFAFA",
+	"GET /i/{code}/objects/{id}":            "LNNAAAAAA",
+	"GET /i/{code}/objects/{id}/edit":       "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}":           "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/delete":    "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/data":      "LNNFFAAAA",
+	"POST /i/{code}/objects/{id}/paste":     "LNNFFAAAA",
+	"POST /i/{code}/objects/{id}/baseline":  "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/graph":     "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/star":      "LNNAAAAAA",
+	"POST /i/{code}/links":                  "LNNFFFAFA",
+	"POST /i/{code}/links/unlink":           "LNNFFFAFA",
+	"POST /i/{code}/links/move":             "LNNFFFAFA",
 
 	"GET /i/{code}/admin/users":                   "LNNAFFFAA",
 	"GET /i/{code}/admin/users/new":               "LNNAFFFAA",
@@ -200,6 +209,8 @@ type fixture struct {
 	noteTypeID, sbcTypeID   int64 // a custom note type; Story Behind the Curve
 	fieldID                 int64 // an Action Custom Field
 	commentID               int64 // the administrator's comment on the measure
+	embedID                 int64 // the administrator's embed code of the measure (the scorecard is embed-enabled)
+	embedToken              string
 	cookies                 map[string]string
 }
 
@@ -302,6 +313,15 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 		t.Fatal(err)
 	}
 	f.keyID = key.Key.ID
+	if _, err := e.store.DB().Exec(`UPDATE scorecards SET embed_enabled = TRUE WHERE id = $1`, f.sc.ID); err != nil {
+		t.Fatal(err)
+	}
+	em, err := e.app.CreateEmbed(ctx, admin, app.OnObject, f.measure.ID, app.EmbedInput{EmbedOptions: app.EmbedOptions{ShowTargets: true,
+		NoteTypes: []int64{f.sbcTypeID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.embedID, f.embedToken = em.Code.ID, em.Token
 
 	custom := access.MustPreset(access.PresetPresenter)
 	custom[access.UsersManage], custom[access.DataEnter] = true, true
@@ -400,6 +420,8 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 	case strings.Contains(path, "/on/{on}/{id}"):
 		replace["{on}"], replace["{id}"] = "objects", id(f.measure.ID)
 		replace["{type}"], replace["{v}"] = id(f.sbcTypeID), "1"
+	case strings.Contains(path, "/embeds/{id}"):
+		replace["{id}"] = id(f.embedID)
 	case strings.Contains(path, "/actions/{id}"):
 		replace["{id}"], replace["{todo}"] = id(f.actionID), id(f.todoID)
 	case strings.Contains(path, "/comments/{id}"):
@@ -558,6 +580,9 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM actions`, `SELECT COUNT(*) FROM action_links`,
 		`SELECT COUNT(*) || ':' || COALESCE(SUM(position), 0) FROM action_fields`, `SELECT COUNT(*) FROM action_field_values`,
 		`SELECT COUNT(*) FROM action_updates`, `SELECT COUNT(*) || ':' || COUNT(CASE WHEN done THEN 1 END) FROM action_todos`,
+		`SELECT COUNT(*) || ':' || COUNT(revoked_at) || ':' || COALESCE(MAX(token_hash), '') FROM embed_tokens`,
+		`SELECT COUNT(*) || ':' || COALESCE(MAX(token_hash), '') FROM embed_token_keys`, `SELECT COUNT(*) FROM embed_views`,
+		`SELECT COUNT(*) || ':' || COALESCE(MAX(embed_origins), '') FROM scorecards WHERE embed_enabled`,
 	} {
 		var v string
 		if err := e.store.DB().QueryRow(q).Scan(&v); err != nil {

@@ -7,6 +7,7 @@ import (
 	"yardstick/internal/app"
 	"yardstick/internal/calc"
 	"yardstick/internal/graph"
+	"yardstick/internal/model"
 	"yardstick/internal/web/views"
 )
 
@@ -25,6 +26,18 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, sta
 	return s.renderMeasure(w, r, c, status, v, earlier, later, gridForm)
 }
 
+// measureGraph draws a measure's graph with its own title, axis and units,
+// the chart type, points and targets given; id prefixes the SVG's ids.
+func measureGraph(m model.Object, chart string, pts []calc.Point, baseline string, bands calc.Bands, targets bool, id string) []byte {
+	title := m.GraphTitle
+	if title == "" {
+		title = m.Title
+	}
+	return graph.Render(graph.Chart{Title: title, Type: chart, Points: pts, ShowTargets: targets, BaselineKey: baseline,
+		Polarity: calc.Polarity(m.Polarity), Bands: bands, YMin: m.GraphYMin, YMax: m.GraphYMax, Decimals: m.Decimals, Unit: m.Unit,
+		UnitBefore: m.UnitBefore, ID: id})
+}
+
 // gridWindow reads how many periods the editor asked to add before and
 // after the grid's default window.
 func gridWindow(r *http.Request) (earlier, later int, err error) {
@@ -40,14 +53,9 @@ func (s *Server) renderMeasure(w http.ResponseWriter, r *http.Request, c *req, s
 // renderMeasureWith is renderMeasure with a refused comment's form.
 func (s *Server) renderMeasureWith(w http.ResponseWriter, r *http.Request, c *req, status int, v app.MeasureView, earlier, later int, gridForm, comment views.Form) error {
 	m := v.Measure
-	title := m.GraphTitle
-	if title == "" {
-		title = m.Title
-	}
-	svg := graph.Render(graph.Chart{Title: title, Type: m.GraphType, Points: v.GraphPoints, ShowTargets: m.GraphTargets,
-		BaselineKey: v.GraphBaseline, Polarity: calc.Polarity(m.Polarity), Bands: v.Bands, YMin: m.GraphYMin, YMax: m.GraphYMax,
-		Decimals: m.Decimals, Unit: m.Unit, UnitBefore: m.UnitBefore, ID: "m" + strconv.FormatInt(m.ID, 10)})
-	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: v.Favorite, Comment: comment}
+	svg := measureGraph(m, m.GraphType, v.GraphPoints, v.GraphBaseline, v.Bands, m.GraphTargets, "m"+strconv.FormatInt(m.ID, 10))
+	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: v.Favorite, Comment: comment,
+		Embed: s.embedPanel(r, c, app.OnObject, m.ID, v.Standing)}
 	sh := s.flash(r, s.shell(r, c, m.Title))
 	sh.Notice = partnerNotice(v.Standing)
 	return s.render(w, r, status, views.MeasurePage(sh, d, v.Can))

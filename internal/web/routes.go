@@ -103,6 +103,13 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/scorecards/{id}", Need: member, Perm: access.ObjectsEdit, h: s.scorecardUpdate},
 		{Pattern: "POST /i/{code}/scorecards/{id}/delete", Need: member, Perm: access.ObjectsDelete, h: s.scorecardDelete},
 		{Pattern: "POST /i/{code}/scorecards/{id}/members", Need: member, Perm: access.UsersManage, h: s.scorecardAssign},
+		// Embed codes (issue 17, SPEC §14): the switch needs objects.edit
+		// here and embed in internal/app too; the codes need embed.
+		{Pattern: "POST /i/{code}/scorecards/{id}/embed", Need: member, Perm: access.ObjectsEdit, h: s.embedSwitch},
+		{Pattern: "GET /i/{code}/scorecards/{id}/embeds", Need: member, Perm: access.Embed, h: s.embedCodes},
+		{Pattern: "POST /i/{code}/on/{on}/{id}/embeds", Need: member, Perm: access.Embed, h: s.embedCreate},
+		{Pattern: "POST /i/{code}/embeds/{id}/regenerate", Need: member, Perm: access.Embed, h: s.embedRegenerate},
+		{Pattern: "POST /i/{code}/embeds/{id}/revoke", Need: member, Perm: access.Embed, h: s.embedRevoke},
 		{Pattern: "GET /i/{code}/objects", Need: member, h: s.objectList},
 		{Pattern: "GET /i/{code}/objects/new", Need: member, Perm: access.ObjectsEdit, h: s.objectNew},
 		{Pattern: "POST /i/{code}/objects", Need: member, Perm: access.ObjectsEdit, h: s.objectCreate},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/model"
 	"yardstick/internal/web/views"
@@ -60,8 +61,16 @@ func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, id in
 	if editing {
 		title = "Edit scorecard"
 	}
+	var embed templ.Component
+	if editing && c.Actor.Can(access.Embed) {
+		sc, err := s.app.Scorecard(r.Context(), c.Actor, id)
+		if err != nil {
+			return nil, err
+		}
+		embed = views.EmbedSwitch(s.shell(r, c, title), sc, views.Form{})
+	}
 	return func(f views.Form) templ.Component {
-		return views.ScorecardForm(s.shell(r, c, title), f, action, parents, editing, f.V("version"), choices)
+		return views.ScorecardForm(s.shell(r, c, title), f, action, parents, editing, f.V("version"), choices, embed)
 	}, nil
 }
 
@@ -132,7 +141,7 @@ func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *re
 	if assign == nil && v.Picker != nil {
 		assign = memberAssign(c, id, *v.Picker, nil, "")
 	}
-	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}))
+	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}, s.embedPanel(r, c, app.OnScorecard, id, v.Standing)))
 }
 
 // memberAssign is the assignment list of scorecard id; chosen, when not

@@ -68,6 +68,7 @@ type Server struct {
 	menu      []route               // the Administration pages, in menu order
 	api       *api.API              // the /api/v1 operations (apiauth.go)
 	keyLimits *keyLimiter
+	embeds    embedCache // rendered embed pages (embeds.go)
 }
 
 // New builds the server and its routes.
@@ -110,6 +111,8 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 		}
 	}
 	cop := http.NewCrossOriginProtection()
+	// Embeds answer nothing but reads; any other method is 405 there.
+	cop.AddInsecureBypassPattern("/embed/")
 	// The common layers (layers.go); each transport's own come in wrap.
 	s.handler = s.realClient(s.observe(baseHeaders(s.gate(mux, cop.Handler(s.checkInput(s.unmatched(mux)))))))
 	return s
@@ -134,6 +137,7 @@ type req struct {
 	Session *app.Session // signed-in account; nil on public routes
 	Actor   *app.Actor   // member in the URL's instance; nil unless the route needs one
 	Client  app.Client
+	embed   *embedState // a code made on this request, or the refusal of the form (embeds.go)
 }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request, c *req) error

@@ -18,6 +18,8 @@ var activityNames = map[string]string{
 	"invitation": "Invitation", "email_change": "Email change",
 	"password_change": "Password change", "password_reset_request": "Password reset requested",
 	"api_key_created": "Created an API key", "api_key_revoked": "Revoked an API key",
+	"embed_enabled": "Enabled embedding", "embed_disabled": "Disabled embedding", "embed_created": "Created an embed code",
+	"embed_regenerated": "Regenerated an embed code", "embed_revoked": "Revoked an embed code",
 }
 
 // ActivityName is an activity type for people (pages and exports).
