@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"yardstick/internal/app"
@@ -123,7 +122,7 @@ func ganttBack(raw string) string {
 			out.Set(k, v)
 		}
 	}
-	if _, err := strconv.ParseInt(out.Get("id"), 10, 64); out.Get("id") != "" && err != nil {
+	if _, ok := parseWhole(out.Get("id"), 1, maxID); out.Get("id") != "" && !ok {
 		out.Del("id")
 		out.Del("on")
 	}

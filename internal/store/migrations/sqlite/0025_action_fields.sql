@@ -33,8 +33,8 @@ CREATE TABLE action_field_values (
 );
 CREATE INDEX action_field_values_field ON action_field_values (instance_id, field_id);
 
--- An action's links by action: 0021's unique indexes on (action, object)
+-- The links of an action by action: the unique indexes of 0021 on (action, object)
 -- and (action, scorecard) are partial, so a search by action alone (the
--- visibility check of every listed action, an action's page) read every
+-- visibility check of every listed action, the page of an action) read every
 -- link of the instance.
 CREATE INDEX action_links_action ON action_links (instance_id, action_id);
