@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"time"
+	_ "time/tzdata" // every IANA zone, whatever the host has (instances and members choose them)
 
 	"yardstick/internal/access"
 	"yardstick/internal/model"

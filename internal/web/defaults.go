@@ -24,6 +24,9 @@ var defaultsFlashes = map[string]string{
 	"added":   "Added.",
 	"saved":   "Your changes were saved.",
 	"deleted": "Deleted.",
+	// General Settings' logo (settings.go).
+	"logo":         "The new logo was saved.",
+	"logo-removed": "The logo was removed.",
 }
 
 func (s *Server) defaultsShell(r *http.Request, c *req, title string) views.Shell {

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"yardstick/internal/access"
 	"yardstick/internal/api"
 	"yardstick/internal/app"
 	"yardstick/internal/web/views"
@@ -52,6 +53,10 @@ type Config struct {
 	// them yet.
 	APIRate  float64
 	APIBurst int
+	// CompyleURL is the Compyle app's address (YARDSTICK_COMPYLE_URL),
+	// which /i/{code}/compyle sends members with Compyle Access to; "":
+	// the menu has no Compyle item.
+	CompyleURL string
 }
 
 // Server serves the HTML pages.
@@ -323,6 +328,7 @@ func (s *Server) shell(r *http.Request, c *req, title string) views.Shell {
 	if c.Actor != nil {
 		sh.Instance = &c.Actor.Instance
 		sh.AdminMenu = s.adminMenu(c.Actor)
+		sh.Compyle = s.cfg.CompyleURL != "" && c.Actor.Can(access.Compyle)
 	}
 	return sh
 }

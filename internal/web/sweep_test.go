@@ -127,6 +127,16 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/admin/bands":                    {"saved"},
 	"POST /i/{code}/admin/bands":                   {"higher_green", "higher_yellow", "lower_green", "lower_yellow", "range_green", "range_yellow"},
 
+	"GET /i/{code}/admin":                       nil,
+	"GET /i/{code}/admin/settings":              {"saved"},
+	"POST /i/{code}/admin/settings":             {"name", "time_zone", "data_period", "welcome_mode", "message"},
+	"POST /i/{code}/admin/settings/logo":        nil,
+	"POST /i/{code}/admin/settings/logo/delete": nil,
+	"GET /i/{code}/admin/terms":                 {"saved"},
+	"POST /i/{code}/admin/terms":                {"reset", "scorecard_one", "result_one", "result_many"},
+	"GET /i/{code}/logo":                        nil,
+	"GET /i/{code}/compyle":                     nil,
+
 	"GET /i/{code}/admin/notes":              {"saved"},
 	"POST /i/{code}/admin/notes":             {"name", "help_text", "default_text", "char_limit", "on_scorecards", "on_containers", "on_measures"},
 	"POST /i/{code}/admin/notes/order":       {"order"},

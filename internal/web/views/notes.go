@@ -33,6 +33,8 @@ func stamp(s Shell, t time.Time) string {
 	loc := time.UTC
 	if s.Account != nil && s.Account.TimeZone != "" {
 		loc = location(s.Account.TimeZone)
+	} else if s.Instance != nil && s.Instance.TimeZone != "" {
+		loc = location(s.Instance.TimeZone) // an account without a zone follows the instance's
 	}
 	return t.In(loc).Format("2 Jan 2006, 15:04")
 }
