@@ -200,3 +200,20 @@ func (a *App) logoOf(ctx context.Context, instanceID int64) (Logo, error) {
 	}
 	return Logo{ContentType: f.ContentType, Body: f.Body}, err
 }
+
+// LogoImage is the instance's logo decoded, for exports (PDF); nil when
+// the instance has none or it cannot be read (an export goes on without).
+func (a *App) LogoImage(ctx context.Context, actor *Actor) image.Image {
+	if actor.Instance.LogoVersion <= 0 {
+		return nil
+	}
+	l, err := a.logoOf(ctx, actor.Instance.ID)
+	if err != nil {
+		return nil
+	}
+	img, _, err := image.Decode(bytes.NewReader(l.Body))
+	if err != nil {
+		return nil
+	}
+	return img
+}

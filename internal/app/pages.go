@@ -191,15 +191,15 @@ type GridRow struct {
 // MeasureView is what the measure page shows.
 type MeasureView struct {
 	Standing
-	Measure    model.Object
-	Frequency  model.Frequency
-	Points     []calc.Point
-	Summary    calc.Summary
-	Bands      calc.Bands
-	Grid       []GridRow         // oldest first
+	Measure   model.Object
+	Frequency model.Frequency
+	Points    []calc.Point
+	Summary   calc.Summary
+	Bands     calc.Bands
+	Grid      []GridRow // oldest first
 	// EntryKey is the period the data grid preselects: the current or
 	// the previous one, as the instance's General Settings say.
-	EntryKey string
+	EntryKey   string
 	Scorecards []model.Scorecard // scorecards it sits on that the viewer can see
 	Favorite   bool              // one of the viewer's favourites
 	// The graph's window: the measure's last GraphPeriods points, and the

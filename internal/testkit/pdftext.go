@@ -674,3 +674,46 @@ func pdfNameText(v any) string {
 	n, _ := v.(pdfName)
 	return string(n)
 }
+
+// PDFImage is an image XObject that a page of a PDF uses.
+type PDFImage struct {
+	Name          string // its resource name
+	Width, Height int
+	Data          []byte // decoded samples
+}
+
+// PDFImages returns the images the pages of a PDF use, each once.
+func PDFImages(data []byte) ([]PDFImage, error) {
+	f, err := openPDF(data)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[pdfRef]bool{}
+	var out []PDFImage
+	var walk func(node map[string]any)
+	walk = func(node map[string]any) {
+		if node["Type"] == pdfName("Pages") {
+			kids, _ := f.get(node["Kids"]).([]any)
+			for _, k := range kids {
+				walk(f.dict(k))
+			}
+			return
+		}
+		for name, ref := range f.dict(f.dict(node["Resources"])["XObject"]) {
+			r, ok := ref.(pdfRef)
+			if !ok || seen[r] {
+				continue
+			}
+			seen[r] = true
+			s, ok := f.get(r).(*pdfStream)
+			if !ok || s.dict["Subtype"] != pdfName("Image") {
+				continue
+			}
+			w, _ := f.get(s.dict["Width"]).(int)
+			h, _ := f.get(s.dict["Height"]).(int)
+			out = append(out, PDFImage{Name: name, Width: w, Height: h, Data: s.data})
+		}
+	}
+	walk(f.dict(f.dict(f.trailer()["Root"])["Pages"]))
+	return out, nil
+}
