@@ -250,3 +250,45 @@ func From(ctx context.Context) *Set {
 
 // Clean trims a submitted term; "" keeps the default.
 func Clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Expand writes the terms into a text of the catalogue's form, for text
+// kept in Go code (menu labels, permission descriptions): {measure} is
+// the singular, {measure:many} the plural, {measure:lower} and
+// {measure:lowmany} the same inside a sentence. Braces that name no term
+// stay as they are.
+func (s *Set) Expand(text string) string {
+	if strings.IndexByte(text, '{') < 0 {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(text, '{')
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		j := strings.IndexByte(text[i:], '}')
+		if j < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		b.WriteString(text[:i])
+		name, form, _ := strings.Cut(text[i+1:i+j], ":")
+		k, ok := ByID(name)
+		switch {
+		case !ok:
+			b.WriteString(text[i : i+j+1])
+		case form == "":
+			b.WriteString(s.one[k])
+		case form == "many":
+			b.WriteString(s.many[k])
+		case form == "lower":
+			b.WriteString(s.lowOne[k])
+		case form == "lowmany":
+			b.WriteString(s.lowMany[k])
+		default:
+			b.WriteString(text[i : i+j+1])
+		}
+		text = text[i+j+1:]
+	}
+}

@@ -164,7 +164,7 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/settings", Need: member, Perm: access.Settings, h: s.settingsSave},
 		{Pattern: "POST /i/{code}/admin/settings/logo", Need: member, Perm: access.Settings, Upload: true, h: s.logoUpload},
 		{Pattern: "POST /i/{code}/admin/settings/logo/delete", Need: member, Perm: access.Settings, h: s.logoDelete},
-		{Pattern: "GET /i/{code}/admin/terms", Need: member, Perm: access.Language, Menu: "Common Terms", Group: groupOrganization, Desc: "Rename the product's vocabulary, such as Result or Measure.", h: s.termsPage},
+		{Pattern: "GET /i/{code}/admin/terms", Need: member, Perm: access.Language, Menu: "Common Terms", Group: groupOrganization, Desc: "Rename the product's vocabulary, such as {result} or {measure}.", h: s.termsPage},
 		{Pattern: "POST /i/{code}/admin/terms", Need: member, Perm: access.Language, h: s.termsSave},
 		{Pattern: "GET /i/{code}/logo", Need: member, h: s.logo},
 		{Pattern: "GET /i/{code}/compyle", Need: member, Perm: access.Compyle, h: s.compyle},
@@ -191,7 +191,7 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/admin/activity.pdf", Need: member, Perm: access.InstanceAdmin, h: s.activityPDF},
 
 		// Partner Connect (SPEC §12); channels and requests are checked in internal/app.
-		{Pattern: "GET /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, Menu: "Partner Connect", Group: groupInstance, Desc: "Connect with other instances and share scorecards.", h: s.partnersPage},
+		{Pattern: "GET /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, Menu: "Partner Connect", Group: groupInstance, Desc: "Connect with other instances and share {scorecard:lowmany}.", h: s.partnersPage},
 		{Pattern: "POST /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, h: s.partnerRequest},
 		{Pattern: "POST /i/{code}/admin/partners/refer", Need: member, Perm: access.InstanceAdmin, h: s.partnerRefer},
 		{Pattern: "POST /i/{code}/admin/partners/requests/{id}/accept", Need: member, Perm: access.InstanceAdmin, h: s.partnerAnswer(true)},
@@ -211,11 +211,11 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/admin/import/{id}/results.csv", Need: member, Perm: access.Import, h: s.importResults},
 
 		// Scorecard defaults and calendars (SPEC §13).
-		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, Menu: "Object Types", Group: groupDefaults, Desc: "The container and measure types objects are made of.", h: s.typesPage},
+		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, Menu: "Object Types", Group: groupDefaults, Desc: "The {container:lower} and {measure:lower} types objects are made of.", h: s.typesPage},
 		{Pattern: "POST /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typeCreate},
 		{Pattern: "POST /i/{code}/admin/types/{id}", Need: member, Perm: access.Defaults, h: s.typeUpdate},
 		{Pattern: "POST /i/{code}/admin/types/{id}/delete", Need: member, Perm: access.Defaults, h: s.typeDelete},
-		{Pattern: "GET /i/{code}/admin/notes", Need: member, Perm: access.Defaults, Menu: "Notes", Group: groupDefaults, Desc: "The note sections of scorecards and objects.", h: s.noteTypesPage},
+		{Pattern: "GET /i/{code}/admin/notes", Need: member, Perm: access.Defaults, Menu: "{note:many}", Group: groupDefaults, Desc: "The {note:lower} sections of {scorecard:lowmany} and their objects.", h: s.noteTypesPage},
 		{Pattern: "POST /i/{code}/admin/notes", Need: member, Perm: access.Defaults, h: s.noteTypeCreate},
 		{Pattern: "POST /i/{code}/admin/notes/order", Need: member, Perm: access.Defaults, h: s.noteTypeOrder},
 		{Pattern: "GET /i/{code}/admin/notes/{id}", Need: member, Perm: access.Defaults, h: s.noteTypeEdit},
@@ -223,9 +223,9 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/notes/{id}/move", Need: member, Perm: access.Defaults, h: s.noteTypeMove},
 		{Pattern: "GET /i/{code}/admin/notes/{id}/delete", Need: member, Perm: access.Defaults, h: s.noteTypeDeleteConfirm},
 		{Pattern: "POST /i/{code}/admin/notes/{id}/delete", Need: member, Perm: access.Defaults, h: s.noteTypeDelete},
-		{Pattern: "GET /i/{code}/admin/bands", Need: member, Perm: access.Defaults, Menu: "Global Color Bands", Group: groupDefaults, Desc: "The default colour bands of measures.", h: s.bandsPage},
+		{Pattern: "GET /i/{code}/admin/bands", Need: member, Perm: access.Defaults, Menu: "Global Color Bands", Group: groupDefaults, Desc: "The default colour bands of {measure:lowmany}.", h: s.bandsPage},
 		{Pattern: "POST /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsSave},
-		{Pattern: "GET /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, Menu: "Reporting Frequencies", Group: groupDefaults, Desc: "The calendars measures report by.", h: s.frequenciesPage},
+		{Pattern: "GET /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, Menu: "Reporting Frequencies", Group: groupDefaults, Desc: "The calendars {measure:lowmany} report by.", h: s.frequenciesPage},
 		{Pattern: "POST /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, h: s.frequencyCreate},
 		{Pattern: "POST /i/{code}/admin/frequencies/{id}/delete", Need: member, Perm: access.Calendars, h: s.frequencyDelete},
 	}

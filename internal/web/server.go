@@ -24,6 +24,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/api"
 	"yardstick/internal/app"
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
@@ -310,6 +311,13 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, pa
 	}
 	f := views.Form{Values: values, Errors: e.Fields, Msg: e.Msg}
 	return s.render(w, r, statusOf(e.Kind), page(f))
+}
+
+// termShell is shell for a title written in the catalogue's form
+// ("{scorecard:many}"), with the request's Common Terms in it; a title
+// holding user content (an object's) goes to shell, unexpanded.
+func (s *Server) termShell(r *http.Request, c *req, title string) views.Shell {
+	return s.shell(r, c, terms.From(r.Context()).Expand(title))
 }
 
 // shell builds the page frame for the viewer.

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -132,11 +133,12 @@ func raw(v *float64) string { return app.FormatRaw(v) }
 
 func TagsText(tags []string) string { return strings.Join(tags, ", ") }
 
+// It is written in the catalogue's form (terms.Set.Expand).
 func KindPlural(kind string) string {
 	if kind == model.KindContainer {
-		return "Results and programs"
+		return "{result:many} and {program:lowmany}"
 	}
-	return "Measures"
+	return "{measure:many}"
 }
 
 func sel(a, b string) bool { return a == b }
@@ -182,8 +184,19 @@ func dash(s string) string {
 	return s
 }
 
-func bandWords(c calc.Color) string {
-	return map[calc.Color]string{calc.Green: "on target", calc.Yellow: "near target", calc.Red: "off target"}[c]
+func bandWords(ctx context.Context, c calc.Color) string {
+	var w string
+	switch c {
+	case calc.Green:
+		w = "on {target:lower}"
+	case calc.Yellow:
+		w = "near {target:lower}"
+	case calc.Red:
+		w = "off {target:lower}"
+	default:
+		return ""
+	}
+	return x(ctx, w)
 }
 
 // trendWords says whether a trend is good for the measure, in words, as

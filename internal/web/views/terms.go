@@ -7,10 +7,18 @@ import (
 	"yardstick/internal/terms"
 )
 
-// t is the request's vocabulary (Common Terms): views write
-// { t(ctx).One(terms.Result) } where a term of the catalogue belongs,
-// never the word itself.
-func t(ctx context.Context) *terms.Set { return terms.From(ctx) }
+// tm is the request's vocabulary (Common Terms): views write
+// { tm(ctx).One(terms.Result) } where a term of the catalogue belongs,
+// never the word itself; x(ctx, "Add {measure:lower}") writes a sentence
+// with terms in it (terms.Set.Expand).
+func tm(ctx context.Context) *terms.Set { return terms.From(ctx) }
+
+// x is a sentence of the views with the request's terms written in.
+func x(ctx context.Context, text string) string { return terms.From(ctx).Expand(text) }
+
+// typeName is an object type's name as the viewer's instance calls it: a
+// built-in type still under its default name follows Common Terms.
+func typeName(ctx context.Context, name string) string { return terms.From(ctx).TypeName(name) }
 
 // adminGroup is one group of the Administration page.
 type adminGroup struct {
