@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 
 	"yardstick/internal/app"
+	"yardstick/internal/terms"
 	"yardstick/internal/export"
 	"yardstick/internal/model"
 	"yardstick/internal/web/views"
@@ -71,7 +72,7 @@ func (s *Server) actionsPage(w http.ResponseWriter, r *http.Request, c *req) err
 	if err != nil {
 		return err
 	}
-	sh := s.flash(r, s.shell(r, c, "Action Manager"))
+	sh := s.flash(r, s.termShell(r, c, "{action} Manager"))
 	if msg, ok := actionFlashes[q.Get("done")]; ok {
 		sh.Flash = msg
 	}
@@ -84,7 +85,7 @@ func (s *Server) actionNew(w http.ResponseWriter, r *http.Request, c *req) error
 		return err
 	}
 	f := views.Form{Values: map[string]string{"status": "Not Started", "percent": "0", "on": on, "id": idText(id)}}
-	return s.render(w, r, http.StatusOK, views.ActionForm(s.shell(r, c, "New action"), f, 0))
+	return s.render(w, r, http.StatusOK, views.ActionForm(s.termShell(r, c, "New {action:lower}"), f, 0))
 }
 
 func idText(id int64) string {
@@ -103,7 +104,7 @@ func (s *Server) actionCreate(w http.ResponseWriter, r *http.Request, c *req) er
 	x, err := s.app.CreateAction(r.Context(), c.Actor, in, on, hostID)
 	if err != nil {
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
-			return views.ActionForm(s.shell(r, c, "New action"), f, 0)
+			return views.ActionForm(s.termShell(r, c, "New {action:lower}"), f, 0)
 		}, values)
 	}
 	return back(w, r, c, actionPath(c, x.ID)+"?done=action-saved")
@@ -159,7 +160,7 @@ func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request, c *req) er
 	}
 	if err != nil {
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
-			return views.ActionForm(s.shell(r, c, "Edit action"), f, id)
+			return views.ActionForm(s.termShell(r, c, "Edit {action:lower}"), f, id)
 		}, values)
 	}
 	return back(w, r, c, actionPath(c, id)+"?done=action-saved")
@@ -231,10 +232,21 @@ func (s *Server) actionTodoCheck(w http.ResponseWriter, r *http.Request, c *req)
 
 // actionColumns are the Action Manager's export columns.
 var actionColumns = []export.Column{
-	{Title: "Action", Kind: export.Text, Width: 40}, {Title: "Status", Kind: export.Text, Width: 18},
+	{Title: "{action}", Kind: export.Text, Width: 40}, {Title: "Status", Kind: export.Text, Width: 18},
 	{Title: "Percent complete", Kind: export.Number, Width: 10}, {Title: "Start", Kind: export.Text, Width: 12},
 	{Title: "End", Kind: export.Text, Width: 12}, {Title: "Assigned to", Kind: export.Text, Width: 24},
-	{Title: "Assigned by", Kind: export.Text, Width: 24}, {Title: "Tags", Kind: export.Text, Width: 24},
+	{Title: "Assigned by", Kind: export.Text, Width: 24}, {Title: "{tag:many}", Kind: export.Text, Width: 24},
+}
+
+// termColumns are columns with the request's Common Terms in their titles.
+func termColumns(r *http.Request, cols []export.Column) []export.Column {
+	set := terms.From(r.Context())
+	out := make([]export.Column, len(cols))
+	for i, c := range cols {
+		c.Title = set.Expand(c.Title)
+		out[i] = c
+	}
+	return out
 }
 
 // actionsXLSX and actionsCSV download the filtered Action Manager (heavy
@@ -242,7 +254,7 @@ var actionColumns = []export.Column{
 func (s *Server) actionsXLSX(w http.ResponseWriter, r *http.Request, c *req) error {
 	return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
 		return s.exportActions(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func() (export.RowWriter, error) {
-			return export.NewXLSX(w, "Actions", actionColumns)
+			return export.NewXLSX(w, terms.From(r.Context()).Many(terms.Action), termColumns(r, actionColumns))
 		})
 	}, w, r, c)
 }
@@ -250,7 +262,7 @@ func (s *Server) actionsXLSX(w http.ResponseWriter, r *http.Request, c *req) err
 func (s *Server) actionsCSV(w http.ResponseWriter, r *http.Request, c *req) error {
 	return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
 		return s.exportActions(w, r, c, "csv", "text/csv; charset=utf-8", func() (export.RowWriter, error) {
-			return export.NewCSV(w, actionColumns, export.CSVOptions{})
+			return export.NewCSV(w, termColumns(r, actionColumns), export.CSVOptions{})
 		})
 	}, w, r, c)
 }

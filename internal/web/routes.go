@@ -58,7 +58,7 @@ func (s *Server) Routes() []RouteInfo {
 const (
 	groupOrganization = "Organization"
 	groupUsers        = "Users"
-	groupDefaults     = "Scorecard defaults"
+	groupDefaults     = "{scorecard} defaults"
 	groupInstance     = "Instance"
 )
 

@@ -123,8 +123,18 @@ func pmCategory(c string) string {
 	return map[string]string{"how_much": "How much did we do?", "how_well": "How well did we do it?", "better_off": "Is anyone better off?"}[c]
 }
 
-func polarityName(p string) string {
-	return map[string]string{"higher": "Higher is better", "lower": "Lower is better", "range": "Target range", "none": "No polarity"}[p]
+func polarityName(ctx context.Context, p string) string {
+	switch p {
+	case "higher":
+		return "Higher is better"
+	case "lower":
+		return "Lower is better"
+	case "range":
+		return tx(ctx, "{target} range")
+	case "none":
+		return "No polarity"
+	}
+	return ""
 }
 
 func indent(depth int) string { return "depth-" + strconv.Itoa(min(depth, 8)) }
@@ -196,7 +206,7 @@ func bandWords(ctx context.Context, c calc.Color) string {
 	default:
 		return ""
 	}
-	return x(ctx, w)
+	return tx(ctx, w)
 }
 
 // trendWords says whether a trend is good for the measure, in words, as

@@ -86,9 +86,9 @@ func ScorecardList(s Shell, nodes []ScorecardNode, can Can, sites SitesFilter) t
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var5 string
-				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "New {scorecard:lower}"))
+				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "New {scorecard:lower}"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 17, Col: 133}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 17, Col: 134}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 				if templ_7745c5c3_Err != nil {
@@ -214,9 +214,9 @@ func ScorecardList(s Shell, nodes []ScorecardNode, can Can, sites SitesFilter) t
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var11 string
-				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "You have no {scorecard:lowmany} yet."))
+				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "You have no {scorecard:lowmany} yet."))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 34, Col: 74}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 34, Col: 75}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 				if templ_7745c5c3_Err != nil {
@@ -296,9 +296,9 @@ func ScorecardList(s Shell, nodes []ScorecardNode, can Can, sites SitesFilter) t
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var16 string
-					templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Shared by a {partner:lower}; read-only"))
+					templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Shared by a {partner:lower}; read-only"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 45, Col: 88}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 45, Col: 89}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 					if templ_7745c5c3_Err != nil {
@@ -311,7 +311,7 @@ func ScorecardList(s Shell, nodes []ScorecardNode, can Can, sites SitesFilter) t
 					var templ_7745c5c3_Var17 string
 					templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(n.Site)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 45, Col: 99}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 45, Col: 100}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 					if templ_7745c5c3_Err != nil {
@@ -364,9 +364,9 @@ func ScorecardList(s Shell, nodes []ScorecardNode, can Can, sites SitesFilter) t
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var20 string
-			templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "All {result:lowmany} and {program:lowmany}"))
+			templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "All {result:lowmany} and {program:lowmany}"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 55, Col: 135}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 55, Col: 136}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 			if templ_7745c5c3_Err != nil {
@@ -390,9 +390,9 @@ func ScorecardList(s Shell, nodes []ScorecardNode, can Can, sites SitesFilter) t
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var22 string
-			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "All {measure:lowmany}"))
+			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "All {measure:lowmany}"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 56, Col: 112}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 56, Col: 113}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 			if templ_7745c5c3_Err != nil {
@@ -535,9 +535,9 @@ func memberChecks(m MemberChoices) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var28 string
-			templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Members not listed keep their assignment; give them this {scorecard:lower} on the {scorecard:many} tab of their Edit User page."))
+			templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Members not listed keep their assignment; give them this {scorecard:lower} on the {scorecard:many} tab of their Edit User page."))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 90, Col: 273}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 90, Col: 274}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 			if templ_7745c5c3_Err != nil {
@@ -595,9 +595,9 @@ func ScorecardForm(s Shell, f Form, action string, parents []model.Scorecard, ed
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var31 string
-				templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Edit {scorecard:lower}"))
+				templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Edit {scorecard:lower}"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 98, Col: 42}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 98, Col: 43}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 				if templ_7745c5c3_Err != nil {
@@ -613,9 +613,9 @@ func ScorecardForm(s Shell, f Form, action string, parents []model.Scorecard, ed
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var32 string
-				templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "New {scorecard:lower}"))
+				templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "New {scorecard:lower}"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 100, Col: 41}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 100, Col: 42}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var32))
 				if templ_7745c5c3_Err != nil {
@@ -738,9 +738,9 @@ func ScorecardForm(s Shell, f Form, action string, parents []model.Scorecard, ed
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var40 string
-			templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Parent {scorecard:lower}"))
+			templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Parent {scorecard:lower}"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 115, Col: 48}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 115, Col: 49}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
 			if templ_7745c5c3_Err != nil {
@@ -836,9 +836,9 @@ func ScorecardForm(s Shell, f Form, action string, parents []model.Scorecard, ed
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var45 string
-				templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Members without All {scorecard:many} see only the {scorecard:lowmany} assigned to them (or, with none assigned and Add/Edit {scorecard} Objects, all)."))
+				templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Members without All {scorecard:many} see only the {scorecard:lowmany} assigned to them (or, with none assigned and Add/Edit {scorecard} Objects, all)."))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 128, Col: 184}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 128, Col: 185}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var45))
 				if templ_7745c5c3_Err != nil {
@@ -1013,9 +1013,9 @@ func ScorecardPage(s Shell, v app.ScorecardView, can Can, containers []model.Obj
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var53 string
-				templ_7745c5c3_Var53, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Add {result:lower} or {program:lower}"))
+				templ_7745c5c3_Var53, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Add {result:lower} or {program:lower}"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 162, Col: 181}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 162, Col: 182}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var53))
 				if templ_7745c5c3_Err != nil {
@@ -1039,9 +1039,9 @@ func ScorecardPage(s Shell, v app.ScorecardView, can Can, containers []model.Obj
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var55 string
-				templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Edit {scorecard:lower}"))
+				templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Edit {scorecard:lower}"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 163, Col: 148}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 163, Col: 149}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var55))
 				if templ_7745c5c3_Err != nil {
@@ -1071,9 +1071,9 @@ func ScorecardPage(s Shell, v app.ScorecardView, can Can, containers []model.Obj
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var57 string
-				templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Delete this {scorecard:lower}? Its {result:lowmany}, {program:lowmany} and {measure:lowmany} stay; they are only taken off it."))
+				templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Delete this {scorecard:lower}? Its {result:lowmany}, {program:lowmany} and {measure:lowmany} stay; they are only taken off it."))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 166, Col: 286}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 166, Col: 287}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var57))
 				if templ_7745c5c3_Err != nil {
@@ -1084,9 +1084,9 @@ func ScorecardPage(s Shell, v app.ScorecardView, can Can, containers []model.Obj
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var58 string
-				templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Delete {scorecard:lower}"))
+				templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Delete {scorecard:lower}"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 167, Col: 79}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 167, Col: 80}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var58))
 				if templ_7745c5c3_Err != nil {
@@ -1107,9 +1107,9 @@ func ScorecardPage(s Shell, v app.ScorecardView, can Can, containers []model.Obj
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var59 string
-				templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "This {scorecard:lower} is empty."))
+				templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "This {scorecard:lower} is empty."))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 174, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 174, Col: 73}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var59))
 				if templ_7745c5c3_Err != nil {
@@ -1181,9 +1181,9 @@ func ScorecardPage(s Shell, v app.ScorecardView, can Can, containers []model.Obj
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var63 string
-					templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Prior {actual:lower}"))
+					templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Prior {actual:lower}"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 192, Col: 56}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 192, Col: 57}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var63))
 					if templ_7745c5c3_Err != nil {
@@ -1194,9 +1194,9 @@ func ScorecardPage(s Shell, v app.ScorecardView, can Can, containers []model.Obj
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var64 string
-					templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "{baseline} % change"))
+					templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "{baseline} % change"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 194, Col: 55}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 194, Col: 56}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var64))
 					if templ_7745c5c3_Err != nil {
@@ -1243,9 +1243,9 @@ func ScorecardPage(s Shell, v app.ScorecardView, can Can, containers []model.Obj
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var65 string
-				templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Link an existing {result:lower} or {program:lower}"))
+				templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Link an existing {result:lower} or {program:lower}"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 211, Col: 70}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 211, Col: 71}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var65))
 				if templ_7745c5c3_Err != nil {
@@ -1282,9 +1282,9 @@ func ScorecardPage(s Shell, v app.ScorecardView, can Can, containers []model.Obj
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var68 string
-				templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "{result} or {program:lower}"))
+				templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "{result} or {program:lower}"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 215, Col: 76}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 215, Col: 77}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var68))
 				if templ_7745c5c3_Err != nil {
@@ -1416,9 +1416,9 @@ func memberAssign(a MemberAssign) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var73 string
-		templ_7745c5c3_Var73, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Members of this instance without All {scorecard:many} see the {scorecard:lowmany} assigned to them. The {partner:lower} does not see who is assigned."))
+		templ_7745c5c3_Var73, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Members of this instance without All {scorecard:many} see the {scorecard:lowmany} assigned to them. The {partner:lower} does not see who is assigned."))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 238, Col: 179}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 238, Col: 180}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var73))
 		if templ_7745c5c3_Err != nil {
@@ -1832,9 +1832,9 @@ func scorecardRow(s Shell, v app.ScorecardView, r app.Row, can Can) templ.Compon
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var99 string
-				templ_7745c5c3_Var99, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Add a {measure:lower} under it"))
+				templ_7745c5c3_Var99, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Add a {measure:lower} under it"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 289, Col: 157}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 289, Col: 158}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var99))
 				if templ_7745c5c3_Err != nil {
@@ -1858,9 +1858,9 @@ func scorecardRow(s Shell, v app.ScorecardView, r app.Row, can Can) templ.Compon
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var101 string
-				templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinStringErrs(x(ctx, "Add a {program:lower} under it"))
+				templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinStringErrs(tx(ctx, "Add a {program:lower} under it"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 290, Col: 159}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/scorecards.templ`, Line: 290, Col: 160}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var101))
 				if templ_7745c5c3_Err != nil {

@@ -9,12 +9,12 @@ import (
 
 // tm is the request's vocabulary (Common Terms): views write
 // { tm(ctx).One(terms.Result) } where a term of the catalogue belongs,
-// never the word itself; x(ctx, "Add {measure:lower}") writes a sentence
+// never the word itself; tx(ctx, "Add {measure:lower}") writes a sentence
 // with terms in it (terms.Set.Expand).
 func tm(ctx context.Context) *terms.Set { return terms.From(ctx) }
 
-// x is a sentence of the views with the request's terms written in.
-func x(ctx context.Context, text string) string { return terms.From(ctx).Expand(text) }
+// tx is a sentence of the views with the request's terms written in.
+func tx(ctx context.Context, text string) string { return terms.From(ctx).Expand(text) }
 
 // typeName is an object type's name as the viewer's instance calls it: a
 // built-in type still under its default name follows Common Terms.
