@@ -9,9 +9,9 @@ import (
 	"github.com/a-h/templ"
 
 	"yardstick/internal/app"
-	"yardstick/internal/terms"
 	"yardstick/internal/export"
 	"yardstick/internal/model"
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
