@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"yardstick/internal/mail"
 	"yardstick/internal/terms"
 )
 
@@ -152,6 +153,19 @@ func TestCommonTermsEveryPage(t *testing.T) {
 	}
 	for p, words := range pendingLeft {
 		t.Logf("pending: %s still says %q", p, words)
+	}
+	// An export: the Action Manager's CSV header.
+	csv := c.get("/i/ACME/actions.csv")
+	header, _, _ := strings.Cut(strings.TrimPrefix(csv.Body, "\ufeff"), "\n")
+	if csv.Status != 200 || !strings.Contains(header, "Mkactionone") || !strings.Contains(header, "Mktagmany") || defaultWords.MatchString(header) {
+		t.Errorf("actions.csv header %q (%d)", header, csv.Status)
+	}
+	seen.WriteString(header)
+	// A mail: the Partner Connect request, in the receiving instance's terms.
+	m := mail.PartnerRequest("http://yardstick.test", "Beta", "BETA", "Acme", "ACME", "admin@example.org", terms.Parse(terms.Encode(markerTerms())))
+	body := regexp.MustCompile(`https?://\S+`).ReplaceAllString(strings.ReplaceAll(m.Body, "Partner Connect", ""), "")
+	if left := defaultWords.FindAllString(body, -1); len(left) > 0 || !strings.Contains(body, "mkscorecardmany") {
+		t.Errorf("partner request mail still says %q:\n%s", left, m.Body)
 	}
 	all := strings.ToLower(seen.String())
 	for _, k := range terms.All() {
