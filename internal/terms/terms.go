@@ -130,18 +130,27 @@ func build(o Overrides) *Set {
 	return s
 }
 
-// lower writes a term inside a sentence: its first letter in lower case,
-// unless the word is an acronym ("KPI") or the term's second letter is a
-// capital too.
+// lower writes a term inside a sentence: each word that is capitalised
+// (a capital, then only small letters: "Performance Measure", "To-Do")
+// gets a small first letter; a word with other capitals ("KPI", "eMail")
+// stays as it is.
 func lower(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 || !unicode.IsUpper(r) {
-		return s
+	b := []byte(s)
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != ' ' && s[i] != '-' {
+			continue
+		}
+		word := s[start:i]
+		if r, n := utf8.DecodeRuneInString(word); n > 0 && unicode.IsUpper(r) && !strings.ContainsFunc(word[n:], unicode.IsUpper) {
+			low := string(unicode.ToLower(r))
+			if len(low) == n {
+				copy(b[start:], low)
+			}
+		}
+		start = i + 1
 	}
-	if r2, _ := utf8.DecodeRuneInString(s[n:]); unicode.IsUpper(r2) {
-		return s
-	}
-	return string(unicode.ToLower(r)) + s[n:]
+	return string(b)
 }
 
 // One is the singular, as a heading or label writes it ("Result").

@@ -11,6 +11,8 @@ func TestExpandAndForms(t *testing.T) {
 		{"{todo} / {todo:many}", "To-Do / Steps"},
 		{"{nope} {result:odd} {", "{nope} {result:odd} {"},
 		{"plain", "plain"},
+		{"{todo:lower}", "to-do"},
+		{"{performance_measure:lower}", "performance measure"},
 	} {
 		if got := s.Expand(c.in); got != c.want {
 			t.Errorf("Expand(%q) = %q, want %q", c.in, got, c.want)
