@@ -30,7 +30,7 @@ var defaultsFlashes = map[string]string{
 }
 
 func (s *Server) defaultsShell(r *http.Request, c *req, title string) views.Shell {
-	sh := s.shell(r, c, title)
+	sh := s.termShell(r, c, title)
 	sh.Flash = defaultsFlashes[r.URL.Query().Get("saved")]
 	return sh
 }

@@ -69,13 +69,6 @@ var termsPending = map[string]bool{
 	"GET /i/{code}/admin/partners":                      true,
 	"GET /i/{code}/admin/partners/channels/{id}":        true,
 	"GET /i/{code}/admin/partners/channels/{id}/revoke": true,
-	"GET /i/{code}/admin/import":                        true,
-	"GET /i/{code}/admin/types":                         true,
-	"GET /i/{code}/admin/notes":                         true,
-	"GET /i/{code}/admin/notes/{id}":                    true,
-	"GET /i/{code}/admin/notes/{id}/delete":             true,
-	"GET /i/{code}/admin/bands":                         true,
-	"GET /i/{code}/admin/frequencies":                   true,
 	"GET /i/{code}/admin/activity":                      true, // the activity names (views/activity_names.go) and the entries' object types
 }
 
