@@ -62,14 +62,10 @@ var productNames = []string{"Partner Connect", "Story Behind the Curve", "Action
 // 18, to be finished): their leftover default words are reported in the
 // log, not as failures. A page leaves this list when it is converted.
 var termsPending = map[string]bool{
-	"GET /i/{code}/admin/users":                         true,
-	"GET /i/{code}/admin/users/{id}":                    true, // and the permission names and descriptions of internal/access
-	"GET /i/{code}/admin/api":                           true, // the permission names again
-	"GET /i/{code}/admin/billing":                       true,
-	"GET /i/{code}/admin/partners":                      true,
-	"GET /i/{code}/admin/partners/channels/{id}":        true,
-	"GET /i/{code}/admin/partners/channels/{id}/revoke": true,
-	"GET /i/{code}/admin/activity":                      true, // the activity names (views/activity_names.go) and the entries' object types
+	"GET /i/{code}/admin/users":      true,
+	"GET /i/{code}/admin/users/{id}": true, // and the permission names and descriptions of internal/access
+	"GET /i/{code}/admin/api":        true, // the permission names again
+	"GET /i/{code}/admin/activity":   true, // the activity names (views/activity_names.go) and the entries' object types
 }
 
 // termsShowDefaults are pages that show the default terms by design: the
