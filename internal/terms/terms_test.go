@@ -24,7 +24,7 @@ func TestExpandAndForms(t *testing.T) {
 	if s.TypeName("Result") != "Goal" || s.TypePlural("Indicators") != "Indicators" || s.TypeName("Custom") != "Custom" {
 		t.Error("TypeName")
 	}
-	if From(nil) != Defaults || From(With(t.Context(), s)) != s {
+	if From(t.Context()) != Defaults || From(With(t.Context(), s)) != s {
 		t.Error("context")
 	}
 }
