@@ -633,8 +633,28 @@ func PDFFonts(data []byte) ([]PDFFont, error) {
 	if err != nil {
 		return nil, err
 	}
-	seen := map[pdfRef]bool{}
 	var out []PDFFont
+	f.eachResource("Font", func(_ string, r pdfRef) {
+		d := f.dict(r)
+		font := PDFFont{ToUnicode: f.toUnicode(r)}
+		font.BaseFont = pdfNameText(d["BaseFont"])
+		desc := d
+		if kids, ok := f.get(d["DescendantFonts"]).([]any); ok && len(kids) > 0 {
+			desc = f.dict(kids[0])
+		}
+		font.Subtype = pdfNameText(desc["Subtype"])
+		if s, ok := f.get(f.dict(desc["FontDescriptor"])["FontFile2"]).(*pdfStream); ok {
+			font.File = s.data
+		}
+		out = append(out, font)
+	})
+	return out, nil
+}
+
+// eachResource calls fn once for each object that a page's resources
+// name under kind ("Font", "XObject"), with its resource name.
+func (f *pdfFile) eachResource(kind string, fn func(name string, r pdfRef)) {
+	seen := map[pdfRef]bool{}
 	var walk func(node map[string]any)
 	walk = func(node map[string]any) {
 		if node["Type"] == pdfName("Pages") {
@@ -644,29 +664,14 @@ func PDFFonts(data []byte) ([]PDFFont, error) {
 			}
 			return
 		}
-		fonts := f.dict(f.dict(node["Resources"])["Font"])
-		for _, ref := range fonts {
-			r, ok := ref.(pdfRef)
-			if !ok || seen[r] {
-				continue
+		for name, ref := range f.dict(f.dict(node["Resources"])[kind]) {
+			if r, ok := ref.(pdfRef); ok && !seen[r] {
+				seen[r] = true
+				fn(name, r)
 			}
-			seen[r] = true
-			d := f.dict(r)
-			font := PDFFont{ToUnicode: f.toUnicode(r)}
-			font.BaseFont = pdfNameText(d["BaseFont"])
-			desc := d
-			if kids, ok := f.get(d["DescendantFonts"]).([]any); ok && len(kids) > 0 {
-				desc = f.dict(kids[0])
-			}
-			font.Subtype = pdfNameText(desc["Subtype"])
-			if s, ok := f.get(f.dict(desc["FontDescriptor"])["FontFile2"]).(*pdfStream); ok {
-				font.File = s.data
-			}
-			out = append(out, font)
 		}
 	}
 	walk(f.dict(f.dict(f.trailer()["Root"])["Pages"]))
-	return out, nil
 }
 
 // pdfNameText is a name's text without the slash, "" for anything else.
@@ -688,32 +693,15 @@ func PDFImages(data []byte) ([]PDFImage, error) {
 	if err != nil {
 		return nil, err
 	}
-	seen := map[pdfRef]bool{}
 	var out []PDFImage
-	var walk func(node map[string]any)
-	walk = func(node map[string]any) {
-		if node["Type"] == pdfName("Pages") {
-			kids, _ := f.get(node["Kids"]).([]any)
-			for _, k := range kids {
-				walk(f.dict(k))
-			}
+	f.eachResource("XObject", func(name string, r pdfRef) {
+		s, ok := f.get(r).(*pdfStream)
+		if !ok || s.dict["Subtype"] != pdfName("Image") {
 			return
 		}
-		for name, ref := range f.dict(f.dict(node["Resources"])["XObject"]) {
-			r, ok := ref.(pdfRef)
-			if !ok || seen[r] {
-				continue
-			}
-			seen[r] = true
-			s, ok := f.get(r).(*pdfStream)
-			if !ok || s.dict["Subtype"] != pdfName("Image") {
-				continue
-			}
-			w, _ := f.get(s.dict["Width"]).(int)
-			h, _ := f.get(s.dict["Height"]).(int)
-			out = append(out, PDFImage{Name: name, Width: w, Height: h, Data: s.data})
-		}
-	}
-	walk(f.dict(f.dict(f.trailer()["Root"])["Pages"]))
+		w, _ := f.get(s.dict["Width"]).(int)
+		h, _ := f.get(s.dict["Height"]).(int)
+		out = append(out, PDFImage{Name: name, Width: w, Height: h, Data: s.data})
+	})
 	return out, nil
 }

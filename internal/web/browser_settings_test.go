@@ -22,27 +22,7 @@ import (
 // dashboard and a scorecard page then show the logo, the message and the
 // new word. Every page is checked with axe; screenshots are kept.
 func TestBrowserSettings(t *testing.T) {
-	e := newSQLiteEnv(t)
-	in := e.instance("GREEN", "Green Valley Partners")
-	acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)
-	admin, err := e.app.ActorFor(ctx, app.Session{Account: acct}, "GREEN", app.Client{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := e.app.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Community"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	types, _ := e.app.Types(ctx, admin, "")
-	var resultT int64
-	for _, ty := range types {
-		if ty.Name == "Result" {
-			resultT = ty.ID
-		}
-	}
-	if _, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindContainer, TypeID: resultT, Title: "Children ready"}, app.Placement{ScorecardID: sc.ID}); err != nil {
-		t.Fatal(err)
-	}
+	e, _, sc, _ := newGreenCommunity(t)
 	logo := filepath.Join(t.TempDir(), "logo.png")
 	if err := os.WriteFile(logo, testPNG(t, 480, 120), 0o600); err != nil {
 		t.Fatal(err)
@@ -114,4 +94,34 @@ func TestBrowserSettings(t *testing.T) {
 		t.Error("the scorecard page still says Result")
 	}
 	testkit.Screenshot(t, bctx, "scorecard-goal")
+}
+
+// newGreenCommunity is the browser tests' instance GREEN with its
+// administrator ada@example.org, the scorecard Community and the result
+// "Children ready" on it.
+func newGreenCommunity(t *testing.T) (*env, *app.Actor, model.Scorecard, model.Object) {
+	t.Helper()
+	e := newSQLiteEnv(t)
+	in := e.instance("GREEN", "Green Valley Partners")
+	acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)
+	admin, err := e.app.ActorFor(ctx, app.Session{Account: acct}, "GREEN", app.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := e.app.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Community"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	types, _ := e.app.Types(ctx, admin, "")
+	var resultT int64
+	for _, ty := range types {
+		if ty.Name == "Result" {
+			resultT = ty.ID
+		}
+	}
+	r, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindContainer, TypeID: resultT, Title: "Children ready"}, app.Placement{ScorecardID: sc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, admin, sc, r
 }
