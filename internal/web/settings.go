@@ -44,28 +44,30 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request, c *req) er
 	in := app.SettingsInput{Name: r.PostFormValue("name"), TimeZone: r.PostFormValue("time_zone"), DataPeriod: r.PostFormValue("data_period"),
 		WelcomeMode: r.PostFormValue("welcome_mode"), Message: r.PostFormValue("message")}
 	if err := s.app.SaveSettings(r.Context(), c.Actor, in); err != nil {
-		v, verr := s.app.Settings(r.Context(), c.Actor)
-		if verr != nil {
-			return verr
-		}
-		values := map[string]string{"name": in.Name, "time_zone": in.TimeZone, "data_period": in.DataPeriod, "welcome_mode": in.WelcomeMode, "message": in.Message}
-		return s.formError(w, r, err, func(f views.Form) templ.Component { return s.settingsView(r, c, v, f) }, values)
+		return s.settingsRefused(w, r, c, err, &in)
 	}
 	return s.defaultsRedirect(w, r, c, "/admin/settings", "saved")
+}
+
+// settingsRefused shows the page again with a refusal's messages, and
+// what was typed (in), or the saved settings when the logo was refused.
+func (s *Server) settingsRefused(w http.ResponseWriter, r *http.Request, c *req, err error, in *app.SettingsInput) error {
+	v, verr := s.app.Settings(r.Context(), c.Actor)
+	if verr != nil {
+		return verr
+	}
+	if in == nil {
+		in = &app.SettingsInput{Name: v.Instance.Name, TimeZone: v.Instance.TimeZone, DataPeriod: v.Instance.DataPeriod,
+			WelcomeMode: v.Instance.WelcomeMode, Message: v.Message}
+	}
+	values := map[string]string{"name": in.Name, "time_zone": in.TimeZone, "data_period": in.DataPeriod, "welcome_mode": in.WelcomeMode, "message": in.Message}
+	return s.formError(w, r, err, func(f views.Form) templ.Component { return s.settingsView(r, c, v, f) }, values)
 }
 
 // logoUpload reads the logo file: the body is cut off a little above the
 // logo's limit, so a huge upload is refused, not buffered.
 func (s *Server) logoUpload(w http.ResponseWriter, r *http.Request, c *req) error {
-	refuse := func(err error) error {
-		v, verr := s.app.Settings(r.Context(), c.Actor)
-		if verr != nil {
-			return verr
-		}
-		in := v.Instance
-		values := map[string]string{"name": in.Name, "time_zone": in.TimeZone, "data_period": in.DataPeriod, "welcome_mode": in.WelcomeMode, "message": v.Message}
-		return s.formError(w, r, err, func(f views.Form) templ.Component { return s.settingsView(r, c, v, f) }, values)
-	}
+	refuse := func(err error) error { return s.settingsRefused(w, r, c, err, nil) }
 	if err := c.Actor.Require(access.Settings); err != nil {
 		return err
 	}
