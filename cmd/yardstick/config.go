@@ -47,6 +47,9 @@ type Config struct {
 	BackupDir, BackupEveryText, BackupKeepText string
 	BackupEvery                                time.Duration
 	BackupKeep                                 int
+	// CompyleURL is the companion data-collection app the top menu's
+	// Compyle item opens for members with Compyle Access; "": no item.
+	CompyleURL string
 }
 
 // setting is one configuration value with its flag and variable.
@@ -77,6 +80,7 @@ func (c *Config) settings() []setting {
 		{"backup-dir", "YARDSTICK_BACKUP_DIR", "", "directory for scheduled snapshots of the database; empty: none", &c.BackupDir},
 		{"backup-every", "YARDSTICK_BACKUP_EVERY", "24h", "time between scheduled snapshots (from 1s)", &c.BackupEveryText},
 		{"backup-keep", "YARDSTICK_BACKUP_KEEP", "90", "scheduled snapshots kept; older ones are removed", &c.BackupKeepText},
+		{"compyle-url", "YARDSTICK_COMPYLE_URL", "", "address of the Compyle data-collection app, opened from the top menu by members with Compyle Access; empty: no Compyle item", &c.CompyleURL},
 		{"heavy-running", "YARDSTICK_HEAVY_RUNNING", "", "of those, how many run at once, the rest waiting their turn (empty: half the processors, at least 1)", &c.HeavyRunningText},
 	}
 }
@@ -115,6 +119,9 @@ func parseConfig(name string, args []string, extra func(fs *flag.FlagSet)) (*Con
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return nil, nil, fmt.Errorf("YARDSTICK_BASE_URL: %q must start with http:// or https://", c.BaseURL)
+	}
+	if c.CompyleURL != "" && !strings.HasPrefix(c.CompyleURL, "https://") && !strings.HasPrefix(c.CompyleURL, "http://") {
+		return nil, nil, fmt.Errorf("YARDSTICK_COMPYLE_URL: %q must start with http:// or https://", c.CompyleURL)
 	}
 	if c.Signup != "true" && c.Signup != "false" {
 		return nil, nil, fmt.Errorf("YARDSTICK_SIGNUP: %q must be true or false", c.Signup)

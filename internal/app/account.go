@@ -5,7 +5,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	"yardstick/internal/access"
 	"yardstick/internal/calc"
@@ -20,7 +19,8 @@ func (a *App) UpdateProfile(ctx context.Context, s Session, name, timeZone strin
 	if msg != "" {
 		fields["name"] = msg
 	}
-	if _, err := time.LoadLocation(timeZone); err != nil || timeZone == "" || timeZone == "Local" {
+	// "" follows the time zone of the instance a page is in.
+	if timeZone != "" && !ValidZone(timeZone) {
 		fields["time_zone"] = "Choose a time zone from the list."
 	}
 	if len(fields) > 0 {

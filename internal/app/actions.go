@@ -746,6 +746,9 @@ type DashboardView struct {
 	MyActions []model.Action
 	MoreMine  bool
 	MyTodos   []TodoItem
+	// Message is the instance's administrator message (General
+	// Settings), sanitised HTML; "" when there is none.
+	Message string
 }
 
 // TodoItem is a to-do with the title of its action.
@@ -762,6 +765,9 @@ func (a *App) Dashboard(ctx context.Context, actor *Actor) (DashboardView, error
 	var v DashboardView
 	var err error
 	if v.Favorites, err = a.Favorites(ctx, actor); err != nil {
+		return v, err
+	}
+	if v.Message, err = a.AdminMessage(ctx, actor); err != nil {
 		return v, err
 	}
 	vis, err := a.Visibility(ctx, actor)

@@ -151,12 +151,15 @@ type GridRow struct {
 // MeasureView is what the measure page shows.
 type MeasureView struct {
 	Standing
-	Measure    model.Object
-	Frequency  model.Frequency
-	Points     []calc.Point
-	Summary    calc.Summary
-	Bands      calc.Bands
-	Grid       []GridRow         // oldest first
+	Measure   model.Object
+	Frequency model.Frequency
+	Points    []calc.Point
+	Summary   calc.Summary
+	Bands     calc.Bands
+	Grid      []GridRow // oldest first
+	// EntryKey is the period the data grid preselects: the current or
+	// the previous one, as the instance's General Settings say.
+	EntryKey   string
 	Scorecards []model.Scorecard // scorecards it sits on that the viewer can see
 	Favorite   bool              // one of the viewer's favourites
 	// The graph's window: the measure's last GraphPeriods points, and the
@@ -224,7 +227,9 @@ func (a *App) measureView(ctx context.Context, actor *Actor, m model.Object, can
 	view.Frequency = f
 	view.Points = Points(map[int64]model.Frequency{f.ID: f}, m, values)
 	view.Summary = calc.Summarize(view.Points, m.BaselineKey, calc.Polarity(m.Polarity), view.Bands)
-	view.Grid = grid(FrequencyOf(f), values, a.Now(), earlier, later)
+	pf := FrequencyOf(f)
+	view.Grid = grid(pf, values, a.Now(), earlier, later)
+	view.EntryKey = entryKey(pf, a.Now().In(viewerLocation(actor)), actor.Instance.DataPeriod)
 	view.GraphPoints, view.GraphBaseline = graphWindow(view.Points, m.BaselineKey, m.GraphPeriods)
 	return view, nil
 }
@@ -297,6 +302,16 @@ func grid(pf period.Frequency, values []model.DataValue, now time.Time, earlier,
 		out = append(out, GridRow{Key: k, Label: pf.Label(p), Value: v})
 	}
 	return out
+}
+
+// entryKey is the key of the period data entry starts at: the one now
+// falls in, or the one before it.
+func entryKey(pf period.Frequency, now time.Time, setting string) string {
+	p := pf.At(now)
+	if setting == PeriodPrevious {
+		p = pf.Prev(p)
+	}
+	return pf.Key(p)
 }
 
 func clamp(v, lo, hi int) int { return min(max(v, lo), hi) }

@@ -11,6 +11,7 @@ import (
 	"yardstick/internal/mail"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // Partner Connect (SPEC §12). Every act here is logged in both instances.
@@ -152,7 +153,7 @@ func (a *App) mailRequest(ctx context.Context, q *store.Q, from, to model.Instan
 		return err
 	}
 	for _, e := range emails {
-		m := mail.PartnerRequest(a.cfg.BaseURL, from.Name, from.Code, to.Name, to.Code, e)
+		m := mail.PartnerRequest(a.cfg.BaseURL, from.Name, from.Code, to.Name, to.Code, e, terms.Parse(to.Terms))
 		if _, err := q.EnqueueMail(ctx, withInstance(m, to.ID)); err != nil {
 			return err
 		}

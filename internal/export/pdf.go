@@ -3,6 +3,7 @@ package export
 import (
 	"bufio"
 	"fmt"
+	"image"
 	"io"
 	"strings"
 	"time"
@@ -17,6 +18,9 @@ type PDFMeta struct {
 	// Generated is when the export was made, in the viewer's time zone; it
 	// is printed on the first page and stamped as the document's dates.
 	Generated time.Time
+	// Logo, when set, is drawn at the top right of the first page (the
+	// instance's logo, issue 18).
+	Logo image.Image
 }
 
 // Layout, in millimetres and points. A4 landscape leaves 277 mm for columns.
@@ -78,6 +82,7 @@ type PDFWriter struct {
 	fontList []*docFont // in order of first use, for stable output
 	pagesObj int        // the page tree, written last
 	resObj   int        // the resources every page shares, written last
+	logo     *pdfImage  // the meta's logo, written once
 	closed   bool
 }
 
@@ -104,6 +109,9 @@ func NewPDF(w io.Writer, meta PDFMeta, cols []Column) (*PDFWriter, error) {
 	// The header's binary comment tells transfer programs the file is binary.
 	p.o.printf("%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n")
 	p.pagesObj, p.resObj = p.o.reserve(), p.o.reserve()
+	if meta.Logo != nil {
+		p.logo = p.writeImage(meta.Logo)
+	}
 	p.bottom = pageHmm - pdfMargin - pdfFooterH
 	p.layoutColumns(pageWmm - 2*pdfMargin)
 	p.newPage()
@@ -164,6 +172,9 @@ func (p *PDFWriter) newPage() {
 	y := pdfMargin
 	if len(p.pages) == 0 {
 		y += 5
+		if lw := p.drawLogo(); lw > 0 {
+			textW -= lw + 4 // the title block keeps clear of the logo
+		}
 		p.drawText(pdfMargin, y, p.fit(pdfLine(p.meta.Title), textW, true, pdfTitleSize), true, pdfTitleSize, grayText)
 		if p.meta.Subtitle != "" {
 			y += 5.5
@@ -174,6 +185,10 @@ func (p *PDFWriter) newPage() {
 			p.drawText(pdfMargin, y, "Generated "+p.meta.Generated.Format("2006-01-02 15:04 MST"), false, pdfSmallSize, grayMuted)
 		}
 		y += 3
+		if p.logo != nil {
+			y = max(y, pdfMargin+pdfLogoH+2)
+		}
+		textW = pageWmm - 2*pdfMargin
 	} else {
 		running := pdfLine(p.meta.Title)
 		if p.meta.Subtitle != "" {
@@ -328,7 +343,11 @@ func (p *PDFWriter) Close() error {
 		f.write(p.o)
 		fmt.Fprintf(&fonts, "/%s %d 0 R ", f.res, f.obj)
 	}
-	p.o.object(p.resObj, "<< /ProcSet [/PDF /Text] /Font << "+fonts.String()+">> >>")
+	xobj := ""
+	if p.logo != nil {
+		xobj = fmt.Sprintf(" /XObject << /Logo %d 0 R >>", p.logo.obj)
+	}
+	p.o.object(p.resObj, "<< /ProcSet [/PDF /Text /ImageC] /Font << "+fonts.String()+">>"+xobj+" >>")
 	var kids strings.Builder
 	for _, pg := range p.pages {
 		fmt.Fprintf(&kids, "%d 0 R ", pg.obj)

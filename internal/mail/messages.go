@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"yardstick/internal/model"
+	"yardstick/internal/terms"
 	"yardstick/internal/textcheck"
 )
 
@@ -108,12 +109,13 @@ func AddedToInstance(baseURL, instanceName, instanceCode, email string) model.Ou
 	return msg(KindAddedToInstance, email, "You were added to "+name+" on Yardstick", b.String(), false)
 }
 
-// PartnerRequest tells an instance admin that another instance asks to connect.
-func PartnerRequest(baseURL, fromName, fromCode, toName, toCode, email string) model.OutboxMessage {
+// PartnerRequest tells an instance admin that another instance asks to
+// connect, in the receiving instance's Common Terms (words).
+func PartnerRequest(baseURL, fromName, fromCode, toName, toCode, email string, words *terms.Set) model.OutboxMessage {
 	from, to := instanceLabel(fromName, fromCode), instanceLabel(toName, toCode)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello,\n\n%s asks to connect with %s through Partner Connect on Yardstick.\n\n", from, to)
-	b.WriteString("A connection lets each organization share chosen scorecards with the other. Nothing is shared until someone picks scorecards.\n\n")
+	b.WriteString(words.Expand("A connection lets each organization share chosen {scorecard:lowmany} with the other. Nothing is shared until someone picks {scorecard:lowmany}.\n\n"))
 	fmt.Fprintf(&b, "Accept or decline it at: %s/i/%s/admin/partners\n", strings.TrimRight(oneLine(baseURL), "/"), oneLine(toCode))
 	return msg(KindPartnerRequest, email, "Partner Connect request from "+from, b.String(), false)
 }

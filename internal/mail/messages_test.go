@@ -6,6 +6,7 @@ import (
 
 	"yardstick/internal/mail"
 	"yardstick/internal/model"
+	"yardstick/internal/terms"
 )
 
 func TestMessages(t *testing.T) {
@@ -98,7 +99,7 @@ func TestUserTextIsQuotedAndUnlinked(t *testing.T) {
 	}
 
 	long := strings.Repeat("Community Foundation ", 10) + "tail"
-	m = mail.PartnerRequest("https://ys.test", long+"\u202E", "ACME", "Beta \u202Eknab", "BETA", "ann@example.org")
+	m = mail.PartnerRequest("https://ys.test", long+"\u202E", "ACME", "Beta \u202Eknab", "BETA", "ann@example.org", terms.Defaults)
 	if strings.Contains(m.Body, "tail") || !strings.Contains(m.Body, "…” (ACME) asks to connect") {
 		t.Errorf("a long name is not cut to 80 characters:\n%s", m.Body)
 	}

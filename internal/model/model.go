@@ -14,6 +14,13 @@ type Instance struct {
 	CreatedAt   time.Time
 	MemberCount int // all memberships, kept in step by the store
 	ActiveCount int // active memberships
+	// General Settings (issue 18): the period the data grid preselects
+	// ("current" or "previous"), the logo's version (≤ 0: no logo; its bytes
+	// are read only by the logo's own URL and exports) and the instance's
+	// Common Terms overrides (a JSON object of term key → text, or "").
+	DataPeriod  string
+	LogoVersion int
+	Terms       string
 }
 
 // Label names an instance to people of another one: "Name (CODE)".

@@ -30,9 +30,7 @@ func scanAccount(sc interface{ Scan(...any) error }) (model.Account, error) {
 func (q *Q) CreateAccount(ctx context.Context, a model.Account, hash string) (model.Account, error) {
 	now := q.Now()
 	a.CreatedAt, a.UpdatedAt = now, now
-	if a.TimeZone == "" {
-		a.TimeZone = "UTC"
-	}
+	// An empty time zone follows each instance's (General Settings).
 	err := q.row(ctx, `INSERT INTO accounts (email, name, password_hash, password_temporary, password_expires_at, time_zone, home_instance_id, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		a.Email, a.Name, hash, a.PasswordTemporary, a.PasswordExpiresAt, a.TimeZone, a.HomeInstanceID, now, now).Scan(&a.ID)

@@ -633,8 +633,28 @@ func PDFFonts(data []byte) ([]PDFFont, error) {
 	if err != nil {
 		return nil, err
 	}
-	seen := map[pdfRef]bool{}
 	var out []PDFFont
+	f.eachResource("Font", func(_ string, r pdfRef) {
+		d := f.dict(r)
+		font := PDFFont{ToUnicode: f.toUnicode(r)}
+		font.BaseFont = pdfNameText(d["BaseFont"])
+		desc := d
+		if kids, ok := f.get(d["DescendantFonts"]).([]any); ok && len(kids) > 0 {
+			desc = f.dict(kids[0])
+		}
+		font.Subtype = pdfNameText(desc["Subtype"])
+		if s, ok := f.get(f.dict(desc["FontDescriptor"])["FontFile2"]).(*pdfStream); ok {
+			font.File = s.data
+		}
+		out = append(out, font)
+	})
+	return out, nil
+}
+
+// eachResource calls fn once for each object that a page's resources
+// name under kind ("Font", "XObject"), with its resource name.
+func (f *pdfFile) eachResource(kind string, fn func(name string, r pdfRef)) {
+	seen := map[pdfRef]bool{}
 	var walk func(node map[string]any)
 	walk = func(node map[string]any) {
 		if node["Type"] == pdfName("Pages") {
@@ -644,33 +664,44 @@ func PDFFonts(data []byte) ([]PDFFont, error) {
 			}
 			return
 		}
-		fonts := f.dict(f.dict(node["Resources"])["Font"])
-		for _, ref := range fonts {
-			r, ok := ref.(pdfRef)
-			if !ok || seen[r] {
-				continue
+		for name, ref := range f.dict(f.dict(node["Resources"])[kind]) {
+			if r, ok := ref.(pdfRef); ok && !seen[r] {
+				seen[r] = true
+				fn(name, r)
 			}
-			seen[r] = true
-			d := f.dict(r)
-			font := PDFFont{ToUnicode: f.toUnicode(r)}
-			font.BaseFont = pdfNameText(d["BaseFont"])
-			desc := d
-			if kids, ok := f.get(d["DescendantFonts"]).([]any); ok && len(kids) > 0 {
-				desc = f.dict(kids[0])
-			}
-			font.Subtype = pdfNameText(desc["Subtype"])
-			if s, ok := f.get(f.dict(desc["FontDescriptor"])["FontFile2"]).(*pdfStream); ok {
-				font.File = s.data
-			}
-			out = append(out, font)
 		}
 	}
 	walk(f.dict(f.dict(f.trailer()["Root"])["Pages"]))
-	return out, nil
 }
 
 // pdfNameText is a name's text without the slash, "" for anything else.
 func pdfNameText(v any) string {
 	n, _ := v.(pdfName)
 	return string(n)
+}
+
+// PDFImage is an image XObject that a page of a PDF uses.
+type PDFImage struct {
+	Name          string // its resource name
+	Width, Height int
+	Data          []byte // decoded samples
+}
+
+// PDFImages returns the images the pages of a PDF use, each once.
+func PDFImages(data []byte) ([]PDFImage, error) {
+	f, err := openPDF(data)
+	if err != nil {
+		return nil, err
+	}
+	var out []PDFImage
+	f.eachResource("XObject", func(name string, r pdfRef) {
+		s, ok := f.get(r).(*pdfStream)
+		if !ok || s.dict["Subtype"] != pdfName("Image") {
+			return
+		}
+		w, _ := f.get(s.dict["Width"]).(int)
+		h, _ := f.get(s.dict["Height"]).(int)
+		out = append(out, PDFImage{Name: name, Width: w, Height: h, Data: s.data})
+	})
+	return out, nil
 }

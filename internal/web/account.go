@@ -41,11 +41,7 @@ func accountZonesWith(extra ...string) []string {
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, c *req) error {
 	a := c.Session.Account
-	tz := a.TimeZone
-	if tz == "" {
-		tz = "UTC"
-	}
-	form := views.Form{Values: map[string]string{"name": a.Name, "time_zone": tz}}
+	form := views.Form{Values: map[string]string{"name": a.Name, "time_zone": a.TimeZone}}
 	sh := s.flash(r, s.shell(r, c, "Account"))
 	if r.URL.Query().Get("done") == "email" {
 		sh.Flash = "We sent a link to the new address. Your email changes when you follow it."

@@ -9,6 +9,7 @@ import (
 	"yardstick/internal/app"
 	"yardstick/internal/export"
 	"yardstick/internal/model"
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
@@ -58,7 +59,8 @@ func (s *Server) actionForm(w http.ResponseWriter, r *http.Request, c *req, stat
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, status, views.ActionForm(s.editorShell(r, c, title), f, id, defs))
+	sh := s.editorShell(r, c, terms.From(r.Context()).Expand(title))
+	return s.render(w, r, status, views.ActionForm(sh, f, id, defs))
 }
 
 // actionHostOf reads where a new action is taken (on=scorecards|objects,
@@ -98,7 +100,7 @@ func (s *Server) actionsPage(w http.ResponseWriter, r *http.Request, c *req) err
 	} else if err != nil {
 		return err
 	}
-	sh := s.flash(r, s.shell(r, c, "Action Manager"))
+	sh := s.flash(r, s.termShell(r, c, "{action} Manager"))
 	if msg, ok := actionFlashes[q.Get("done")]; ok {
 		sh.Flash = msg
 	}
@@ -111,7 +113,7 @@ func (s *Server) actionNew(w http.ResponseWriter, r *http.Request, c *req) error
 		return err
 	}
 	f := views.Form{Values: map[string]string{"status": "Not Started", "percent": "0", "on": on, "id": idText(id)}}
-	return s.actionForm(w, r, c, http.StatusOK, "New action", f, 0)
+	return s.actionForm(w, r, c, http.StatusOK, "New {action:lower}", f, 0)
 }
 
 func idText(id int64) string {
@@ -129,7 +131,7 @@ func (s *Server) actionCreate(w http.ResponseWriter, r *http.Request, c *req) er
 	}
 	x, err := s.app.CreateAction(r.Context(), c.Actor, in, on, hostID)
 	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
-		return s.actionForm(w, r, c, http.StatusUnprocessableEntity, "New action", views.Form{Values: values, Errors: e.Fields, Msg: e.Msg}, 0)
+		return s.actionForm(w, r, c, http.StatusUnprocessableEntity, "New {action:lower}", views.Form{Values: values, Errors: e.Fields, Msg: e.Msg}, 0)
 	} else if err != nil {
 		return err
 	}
@@ -188,7 +190,7 @@ func (s *Server) actionUpdate(w http.ResponseWriter, r *http.Request, c *req) er
 		_, err = s.app.UpdateAction(r.Context(), c.Actor, id, int(version), in)
 	}
 	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
-		return s.actionForm(w, r, c, http.StatusUnprocessableEntity, "Edit action", views.Form{Values: values, Errors: e.Fields, Msg: e.Msg}, id)
+		return s.actionForm(w, r, c, http.StatusUnprocessableEntity, "Edit {action:lower}", views.Form{Values: values, Errors: e.Fields, Msg: e.Msg}, id)
 	} else if err != nil {
 		return err
 	}
@@ -351,10 +353,21 @@ func (s *Server) actionTodoDelete(w http.ResponseWriter, r *http.Request, c *req
 
 // actionColumns are the Action Manager's export columns.
 var actionColumns = []export.Column{
-	{Title: "Action", Kind: export.Text, Width: 40}, {Title: "Status", Kind: export.Text, Width: 18},
+	{Title: "{action}", Kind: export.Text, Width: 40}, {Title: "Status", Kind: export.Text, Width: 18},
 	{Title: "Percent complete", Kind: export.Number, Width: 10}, {Title: "Start", Kind: export.Text, Width: 12},
 	{Title: "End", Kind: export.Text, Width: 12}, {Title: "Assigned to", Kind: export.Text, Width: 24},
-	{Title: "Assigned by", Kind: export.Text, Width: 24}, {Title: "Tags", Kind: export.Text, Width: 24},
+	{Title: "Assigned by", Kind: export.Text, Width: 24}, {Title: "{tag:many}", Kind: export.Text, Width: 24},
+}
+
+// termColumns are columns with the request's Common Terms in their titles.
+func termColumns(r *http.Request, cols []export.Column) []export.Column {
+	set := terms.From(r.Context())
+	out := make([]export.Column, len(cols))
+	for i, c := range cols {
+		c.Title = set.Expand(c.Title)
+		out[i] = c
+	}
+	return out
 }
 
 // actionsXLSX and actionsCSV download the filtered Action Manager (heavy
@@ -362,7 +375,7 @@ var actionColumns = []export.Column{
 func (s *Server) actionsXLSX(w http.ResponseWriter, r *http.Request, c *req) error {
 	return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
 		return s.exportActions(w, r, c, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func() (export.RowWriter, error) {
-			return export.NewXLSX(w, "Actions", actionColumns)
+			return export.NewXLSX(w, terms.From(r.Context()).Many(terms.Action), termColumns(r, actionColumns))
 		})
 	}, w, r, c)
 }
@@ -370,7 +383,7 @@ func (s *Server) actionsXLSX(w http.ResponseWriter, r *http.Request, c *req) err
 func (s *Server) actionsCSV(w http.ResponseWriter, r *http.Request, c *req) error {
 	return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
 		return s.exportActions(w, r, c, "csv", "text/csv; charset=utf-8", func() (export.RowWriter, error) {
-			return export.NewCSV(w, actionColumns, export.CSVOptions{})
+			return export.NewCSV(w, termColumns(r, actionColumns), export.CSVOptions{})
 		})
 	}, w, r, c)
 }

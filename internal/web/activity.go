@@ -128,9 +128,10 @@ func (s *Server) activityPDF(w http.ResponseWriter, r *http.Request, c *req) err
 func (s *Server) exportActivityPDF(w http.ResponseWriter, r *http.Request, c *req) error {
 	in := c.Actor.Instance
 	q := activityQuery(r)
+	logo := s.app.LogoImage(r.Context(), c.Actor)
 	return s.exportActivity(w, r, c, "pdf", "application/pdf", func() (export.RowWriter, error) {
 		return export.NewPDF(w, export.PDFMeta{Title: "User Activity", Subtitle: in.Label() + " · " + rangeText(q),
-			Generated: s.app.Now().In(c.Actor.Location())}, activityColumns)
+			Generated: s.app.Now().In(c.Actor.Location()), Logo: logo}, activityColumns)
 	})
 }
 

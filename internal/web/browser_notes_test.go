@@ -10,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/model"
 	"yardstick/internal/testkit"
@@ -21,31 +20,14 @@ import (
 // open the history, restore the first version, add a comment. Every page
 // on the way is checked with axe; screenshots are kept.
 func TestBrowserNotes(t *testing.T) {
-	e := newSQLiteEnv(t)
-	in := e.instance("GREEN", "Green Valley Partners")
-	acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)
-	admin, err := e.app.ActorFor(ctx, app.Session{Account: acct}, "GREEN", app.Client{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := e.app.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Community"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	types, _ := e.app.Types(ctx, admin, "")
+	e, admin, _, r := newGreenCommunity(t)
 	freqs, _ := e.app.Frequencies(ctx, admin)
-	var resultT, indicatorT int64
+	types, _ := e.app.Types(ctx, admin, "")
+	var indicatorT int64
 	for _, ty := range types {
-		switch ty.Name {
-		case "Result":
-			resultT = ty.ID
-		case "Indicator":
+		if ty.Name == "Indicator" {
 			indicatorT = ty.ID
 		}
-	}
-	r, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindContainer, TypeID: resultT, Title: "Children ready"}, app.Placement{ScorecardID: sc.ID})
-	if err != nil {
-		t.Fatal(err)
 	}
 	m, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindMeasure, TypeID: indicatorT, Title: "Readiness",
 		Decimals: "0", Polarity: "higher", FrequencyID: freqs[1].ID}, app.Placement{ParentID: r.ID})

@@ -24,10 +24,13 @@ var defaultsFlashes = map[string]string{
 	"added":   "Added.",
 	"saved":   "Your changes were saved.",
 	"deleted": "Deleted.",
+	// General Settings' logo (settings.go).
+	"logo":         "The new logo was saved.",
+	"logo-removed": "The logo was removed.",
 }
 
 func (s *Server) defaultsShell(r *http.Request, c *req, title string) views.Shell {
-	sh := s.shell(r, c, title)
+	sh := s.termShell(r, c, title)
 	sh.Flash = defaultsFlashes[r.URL.Query().Get("saved")]
 	return sh
 }

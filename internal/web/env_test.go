@@ -34,7 +34,7 @@ func newEnv(t *testing.T, db *testkit.DB) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e := &env{t: t, db: db, store: db.Store}
 	e.app = app.New(db.Store, app.Config{BaseURL: "http://yardstick.test", SessionIdle: 120 * time.Minute}, log, nil)
-	e.web = web.New(e.app, web.Config{BaseURL: "http://yardstick.test", QuietRequests: true}, log)
+	e.web = web.New(e.app, web.Config{BaseURL: "http://yardstick.test", QuietRequests: true, CompyleURL: compyleURL}, log)
 	e.srv = httptest.NewServer(e.web)
 	t.Cleanup(e.srv.Close)
 	return e

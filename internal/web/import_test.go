@@ -5,8 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"html"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -56,28 +54,7 @@ func newImportEnv(t *testing.T, db *testkit.DB) *importEnv {
 // file input does.
 func (c *client) upload(path, fileName string, content []byte) resp {
 	c.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, err := mw.CreateFormFile("file", fileName)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	fw.Write(content)
-	if err := mw.Close(); err != nil {
-		c.t.Fatal(err)
-	}
-	req, err := http.NewRequest("POST", c.e.srv.URL+path, &body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := c.hc.Do(req)
-	if err != nil {
-		c.t.Fatalf("upload %s to %s: %v", fileName, path, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return resp{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location"), Header: res.Header}
+	return c.uploadAs(path, "file", fileName, content)
 }
 
 var (

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"yardstick/internal/app"
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
@@ -92,6 +93,10 @@ func (s *Server) wrap(t transport, rt route) http.Handler {
 			t.fail(w, r, c, err)
 			return
 		}
+		if c.Actor != nil && c.Actor.Instance.Terms != "" {
+			// The instance's Common Terms, for every view of the request.
+			r = r.WithContext(terms.With(r.Context(), terms.Parse(c.Actor.Instance.Terms)))
+		}
 		if err := rt.h(w, r, c); err != nil {
 			t.fail(w, r, c, err)
 		}
@@ -104,7 +109,8 @@ func (s *Server) adminMenu(a *app.Actor) []views.MenuItem {
 	var out []views.MenuItem
 	for _, rt := range s.menu {
 		if a.Can(rt.Perm) {
-			out = append(out, views.MenuItem{Label: rt.Menu, URL: "/i/" + a.Instance.Code + strings.TrimPrefix(strings.TrimPrefix(rt.Pattern, "GET "), "/i/{code}")})
+			out = append(out, views.MenuItem{Label: rt.Menu, Group: rt.Group, Desc: rt.Desc,
+				URL: "/i/" + a.Instance.Code + strings.TrimPrefix(strings.TrimPrefix(rt.Pattern, "GET "), "/i/{code}")})
 		}
 	}
 	return out

@@ -124,6 +124,19 @@ var matrix = map[string]string{
 	"POST /i/{code}/admin/frequencies/{id}/delete": "LNNNFFFFA",
 	"GET /i/{code}/admin/bands":                    "LNNAFFFFA",
 
+	// Administration, General Settings, Common Terms, the logo (ACME has
+	// one; BETA, the partner's own instance, has none) and the Compyle
+	// link (the test server has an address) (issue 18).
+	"GET /i/{code}/admin":                       "LNNAAAAAA",
+	"GET /i/{code}/admin/settings":              "LNNAFFFFA",
+	"POST /i/{code}/admin/settings":             "LNNAFFFFA",
+	"POST /i/{code}/admin/settings/logo":        "LNNAFFFFA",
+	"POST /i/{code}/admin/settings/logo/delete": "LNNAFFFFA",
+	"GET /i/{code}/admin/terms":                 "LNNAFFFFA",
+	"POST /i/{code}/admin/terms":                "LNNAFFFFA",
+	"GET /i/{code}/logo":                        "LNNNAAAAA",
+	"GET /i/{code}/compyle":                     "LNNAFFAFA",
+
 	// {id}: a custom note type of ACME.
 	"GET /i/{code}/admin/action-fields":              "LNNAFFFFA",
 	"POST /i/{code}/admin/action-fields":             "LNNAFFFFA",
@@ -322,6 +335,9 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 		t.Fatal(err)
 	}
 	f.embedID, f.embedToken = em.Code.ID, em.Token
+	if err := e.app.SetLogo(ctx, admin, testPNG(t, 40, 20)); err != nil {
+		t.Fatal(err)
+	}
 
 	custom := access.MustPreset(access.PresetPresenter)
 	custom[access.UsersManage], custom[access.DataEnter] = true, true

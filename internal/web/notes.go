@@ -423,9 +423,9 @@ func (s *Server) noteTypeOrder(w http.ResponseWriter, r *http.Request, c *req) e
 // notesAdminShell is the Notes page's frame, with notes.js for dragging
 // rows.
 func (s *Server) notesAdminShell(r *http.Request, c *req, flash bool) views.Shell {
-	sh := s.shell(r, c, "Notes")
+	sh := s.termShell(r, c, "{note:many}")
 	if flash {
-		sh = s.defaultsShell(r, c, "Notes")
+		sh = s.defaultsShell(r, c, "{note:many}")
 	}
 	sh.ExtraJS = []string{s.assets.URL("notes.js")}
 	return sh

@@ -51,7 +51,7 @@ func (s *Server) objectList(w http.ResponseWriter, r *http.Request, c *req) erro
 	if f.After != "" {
 		q.FirstURL = link(q.Sort, q.Desc, "")
 	}
-	return s.render(w, r, http.StatusOK, views.ObjectList(s.shell(r, c, views.KindPlural(kind)), q, v.Types, v.Page, v.Total, v.Can))
+	return s.render(w, r, http.StatusOK, views.ObjectList(s.termShell(r, c, views.KindPlural(kind)), q, v.Types, v.Page, v.Total, v.Can))
 }
 
 // objectFormData gathers the choices of the object form.

@@ -95,7 +95,7 @@ func (s *Server) sharesPage(w http.ResponseWriter, r *http.Request, c *req) erro
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, views.SharesPage(s.shell(r, c, "Edit Scorecards"), ed, views.Form{}))
+	return s.render(w, r, http.StatusOK, views.SharesPage(s.termShell(r, c, "Edit {scorecard:many}"), ed, views.Form{}))
 }
 
 // sharesSave reads the chooser: `share` lists the scorecards on the Has
@@ -128,7 +128,7 @@ func (s *Server) sharesSave(w http.ResponseWriter, r *http.Request, c *req) erro
 			return err
 		}
 		return s.formError(w, r, err, func(f views.Form) templ.Component {
-			return views.SharesPage(s.shell(r, c, "Edit Scorecards"), ed, f)
+			return views.SharesPage(s.termShell(r, c, "Edit {scorecard:many}"), ed, f)
 		}, nil)
 	}
 	return s.partnersRedirect(w, r, c, "shared")

@@ -27,10 +27,11 @@ type route struct {
 	Upload         bool  // takes a multipart file (body up to 6 MB); other routes refuse multipart
 	Unqueued       bool  // served at once, never queued behind pages (health, metrics, static files)
 	MaxBody        int64 // a body limit above Config.MaxFormBody (API bulk writes); 0: that
-	// Menu, on a GET page, lists it in the Administration menu under this
-	// label for whoever holds Perm; the menu follows the table's order.
-	Menu string
-	h    handlerFunc
+	// Menu, on a GET page, lists it in the Administration menu and on the
+	// Administration page under this label for whoever holds Perm, in
+	// Group with the one-line Desc; both follow the table's order.
+	Menu, Group, Desc string
+	h                 handlerFunc
 }
 
 // RouteInfo describes a route for the authorization matrix test.
@@ -52,6 +53,14 @@ func (s *Server) Routes() []RouteInfo {
 	}
 	return out
 }
+
+// Groups of the Administration page (SPEC §13).
+const (
+	groupOrganization = "Organization"
+	groupUsers        = "Users"
+	groupDefaults     = "{scorecard} defaults"
+	groupInstance     = "Instance"
+)
 
 // routes is every route of the HTML pages, one per line, with what it needs.
 func (s *Server) routes() []route {
@@ -163,8 +172,20 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/links/unlink", Need: member, Perm: access.ObjectsEdit, h: s.linkDelete},
 		{Pattern: "POST /i/{code}/links/move", Need: member, Perm: access.ObjectsEdit, h: s.linkMove},
 
+		// Administration (SPEC §13): every page of the menu, grouped; General
+		// Settings and Common Terms (issue 18).
+		{Pattern: "GET /i/{code}/admin", Need: member, h: s.adminPage},
+		{Pattern: "GET /i/{code}/admin/settings", Need: member, Perm: access.Settings, Menu: "General Settings", Group: groupOrganization, Desc: "Name, logo, time zone, data-entry period, welcome mail and the administrator message.", h: s.settingsPage},
+		{Pattern: "POST /i/{code}/admin/settings", Need: member, Perm: access.Settings, h: s.settingsSave},
+		{Pattern: "POST /i/{code}/admin/settings/logo", Need: member, Perm: access.Settings, Upload: true, h: s.logoUpload},
+		{Pattern: "POST /i/{code}/admin/settings/logo/delete", Need: member, Perm: access.Settings, h: s.logoDelete},
+		{Pattern: "GET /i/{code}/admin/terms", Need: member, Perm: access.Language, Menu: "Common Terms", Group: groupOrganization, Desc: "Rename the product's vocabulary, such as {result} or {measure}.", h: s.termsPage},
+		{Pattern: "POST /i/{code}/admin/terms", Need: member, Perm: access.Language, h: s.termsSave},
+		{Pattern: "GET /i/{code}/logo", Need: member, h: s.logo},
+		{Pattern: "GET /i/{code}/compyle", Need: member, Perm: access.Compyle, h: s.compyle},
+
 		// Users administration (SPEC §4).
-		{Pattern: "GET /i/{code}/admin/users", Need: member, Perm: access.UsersManage, Menu: "Users", h: s.usersList},
+		{Pattern: "GET /i/{code}/admin/users", Need: member, Perm: access.UsersManage, Menu: "Users", Group: groupUsers, Desc: "List, add, edit and deactivate members; reset passwords.", h: s.usersList},
 		{Pattern: "GET /i/{code}/admin/users/new", Need: member, Perm: access.UsersManage, h: s.userNewForm},
 		{Pattern: "POST /i/{code}/admin/users", Need: member, Perm: access.UsersManage, h: s.userCreate},
 		{Pattern: "POST /i/{code}/admin/users/existing", Need: member, Perm: access.UsersManage, h: s.userAddExisting},
@@ -174,18 +195,18 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/users/{id}/reactivate", Need: member, Perm: access.UsersManage, h: s.userReactivate},
 		{Pattern: "POST /i/{code}/admin/users/{id}/reset", Need: member, Perm: access.UsersManage, h: s.userResetPassword},
 		// API keys (SPEC §14).
-		{Pattern: "GET /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, Menu: "API keys", h: s.apiKeysPage},
+		{Pattern: "GET /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, Menu: "API keys", Group: groupInstance, Desc: "Keys for the API, and the API cross-reference.", h: s.apiKeysPage},
 		{Pattern: "POST /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, h: s.apiKeyCreate},
 		{Pattern: "POST /i/{code}/admin/api/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.apiKeyRevoke},
-		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, Menu: "Seats and Billing", h: s.billingPage},
+		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, Menu: "Seats and Billing", Group: groupInstance, Desc: "The licence and the seats in use.", h: s.billingPage},
 
 		// User Activity log (SPEC §10).
-		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, Menu: "User Activity", h: s.activityPage},
+		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, Menu: "User Activity", Group: groupInstance, Desc: "Who did what and when, with exports.", h: s.activityPage},
 		{Pattern: "GET /i/{code}/admin/activity.xlsx", Need: member, Perm: access.InstanceAdmin, h: s.activityXLSX},
 		{Pattern: "GET /i/{code}/admin/activity.pdf", Need: member, Perm: access.InstanceAdmin, h: s.activityPDF},
 
 		// Partner Connect (SPEC §12); channels and requests are checked in internal/app.
-		{Pattern: "GET /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, Menu: "Partner Connect", h: s.partnersPage},
+		{Pattern: "GET /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, Menu: "Partner Connect", Group: groupInstance, Desc: "Connect with other instances and share {scorecard:lowmany}.", h: s.partnersPage},
 		{Pattern: "POST /i/{code}/admin/partners", Need: member, Perm: access.InstanceAdmin, h: s.partnerRequest},
 		{Pattern: "POST /i/{code}/admin/partners/refer", Need: member, Perm: access.InstanceAdmin, h: s.partnerRefer},
 		{Pattern: "POST /i/{code}/admin/partners/requests/{id}/accept", Need: member, Perm: access.InstanceAdmin, h: s.partnerAnswer(true)},
@@ -197,7 +218,7 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/partners/channels/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.revokeChannel},
 
 		// Import Users (SPEC §11).
-		{Pattern: "GET /i/{code}/admin/import", Need: member, Perm: access.Import, Menu: "Import Users", h: s.importPage},
+		{Pattern: "GET /i/{code}/admin/import", Need: member, Perm: access.Import, Menu: "Import Users", Group: groupUsers, Desc: "Add or update many members from a CSV file.", h: s.importPage},
 		{Pattern: "GET /i/{code}/admin/import/template.csv", Need: member, Perm: access.Import, h: s.importTemplate},
 		{Pattern: "POST /i/{code}/admin/import", Need: member, Perm: access.Import, Upload: true, h: s.importUpload},
 		{Pattern: "GET /i/{code}/admin/import/{id}", Need: member, Perm: access.Import, h: s.importPreview},
@@ -205,18 +226,18 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/admin/import/{id}/results.csv", Need: member, Perm: access.Import, h: s.importResults},
 
 		// Scorecard defaults and calendars (SPEC §13).
-		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, Menu: "Object Types", h: s.typesPage},
+		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, Menu: "Object Types", Group: groupDefaults, Desc: "The {container:lower} and {measure:lower} types objects are made of.", h: s.typesPage},
 		{Pattern: "POST /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typeCreate},
 		{Pattern: "POST /i/{code}/admin/types/{id}", Need: member, Perm: access.Defaults, h: s.typeUpdate},
 		{Pattern: "POST /i/{code}/admin/types/{id}/delete", Need: member, Perm: access.Defaults, h: s.typeDelete},
-		{Pattern: "GET /i/{code}/admin/action-fields", Need: member, Perm: access.Defaults, Menu: "Action Custom Fields", h: s.actionFieldsPage},
+		{Pattern: "GET /i/{code}/admin/action-fields", Need: member, Perm: access.Defaults, Menu: "{action} Custom Fields", Group: groupDefaults, Desc: "Fields of your own on every {action:lower}'s form and page.", h: s.actionFieldsPage},
 		{Pattern: "POST /i/{code}/admin/action-fields", Need: member, Perm: access.Defaults, h: s.actionFieldCreate},
 		{Pattern: "GET /i/{code}/admin/action-fields/{id}", Need: member, Perm: access.Defaults, h: s.actionFieldEdit},
 		{Pattern: "POST /i/{code}/admin/action-fields/{id}", Need: member, Perm: access.Defaults, h: s.actionFieldUpdate},
 		{Pattern: "POST /i/{code}/admin/action-fields/{id}/move", Need: member, Perm: access.Defaults, h: s.actionFieldMove},
 		{Pattern: "GET /i/{code}/admin/action-fields/{id}/delete", Need: member, Perm: access.Defaults, h: s.actionFieldDeleteConfirm},
 		{Pattern: "POST /i/{code}/admin/action-fields/{id}/delete", Need: member, Perm: access.Defaults, h: s.actionFieldDelete},
-		{Pattern: "GET /i/{code}/admin/notes", Need: member, Perm: access.Defaults, Menu: "Notes", h: s.noteTypesPage},
+		{Pattern: "GET /i/{code}/admin/notes", Need: member, Perm: access.Defaults, Menu: "{note:many}", Group: groupDefaults, Desc: "The {note:lower} sections of {scorecard:lowmany} and their objects.", h: s.noteTypesPage},
 		{Pattern: "POST /i/{code}/admin/notes", Need: member, Perm: access.Defaults, h: s.noteTypeCreate},
 		{Pattern: "POST /i/{code}/admin/notes/order", Need: member, Perm: access.Defaults, h: s.noteTypeOrder},
 		{Pattern: "GET /i/{code}/admin/notes/{id}", Need: member, Perm: access.Defaults, h: s.noteTypeEdit},
@@ -224,9 +245,9 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/notes/{id}/move", Need: member, Perm: access.Defaults, h: s.noteTypeMove},
 		{Pattern: "GET /i/{code}/admin/notes/{id}/delete", Need: member, Perm: access.Defaults, h: s.noteTypeDeleteConfirm},
 		{Pattern: "POST /i/{code}/admin/notes/{id}/delete", Need: member, Perm: access.Defaults, h: s.noteTypeDelete},
-		{Pattern: "GET /i/{code}/admin/bands", Need: member, Perm: access.Defaults, Menu: "Global Color Bands", h: s.bandsPage},
+		{Pattern: "GET /i/{code}/admin/bands", Need: member, Perm: access.Defaults, Menu: "Global Color Bands", Group: groupDefaults, Desc: "The default colour bands of {measure:lowmany}.", h: s.bandsPage},
 		{Pattern: "POST /i/{code}/admin/bands", Need: member, Perm: access.Defaults, h: s.bandsSave},
-		{Pattern: "GET /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, Menu: "Reporting Frequencies", h: s.frequenciesPage},
+		{Pattern: "GET /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, Menu: "Reporting Frequencies", Group: groupDefaults, Desc: "The calendars {measure:lowmany} report by.", h: s.frequenciesPage},
 		{Pattern: "POST /i/{code}/admin/frequencies", Need: member, Perm: access.Calendars, h: s.frequencyCreate},
 		{Pattern: "POST /i/{code}/admin/frequencies/{id}/delete", Need: member, Perm: access.Calendars, h: s.frequencyDelete},
 	}

@@ -27,7 +27,7 @@ func (s *Server) scorecardList(w http.ResponseWriter, r *http.Request, c *req) e
 	if err != nil {
 		return err
 	}
-	sh := s.flash(r, s.shell(r, c, "Scorecards"))
+	sh := s.flash(r, s.termShell(r, c, "{scorecard:many}"))
 	filter := views.SitesFilter{Own: v.Own, Partners: v.Sites, Chosen: v.Chosen}
 	return s.render(w, r, http.StatusOK, views.ScorecardList(sh, v.Nodes, v.Can, filter))
 }
@@ -57,9 +57,9 @@ func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, id in
 	}
 	choices := memberChoices(ch.Picker, checked)
 	parents := ch.Parents
-	title := "New scorecard"
+	title := "New {scorecard:lower}"
 	if editing {
-		title = "Edit scorecard"
+		title = "Edit {scorecard:lower}"
 	}
 	var embed templ.Component
 	if editing && c.Actor.Can(access.Embed) {
@@ -70,7 +70,7 @@ func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, id in
 		embed = views.EmbedSwitch(s.shell(r, c, title), sc, views.Form{})
 	}
 	return func(f views.Form) templ.Component {
-		return views.ScorecardForm(s.shell(r, c, title), f, action, parents, editing, f.V("version"), choices, embed)
+		return views.ScorecardForm(s.termShell(r, c, title), f, action, parents, editing, f.V("version"), choices, embed)
 	}, nil
 }
 

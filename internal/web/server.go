@@ -21,8 +21,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"yardstick/internal/access"
 	"yardstick/internal/api"
 	"yardstick/internal/app"
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
@@ -52,6 +54,10 @@ type Config struct {
 	// them yet.
 	APIRate  float64
 	APIBurst int
+	// CompyleURL is the Compyle app's address (YARDSTICK_COMPYLE_URL),
+	// which /i/{code}/compyle sends members with Compyle Access to; "":
+	// the menu has no Compyle item.
+	CompyleURL string
 }
 
 // Server serves the HTML pages.
@@ -311,6 +317,13 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, pa
 	return s.render(w, r, statusOf(e.Kind), page(f))
 }
 
+// termShell is shell for a title written in the catalogue's form
+// ("{scorecard:many}"), with the request's Common Terms in it; a title
+// holding user content (an object's) goes to shell, unexpanded.
+func (s *Server) termShell(r *http.Request, c *req, title string) views.Shell {
+	return s.shell(r, c, terms.From(r.Context()).Expand(title))
+}
+
 // shell builds the page frame for the viewer.
 func (s *Server) shell(r *http.Request, c *req, title string) views.Shell {
 	sh := views.Shell{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js")}
@@ -327,6 +340,7 @@ func (s *Server) shell(r *http.Request, c *req, title string) views.Shell {
 	if c.Actor != nil {
 		sh.Instance = &c.Actor.Instance
 		sh.AdminMenu = s.adminMenu(c.Actor)
+		sh.Compyle = s.cfg.CompyleURL != "" && c.Actor.Can(access.Compyle)
 	}
 	return sh
 }

@@ -206,7 +206,11 @@ func (s *Server) userEditView(r *http.Request, c *req, ue app.UserEdit, in app.U
 		v.Presets = append(v.Presets, views.UserPreset{Name: name, Keys: strings.Join(access.MustPreset(name).Keys(), " ")})
 	}
 	for _, p := range access.All {
-		v.Perms = append(v.Perms, views.UserPerm{Key: string(p.Key), Name: p.Name, Description: p.Description, On: on[string(p.Key)]})
+		up := views.UserPerm{Key: string(p.Key), Name: p.Name, Description: p.Description, On: on[string(p.Key)]}
+		if p.Key == access.Compyle && s.cfg.CompyleURL == "" {
+			up.Note = "No Compyle address configured: the menu shows no Compyle item."
+		}
+		v.Perms = append(v.Perms, up)
 	}
 	for _, sc := range ue.Scorecards {
 		label := sc.Title

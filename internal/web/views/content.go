@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -122,8 +123,18 @@ func pmCategory(c string) string {
 	return map[string]string{"how_much": "How much did we do?", "how_well": "How well did we do it?", "better_off": "Is anyone better off?"}[c]
 }
 
-func polarityName(p string) string {
-	return map[string]string{"higher": "Higher is better", "lower": "Lower is better", "range": "Target range", "none": "No polarity"}[p]
+func polarityName(ctx context.Context, p string) string {
+	switch p {
+	case "higher":
+		return "Higher is better"
+	case "lower":
+		return "Lower is better"
+	case "range":
+		return tx(ctx, "{target} range")
+	case "none":
+		return "No polarity"
+	}
+	return ""
 }
 
 func indent(depth int) string { return "depth-" + strconv.Itoa(min(depth, 8)) }
@@ -132,11 +143,12 @@ func raw(v *float64) string { return app.FormatRaw(v) }
 
 func TagsText(tags []string) string { return strings.Join(tags, ", ") }
 
+// It is written in the catalogue's form (terms.Set.Expand).
 func KindPlural(kind string) string {
 	if kind == model.KindContainer {
-		return "Results and programs"
+		return "{result:many} and {program:lowmany}"
 	}
-	return "Measures"
+	return "{measure:many}"
 }
 
 func sel(a, b string) bool { return a == b }
@@ -182,8 +194,19 @@ func dash(s string) string {
 	return s
 }
 
-func bandWords(c calc.Color) string {
-	return map[calc.Color]string{calc.Green: "on target", calc.Yellow: "near target", calc.Red: "off target"}[c]
+func bandWords(ctx context.Context, c calc.Color) string {
+	var w string
+	switch c {
+	case calc.Green:
+		w = "on {target:lower}"
+	case calc.Yellow:
+		w = "near {target:lower}"
+	case calc.Red:
+		w = "off {target:lower}"
+	default:
+		return ""
+	}
+	return tx(ctx, w)
 }
 
 // trendWords says whether a trend is good for the measure, in words, as

@@ -43,7 +43,7 @@ func ImportPage(s Shell, f Form) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"card narrow\"><h1>Import Users</h1><p>Upload a CSV file with the columns <code>username</code> (email), <code>first_name</code>, <code>last_name</code>, <code>role_group</code> (User or Administrator) and <code>send_email</code> (true or false). Files saved by spreadsheet programs are fine.</p><p><a href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"card narrow\"><h1>Import Users</h1><p>Upload a CSV file with the columns <code>username</code> (email), <code>first_name</code>, <code>last_name</code>, <code>role_group</code> (User or Administrator) and <code>send_email</code> (true or false). Files saved by spreadsheet applications are fine.</p><p><a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"yardstick/internal/app"
 	"yardstick/internal/model"
+	"yardstick/internal/terms"
 )
 
 // NotesURL is the URL of a host's notes and comments: /i/CODE/on/{on}/{id}…
@@ -33,6 +35,8 @@ func stamp(s Shell, t time.Time) string {
 	loc := time.UTC
 	if s.Account != nil && s.Account.TimeZone != "" {
 		loc = location(s.Account.TimeZone)
+	} else if s.Instance != nil && s.Instance.TimeZone != "" {
+		loc = location(s.Instance.TimeZone) // an account without a zone follows the instance's
 	}
 	return t.In(loc).Format("2 Jan 2006, 15:04")
 }
@@ -100,16 +104,16 @@ func NoteTypeValues(t model.NoteType) map[string]string {
 }
 
 // defaultKinds says which kinds get a type by default.
-func defaultKinds(t model.NoteType) string {
+func defaultKinds(ctx context.Context, t model.NoteType) string {
 	var k []string
 	if t.OnScorecards {
-		k = append(k, "scorecards")
+		k = append(k, tm(ctx).LowMany(terms.Scorecard))
 	}
 	if t.OnContainers {
-		k = append(k, "results and programs")
+		k = append(k, tx(ctx, "{result:lowmany} and {program:lowmany}"))
 	}
 	if t.OnMeasures {
-		k = append(k, "measures")
+		k = append(k, tm(ctx).LowMany(terms.Measure))
 	}
 	if len(k) == 0 {
 		return "none (added by hand)"

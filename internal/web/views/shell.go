@@ -27,11 +27,15 @@ type Shell struct {
 	// The rich-text editor's files (Trix and notes.js), on the pages that
 	// edit a note; static files, so the CSP stays 'self' only.
 	ExtraCSS, ExtraJS []string
+	// Compyle is the top menu's Compyle item (/i/{code}/compyle), shown
+	// only to members with Compyle Access on a site with an address.
+	Compyle bool
 }
 
 // MenuItem is one link in a menu.
 type MenuItem struct {
-	Label, URL string
+	Label, URL  string
+	Group, Desc string // the Administration page's group and one-line description
 }
 
 // Form carries submitted values and field errors back to a form.
