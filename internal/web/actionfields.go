@@ -4,12 +4,16 @@ import (
 	"net/http"
 	"strconv"
 
+	"yardstick/internal/terms"
+
 	"yardstick/internal/app"
 	"yardstick/internal/web/views"
 )
 
 // Administration → Action Custom Fields (issue 14, item 4), beside Notes
 // under Scorecard Defaults.
+
+const fieldsTitle = "{action} Custom Fields"
 
 func (s *Server) actionFieldsData(r *http.Request, c *req) (views.ActionFieldsData, error) {
 	list, err := s.app.ActionFields(r.Context(), c.Actor)
@@ -21,7 +25,7 @@ func (s *Server) actionFieldsPage(w http.ResponseWriter, r *http.Request, c *req
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, views.ActionFieldsPage(s.defaultsShell(r, c, "Action Custom Fields"), d))
+	return s.render(w, r, http.StatusOK, views.ActionFieldsPage(s.defaultsShell(r, c, terms.From(r.Context()).Expand(fieldsTitle)), d))
 }
 
 func actionFieldInput(r *http.Request) (app.ActionFieldInput, map[string]string) {
@@ -43,7 +47,7 @@ func (s *Server) actionFieldCreate(w http.ResponseWriter, r *http.Request, c *re
 			return derr
 		}
 		d.Add = views.Form{Values: values, Errors: e.Fields, Msg: e.Msg}
-		return s.render(w, r, http.StatusUnprocessableEntity, views.ActionFieldsPage(s.shell(r, c, "Action Custom Fields"), d))
+		return s.render(w, r, http.StatusUnprocessableEntity, views.ActionFieldsPage(s.termShell(r, c, fieldsTitle), d))
 	} else if err != nil {
 		return err
 	}
@@ -122,7 +126,7 @@ func (s *Server) actionFieldDelete(w http.ResponseWriter, r *http.Request, c *re
 			return err
 		}
 		d.Refusal = msg
-		return s.render(w, r, http.StatusConflict, views.ActionFieldsPage(s.shell(r, c, "Action Custom Fields"), d))
+		return s.render(w, r, http.StatusConflict, views.ActionFieldsPage(s.termShell(r, c, fieldsTitle), d))
 	}
 	return s.defaultsRedirect(w, r, c, "/admin/action-fields", "deleted")
 }

@@ -269,7 +269,7 @@ func (s *Server) actionLinkPage(w http.ResponseWriter, r *http.Request, c *req) 
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, views.ActionLinkPage(s.shell(r, c, "Add an existing action"), v, q.Get("q")))
+	return s.render(w, r, http.StatusOK, views.ActionLinkPage(s.termShell(r, c, "Add an existing {action:lower}"), v, q.Get("q")))
 }
 
 // actionLink links an action to a scorecard or object (on, id), or with
@@ -315,7 +315,7 @@ func (s *Server) actionTodoEdit(w http.ResponseWriter, r *http.Request, c *req) 
 		return err
 	}
 	f := views.Form{Values: map[string]string{"todo": t.Title, "todo_assignee": t.AssigneeEmail, "due_date": t.DueDate}}
-	return s.render(w, r, http.StatusOK, views.TodoForm(s.shell(r, c, "Edit to-do"), x, t, f))
+	return s.render(w, r, http.StatusOK, views.TodoForm(s.termShell(r, c, "Edit {todo:lower}"), x, t, f))
 }
 
 func (s *Server) actionTodoUpdate(w http.ResponseWriter, r *http.Request, c *req) error {
@@ -332,7 +332,7 @@ func (s *Server) actionTodoUpdate(w http.ResponseWriter, r *http.Request, c *req
 		}
 		f := views.Form{Values: map[string]string{"todo": in.Title, "todo_assignee": in.Assignee, "due_date": in.DueDate},
 			Errors: e.Fields, Msg: e.Msg}
-		return s.render(w, r, http.StatusUnprocessableEntity, views.TodoForm(s.shell(r, c, "Edit to-do"), x, t, f))
+		return s.render(w, r, http.StatusUnprocessableEntity, views.TodoForm(s.termShell(r, c, "Edit {todo:lower}"), x, t, f))
 	}
 	if err != nil {
 		return err

@@ -66,6 +66,7 @@ var termsPending = map[string]bool{
 	"GET /i/{code}/admin/users/{id}": true, // and the permission names and descriptions of internal/access
 	"GET /i/{code}/admin/api":        true, // the permission names again
 	"GET /i/{code}/admin/activity":   true, // the activity names (views/activity_names.go) and the entries' object types
+	"GET /i/{code}/actions/gantt":    true, // merged with issue 18 in the same session: the chart's headings and labels
 }
 
 // termsShowDefaults are pages that show the default terms by design: the

@@ -4,6 +4,7 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"sort"
 	"strconv"
@@ -159,4 +160,18 @@ func fieldText(fv app.FieldValue) string {
 		}
 	}
 	return fv.Value
+}
+
+// kindTerm names a kind of content ("scorecard", "container", "measure")
+// in the instance's words, lower case, for a sentence.
+func kindTerm(ctx context.Context, kind string) string {
+	switch kind {
+	case "scorecard", "scorecards":
+		return tx(ctx, "{scorecard:lower}")
+	case model.KindContainer:
+		return tx(ctx, "{container:lower}")
+	case model.KindMeasure:
+		return tx(ctx, "{measure:lower}")
+	}
+	return kind
 }
