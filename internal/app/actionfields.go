@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -151,27 +152,15 @@ func (a *App) MoveActionField(ctx context.Context, actor *Actor, id int64, up bo
 		if err != nil {
 			return err
 		}
-		i := -1
-		for k, f := range list {
-			if f.ID == id {
-				i = k
-			}
-		}
-		if i < 0 {
-			return errNotFound()
-		}
-		j := i + 1
-		if up {
-			j = i - 1
-		}
-		if j < 0 || j >= len(list) {
-			return nil // already first or last
-		}
-		list[i], list[j] = list[j], list[i]
 		ids := make([]int64, len(list))
 		for k, f := range list {
 			ids[k] = f.ID
 		}
+		i, j, err := moveStep(ids, id, up)
+		if err != nil || i == j {
+			return err // not found, or already first or last
+		}
+		list[i], list[j] = list[j], list[i]
 		if err := q.SetActionFieldOrder(ctx, actor.Instance.ID, ids); err != nil {
 			return err
 		}
@@ -298,4 +287,22 @@ func (a *App) ActionFormFields(ctx context.Context, actor *Actor) ([]model.Actio
 		return nil, err
 	}
 	return a.store.Q().ListActionFields(ctx, actor.Instance.ID, false)
+}
+
+// moveStep moves id one place up or down ids, in place: it returns where
+// it was and where it is now (equal when it is already first or last).
+func moveStep(ids []int64, id int64, up bool) (i, j int, err error) {
+	i = slices.Index(ids, id)
+	if i < 0 {
+		return 0, 0, errNotFound()
+	}
+	j = i + 1
+	if up {
+		j = i - 1
+	}
+	if j < 0 || j >= len(ids) {
+		return i, i, nil
+	}
+	ids[i], ids[j] = ids[j], ids[i]
+	return i, j, nil
 }

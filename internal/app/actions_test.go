@@ -545,6 +545,31 @@ func TestActionCustomFields(t *testing.T) {
 		due := mk(app.ActionFieldInput{Name: "Board date", Kind: "date"})
 		public := mk(app.ActionFieldInput{Name: "Public", Kind: "yesno"})
 		note := mk(app.ActionFieldInput{Name: "Partner", Kind: "text"})
+		order := func() string {
+			list, _ := w.app.ActionFields(w.ctx, admin)
+			var out []string
+			for _, f := range list {
+				out = append(out, f.Name)
+			}
+			return strings.Join(out, ", ")
+		}
+		for _, step := range []struct {
+			id   int64
+			up   bool
+			want string
+		}{
+			{cost.ID, true, "Cost, Funding, Board date, Public, Partner"},
+			{cost.ID, true, "Cost, Funding, Board date, Public, Partner"},  // already first
+			{note.ID, false, "Cost, Funding, Board date, Public, Partner"}, // already last
+			{cost.ID, false, "Funding, Cost, Board date, Public, Partner"},
+		} {
+			if err := w.app.MoveActionField(w.ctx, admin, step.id, step.up); err != nil || order() != step.want {
+				t.Errorf("move %d up=%v: %v, order %q, want %q", step.id, step.up, err, order(), step.want)
+			}
+		}
+		if err := w.app.MoveActionField(w.ctx, admin, 999999, true); app.KindOf(err) != app.NotFound {
+			t.Errorf("moving an unknown field: %v", err)
+		}
 		if len(funding.Options) != 2 {
 			t.Errorf("choices %q: blank lines and repeats are dropped", funding.Options)
 		}

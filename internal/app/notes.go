@@ -572,27 +572,15 @@ func (a *App) MoveNoteType(ctx context.Context, actor *Actor, id int64, up bool)
 		if err != nil {
 			return err
 		}
-		i := -1
-		for k, t := range list {
-			if t.ID == id {
-				i = k
-			}
-		}
-		if i < 0 {
-			return errNotFound()
-		}
-		j := i + 1
-		if up {
-			j = i - 1
-		}
-		if j < 0 || j >= len(list) {
-			return nil // already first or last
-		}
-		list[i], list[j] = list[j], list[i]
 		ids := make([]int64, len(list))
 		for k, t := range list {
 			ids[k] = t.ID
 		}
+		i, j, err := moveStep(ids, id, up)
+		if err != nil || i == j {
+			return err // not found, or already first or last
+		}
+		list[i], list[j] = list[j], list[i]
 		if err := q.SetNoteTypeOrder(ctx, actor.Instance.ID, ids); err != nil {
 			return err
 		}
