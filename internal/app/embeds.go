@@ -579,6 +579,7 @@ type EmbedNote struct {
 // links into the instance.
 type EmbedView struct {
 	Instance    string // the instance's name
+	HasLogo     bool   // the instance has a logo (EmbedLogo serves it)
 	Kind        string // "scorecard", "container", "measure"
 	Title       string
 	Description string
@@ -596,6 +597,12 @@ type EmbedView struct {
 	Notes     []EmbedNote
 }
 
+// EmbedLogo is the logo of a resolved embed code's instance (General
+// Settings), for its page; NotFound when it has none.
+func (a *App) EmbedLogo(ctx context.Context, ref EmbedRef) (Logo, error) {
+	return a.logoOf(ctx, ref.InstanceID)
+}
+
 // EmbedPage loads what a resolved embed code shows.
 func (a *App) EmbedPage(ctx context.Context, ref EmbedRef) (EmbedView, error) {
 	q := a.store.Q()
@@ -603,7 +610,7 @@ func (a *App) EmbedPage(ctx context.Context, ref EmbedRef) (EmbedView, error) {
 	if err != nil {
 		return EmbedView{}, mapEmbedNotFound(err)
 	}
-	view := EmbedView{Instance: in.Name, ShowTargets: ref.Options.ShowTargets}
+	view := EmbedView{Instance: in.Name, HasLogo: in.LogoVersion > 0, ShowTargets: ref.Options.ShowTargets}
 	tree, err := a.loadTree(ctx, ref.InstanceID, ref.Via)
 	if err != nil {
 		return view, err

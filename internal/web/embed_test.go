@@ -66,6 +66,19 @@ func TestEmbedHeadersAndAnonymity(t *testing.T) {
 	if len(h.Values("Set-Cookie")) > 0 {
 		t.Errorf("embed sets cookies: %v", h.Values("Set-Cookie"))
 	}
+	// The instance's logo (General Settings) is on the page, served under
+	// the code's own path with the same checks.
+	if !strings.Contains(page.Body, `id="embed-logo" src="/embed/`+f.embedToken+`/logo"`) {
+		t.Errorf("the embed page shows no logo: %s", excerpt(page.Body))
+	}
+	logo := anon.get("/embed/" + f.embedToken + "/logo")
+	if logo.Status != http.StatusOK || logo.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(logo.Body, "\x89PNG") ||
+		len(logo.Header.Values("Set-Cookie")) > 0 || !strings.Contains(logo.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("the logo: %d %q %q", logo.Status, logo.Header.Get("Content-Type"), logo.Header.Get("Content-Security-Policy"))
+	}
+	if r := anon.get("/embed/" + strings.Repeat("A", 43) + "/logo"); r.Status != http.StatusNotFound {
+		t.Errorf("a guessed token's logo: %d", r.Status)
+	}
 	for _, leak := range []string{"admin@example.org", "@example.org", "/i/ACME", "data-id", "<form", "<script", "csrf", "Sign out",
 		"Administration", "id=\"m" + itoa64(f.measure.ID)} {
 		if strings.Contains(page.Body, leak) {

@@ -40,6 +40,7 @@ const maxEmbedCache = 1000
 func (s *Server) embedRoutes() []route {
 	return []route{
 		{Pattern: "GET /embed/{token}", Need: public, h: s.embedPage},
+		{Pattern: "GET /embed/{token}/logo", Need: public, h: s.embedLogo},
 		// Any other path or method under /embed/: 404 for a read, 405 for
 		// anything else (embeds are read-only).
 		{Pattern: "/embed/", Need: public, h: s.embedOther},
@@ -93,7 +94,7 @@ func (s *Server) embedPage(w http.ResponseWriter, r *http.Request, _ *req) error
 	h.Set("Content-Security-Policy", embedCSP+"; frame-ancestors "+frameAncestors(ref.Origins))
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(embedCacheFor.Seconds())))
-	key := embedKey{ref.InstanceID, ref.TokenID, ref.Via}
+	key := embedKey{instance: ref.InstanceID, token: ref.TokenID, via: ref.Via, logo: "/embed/" + r.PathValue("token") + "/logo"}
 	if body, ok := s.embeds.get(key); ok {
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		h.Set("Content-Length", strconv.Itoa(len(body)))
@@ -106,6 +107,9 @@ func (s *Server) embedPage(w http.ResponseWriter, r *http.Request, _ *req) error
 		return err
 	}
 	d := views.EmbedData{CSS: s.assets.URL("app.css"), View: v}
+	if v.HasLogo {
+		d.LogoURL = key.logo
+	}
 	if v.Kind == "measure" {
 		d.Graph = measureGraph(v.Measure, v.Chart, v.Points, v.Baseline, v.Bands, ref.Options.ShowTargets, "embed")
 	}
@@ -139,7 +143,13 @@ func frameAncestors(origins []string) string {
 
 // embedKey names a rendered embed: the code, and the scorecard whose tree
 // it was shown through.
-type embedKey struct{ instance, token, via int64 }
+// embedKey names a rendered embed page: the code, the tree it is shown
+// through, and its logo address (which carries the token, so a page made
+// for a token replaced since is not served for the new one).
+type embedKey struct {
+	instance, token, via int64
+	logo                 string
+}
 
 type embedEntry struct {
 	body []byte
@@ -306,4 +316,26 @@ func (s *Server) embedSwitch(w http.ResponseWriter, r *http.Request, c *req) err
 		return s.render(w, r, statusOf(e.Kind), views.EmbedSwitchPage(s.shell(r, c, "Embedding"), sc, f))
 	}
 	return back(w, r, c, "/scorecards/"+r.PathValue("id")+"?done=saved")
+}
+
+// embedLogo serves the logo of an embed code's instance, under the code's
+// own path: the same checks as the page, so it stops with the code.
+func (s *Server) embedLogo(w http.ResponseWriter, r *http.Request, _ *req) error {
+	ref, err := s.app.ResolveEmbed(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	l, err := s.app.EmbedLogo(r.Context(), ref)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", l.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(l.Body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(embedCacheFor.Seconds())))
+	_, err = w.Write(l.Body)
+	return err
 }
