@@ -11,6 +11,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 //go:embed migrations
@@ -80,31 +83,49 @@ func (s *Store) MigrateTo(ctx context.Context, last int) error {
 		if m.Version > last {
 			break
 		}
-		err := s.migrationTx(ctx, func(q *Q) error {
-			// Re-checked inside the transaction so two processes starting
-			// together apply each migration once; the primary key refuses
-			// the loser.
-			var n int
-			if err := q.row(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&n); err != nil {
+		// A migration that loses a deadlock (Citus's metadata, shared by
+		// every schema of a database, meets other DDL now and then) was
+		// rolled back whole: it is run again, a few times at most.
+		err := retryDeadlock(func() error {
+			return s.migrationTx(ctx, func(q *Q) error {
+				// Re-checked inside the transaction so two processes starting
+				// together apply each migration once; the primary key refuses
+				// the loser.
+				var n int
+				if err := q.row(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&n); err != nil {
+					return err
+				}
+				if n > 0 {
+					return nil
+				}
+				// Straight to the transaction: a migration is several
+				// statements, run once, and must not be prepared.
+				if _, err := q.q.ExecContext(ctx, m.SQL); err != nil {
+					return fmt.Errorf("migration %s: %w", m.Name, err)
+				}
+				_, err := q.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+					m.Version, m.Name, s.Now().Format("2006-01-02T15:04:05Z"))
 				return err
-			}
-			if n > 0 {
-				return nil
-			}
-			// Straight to the transaction: a migration is several
-			// statements, run once, and must not be prepared.
-			if _, err := q.q.ExecContext(ctx, m.SQL); err != nil {
-				return fmt.Errorf("migration %s: %w", m.Name, err)
-			}
-			_, err := q.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.Version, m.Name, s.Now().Format("2006-01-02T15:04:05Z"))
-			return err
+			})
 		})
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// retryDeadlock runs fn again while it fails with a deadlock (40P01), up
+// to three times in all, after a short pause.
+func retryDeadlock(fn func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		var pe *pgconn.PgError
+		if attempt == 3 || !errors.As(err, &pe) || pe.Code != "40P01" {
+			return err
+		}
+		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+	}
 }
 
 // ErrSchemaNewer means the database was migrated by a newer Yardstick.

@@ -1,0 +1,35 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// A migration that loses a deadlock is run again, three times in all; any
+// other error, or success, ends it.
+func TestRetryDeadlock(t *testing.T) {
+	deadlock := fmt.Errorf("migration 0015: %w", &pgconn.PgError{Code: "40P01"})
+	other := errors.New("syntax error")
+	for _, tc := range []struct {
+		name  string
+		errs  []error // what each call returns
+		calls int
+		want  error
+	}{
+		{"succeeds", []error{nil}, 1, nil},
+		{"deadlock then success", []error{deadlock, nil}, 2, nil},
+		{"other error", []error{other}, 1, other},
+		{"deadlock three times", []error{deadlock, deadlock, deadlock, nil}, 3, deadlock},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			err := retryDeadlock(func() error { calls++; return tc.errs[calls-1] })
+			if calls != tc.calls || !errors.Is(err, tc.want) {
+				t.Errorf("%d calls, %v; want %d, %v", calls, err, tc.calls, tc.want)
+			}
+		})
+	}
+}
