@@ -9,7 +9,8 @@
 # usage: GO=go TEST_TIMEOUT=25m GO_TEST_FLAGS=… scripts/test-go.sh PKG…
 set -euo pipefail
 GO=${GO:-go}
-mapfile -t pkgs < <("$GO" list "$@")
+list=$("$GO" list "$@") # a bad pattern stops here
+mapfile -t pkgs <<<"$list"
 long=() rest=()
 for p in "${pkgs[@]}"; do
 	if [[ $p == */internal/web ]]; then long+=("$p"); else rest+=("$p"); fi
