@@ -17,7 +17,7 @@ import (
 // assignee or the assigner of, or one linked to a scorecard or an object
 // they can see. An action linked to nothing is seen only by those two and
 // scorecards.all.
-func (v Visibility) actionFilter(a *args) string {
+func (v Visibility) actionFilter(a *args, d Dialect) string {
 	if v.Scope == access.ScopeAll {
 		return "TRUE"
 	}
@@ -28,6 +28,19 @@ func (v Visibility) actionFilter(a *args) string {
 	case access.ScopeLinked:
 		linked = "l.scorecard_id IS NOT NULL OR EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = l.instance_id AND so.object_id = l.object_id)"
 	case access.ScopeAssigned:
+		if d == Postgres {
+			// Two searches, not one with an OR inside: PostgreSQL made the
+			// OR a hash of every link of the instance (51 ms a page at
+			// 100,000 actions); these two are served from the member's
+			// assignments through the indexes (4 ms). SQLite is the other
+			// way round (46 ms against 4 ms), so it keeps the OR.
+			return "(" + own + " OR EXISTS (SELECT 1 FROM action_links l JOIN membership_scorecards ms" +
+				" ON ms.instance_id = l.instance_id AND ms.scorecard_id = l.scorecard_id" +
+				" WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id AND ms.membership_id = " + m + ")" +
+				" OR EXISTS (SELECT 1 FROM action_links l JOIN scorecard_objects so ON so.instance_id = l.instance_id AND so.object_id = l.object_id" +
+				" JOIN membership_scorecards ms ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id" +
+				" WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id AND ms.membership_id = " + m + "))"
+		}
 		linked = "EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.instance_id = l.instance_id AND ms.membership_id = " + m +
 			" AND (ms.scorecard_id = l.scorecard_id OR EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = ms.instance_id" +
 			" AND so.scorecard_id = ms.scorecard_id AND so.object_id = l.object_id)))"
@@ -119,7 +132,7 @@ func (q *Q) UpdateAction(ctx context.Context, x model.Action) (model.Action, err
 // otherwise, whether it exists or not).
 func (q *Q) ActionByID(ctx context.Context, instanceID, id int64, v Visibility) (model.Action, error) {
 	a := args{instanceID, id}
-	x, err := scanAction(q.row(ctx, `SELECT `+actionCols+actionFrom+` WHERE ac.instance_id = $1 AND ac.id = $2 AND `+v.actionFilter(&a), a...))
+	x, err := scanAction(q.row(ctx, `SELECT `+actionCols+actionFrom+` WHERE ac.instance_id = $1 AND ac.id = $2 AND `+v.actionFilter(&a, q.s.dialect), a...))
 	return x, notFound(err)
 }
 
@@ -187,7 +200,7 @@ type ActionPage struct {
 // actionWhere is the conditions of an action list: the instance ($1,
 // already in a), the visibility and the filter.
 func (q *Q) actionWhere(f ActionFilter, v Visibility, a *args) []string {
-	where := []string{"ac.instance_id = $1", v.actionFilter(a)}
+	where := []string{"ac.instance_id = $1", v.actionFilter(a, q.s.dialect)}
 	if f.Status != "" {
 		where = append(where, "ac.status = "+a.add(f.Status))
 	}
@@ -381,7 +394,7 @@ func (q *Q) OpenTodosOf(ctx context.Context, instanceID, membershipID int64, v V
 	rows, err := q.query(ctx, `SELECT t.id, t.action_id, t.title, COALESCE(t.assignee_id, 0), '', COALESCE(t.due_date, ''), t.done, t.done_at,
 			t.created_at, ac.title
 		FROM action_todos t JOIN actions ac ON ac.instance_id = t.instance_id AND ac.id = t.action_id
-		WHERE t.instance_id = $1 AND t.assignee_id = $2 AND NOT t.done AND `+v.actionFilter(&a)+`
+		WHERE t.instance_id = $1 AND t.assignee_id = $2 AND NOT t.done AND `+v.actionFilter(&a, q.s.dialect)+`
 		ORDER BY COALESCE(t.due_date, '9999-12-31'), t.id LIMIT `+strconv.Itoa(limit), a...)
 	if err != nil {
 		return nil, nil, err
