@@ -141,9 +141,17 @@ func (a *App) embedHost(ctx context.Context, actor *Actor, on string, id int64) 
 }
 
 // EmbedPanel loads the Embed panel of a scorecard or object (embed).
+//
+// A member without Embed, or a partner's content, gets no panel (the zero
+// EmbedPanel) and no error: the page shows without it.
 func (a *App) EmbedPanel(ctx context.Context, actor *Actor, on string, id int64) (EmbedPanel, error) {
+	if !actor.Can(access.Embed) {
+		return EmbedPanel{}, nil
+	}
 	h, err := a.embedHost(ctx, actor, on, id)
-	if err != nil {
+	if KindOf(err) == Forbidden { // a partner's content
+		return EmbedPanel{}, nil
+	} else if err != nil {
 		return EmbedPanel{}, err
 	}
 	p := EmbedPanel{On: h.On, ID: h.ID, Kind: h.Kind}

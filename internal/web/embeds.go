@@ -9,7 +9,6 @@ import (
 
 	"github.com/a-h/templ"
 
-	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/web/views"
 )
@@ -200,15 +199,15 @@ type embedState struct {
 	form views.Form
 }
 
-// embedPanel is the Embed panel of a page for a member with embed on the
-// instance's own content; nil otherwise.
-func (s *Server) embedPanel(r *http.Request, c *req, on string, id int64, st app.Standing) templ.Component {
-	if c.Actor == nil || !c.Actor.Can(access.Embed) || st.Partner() {
-		return nil
-	}
+// embedPanel is the Embed panel of a page, when app gives the viewer one
+// (a member with Embed, on the instance's own content); nil otherwise.
+func (s *Server) embedPanel(r *http.Request, c *req, on string, id int64) templ.Component {
 	p, err := s.app.EmbedPanel(r.Context(), c.Actor, on, id)
 	if err != nil {
 		s.logger(r).Warn("embed panel", "err", err)
+		return nil
+	}
+	if p.On == "" {
 		return nil
 	}
 	d := views.EmbedPanelData{Panel: p, BaseURL: strings.TrimRight(s.cfg.BaseURL, "/")}

@@ -55,7 +55,7 @@ func (s *Server) renderMeasureWith(w http.ResponseWriter, r *http.Request, c *re
 	m := v.Measure
 	svg := measureGraph(m, m.GraphType, v.GraphPoints, v.GraphBaseline, v.Bands, m.GraphTargets, "m"+strconv.FormatInt(m.ID, 10))
 	d := views.MeasureData{View: v, Graph: svg, Earlier: earlier, Later: later, GridForm: gridForm, Favorite: v.Favorite, Comment: comment,
-		Embed: s.embedPanel(r, c, app.OnObject, m.ID, v.Standing)}
+		Embed: s.embedPanel(r, c, app.OnObject, m.ID)}
 	sh := s.flash(r, s.shell(r, c, m.Title))
 	sh.Notice = partnerNotice(v.Standing)
 	return s.render(w, r, status, views.MeasurePage(sh, d, v.Can))

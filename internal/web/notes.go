@@ -87,7 +87,7 @@ func (s *Server) hostPage(w http.ResponseWriter, r *http.Request, c *req, on str
 		if v.Picker != nil {
 			assign = memberAssign(c, id, *v.Picker, nil, "")
 		}
-		return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, comment, s.embedPanel(r, c, app.OnScorecard, id, v.Standing)))
+		return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, comment, s.embedPanel(r, c, app.OnScorecard, id)))
 	}
 	page, err := s.app.ObjectPage(r.Context(), c.Actor, id, 0, 0)
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Server) hostPage(w http.ResponseWriter, r *http.Request, c *req, on str
 	sh := s.shell(r, c, v.Object.Title)
 	sh.Notice = partnerNotice(v.Standing)
 	return s.render(w, r, status, views.ContainerPage(sh, v.Object, v.Children, v.Scorecards, v.Can, v.Notes, v.Actions, comment,
-		s.embedPanel(r, c, app.OnObject, id, v.Standing)))
+		s.embedPanel(r, c, app.OnObject, id)))
 }
 
 // editorShell is the frame of a page with the rich-text editor: Trix and

@@ -174,7 +174,7 @@ func (s *Server) objectPage(w http.ResponseWriter, r *http.Request, c *req) erro
 	sh := s.flash(r, s.shell(r, c, v.Object.Title))
 	sh.Notice = partnerNotice(v.Standing)
 	return s.render(w, r, http.StatusOK, views.ContainerPage(sh, v.Object, v.Children, v.Scorecards, v.Can, v.Notes, v.Actions, views.Form{},
-		s.embedPanel(r, c, app.OnObject, id, v.Standing)))
+		s.embedPanel(r, c, app.OnObject, id)))
 }
 
 func (s *Server) objectEdit(w http.ResponseWriter, r *http.Request, c *req) error {

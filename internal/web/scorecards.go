@@ -141,7 +141,7 @@ func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *re
 	if assign == nil && v.Picker != nil {
 		assign = memberAssign(c, id, *v.Picker, nil, "")
 	}
-	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}, s.embedPanel(r, c, app.OnScorecard, id, v.Standing)))
+	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}, s.embedPanel(r, c, app.OnScorecard, id)))
 }
 
 // memberAssign is the assignment list of scorecard id; chosen, when not
