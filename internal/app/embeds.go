@@ -81,6 +81,17 @@ type NewEmbed struct {
 	Token string
 }
 
+// EmbedSwitchOf returns the scorecard for its Enable Embed form on the
+// edit page, with ok false (and no error) for a member without Embed, who
+// gets no such form.
+func (a *App) EmbedSwitchOf(ctx context.Context, actor *Actor, id int64) (s model.Scorecard, ok bool, err error) {
+	if !actor.Can(access.Embed) {
+		return s, false, nil
+	}
+	s, err = a.Scorecard(ctx, actor, id)
+	return s, err == nil, err
+}
+
 // EmbedPanel is what a scorecard's, container's or measure's Embed panel
 // offers a member with embed.
 type EmbedPanel struct {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/a-h/templ"
 
-	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/model"
 	"yardstick/internal/web/views"
@@ -62,12 +61,14 @@ func (s *Server) scorecardFormPage(r *http.Request, c *req, action string, id in
 		title = "Edit {scorecard:lower}"
 	}
 	var embed templ.Component
-	if editing && c.Actor.Can(access.Embed) {
-		sc, err := s.app.Scorecard(r.Context(), c.Actor, id)
+	if editing {
+		sc, ok, err := s.app.EmbedSwitchOf(r.Context(), c.Actor, id)
 		if err != nil {
 			return nil, err
 		}
-		embed = views.EmbedSwitch(s.shell(r, c, title), sc, views.Form{})
+		if ok {
+			embed = views.EmbedSwitch(s.shell(r, c, title), sc, views.Form{})
+		}
 	}
 	return func(f views.Form) templ.Component {
 		return views.ScorecardForm(s.termShell(r, c, title), f, action, parents, editing, f.V("version"), choices, embed)
