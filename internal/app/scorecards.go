@@ -18,16 +18,18 @@ func (a *App) Visibility(ctx context.Context, actor *Actor) (store.Visibility, e
 	if actor.vis != nil {
 		return *actor.vis, nil
 	}
-	var own int
-	var shared []int64
+	var own, shared []int64
 	if !actor.Can(access.ScorecardsAll) && actor.KeyID == 0 {
 		var err error
 		if own, shared, err = a.store.Q().MembershipAssignments(ctx, actor.Instance.ID, actor.Membership.ID); err != nil {
 			return store.Visibility{}, err
 		}
 	}
-	v := store.Visibility{Scope: access.ScopeOf(actor.Perms, own+len(shared) > 0), MembershipID: actor.Membership.ID, InstanceID: actor.Instance.ID,
+	v := store.Visibility{Scope: access.ScopeOf(actor.Perms, len(own)+len(shared) > 0), MembershipID: actor.Membership.ID, InstanceID: actor.Instance.ID,
 		SharedAssigned: shared}
+	if len(own) <= store.AssignedListed {
+		v.Assigned = own
+	}
 	actor.vis = &v
 	return v, nil
 }

@@ -54,7 +54,10 @@ const actionCols = `ac.id, ac.instance_id, ac.title, ac.description, COALESCE(ac
 	ac.percent, COALESCE(ac.assignee_id, 0), COALESCE(ac.assigner_id, 0), COALESCE(ma.name, ''), COALESCE(mb.name, ''), COALESCE(ma.email, ''), ac.tags,
 	ac.version, ac.assigned_at, ac.completed_at, ac.created_at, ac.updated_at`
 
-const actionFrom = ` FROM actions ac
+const actionFrom = ` FROM actions ac` + actionJoins
+
+// actionJoins are the names of an action's assignee and assigner.
+const actionJoins = `
 	LEFT JOIN memberships ma ON ma.instance_id = ac.instance_id AND ma.id = ac.assignee_id
 	LEFT JOIN memberships mb ON mb.instance_id = ac.instance_id AND mb.id = ac.assigner_id`
 
@@ -125,6 +128,10 @@ func (q *Q) UpdateAction(ctx context.Context, x model.Action) (model.Action, err
 		}
 		return x, err
 	}
+	if _, err := q.exec(ctx, `UPDATE action_reach SET title_key = $1, end_key = $2 WHERE instance_id = $3 AND action_id = $4`,
+		Key(x.Title), x.EndDate, x.InstanceID, x.ID); err != nil {
+		return x, err
+	}
 	return q.ActionByID(ctx, x.InstanceID, x.ID, SeeAll)
 }
 
@@ -150,16 +157,73 @@ func (q *Q) LinkAction(ctx context.Context, instanceID, actionID int64, tg model
 		instanceID, actionID, id)
 	if err := affectedOne(res, err); errors.Is(err, ErrNotFound) {
 		return ErrConflict
-	} else {
+	} else if err != nil {
 		return err
 	}
+	return q.reachAction(ctx, instanceID, actionID)
 }
 
 // UnlinkAction removes one link.
 func (q *Q) UnlinkAction(ctx context.Context, instanceID, actionID int64, tg model.Target) error {
 	col, id := targetCol(tg)
 	res, err := q.exec(ctx, `DELETE FROM action_links WHERE instance_id = $1 AND action_id = $2 AND `+col+` = $3`, instanceID, actionID, id)
-	return affectedOne(res, err)
+	if err := affectedOne(res, err); err != nil {
+		return err
+	}
+	return q.reachAction(ctx, instanceID, actionID)
+}
+
+// reachInsert adds the missing action_reach rows (0026) of the links cond
+// selects (aliased l: an action's own scorecard links and the scorecards
+// its objects sit under, aliased so): two statements, each joined on
+// instance_id throughout, which Citus runs on the instance's shard.
+func (q *Q) reachInsert(ctx context.Context, linkCond, objCond string, a ...any) error {
+	const cols = `INSERT INTO action_reach (instance_id, scorecard_id, action_id, title_key, end_key) SELECT DISTINCT `
+	const missing = ` AND NOT EXISTS (SELECT 1 FROM action_reach x WHERE x.instance_id = l.instance_id AND x.scorecard_id = %s AND x.action_id = l.action_id)`
+	if _, err := q.exec(ctx, cols+`l.instance_id, l.scorecard_id, l.action_id, ac.title_key, COALESCE(ac.end_date, '')
+		FROM action_links l JOIN actions ac ON ac.instance_id = l.instance_id AND ac.id = l.action_id
+		WHERE l.scorecard_id IS NOT NULL AND `+linkCond+strings.Replace(missing, "%s", "l.scorecard_id", 1), a...); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, cols+`l.instance_id, so.scorecard_id, l.action_id, ac.title_key, COALESCE(ac.end_date, '')
+		FROM action_links l JOIN scorecard_objects so ON so.instance_id = l.instance_id AND so.object_id = l.object_id
+			JOIN actions ac ON ac.instance_id = l.instance_id AND ac.id = l.action_id
+		WHERE `+objCond+strings.Replace(missing, "%s", "so.scorecard_id", 1), a...)
+	return err
+}
+
+// reachAction rewrites an action's reach rows after its links changed.
+func (q *Q) reachAction(ctx context.Context, instanceID, actionID int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM action_reach WHERE instance_id = $1 AND action_id = $2`, instanceID, actionID); err != nil {
+		return err
+	}
+	return q.reachInsert(ctx, "l.instance_id = $1 AND l.action_id = $2", "l.instance_id = $1 AND l.action_id = $2", instanceID, actionID)
+}
+
+// reachScorecard brings a scorecard's reach rows in line with its links
+// and objects after its tree changed (rebuildReach). Only the difference
+// is written: a structural edit of a scorecard with many actions reads
+// their links but rewrites none of them.
+func (q *Q) reachScorecard(ctx context.Context, instanceID, scorecardID int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM action_reach WHERE instance_id = $1 AND scorecard_id = $2
+		AND NOT EXISTS (SELECT 1 FROM action_links l WHERE l.instance_id = action_reach.instance_id
+			AND l.action_id = action_reach.action_id AND l.scorecard_id = action_reach.scorecard_id)
+		AND NOT EXISTS (SELECT 1 FROM action_links l JOIN scorecard_objects so ON so.instance_id = l.instance_id AND so.object_id = l.object_id
+			WHERE l.instance_id = action_reach.instance_id AND l.action_id = action_reach.action_id AND so.scorecard_id = action_reach.scorecard_id)`,
+		instanceID, scorecardID); err != nil {
+		return err
+	}
+	return q.reachInsert(ctx, "l.instance_id = $1 AND l.scorecard_id = $2", "so.instance_id = $1 AND so.scorecard_id = $2", instanceID, scorecardID)
+}
+
+// RebuildActionReach recomputes an instance's action_reach from its links,
+// for data loaded around the store (benchmarks): the store's own writes
+// keep it.
+func (q *Q) RebuildActionReach(ctx context.Context, instanceID int64) error {
+	if _, err := q.exec(ctx, `DELETE FROM action_reach WHERE instance_id = $1`, instanceID); err != nil {
+		return err
+	}
+	return q.reachInsert(ctx, "l.instance_id = $1", "l.instance_id = $1", instanceID)
 }
 
 // ActionLinks lists what an action is linked to.
@@ -241,12 +305,9 @@ func (q *Q) actionWhere(f ActionFilter, v Visibility, a *args) []string {
 		where = append(where, "EXISTS (SELECT 1 FROM action_links lt WHERE lt.instance_id = ac.instance_id AND lt.action_id = ac.id AND lt."+col+" = "+a.add(id)+")")
 	}
 	if f.Within != 0 {
-		// One uncorrelated list of the scorecard's actions (its own links
-		// and its objects'), read once, not a search of the links per action.
-		w := a.add(f.Within)
-		where = append(where, "ac.id IN (SELECT lw.action_id FROM action_links lw WHERE lw.instance_id = $1 AND lw.scorecard_id = "+w+
-			" UNION SELECT lw.action_id FROM scorecard_objects so JOIN action_links lw ON lw.instance_id = so.instance_id AND lw.object_id = so.object_id"+
-			" WHERE so.instance_id = $1 AND so.scorecard_id = "+w+")")
+		// The scorecard's actions (its own links and its objects') are one
+		// range of action_reach, read once, not a search of links per action.
+		where = append(where, "ac.id IN (SELECT rw.action_id FROM action_reach rw WHERE rw.instance_id = $1 AND rw.scorecard_id = "+a.add(f.Within)+")")
 	}
 	return where
 }
@@ -257,25 +318,40 @@ func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	a := args{instanceID}
-	where := q.actionWhere(f, v, &a)
-	col := "ac.title_key"
+	col, reachCol := "ac.title_key", "r.title_key"
 	if f.Sort == "end" {
-		col = "COALESCE(ac.end_date, '')"
+		col, reachCol = "COALESCE(ac.end_date, '')", "r.end_key"
 	}
 	op, dir := ">", "ASC"
 	if f.Desc {
 		op, dir = "<", "DESC"
 	}
+	var key string
+	var keyID int64
 	if f.After != "" {
-		key, id, ok := decodeCursor(f.After)
-		if !ok {
+		var ok bool
+		if key, keyID, ok = decodeCursor(f.After); !ok {
 			return ActionPage{}, ErrBadCursor
 		}
-		where = append(where, "("+col+", ac.id) "+op+" ("+a.add(key)+", "+a.add(id)+")")
 	}
-	rows, err := q.query(ctx, `SELECT `+actionCols+actionFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+col+` `+dir+`, ac.id `+dir+` LIMIT `+strconv.Itoa(f.Limit+1), a...)
+	a := args{instanceID}
+	var query string
+	if v.Scope == access.ScopeAssigned && v.Assigned != nil {
+		// The page's ids come in order from reachPage; the actions are
+		// looked up by id (ordered by the page, so that the planner does not
+		// walk the title index from the start to find them).
+		query = `SELECT ` + actionCols + ` FROM (` + q.reachPage(f, v, reachCol, col, op, dir, key, keyID, &a) + `) p
+			JOIN actions ac ON ac.instance_id = $1 AND ac.id = p.id` + actionJoins + `
+			ORDER BY p.k ` + dir + `, p.id ` + dir
+	} else {
+		where := q.actionWhere(f, v, &a)
+		if f.After != "" {
+			where = append(where, "("+col+", ac.id) "+op+" ("+a.add(key)+", "+a.add(keyID)+")")
+		}
+		query = `SELECT ` + actionCols + actionFrom + ` WHERE ` + strings.Join(where, " AND ") +
+			` ORDER BY ` + col + ` ` + dir + `, ac.id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
+	}
+	rows, err := q.query(ctx, query, a...)
 	if err != nil {
 		return ActionPage{}, err
 	}
@@ -301,6 +377,47 @@ func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v
 		page.Next = encodeCursor(key, last.ID)
 	}
 	return page, nil
+}
+
+// reachPage is a page of the ids of the actions a member with assigned
+// scorecards sees (ScopeAssigned), for ListActions: the first limit+1 in
+// the list's order from each of its scorecards' reach (action_reach, one
+// index range each) and from its own actions as assignee and assigner,
+// merged and cut to limit+1. It is the same set as actionFilter's, read
+// in order instead of checked action by action.
+func (q *Q) reachPage(f ActionFilter, v Visibility, reachCol, col, op, dir, key string, keyID int64, a *args) string {
+	rest := q.actionWhere(f, SeeAll, a) // the filter's own conditions on ac
+	n := strconv.Itoa(f.Limit + 1)
+	var after, reachAfter string
+	if f.After != "" {
+		k, id := a.add(key), a.add(keyID)
+		after = " AND (" + col + ", ac.id) " + op + " (" + k + ", " + id + ")"
+		reachAfter = " AND (" + reachCol + ", r.action_id) " + op + " (" + k + ", " + id + ")"
+	}
+	cond := strings.Join(rest, " AND ")
+	// The actions themselves are read only for a filter on them (rest is
+	// the instance and TRUE without one).
+	join, reachCond := "", ""
+	if len(rest) > 2 {
+		join = " JOIN actions ac ON ac.instance_id = r.instance_id AND ac.id = r.action_id"
+		reachCond = " AND " + cond
+	}
+	var arms []string
+	for _, s := range v.Assigned {
+		arms = append(arms, `SELECT `+reachCol+` AS k, r.action_id AS id FROM action_reach r`+join+`
+			WHERE r.instance_id = $1 AND r.scorecard_id = `+a.add(s)+reachAfter+reachCond+`
+			ORDER BY `+reachCol+` `+dir+`, r.action_id `+dir+` LIMIT `+n)
+	}
+	m := a.add(v.MembershipID)
+	for _, who := range []string{"ac.assignee_id", "ac.assigner_id"} {
+		arms = append(arms, `SELECT `+col+` AS k, ac.id AS id FROM actions ac
+			WHERE `+who+` = `+m+after+` AND `+cond+`
+			ORDER BY `+col+` `+dir+`, ac.id `+dir+` LIMIT `+n)
+	}
+	for i := range arms {
+		arms[i] = "SELECT k, id FROM (" + arms[i] + ") a" + strconv.Itoa(i)
+	}
+	return "SELECT k, id FROM (" + strings.Join(arms, " UNION ") + ") u ORDER BY k " + dir + ", id " + dir + " LIMIT " + n
 }
 
 // AddActionUpdate logs a status update and moves the action to its status

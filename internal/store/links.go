@@ -150,6 +150,9 @@ func (q *Q) rebuildReach(ctx context.Context, instanceID int64, scorecardIDs []i
 			) SELECT o.instance_id, $2, o.id, o.kind FROM down d JOIN objects o ON o.instance_id = $1 AND o.id = d.id`, instanceID, s); err != nil {
 			return err
 		}
+		if err := q.reachScorecard(ctx, instanceID, s); err != nil {
+			return err
+		}
 	}
 	return nil
 }

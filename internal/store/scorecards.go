@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strconv"
 
 	"yardstick/internal/model"
 )
@@ -113,31 +114,33 @@ func (q *Q) ListScorecards(ctx context.Context, instanceID int64, v Visibility) 
 		` ORDER BY s.title_key, s.id LIMIT 5000`, a...)
 }
 
-// MembershipAssignments reports how many of its own instance's scorecards
-// a member has assigned, and which scorecards partners share that it has
-// assigned (the scope of SPEC §3.3 depends on whether there are any; the
-// shared ones are the filter of its reads of partners' content). Both
-// kinds of assignment live with the member's instance: one query, one
-// shard.
-func (q *Q) MembershipAssignments(ctx context.Context, instanceID, membershipID int64) (own int, shared []int64, err error) {
-	rows, err := q.query(ctx, `SELECT 'own', COUNT(*) FROM membership_scorecards WHERE instance_id = $1 AND membership_id = $2
+// MembershipAssignments reads a member's assignments for its visibility
+// (SPEC §3.3: the scope depends on whether there are any): its own
+// instance's assigned scorecards, up to AssignedListed+1 of them (more
+// only tell that there are many), and the partners' scorecards assigned
+// to it, the filter of its reads of partners' content. Both kinds live
+// with the member's instance: one query, one shard.
+func (q *Q) MembershipAssignments(ctx context.Context, instanceID, membershipID int64) (own, shared []int64, err error) {
+	rows, err := q.query(ctx, `SELECT 'own', scorecard_id FROM (SELECT scorecard_id FROM membership_scorecards WHERE instance_id = $1 AND membership_id = $2
+			ORDER BY scorecard_id LIMIT `+strconv.Itoa(AssignedListed+1)+`) o
 		UNION ALL SELECT 'shared', scorecard_id FROM partner_assignments WHERE instance_id = $1 AND membership_id = $2`, instanceID, membershipID)
 	if err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var kind string
-		var n int64
-		if err := rows.Scan(&kind, &n); err != nil {
-			return 0, nil, err
+		var id int64
+		if err := rows.Scan(&kind, &id); err != nil {
+			return nil, nil, err
 		}
 		if kind == "own" {
-			own = int(n)
+			own = append(own, id)
 		} else {
-			shared = append(shared, n)
+			shared = append(shared, id)
 		}
 	}
+	slices.Sort(own)
 	slices.Sort(shared)
 	return own, shared, rows.Err()
 }

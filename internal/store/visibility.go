@@ -19,7 +19,18 @@ type Visibility struct {
 	// a read of a partner's content reaches the owner's shard only, not
 	// also the member's instance's (partner_assignments) in a subquery.
 	SharedAssigned []int64
+	// Assigned are, for ScopeAssigned, the member's own assigned
+	// scorecards when there are at most AssignedListed (nil when more):
+	// ListActions then reads their actions from action_reach.
+	Assigned []int64
 }
+
+// AssignedListed is how many assigned scorecards a member may have for
+// Visibility.Assigned to name them, and ListActions to read their actions
+// from action_reach, one ordered index range each; with more, the member
+// sees enough of the instance that walking the list's order and checking
+// each action is as quick.
+const AssignedListed = 32
 
 // SeeAll is the visibility of operator commands and the instance itself
 // (demo loader, integrity checks), never of a member.
@@ -58,6 +69,25 @@ func (a *args) list(ids []int64) string {
 		return "NULL"
 	}
 	return listMark + strings.Join(ph, ", ")
+}
+
+// idSet adds ids as one parameter and returns a subquery of them, for IN
+// (…): unlike list, its text does not change with the ids, so the
+// statement is prepared once (SQLite took as long to prepare a statement
+// of 1,000 placeholders as to run it).
+func (a *args) idSet(d Dialect, ids []int64) string {
+	if d == Postgres {
+		return "SELECT unnest(" + a.add(ids) + "::bigint[])"
+	}
+	b := make([]byte, 0, len(ids)*8)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return "SELECT value FROM json_each(" + a.add(string(append(b, ']'))) + ")"
 }
 
 // objectFilter is a condition on objects aliased o.
