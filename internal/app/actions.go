@@ -233,12 +233,17 @@ func (a *App) UpdateAction(ctx context.Context, actor *Actor, id int64, version 
 	if err != nil {
 		return before, err
 	}
+	return a.updateAction(ctx, actor, before, version, in)
+}
+
+// updateAction is UpdateAction on the action as the actor opened it.
+func (a *App) updateAction(ctx context.Context, actor *Actor, before model.Action, version int, in ActionInput) (model.Action, error) {
 	if err := actor.Require(access.ActionsEdit); err != nil {
 		return before, err
 	}
 	x := before
 	x.Version = version
-	err = a.store.InTx(ctx, func(q *store.Q) error {
+	err := a.store.InTx(ctx, func(q *store.Q) error {
 		defs, values, err := in.check(ctx, q, actor.Instance.ID, &x)
 		if err != nil {
 			return err

@@ -273,8 +273,8 @@ func addSpan(zoom string, d time.Time, sign int) time.Time {
 // form takes them.
 type ScheduleInput struct{ StartDate, EndDate, Percent string }
 
-// ScheduleAction saves a Gantt chart change through UpdateAction, the
-// edit form's use case: the other fields stay as they are at version, and
+// ScheduleAction saves a Gantt chart change through the edit form's use
+// case (updateAction, on the action it opened once): the other fields stay as they are at version, and
 // the permission (actions.edit), the validation and the version check
 // (a stale version is a conflict) are the form's.
 func (a *App) ScheduleAction(ctx context.Context, actor *Actor, id int64, version int, in ScheduleInput) (model.Action, error) {
@@ -287,5 +287,5 @@ func (a *App) ScheduleAction(ctx context.Context, actor *Actor, id int64, versio
 	if x.AssigneeID != 0 {
 		full.Assignee = strconv.FormatInt(x.AssigneeID, 10)
 	}
-	return a.UpdateAction(ctx, actor, id, version, full)
+	return a.updateAction(ctx, actor, x, version, full)
 }

@@ -19,7 +19,11 @@ func (a *App) Visibility(ctx context.Context, actor *Actor) (store.Visibility, e
 		return *actor.vis, nil
 	}
 	var own, shared []int64
-	if !actor.Can(access.ScorecardsAll) && actor.KeyID == 0 {
+	switch {
+	case actor.Can(access.ScorecardsAll) || actor.KeyID != 0:
+	case actor.Membership.Assignments != nil: // read with the membership
+		own, shared = actor.Membership.Assignments.Own, actor.Membership.Assignments.Shared
+	default:
 		var err error
 		if own, shared, err = a.store.Q().MembershipAssignments(ctx, actor.Instance.ID, actor.Membership.ID); err != nil {
 			return store.Visibility{}, err

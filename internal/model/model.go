@@ -59,6 +59,17 @@ type Membership struct {
 	LastActivityAt *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// Assignments is what the member's visibility needs of its assigned
+	// scorecards, read with the membership on every request of an
+	// instance's pages (nil when the membership was read another way).
+	Assignments *Assignments
+}
+
+// Assignments are a member's assigned scorecards, as its visibility
+// reads them (SPEC §3.3).
+type Assignments struct {
+	Own    []int64 // its own instance's, ascending, at most a few more than the store lists by id
+	Shared []int64 // the partners' scorecards assigned to it, ascending
 }
 
 // MemberInstance is an instance as listed in a member's instance switcher.

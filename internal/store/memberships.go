@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -214,10 +215,11 @@ const memberMembershipCols = `m.id, m.instance_id, m.account_id, m.permissions, 
 	m.version, m.last_activity_at, m.created_at, m.updated_at`
 
 type memberRow struct {
-	in    model.Instance
-	m     model.Membership
-	perms string
-	last  sql.NullTime
+	in          model.Instance
+	m           model.Membership
+	perms       string
+	last        sql.NullTime
+	own, shared sql.NullString
 }
 
 func (r *memberRow) instanceDest() []any {
@@ -227,16 +229,31 @@ func (r *memberRow) instanceDest() []any {
 }
 
 // scanMembership reads the account's membership in r's instance, naming
-// the instance (one shard on Citus).
+// the instance (one shard on Citus), with its assignments
+// (MembershipAssignments' lists, joined by commas): the visibility of
+// every page of a member without All Scorecards needs them, and a
+// subquery here costs less than a second round trip. The subqueries name
+// the instance themselves: so Citus routes the whole to its one shard.
 func (r *memberRow) scanMembership(ctx context.Context, q *Q, accountID int64) error {
 	m := &r.m
-	return q.row(ctx, `SELECT `+memberMembershipCols+` FROM memberships m WHERE m.instance_id = $1 AND m.account_id = $2`, r.in.ID, accountID).
+	join := "group_concat(scorecard_id, ',')"
+	if q.s.dialect == Postgres {
+		join = "string_agg(scorecard_id::text, ',')"
+	}
+	return q.row(ctx, `SELECT `+memberMembershipCols+`,
+			(SELECT `+join+` FROM (SELECT scorecard_id FROM membership_scorecards ms WHERE ms.instance_id = $1 AND ms.membership_id = m.id
+				ORDER BY scorecard_id LIMIT `+strconv.Itoa(AssignedListed+1)+`) o),
+			(SELECT `+join+` FROM partner_assignments pa WHERE pa.instance_id = $1 AND pa.membership_id = m.id)
+		FROM memberships m WHERE m.instance_id = $1 AND m.account_id = $2`, r.in.ID, accountID).
 		Scan(&m.ID, &m.InstanceID, &m.AccountID, &r.perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly, &m.ActionEmails,
-			&m.Version, &r.last, &m.CreatedAt, &m.UpdatedAt)
+			&m.Version, &r.last, &m.CreatedAt, &m.UpdatedAt, &r.own, &r.shared)
 }
 
 func (r *memberRow) finish() {
 	r.m.Permissions = splitPermissions(r.perms)
+	r.m.Assignments = &model.Assignments{Own: splitIDs(r.own.String), Shared: splitIDs(r.shared.String)}
+	slices.Sort(r.m.Assignments.Own)
+	slices.Sort(r.m.Assignments.Shared)
 	if r.last.Valid {
 		t := r.last.Time.UTC()
 		r.m.LastActivityAt = &t
