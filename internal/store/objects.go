@@ -232,11 +232,21 @@ func (q *Q) ListObjects(ctx context.Context, instanceID int64, f ObjectFilter, v
 	if f.Tag != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM object_tags ot WHERE ot.instance_id = o.instance_id AND ot.object_id = o.id AND ot.tag_key = "+a.add(Key(f.Tag))+")")
 	}
-	if f.ParentID != 0 {
-		where = append(where, "o.id IN (SELECT ol.child_id FROM object_links ol WHERE ol.instance_id = $1 AND ol.parent_id = "+a.add(f.ParentID)+")")
-	}
-	if f.ScorecardID != 0 {
-		where = append(where, "o.id IN (SELECT sf.object_id FROM scorecard_objects sf WHERE sf.instance_id = $1 AND sf.scorecard_id = "+a.add(f.ScorecardID)+")")
+	// A place filter names a few objects of many: they are read from the
+	// link table's key first and then sorted. CROSS JOIN makes SQLite
+	// start there (its planner otherwise walks the instance's objects in
+	// title order, checking each); PostgreSQL plans it as any join.
+	from := objectFrom
+	switch {
+	case f.ParentID != 0:
+		from = ` FROM object_links ol CROSS JOIN objects o JOIN object_types t ON t.instance_id = o.instance_id AND t.id = o.type_id`
+		where = append(where, "ol.instance_id = $1 AND ol.parent_id = "+a.add(f.ParentID)+" AND o.instance_id = ol.instance_id AND o.id = ol.child_id")
+		if f.ScorecardID != 0 {
+			where = append(where, "o.id IN (SELECT sf.object_id FROM scorecard_objects sf WHERE sf.instance_id = $1 AND sf.scorecard_id = "+a.add(f.ScorecardID)+")")
+		}
+	case f.ScorecardID != 0:
+		from = ` FROM scorecard_objects sf CROSS JOIN objects o JOIN object_types t ON t.instance_id = o.instance_id AND t.id = o.type_id`
+		where = append(where, "sf.instance_id = $1 AND sf.scorecard_id = "+a.add(f.ScorecardID)+" AND o.instance_id = sf.instance_id AND o.id = sf.object_id")
 	}
 	if f.Text != "" {
 		where = append(where, `o.title_key LIKE `+a.add("%"+escapeLike(Key(f.Text))+"%")+` ESCAPE '\'`)
@@ -264,7 +274,7 @@ func (q *Q) ListObjects(ctx context.Context, instanceID int64, f ObjectFilter, v
 		}
 		where = append(where, "("+col+", o.id) "+op+" ("+a.add(kv)+", "+a.add(id)+")")
 	}
-	query := `SELECT ` + objectCols + objectFrom + ` WHERE ` + strings.Join(where, " AND ") +
+	query := `SELECT ` + objectCols + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + col + ` ` + dir + `, o.id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
 	rows, err := q.query(ctx, query, a...)
 	if err != nil {
