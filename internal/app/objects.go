@@ -74,7 +74,7 @@ func (in ObjectInput) apply(ctx context.Context, q *store.Q, instanceID int64, o
 	if o.Tags, msg = ParseTags(in.Tags); msg != "" {
 		fields["tags"] = msg
 	}
-	t, err := q.TypeByID(ctx, instanceID, in.TypeID)
+	t, err := q.ObjectType(ctx, instanceID, in.TypeID)
 	if err != nil || t.Kind != o.Kind {
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err

@@ -116,7 +116,9 @@ func primaryTag(tags []string) string {
 }
 
 func (q *Q) setTags(ctx context.Context, instanceID, objectID int64, tags []string) error {
-	if _, err := q.exec(ctx, `DELETE FROM object_tags WHERE object_id = $1`, objectID); err != nil {
+	// By instance too: object_tags is keyed (instance_id, object_id, …),
+	// and on Citus a delete by object_id alone went to every shard.
+	if _, err := q.exec(ctx, `DELETE FROM object_tags WHERE instance_id = $1 AND object_id = $2`, instanceID, objectID); err != nil {
 		return err
 	}
 	for i, t := range tags {
