@@ -708,6 +708,17 @@ func TestObjectWritesRefuseHostileInput(t *testing.T) {
 				t.Errorf("%s: refused but created", tc.name)
 			}
 		}
+		// A replayed Idempotency-Key with another body creates nothing.
+		e.made(t, e.send("POST", path, "builder", `{"title":"Keyed"}`, "Idempotency-Key", "hostile-1"), "scorecards")
+		before := e.scorecardCount(t)
+		for _, body := range []string{`{"title":"Keyed","description":"more"}`, `{"title":"Other"}`} {
+			if r := e.send("POST", path, "builder", body, "Idempotency-Key", "hostile-1"); r.Status != http.StatusUnprocessableEntity {
+				t.Errorf("key replayed with %s: %d, want 422", body, r.Status)
+			}
+		}
+		if e.scorecardCount(t) != before {
+			t.Errorf("a replayed key with another body created")
+		}
 		// Markup and formulas are text: stored as sent, answered as JSON
 		// text (never markup), neutralised by the exports.
 		for _, title := range []string{`<script>alert(1)</script>`, `=HYPERLINK("http://evil.example","x")`, `@SUM(1+1)*cmd|' /C calc'!A0`} {
