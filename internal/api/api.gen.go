@@ -48,10 +48,40 @@ type Container struct {
 	Version     int64     `json:"version"`
 }
 
+// ContainerCreate defines model for ContainerCreate.
+type ContainerCreate struct {
+	Description *string `json:"description,omitempty"`
+
+	// ParentId The container it goes under.
+	ParentId *int64 `json:"parent_id,omitempty"`
+
+	// ScorecardId The scorecard it goes on.
+	ScorecardId *int64 `json:"scorecard_id,omitempty"`
+
+	// Tags Up to 5; the first is the primary tag.
+	Tags *[]string `json:"tags,omitempty"`
+
+	// Title One line, 1–200 characters.
+	Title string `json:"title"`
+
+	// TypeId A container type (object-types).
+	TypeId int64 `json:"type_id"`
+}
+
 // ContainerList defines model for ContainerList.
 type ContainerList struct {
 	Items      []Container `json:"items"`
 	NextCursor *string     `json:"next_cursor"`
+}
+
+// ContainerPatch defines model for ContainerPatch.
+type ContainerPatch struct {
+	Description *string `json:"description,omitempty"`
+
+	// Tags Up to 5; the first is the primary tag.
+	Tags   *[]string `json:"tags,omitempty"`
+	Title  *string   `json:"title,omitempty"`
+	TypeId *int64    `json:"type_id,omitempty"`
 }
 
 // Frequency defines model for Frequency.
@@ -88,6 +118,9 @@ type Measure struct {
 	FrequencyId *int64    `json:"frequency_id"`
 	Id          int64     `json:"id"`
 
+	// PmCategory how_much, how_well, better_off, or empty.
+	PmCategory string `json:"pm_category"`
+
 	// Polarity Which way is better (higher, lower, range).
 	Polarity string   `json:"polarity"`
 	Tags     []string `json:"tags"`
@@ -102,12 +135,61 @@ type Measure struct {
 	Version    int64     `json:"version"`
 }
 
+// MeasureCreate defines model for MeasureCreate.
+type MeasureCreate struct {
+	DataSource *string `json:"data_source,omitempty"`
+
+	// Decimals 0–6; left out, 0.
+	Decimals    *int    `json:"decimals,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// FrequencyId A reporting frequency (frequencies).
+	FrequencyId int64 `json:"frequency_id"`
+
+	// ParentId The container it goes under.
+	ParentId *int64 `json:"parent_id,omitempty"`
+
+	// PmCategory how_much, how_well, better_off, or empty.
+	PmCategory *string `json:"pm_category,omitempty"`
+
+	// Polarity higher, lower, range or none; left out, higher.
+	Polarity *string `json:"polarity,omitempty"`
+
+	// Tags Up to 5; the first is the primary tag.
+	Tags *[]string `json:"tags,omitempty"`
+
+	// Title One line, 1–200 characters.
+	Title string `json:"title"`
+
+	// TypeId A measure type (object-types).
+	TypeId     int64   `json:"type_id"`
+	Unit       *string `json:"unit,omitempty"`
+	UnitBefore *bool   `json:"unit_before,omitempty"`
+}
+
 // MeasureList defines model for MeasureList.
 type MeasureList struct {
 	Items []Measure `json:"items"`
 
 	// NextCursor The cursor of the next page; null on the last page.
 	NextCursor *string `json:"next_cursor"`
+}
+
+// MeasurePatch defines model for MeasurePatch.
+type MeasurePatch struct {
+	DataSource  *string `json:"data_source,omitempty"`
+	Decimals    *int    `json:"decimals,omitempty"`
+	Description *string `json:"description,omitempty"`
+	FrequencyId *int64  `json:"frequency_id,omitempty"`
+	PmCategory  *string `json:"pm_category,omitempty"`
+	Polarity    *string `json:"polarity,omitempty"`
+
+	// Tags Up to 5; the first is the primary tag.
+	Tags       *[]string `json:"tags,omitempty"`
+	Title      *string   `json:"title,omitempty"`
+	TypeId     *int64    `json:"type_id,omitempty"`
+	Unit       *string   `json:"unit,omitempty"`
+	UnitBefore *bool     `json:"unit_before,omitempty"`
 }
 
 // ObjectType defines model for ObjectType.
@@ -161,9 +243,30 @@ type Scorecard struct {
 	Version int64 `json:"version"`
 }
 
+// ScorecardCreate defines model for ScorecardCreate.
+type ScorecardCreate struct {
+	// Description Up to 5,000 characters.
+	Description *string `json:"description,omitempty"`
+
+	// ParentId The parent scorecard; left out, the scorecard is top-level.
+	ParentId *int64 `json:"parent_id,omitempty"`
+
+	// Title One line, 1–200 characters.
+	Title string `json:"title"`
+}
+
 // ScorecardList defines model for ScorecardList.
 type ScorecardList struct {
 	Items []Scorecard `json:"items"`
+}
+
+// ScorecardPatch defines model for ScorecardPatch.
+type ScorecardPatch struct {
+	Description *string `json:"description,omitempty"`
+
+	// ParentId The parent scorecard; 0 makes it top-level.
+	ParentId *int64  `json:"parent_id,omitempty"`
+	Title    *string `json:"title,omitempty"`
 }
 
 // UpsertResult defines model for UpsertResult.
@@ -241,6 +344,21 @@ type Code = string
 // Id defines model for id.
 type Id = int64
 
+// IdempotencyKey defines model for idempotencyKey.
+type IdempotencyKey = string
+
+// IfMatch defines model for ifMatch.
+type IfMatch = string
+
+// ObjectId defines model for objectId.
+type ObjectId = int64
+
+// PreconditionFailed defines model for PreconditionFailed.
+type PreconditionFailed = Problem
+
+// PreconditionRequired defines model for PreconditionRequired.
+type PreconditionRequired = Problem
+
 // ListContainersParams defines parameters for ListContainers.
 type ListContainersParams struct {
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
@@ -248,6 +366,32 @@ type ListContainersParams struct {
 	TypeId *int64  `form:"type_id,omitempty" json:"type_id,omitempty"`
 	Tag    *string `form:"tag,omitempty" json:"tag,omitempty"`
 	Q      *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// ParentId Only those directly under this container.
+	ParentId *int64 `form:"parent_id,omitempty" json:"parent_id,omitempty"`
+
+	// ScorecardId Only those anywhere under this scorecard.
+	ScorecardId *int64 `form:"scorecard_id,omitempty" json:"scorecard_id,omitempty"`
+}
+
+// CreateContainerParams defines parameters for CreateContainer.
+type CreateContainerParams struct {
+	// IdempotencyKey A key of the sender's choosing (visible ASCII, at most 255), unique per create it means.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteContainerParams defines parameters for DeleteContainer.
+type DeleteContainerParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// UpdateContainerParams defines parameters for UpdateContainer.
+type UpdateContainerParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ListMeasuresParams defines parameters for ListMeasures.
@@ -263,6 +407,32 @@ type ListMeasuresParams struct {
 
 	// Q Only measures whose title contains this text, in any case.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// ParentId Only those directly under this container.
+	ParentId *int64 `form:"parent_id,omitempty" json:"parent_id,omitempty"`
+
+	// ScorecardId Only those anywhere under this scorecard.
+	ScorecardId *int64 `form:"scorecard_id,omitempty" json:"scorecard_id,omitempty"`
+}
+
+// CreateMeasureParams defines parameters for CreateMeasure.
+type CreateMeasureParams struct {
+	// IdempotencyKey A key of the sender's choosing (visible ASCII, at most 255), unique per create it means.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteMeasureParams defines parameters for DeleteMeasure.
+type DeleteMeasureParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// UpdateMeasureParams defines parameters for UpdateMeasure.
+type UpdateMeasureParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ListMeasureValuesParams defines parameters for ListMeasureValues.
@@ -272,6 +442,26 @@ type ListMeasureValuesParams struct {
 
 	// To The last period's start.
 	To *string `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// CreateScorecardParams defines parameters for CreateScorecard.
+type CreateScorecardParams struct {
+	// IdempotencyKey A key of the sender's choosing (visible ASCII, at most 255), unique per create it means.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteScorecardParams defines parameters for DeleteScorecard.
+type DeleteScorecardParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// UpdateScorecardParams defines parameters for UpdateScorecard.
+type UpdateScorecardParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -286,6 +476,24 @@ type ListUsersParams struct {
 	Active *bool `form:"active,omitempty" json:"active,omitempty"`
 }
 
+// CreateContainerJSONRequestBody defines body for CreateContainer for application/json ContentType.
+type CreateContainerJSONRequestBody = ContainerCreate
+
+// UpdateContainerJSONRequestBody defines body for UpdateContainer for application/json ContentType.
+type UpdateContainerJSONRequestBody = ContainerPatch
+
+// CreateMeasureJSONRequestBody defines body for CreateMeasure for application/json ContentType.
+type CreateMeasureJSONRequestBody = MeasureCreate
+
+// UpdateMeasureJSONRequestBody defines body for UpdateMeasure for application/json ContentType.
+type UpdateMeasureJSONRequestBody = MeasurePatch
+
+// CreateScorecardJSONRequestBody defines body for CreateScorecard for application/json ContentType.
+type CreateScorecardJSONRequestBody = ScorecardCreate
+
+// UpdateScorecardJSONRequestBody defines body for UpdateScorecard for application/json ContentType.
+type UpdateScorecardJSONRequestBody = ScorecardPatch
+
 // UpsertValuesJSONRequestBody defines body for UpsertValues for application/json ContentType.
 type UpsertValuesJSONRequestBody = ValueUpsert
 
@@ -294,9 +502,24 @@ type ServerInterface interface {
 	// ListContainers The containers the key can see, by title, a page at a time
 	// (GET /i/{code}/containers)
 	ListContainers(w http.ResponseWriter, r *http.Request, code Code, params ListContainersParams)
+	// CreateContainer Create a container (needs Add/Edit Scorecard Objects)
+	// (POST /i/{code}/containers)
+	CreateContainer(w http.ResponseWriter, r *http.Request, code Code, params CreateContainerParams)
+	// DeleteContainer Delete a container (needs Delete Scorecard Objects)
+	// (DELETE /i/{code}/containers/{id})
+	DeleteContainer(w http.ResponseWriter, r *http.Request, code Code, id Id, params DeleteContainerParams)
 	// GetContainer One container the key can see
 	// (GET /i/{code}/containers/{id})
 	GetContainer(w http.ResponseWriter, r *http.Request, code Code, id Id)
+	// UpdateContainer Change a container (needs Add/Edit Scorecard Objects)
+	// (PATCH /i/{code}/containers/{id})
+	UpdateContainer(w http.ResponseWriter, r *http.Request, code Code, id Id, params UpdateContainerParams)
+	// UnlinkFromContainer Take a container or measure from under a container without deleting it
+	// (DELETE /i/{code}/containers/{id}/children/{object_id})
+	UnlinkFromContainer(w http.ResponseWriter, r *http.Request, code Code, id Id, objectId ObjectId)
+	// LinkToContainer Put a container or measure under a container (needs Add/Edit Scorecard Objects)
+	// (PUT /i/{code}/containers/{id}/children/{object_id})
+	LinkToContainer(w http.ResponseWriter, r *http.Request, code Code, id Id, objectId ObjectId)
 	// ListFrequencies The instance's reporting frequencies, built-in and custom
 	// (GET /i/{code}/frequencies)
 	ListFrequencies(w http.ResponseWriter, r *http.Request, code Code)
@@ -306,9 +529,18 @@ type ServerInterface interface {
 	// ListMeasures The measures the key can see, by title, a page at a time
 	// (GET /i/{code}/measures)
 	ListMeasures(w http.ResponseWriter, r *http.Request, code Code, params ListMeasuresParams)
+	// CreateMeasure Create a measure (needs Add/Edit Scorecard Objects)
+	// (POST /i/{code}/measures)
+	CreateMeasure(w http.ResponseWriter, r *http.Request, code Code, params CreateMeasureParams)
+	// DeleteMeasure Delete a measure (needs Delete Scorecard Objects)
+	// (DELETE /i/{code}/measures/{id})
+	DeleteMeasure(w http.ResponseWriter, r *http.Request, code Code, id Id, params DeleteMeasureParams)
 	// GetMeasure One measure the key can see
 	// (GET /i/{code}/measures/{id})
 	GetMeasure(w http.ResponseWriter, r *http.Request, code Code, id Id)
+	// UpdateMeasure Change a measure (needs Add/Edit Scorecard Objects)
+	// (PATCH /i/{code}/measures/{id})
+	UpdateMeasure(w http.ResponseWriter, r *http.Request, code Code, id Id, params UpdateMeasureParams)
 	// ListMeasureValues A measure's stored values over a period range
 	// (GET /i/{code}/measures/{id}/values)
 	ListMeasureValues(w http.ResponseWriter, r *http.Request, code Code, id Id, params ListMeasureValuesParams)
@@ -318,9 +550,24 @@ type ServerInterface interface {
 	// ListScorecards The instance's scorecards the key can access
 	// (GET /i/{code}/scorecards)
 	ListScorecards(w http.ResponseWriter, r *http.Request, code Code)
+	// CreateScorecard Create a scorecard (needs Add/Edit Scorecard Objects)
+	// (POST /i/{code}/scorecards)
+	CreateScorecard(w http.ResponseWriter, r *http.Request, code Code, params CreateScorecardParams)
+	// DeleteScorecard Delete a scorecard (needs Delete Scorecard Objects)
+	// (DELETE /i/{code}/scorecards/{id})
+	DeleteScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id, params DeleteScorecardParams)
 	// GetScorecard One scorecard the key can access
 	// (GET /i/{code}/scorecards/{id})
 	GetScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id)
+	// UpdateScorecard Change a scorecard (needs Add/Edit Scorecard Objects)
+	// (PATCH /i/{code}/scorecards/{id})
+	UpdateScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id, params UpdateScorecardParams)
+	// UnlinkFromScorecard Take a container off a scorecard without deleting it
+	// (DELETE /i/{code}/scorecards/{id}/objects/{object_id})
+	UnlinkFromScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id, objectId ObjectId)
+	// LinkToScorecard Put a container on a scorecard (needs Add/Edit Scorecard Objects)
+	// (PUT /i/{code}/scorecards/{id}/objects/{object_id})
+	LinkToScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id, objectId ObjectId)
 	// ListUsers The instance's members, read-only (needs Manage Users)
 	// (GET /i/{code}/users)
 	ListUsers(w http.ResponseWriter, r *http.Request, code Code, params ListUsersParams)
@@ -421,8 +668,143 @@ func (siw *ServerInterfaceWrapper) ListContainers(w http.ResponseWriter, r *http
 		return
 	}
 
+	// ------------- Optional query parameter "parent_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "parent_id", r.URL.Query(), &params.ParentId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "parent_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "parent_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "scorecard_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scorecard_id", r.URL.Query(), &params.ScorecardId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "scorecard_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "scorecard_id", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListContainers(w, r, code, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateContainer operation middleware
+func (siw *ServerInterfaceWrapper) CreateContainer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateContainerParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateContainer(w, r, code, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteContainer operation middleware
+func (siw *ServerInterfaceWrapper) DeleteContainer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteContainerParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteContainer(w, r, code, id, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -458,6 +840,153 @@ func (siw *ServerInterfaceWrapper) GetContainer(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetContainer(w, r, code, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateContainer operation middleware
+func (siw *ServerInterfaceWrapper) UpdateContainer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateContainerParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateContainer(w, r, code, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UnlinkFromContainer operation middleware
+func (siw *ServerInterfaceWrapper) UnlinkFromContainer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "object_id" -------------
+	var objectId ObjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "object_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UnlinkFromContainer(w, r, code, id, objectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LinkToContainer operation middleware
+func (siw *ServerInterfaceWrapper) LinkToContainer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "object_id" -------------
+	var objectId ObjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "object_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LinkToContainer(w, r, code, id, objectId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -602,8 +1131,143 @@ func (siw *ServerInterfaceWrapper) ListMeasures(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// ------------- Optional query parameter "parent_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "parent_id", r.URL.Query(), &params.ParentId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "parent_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "parent_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "scorecard_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scorecard_id", r.URL.Query(), &params.ScorecardId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "scorecard_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "scorecard_id", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListMeasures(w, r, code, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateMeasure operation middleware
+func (siw *ServerInterfaceWrapper) CreateMeasure(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateMeasureParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateMeasure(w, r, code, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteMeasure operation middleware
+func (siw *ServerInterfaceWrapper) DeleteMeasure(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteMeasureParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteMeasure(w, r, code, id, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -639,6 +1303,65 @@ func (siw *ServerInterfaceWrapper) GetMeasure(w http.ResponseWriter, r *http.Req
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetMeasure(w, r, code, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateMeasure operation middleware
+func (siw *ServerInterfaceWrapper) UpdateMeasure(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateMeasureParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateMeasure(w, r, code, id, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -764,6 +1487,115 @@ func (siw *ServerInterfaceWrapper) ListScorecards(w http.ResponseWriter, r *http
 	handler.ServeHTTP(w, r)
 }
 
+// CreateScorecard operation middleware
+func (siw *ServerInterfaceWrapper) CreateScorecard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateScorecardParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateScorecard(w, r, code, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteScorecard operation middleware
+func (siw *ServerInterfaceWrapper) DeleteScorecard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteScorecardParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteScorecard(w, r, code, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetScorecard operation middleware
 func (siw *ServerInterfaceWrapper) GetScorecard(w http.ResponseWriter, r *http.Request) {
 
@@ -790,6 +1622,153 @@ func (siw *ServerInterfaceWrapper) GetScorecard(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetScorecard(w, r, code, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateScorecard operation middleware
+func (siw *ServerInterfaceWrapper) UpdateScorecard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateScorecardParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateScorecard(w, r, code, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UnlinkFromScorecard operation middleware
+func (siw *ServerInterfaceWrapper) UnlinkFromScorecard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "object_id" -------------
+	var objectId ObjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "object_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UnlinkFromScorecard(w, r, code, id, objectId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// LinkToScorecard operation middleware
+func (siw *ServerInterfaceWrapper) LinkToScorecard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "object_id" -------------
+	var objectId ObjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "object_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.LinkToScorecard(w, r, code, id, objectId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1028,19 +2007,36 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/instance", wrapper.GetInstance)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/scorecards", wrapper.ListScorecards)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/scorecards", wrapper.CreateScorecard)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/scorecards/{id}", wrapper.DeleteScorecard)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/scorecards/{id}", wrapper.GetScorecard)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/i/{code}/scorecards/{id}", wrapper.UpdateScorecard)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures", wrapper.ListMeasures)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/measures", wrapper.CreateMeasure)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/measures/{id}", wrapper.DeleteMeasure)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures/{id}", wrapper.GetMeasure)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/i/{code}/measures/{id}", wrapper.UpdateMeasure)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/measures/{id}/values", wrapper.ListMeasureValues)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/values", wrapper.UpsertValues)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/frequencies", wrapper.ListFrequencies)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/object-types", wrapper.ListObjectTypes)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/users", wrapper.ListUsers)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/containers", wrapper.ListContainers)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/containers", wrapper.CreateContainer)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/containers/{id}", wrapper.DeleteContainer)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/containers/{id}", wrapper.GetContainer)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/i/{code}/containers/{id}", wrapper.UpdateContainer)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/scorecards/{id}/objects/{object_id}", wrapper.UnlinkFromScorecard)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/i/{code}/scorecards/{id}/objects/{object_id}", wrapper.LinkToScorecard)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/containers/{id}/children/{object_id}", wrapper.UnlinkFromContainer)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/i/{code}/containers/{id}/children/{object_id}", wrapper.LinkToContainer)
 
 	return m
 }
+
+type PreconditionFailedApplicationProblemPlusJSONResponse Problem
+
+type PreconditionRequiredApplicationProblemPlusJSONResponse Problem
 
 type ProblemApplicationProblemPlusJSONResponse Problem
 
@@ -1084,6 +2080,112 @@ func (response ListContainersdefaultApplicationProblemPlusJSONResponse) VisitLis
 	return err
 }
 
+type CreateContainerRequestObject struct {
+	Code   Code `json:"code"`
+	Params CreateContainerParams
+	Body   *CreateContainerJSONRequestBody
+}
+
+type CreateContainerResponseObject interface {
+	VisitCreateContainerResponse(w http.ResponseWriter) error
+}
+
+type CreateContainer201ResponseHeaders struct {
+	ETag               string
+	IdempotentReplayed *string
+	Location           string
+}
+
+type CreateContainer201JSONResponse struct {
+	Body    Container
+	Headers CreateContainer201ResponseHeaders
+}
+
+func (response CreateContainer201JSONResponse) VisitCreateContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateContainerdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateContainerdefaultApplicationProblemPlusJSONResponse) VisitCreateContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteContainerRequestObject struct {
+	Code   Code `json:"code"`
+	Id     Id   `json:"id"`
+	Params DeleteContainerParams
+}
+
+type DeleteContainerResponseObject interface {
+	VisitDeleteContainerResponse(w http.ResponseWriter) error
+}
+
+type DeleteContainer204Response struct {
+}
+
+func (response DeleteContainer204Response) VisitDeleteContainerResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteContainer412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteContainer412ApplicationProblemPlusJSONResponse) VisitDeleteContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteContainerdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteContainerdefaultApplicationProblemPlusJSONResponse) VisitDeleteContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetContainerRequestObject struct {
 	Code Code `json:"code"`
 	Id   Id   `json:"id"`
@@ -1093,15 +2195,23 @@ type GetContainerResponseObject interface {
 	VisitGetContainerResponse(w http.ResponseWriter) error
 }
 
-type GetContainer200JSONResponse Container
+type GetContainer200ResponseHeaders struct {
+	ETag string
+}
+
+type GetContainer200JSONResponse struct {
+	Body    Container
+	Headers GetContainer200ResponseHeaders
+}
 
 func (response GetContainer200JSONResponse) VisitGetContainerResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1113,6 +2223,158 @@ type GetContainerdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetContainerdefaultApplicationProblemPlusJSONResponse) VisitGetContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateContainerRequestObject struct {
+	Code   Code `json:"code"`
+	Id     Id   `json:"id"`
+	Params UpdateContainerParams
+	Body   *UpdateContainerJSONRequestBody
+}
+
+type UpdateContainerResponseObject interface {
+	VisitUpdateContainerResponse(w http.ResponseWriter) error
+}
+
+type UpdateContainer200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateContainer200JSONResponse struct {
+	Body    Container
+	Headers UpdateContainer200ResponseHeaders
+}
+
+func (response UpdateContainer200JSONResponse) VisitUpdateContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateContainer412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateContainer412ApplicationProblemPlusJSONResponse) VisitUpdateContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateContainer428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateContainer428ApplicationProblemPlusJSONResponse) VisitUpdateContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateContainerdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateContainerdefaultApplicationProblemPlusJSONResponse) VisitUpdateContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnlinkFromContainerRequestObject struct {
+	Code     Code     `json:"code"`
+	Id       Id       `json:"id"`
+	ObjectId ObjectId `json:"object_id"`
+}
+
+type UnlinkFromContainerResponseObject interface {
+	VisitUnlinkFromContainerResponse(w http.ResponseWriter) error
+}
+
+type UnlinkFromContainer204Response struct {
+}
+
+func (response UnlinkFromContainer204Response) VisitUnlinkFromContainerResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type UnlinkFromContainerdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UnlinkFromContainerdefaultApplicationProblemPlusJSONResponse) VisitUnlinkFromContainerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LinkToContainerRequestObject struct {
+	Code     Code     `json:"code"`
+	Id       Id       `json:"id"`
+	ObjectId ObjectId `json:"object_id"`
+}
+
+type LinkToContainerResponseObject interface {
+	VisitLinkToContainerResponse(w http.ResponseWriter) error
+}
+
+type LinkToContainer204Response struct {
+}
+
+func (response LinkToContainer204Response) VisitLinkToContainerResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type LinkToContainerdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response LinkToContainerdefaultApplicationProblemPlusJSONResponse) VisitLinkToContainerResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1242,6 +2504,112 @@ func (response ListMeasuresdefaultApplicationProblemPlusJSONResponse) VisitListM
 	return err
 }
 
+type CreateMeasureRequestObject struct {
+	Code   Code `json:"code"`
+	Params CreateMeasureParams
+	Body   *CreateMeasureJSONRequestBody
+}
+
+type CreateMeasureResponseObject interface {
+	VisitCreateMeasureResponse(w http.ResponseWriter) error
+}
+
+type CreateMeasure201ResponseHeaders struct {
+	ETag               string
+	IdempotentReplayed *string
+	Location           string
+}
+
+type CreateMeasure201JSONResponse struct {
+	Body    Measure
+	Headers CreateMeasure201ResponseHeaders
+}
+
+func (response CreateMeasure201JSONResponse) VisitCreateMeasureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMeasuredefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateMeasuredefaultApplicationProblemPlusJSONResponse) VisitCreateMeasureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMeasureRequestObject struct {
+	Code   Code `json:"code"`
+	Id     Id   `json:"id"`
+	Params DeleteMeasureParams
+}
+
+type DeleteMeasureResponseObject interface {
+	VisitDeleteMeasureResponse(w http.ResponseWriter) error
+}
+
+type DeleteMeasure204Response struct {
+}
+
+func (response DeleteMeasure204Response) VisitDeleteMeasureResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteMeasure412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMeasure412ApplicationProblemPlusJSONResponse) VisitDeleteMeasureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMeasuredefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteMeasuredefaultApplicationProblemPlusJSONResponse) VisitDeleteMeasureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMeasureRequestObject struct {
 	Code Code `json:"code"`
 	Id   Id   `json:"id"`
@@ -1251,15 +2619,23 @@ type GetMeasureResponseObject interface {
 	VisitGetMeasureResponse(w http.ResponseWriter) error
 }
 
-type GetMeasure200JSONResponse Measure
+type GetMeasure200ResponseHeaders struct {
+	ETag string
+}
+
+type GetMeasure200JSONResponse struct {
+	Body    Measure
+	Headers GetMeasure200ResponseHeaders
+}
 
 func (response GetMeasure200JSONResponse) VisitGetMeasureResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1271,6 +2647,88 @@ type GetMeasuredefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetMeasuredefaultApplicationProblemPlusJSONResponse) VisitGetMeasureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMeasureRequestObject struct {
+	Code   Code `json:"code"`
+	Id     Id   `json:"id"`
+	Params UpdateMeasureParams
+	Body   *UpdateMeasureJSONRequestBody
+}
+
+type UpdateMeasureResponseObject interface {
+	VisitUpdateMeasureResponse(w http.ResponseWriter) error
+}
+
+type UpdateMeasure200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateMeasure200JSONResponse struct {
+	Body    Measure
+	Headers UpdateMeasure200ResponseHeaders
+}
+
+func (response UpdateMeasure200JSONResponse) VisitUpdateMeasureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMeasure412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMeasure412ApplicationProblemPlusJSONResponse) VisitUpdateMeasureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMeasure428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMeasure428ApplicationProblemPlusJSONResponse) VisitUpdateMeasureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMeasuredefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateMeasuredefaultApplicationProblemPlusJSONResponse) VisitUpdateMeasureResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1401,6 +2859,112 @@ func (response ListScorecardsdefaultApplicationProblemPlusJSONResponse) VisitLis
 	return err
 }
 
+type CreateScorecardRequestObject struct {
+	Code   Code `json:"code"`
+	Params CreateScorecardParams
+	Body   *CreateScorecardJSONRequestBody
+}
+
+type CreateScorecardResponseObject interface {
+	VisitCreateScorecardResponse(w http.ResponseWriter) error
+}
+
+type CreateScorecard201ResponseHeaders struct {
+	ETag               string
+	IdempotentReplayed *string
+	Location           string
+}
+
+type CreateScorecard201JSONResponse struct {
+	Body    Scorecard
+	Headers CreateScorecard201ResponseHeaders
+}
+
+func (response CreateScorecard201JSONResponse) VisitCreateScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateScorecarddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateScorecarddefaultApplicationProblemPlusJSONResponse) VisitCreateScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteScorecardRequestObject struct {
+	Code   Code `json:"code"`
+	Id     Id   `json:"id"`
+	Params DeleteScorecardParams
+}
+
+type DeleteScorecardResponseObject interface {
+	VisitDeleteScorecardResponse(w http.ResponseWriter) error
+}
+
+type DeleteScorecard204Response struct {
+}
+
+func (response DeleteScorecard204Response) VisitDeleteScorecardResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteScorecard412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteScorecard412ApplicationProblemPlusJSONResponse) VisitDeleteScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteScorecarddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteScorecarddefaultApplicationProblemPlusJSONResponse) VisitDeleteScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetScorecardRequestObject struct {
 	Code Code `json:"code"`
 	Id   Id   `json:"id"`
@@ -1410,15 +2974,23 @@ type GetScorecardResponseObject interface {
 	VisitGetScorecardResponse(w http.ResponseWriter) error
 }
 
-type GetScorecard200JSONResponse Scorecard
+type GetScorecard200ResponseHeaders struct {
+	ETag string
+}
+
+type GetScorecard200JSONResponse struct {
+	Body    Scorecard
+	Headers GetScorecard200ResponseHeaders
+}
 
 func (response GetScorecard200JSONResponse) VisitGetScorecardResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1430,6 +3002,158 @@ type GetScorecarddefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetScorecarddefaultApplicationProblemPlusJSONResponse) VisitGetScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateScorecardRequestObject struct {
+	Code   Code `json:"code"`
+	Id     Id   `json:"id"`
+	Params UpdateScorecardParams
+	Body   *UpdateScorecardJSONRequestBody
+}
+
+type UpdateScorecardResponseObject interface {
+	VisitUpdateScorecardResponse(w http.ResponseWriter) error
+}
+
+type UpdateScorecard200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateScorecard200JSONResponse struct {
+	Body    Scorecard
+	Headers UpdateScorecard200ResponseHeaders
+}
+
+func (response UpdateScorecard200JSONResponse) VisitUpdateScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateScorecard412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateScorecard412ApplicationProblemPlusJSONResponse) VisitUpdateScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateScorecard428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateScorecard428ApplicationProblemPlusJSONResponse) VisitUpdateScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateScorecarddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateScorecarddefaultApplicationProblemPlusJSONResponse) VisitUpdateScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnlinkFromScorecardRequestObject struct {
+	Code     Code     `json:"code"`
+	Id       Id       `json:"id"`
+	ObjectId ObjectId `json:"object_id"`
+}
+
+type UnlinkFromScorecardResponseObject interface {
+	VisitUnlinkFromScorecardResponse(w http.ResponseWriter) error
+}
+
+type UnlinkFromScorecard204Response struct {
+}
+
+func (response UnlinkFromScorecard204Response) VisitUnlinkFromScorecardResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type UnlinkFromScorecarddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UnlinkFromScorecarddefaultApplicationProblemPlusJSONResponse) VisitUnlinkFromScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LinkToScorecardRequestObject struct {
+	Code     Code     `json:"code"`
+	Id       Id       `json:"id"`
+	ObjectId ObjectId `json:"object_id"`
+}
+
+type LinkToScorecardResponseObject interface {
+	VisitLinkToScorecardResponse(w http.ResponseWriter) error
+}
+
+type LinkToScorecard204Response struct {
+}
+
+func (response LinkToScorecard204Response) VisitLinkToScorecardResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type LinkToScorecarddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response LinkToScorecarddefaultApplicationProblemPlusJSONResponse) VisitLinkToScorecardResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1526,9 +3250,24 @@ type StrictServerInterface interface {
 	// ListContainers The containers the key can see, by title, a page at a time
 	// (GET /i/{code}/containers)
 	ListContainers(ctx context.Context, request ListContainersRequestObject) (ListContainersResponseObject, error)
+	// CreateContainer Create a container (needs Add/Edit Scorecard Objects)
+	// (POST /i/{code}/containers)
+	CreateContainer(ctx context.Context, request CreateContainerRequestObject) (CreateContainerResponseObject, error)
+	// DeleteContainer Delete a container (needs Delete Scorecard Objects)
+	// (DELETE /i/{code}/containers/{id})
+	DeleteContainer(ctx context.Context, request DeleteContainerRequestObject) (DeleteContainerResponseObject, error)
 	// GetContainer One container the key can see
 	// (GET /i/{code}/containers/{id})
 	GetContainer(ctx context.Context, request GetContainerRequestObject) (GetContainerResponseObject, error)
+	// UpdateContainer Change a container (needs Add/Edit Scorecard Objects)
+	// (PATCH /i/{code}/containers/{id})
+	UpdateContainer(ctx context.Context, request UpdateContainerRequestObject) (UpdateContainerResponseObject, error)
+	// UnlinkFromContainer Take a container or measure from under a container without deleting it
+	// (DELETE /i/{code}/containers/{id}/children/{object_id})
+	UnlinkFromContainer(ctx context.Context, request UnlinkFromContainerRequestObject) (UnlinkFromContainerResponseObject, error)
+	// LinkToContainer Put a container or measure under a container (needs Add/Edit Scorecard Objects)
+	// (PUT /i/{code}/containers/{id}/children/{object_id})
+	LinkToContainer(ctx context.Context, request LinkToContainerRequestObject) (LinkToContainerResponseObject, error)
 	// ListFrequencies The instance's reporting frequencies, built-in and custom
 	// (GET /i/{code}/frequencies)
 	ListFrequencies(ctx context.Context, request ListFrequenciesRequestObject) (ListFrequenciesResponseObject, error)
@@ -1538,9 +3277,18 @@ type StrictServerInterface interface {
 	// ListMeasures The measures the key can see, by title, a page at a time
 	// (GET /i/{code}/measures)
 	ListMeasures(ctx context.Context, request ListMeasuresRequestObject) (ListMeasuresResponseObject, error)
+	// CreateMeasure Create a measure (needs Add/Edit Scorecard Objects)
+	// (POST /i/{code}/measures)
+	CreateMeasure(ctx context.Context, request CreateMeasureRequestObject) (CreateMeasureResponseObject, error)
+	// DeleteMeasure Delete a measure (needs Delete Scorecard Objects)
+	// (DELETE /i/{code}/measures/{id})
+	DeleteMeasure(ctx context.Context, request DeleteMeasureRequestObject) (DeleteMeasureResponseObject, error)
 	// GetMeasure One measure the key can see
 	// (GET /i/{code}/measures/{id})
 	GetMeasure(ctx context.Context, request GetMeasureRequestObject) (GetMeasureResponseObject, error)
+	// UpdateMeasure Change a measure (needs Add/Edit Scorecard Objects)
+	// (PATCH /i/{code}/measures/{id})
+	UpdateMeasure(ctx context.Context, request UpdateMeasureRequestObject) (UpdateMeasureResponseObject, error)
 	// ListMeasureValues A measure's stored values over a period range
 	// (GET /i/{code}/measures/{id}/values)
 	ListMeasureValues(ctx context.Context, request ListMeasureValuesRequestObject) (ListMeasureValuesResponseObject, error)
@@ -1550,9 +3298,24 @@ type StrictServerInterface interface {
 	// ListScorecards The instance's scorecards the key can access
 	// (GET /i/{code}/scorecards)
 	ListScorecards(ctx context.Context, request ListScorecardsRequestObject) (ListScorecardsResponseObject, error)
+	// CreateScorecard Create a scorecard (needs Add/Edit Scorecard Objects)
+	// (POST /i/{code}/scorecards)
+	CreateScorecard(ctx context.Context, request CreateScorecardRequestObject) (CreateScorecardResponseObject, error)
+	// DeleteScorecard Delete a scorecard (needs Delete Scorecard Objects)
+	// (DELETE /i/{code}/scorecards/{id})
+	DeleteScorecard(ctx context.Context, request DeleteScorecardRequestObject) (DeleteScorecardResponseObject, error)
 	// GetScorecard One scorecard the key can access
 	// (GET /i/{code}/scorecards/{id})
 	GetScorecard(ctx context.Context, request GetScorecardRequestObject) (GetScorecardResponseObject, error)
+	// UpdateScorecard Change a scorecard (needs Add/Edit Scorecard Objects)
+	// (PATCH /i/{code}/scorecards/{id})
+	UpdateScorecard(ctx context.Context, request UpdateScorecardRequestObject) (UpdateScorecardResponseObject, error)
+	// UnlinkFromScorecard Take a container off a scorecard without deleting it
+	// (DELETE /i/{code}/scorecards/{id}/objects/{object_id})
+	UnlinkFromScorecard(ctx context.Context, request UnlinkFromScorecardRequestObject) (UnlinkFromScorecardResponseObject, error)
+	// LinkToScorecard Put a container on a scorecard (needs Add/Edit Scorecard Objects)
+	// (PUT /i/{code}/scorecards/{id}/objects/{object_id})
+	LinkToScorecard(ctx context.Context, request LinkToScorecardRequestObject) (LinkToScorecardResponseObject, error)
 	// ListUsers The instance's members, read-only (needs Manage Users)
 	// (GET /i/{code}/users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -1627,6 +3390,68 @@ func (sh *strictHandler) ListContainers(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
+// CreateContainer operation middleware
+func (sh *strictHandler) CreateContainer(w http.ResponseWriter, r *http.Request, code Code, params CreateContainerParams) {
+	var request CreateContainerRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body CreateContainerJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateContainer(ctx, request.(CreateContainerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateContainer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateContainerResponseObject); ok {
+		if err := validResponse.VisitCreateContainerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteContainer operation middleware
+func (sh *strictHandler) DeleteContainer(w http.ResponseWriter, r *http.Request, code Code, id Id, params DeleteContainerParams) {
+	var request DeleteContainerRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteContainer(ctx, request.(DeleteContainerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteContainer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteContainerResponseObject); ok {
+		if err := validResponse.VisitDeleteContainerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetContainer operation middleware
 func (sh *strictHandler) GetContainer(w http.ResponseWriter, r *http.Request, code Code, id Id) {
 	var request GetContainerRequestObject
@@ -1647,6 +3472,97 @@ func (sh *strictHandler) GetContainer(w http.ResponseWriter, r *http.Request, co
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetContainerResponseObject); ok {
 		if err := validResponse.VisitGetContainerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateContainer operation middleware
+func (sh *strictHandler) UpdateContainer(w http.ResponseWriter, r *http.Request, code Code, id Id, params UpdateContainerParams) {
+	var request UpdateContainerRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.Params = params
+
+	var body UpdateContainerJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateContainer(ctx, request.(UpdateContainerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateContainer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateContainerResponseObject); ok {
+		if err := validResponse.VisitUpdateContainerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UnlinkFromContainer operation middleware
+func (sh *strictHandler) UnlinkFromContainer(w http.ResponseWriter, r *http.Request, code Code, id Id, objectId ObjectId) {
+	var request UnlinkFromContainerRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.ObjectId = objectId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UnlinkFromContainer(ctx, request.(UnlinkFromContainerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnlinkFromContainer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UnlinkFromContainerResponseObject); ok {
+		if err := validResponse.VisitUnlinkFromContainerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// LinkToContainer operation middleware
+func (sh *strictHandler) LinkToContainer(w http.ResponseWriter, r *http.Request, code Code, id Id, objectId ObjectId) {
+	var request LinkToContainerRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.ObjectId = objectId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LinkToContainer(ctx, request.(LinkToContainerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LinkToContainer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LinkToContainerResponseObject); ok {
+		if err := validResponse.VisitLinkToContainerResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -1733,6 +3649,68 @@ func (sh *strictHandler) ListMeasures(w http.ResponseWriter, r *http.Request, co
 	}
 }
 
+// CreateMeasure operation middleware
+func (sh *strictHandler) CreateMeasure(w http.ResponseWriter, r *http.Request, code Code, params CreateMeasureParams) {
+	var request CreateMeasureRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body CreateMeasureJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateMeasure(ctx, request.(CreateMeasureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateMeasure")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateMeasureResponseObject); ok {
+		if err := validResponse.VisitCreateMeasureResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteMeasure operation middleware
+func (sh *strictHandler) DeleteMeasure(w http.ResponseWriter, r *http.Request, code Code, id Id, params DeleteMeasureParams) {
+	var request DeleteMeasureRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteMeasure(ctx, request.(DeleteMeasureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteMeasure")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteMeasureResponseObject); ok {
+		if err := validResponse.VisitDeleteMeasureResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetMeasure operation middleware
 func (sh *strictHandler) GetMeasure(w http.ResponseWriter, r *http.Request, code Code, id Id) {
 	var request GetMeasureRequestObject
@@ -1753,6 +3731,41 @@ func (sh *strictHandler) GetMeasure(w http.ResponseWriter, r *http.Request, code
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetMeasureResponseObject); ok {
 		if err := validResponse.VisitGetMeasureResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateMeasure operation middleware
+func (sh *strictHandler) UpdateMeasure(w http.ResponseWriter, r *http.Request, code Code, id Id, params UpdateMeasureParams) {
+	var request UpdateMeasureRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.Params = params
+
+	var body UpdateMeasureJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMeasure(ctx, request.(UpdateMeasureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMeasure")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateMeasureResponseObject); ok {
+		if err := validResponse.VisitUpdateMeasureResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -1840,6 +3853,68 @@ func (sh *strictHandler) ListScorecards(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
+// CreateScorecard operation middleware
+func (sh *strictHandler) CreateScorecard(w http.ResponseWriter, r *http.Request, code Code, params CreateScorecardParams) {
+	var request CreateScorecardRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body CreateScorecardJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateScorecard(ctx, request.(CreateScorecardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateScorecard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateScorecardResponseObject); ok {
+		if err := validResponse.VisitCreateScorecardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteScorecard operation middleware
+func (sh *strictHandler) DeleteScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id, params DeleteScorecardParams) {
+	var request DeleteScorecardRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteScorecard(ctx, request.(DeleteScorecardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteScorecard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteScorecardResponseObject); ok {
+		if err := validResponse.VisitDeleteScorecardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetScorecard operation middleware
 func (sh *strictHandler) GetScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id) {
 	var request GetScorecardRequestObject
@@ -1860,6 +3935,97 @@ func (sh *strictHandler) GetScorecard(w http.ResponseWriter, r *http.Request, co
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetScorecardResponseObject); ok {
 		if err := validResponse.VisitGetScorecardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateScorecard operation middleware
+func (sh *strictHandler) UpdateScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id, params UpdateScorecardParams) {
+	var request UpdateScorecardRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.Params = params
+
+	var body UpdateScorecardJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateScorecard(ctx, request.(UpdateScorecardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateScorecard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateScorecardResponseObject); ok {
+		if err := validResponse.VisitUpdateScorecardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UnlinkFromScorecard operation middleware
+func (sh *strictHandler) UnlinkFromScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id, objectId ObjectId) {
+	var request UnlinkFromScorecardRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.ObjectId = objectId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UnlinkFromScorecard(ctx, request.(UnlinkFromScorecardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnlinkFromScorecard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UnlinkFromScorecardResponseObject); ok {
+		if err := validResponse.VisitUnlinkFromScorecardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// LinkToScorecard operation middleware
+func (sh *strictHandler) LinkToScorecard(w http.ResponseWriter, r *http.Request, code Code, id Id, objectId ObjectId) {
+	var request LinkToScorecardRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.ObjectId = objectId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.LinkToScorecard(ctx, request.(LinkToScorecardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LinkToScorecard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(LinkToScorecardResponseObject); ok {
+		if err := validResponse.VisitLinkToScorecardResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -221,6 +221,11 @@ func pointer(p []string) string {
 // fail answers a use case's error: app.Outcome maps it (and records a
 // refusal of the key), the document's problem format carries it.
 func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var pe *preconditionError
+	if errors.As(err, &pe) {
+		WriteProblem(w, r, pe.status, pe.msg, nil)
+		return
+	}
 	actor := actorOf(r.Context())
 	e := x.app.Outcome(r.Context(), actor, r.Pattern, err)
 	WriteError(w, r, e)

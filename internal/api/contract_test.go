@@ -62,6 +62,9 @@ var contract = map[string]func(t *testing.T, e *env){
 		if r.Status != http.StatusOK || got["title"] != "Youth" || got["parent_id"] != float64(e.parent.ID) || got["version"] != float64(1) {
 			t.Errorf("scorecard: %d %s", r.Status, r.Body)
 		}
+		if r.Header.Get("ETag") != `"1"` {
+			t.Errorf("scorecard's ETag %q, want \"1\" (its version)", r.Header.Get("ETag"))
+		}
 		r = e.do("GET", "/api/v1/i/ACME/scorecards/"+strconv.FormatInt(e.parent.ID, 10), "builder", nil)
 		if r.json(t, &got); got["parent_id"] != nil {
 			t.Errorf("top-level scorecard: parent_id %v", got["parent_id"])
@@ -112,6 +115,37 @@ var contract = map[string]func(t *testing.T, e *env){
 		if r.json(t, &tagged); titles(tagged) != "Gamma share" {
 			t.Errorf("by text: %s", r.Body)
 		}
+		// By place: directly under a container, anywhere under a scorecard.
+		for _, tc := range []struct{ query, want string }{
+			{"parent_id=" + strconv.FormatInt(e.result.ID, 10), "Alpha rate, Beta count, Gamma share"},
+			{"parent_id=" + strconv.FormatInt(e.result.ID, 10) + "&tag=youth", "Beta count"},
+			{"scorecard_id=" + strconv.FormatInt(e.parent.ID, 10) + "&limit=1", "Alpha rate"},
+			{"scorecard_id=" + strconv.FormatInt(e.child.ID, 10), ""},
+		} {
+			var p page
+			r := e.do("GET", "/api/v1/i/ACME/measures?"+tc.query, "builder", nil)
+			if r.json(t, &p); r.Status != http.StatusOK || titles(p) != tc.want {
+				t.Errorf("?%s: %d %s, want %q", tc.query, r.Status, r.Body, tc.want)
+			}
+		}
+		r = e.do("GET", "/api/v1/i/ACME/measures?scorecard_id="+strconv.FormatInt(e.parent.ID, 10)+"&limit=1&cursor="+url.QueryEscape(*first.NextCursor), "builder", nil)
+		if r.json(t, &tagged); titles(tagged) != "Gamma share" {
+			t.Errorf("second page by scorecard: %s", r.Body)
+		}
+		// A place the key cannot see is refused, naming the filter.
+		for _, tc := range []struct{ who, query, field string }{
+			{"builder", "scorecard_id=999999", "scorecard_id"},
+			{"builder", "scorecard_id=" + strconv.FormatInt(e.betaSC.ID, 10), "scorecard_id"},
+			{"builder", "parent_id=" + strconv.FormatInt(e.measures[0].ID, 10), "parent_id"},
+			{"builder", "parent_id=" + strconv.FormatInt(e.betaResult.ID, 10), "parent_id"},
+			{"presenter", "parent_id=" + strconv.FormatInt(e.result.ID, 10), "parent_id"},
+		} {
+			r := e.do("GET", "/api/v1/i/ACME/measures?"+tc.query, tc.who, nil)
+			var p problem
+			if r.json(t, &p); r.Status != http.StatusUnprocessableEntity || len(p.Errors) != 1 || p.Errors[0].Field != tc.field {
+				t.Errorf("%s ?%s: %d %s", tc.who, tc.query, r.Status, r.Body)
+			}
+		}
 		// Same visibility as the pages: nothing for a key without scope.
 		r = e.do("GET", "/api/v1/i/ACME/measures", "dataentry", nil)
 		if r.json(t, &tagged); len(tagged.Items) != 0 {
@@ -135,6 +169,9 @@ var contract = map[string]func(t *testing.T, e *env){
 		if r.Status != http.StatusOK || got["title"] != "Beta count" || got["type_name"] != "Indicator" || got["polarity"] != "higher" ||
 			got["frequency_id"] == nil {
 			t.Errorf("measure: %d %s", r.Status, r.Body)
+		}
+		if want := `"` + strconv.FormatInt(m.Version, 10) + `"`; r.Header.Get("ETag") != want {
+			t.Errorf("measure's ETag %q, want %s", r.Header.Get("ETag"), want)
 		}
 		// A container is not a measure; an invisible measure is missing.
 		if r := e.do("GET", "/api/v1/i/ACME/measures/"+strconv.FormatInt(e.result.ID, 10), "admin", nil); r.Status != http.StatusNotFound {
@@ -327,6 +364,17 @@ var contract = map[string]func(t *testing.T, e *env){
 		if r.json(t, &got); len(got.Items) != 0 {
 			t.Errorf("presenter key sees %s", r.Body)
 		}
+		r = e.do("GET", "/api/v1/i/ACME/containers?scorecard_id="+strconv.FormatInt(e.parent.ID, 10), "builder", nil)
+		if r.json(t, &got); len(got.Items) != 1 || got.Items[0].ID != e.result.ID {
+			t.Errorf("containers on the scorecard: %s", r.Body)
+		}
+		r = e.do("GET", "/api/v1/i/ACME/containers?parent_id="+strconv.FormatInt(e.result.ID, 10), "builder", nil)
+		if r.json(t, &got); r.Status != http.StatusOK || len(got.Items) != 0 {
+			t.Errorf("containers under the result (none): %s", r.Body)
+		}
+		if r := e.do("GET", "/api/v1/i/ACME/containers?scorecard_id="+strconv.FormatInt(e.betaSC.ID, 10), "admin", nil); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("another instance's scorecard as filter: %d, want 422", r.Status)
+		}
 		if r := e.do("GET", "/api/v1/i/ACME/containers?cursor=garbage!", "admin", nil); r.Status != http.StatusUnprocessableEntity {
 			t.Errorf("bad cursor: %d, want 422", r.Status)
 		}
@@ -336,6 +384,9 @@ var contract = map[string]func(t *testing.T, e *env){
 		var got map[string]any
 		if r.json(t, &got); r.Status != http.StatusOK || got["title"] != "Ready" {
 			t.Errorf("container: %d %s", r.Status, r.Body)
+		}
+		if r.Header.Get("ETag") != `"1"` {
+			t.Errorf("container's ETag %q, want \"1\"", r.Header.Get("ETag"))
 		}
 		if r := e.do("GET", "/api/v1/i/ACME/containers/"+strconv.FormatInt(e.measures[0].ID, 10), "admin", nil); r.Status != http.StatusNotFound {
 			t.Errorf("a measure as a container: %d, want 404", r.Status)
@@ -381,7 +432,7 @@ func TestContract(t *testing.T) {
 		}
 	}
 	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
-		e := newEnv(t, db, web.Config{})
+		e := newEnv(t, db, unlimited)
 		for _, id := range ids {
 			t.Run(id, func(t *testing.T) {
 				if test := contract[id]; test != nil {

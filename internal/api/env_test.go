@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -45,8 +46,15 @@ type env struct {
 	result        model.Object      // a container on parent
 	measures      []model.Object    // under result: "Alpha rate", "Beta count" (tagged "youth"), "Gamma share"
 	periods       []string          // three consecutive periods of measures[0], oldest first, with values 10, 20, 30
-	keys          map[string]string // persona → key
+	keys          map[string]string // persona → key; also "viewer": All Scorecards and nothing else (sees all, changes nothing)
 	validatedOps  map[string]bool   // operations whose responses were validated, by id
+	mu            sync.Mutex        // guards validatedOps: the concurrency tests send requests at once
+	typeID        map[string]int64  // object type ids by name ("Result", "Indicator", …)
+	freqID        int64             // the measures' reporting frequency
+	betaAdmin     *app.Actor
+	betaSC        model.Scorecard // BETA's: another instance's ids for the hostile tests
+	betaResult    model.Object    // on betaSC
+	betaMeasure   model.Object    // under betaResult
 }
 
 // keyPersonas are the API matrix's personas, in the order of its
@@ -94,6 +102,7 @@ func newEnv(t *testing.T, db *testkit.DB, cfg web.Config) *env {
 	for _, ty := range types {
 		typeID[ty.Name] = ty.ID
 	}
+	e.typeID, e.freqID = typeID, 0
 	freqs, err := e.app.Frequencies(ctx, e.admin)
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +119,7 @@ func newEnv(t *testing.T, db *testkit.DB, cfg web.Config) *env {
 		}
 		e.measures = append(e.measures, o)
 	}
+	e.freqID = freqs[1].ID
 	pf := app.FrequencyOf(freqs[1])
 	now := pf.At(db.Clock.Now())
 	var entries []app.DataEntry
@@ -139,11 +149,41 @@ func newEnv(t *testing.T, db *testkit.DB, cfg web.Config) *env {
 			}
 		}
 	}
-	nk, err := e.app.CreateAPIKey(ctx, e.actor(betaAcct, "BETA"), app.APIKeyInput{Name: "beta", Permissions: access.MustPreset(access.PresetAdministration).Keys()})
+	viewer, err := e.app.CreateAPIKey(ctx, e.admin, app.APIKeyInput{Name: "viewer", Permissions: []string{string(access.ScorecardsAll)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.keys["viewer"] = viewer.Secret
+	beta := e.actor(betaAcct, "BETA")
+	e.betaAdmin = beta
+	nk, err := e.app.CreateAPIKey(ctx, beta, app.APIKeyInput{Name: "beta", Permissions: access.MustPreset(access.PresetAdministration).Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.keys["other"] = nk.Secret
+	if e.betaSC, err = e.app.CreateScorecard(ctx, beta, app.ScorecardInput{Title: "Beta card"}); err != nil {
+		t.Fatal(err)
+	}
+	betaTypes, err := e.app.Types(ctx, beta, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	betaType := map[string]int64{}
+	for _, ty := range betaTypes {
+		betaType[ty.Name] = ty.ID
+	}
+	betaFreqs, err := e.app.Frequencies(ctx, beta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.betaResult, err = e.app.CreateObject(ctx, beta, app.ObjectInput{Kind: model.KindContainer, TypeID: betaType["Result"], Title: "Beta result"},
+		app.Placement{ScorecardID: e.betaSC.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if e.betaMeasure, err = e.app.CreateObject(ctx, beta, app.ObjectInput{Kind: model.KindMeasure, TypeID: betaType["Indicator"], Title: "Beta measure",
+		Decimals: "0", Polarity: "higher", FrequencyID: betaFreqs[1].ID}, app.Placement{ParentID: e.betaResult.ID}); err != nil {
+		t.Fatal(err)
+	}
 	db.Clock.Advance(48 * time.Hour) // past the expired key's last day
 	return e
 }
@@ -243,7 +283,9 @@ func (e *env) validate(req *http.Request, r resp) {
 		return
 	}
 	if r.Status < 300 {
+		e.mu.Lock()
 		e.validatedOps[route.Operation.OperationID] = true
+		e.mu.Unlock()
 	}
 	if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
 		e.t.Errorf("%s %s: Cache-Control %q, want no-store", req.Method, req.URL.Path, cc)

@@ -39,7 +39,7 @@ func (h *handlers) GetScorecard(ctx context.Context, req GetScorecardRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return GetScorecard200JSONResponse(scorecardOut(s)), nil
+	return GetScorecard200JSONResponse{Body: scorecardOut(s), Headers: GetScorecard200ResponseHeaders{ETag: etag(s.Version)}}, nil
 }
 
 func scorecardOut(s model.Scorecard) Scorecard {
@@ -50,7 +50,7 @@ func scorecardOut(s model.Scorecard) Scorecard {
 func (h *handlers) ListMeasures(ctx context.Context, req ListMeasuresRequestObject) (ListMeasuresResponseObject, error) {
 	p := req.Params
 	q := app.ObjectQuery{Kind: model.KindMeasure, Limit: deref(p.Limit), After: deref(p.Cursor), TypeID: deref(p.TypeId),
-		Tag: deref(p.Tag), Text: deref(p.Q)}
+		Tag: deref(p.Tag), Text: deref(p.Q), ParentID: deref(p.ParentId), ScorecardID: deref(p.ScorecardId)}
 	page, err := h.app.ListObjects(ctx, actorOf(ctx), q)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func (h *handlers) GetMeasure(ctx context.Context, req GetMeasureRequestObject) 
 	if o.Kind != model.KindMeasure {
 		return nil, &app.Error{Kind: app.NotFound, Msg: "Not found."}
 	}
-	return GetMeasure200JSONResponse(measureOut(o)), nil
+	return GetMeasure200JSONResponse{Body: measureOut(o), Headers: GetMeasure200ResponseHeaders{ETag: etag(o.Version)}}, nil
 }
 
 func measureOut(o model.Object) Measure {
@@ -83,7 +83,7 @@ func measureOut(o model.Object) Measure {
 	}
 	return Measure{Id: o.ID, Title: o.Title, Description: o.Description, TypeId: o.TypeID, TypeName: o.TypeName, Tags: tags,
 		Unit: o.Unit, UnitBefore: o.UnitBefore, Decimals: o.Decimals, Polarity: o.Polarity, FrequencyId: o.FrequencyID,
-		DataSource: o.DataSource, Version: o.Version, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
+		DataSource: o.DataSource, PmCategory: o.PMCategory, Version: o.Version, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
 }
 
 // deref is a query parameter's value, or the zero value when it was not sent.
@@ -169,7 +169,7 @@ func (h *handlers) ListUsers(ctx context.Context, req ListUsersRequestObject) (L
 func (h *handlers) ListContainers(ctx context.Context, req ListContainersRequestObject) (ListContainersResponseObject, error) {
 	p := req.Params
 	q := app.ObjectQuery{Kind: model.KindContainer, Limit: deref(p.Limit), After: deref(p.Cursor), TypeID: deref(p.TypeId),
-		Tag: deref(p.Tag), Text: deref(p.Q)}
+		Tag: deref(p.Tag), Text: deref(p.Q), ParentID: deref(p.ParentId), ScorecardID: deref(p.ScorecardId)}
 	page, err := h.app.ListObjects(ctx, actorOf(ctx), q)
 	if err != nil {
 		return nil, err
@@ -192,7 +192,7 @@ func (h *handlers) GetContainer(ctx context.Context, req GetContainerRequestObje
 	if o.Kind != model.KindContainer {
 		return nil, &app.Error{Kind: app.NotFound, Msg: "Not found."}
 	}
-	return GetContainer200JSONResponse(containerOut(o)), nil
+	return GetContainer200JSONResponse{Body: containerOut(o), Headers: GetContainer200ResponseHeaders{ETag: etag(o.Version)}}, nil
 }
 
 func containerOut(o model.Object) Container {

@@ -2,9 +2,11 @@ package api_test
 
 import (
 	"net/http"
+
 	"strconv"
 	"strings"
 	"testing"
+	"yardstick/internal/app"
 
 	"yardstick/internal/testkit"
 	"yardstick/internal/web"
@@ -27,6 +29,71 @@ var apiMatrix = map[string]string{
 	"GET /api/v1/i/{code}/measures/{id}":        "2244UU4U",
 	"GET /api/v1/i/{code}/measures/{id}/values": "2244UU4U",
 	"POST /api/v1/i/{code}/values":              "22IFUU4U",
+
+	// Writes of objects: a create is refused (403) to a key without
+	// Add/Edit Scorecard Objects; an update, delete or unlink of an object
+	// the key cannot see is a missing one (404), as for the reads; a link
+	// asks for the permission first, as the pages' Link does.
+	"POST /api/v1/i/{code}/scorecards":                             "22FFUU4U",
+	"PATCH /api/v1/i/{code}/scorecards/{id}":                       "2244UU4U",
+	"DELETE /api/v1/i/{code}/scorecards/{id}":                      "2244UU4U",
+	"POST /api/v1/i/{code}/containers":                             "22FFUU4U",
+	"PATCH /api/v1/i/{code}/containers/{id}":                       "2244UU4U",
+	"DELETE /api/v1/i/{code}/containers/{id}":                      "2244UU4U",
+	"POST /api/v1/i/{code}/measures":                               "22FFUU4U",
+	"PATCH /api/v1/i/{code}/measures/{id}":                         "2244UU4U",
+	"DELETE /api/v1/i/{code}/measures/{id}":                        "2244UU4U",
+	"PUT /api/v1/i/{code}/scorecards/{id}/objects/{object_id}":     "22FFUU4U",
+	"DELETE /api/v1/i/{code}/scorecards/{id}/objects/{object_id}":  "2244UU4U",
+	"PUT /api/v1/i/{code}/containers/{id}/children/{object_id}":    "22FFUU4U",
+	"DELETE /api/v1/i/{code}/containers/{id}/children/{object_id}": "2244UU4U",
+}
+
+// matrixWrite makes, for one persona's request of a write operation, what
+// it acts on (fresh, so every persona meets the same state): the path, a
+// body and headers.
+func matrixWrite(t *testing.T, e *env, pattern string) (path, body string, header []string) {
+	acme := func(p string, ids ...int64) string {
+		r := strings.NewReplacer("{code}", "ACME", "{id}", id(ids[0]))
+		if len(ids) > 1 {
+			r = strings.NewReplacer("{code}", "ACME", "{id}", id(ids[0]), "{object_id}", id(ids[1]))
+		}
+		return r.Replace(p)
+	}
+	_, p, _ := strings.Cut(pattern, " ")
+	onParent := app.Placement{ScorecardID: e.parent.ID}
+	underResult := app.Placement{ParentID: e.result.ID}
+	ifMatch := []string{"If-Match", `"1"`}
+	switch pattern {
+	case "POST /api/v1/i/{code}/scorecards":
+		return acme(p, 0), `{"title":"Matrix"}`, nil
+	case "PATCH /api/v1/i/{code}/scorecards/{id}":
+		return acme(p, e.freshScorecard(t, "Matrix").ID), `{"title":"Matrix 2"}`, ifMatch
+	case "DELETE /api/v1/i/{code}/scorecards/{id}":
+		return acme(p, e.freshScorecard(t, "Matrix").ID), "", ifMatch
+	case "POST /api/v1/i/{code}/containers":
+		return acme(p, 0), `{"title":"Matrix","type_id":` + id(e.typeID["Result"]) + `,"scorecard_id":` + id(e.parent.ID) + `}`, nil
+	case "PATCH /api/v1/i/{code}/containers/{id}":
+		return acme(p, e.freshContainer(t, "Matrix", onParent).ID), `{"title":"Matrix 2"}`, ifMatch
+	case "DELETE /api/v1/i/{code}/containers/{id}":
+		return acme(p, e.freshContainer(t, "Matrix", onParent).ID), "", ifMatch
+	case "POST /api/v1/i/{code}/measures":
+		return acme(p, 0), `{"title":"Matrix","type_id":` + id(e.typeID["Indicator"]) + `,"frequency_id":` + id(e.freqID) + `,"parent_id":` + id(e.result.ID) + `}`, nil
+	case "PATCH /api/v1/i/{code}/measures/{id}":
+		return acme(p, e.freshMeasure(t, "Matrix", e.result.ID).ID), `{"title":"Matrix 2"}`, ifMatch
+	case "DELETE /api/v1/i/{code}/measures/{id}":
+		return acme(p, e.freshMeasure(t, "Matrix", e.result.ID).ID), "", ifMatch
+	case "PUT /api/v1/i/{code}/scorecards/{id}/objects/{object_id}":
+		return acme(p, e.child.ID, e.freshContainer(t, "Matrix", underResult).ID), "", nil
+	case "DELETE /api/v1/i/{code}/scorecards/{id}/objects/{object_id}":
+		return acme(p, e.parent.ID, e.freshContainer(t, "Matrix", onParent).ID), "", nil
+	case "PUT /api/v1/i/{code}/containers/{id}/children/{object_id}":
+		return acme(p, e.freshContainer(t, "Matrix", onParent).ID, e.freshMeasure(t, "Matrix", e.result.ID).ID), "", nil
+	case "DELETE /api/v1/i/{code}/containers/{id}/children/{object_id}":
+		return acme(p, e.result.ID, e.freshMeasure(t, "Matrix", e.result.ID).ID), "", nil
+	}
+	t.Fatalf("no request for the matrix row %s", pattern)
+	return "", "", nil
 }
 
 // apiPublic are the API transport's routes that take no key.
@@ -37,7 +104,7 @@ var apiPublic = map[string]int{
 
 func TestAPIAuthorizationMatrix(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
-		e := newEnv(t, db, web.Config{})
+		e := newEnv(t, db, unlimited)
 		srv := web.New(e.app, web.Config{}, nil)
 		registered := map[string]bool{}
 		for _, rt := range srv.Routes() {
@@ -65,6 +132,17 @@ func TestAPIAuthorizationMatrix(t *testing.T) {
 		}
 		for pattern, want := range apiMatrix {
 			method, path, _ := strings.Cut(pattern, " ")
+			if method != "GET" && !strings.HasSuffix(path, "/values") {
+				for i, who := range keyPersonas {
+					p, body, header := matrixWrite(t, e, pattern)
+					r := e.send(method, p, who, body, header...)
+					got := map[int]byte{200: '2', 201: '2', 204: '2', 401: 'U', 403: 'F', 404: '4', 422: 'I'}[r.Status]
+					if got != want[i] {
+						t.Errorf("%s %s as %s: %d (%c), want %c; body %.200s", method, p, who, r.Status, got, want[i], r.Body)
+					}
+				}
+				continue
+			}
 			id := e.parent.ID
 			if strings.Contains(path, "/measures/") {
 				id = e.measures[0].ID

@@ -74,14 +74,16 @@ func (in ObjectInput) apply(ctx context.Context, q *store.Q, instanceID int64, o
 	if o.Tags, msg = ParseTags(in.Tags); msg != "" {
 		fields["tags"] = msg
 	}
-	t, err := q.TypeByID(ctx, instanceID, in.TypeID)
+	t, err := q.ObjectType(ctx, instanceID, in.TypeID)
 	if err != nil || t.Kind != o.Kind {
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		fields["type"] = "Choose a type from the list."
 	}
-	o.TypeID = in.TypeID
+	// The type's name, badge and colour go with the object, so what a
+	// create returns is whole without reading it back.
+	o.TypeID, o.TypeName, o.TypeBadge, o.TypeColor = in.TypeID, t.Name, t.Badge, t.Color
 	if o.Kind == model.KindMeasure {
 		if o.Unit, msg = cleanText(in.Unit, "Unit", 0, 20); msg != "" {
 			fields["unit"] = msg
@@ -151,6 +153,12 @@ type Placement struct {
 
 // CreateObject makes a container or measure (objects.edit) and links it.
 func (a *App) CreateObject(ctx context.Context, actor *Actor, in ObjectInput, at Placement) (model.Object, error) {
+	return a.createObject(ctx, actor, in, at, nil)
+}
+
+// createObject is CreateObject, kept as the first answer to an
+// Idempotency-Key when once is not nil (CreateObjectOnce).
+func (a *App) createObject(ctx context.Context, actor *Actor, in ObjectInput, at Placement, once *onceRun[model.Object]) (model.Object, error) {
 	if err := actor.Require(access.ObjectsEdit); err != nil {
 		return model.Object{}, err
 	}
@@ -166,6 +174,9 @@ func (a *App) CreateObject(ctx context.Context, actor *Actor, in ObjectInput, at
 	}
 	o := model.Object{InstanceID: actor.Instance.ID, Kind: in.Kind, GraphType: "line", GraphTargets: true, GraphPeriods: 12}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
+		if err := once.claim(ctx, q); err != nil {
+			return err
+		}
 		if err := in.apply(ctx, q, actor.Instance.ID, &o); err != nil {
 			return err
 		}
@@ -191,12 +202,16 @@ func (a *App) CreateObject(ctx context.Context, actor *Actor, in ObjectInput, at
 			return err
 		}
 		if at.ScorecardID != 0 {
-			return q.LinkToScorecard(ctx, actor.Instance.ID, at.ScorecardID, o.ID)
+			if err := q.LinkToScorecard(ctx, actor.Instance.ID, at.ScorecardID, o.ID); err != nil {
+				return err
+			}
 		}
 		if at.ParentID != 0 {
-			return q.LinkToObject(ctx, actor.Instance.ID, at.ParentID, o.ID)
+			if err := q.LinkToObject(ctx, actor.Instance.ID, at.ParentID, o.ID); err != nil {
+				return err
+			}
 		}
-		return nil
+		return once.keep(ctx, q, o)
 	})
 	return o, err
 }
@@ -260,6 +275,15 @@ func (a *App) UpdateObject(ctx context.Context, actor *Actor, id, version int64,
 	})
 }
 
+// staleOrMissing maps a versioned delete's refusal: changed since
+// (Conflict) or gone (NotFound).
+func staleOrMissing(err error, what string) error {
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict("Someone else changed %s since you read it. Read it again and decide again.", what)
+	}
+	return mapNotFound(err)
+}
+
 func conflictMsg(err error, what string) error {
 	if errors.Is(err, store.ErrConflict) {
 		return errConflict("Someone else changed %s while you were editing. Reload the page and make your change again.", what)
@@ -270,6 +294,13 @@ func conflictMsg(err error, what string) error {
 // DeleteObject deletes an object everywhere (objects.delete): its links
 // go, and a measure's data values with it.
 func (a *App) DeleteObject(ctx context.Context, actor *Actor, id int64) error {
+	return a.DeleteObjectAt(ctx, actor, id, 0)
+}
+
+// DeleteObjectAt is DeleteObject of the object at version (the API's
+// If-Match; 0: whatever its version). An object changed since is a
+// Conflict.
+func (a *App) DeleteObjectAt(ctx context.Context, actor *Actor, id, version int64) error {
 	o, err := a.Object(ctx, actor, id)
 	if err != nil {
 		return err
@@ -282,8 +313,8 @@ func (a *App) DeleteObject(ctx context.Context, actor *Actor, id int64) error {
 		if err != nil {
 			return err
 		}
-		if err := q.DeleteObject(ctx, actor.Instance.ID, id); err != nil {
-			return mapNotFound(err)
+		if err := q.DeleteObject(ctx, actor.Instance.ID, id, version); err != nil {
+			return staleOrMissing(err, "this object")
 		}
 		if err := record(ctx, q, entry(actor, ActDelete, o.Kind, id, o.Title)); err != nil {
 			return err
@@ -382,10 +413,15 @@ type ObjectQuery struct {
 	TypeID int64  // 0: any type
 	Tag    string // "": any tag
 	Text   string // matched anywhere in the title, any case
-	Sort   string // "title" (default) or "updated"
-	Desc   bool
-	After  string // cursor from the previous page
-	Limit  int    // at most 200; 0: 50
+	// ParentID: only objects directly under this container; ScorecardID:
+	// only objects anywhere under this scorecard. Each must be one the
+	// actor can see (else Invalid, naming parent_id or scorecard_id).
+	ParentID    int64
+	ScorecardID int64
+	Sort        string // "title" (default) or "updated"
+	Desc        bool
+	After       string // cursor from the previous page
+	Limit       int    // at most 200; 0: 50
 }
 
 // ObjectPage is one page of the objects list.
@@ -400,8 +436,25 @@ func (a *App) ListObjects(ctx context.Context, actor *Actor, f ObjectQuery) (Obj
 	if err != nil {
 		return ObjectPage{}, err
 	}
-	page, err := a.store.Q().ListObjects(ctx, actor.Instance.ID, store.ObjectFilter{Kind: f.Kind, TypeID: f.TypeID,
-		Tag: searchTerm(f.Tag), Text: searchTerm(f.Text), Sort: f.Sort, Desc: f.Desc, After: f.After, Limit: f.Limit}, v)
+	q := a.store.Q()
+	// A filter on something the actor cannot see is refused, not answered
+	// with an empty page that would read as "nothing there".
+	if f.ParentID != 0 {
+		if p, err := q.ObjectByID(ctx, actor.Instance.ID, f.ParentID, v); err != nil || p.Kind != model.KindContainer {
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return ObjectPage{}, err
+			}
+			return ObjectPage{}, fieldError("parent_id", "There is no such container.")
+		}
+	}
+	if f.ScorecardID != 0 {
+		if _, err := q.ScorecardByID(ctx, actor.Instance.ID, f.ScorecardID, v); err != nil {
+			return ObjectPage{}, fieldErrorIf(err, "scorecard_id", "There is no such scorecard.")
+		}
+	}
+	page, err := q.ListObjects(ctx, actor.Instance.ID, store.ObjectFilter{Kind: f.Kind, TypeID: f.TypeID,
+		Tag: searchTerm(f.Tag), Text: searchTerm(f.Text), ParentID: f.ParentID, ScorecardID: f.ScorecardID,
+		Sort: f.Sort, Desc: f.Desc, After: f.After, Limit: f.Limit}, v)
 	if errors.Is(err, store.ErrBadCursor) {
 		return ObjectPage{}, invalid("That page link is no longer valid; start from the first page.", nil)
 	}

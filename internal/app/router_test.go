@@ -92,6 +92,14 @@ func TestPagesRouteToOneShard(t *testing.T) {
 	// Embed codes (issue 17): the switch, making a code, and the public
 	// page, whose token is looked up on the coordinator (embed_token_keys)
 	// before its instance is known, then on the instance's shard.
+	// An API create kept for its Idempotency-Key, then changed and deleted.
+	var made model.Object
+	var idemIn app.ObjectInput
+	var idemAt app.Placement
+	idemAnswer := func(o model.Object) (app.Answer, error) {
+		made = o
+		return app.Answer{Status: 201, Body: []byte("{}")}, nil
+	}
 	var embed app.NewEmbed
 	var ref app.EmbedRef
 	steps := []struct {
@@ -130,6 +138,33 @@ func TestPagesRouteToOneShard(t *testing.T) {
 				Target: now[0].Target, Comment: "router", Version: now[0].Version}})
 			return err
 		}},
+		{"API lists by place", func() error {
+			cs, err := a.ListObjects(ctx, key, app.ObjectQuery{Kind: model.KindContainer, ScorecardID: scs[0].ID})
+			if err != nil || len(cs.Objects) == 0 {
+				return fmt.Errorf("containers of the scorecard: %v %v", cs, err)
+			}
+			_, err = a.ListObjects(ctx, key, app.ObjectQuery{Kind: model.KindMeasure, ParentID: cs.Objects[0].ID, ScorecardID: scs[0].ID})
+			return err
+		}},
+		{"API create with an Idempotency-Key", func() error {
+			cs, err := plain.ListObjects(ctx, actor, app.ObjectQuery{Kind: model.KindContainer, ScorecardID: scs[0].ID})
+			if err != nil || len(cs.Objects) == 0 {
+				return fmt.Errorf("containers of the scorecard: %v %v", cs, err)
+			}
+			idemIn = app.ObjectInput{Kind: model.KindContainer, TypeID: cs.Objects[0].TypeID, Title: "Router"}
+			idemAt = app.Placement{ParentID: cs.Objects[0].ID}
+			_, err = a.CreateObjectOnce(ctx, key, idemIn, idemAt, app.Once{Key: "router", RequestHash: "h"}, idemAnswer)
+			return err
+		}},
+		{"API create retried", func() error {
+			_, err := a.CreateObjectOnce(ctx, key, idemIn, idemAt, app.Once{Key: "router", RequestHash: "h"}, idemAnswer)
+			return err
+		}},
+		{"API update at a version", func() error {
+			idemIn.Title = "Router 2"
+			return a.UpdateObject(ctx, key, made.ID, made.Version, idemIn)
+		}},
+		{"API delete at a version", func() error { return a.DeleteObjectAt(ctx, key, made.ID, made.Version+1) }},
 		{"API keys page", func() error { _, err := a.APIKeys(ctx, actor); return err }},
 		{"Enable Embed", func() error {
 			sc, err := a.Scorecard(ctx, actor, scs[0].ID)

@@ -118,6 +118,12 @@ func mapNotFound(err error) error {
 // CreateScorecard makes a scorecard (objects.edit). A creator who sees
 // only assigned scorecards is assigned the new one, or it would vanish.
 func (a *App) CreateScorecard(ctx context.Context, actor *Actor, in ScorecardInput) (model.Scorecard, error) {
+	return a.createScorecard(ctx, actor, in, nil)
+}
+
+// createScorecard is CreateScorecard, kept as the first answer to an
+// Idempotency-Key when once is not nil (CreateScorecardOnce).
+func (a *App) createScorecard(ctx context.Context, actor *Actor, in ScorecardInput, once *onceRun[model.Scorecard]) (model.Scorecard, error) {
 	if err := actor.Require(access.ObjectsEdit); err != nil {
 		return model.Scorecard{}, err
 	}
@@ -130,6 +136,9 @@ func (a *App) CreateScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 	}
 	s := model.Scorecard{InstanceID: actor.Instance.ID, Title: in.Title, Description: in.Description}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
+		if err := once.claim(ctx, q); err != nil {
+			return err
+		}
 		if in.ParentID != 0 {
 			if _, err := q.ScorecardByID(ctx, actor.Instance.ID, in.ParentID, v); err != nil {
 				return fieldErrorIf(err, "parent", "Choose a parent scorecard from the list.")
@@ -149,7 +158,10 @@ func (a *App) CreateScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 		if err := record(ctx, q, entry(actor, ActCreate, "scorecard", s.ID, s.Title)); err != nil {
 			return err
 		}
-		return q.AssignScorecard(ctx, actor.Instance.ID, s.ID, members)
+		if err := q.AssignScorecard(ctx, actor.Instance.ID, s.ID, members); err != nil {
+			return err
+		}
+		return once.keep(ctx, q, s)
 	})
 	return s, err
 }
@@ -320,6 +332,13 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 // DeleteScorecard deletes a scorecard (objects.delete). Its containers
 // and measures stay; they are only unlinked from it.
 func (a *App) DeleteScorecard(ctx context.Context, actor *Actor, id int64) error {
+	return a.DeleteScorecardAt(ctx, actor, id, 0)
+}
+
+// DeleteScorecardAt is DeleteScorecard of the scorecard at version (the
+// API's If-Match; 0: whatever its version). A scorecard changed since is
+// a Conflict.
+func (a *App) DeleteScorecardAt(ctx context.Context, actor *Actor, id, version int64) error {
 	s, err := a.Scorecard(ctx, actor, id)
 	if err != nil {
 		return err
@@ -328,8 +347,8 @@ func (a *App) DeleteScorecard(ctx context.Context, actor *Actor, id int64) error
 		return err
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
-		if err := q.DeleteScorecard(ctx, actor.Instance.ID, id); err != nil {
-			return mapNotFound(err)
+		if err := q.DeleteScorecard(ctx, actor.Instance.ID, id, version); err != nil {
+			return staleOrMissing(err, "this scorecard")
 		}
 		return record(ctx, q, entry(actor, ActDelete, "scorecard", id, s.Title))
 	})

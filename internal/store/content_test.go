@@ -103,7 +103,7 @@ func TestLinksAndReach(t *testing.T) {
 		// under it must no longer count as on the scorecards.
 		must(t, c.q.LinkToObject(ctx, c.in.ID, c.p.ID, c.m.ID))
 		scs := reaching(t, c.q, c.in.ID, c.p.ID)
-		must(t, c.q.DeleteObject(ctx, c.in.ID, c.p.ID))
+		must(t, c.q.DeleteObject(ctx, c.in.ID, c.p.ID, 0))
 		must(t, c.q.RebuildReach(ctx, c.in.ID, scs))
 		if got := reaching(t, c.q, c.in.ID, c.m.ID); len(got) != 0 {
 			t.Errorf("after deleting its parent, measure reached by %v", got)

@@ -254,7 +254,7 @@ func TestComments(t *testing.T) {
 			t.Errorf("%d comments after delete, want 2", len(page))
 		}
 		// Deleting the object takes its comments.
-		must(t, c.q.DeleteObject(ctx, c.in.ID, c.m.ID))
+		must(t, c.q.DeleteObject(ctx, c.in.ID, c.m.ID, 0))
 		var left int
 		must(t, db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE instance_id = $1`, c.in.ID).Scan(&left))
 		if left != 0 {

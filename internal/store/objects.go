@@ -116,7 +116,9 @@ func primaryTag(tags []string) string {
 }
 
 func (q *Q) setTags(ctx context.Context, instanceID, objectID int64, tags []string) error {
-	if _, err := q.exec(ctx, `DELETE FROM object_tags WHERE object_id = $1`, objectID); err != nil {
+	// By instance too: object_tags is keyed (instance_id, object_id, …),
+	// and on Citus a delete by object_id alone went to every shard.
+	if _, err := q.exec(ctx, `DELETE FROM object_tags WHERE instance_id = $1 AND object_id = $2`, instanceID, objectID); err != nil {
 		return err
 	}
 	for i, t := range tags {
@@ -154,8 +156,9 @@ func (q *Q) UpdateObject(ctx context.Context, o model.Object) error {
 // and partners' members' favourites of it. Those are kept with their own
 // instance, so no foreign key reaches them; the delete names the instances
 // this one has ever shared with (partner_channels, revoked channels too:
-// a favourite outlives its share), on Citus their shards only.
-func (q *Q) DeleteObject(ctx context.Context, instanceID, id int64) error {
+// a favourite outlives its share), on Citus their shards only. A version
+// other than 0 must be the stored one (deleteAt).
+func (q *Q) DeleteObject(ctx context.Context, instanceID, id, version int64) error {
 	partners, err := q.ids(ctx, `SELECT DISTINCT partner_instance FROM partner_channels WHERE owner_instance = $1 ORDER BY partner_instance`, instanceID)
 	if err != nil {
 		return err
@@ -167,8 +170,7 @@ func (q *Q) DeleteObject(ctx context.Context, instanceID, id int64) error {
 			return err
 		}
 	}
-	res, err := q.exec(ctx, `DELETE FROM objects WHERE instance_id = $1 AND id = $2`, instanceID, id)
-	return affectedOne(res, err)
+	return q.deleteAt(ctx, "objects", instanceID, id, version)
 }
 
 // ObjectByID returns an object the visibility allows.
@@ -200,10 +202,16 @@ type ObjectFilter struct {
 	TypeID int64  // 0: any type
 	Tag    string // "": any tag
 	Text   string // matched anywhere in the title, any case
-	Sort   string // "title" (default) or "updated"
-	Desc   bool
-	After  string // cursor from the previous page
-	Limit  int
+	// ParentID keeps the objects directly under that container, and
+	// ScorecardID those anywhere under that scorecard (0: either
+	// anywhere). Each is read through its table's key (object_links,
+	// scorecard_objects) as a list of ids, then sorted.
+	ParentID    int64
+	ScorecardID int64
+	Sort        string // "title" (default) or "updated"
+	Desc        bool
+	After       string // cursor from the previous page
+	Limit       int
 }
 
 // ObjectPage is one page of a list.
@@ -225,6 +233,22 @@ func (q *Q) ListObjects(ctx context.Context, instanceID int64, f ObjectFilter, v
 	}
 	if f.Tag != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM object_tags ot WHERE ot.instance_id = o.instance_id AND ot.object_id = o.id AND ot.tag_key = "+a.add(Key(f.Tag))+")")
+	}
+	// A place filter names a few objects of many: they are read from the
+	// link table's key first and then sorted. CROSS JOIN makes SQLite
+	// start there (its planner otherwise walks the instance's objects in
+	// title order, checking each); PostgreSQL plans it as any join.
+	from := objectFrom
+	switch {
+	case f.ParentID != 0:
+		from = ` FROM object_links ol CROSS JOIN objects o JOIN object_types t ON t.instance_id = o.instance_id AND t.id = o.type_id`
+		where = append(where, "ol.instance_id = $1 AND ol.parent_id = "+a.add(f.ParentID)+" AND o.instance_id = ol.instance_id AND o.id = ol.child_id")
+		if f.ScorecardID != 0 {
+			where = append(where, "o.id IN (SELECT sf.object_id FROM scorecard_objects sf WHERE sf.instance_id = $1 AND sf.scorecard_id = "+a.add(f.ScorecardID)+")")
+		}
+	case f.ScorecardID != 0:
+		from = ` FROM scorecard_objects sf CROSS JOIN objects o JOIN object_types t ON t.instance_id = o.instance_id AND t.id = o.type_id`
+		where = append(where, "sf.instance_id = $1 AND sf.scorecard_id = "+a.add(f.ScorecardID)+" AND o.instance_id = sf.instance_id AND o.id = sf.object_id")
 	}
 	if f.Text != "" {
 		where = append(where, `o.title_key LIKE `+a.add("%"+escapeLike(Key(f.Text))+"%")+` ESCAPE '\'`)
@@ -252,7 +276,7 @@ func (q *Q) ListObjects(ctx context.Context, instanceID int64, f ObjectFilter, v
 		}
 		where = append(where, "("+col+", o.id) "+op+" ("+a.add(kv)+", "+a.add(id)+")")
 	}
-	query := `SELECT ` + objectCols + objectFrom + ` WHERE ` + strings.Join(where, " AND ") +
+	query := `SELECT ` + objectCols + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + col + ` ` + dir + `, o.id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
 	rows, err := q.query(ctx, query, a...)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strconv"
 
@@ -48,8 +49,9 @@ func (q *Q) UpdateScorecard(ctx context.Context, s model.Scorecard) error {
 }
 
 // DeleteScorecard removes a scorecard; its links, reach rows and
-// assignments go with it, its child scorecards become top-level.
-func (q *Q) DeleteScorecard(ctx context.Context, instanceID, id int64) error {
+// assignments go with it, its child scorecards become top-level. A
+// version other than 0 must be the stored one (deleteAt).
+func (q *Q) DeleteScorecard(ctx context.Context, instanceID, id, version int64) error {
 	// Partners' assignments of it live with the partner (no foreign key
 	// reaches them); they exist only while it is shared, so the shares say
 	// whose they are.
@@ -68,8 +70,29 @@ func (q *Q) DeleteScorecard(ctx context.Context, instanceID, id int64) error {
 	if _, err := q.exec(ctx, `UPDATE scorecards SET parent_id = NULL WHERE instance_id = $1 AND parent_id = $2`, instanceID, id); err != nil {
 		return err
 	}
-	res, err := q.exec(ctx, `DELETE FROM scorecards WHERE instance_id = $1 AND id = $2`, instanceID, id)
-	return affectedOne(res, err)
+	return q.deleteAt(ctx, "scorecards", instanceID, id, version)
+}
+
+// deleteAt deletes one row of a versioned table (scorecards, objects) by
+// id and, unless version is 0, only at that version: a row changed since
+// is ErrConflict, a missing one ErrNotFound.
+func (q *Q) deleteAt(ctx context.Context, table string, instanceID, id, version int64) error {
+	if version == 0 {
+		res, err := q.exec(ctx, `DELETE FROM `+table+` WHERE instance_id = $1 AND id = $2`, instanceID, id)
+		return affectedOne(res, err)
+	}
+	res, err := q.exec(ctx, `DELETE FROM `+table+` WHERE instance_id = $1 AND id = $2 AND version = $3`, instanceID, id, version)
+	if err := affectedOne(res, err); !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	var n int
+	if err := q.row(ctx, `SELECT COUNT(*) FROM `+table+` WHERE instance_id = $1 AND id = $2`, instanceID, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return ErrConflict
 }
 
 // ScorecardByID returns a scorecard the visibility allows.

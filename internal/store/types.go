@@ -55,13 +55,26 @@ func (q *Q) ListTypes(ctx context.Context, instanceID int64, kind string, withUs
 	return out, rows.Err()
 }
 
-// TypeByID returns a type of the instance.
+// TypeByID returns a type of the instance with how many objects use it.
+// The count names the instance ($1), not t's column: on Citus a subquery
+// correlated by column went to every shard.
 func (q *Q) TypeByID(ctx context.Context, instanceID, id int64) (model.ObjectType, error) {
 	var t model.ObjectType
 	err := q.row(ctx, `SELECT t.id, t.instance_id, t.kind, t.name, t.plural, t.color, t.badge, t.builtin,
-		(SELECT COUNT(*) FROM objects o WHERE o.instance_id = t.instance_id AND o.type_id = t.id)
+		(SELECT COUNT(*) FROM objects o WHERE o.instance_id = $1 AND o.type_id = t.id)
 		FROM object_types t WHERE t.instance_id = $1 AND t.id = $2`, instanceID, id).
 		Scan(&t.ID, &t.InstanceID, &t.Kind, &t.Name, &t.Plural, &t.Color, &t.Badge, &t.Builtin, &t.InUse)
+	return t, notFound(err)
+}
+
+// ObjectType returns a type of the instance without its use count: what
+// a create or an edit of an object checks, which need not count the
+// type's objects every time.
+func (q *Q) ObjectType(ctx context.Context, instanceID, id int64) (model.ObjectType, error) {
+	var t model.ObjectType
+	err := q.row(ctx, `SELECT id, instance_id, kind, name, plural, color, badge, builtin FROM object_types
+		WHERE instance_id = $1 AND id = $2`, instanceID, id).
+		Scan(&t.ID, &t.InstanceID, &t.Kind, &t.Name, &t.Plural, &t.Color, &t.Badge, &t.Builtin)
 	return t, notFound(err)
 }
 
