@@ -95,6 +95,9 @@ func BenchmarkGantt(b *testing.B) {
 			reqPerSec(b)
 			b.ReportMetric(float64(nGantt), "queries/req")
 			ratio(b, nsPerOp(b), page, "x-scorecard")
+			// The same from blocks of each interleaved, so that load from
+			// elsewhere on the machine weighs on both alike.
+			b.ReportMetric(partnersPaired(b, c, pageURL, c, ganttURL), "paired-x-scorecard")
 		})
 	})
 }
