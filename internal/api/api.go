@@ -149,6 +149,10 @@ func (x *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			WriteProblem(w, r, http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
 			return
 		}
+		if isJSON(r) && (KeyShaped(string(body)) || checkJSON(body) == msgCredential) {
+			WriteProblem(w, r, http.StatusUnauthorized, msgCredential, nil)
+			return
+		}
 		if msg := checkJSON(body); msg != "" && isJSON(r) {
 			WriteProblem(w, r, http.StatusBadRequest, msg, map[string]string{"body": msg})
 			return
@@ -308,8 +312,9 @@ func isJSON(r *http.Request) bool {
 
 // checkJSON refuses what encoding/json would quietly accept: an object
 // with the same key twice (which one counts is a guess), and nesting
-// deeper than maxJSONDepth. Malformed JSON is left to the validation,
-// which names it.
+// deeper than maxJSONDepth; and a top-level field named like a credential
+// (msgCredential). Malformed JSON is left to the validation, which names
+// it.
 func checkJSON(body []byte) string {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -346,6 +351,9 @@ func checkJSON(body []byte) string {
 			}
 		case string:
 			if f := top(); f != nil && f.object && f.key {
+				if len(stack) == 1 && CredentialName(t) {
+					return msgCredential
+				}
 				if f.keys[t] {
 					return fmt.Sprintf("The JSON has the key %q twice in one object.", truncate(t, 40))
 				}

@@ -43,6 +43,11 @@ func TestUpsertRefusesHostileBodies(t *testing.T) {
 			{"10,001 rows", "builder", "application/json", many(10001), 422, "body/values"},
 			{"no rows", "builder", "application/json", `{"values":[]}`, 422, "body/values"},
 			{"unknown field", "builder", "application/json", `{"values":[` + row(next, `,"api_key":"x"`) + `]}`, 422, ""},
+			// A key anywhere but the Authorization header (SPEC §14).
+			{"a key in the body", "builder", "application/json", `{"api_key":"` + e.keys["builder"] + `","values":[` + row(next, "") + `]}`, 401, ""},
+			{"a credential field in the body", "builder", "application/json", `{"Token":"x","values":[` + row(next, "") + `]}`, 401, ""},
+			{"a key as a value", "builder", "application/json", `{"values":[` + row(next, `,"comment":"`+e.keys["builder"]+`"`) + `]}`, 401, ""},
+			{"a key in the body and no header", "none", "application/json", `{"api_key":"` + e.keys["builder"] + `","values":[` + row(next, "") + `]}`, 401, ""},
 			{"a string for a number", "builder", "application/json", `{"values":[` + row(next, `,"target":"5"`) + `]}`, 422, "body/values/0/target"},
 			{"negative version", "builder", "application/json", `{"values":[{"measure_id":` + m + `,"period":"` + next + `","version":-1}]}`, 422, ""},
 			{"duplicated key", "builder", "application/json", `{"values":[],"values":[` + row(next, "") + `]}`, 400, "body"},

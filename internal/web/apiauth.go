@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -44,12 +43,6 @@ func (s *Server) apiRoutes() []route {
 	return out
 }
 
-// keyShaped finds an API key (ys_<instance id>_…) in a query value.
-var keyShaped = regexp.MustCompile(`ys_[0-9]+_`)
-
-// keyParams are query parameter names that would carry a credential.
-var keyParams = map[string]bool{"api_key": true, "apikey": true, "key": true, "access_token": true, "token": true, "authorization": true}
-
 // errKeyInURL refuses a key in the query string: URLs are logged, cached
 // and sent on in Referer headers.
 var errKeyInURL error = &app.Error{Kind: app.Unauthenticated,
@@ -65,11 +58,11 @@ func (s *Server) apiAuth(_ http.ResponseWriter, r *http.Request, rt route, c *re
 		return nil
 	}
 	for name, vals := range r.URL.Query() {
-		if keyParams[strings.ToLower(name)] {
+		if api.CredentialName(name) {
 			return errKeyInURL
 		}
 		for _, v := range vals {
-			if keyShaped.MatchString(v) {
+			if api.KeyShaped(v) {
 				return errKeyInURL
 			}
 		}
