@@ -65,6 +65,7 @@ var contract = map[string]func(t *testing.T, e *env){
 		if r.Header.Get("ETag") != `"1"` {
 			t.Errorf("scorecard's ETag %q, want \"1\" (its version)", r.Header.Get("ETag"))
 		}
+		e.viewsLogged(t, app.ActViewScorecard, "builder", e.child.ID, 1)
 		r = e.do("GET", "/api/v1/i/ACME/scorecards/"+strconv.FormatInt(e.parent.ID, 10), "builder", nil)
 		if r.json(t, &got); got["parent_id"] != nil {
 			t.Errorf("top-level scorecard: parent_id %v", got["parent_id"])
@@ -173,6 +174,7 @@ var contract = map[string]func(t *testing.T, e *env){
 		if want := `"` + strconv.FormatInt(m.Version, 10) + `"`; r.Header.Get("ETag") != want {
 			t.Errorf("measure's ETag %q, want %s", r.Header.Get("ETag"), want)
 		}
+		e.viewsLogged(t, app.ActViewMeasure, "builder", m.ID, 1)
 		// A container is not a measure; an invisible measure is missing.
 		if r := e.do("GET", "/api/v1/i/ACME/measures/"+strconv.FormatInt(e.result.ID, 10), "admin", nil); r.Status != http.StatusNotFound {
 			t.Errorf("container as a measure: %d, want 404", r.Status)
@@ -490,5 +492,16 @@ func TestRateLimitPerKey(t *testing.T) {
 	}
 	if r := e.do("GET", "/api/v1/i/ACME/instance", "builder", nil); r.Status != http.StatusOK {
 		t.Errorf("another key: %d, want 200", r.Status)
+	}
+}
+
+// viewsLogged checks that a key's reads of an object are in the User
+// Activity log as views, under the key's name, like the pages' (issue 16).
+func (e *env) viewsLogged(t *testing.T, activity, key string, id int64, want int) {
+	t.Helper()
+	var n int
+	if err := e.db.Store.DB().QueryRow(`SELECT COUNT(*) FROM activity_log WHERE activity = $1 AND actor_name = $2 AND object_id = $3 AND account_id IS NULL`,
+		activity, "API key “"+key+"”", id).Scan(&n); err != nil || n != want {
+		t.Errorf("%s of %d by key %s in the log: %d (%v), want %d", activity, id, key, n, err, want)
 	}
 }

@@ -39,6 +39,8 @@ func (h *handlers) GetScorecard(ctx context.Context, req GetScorecardRequestObje
 	if err != nil {
 		return nil, err
 	}
+	// Read through the API like a view of its page, in the User Activity log.
+	h.app.RecordView(ctx, actorOf(ctx), app.ActViewScorecard, "scorecard", s.ID, s.Title)
 	return GetScorecard200JSONResponse{Body: scorecardOut(s), Headers: GetScorecard200ResponseHeaders{ETag: etag(s.Version)}}, nil
 }
 
@@ -73,6 +75,7 @@ func (h *handlers) GetMeasure(ctx context.Context, req GetMeasureRequestObject) 
 	if o.Kind != model.KindMeasure {
 		return nil, &app.Error{Kind: app.NotFound, Msg: "Not found."}
 	}
+	h.app.RecordView(ctx, actorOf(ctx), app.ActViewMeasure, "measure", o.ID, o.Title)
 	return GetMeasure200JSONResponse{Body: measureOut(o), Headers: GetMeasure200ResponseHeaders{ETag: etag(o.Version)}}, nil
 }
 
