@@ -47,6 +47,11 @@ type Config struct {
 	BackupDir, BackupEveryText, BackupKeepText string
 	BackupEvery                                time.Duration
 	BackupKeep                                 int
+	// Requests per second and at once each API key may make (web.Config),
+	// parsed from the *Text fields.
+	APIRateText, APIBurstText string
+	APIRate                   float64
+	APIBurst                  int
 	// CompyleURL is the companion data-collection app the top menu's
 	// Compyle item opens for members with Compyle Access; "": no item.
 	CompyleURL string
@@ -81,6 +86,8 @@ func (c *Config) settings() []setting {
 		{"backup-every", "YARDSTICK_BACKUP_EVERY", "24h", "time between scheduled snapshots (from 1s)", &c.BackupEveryText},
 		{"backup-keep", "YARDSTICK_BACKUP_KEEP", "90", "scheduled snapshots kept; older ones are removed", &c.BackupKeepText},
 		{"compyle-url", "YARDSTICK_COMPYLE_URL", "", "address of the Compyle data-collection app, opened from the top menu by members with Compyle Access; empty: no Compyle item", &c.CompyleURL},
+		{"api-rate", "YARDSTICK_API_RATE", "20", "requests per second each API key may make, sustained (past it: 429 with Retry-After)", &c.APIRateText},
+		{"api-burst", "YARDSTICK_API_BURST", "40", "requests each API key may make at once before its rate applies", &c.APIBurstText},
 		{"heavy-running", "YARDSTICK_HEAVY_RUNNING", "", "of those, how many run at once, the rest waiting their turn (empty: half the processors, at least 1)", &c.HeavyRunningText},
 	}
 }
@@ -182,6 +189,16 @@ func (c *Config) parseLimits() error {
 		}
 		c.HeavyRunning = n
 	}
+	rate, err := strconv.ParseFloat(strings.TrimSpace(c.APIRateText), 64)
+	if err != nil || !(rate >= 0.01 && rate <= 100_000) {
+		return fmt.Errorf("YARDSTICK_API_RATE: %q is not a number of requests a second from 0.01 to 100000 (e.g. 20, 0.5)", c.APIRateText)
+	}
+	c.APIRate = rate
+	burst, err := strconv.Atoi(strings.TrimSpace(c.APIBurstText))
+	if err != nil || burst < 1 || burst > 100_000 {
+		return fmt.Errorf("YARDSTICK_API_BURST: %q is not a number of requests from 1 to 100000", c.APIBurstText)
+	}
+	c.APIBurst = burst
 	return c.parseBackup()
 }
 

@@ -115,3 +115,32 @@ func TestHeavyLimitsConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIRateConfig(t *testing.T) {
+	for _, k := range []string{"YARDSTICK_API_RATE", "YARDSTICK_API_BURST"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	c, _, err := parseConfig("serve", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.APIRate != 20 || c.APIBurst != 40 {
+		t.Errorf("defaults: %v a second, %d at once; want 20, 40", c.APIRate, c.APIBurst)
+	}
+	t.Setenv("YARDSTICK_API_RATE", "0.5")
+	if c, _, err = parseConfig("serve", []string{"--api-burst", "3"}, nil); err != nil || c.APIRate != 0.5 || c.APIBurst != 3 {
+		t.Errorf("set: %v a second, %d at once (%v); want 0.5, 3", c.APIRate, c.APIBurst, err)
+	}
+	for _, tc := range []struct{ flag, value, variable string }{
+		{"--api-rate", "0", "YARDSTICK_API_RATE"},
+		{"--api-rate", "NaN", "YARDSTICK_API_RATE"},
+		{"--api-rate", "fast", "YARDSTICK_API_RATE"},
+		{"--api-burst", "0", "YARDSTICK_API_BURST"},
+		{"--api-burst", "1e3", "YARDSTICK_API_BURST"},
+	} {
+		if _, _, err := parseConfig("serve", []string{tc.flag, tc.value}, nil); err == nil || !strings.Contains(err.Error(), tc.variable) {
+			t.Errorf("%s %s: %v, want a refusal naming %s", tc.flag, tc.value, err, tc.variable)
+		}
+	}
+}

@@ -77,7 +77,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	handler := web.New(a, web.Config{BaseURL: c.BaseURL, MetricsToken: c.MetricsToken, TrustedProxies: c.Proxies,
 		MaxInFlight: c.MaxInFlight, QueueWait: c.QueueWait, MaxFormBody: c.MaxFormBody,
-		Collectors: snapshots, CompyleURL: c.CompyleURL}, log)
+		Collectors: snapshots, CompyleURL: c.CompyleURL, APIRate: c.APIRate, APIBurst: c.APIBurst}, log)
 	srv := &http.Server{
 		Addr:              c.Addr,
 		Handler:           handler,

@@ -50,8 +50,8 @@ type Config struct {
 	// Collectors are more metrics for /metrics (the snapshot schedule's).
 	Collectors []prometheus.Collector
 	// APIRate and APIBurst limit requests per API key (requests per second
-	// and at once); 0: DefaultAPIRate and DefaultAPIBurst. No flag sets
-	// them yet.
+	// and at once; YARDSTICK_API_RATE and YARDSTICK_API_BURST); 0:
+	// DefaultAPIRate and DefaultAPIBurst.
 	APIRate  float64
 	APIBurst int
 	// CompyleURL is the Compyle app's address (YARDSTICK_COMPYLE_URL),
