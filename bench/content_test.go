@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,7 +84,8 @@ func BenchmarkMeasureList(b *testing.B) {
 		}
 
 		base := s.srv.URL + "/i/BENCH/objects?kind=measure"
-		deep := base + "&after=" + middleCursor(b, db, in.ID, len(gen.Measures))
+		mid := middleCursor(b, db, in.ID, len(gen.Measures))
+		deep := base + "&after=" + mid
 		admin, member := s.client(), s.client()
 		s.login(b, admin, "ada@example.org")
 		s.login(b, member, "bea@example.org")
@@ -122,6 +124,25 @@ func BenchmarkMeasureList(b *testing.B) {
 				}
 				reqPerSec(b)
 				ratio(b, rate(b), adminRate[p.name], "of-admin")
+			})
+		}
+		// The same pages through the API (issue 16: ≥ 1.0× the HTML list),
+		// with a key of the administrator's permissions; also from blocks
+		// interleaved with the HTML page's ("paired-of-html").
+		api := s.apiClient(b, "BENCH", "ada@example.org")
+		apiBase := s.srv.URL + "/api/v1/i/BENCH/measures?limit=50"
+		apiURLs := map[string]string{"first": apiBase, "deep": apiBase + "&cursor=" + url.QueryEscape(mid)}
+		mustContain(b, api, apiURLs["first"], measureTitle("List", 1))
+		mustContain(b, api, apiURLs["deep"], measureTitle("List", 50_001))
+		for _, p := range []struct{ name, url string }{{"first", base}, {"deep", deep}} {
+			b.Run("api-"+p.name, func(b *testing.B) {
+				u := apiURLs[p.name]
+				for b.Loop() {
+					get(b, api, u, http.StatusOK)
+				}
+				reqPerSec(b)
+				ratio(b, rate(b), adminRate[p.name], "of-html")
+				b.ReportMetric(partnersPaired(b, api, u, admin, p.url), "paired-of-html")
 			})
 		}
 	})

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,7 +28,8 @@ func newSite(b *testing.B, db *testkit.DB) *site {
 	b.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(db.Store, app.Config{BaseURL: "http://bench.test", SessionIdle: 24 * time.Hour}, log, nil)
-	srv := httptest.NewServer(web.New(a, web.Config{QuietRequests: true}, log))
+	// No per-key API limit: a benchmark's loop is not an integration's.
+	srv := httptest.NewServer(web.New(a, web.Config{QuietRequests: true, APIRate: 1e9, APIBurst: 1 << 30}, log))
 	b.Cleanup(srv.Close)
 	return &site{db: db, app: a, srv: srv}
 }
@@ -47,6 +49,38 @@ func eachDB(b *testing.B, fn func(b *testing.B, db *testkit.DB)) {
 func (s *site) client() *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// apiClient is a client that sends a new API key of the member email
+// (created with the member's own permissions) as its bearer token.
+func (s *site) apiClient(b *testing.B, code, email string) *http.Client {
+	b.Helper()
+	ctx := context.Background()
+	acct, err := s.db.Store.Q().AccountByEmail(ctx, email)
+	if err != nil {
+		b.Fatal(err)
+	}
+	actor, err := s.app.ActorFor(ctx, app.Session{Account: acct}, code, app.Client{Addr: "192.0.2.1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	nk, err := s.app.CreateAPIKey(ctx, actor, app.APIKeyInput{Name: "bench", Permissions: actor.Perms.Keys()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &http.Client{Transport: bearer{nk.Secret, http.DefaultTransport}}
+}
+
+// bearer adds an API key to each request.
+type bearer struct {
+	key  string
+	next http.RoundTripper
+}
+
+func (t bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+t.key)
+	return t.next.RoundTrip(r)
 }
 
 func (s *site) login(b *testing.B, c *http.Client, email string) {

@@ -314,62 +314,66 @@ func isJSON(r *http.Request) bool {
 // with the same key twice (which one counts is a guess), and nesting
 // deeper than maxJSONDepth; and a top-level field named like a credential
 // (msgCredential). Malformed JSON is left to the validation, which names
-// it.
+// it. It scans the bytes itself: encoding/json's Token allocated per token
+// and took 110 ms of a 10,000-value bulk write.
 func checkJSON(body []byte) string {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
 	type frame struct {
-		keys   map[string]bool
-		object bool
-		key    bool // the next string of an object is a key
+		keys   map[string]bool // nil for an array
+		expect bool            // the next string of an object is a key
 	}
-	var stack []*frame
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return "" // the end, or malformed: the validation says which
-		}
-		top := func() *frame {
+	var stack []frame
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; c {
+		case '{', '[':
+			if len(stack) >= maxJSONDepth {
+				return fmt.Sprintf("The JSON nests deeper than %d levels.", maxJSONDepth)
+			}
+			f := frame{}
+			if c == '{' {
+				f = frame{keys: map[string]bool{}, expect: true}
+			}
+			stack = append(stack, f)
+		case '}', ']':
 			if len(stack) == 0 {
-				return nil
+				return "" // malformed: the validation says so
 			}
-			return stack[len(stack)-1]
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				if f := top(); f != nil && f.object {
-					f.key = true
-				}
-				if len(stack) >= maxJSONDepth {
-					return fmt.Sprintf("The JSON nests deeper than %d levels.", maxJSONDepth)
-				}
-				stack = append(stack, &frame{keys: map[string]bool{}, object: t == '{', key: t == '{'})
-			default:
-				stack = stack[:len(stack)-1]
+			stack = stack[:len(stack)-1]
+		case ',':
+			if n := len(stack); n > 0 && stack[n-1].keys != nil {
+				stack[n-1].expect = true
 			}
-		case string:
-			if f := top(); f != nil && f.object && f.key {
-				if len(stack) == 1 && CredentialName(t) {
+		case '"':
+			end, escaped := i+1, false
+			for end < len(body) && body[end] != '"' {
+				if body[end] == '\\' {
+					escaped = true
+					end++
+				}
+				end++
+			}
+			if end >= len(body) {
+				return "" // an unterminated string: malformed
+			}
+			if n := len(stack); n > 0 && stack[n-1].keys != nil && stack[n-1].expect {
+				key := string(body[i+1 : end])
+				if escaped { // compare keys as decoded: "a" and "\u0061" are one key
+					if err := json.Unmarshal(body[i:end+1], &key); err != nil {
+						return ""
+					}
+				}
+				if n == 1 && CredentialName(key) {
 					return msgCredential
 				}
-				if f.keys[t] {
-					return fmt.Sprintf("The JSON has the key %q twice in one object.", truncate(t, 40))
+				if stack[n-1].keys[key] {
+					return fmt.Sprintf("The JSON has the key %q twice in one object.", truncate(key, 40))
 				}
-				f.keys[t] = true
-				f.key = false
-				continue
+				stack[n-1].keys[key] = true
+				stack[n-1].expect = false
 			}
-			if f := top(); f != nil && f.object {
-				f.key = true
-			}
-		default:
-			if f := top(); f != nil && f.object {
-				f.key = true
-			}
+			i = end
 		}
 	}
+	return ""
 }
 
 func truncate(s string, n int) string {

@@ -138,6 +138,12 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			}
 		}
 		conflicts := map[string]string{}
+		// New values go in as multi-row INSERTs per owning instance, and
+		// the log in one statement per thousand entries, after the loop:
+		// one statement per row made 10,000 values 30× their raw insert.
+		var entries []model.Activity
+		fresh := map[int64][]model.DataValue{} // by owner
+		freshRow := map[int64][]int{}          // their rows
 		for i, r := range rows {
 			t := targets[r.MeasureID]
 			owner := t.m.InstanceID
@@ -157,19 +163,22 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 				"period", "", t.pf.Label(p),
 				"actual", ftoa(before.Actual), ftoa(v.Actual), "target", ftoa(before.Target), ftoa(v.Target),
 				"comment", before.Comment, v.Comment)...)
-			log := []model.Activity{e}
 			if actor.Partner(owner) {
-				log = inBoth(actor, owner, e)
-			}
-			if err := record(ctx, q, log...); err != nil {
-				return err
+				entries = append(entries, inBoth(actor, owner, e)...)
+			} else {
+				entries = append(entries, e)
 			}
 			var err error
-			if v.Actual == nil && v.Target == nil && v.Comment == "" {
+			switch {
+			case v.Actual == nil && v.Target == nil && v.Comment == "":
 				if exists {
 					err = q.DeleteDataValue(ctx, owner, v.MeasureID, v.PeriodKey, v.Version)
 				}
-			} else {
+			case !exists:
+				fresh[owner] = append(fresh[owner], v)
+				freshRow[owner] = append(freshRow[owner], i)
+				continue
+			default:
 				_, err = q.SaveDataValue(ctx, owner, v)
 			}
 			if errors.Is(err, store.ErrConflict) {
@@ -181,11 +190,21 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			}
 			saved++
 		}
+		for owner, vs := range fresh {
+			taken, err := q.InsertDataValues(ctx, owner, vs)
+			if err != nil {
+				return err
+			}
+			for _, k := range taken {
+				conflicts["values/"+strconv.Itoa(freshRow[owner][k])+"/version"] = "Changed by someone else meanwhile: read it again."
+			}
+			saved += len(vs) - len(taken)
+		}
 		if len(conflicts) > 0 {
 			return &Error{Kind: Conflict, Fields: conflicts, Msg: "Nothing was saved: " +
 				plural(len(conflicts), "value") + " changed since read (see errors)."}
 		}
-		return nil
+		return record(ctx, q, entries...)
 	})
 	if err != nil {
 		return 0, err

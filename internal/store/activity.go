@@ -67,7 +67,7 @@ func (q *Q) RecordActivity(ctx context.Context, entries ...model.Activity) error
 			if j > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteString(a.add(v))
+			sb.WriteString(a.next(q.s.dialect, v))
 		}
 		sb.WriteString(")")
 		if e.AccountID != nil && e.Activity != "sign_in_failed" && e.Outcome != model.OutcomeFailed {

@@ -68,6 +68,59 @@ func (q *Q) SaveDataValue(ctx context.Context, instanceID int64, v model.DataVal
 	return v, nil
 }
 
+// insertChunk is how many values one INSERT of InsertDataValues writes
+// (eight parameters each, within SQLite's 32,766).
+const insertChunk = 500
+
+// InsertDataValues writes new values (version 1) of one instance's
+// measures, insertChunk to a statement, and returns the positions in vs of
+// those a value already stood at (someone saved that period meanwhile):
+// those are not written. Run it in a transaction.
+func (q *Q) InsertDataValues(ctx context.Context, instanceID int64, vs []model.DataValue) (taken []int, err error) {
+	now := q.Now()
+	type key struct {
+		m int64
+		p string
+	}
+	for start := 0; start < len(vs); start += insertChunk {
+		chunk := vs[start:min(start+insertChunk, len(vs))]
+		var a args
+		rows := make([]string, len(chunk))
+		for i, v := range chunk {
+			var ph [8]string
+			for j, x := range []any{instanceID, v.MeasureID, v.PeriodKey, v.Actual, v.Target, v.Comment, v.UpdatedBy, now} {
+				ph[j] = a.next(q.s.dialect, x)
+			}
+			rows[i] = "(" + strings.Join(ph[:], ", ") + ", 1)"
+		}
+		res, err := q.query(ctx, `INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, comment, updated_by, updated_at, version)
+			VALUES `+listMark+strings.Join(rows, ", ")+`
+			ON CONFLICT (instance_id, measure_id, period_key) DO NOTHING RETURNING measure_id, period_key`, a...)
+		if err != nil {
+			return nil, err
+		}
+		written := make(map[key]bool, len(chunk))
+		for res.Next() {
+			var k key
+			if err := res.Scan(&k.m, &k.p); err != nil {
+				res.Close()
+				return nil, err
+			}
+			written[k] = true
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		for i, v := range chunk {
+			if !written[key{v.MeasureID, v.PeriodKey}] {
+				taken = append(taken, start+i)
+			}
+		}
+	}
+	return taken, nil
+}
+
 // DeleteDataValue removes one period's value if still at version.
 func (q *Q) DeleteDataValue(ctx context.Context, instanceID, measureID int64, periodKey string, version int64) error {
 	res, err := q.exec(ctx, `DELETE FROM data_values WHERE instance_id = $1 AND measure_id = $2 AND period_key = $3 AND version = $4`,
