@@ -483,12 +483,7 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 			return err
 		}
 		if refused := access.CanGrant(actor.Perms, prev, next); len(refused) > 0 {
-			names := make([]string, 0, len(refused))
-			for _, p := range refused {
-				info, _ := access.Lookup(p)
-				names = append(names, info.Name)
-			}
-			return &Error{Kind: Forbidden, Msg: "You cannot grant permissions you do not hold yourself: " + strings.Join(names, ", ") + "."}
+			return errCannotGrant(actor, refused)
 		}
 		if err := a.checkScorecards(ctx, q, actor.Instance.ID, in.ScorecardIDs); err != nil {
 			return err
