@@ -10,6 +10,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // Action Custom Fields (issue 14, item 4; Administration → Action Custom
@@ -182,7 +183,7 @@ func (a *App) DeleteActionField(ctx context.Context, actor *Actor, id int64, con
 			return mapNotFound(err)
 		}
 		if f.InUse > 0 && !confirmed {
-			return errConflict("“%s” has a value on %d actions. Confirm to delete the field with those values.", f.Name, f.InUse)
+			return errConflict("“%s” has a value on %d %s. Confirm to delete the field with those values.", f.Name, f.InUse, actor.Words().LowMany(terms.Action))
 		}
 		if err := q.DeleteActionField(ctx, actor.Instance.ID, id); err != nil {
 			return mapNotFound(err)

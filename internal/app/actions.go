@@ -175,7 +175,7 @@ func (a *App) actionHost(ctx context.Context, actor *Actor, on string, id int64)
 		return h, err
 	}
 	if h.Owner != actor.Instance.ID {
-		return h, errForbidden("Actions belong to your own organization's scorecards; this one is a partner's.")
+		return h, forbidden(actor.Words().Expand("{action:many} belong to your own organization's {scorecard:lowmany}; this one is a {partner:lower}'s."))
 	}
 	return h, nil
 }
@@ -245,7 +245,7 @@ func (a *App) UpdateAction(ctx context.Context, actor *Actor, id int64, version 
 		}
 		saved, err := q.UpdateAction(ctx, x)
 		if errors.Is(err, store.ErrConflict) {
-			return errConflict("Someone saved this action after you opened it. Reload it to see their changes, then make yours again.")
+			return conflict(actor.Words().Expand("Someone saved this {action:lower} after you opened it. Reload it to see their changes, then make yours again."))
 		} else if err != nil {
 			return err
 		}
@@ -336,7 +336,7 @@ func (a *App) AddActionUpdate(ctx context.Context, actor *Actor, id int64, versi
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if _, err := q.AddActionUpdate(ctx, actor.Instance.ID, id, version, actor.Account.ID, text, status, p); errors.Is(err, store.ErrConflict) {
-			return errConflict("Someone changed this action after you opened it. Reload it, then add your update again.")
+			return conflict(actor.Words().Expand("Someone changed this {action:lower} after you opened it. Reload it, then add your update again."))
 		} else if err != nil {
 			return err
 		}
@@ -801,7 +801,7 @@ func (a *App) ExportActions(ctx context.Context, actor *Actor, qy ActionQuery, f
 		return err
 	}
 	if err := a.store.InTx(ctx, func(q *store.Q) error {
-		return record(ctx, q, entry(actor, ActExport, "actions", 0, "Action Manager ("+format+")"))
+		return record(ctx, q, entry(actor, ActExport, "actions", 0, actor.Words().Expand("{action} Manager (")+format+")"))
 	}); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // DataEntry is one period row of the data grid as submitted: the values
@@ -360,7 +361,7 @@ func summarize(fields map[string]string) string {
 func (a *App) saveMeasure(ctx context.Context, actor *Actor, before, m model.Object) error {
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.UpdateObject(ctx, m); err != nil {
-			return conflictMsg(err, "this measure")
+			return conflictMsg(err, "this "+actor.Words().LowOne(terms.Measure))
 		}
 		return record(ctx, q, entry(actor, ActUpdate, m.Kind, m.ID, m.Title, objectChanges(before, m)...))
 	})

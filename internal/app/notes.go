@@ -12,6 +12,7 @@ import (
 	"yardstick/internal/model"
 	"yardstick/internal/notes"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // Notes and their history on scorecards, containers and measures (SPEC
@@ -181,7 +182,7 @@ func (a *App) noteFor(ctx context.Context, actor *Actor, on string, id, typeID i
 		return h, model.Note{}, err
 	}
 	if !h.Can.EditNotes {
-		return h, model.Note{}, readOnly(h.name())
+		return h, model.Note{}, readOnly(actor, h.name())
 	}
 	n, err := a.store.Q().Note(ctx, h.Owner, h.Target, typeID)
 	if err != nil {
@@ -281,7 +282,7 @@ func (a *App) writeNote(ctx context.Context, actor *Actor, on string, id, typeID
 		if who == "" {
 			who = "Someone else"
 		}
-		return form, errConflict("%s saved this note while you were editing it. Your text is below theirs and was not saved: compare them, then save again to replace theirs.", who)
+		return form, errConflict("%s saved this %s while you were editing it. Your text is below theirs and was not saved: compare them, then save again to replace theirs.", who, actor.Words().LowOne(terms.Note))
 	}
 	if err != nil {
 		return form, err
@@ -375,7 +376,7 @@ func (a *App) sectionFor(ctx context.Context, actor *Actor, on string, id, typeI
 		return h, model.Note{}, err
 	}
 	if !h.Can.Edit {
-		return h, model.Note{}, readOnly(h.name())
+		return h, model.Note{}, readOnly(actor, h.name())
 	}
 	n, err := a.store.Q().Note(ctx, h.Owner, h.Target, typeID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -618,12 +619,12 @@ func (a *App) OrderNoteTypes(ctx context.Context, actor *Actor, ids []int64) err
 			after = append(after, names[id])
 		}
 		if len(seen) != len(list) || len(ids) != len(list) {
-			return errConflict("The note types changed since the page was loaded; nothing was moved. Here is their order now.")
+			return conflict(actor.Words().Expand("The {note:lower} types changed since the page was loaded; nothing was moved. Here is their order now."))
 		}
 		if err := q.SetNoteTypeOrder(ctx, actor.Instance.ID, ids); err != nil {
 			return err
 		}
-		return record(ctx, q, entry(actor, ActUpdate, "note types", 0, "note type order",
+		return record(ctx, q, entry(actor, ActUpdate, "note types", 0, actor.Words().Expand("{note:lower} type order"),
 			changed("order", strings.Join(before, ", "), strings.Join(after, ", "))...))
 	})
 }
@@ -641,10 +642,10 @@ func (a *App) DeleteNoteType(ctx context.Context, actor *Actor, id int64, confir
 			return mapNotFound(err)
 		}
 		if t.Builtin {
-			return errConflict("“%s” is a standard note type and cannot be deleted; you can rename it.", t.Name)
+			return errConflict("“%s” is a standard %s type and cannot be deleted; you can rename it.", t.Name, actor.Words().LowOne(terms.Note))
 		}
 		if t.InUse > 0 && !confirmed {
-			return errConflict("“%s” has %d notes. Confirm to delete the type with them.", t.Name, t.InUse)
+			return errConflict("“%s” has %d %s. Confirm to delete the type with them.", t.Name, t.InUse, actor.Words().LowMany(terms.Note))
 		}
 		if err := q.DeleteNoteType(ctx, actor.Instance.ID, id); err != nil {
 			return mapNotFound(err)

@@ -9,6 +9,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // ObjectInput is what the container and measure forms offer. Numbers
@@ -158,7 +159,7 @@ func (a *App) CreateObject(ctx context.Context, actor *Actor, in ObjectInput, at
 		return model.Object{}, invalid("Unknown kind of object.", nil)
 	}
 	if at.ScorecardID == 0 && at.ParentID == 0 && !actor.Can(access.ScorecardsAll) {
-		return model.Object{}, invalid("Add the object to a scorecard or under a container you can see.", nil)
+		return model.Object{}, invalid(actor.Words().Expand("Add the object to a {scorecard:lower} or under a {container:lower} you can see."), nil)
 	}
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
@@ -210,7 +211,7 @@ func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v st
 			return err
 		}
 		if kind != model.KindContainer {
-			return invalid("Put measures under a result or program, not directly on the scorecard.", nil)
+			return invalid(actor.Words().Expand("Put {measure:lowmany} under a {result:lower} or {program:lower}, not directly on the {scorecard:lower}."), nil)
 		}
 	}
 	if at.ParentID != 0 {
@@ -219,7 +220,7 @@ func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v st
 			return err
 		}
 		if p.Kind != model.KindContainer {
-			return invalid("Only results and programs can hold other objects.", nil)
+			return invalid(actor.Words().Expand("Only {result:lowmany} and {program:lowmany} can hold other objects."), nil)
 		}
 	}
 	return nil
@@ -300,7 +301,7 @@ func (a *App) Link(ctx context.Context, actor *Actor, at Placement, childID int6
 		return err
 	}
 	if at.ScorecardID == 0 && at.ParentID == 0 {
-		return invalid("Choose the scorecard or the result or program to link to.", nil)
+		return invalid(actor.Words().Expand("Choose the {scorecard:lower} or the {result:lower} or {program:lower} to link to."), nil)
 	}
 	child, err := a.Object(ctx, actor, childID)
 	if err != nil {
@@ -322,7 +323,7 @@ func (a *App) Link(ctx context.Context, actor *Actor, at Placement, childID int6
 			return err
 		}
 		if cycle {
-			return invalid("“"+child.Title+"” already contains that container; linking it there would make a loop.", nil)
+			return invalid("“"+child.Title+"” already contains that "+actor.Words().LowOne(terms.Container)+"; linking it there would make a loop.", nil)
 		}
 		return q.LinkToObject(ctx, actor.Instance.ID, at.ParentID, childID)
 	})

@@ -223,7 +223,7 @@ func (a *App) checkMembers(ctx context.Context, q *store.Q, actor *Actor, ids []
 		return nil, nil
 	}
 	if !actor.Can(access.UsersManage) && !actor.Can(access.ObjectsEdit) {
-		return nil, errForbidden("You cannot assign scorecards to members.")
+		return nil, forbidden(actor.Words().Expand("You cannot assign {scorecard:lowmany} to members."))
 	}
 	known, err := q.MembershipIDsIn(ctx, actor.Instance.ID, ids)
 	if err != nil {
@@ -284,7 +284,7 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 		}
 		err := q.UpdateScorecard(ctx, s)
 		if errors.Is(err, store.ErrConflict) {
-			return errConflict("Someone else changed this scorecard while you were editing. Reload it and make your change again.")
+			return conflict(actor.Words().Expand("Someone else changed this {scorecard:lower} while you were editing. Reload it and make your change again."))
 		}
 		if err != nil {
 			return err
