@@ -129,7 +129,7 @@ func (a *App) UpdateActionField(ctx context.Context, actor *Actor, id int64, in 
 		return err
 	}
 	if f.Kind != before.Kind && before.InUse > 0 {
-		return fieldError("kind", "This field has values on "+itoa(before.InUse)+" actions; its kind cannot change. Add a new field instead.")
+		return fieldError("kind", "This field has values on "+itoa(before.InUse)+" "+actor.Words().LowMany(terms.Action)+"; its kind cannot change. Add a new field instead.")
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.UpdateActionField(ctx, f); errors.Is(err, store.ErrConflict) {

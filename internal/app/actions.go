@@ -359,7 +359,7 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 	}
 	t := model.ActionTodo{ActionID: id}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
-		if err := in.apply(ctx, q, actor.Instance.ID, &t); err != nil {
+		if err := in.apply(ctx, q, actor, &t); err != nil {
 			return err
 		}
 		var err error
@@ -372,10 +372,11 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 }
 
 // apply checks the to-do form and sets t's title, assignee and due date.
-func (in TodoInput) apply(ctx context.Context, q *store.Q, instanceID int64, t *model.ActionTodo) error {
+func (in TodoInput) apply(ctx context.Context, q *store.Q, actor *Actor, t *model.ActionTodo) error {
+	instanceID := actor.Instance.ID
 	fields := map[string]string{}
 	var msg string
-	if t.Title, msg = cleanText(in.Title, "The to-do", 1, 200); msg != "" {
+	if t.Title, msg = cleanText(in.Title, actor.Words().Expand("The {todo:lower}"), 1, 200); msg != "" {
 		fields["todo"] = msg
 	}
 	var ok bool
@@ -434,7 +435,7 @@ func (a *App) UpdateTodo(ctx context.Context, actor *Actor, id, todoID int64, in
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		t := before
-		if err := in.apply(ctx, q, actor.Instance.ID, &t); err != nil {
+		if err := in.apply(ctx, q, actor, &t); err != nil {
 			return err
 		}
 		if err := q.UpdateTodo(ctx, actor.Instance.ID, t); err != nil {

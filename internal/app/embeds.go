@@ -254,13 +254,13 @@ func (a *App) EmbedCodes(ctx context.Context, actor *Actor, scorecardID, before 
 }
 
 // validate checks the options against the instance's note types.
-func (o *EmbedOptions) validate(types []model.NoteType) error {
+func (o *EmbedOptions) validate(words *terms.Set, types []model.NoteType) error {
 	fields := map[string]string{}
 	if o.Periods < 0 || o.Periods > MaxEmbedPeriods {
-		fields["periods"] = "Choose from 1 to " + strconv.Itoa(MaxEmbedPeriods) + " periods, or the measure's own setting."
+		fields["periods"] = "Choose from 1 to " + strconv.Itoa(MaxEmbedPeriods) + " periods, or the " + words.LowOne(terms.Measure) + "'s own setting."
 	}
 	if o.Chart != "" && o.Chart != "line" && o.Chart != "bar" {
-		fields["chart"] = "Choose a line or bar chart, or the measure's own."
+		fields["chart"] = words.Expand("Choose a line or bar chart, or the {measure:lower}'s own.")
 	}
 	known := map[int64]bool{}
 	for _, t := range types {
@@ -269,7 +269,7 @@ func (o *EmbedOptions) validate(types []model.NoteType) error {
 	ids := uniq(o.NoteTypes)
 	for _, id := range ids {
 		if !known[id] {
-			fields["note_types"] = "Choose note types from the list."
+			fields["note_types"] = words.Expand("Choose {note:lower} types from the list.")
 		}
 	}
 	o.NoteTypes = ids
@@ -295,7 +295,7 @@ func (a *App) CreateEmbed(ctx context.Context, actor *Actor, on string, id int64
 	if err != nil {
 		return NewEmbed{}, err
 	}
-	if err := in.validate(types); err != nil {
+	if err := in.validate(actor.Words(), types); err != nil {
 		return NewEmbed{}, err
 	}
 	via, err := a.embedVia(ctx, actor, h)

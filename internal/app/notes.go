@@ -209,14 +209,14 @@ func (a *App) EditNote(ctx context.Context, actor *Actor, on string, id, typeID 
 
 // checkBody sanitises a typed body and holds it to the limits: the
 // stored HTML to notes.MaxBody characters, its text to the type's limit.
-func checkBody(t model.NoteType, body string) (string, error) {
+func checkBody(words *terms.Set, t model.NoteType, body string) (string, error) {
 	clean := notes.Sanitize(body)
 	if n := utf8.RuneCountInString(clean); n > notes.MaxBody {
-		return "", fieldError("body", fmt.Sprintf("This note is too long: %d characters with its formatting, the most is %d. Nothing was saved; shorten it and save again.", n, notes.MaxBody))
+		return "", fieldError("body", fmt.Sprintf("This %s is too long: %d characters with its formatting, the most is %d. Nothing was saved; shorten it and save again.", words.LowOne(terms.Note), n, notes.MaxBody))
 	}
 	if t.CharLimit > 0 {
 		if n := notes.Len(clean); n > t.CharLimit {
-			return "", fieldError("body", fmt.Sprintf("%s notes hold at most %d characters; this one has %d. Nothing was saved; shorten it and save again.", t.Name, t.CharLimit, n))
+			return "", fieldError("body", fmt.Sprintf("%s %s hold at most %d characters; this one has %d. Nothing was saved; shorten it and save again.", t.Name, words.LowMany(terms.Note), t.CharLimit, n))
 		}
 	}
 	return clean, nil
@@ -251,7 +251,7 @@ func (a *App) writeNote(ctx context.Context, actor *Actor, on string, id, typeID
 		return NoteForm{}, err
 	}
 	form := NoteForm{On: on, ID: id, HostTitle: h.Title, HostKind: h.Kind, Note: n, Base: base, Body: body}
-	clean, err := checkBody(n.Type, body)
+	clean, err := checkBody(actor.Words(), n.Type, body)
 	if err != nil {
 		return form, err
 	}
@@ -393,7 +393,7 @@ var errNoSuchType error = &Error{Kind: NotFound, Msg: "Not found."}
 func (a *App) AddNoteSection(ctx context.Context, actor *Actor, on string, id, typeID int64) error {
 	h, n, err := a.sectionFor(ctx, actor, on, id, typeID)
 	if err == errNoSuchType {
-		return fieldError("type", "Choose a note type from the list.")
+		return fieldError("type", actor.Words().Expand("Choose a {note:lower} type from the list."))
 	}
 	if err != nil {
 		return err
@@ -498,8 +498,8 @@ func (a *App) NoteTypeByID(ctx context.Context, actor *Actor, id int64) (model.N
 	return t, mapNotFound(err)
 }
 
-func noteTypeTaken(name string) error {
-	return fieldError("name", "A note type named “"+name+"” already exists.")
+func noteTypeTaken(words *terms.Set, name string) error {
+	return fieldError("name", "A "+words.LowOne(terms.Note)+" type named “"+name+"” already exists.")
 }
 
 // CreateNoteType adds a custom note type at the end of the order.
@@ -513,14 +513,14 @@ func (a *App) CreateNoteType(ctx context.Context, actor *Actor, in NoteTypeInput
 	}
 	if taken, err := a.store.Q().NoteTypeNameTaken(ctx, actor.Instance.ID, t.Name, 0); err != nil || taken {
 		if err == nil {
-			err = noteTypeTaken(t.Name)
+			err = noteTypeTaken(actor.Words(), t.Name)
 		}
 		return t, err
 	}
 	err := a.store.InTx(ctx, func(q *store.Q) error {
 		var err error
 		if t, err = q.CreateNoteType(ctx, t); errors.Is(err, store.ErrConflict) {
-			return noteTypeTaken(t.Name)
+			return noteTypeTaken(actor.Words(), t.Name)
 		} else if err != nil {
 			return err
 		}
@@ -545,13 +545,13 @@ func (a *App) UpdateNoteType(ctx context.Context, actor *Actor, id int64, in Not
 	}
 	if taken, err := a.store.Q().NoteTypeNameTaken(ctx, actor.Instance.ID, t.Name, id); err != nil || taken {
 		if err == nil {
-			err = noteTypeTaken(t.Name)
+			err = noteTypeTaken(actor.Words(), t.Name)
 		}
 		return err
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.UpdateNoteType(ctx, t); errors.Is(err, store.ErrConflict) {
-			return noteTypeTaken(t.Name)
+			return noteTypeTaken(actor.Words(), t.Name)
 		} else if err != nil {
 			return mapNotFound(err)
 		}

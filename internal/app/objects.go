@@ -63,7 +63,8 @@ func ParseTags(s string) ([]string, string) {
 }
 
 // apply validates the input onto o (a new object or a loaded one).
-func (in ObjectInput) apply(ctx context.Context, q *store.Q, instanceID int64, o *model.Object) error {
+func (in ObjectInput) apply(ctx context.Context, q *store.Q, actor *Actor, o *model.Object) error {
+	instanceID := actor.Instance.ID
 	fields := map[string]string{}
 	var msg string
 	if o.Title, msg = cleanText(in.Title, "Title", 1, 200); msg != "" {
@@ -115,7 +116,7 @@ func (in ObjectInput) apply(ctx context.Context, q *store.Q, instanceID int64, o
 			if vals, err := q.DataValues(ctx, instanceID, o.ID); err != nil {
 				return err
 			} else if len(vals) > 0 {
-				fields["frequency"] = "This measure has data; its reporting frequency can no longer change."
+				fields["frequency"] = actor.Words().Expand("This {measure:lower} has data; its reporting frequency can no longer change.")
 			}
 		}
 		o.FrequencyID = &in.FrequencyID
@@ -167,7 +168,7 @@ func (a *App) CreateObject(ctx context.Context, actor *Actor, in ObjectInput, at
 	}
 	o := model.Object{InstanceID: actor.Instance.ID, Kind: in.Kind, GraphType: "line", GraphTargets: true, GraphPeriods: 12}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
-		if err := in.apply(ctx, q, actor.Instance.ID, &o); err != nil {
+		if err := in.apply(ctx, q, actor, &o); err != nil {
 			return err
 		}
 		if o.Kind == model.KindMeasure && o.BandGreen == nil {
@@ -250,7 +251,7 @@ func (a *App) UpdateObject(ctx context.Context, actor *Actor, id, version int64,
 	in.Kind = o.Kind
 	before := o
 	return a.store.InTx(ctx, func(q *store.Q) error {
-		if err := in.apply(ctx, q, actor.Instance.ID, &o); err != nil {
+		if err := in.apply(ctx, q, actor, &o); err != nil {
 			return err
 		}
 		o.Version = version

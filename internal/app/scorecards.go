@@ -126,7 +126,7 @@ func (a *App) CreateScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 	err = a.store.InTx(ctx, func(q *store.Q) error {
 		if in.ParentID != 0 {
 			if _, err := q.ScorecardByID(ctx, actor.Instance.ID, in.ParentID, v); err != nil {
-				return fieldErrorIf(err, "parent", "Choose a parent scorecard from the list.")
+				return fieldErrorIf(err, "parent", actor.Words().Expand("Choose a parent {scorecard:lower} from the list."))
 			}
 			s.ParentID = &in.ParentID
 		}
@@ -268,17 +268,17 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 		s.Title, s.Description, s.Version, s.ParentID = in.Title, in.Description, version, nil
 		if in.ParentID != 0 {
 			if in.ParentID == id {
-				return fieldError("parent", "A scorecard cannot be its own parent.")
+				return fieldError("parent", actor.Words().Expand("A {scorecard:lower} cannot be its own parent."))
 			}
 			if _, err := q.ScorecardByID(ctx, actor.Instance.ID, in.ParentID, v); err != nil {
-				return fieldErrorIf(err, "parent", "Choose a parent scorecard from the list.")
+				return fieldErrorIf(err, "parent", actor.Words().Expand("Choose a parent {scorecard:lower} from the list."))
 			}
 			up, err := q.ScorecardAncestors(ctx, actor.Instance.ID, in.ParentID)
 			if err != nil {
 				return err
 			}
 			if slices.Contains(up, id) {
-				return fieldError("parent", "That scorecard sits under this one; choosing it as parent would make a loop.")
+				return fieldError("parent", actor.Words().Expand("That {scorecard:lower} sits under this one; choosing it as parent would make a loop."))
 			}
 			s.ParentID = &in.ParentID
 		}
