@@ -2,7 +2,10 @@ package access
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"yardstick/internal/terms"
 )
 
 func TestTwentyTwoPermissions(t *testing.T) {
@@ -15,6 +18,24 @@ func TestTwentyTwoPermissions(t *testing.T) {
 			t.Errorf("bad or duplicate permission %+v", p)
 		}
 		seen[p.Key] = true
+	}
+}
+
+// TestTextsNameKnownTerms: every placeholder in the permissions' and
+// presets' names names a term of the catalogue (Expand keeps the braces
+// of one that does not).
+func TestTextsNameKnownTerms(t *testing.T) {
+	var texts []string
+	for _, p := range All {
+		texts = append(texts, p.Name, p.Description)
+	}
+	for _, name := range append(PresetNames, Custom) {
+		texts = append(texts, PresetTitle(name))
+	}
+	for _, s := range texts {
+		if got := terms.Defaults.Expand(s); strings.ContainsAny(got, "{}") {
+			t.Errorf("%q expands to %q", s, got)
+		}
 	}
 }
 

@@ -35,7 +35,8 @@ const (
 	ReportsEdit   Permission = "reports.edit"
 )
 
-// Info describes a permission for the Edit User page.
+// Info describes a permission for the Edit User page; Name and
+// Description are in the Common Terms' form (see All).
 type Info struct {
 	Key         Permission
 	Name        string
@@ -43,27 +44,31 @@ type Info struct {
 }
 
 // All lists every permission with its name and description (SPEC §3.1,
-// wording from the Users source page).
+// wording from the Users source page). They are written in the form of
+// the Common Terms catalogue ("Add/Edit {action}", internal/terms): the
+// page showing them expands them with its instance's words, so access
+// names no term itself.
 var All = []Info{
-	{CommentaryAdd, "Add Commentary", "Can comment on scorecard objects."},
-	{NotesEdit, "Edit Scorecard Object Notes", "Can edit all the notes of scorecards they have access to."},
-	{Embed, "Embed Scorecard", "Can view and use the embed code for scorecard objects they have access to. (If Add/Edit Scorecard Objects is also enabled, they can toggle the embed feature for scorecards.)"},
-	{ObjectsEdit, "Add/Edit Scorecard Objects", "Can edit and create new scorecard objects."},
-	{ObjectsDelete, "Delete Scorecard Objects", "Can delete any scorecard objects they have access to."},
-	{ActionsEdit, "Add/Edit Action", "Can edit and create new actions."},
-	{ActionsDelete, "Delete Actions", "Can delete any actions that they have access to."},
-	{DataEnter, "Data Entry", "Can add data values to measures, but cannot change measure details."},
-	{GraphsEdit, "Edit Graph Settings", "Can access a measure's data graph to change settings."},
-	{ActionsStatus, "Update Status", "Can add and edit action statuses in the Action Manager, or for actions in measures to which they have access."},
-	{ActionsTodos, "Add To-Do's", "Can add and edit to-do's for actions in the Action Manager, or for actions in measures to which they have access."},
+	{CommentaryAdd, "Add {commentary}", "Can comment on {scorecard:lower} objects."},
+	{NotesEdit, "Edit {scorecard} Object {note:many}", "Can edit all the {note:lowmany} of {scorecard:lowmany} they have access to."},
+	{Embed, "Embed {scorecard}", "Can view and use the embed code for {scorecard:lower} objects they have access to. (If Add/Edit {scorecard} Objects is also enabled, they can toggle the embed feature for {scorecard:lowmany}.)"},
+	{ObjectsEdit, "Add/Edit {scorecard} Objects", "Can edit and create new {scorecard:lower} objects."},
+	{ObjectsDelete, "Delete {scorecard} Objects", "Can delete any {scorecard:lower} objects they have access to."},
+	{ActionsEdit, "Add/Edit {action}", "Can edit and create new {action:lowmany}."},
+	{ActionsDelete, "Delete {action:many}", "Can delete any {action:lowmany} that they have access to."},
+	{DataEnter, "Data Entry", "Can add data values to {measure:lowmany}, but cannot change {measure:lower} details."},
+	{GraphsEdit, "Edit Graph Settings", "Can access a {measure:lower}'s data graph to change settings."},
+	{ActionsStatus, "Update Status", "Can add and edit {action:lower} statuses in the {action} Manager, or for {action:lowmany} in {measure:lowmany} to which they have access."},
+	// "To-Do's" is the SPEC's spelling of the plural; kept for the default words.
+	{ActionsTodos, "Add {todo}'s", "Can add and edit {todo:lower}'s for {action:lowmany} in the {action} Manager, or for {action:lowmany} in {measure:lowmany} to which they have access."},
 	{InstanceAdmin, "Instance Admin", "Can access and make changes to high-security sections of your instance. These include API keys and API XREF, Billing, Partner Connect, User Activity and, if you have multiple instances, all the Multi-Site Tools."},
 	{Settings, "Settings", "Can access the General Settings admin page."},
 	{UsersManage, "Manage Users", "Can access the Users admin page, for adding and editing users."},
-	{Defaults, "Scorecard Defaults", "Can access the admin pages for Notes, Action Custom Fields, and Global Color Bands."},
+	{Defaults, "{scorecard} Defaults", "Can access the admin pages for {note:many}, {action} Custom Fields, and Global Color Bands."},
 	{Language, "Language Editor", "Can access the Common Terms admin page."},
 	{Calendars, "Calendar Manager", "Can access the Reporting Frequencies admin page."},
 	{Import, "Import/Export", "Can access the Import Users admin page."},
-	{ScorecardsAll, "All Scorecards", "Can view every scorecard and scorecard object in the instance, regardless of other settings. Users without this permission will only be able to see scorecard objects that are linked to scorecards they have access to. If a scorecard object is not linked to a scorecard then only users with this permission will be able to see it."},
+	{ScorecardsAll, "All {scorecard:many}", "Can view every {scorecard:lower} and {scorecard:lower} object in the instance, regardless of other settings. Users without this permission will only be able to see {scorecard:lower} objects that are linked to {scorecard:lowmany} they have access to. If a {scorecard:lower} object is not linked to a {scorecard:lower} then only users with this permission will be able to see it."},
 	{Compyle, "Compyle Access", "Can switch to Compyle via the option on the top menu."},
 	{ReportsView, "View Reports", "Can access Reports, to view reports and adjust report filters."},
 	{ReportsEdit, "Add/Edit Report", "Can access Reports to view, add, edit, and delete reports."},

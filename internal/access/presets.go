@@ -14,6 +14,21 @@ const (
 // PresetNames lists the presets in the order of the Edit User buttons.
 var PresetNames = []string{PresetAdministration, PresetScorecardBuilder, PresetDataEntry, PresetPresenter}
 
+// presetTitles are the presets whose names, as pages show them, hold a
+// term, in the Common Terms' form like the permissions' names; the names
+// above are the keys posted by the Edit User buttons and stored on a
+// membership.
+var presetTitles = map[string]string{PresetScorecardBuilder: "{scorecard} Builder"}
+
+// PresetTitle is a preset's (or Custom's) name as pages show it, in the
+// Common Terms' form.
+func PresetTitle(name string) string {
+	if t, ok := presetTitles[name]; ok {
+		return t
+	}
+	return name
+}
+
 // adminLevel are the permissions Scorecard Builder lacks besides scorecards.all.
 var adminLevel = MustSet(InstanceAdmin, Settings, UsersManage, Defaults, Language, Calendars, Import)
 

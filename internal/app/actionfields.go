@@ -10,6 +10,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // Action Custom Fields (issue 14, item 4; Administration → Action Custom
@@ -128,7 +129,7 @@ func (a *App) UpdateActionField(ctx context.Context, actor *Actor, id int64, in 
 		return err
 	}
 	if f.Kind != before.Kind && before.InUse > 0 {
-		return fieldError("kind", "This field has values on "+itoa(before.InUse)+" actions; its kind cannot change. Add a new field instead.")
+		return fieldError("kind", "This field has values on "+itoa(before.InUse)+" "+actor.Words().LowMany(terms.Action)+"; its kind cannot change. Add a new field instead.")
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.UpdateActionField(ctx, f); errors.Is(err, store.ErrConflict) {
@@ -182,7 +183,7 @@ func (a *App) DeleteActionField(ctx context.Context, actor *Actor, id int64, con
 			return mapNotFound(err)
 		}
 		if f.InUse > 0 && !confirmed {
-			return errConflict("“%s” has a value on %d actions. Confirm to delete the field with those values.", f.Name, f.InUse)
+			return errConflict("“%s” has a value on %d %s. Confirm to delete the field with those values.", f.Name, f.InUse, actor.Words().LowMany(terms.Action))
 		}
 		if err := q.DeleteActionField(ctx, actor.Instance.ID, id); err != nil {
 			return mapNotFound(err)

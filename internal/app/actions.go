@@ -175,7 +175,7 @@ func (a *App) actionHost(ctx context.Context, actor *Actor, on string, id int64)
 		return h, err
 	}
 	if h.Owner != actor.Instance.ID {
-		return h, errForbidden("Actions belong to your own organization's scorecards; this one is a partner's.")
+		return h, forbidden(actor.Words().Expand("{action:many} belong to your own organization's {scorecard:lowmany}; this one is a {partner:lower}'s."))
 	}
 	return h, nil
 }
@@ -250,7 +250,7 @@ func (a *App) updateAction(ctx context.Context, actor *Actor, before model.Actio
 		}
 		saved, err := q.UpdateAction(ctx, x)
 		if errors.Is(err, store.ErrConflict) {
-			return errConflict("Someone saved this action after you opened it. Reload it to see their changes, then make yours again.")
+			return conflict(actor.Words().Expand("Someone saved this {action:lower} after you opened it. Reload it to see their changes, then make yours again."))
 		} else if err != nil {
 			return err
 		}
@@ -341,7 +341,7 @@ func (a *App) AddActionUpdate(ctx context.Context, actor *Actor, id int64, versi
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if _, err := q.AddActionUpdate(ctx, actor.Instance.ID, id, version, actor.Account.ID, text, status, p); errors.Is(err, store.ErrConflict) {
-			return errConflict("Someone changed this action after you opened it. Reload it, then add your update again.")
+			return conflict(actor.Words().Expand("Someone changed this {action:lower} after you opened it. Reload it, then add your update again."))
 		} else if err != nil {
 			return err
 		}
@@ -364,7 +364,7 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 	}
 	t := model.ActionTodo{ActionID: id}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
-		if err := in.apply(ctx, q, actor.Instance.ID, &t); err != nil {
+		if err := in.apply(ctx, q, actor, &t); err != nil {
 			return err
 		}
 		var err error
@@ -377,10 +377,11 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 }
 
 // apply checks the to-do form and sets t's title, assignee and due date.
-func (in TodoInput) apply(ctx context.Context, q *store.Q, instanceID int64, t *model.ActionTodo) error {
+func (in TodoInput) apply(ctx context.Context, q *store.Q, actor *Actor, t *model.ActionTodo) error {
+	instanceID := actor.Instance.ID
 	fields := map[string]string{}
 	var msg string
-	if t.Title, msg = cleanText(in.Title, "The to-do", 1, 200); msg != "" {
+	if t.Title, msg = cleanText(in.Title, actor.Words().Expand("The {todo:lower}"), 1, 200); msg != "" {
 		fields["todo"] = msg
 	}
 	var ok bool
@@ -439,7 +440,7 @@ func (a *App) UpdateTodo(ctx context.Context, actor *Actor, id, todoID int64, in
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		t := before
-		if err := in.apply(ctx, q, actor.Instance.ID, &t); err != nil {
+		if err := in.apply(ctx, q, actor, &t); err != nil {
 			return err
 		}
 		if err := q.UpdateTodo(ctx, actor.Instance.ID, t); err != nil {
@@ -806,7 +807,7 @@ func (a *App) ExportActions(ctx context.Context, actor *Actor, qy ActionQuery, f
 		return err
 	}
 	if err := a.store.InTx(ctx, func(q *store.Q) error {
-		return record(ctx, q, entry(actor, ActExport, "actions", 0, "Action Manager ("+format+")"))
+		return record(ctx, q, entry(actor, ActExport, "actions", 0, actor.Words().Expand("{action} Manager (")+format+")"))
 	}); err != nil {
 		return err
 	}

@@ -130,7 +130,7 @@ func (a *App) CreateAPIKey(ctx context.Context, actor *Actor, in APIKeyInput) (N
 		return NewAPIKey{}, invalid("Please correct the highlighted fields.", fields)
 	}
 	if refused := access.CanGrant(actor.Perms, access.Set{}, perms); len(refused) > 0 {
-		return NewAPIKey{}, errCannotGrant(refused)
+		return NewAPIKey{}, errCannotGrant(actor, refused)
 	}
 	secret := apiKeyPrefix + strconv.FormatInt(actor.Instance.ID, 10) + "_" + password.Token()
 	k := store.APIKey{InstanceID: actor.Instance.ID, Name: name, Prefix: secret[:len(apiKeyPrefix)+len(strconv.FormatInt(actor.Instance.ID, 10))+7],
@@ -163,12 +163,13 @@ func (a *App) CreateAPIKey(ctx context.Context, actor *Actor, in APIKeyInput) (N
 	return NewAPIKey{Key: a.apiKeyOut(k), Secret: secret}, nil
 }
 
-// errCannotGrant refuses permissions the actor does not hold itself.
-func errCannotGrant(refused []access.Permission) error {
+// errCannotGrant refuses permissions the actor does not hold itself,
+// named in the actor's words.
+func errCannotGrant(actor *Actor, refused []access.Permission) error {
 	names := make([]string, 0, len(refused))
 	for _, p := range refused {
 		info, _ := access.Lookup(p)
-		names = append(names, info.Name)
+		names = append(names, actor.Words().Expand(info.Name))
 	}
 	return &Error{Kind: Forbidden, Msg: "You cannot grant permissions you do not hold yourself: " + strings.Join(names, ", ") + "."}
 }

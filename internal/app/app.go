@@ -9,6 +9,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // Config is what the use cases need to know about the deployment.
@@ -116,7 +117,17 @@ func (a *Actor) Require(p access.Permission) error {
 		return nil
 	}
 	info, _ := access.Lookup(p)
-	return errForbidden("You need the %q permission to do this.", info.Name)
+	return errForbidden("You need the %q permission to do this.", a.Words().Expand(info.Name))
+}
+
+// Words is the actor's instance's Common Terms, for the text app writes
+// for people (refusals, permission names), the same whichever transport
+// shows it.
+func (a *Actor) Words() *terms.Set {
+	if a == nil {
+		return terms.Defaults
+	}
+	return terms.Parse(a.Instance.Terms)
 }
 
 // Session is a signed-in account without an instance chosen yet.

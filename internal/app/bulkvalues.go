@@ -12,6 +12,7 @@ import (
 	"yardstick/internal/model"
 	"yardstick/internal/period"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 	"yardstick/internal/textcheck"
 )
 
@@ -56,6 +57,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 	targets := map[int64]*target{}
 	fields := map[string]string{}
 	seen := map[string]int{}
+	words := actor.Words()
 	for i, r := range rows {
 		row := "values/" + strconv.Itoa(i)
 		t, known := targets[r.MeasureID]
@@ -68,7 +70,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			default:
 				freq, ferr := a.measureFrequency(ctx, m.InstanceID, m, "")
 				if KindOf(ferr) == Invalid {
-					fields[row+"/measure_id"] = "Measure " + strconv.FormatInt(m.ID, 10) + " has no reporting frequency yet, so it takes no data."
+					fields[row+"/measure_id"] = words.One(terms.Measure) + " " + strconv.FormatInt(m.ID, 10) + " has no reporting frequency yet, so it takes no data."
 					targets[r.MeasureID] = nil
 					continue
 				}
@@ -81,17 +83,17 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 		}
 		if t == nil {
 			if fields[row+"/measure_id"] == "" {
-				fields[row+"/measure_id"] = "There is no measure " + strconv.FormatInt(r.MeasureID, 10) + " that you can enter data in."
+				fields[row+"/measure_id"] = "There is no " + words.LowOne(terms.Measure) + " " + strconv.FormatInt(r.MeasureID, 10) + " that you can enter data in."
 			}
 			continue
 		}
 		if _, err := t.pf.FromKey(r.PeriodKey); err != nil {
-			fields[row+"/period"] = "“" + truncateText(r.PeriodKey, 20) + "” is not the first day of a period of this measure."
+			fields[row+"/period"] = "“" + truncateText(r.PeriodKey, 20) + "” is not the first day of a period of this " + words.LowOne(terms.Measure) + "."
 			continue
 		}
 		dup := strconv.FormatInt(r.MeasureID, 10) + "|" + r.PeriodKey
 		if j, ok := seen[dup]; ok {
-			fields[row+"/period"] = "The same measure and period as row " + strconv.Itoa(j) + "."
+			fields[row+"/period"] = "The same " + words.LowOne(terms.Measure) + " and period as row " + strconv.Itoa(j) + "."
 			continue
 		}
 		seen[dup] = i

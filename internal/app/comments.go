@@ -52,7 +52,7 @@ func (a *App) AddComment(ctx context.Context, actor *Actor, on string, id int64,
 		return model.Comment{}, err
 	}
 	if !h.Can.Comment {
-		return model.Comment{}, readOnly(h.name())
+		return model.Comment{}, readOnly(actor, h.name())
 	}
 	if body, err = cleanComment(body); err != nil {
 		return model.Comment{}, err

@@ -7,6 +7,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // The one door for reading scorecards and objects, the actor's own
@@ -113,7 +114,7 @@ func (a *App) standing(ctx context.Context, actor *Actor, owner int64, can acces
 	in, err := a.store.Q().Site(ctx, actor.Instance.ID, owner)
 	switch {
 	case errors.Is(err, store.ErrNotFound): // the channel closed a moment ago
-		st.Site = "a partner organization"
+		st.Site = actor.Words().Expand("a {partner:lower} organization")
 	case err != nil:
 		return st, err
 	default:
@@ -123,8 +124,8 @@ func (a *App) standing(ctx context.Context, actor *Actor, owner int64, can acces
 }
 
 // readOnly is the refusal of a write to visible partner content.
-func readOnly(what string) error {
-	return errForbidden("%s belongs to a partner organization and is read-only here.", what)
+func readOnly(actor *Actor, what string) error {
+	return errForbidden("%s belongs to a %s organization and is read-only here.", what, actor.Words().LowOne(terms.Partner))
 }
 
 // ownObject looks up an object of the actor's instance, to change it or
@@ -139,7 +140,7 @@ func ownObject(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility
 		}
 		p, perr := q.SharedObjectByID(ctx, owners, id, v)
 		if perr == nil {
-			return o, readOnly("“" + p.Title + "”")
+			return o, readOnly(actor, "“"+p.Title+"”")
 		} else if !errors.Is(perr, store.ErrNotFound) {
 			return o, perr
 		}
@@ -157,7 +158,7 @@ func ownScorecard(ctx context.Context, q *store.Q, actor *Actor, v store.Visibil
 		}
 		p, perr := q.SharedScorecardByID(ctx, owners, id, v)
 		if perr == nil {
-			return s, readOnly("“" + p.Title + "”")
+			return s, readOnly(actor, "“"+p.Title+"”")
 		} else if !errors.Is(perr, store.ErrNotFound) {
 			return s, perr
 		}
@@ -180,7 +181,7 @@ func (a *App) dataTarget(ctx context.Context, actor *Actor, id int64) (model.Obj
 		return m, err
 	}
 	if !can.EnterData {
-		return m, readOnly("“" + m.Title + "”")
+		return m, readOnly(actor, "“"+m.Title+"”")
 	}
 	return m, nil
 }

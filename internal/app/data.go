@@ -12,6 +12,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // DataEntry is one period row of the data grid as submitted: the values
@@ -64,7 +65,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		return 0, err
 	}
 	owner := m.InstanceID
-	freq, err := a.measureFrequency(ctx, owner, m, "Give this measure a reporting frequency before entering data.")
+	freq, err := a.measureFrequency(ctx, owner, m, actor.Words().Expand("Give this {measure:lower} a reporting frequency before entering data."))
 	if err != nil {
 		return 0, err
 	}
@@ -77,7 +78,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		}
 		p, err := pf.FromKey(e.PeriodKey)
 		if err != nil {
-			fields[e.PeriodKey] = "“" + truncateText(e.PeriodKey, 20) + "” is not a period of this measure."
+			fields[e.PeriodKey] = "“" + truncateText(e.PeriodKey, 20) + "” is not a period of this " + actor.Words().LowOne(terms.Measure) + "."
 			continue
 		}
 		label := pf.Label(p)
@@ -217,9 +218,9 @@ func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, co
 		return 0, err
 	}
 	if column != "actual" && column != "target" {
-		return 0, fieldError("column", "Choose the actual or the target column.")
+		return 0, fieldError("column", actor.Words().Expand("Choose the {actual:lower} or the {target:lower} column."))
 	}
-	freq, err := a.measureFrequency(ctx, m.InstanceID, m, "Give this measure a reporting frequency before entering data.")
+	freq, err := a.measureFrequency(ctx, m.InstanceID, m, actor.Words().Expand("Give this {measure:lower} a reporting frequency before entering data."))
 	if err != nil {
 		return 0, err
 	}
@@ -280,7 +281,7 @@ func (a *App) SetBaseline(ctx context.Context, actor *Actor, measureID, version 
 		return err
 	}
 	if key != "" {
-		freq, err := a.measureFrequency(ctx, actor.Instance.ID, m, "This measure has no reporting frequency.")
+		freq, err := a.measureFrequency(ctx, actor.Instance.ID, m, actor.Words().Expand("This {measure:lower} has no reporting frequency."))
 		if err != nil {
 			return err
 		}
@@ -360,7 +361,7 @@ func summarize(fields map[string]string) string {
 func (a *App) saveMeasure(ctx context.Context, actor *Actor, before, m model.Object) error {
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.UpdateObject(ctx, m); err != nil {
-			return conflictMsg(err, "this measure")
+			return conflictMsg(err, "this "+actor.Words().LowOne(terms.Measure))
 		}
 		return record(ctx, q, entry(actor, ActUpdate, m.Kind, m.ID, m.Title, objectChanges(before, m)...))
 	})

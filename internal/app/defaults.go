@@ -15,6 +15,7 @@ import (
 	"yardstick/internal/model"
 	"yardstick/internal/period"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // parseBands reads a measure's band override. Both empty means "use the
@@ -102,7 +103,7 @@ type TypeInput struct {
 	Kind, Name, Plural, Color, Badge string
 }
 
-func (in *TypeInput) validate() error {
+func (in *TypeInput) validate(words *terms.Set) error {
 	fields := map[string]string{}
 	var msg string
 	if in.Name, msg = cleanText(in.Name, "Name", 1, 40); msg != "" {
@@ -119,7 +120,7 @@ func (in *TypeInput) validate() error {
 		fields["badge"] = "The badge is one letter."
 	}
 	if in.Kind != model.KindContainer && in.Kind != model.KindMeasure {
-		fields["kind"] = "Choose container or measure."
+		fields["kind"] = words.Expand("Choose {container:lower} or {measure:lower}.")
 	}
 	if len(fields) > 0 {
 		return invalid("Please correct the highlighted fields.", fields)
@@ -132,7 +133,7 @@ func (a *App) CreateType(ctx context.Context, actor *Actor, in TypeInput) (model
 	if err := actor.Require(access.Defaults); err != nil {
 		return model.ObjectType{}, err
 	}
-	if err := in.validate(); err != nil {
+	if err := in.validate(actor.Words()); err != nil {
 		return model.ObjectType{}, err
 	}
 	if taken, err := a.store.Q().TypeNameTaken(ctx, actor.Instance.ID, in.Name, 0); err != nil || taken {
@@ -168,7 +169,7 @@ func (a *App) UpdateType(ctx context.Context, actor *Actor, id int64, in TypeInp
 		return mapNotFound(err)
 	}
 	in.Kind = t.Kind
-	if err := in.validate(); err != nil {
+	if err := in.validate(actor.Words()); err != nil {
 		return err
 	}
 	if taken, err := a.store.Q().TypeNameTaken(ctx, actor.Instance.ID, in.Name, id); err != nil || taken {

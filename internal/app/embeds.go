@@ -16,6 +16,7 @@ import (
 	"yardstick/internal/notes"
 	"yardstick/internal/password"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // Embed codes (SPEC §14, issue 17). A scorecard's Enable Embed switch
@@ -146,7 +147,7 @@ func (a *App) embedHost(ctx context.Context, actor *Actor, on string, id int64) 
 		return h, err
 	}
 	if actor.Partner(h.Owner) {
-		return h, errForbidden("This is a partner's content: only its owner can embed it.")
+		return h, forbidden(actor.Words().Expand("This is a {partner:lower}'s content: only its owner can embed it."))
 	}
 	return h, nil
 }
@@ -253,13 +254,13 @@ func (a *App) EmbedCodes(ctx context.Context, actor *Actor, scorecardID, before 
 }
 
 // validate checks the options against the instance's note types.
-func (o *EmbedOptions) validate(types []model.NoteType) error {
+func (o *EmbedOptions) validate(words *terms.Set, types []model.NoteType) error {
 	fields := map[string]string{}
 	if o.Periods < 0 || o.Periods > MaxEmbedPeriods {
-		fields["periods"] = "Choose from 1 to " + strconv.Itoa(MaxEmbedPeriods) + " periods, or the measure's own setting."
+		fields["periods"] = "Choose from 1 to " + strconv.Itoa(MaxEmbedPeriods) + " periods, or the " + words.LowOne(terms.Measure) + "'s own setting."
 	}
 	if o.Chart != "" && o.Chart != "line" && o.Chart != "bar" {
-		fields["chart"] = "Choose a line or bar chart, or the measure's own."
+		fields["chart"] = words.Expand("Choose a line or bar chart, or the {measure:lower}'s own.")
 	}
 	known := map[int64]bool{}
 	for _, t := range types {
@@ -268,7 +269,7 @@ func (o *EmbedOptions) validate(types []model.NoteType) error {
 	ids := uniq(o.NoteTypes)
 	for _, id := range ids {
 		if !known[id] {
-			fields["note_types"] = "Choose note types from the list."
+			fields["note_types"] = words.Expand("Choose {note:lower} types from the list.")
 		}
 	}
 	o.NoteTypes = ids
@@ -294,7 +295,7 @@ func (a *App) CreateEmbed(ctx context.Context, actor *Actor, on string, id int64
 	if err != nil {
 		return NewEmbed{}, err
 	}
-	if err := in.validate(types); err != nil {
+	if err := in.validate(actor.Words(), types); err != nil {
 		return NewEmbed{}, err
 	}
 	via, err := a.embedVia(ctx, actor, h)
@@ -302,8 +303,9 @@ func (a *App) CreateEmbed(ctx context.Context, actor *Actor, on string, id int64
 		return NewEmbed{}, err
 	}
 	if len(via) == 0 {
-		return NewEmbed{}, errConflict("Embedding is off here: switch on Enable Embed on a scorecard %s first.",
-			map[bool]string{true: "(Edit scorecard)", false: "this sits on"}[h.On == OnScorecard])
+		w := actor.Words()
+		return NewEmbed{}, errConflict("Embedding is off here: switch on Enable Embed on a %s %s first.", w.LowOne(terms.Scorecard),
+			map[bool]string{true: w.Expand("(Edit {scorecard:lower})"), false: "this sits on"}[h.On == OnScorecard])
 	}
 	t := store.EmbedToken{InstanceID: actor.Instance.ID, ScorecardID: via[0].ID, Periods: in.Periods, Chart: in.Chart,
 		NoteTypes: in.NoteTypes, ShowTargets: in.ShowTargets, CreatedBy: actor.Membership.ID}
@@ -328,7 +330,7 @@ func (a *App) CreateEmbed(ctx context.Context, actor *Actor, on string, id int64
 			return err
 		}
 		if n >= maxLiveEmbeds {
-			return errConflict("This scorecard has %d embed codes that are not revoked, the most it may have. Revoke one you no longer use first.", n)
+			return errConflict("This %s has %d embed codes that are not revoked, the most it may have. Revoke one you no longer use first.", actor.Words().LowOne(terms.Scorecard), n)
 		}
 		if t, err = q.CreateEmbedToken(ctx, t); err != nil {
 			return err
@@ -456,7 +458,7 @@ func (a *App) SetScorecardEmbed(ctx context.Context, actor *Actor, id, version i
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.SetScorecardEmbed(ctx, actor.Instance.ID, id, version, enabled, norm); err != nil {
 			if errors.Is(err, store.ErrConflict) {
-				return errConflict("Someone changed this scorecard since you opened it. Reload it and try again.")
+				return conflict(actor.Words().Expand("Someone changed this {scorecard:lower} since you opened it. Reload it and try again."))
 			}
 			return mapNotFound(err)
 		}

@@ -57,6 +57,12 @@ func errConflict(format string, args ...any) error {
 	return &Error{Kind: Conflict, Msg: fmt.Sprintf(format, args...)}
 }
 
+// forbidden and conflict take a message as it is, not as a format: one
+// written in the instance's terms may hold a %.
+func forbidden(msg string) error { return &Error{Kind: Forbidden, Msg: msg} }
+
+func conflict(msg string) error { return &Error{Kind: Conflict, Msg: msg} }
+
 // invalid builds a validation error; fields maps form fields to messages.
 func invalid(msg string, fields map[string]string) error {
 	return &Error{Kind: Invalid, Msg: msg, Fields: fields}

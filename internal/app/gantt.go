@@ -10,6 +10,7 @@ import (
 
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // GanttLimit is how many actions one Gantt chart draws: the first by end
@@ -129,7 +130,7 @@ func (a *App) Gantt(ctx context.Context, actor *Actor, qy GanttQuery) (GanttView
 	if qy.On == OnObject {
 		links = keepLinks(links, func(l store.ActionLink) bool { return l.Kind != "scorecard" && l.ID == qy.HostID })
 	}
-	view.Groups = ganttGroups(list, links)
+	view.Groups = ganttGroups(list, links, actor.Words())
 	return view, nil
 }
 
@@ -146,7 +147,7 @@ func keepLinks(links []store.ActionLink, keep func(store.ActionLink) bool) []sto
 // ganttGroups puts each action in the group of every visible object it is
 // linked to (in the actions' order), and those linked to none last.
 // Groups are ordered scorecards, containers, measures, each by title.
-func ganttGroups(list []model.Action, links []store.ActionLink) []GanttGroup {
+func ganttGroups(list []model.Action, links []store.ActionLink, words *terms.Set) []GanttGroup {
 	type key struct {
 		kind string
 		id   int64
@@ -189,7 +190,7 @@ func ganttGroups(list []model.Action, links []store.ActionLink) []GanttGroup {
 		return groups[i].ID < groups[j].ID
 	})
 	if len(loose) > 0 {
-		groups = append(groups, GanttGroup{Title: "Not linked to a scorecard or object you can see", Rows: loose})
+		groups = append(groups, GanttGroup{Title: words.Expand("Not linked to a {scorecard:lower} or object you can see"), Rows: loose})
 	}
 	return groups
 }

@@ -12,6 +12,7 @@ import (
 	"yardstick/internal/model"
 	"yardstick/internal/notes"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // Notes and their history on scorecards, containers and measures (SPEC
@@ -181,7 +182,7 @@ func (a *App) noteFor(ctx context.Context, actor *Actor, on string, id, typeID i
 		return h, model.Note{}, err
 	}
 	if !h.Can.EditNotes {
-		return h, model.Note{}, readOnly(h.name())
+		return h, model.Note{}, readOnly(actor, h.name())
 	}
 	n, err := a.store.Q().Note(ctx, h.Owner, h.Target, typeID)
 	if err != nil {
@@ -208,14 +209,14 @@ func (a *App) EditNote(ctx context.Context, actor *Actor, on string, id, typeID 
 
 // checkBody sanitises a typed body and holds it to the limits: the
 // stored HTML to notes.MaxBody characters, its text to the type's limit.
-func checkBody(t model.NoteType, body string) (string, error) {
+func checkBody(words *terms.Set, t model.NoteType, body string) (string, error) {
 	clean := notes.Sanitize(body)
 	if n := utf8.RuneCountInString(clean); n > notes.MaxBody {
-		return "", fieldError("body", fmt.Sprintf("This note is too long: %d characters with its formatting, the most is %d. Nothing was saved; shorten it and save again.", n, notes.MaxBody))
+		return "", fieldError("body", fmt.Sprintf("This %s is too long: %d characters with its formatting, the most is %d. Nothing was saved; shorten it and save again.", words.LowOne(terms.Note), n, notes.MaxBody))
 	}
 	if t.CharLimit > 0 {
 		if n := notes.Len(clean); n > t.CharLimit {
-			return "", fieldError("body", fmt.Sprintf("%s notes hold at most %d characters; this one has %d. Nothing was saved; shorten it and save again.", t.Name, t.CharLimit, n))
+			return "", fieldError("body", fmt.Sprintf("%s %s hold at most %d characters; this one has %d. Nothing was saved; shorten it and save again.", t.Name, words.LowMany(terms.Note), t.CharLimit, n))
 		}
 	}
 	return clean, nil
@@ -250,7 +251,7 @@ func (a *App) writeNote(ctx context.Context, actor *Actor, on string, id, typeID
 		return NoteForm{}, err
 	}
 	form := NoteForm{On: on, ID: id, HostTitle: h.Title, HostKind: h.Kind, Note: n, Base: base, Body: body}
-	clean, err := checkBody(n.Type, body)
+	clean, err := checkBody(actor.Words(), n.Type, body)
 	if err != nil {
 		return form, err
 	}
@@ -281,7 +282,7 @@ func (a *App) writeNote(ctx context.Context, actor *Actor, on string, id, typeID
 		if who == "" {
 			who = "Someone else"
 		}
-		return form, errConflict("%s saved this note while you were editing it. Your text is below theirs and was not saved: compare them, then save again to replace theirs.", who)
+		return form, errConflict("%s saved this %s while you were editing it. Your text is below theirs and was not saved: compare them, then save again to replace theirs.", who, actor.Words().LowOne(terms.Note))
 	}
 	if err != nil {
 		return form, err
@@ -375,7 +376,7 @@ func (a *App) sectionFor(ctx context.Context, actor *Actor, on string, id, typeI
 		return h, model.Note{}, err
 	}
 	if !h.Can.Edit {
-		return h, model.Note{}, readOnly(h.name())
+		return h, model.Note{}, readOnly(actor, h.name())
 	}
 	n, err := a.store.Q().Note(ctx, h.Owner, h.Target, typeID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -392,7 +393,7 @@ var errNoSuchType error = &Error{Kind: NotFound, Msg: "Not found."}
 func (a *App) AddNoteSection(ctx context.Context, actor *Actor, on string, id, typeID int64) error {
 	h, n, err := a.sectionFor(ctx, actor, on, id, typeID)
 	if err == errNoSuchType {
-		return fieldError("type", "Choose a note type from the list.")
+		return fieldError("type", actor.Words().Expand("Choose a {note:lower} type from the list."))
 	}
 	if err != nil {
 		return err
@@ -497,8 +498,8 @@ func (a *App) NoteTypeByID(ctx context.Context, actor *Actor, id int64) (model.N
 	return t, mapNotFound(err)
 }
 
-func noteTypeTaken(name string) error {
-	return fieldError("name", "A note type named “"+name+"” already exists.")
+func noteTypeTaken(words *terms.Set, name string) error {
+	return fieldError("name", "A "+words.LowOne(terms.Note)+" type named “"+name+"” already exists.")
 }
 
 // CreateNoteType adds a custom note type at the end of the order.
@@ -512,14 +513,14 @@ func (a *App) CreateNoteType(ctx context.Context, actor *Actor, in NoteTypeInput
 	}
 	if taken, err := a.store.Q().NoteTypeNameTaken(ctx, actor.Instance.ID, t.Name, 0); err != nil || taken {
 		if err == nil {
-			err = noteTypeTaken(t.Name)
+			err = noteTypeTaken(actor.Words(), t.Name)
 		}
 		return t, err
 	}
 	err := a.store.InTx(ctx, func(q *store.Q) error {
 		var err error
 		if t, err = q.CreateNoteType(ctx, t); errors.Is(err, store.ErrConflict) {
-			return noteTypeTaken(t.Name)
+			return noteTypeTaken(actor.Words(), t.Name)
 		} else if err != nil {
 			return err
 		}
@@ -544,13 +545,13 @@ func (a *App) UpdateNoteType(ctx context.Context, actor *Actor, id int64, in Not
 	}
 	if taken, err := a.store.Q().NoteTypeNameTaken(ctx, actor.Instance.ID, t.Name, id); err != nil || taken {
 		if err == nil {
-			err = noteTypeTaken(t.Name)
+			err = noteTypeTaken(actor.Words(), t.Name)
 		}
 		return err
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.UpdateNoteType(ctx, t); errors.Is(err, store.ErrConflict) {
-			return noteTypeTaken(t.Name)
+			return noteTypeTaken(actor.Words(), t.Name)
 		} else if err != nil {
 			return mapNotFound(err)
 		}
@@ -618,12 +619,12 @@ func (a *App) OrderNoteTypes(ctx context.Context, actor *Actor, ids []int64) err
 			after = append(after, names[id])
 		}
 		if len(seen) != len(list) || len(ids) != len(list) {
-			return errConflict("The note types changed since the page was loaded; nothing was moved. Here is their order now.")
+			return conflict(actor.Words().Expand("The {note:lower} types changed since the page was loaded; nothing was moved. Here is their order now."))
 		}
 		if err := q.SetNoteTypeOrder(ctx, actor.Instance.ID, ids); err != nil {
 			return err
 		}
-		return record(ctx, q, entry(actor, ActUpdate, "note types", 0, "note type order",
+		return record(ctx, q, entry(actor, ActUpdate, "note types", 0, actor.Words().Expand("{note:lower} type order"),
 			changed("order", strings.Join(before, ", "), strings.Join(after, ", "))...))
 	})
 }
@@ -641,10 +642,10 @@ func (a *App) DeleteNoteType(ctx context.Context, actor *Actor, id int64, confir
 			return mapNotFound(err)
 		}
 		if t.Builtin {
-			return errConflict("“%s” is a standard note type and cannot be deleted; you can rename it.", t.Name)
+			return errConflict("“%s” is a standard %s type and cannot be deleted; you can rename it.", t.Name, actor.Words().LowOne(terms.Note))
 		}
 		if t.InUse > 0 && !confirmed {
-			return errConflict("“%s” has %d notes. Confirm to delete the type with them.", t.Name, t.InUse)
+			return errConflict("“%s” has %d %s. Confirm to delete the type with them.", t.Name, t.InUse, actor.Words().LowMany(terms.Note))
 		}
 		if err := q.DeleteNoteType(ctx, actor.Instance.ID, id); err != nil {
 			return mapNotFound(err)

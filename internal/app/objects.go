@@ -9,6 +9,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // ObjectInput is what the container and measure forms offer. Numbers
@@ -62,7 +63,8 @@ func ParseTags(s string) ([]string, string) {
 }
 
 // apply validates the input onto o (a new object or a loaded one).
-func (in ObjectInput) apply(ctx context.Context, q *store.Q, instanceID int64, o *model.Object) error {
+func (in ObjectInput) apply(ctx context.Context, q *store.Q, actor *Actor, o *model.Object) error {
+	instanceID := actor.Instance.ID
 	fields := map[string]string{}
 	var msg string
 	if o.Title, msg = cleanText(in.Title, "Title", 1, 200); msg != "" {
@@ -116,7 +118,7 @@ func (in ObjectInput) apply(ctx context.Context, q *store.Q, instanceID int64, o
 			if vals, err := q.DataValues(ctx, instanceID, o.ID); err != nil {
 				return err
 			} else if len(vals) > 0 {
-				fields["frequency"] = "This measure has data; its reporting frequency can no longer change."
+				fields["frequency"] = actor.Words().Expand("This {measure:lower} has data; its reporting frequency can no longer change.")
 			}
 		}
 		o.FrequencyID = &in.FrequencyID
@@ -166,7 +168,7 @@ func (a *App) createObject(ctx context.Context, actor *Actor, in ObjectInput, at
 		return model.Object{}, invalid("Unknown kind of object.", nil)
 	}
 	if at.ScorecardID == 0 && at.ParentID == 0 && !actor.Can(access.ScorecardsAll) {
-		return model.Object{}, invalid("Add the object to a scorecard or under a container you can see.", nil)
+		return model.Object{}, invalid(actor.Words().Expand("Add the object to a {scorecard:lower} or under a {container:lower} you can see."), nil)
 	}
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
@@ -177,7 +179,7 @@ func (a *App) createObject(ctx context.Context, actor *Actor, in ObjectInput, at
 		if err := once.claim(ctx, q); err != nil {
 			return err
 		}
-		if err := in.apply(ctx, q, actor.Instance.ID, &o); err != nil {
+		if err := in.apply(ctx, q, actor, &o); err != nil {
 			return err
 		}
 		if o.Kind == model.KindMeasure && o.BandGreen == nil {
@@ -225,7 +227,7 @@ func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v st
 			return err
 		}
 		if kind != model.KindContainer {
-			return invalid("Put measures under a result or program, not directly on the scorecard.", nil)
+			return invalid(actor.Words().Expand("Put {measure:lowmany} under a {result:lower} or {program:lower}, not directly on the {scorecard:lower}."), nil)
 		}
 	}
 	if at.ParentID != 0 {
@@ -234,7 +236,7 @@ func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v st
 			return err
 		}
 		if p.Kind != model.KindContainer {
-			return invalid("Only results and programs can hold other objects.", nil)
+			return invalid(actor.Words().Expand("Only {result:lowmany} and {program:lowmany} can hold other objects."), nil)
 		}
 	}
 	return nil
@@ -264,7 +266,7 @@ func (a *App) UpdateObject(ctx context.Context, actor *Actor, id, version int64,
 	in.Kind = o.Kind
 	before := o
 	return a.store.InTx(ctx, func(q *store.Q) error {
-		if err := in.apply(ctx, q, actor.Instance.ID, &o); err != nil {
+		if err := in.apply(ctx, q, actor, &o); err != nil {
 			return err
 		}
 		o.Version = version
@@ -331,7 +333,7 @@ func (a *App) Link(ctx context.Context, actor *Actor, at Placement, childID int6
 		return err
 	}
 	if at.ScorecardID == 0 && at.ParentID == 0 {
-		return invalid("Choose the scorecard or the result or program to link to.", nil)
+		return invalid(actor.Words().Expand("Choose the {scorecard:lower} or the {result:lower} or {program:lower} to link to."), nil)
 	}
 	child, err := a.Object(ctx, actor, childID)
 	if err != nil {
@@ -353,7 +355,7 @@ func (a *App) Link(ctx context.Context, actor *Actor, at Placement, childID int6
 			return err
 		}
 		if cycle {
-			return invalid("“"+child.Title+"” already contains that container; linking it there would make a loop.", nil)
+			return invalid("“"+child.Title+"” already contains that "+actor.Words().LowOne(terms.Container)+"; linking it there would make a loop.", nil)
 		}
 		return q.LinkToObject(ctx, actor.Instance.ID, at.ParentID, childID)
 	})

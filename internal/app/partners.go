@@ -332,7 +332,7 @@ func (a *App) SaveShares(ctx context.Context, actor *Actor, channelID int64, cho
 		}
 		for id := range want {
 			if _, ok := titles[id]; !ok {
-				return fieldError("scorecards", "Only this organization's own scorecards that you can open can be shared.")
+				return fieldError("scorecards", actor.Words().Expand("Only this organization's own {scorecard:lowmany} that you can open can be shared."))
 			}
 		}
 		have, err := q.SetShares(ctx, c, list)

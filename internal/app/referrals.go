@@ -68,7 +68,7 @@ func (a *App) Refer(ctx context.Context, actor *Actor, in ReferInput) error {
 		} else {
 			a.log.Warn("referral with sign-up closed and no operator email (YARDSTICK_OPERATOR_EMAIL)", "instance", actor.Instance.Code)
 		}
-		m := mail.PartnerReferral(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, in.Organization, email, link)
+		m := mail.PartnerReferral(a.cfg.BaseURL, actor.Instance.Name, actor.Instance.Code, in.Organization, email, link, actor.Words())
 		if _, err := q.EnqueueMail(ctx, withInstance(m, actor.Instance.ID)); err != nil {
 			return err
 		}

@@ -141,7 +141,7 @@ func (a *App) createScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 		}
 		if in.ParentID != 0 {
 			if _, err := q.ScorecardByID(ctx, actor.Instance.ID, in.ParentID, v); err != nil {
-				return fieldErrorIf(err, "parent", "Choose a parent scorecard from the list.")
+				return fieldErrorIf(err, "parent", actor.Words().Expand("Choose a parent {scorecard:lower} from the list."))
 			}
 			s.ParentID = &in.ParentID
 		}
@@ -241,7 +241,7 @@ func (a *App) checkMembers(ctx context.Context, q *store.Q, actor *Actor, ids []
 		return nil, nil
 	}
 	if !actor.Can(access.UsersManage) && !actor.Can(access.ObjectsEdit) {
-		return nil, errForbidden("You cannot assign scorecards to members.")
+		return nil, forbidden(actor.Words().Expand("You cannot assign {scorecard:lowmany} to members."))
 	}
 	known, err := q.MembershipIDsIn(ctx, actor.Instance.ID, ids)
 	if err != nil {
@@ -286,23 +286,23 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 		s.Title, s.Description, s.Version, s.ParentID = in.Title, in.Description, version, nil
 		if in.ParentID != 0 {
 			if in.ParentID == id {
-				return fieldError("parent", "A scorecard cannot be its own parent.")
+				return fieldError("parent", actor.Words().Expand("A {scorecard:lower} cannot be its own parent."))
 			}
 			if _, err := q.ScorecardByID(ctx, actor.Instance.ID, in.ParentID, v); err != nil {
-				return fieldErrorIf(err, "parent", "Choose a parent scorecard from the list.")
+				return fieldErrorIf(err, "parent", actor.Words().Expand("Choose a parent {scorecard:lower} from the list."))
 			}
 			up, err := q.ScorecardAncestors(ctx, actor.Instance.ID, in.ParentID)
 			if err != nil {
 				return err
 			}
 			if slices.Contains(up, id) {
-				return fieldError("parent", "That scorecard sits under this one; choosing it as parent would make a loop.")
+				return fieldError("parent", actor.Words().Expand("That {scorecard:lower} sits under this one; choosing it as parent would make a loop."))
 			}
 			s.ParentID = &in.ParentID
 		}
 		err := q.UpdateScorecard(ctx, s)
 		if errors.Is(err, store.ErrConflict) {
-			return errConflict("Someone else changed this scorecard while you were editing. Reload it and make your change again.")
+			return conflict(actor.Words().Expand("Someone else changed this {scorecard:lower} while you were editing. Reload it and make your change again."))
 		}
 		if err != nil {
 			return err

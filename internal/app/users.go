@@ -483,14 +483,9 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 			return err
 		}
 		if refused := access.CanGrant(actor.Perms, prev, next); len(refused) > 0 {
-			names := make([]string, 0, len(refused))
-			for _, p := range refused {
-				info, _ := access.Lookup(p)
-				names = append(names, info.Name)
-			}
-			return &Error{Kind: Forbidden, Msg: "You cannot grant permissions you do not hold yourself: " + strings.Join(names, ", ") + "."}
+			return errCannotGrant(actor, refused)
 		}
-		if err := a.checkScorecards(ctx, q, actor.Instance.ID, in.ScorecardIDs); err != nil {
+		if err := a.checkScorecards(ctx, q, actor, in.ScorecardIDs); err != nil {
 			return err
 		}
 		if err := a.checkFavorites(ctx, q, actor, in.AddFavorites); err != nil {
@@ -582,10 +577,11 @@ func (a *App) SaveUser(ctx context.Context, actor *Actor, membershipID int64, in
 
 // checkScorecards refuses ids that are neither scorecards of the
 // instance nor scorecards partners share with it.
-func (a *App) checkScorecards(ctx context.Context, q *store.Q, instanceID int64, ids []int64) error {
+func (a *App) checkScorecards(ctx context.Context, q *store.Q, actor *Actor, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	instanceID := actor.Instance.ID
 	found, err := q.ScorecardIDsIn(ctx, instanceID, ids)
 	if err != nil {
 		return err
@@ -602,7 +598,7 @@ func (a *App) checkScorecards(ctx context.Context, q *store.Q, instanceID int64,
 		found = append(found, shared...)
 	}
 	if len(uniq(found)) != len(uniq(ids)) {
-		return fieldError("scorecards", "One of the chosen scorecards does not exist in this instance.")
+		return fieldError("scorecards", actor.Words().Expand("One of the chosen {scorecard:lowmany} does not exist in this instance."))
 	}
 	return nil
 }
@@ -622,7 +618,7 @@ func (a *App) checkFavorites(ctx context.Context, q *store.Q, actor *Actor, ids 
 		return err
 	}
 	if len(found) != len(uniq(ids)) {
-		return fieldError("favorites", "One of the chosen measures does not exist in this instance.")
+		return fieldError("favorites", actor.Words().Expand("One of the chosen {measure:lowmany} does not exist in this instance."))
 	}
 	return nil
 }

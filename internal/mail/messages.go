@@ -121,12 +121,13 @@ func PartnerRequest(baseURL, fromName, fromCode, toName, toCode, email string, w
 }
 
 // PartnerReferral invites an organization that does not use the
-// deployment yet. link is empty when sign-up is closed: the operator got
-// the referral and will be in touch.
-func PartnerReferral(baseURL, fromName, fromCode, organization, email, link string) model.OutboxMessage {
+// deployment yet, in the referring instance's Common Terms (words: the
+// organization has none yet). link is empty when sign-up is closed: the
+// operator got the referral and will be in touch.
+func PartnerReferral(baseURL, fromName, fromCode, organization, email, link string, words *terms.Set) model.OutboxMessage {
 	from := instanceLabel(fromName, fromCode)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hello,\n\n%s invites %s to connect with it on Yardstick, a platform for Results-Based Accountability scorecards.\n\n", from, quoted(organization))
+	fmt.Fprintf(&b, "Hello,\n\n%s invites %s to connect with it on Yardstick, a platform for Results-Based Accountability %s.\n\n", from, quoted(organization), words.LowMany(terms.Scorecard))
 	if link != "" {
 		fmt.Fprintf(&b, "%s %s\n\n", LabelSignUpLink, oneLine(link))
 		b.WriteString("The link creates your organization's instance, with a connection request to " + from + " waiting. It works once and is valid for 14 days.\n")

@@ -81,7 +81,7 @@ func TestMessagesFlattenNames(t *testing.T) {
 // the organization name of a referral is the spammer's body.
 func TestUserTextIsQuotedAndUnlinked(t *testing.T) {
 	const spam = "Your bank: verify at http://evil.example/login"
-	m := mail.PartnerReferral("https://ys.test", "Acme www.acme-login.example", "ACME", spam, "victim@example.net", "")
+	m := mail.PartnerReferral("https://ys.test", "Acme www.acme-login.example", "ACME", spam, "victim@example.net", "", terms.Defaults)
 	for _, want := range []string{
 		"“Acme www[.]acme-login[.]example” (ACME) invites “Your bank: verify at http[:]//evil[.]example/login” to connect",
 	} {

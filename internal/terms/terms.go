@@ -153,6 +153,15 @@ func lower(s string) string {
 	return string(b)
 }
 
+// capFirst gives s a capital first letter.
+func capFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
 // One is the singular, as a heading or label writes it ("Result").
 func (s *Set) One(k Key) string { return s.one[k] }
 
@@ -263,7 +272,8 @@ func Clean(s string) string { return strings.Join(strings.Fields(s), " ") }
 // Expand writes the terms into a text of the catalogue's form, for text
 // kept in Go code (menu labels, permission descriptions): {measure} is
 // the singular, {measure:many} the plural, {measure:lower} and
-// {measure:lowmany} the same inside a sentence. Braces that name no term
+// {measure:lowmany} the same inside a sentence, and {todo:cap} the
+// singular starting a sentence ("To-do saved."). Braces that name no term
 // stay as they are.
 func (s *Set) Expand(text string) string {
 	if strings.IndexByte(text, '{') < 0 {
@@ -295,6 +305,8 @@ func (s *Set) Expand(text string) string {
 			b.WriteString(s.lowOne[k])
 		case form == "lowmany":
 			b.WriteString(s.lowMany[k])
+		case form == "cap":
+			b.WriteString(capFirst(s.lowOne[k]))
 		default:
 			b.WriteString(text[i : i+j+1])
 		}

@@ -13,6 +13,7 @@ func TestExpandAndForms(t *testing.T) {
 		{"plain", "plain"},
 		{"{todo:lower}", "to-do"},
 		{"{performance_measure:lower}", "performance measure"},
+		{"{todo:cap} saved, {performance_measure:cap}, {measure:cap}", "To-do saved, Performance measure, KPI"},
 	} {
 		if got := s.Expand(c.in); got != c.want {
 			t.Errorf("Expand(%q) = %q, want %q", c.in, got, c.want)

@@ -17,15 +17,16 @@ import (
 // status log and to-dos. Visibility and permissions are decided in
 // internal/app; the route table states the permission each write needs.
 
-// actionFlashes are what ?done= may say after an action change.
+// actionFlashes are what ?done= may say after an action change, in the
+// Common Terms' form.
 var actionFlashes = map[string]string{
-	"action-saved":   "Action saved.",
-	"action-deleted": "Action deleted.",
+	"action-saved":   "{action} saved.",
+	"action-deleted": "{action} deleted.",
 	"update-added":   "Status update added.",
-	"todo-added":     "To-do added.",
-	"todo-saved":     "To-do saved.",
-	"todo-deleted":   "To-do deleted.",
-	"unlinked":       "Link removed; the scorecard or object itself is unchanged.",
+	"todo-added":     "{todo:cap} added.",
+	"todo-saved":     "{todo:cap} saved.",
+	"todo-deleted":   "{todo:cap} deleted.",
+	"unlinked":       "Link removed; the {scorecard:lower} or object itself is unchanged.",
 }
 
 func actionPath(_ *req, id int64) string { return "/actions/" + strconv.FormatInt(id, 10) }
@@ -101,7 +102,7 @@ func (s *Server) actionsPage(w http.ResponseWriter, r *http.Request, c *req) err
 		return err
 	}
 	sh := s.flash(r, s.termShell(r, c, "{action} Manager"))
-	if msg, ok := actionFlashes[q.Get("done")]; ok {
+	if msg, ok := flashText(r, actionFlashes, q.Get("done")); ok {
 		sh.Flash = msg
 	}
 	return s.render(w, r, status, views.ActionManager(sh, list, qy, r.URL.Query(), form))
@@ -154,7 +155,7 @@ func (s *Server) actionPageWith(w http.ResponseWriter, r *http.Request, c *req, 
 		return err
 	}
 	sh := s.shell(r, c, v.Action.Title)
-	if msg, ok := actionFlashes[r.URL.Query().Get("done")]; ok {
+	if msg, ok := flashText(r, actionFlashes, r.URL.Query().Get("done")); ok {
 		sh.Flash = msg
 	}
 	return s.render(w, r, status, views.ActionPage(sh, v, f))

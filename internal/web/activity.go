@@ -11,6 +11,7 @@ import (
 	"yardstick/internal/app"
 	"yardstick/internal/export"
 	"yardstick/internal/model"
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
@@ -60,8 +61,9 @@ var activityColumns = []export.Column{
 }
 
 // activityRow is one entry as export cells, its time as the viewer's
-// wall clock (spreadsheets have no time zones).
-func activityRow(e model.Activity, loc *time.Location) []any {
+// wall clock (spreadsheets have no time zones), its activity and object
+// type in the instance's words.
+func activityRow(e model.Activity, loc *time.Location, words *terms.Set) []any {
 	t := e.At.In(loc)
 	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
 	var changes []string
@@ -72,7 +74,7 @@ func activityRow(e model.Activity, loc *time.Location) []any {
 			changes = append(changes, c.Field+": "+c.After)
 		}
 	}
-	return []any{wall, e.ActorName + partnerSuffix(e.ActorInstance), e.ActorEmail, views.ActivityName(e.Activity), views.OutcomeName(e.Outcome), e.ObjectType, e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
+	return []any{wall, e.ActorName + partnerSuffix(e.ActorInstance), e.ActorEmail, views.ActivityName(words, e.Activity), views.OutcomeName(e.Outcome), views.ObjectTypeName(words, e.ObjectType), e.ObjectName, strings.Join(changes, "; "), e.ClientAddr}
 }
 
 // exportActivity streams the filtered log into a writer made by open and
@@ -86,11 +88,11 @@ func (s *Server) exportActivity(w http.ResponseWriter, r *http.Request, c *req, 
 		return err
 	}
 	defer out.Abort() // frees a spilled temporary file when we do not get to Close
-	loc := c.Actor.Location()
+	loc, words := c.Actor.Location(), terms.From(r.Context())
 	var pace pacer
 	q, err := s.app.ExportActivity(r.Context(), c.Actor, activityQuery(r), format, func(e model.Activity) error {
 		pace.row()
-		return out.WriteRow(activityRow(e, loc)...)
+		return out.WriteRow(activityRow(e, loc, words)...)
 	})
 	if errors.Is(err, export.ErrTooLarge) || errors.Is(err, export.ErrTooManyRows) {
 		return &app.Error{Kind: app.Invalid, Msg: "This export is too large for one " + strings.ToUpper(format) +

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
@@ -12,28 +13,32 @@ func back(w http.ResponseWriter, r *http.Request, c *req, path string) error {
 	return nil
 }
 
+// contentFlashes are what ?done= may say after a change of content or of
+// a member, in the Common Terms' form.
+var contentFlashes = map[string]string{
+	"saved":         "Saved.",
+	"saved-email":   "Saved. The email changes when the new address confirms it: we sent it a link, and told the current address.",
+	"added":         "Added. They were sent a welcome email; choose their permissions and {scorecard:lowmany} here.",
+	"deleted":       "Deleted.",
+	"linked":        "Linked.",
+	"action-linked": "{action} linked.",
+	"unlinked":      "Unlinked. The object itself still exists.",
+	"assigned":      "Assignments saved.",
+}
+
 func (s *Server) flash(r *http.Request, sh views.Shell) views.Shell {
-	if msg, ok := noteFlashes[r.URL.Query().Get("done")]; ok {
+	done := r.URL.Query().Get("done")
+	if msg, ok := flashText(r, noteFlashes, done); ok {
 		sh.Flash = msg
-		return sh
-	}
-	switch r.URL.Query().Get("done") {
-	case "saved":
-		sh.Flash = "Saved."
-	case "saved-email":
-		sh.Flash = "Saved. The email changes when the new address confirms it: we sent it a link, and told the current address."
-	case "added":
-		sh.Flash = "Added. They were sent a welcome email; choose their permissions and scorecards here."
-	case "deleted":
-		sh.Flash = "Deleted."
-	case "linked":
-		sh.Flash = "Linked."
-	case "action-linked":
-		sh.Flash = "Action linked."
-	case "unlinked":
-		sh.Flash = "Unlinked. The object itself still exists."
-	case "assigned":
-		sh.Flash = "Assignments saved."
+	} else if msg, ok := flashText(r, contentFlashes, done); ok {
+		sh.Flash = msg
 	}
 	return sh
+}
+
+// flashText is the fixed flash msgs[key] in the request's words; ok is
+// false when msgs has no such key (a URL cannot put text on the page).
+func flashText(r *http.Request, msgs map[string]string, key string) (string, bool) {
+	msg, ok := msgs[key]
+	return terms.From(r.Context()).Expand(msg), ok
 }

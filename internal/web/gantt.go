@@ -38,7 +38,7 @@ func (s *Server) ganttPage(w http.ResponseWriter, r *http.Request, c *req) error
 	sh := s.shell(r, c, "Gantt chart")
 	sh.ExtraCSS, sh.ExtraJS = []string{s.assets.URL("gantt.css")}, []string{s.assets.URL("gantt.js")}
 	if q.Get("done") == "schedule-saved" {
-		sh.Flash = "Action saved."
+		sh.Flash, _ = flashText(r, actionFlashes, "action-saved")
 	}
 	return s.render(w, r, status, views.GanttPage(sh, v, form))
 }
@@ -90,7 +90,7 @@ func (s *Server) actionSchedule(w http.ResponseWriter, r *http.Request, c *req) 
 	}
 	if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
 		f := views.Form{Values: s.scheduleValues(r, c, id, in), Errors: e.Fields, Msg: e.Msg}
-		return s.actionForm(w, r, c, statusOf(e.Kind), "Edit action", f, id)
+		return s.actionForm(w, r, c, statusOf(e.Kind), "Edit {action:lower}", f, id)
 	} else if err != nil {
 		return err
 	}

@@ -89,13 +89,15 @@ func (s *Server) wrap(t transport, rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.policy.apply(w.Header())
 		c := &req{Client: app.Client{Addr: clientAddr(r), UserAgent: r.UserAgent(), RequestID: requestID(r.Context())}}
-		if err := t.auth(w, r, rt, c); err != nil {
+		err := t.auth(w, r, rt, c)
+		if c.Actor != nil && c.Actor.Instance.Terms != "" {
+			// The instance's Common Terms, for every view of the request,
+			// a refusal of the route's permission too.
+			r = r.WithContext(terms.With(r.Context(), terms.Parse(c.Actor.Instance.Terms)))
+		}
+		if err != nil {
 			t.fail(w, r, c, err)
 			return
-		}
-		if c.Actor != nil && c.Actor.Instance.Terms != "" {
-			// The instance's Common Terms, for every view of the request.
-			r = r.WithContext(terms.With(r.Context(), terms.Parse(c.Actor.Instance.Terms)))
 		}
 		if err := rt.h(w, r, c); err != nil {
 			t.fail(w, r, c, err)

@@ -365,7 +365,9 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 	f.cookies["other"] = f.session(t, otherAcct.ID)
 
 	// BETA is ACME's partner and receives the scorecard; GAMMA asks to connect.
-	partnerAcct, _ := e.member(beta, "partner@example.org", access.PresetAdministration)
+	// Not "partner@…": the account's name would be a default term in the
+	// pages that show it (TestCommonTermsEveryPage).
+	partnerAcct, _ := e.member(beta, "ally@example.org", access.PresetAdministration)
 	f.cookies["partner"] = f.session(t, partnerAcct.ID)
 	partner, err := e.app.ActorFor(ctx, app.Session{Account: partnerAcct}, "BETA", app.Client{})
 	if err != nil {

@@ -43,12 +43,13 @@ func hostPath(c *req, on string, id int64) string {
 	return views.InstanceURL(&c.Actor.Instance, "/"+on+"/"+strconv.FormatInt(id, 10))
 }
 
-// noteFlashes are what ?done= may say after a note or comment change.
+// noteFlashes are what ?done= may say after a note or comment change, in
+// the Common Terms' form.
 var noteFlashes = map[string]string{
-	"note-saved":      "Note saved.",
+	"note-saved":      "{note} saved.",
 	"note-restored":   "Restored as a new version.",
-	"section-added":   "Note section added.",
-	"section-removed": "Note section removed with its history.",
+	"section-added":   "{note} section added.",
+	"section-removed": "{note} section removed with its history.",
 	"comment-added":   "Comment posted.",
 	"comment-saved":   "Comment saved.",
 	"comment-deleted": "Comment deleted.",

@@ -6,6 +6,7 @@ import (
 	"github.com/a-h/templ"
 
 	"yardstick/internal/app"
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
@@ -14,13 +15,14 @@ import (
 // Every decision is in internal/app; these handlers read forms and
 // redirect (POST-redirect-GET) with a fixed flash.
 
+// partnerFlashes are what ?done= may say, in the Common Terms' form.
 var partnerFlashes = map[string]string{
 	"requested": "Request sent. Their administrators were emailed.",
-	"accepted":  "Connected. Nothing is shared until someone chooses scorecards.",
+	"accepted":  "Connected. Nothing is shared until someone chooses {scorecard:lowmany}.",
 	"declined":  "Request declined.",
 	"cancelled": "Request cancelled.",
 	"shared":    "Sharing saved.",
-	"revoked":   "Revoked. Its shared scorecards are no longer visible to the partner.",
+	"revoked":   "Revoked. Its shared {scorecard:lowmany} are no longer visible to the {partner:lower}.",
 	"referred":  "Invitation sent.",
 }
 
@@ -31,7 +33,7 @@ func (s *Server) partnersView(r *http.Request, c *req, req, refer views.Form) (v
 
 func (s *Server) partnersShell(r *http.Request, c *req) views.Shell {
 	sh := s.shell(r, c, "Partner Connect")
-	sh.Flash = partnerFlashes[r.URL.Query().Get("done")]
+	sh.Flash, _ = flashText(r, partnerFlashes, r.URL.Query().Get("done"))
 	return sh
 }
 
@@ -118,7 +120,7 @@ func (s *Server) sharesSave(w http.ResponseWriter, r *http.Request, c *req) erro
 	for _, v := range r.PostForm["share"] {
 		n, ok := parseWhole(v, 1, maxID)
 		if !ok {
-			return &app.Error{Kind: app.Invalid, Msg: "The form could not be read.", Fields: map[string]string{"scorecards": "Choose scorecards from the list."}}
+			return &app.Error{Kind: app.Invalid, Msg: "The form could not be read.", Fields: map[string]string{"scorecards": terms.From(r.Context()).Expand("Choose {scorecard:lowmany} from the list.")}}
 		}
 		choices = append(choices, app.ShareChoice{ScorecardID: n, Contribute: contribute[n]})
 	}

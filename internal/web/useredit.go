@@ -9,6 +9,7 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
@@ -215,7 +216,7 @@ func (s *Server) userEditView(r *http.Request, c *req, ue app.UserEdit, in app.U
 	for _, sc := range ue.Scorecards {
 		label := sc.Title
 		if c.Actor.Partner(sc.InstanceID) {
-			label += " (shared by a partner)"
+			label += terms.From(ctx).Expand(" (shared by a {partner:lower})")
 		}
 		v.Scorecards = append(v.Scorecards, views.UserScorecard{ID: sc.ID, Label: label, Checked: slices.Contains(in.ScorecardIDs, sc.ID)})
 	}

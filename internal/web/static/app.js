@@ -98,7 +98,8 @@ document.addEventListener("paste", function (e) {
   function refresh() {
     var on = perms.filter(function (c) { return c.checked; }).map(function (c) { return c.value; }).sort().join(" ");
     var name = "Custom";
-    presets.forEach(function (b) { if (keysOf(b).sort().join(" ") === on) name = b.value; });
+    // The button's text, not its value (the preset's key): it is in the instance's Common Terms.
+    presets.forEach(function (b) { if (keysOf(b).sort().join(" ") === on) name = b.textContent.trim(); });
     if (role) role.textContent = name;
     var all = form.querySelector("input[name='perm'][value='scorecards.all']");
     var note = document.getElementById("all-scorecards-note");
@@ -115,7 +116,7 @@ document.addEventListener("paste", function (e) {
       refresh();
       // Said, not only shown: the switches changed out of sight.
       var said = document.getElementById("preset-status");
-      if (said) said.textContent = b.value + " preset applied: " + keys.length + " of " + perms.length + " permissions on. Save to keep it.";
+      if (said) said.textContent = b.textContent.trim() + " preset applied: " + keys.length + " of " + perms.length + " permissions on. Save to keep it.";
     });
   });
   form.addEventListener("change", function (e) {

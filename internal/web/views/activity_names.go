@@ -1,20 +1,24 @@
 package views
 
 import (
+	"context"
+
 	"yardstick/internal/model"
+	"yardstick/internal/terms"
 	"yardstick/internal/textcheck"
 )
 
-// activityNames are the activity types for people.
+// activityNames are the activity types for people, in the Common Terms'
+// form (terms.Set.Expand).
 var activityNames = map[string]string{
 	"sign_in": "Signed in", "sign_out": "Signed out", "sign_in_failed": "Failed sign-in",
-	"view_scorecard": "Viewed a scorecard", "view_measure": "Viewed a measure", "create": "Created", "update": "Changed",
+	"view_scorecard": "Viewed a {scorecard:lower}", "view_measure": "Viewed a {measure:lower}", "create": "Created", "update": "Changed",
 	"delete": "Deleted", "restore": "Restored", "link": "Linked", "unlink": "Unlinked", "data_entry": "Entered data", "import": "Imported",
 	"export": "Exported", "permission_change": "Changed permissions", "membership_change": "Changed membership", "refused": "Refused",
-	"partner_request": "Requested a partner connection", "partner_accept": "Accepted a partner connection",
-	"partner_decline": "Declined a partner connection", "partner_cancel": "Cancelled a partner request",
-	"partner_share": "Shared with a partner", "partner_unshare": "Stopped sharing with a partner",
-	"partner_revoke": "Revoked a partner channel", "partner_refer": "Referred an organization",
+	"partner_request": "Requested a {partner:lower} connection", "partner_accept": "Accepted a {partner:lower} connection",
+	"partner_decline": "Declined a {partner:lower} connection", "partner_cancel": "Cancelled a {partner:lower} request",
+	"partner_share": "Shared with a {partner:lower}", "partner_unshare": "Stopped sharing with a {partner:lower}",
+	"partner_revoke": "Revoked a {partner:lower} channel", "partner_refer": "Referred an organization",
 	"invitation": "Invitation", "email_change": "Email change",
 	"password_change": "Password change", "password_reset_request": "Password reset requested",
 	"api_key_created": "Created an API key", "api_key_revoked": "Revoked an API key",
@@ -22,16 +26,37 @@ var activityNames = map[string]string{
 	"embed_regenerated": "Regenerated an embed code", "embed_revoked": "Revoked an embed code",
 }
 
-// ActivityName is an activity type for people (pages and exports).
-func ActivityName(t string) string { return activityName(t) }
+// objectTypeNames are the kinds of object an entry names (model.Activity's
+// ObjectType, a code app writes) that are terms, in the Common Terms'
+// form; the others are shown as recorded.
+var objectTypeNames = map[string]string{
+	"scorecard": "{scorecard:lower}", "container": "{container:lower}", "measure": "{measure:lower}",
+	"action": "{action:lower}", "actions": "{action:lowmany}", "action field": "{action:lower} field", "to-do": "{todo:lower}",
+	"note": "{note:lower}", "note type": "{note:lower} type", "note types": "{note:lower} types", "note section": "{note:lower} section",
+	"partner": "{partner:lower}",
+}
 
-// activityName is an activity type for people.
-func activityName(t string) string {
+// ActivityName is an activity type for people in an instance's words
+// (pages and exports).
+func ActivityName(words *terms.Set, t string) string {
 	if n, ok := activityNames[t]; ok {
-		return n
+		return words.Expand(n)
 	}
 	return logText(t)
 }
+
+// ObjectTypeName is the kind of object an entry names, in an instance's
+// words (pages and exports).
+func ObjectTypeName(words *terms.Set, t string) string {
+	if n, ok := objectTypeNames[t]; ok {
+		return words.Expand(n)
+	}
+	return logText(t)
+}
+
+func activityName(ctx context.Context, t string) string { return ActivityName(terms.From(ctx), t) }
+
+func objectTypeName(ctx context.Context, t string) string { return ObjectTypeName(terms.From(ctx), t) }
 
 // OutcomeName is an entry's outcome for people (pages and exports).
 func OutcomeName(o string) string {

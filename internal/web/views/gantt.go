@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"yardstick/internal/app"
 	"yardstick/internal/model"
+	"yardstick/internal/terms"
 )
 
 // The Gantt chart's drawing (issue 14): one SVG laid out here from the
@@ -61,7 +63,7 @@ func ganttDay(s string) time.Time {
 
 func days(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 }
 
-func layoutGantt(v app.GanttView) ganttLayout {
+func layoutGantt(ctx context.Context, v app.GanttView) ganttLayout {
 	from, to := ganttDay(v.From), ganttDay(v.To)
 	ppd := v.Zoom.PxPerDay
 	span := days(from, to) + 1
@@ -76,7 +78,7 @@ func layoutGantt(v app.GanttView) ganttLayout {
 	}
 	y := ganttAxis
 	for gi, g := range v.Groups {
-		l.Rows = append(l.Rows, ganttRow{Y: y, Heading: groupHeading(g), Group: gi})
+		l.Rows = append(l.Rows, ganttRow{Y: y, Heading: groupHeading(ctx, g), Group: gi})
 		y += 30
 		for _, a := range g.Rows {
 			r := ganttRow{Y: y, Action: a, Group: gi, Anchor: "start"}
@@ -153,14 +155,16 @@ func ganttTicks(zoom string, from, to time.Time, x func(time.Time) float64) []ga
 	return out
 }
 
-func groupHeading(g app.GanttGroup) string {
+// groupHeading names a group by the kind of what its actions are linked
+// to, in the viewer's words.
+func groupHeading(ctx context.Context, g app.GanttGroup) string {
 	switch g.Kind {
 	case "scorecard":
-		return "Scorecard: " + g.Title
+		return tm(ctx).One(terms.Scorecard) + ": " + g.Title
 	case "container":
-		return "Container: " + g.Title
+		return tm(ctx).One(terms.Container) + ": " + g.Title
 	case "measure":
-		return "Measure: " + g.Title
+		return tm(ctx).One(terms.Measure) + ": " + g.Title
 	}
 	return g.Title
 }
