@@ -599,9 +599,10 @@ type EmbedNote struct {
 // EmbedView is what an embed page shows: nothing of people, no ids, no
 // links into the instance.
 type EmbedView struct {
-	Instance    string // the instance's name
-	HasLogo     bool   // the instance has a logo (EmbedLogo serves it)
-	Kind        string // "scorecard", "container", "measure"
+	Instance    string     // the instance's name
+	Words       *terms.Set // its Common Terms, which the page is written in
+	HasLogo     bool       // the instance has a logo (EmbedLogo serves it)
+	Kind        string     // "scorecard", "container", "measure"
 	Title       string
 	Description string
 	Container   string // a measure's container in the tree it is shown through
@@ -631,7 +632,7 @@ func (a *App) EmbedPage(ctx context.Context, ref EmbedRef) (EmbedView, error) {
 	if err != nil {
 		return EmbedView{}, mapEmbedNotFound(err)
 	}
-	view := EmbedView{Instance: in.Name, HasLogo: in.LogoVersion > 0, ShowTargets: ref.Options.ShowTargets}
+	view := EmbedView{Instance: in.Name, Words: terms.Parse(in.Terms), HasLogo: in.LogoVersion > 0, ShowTargets: ref.Options.ShowTargets}
 	tree, err := a.loadTree(ctx, ref.InstanceID, ref.Via)
 	if err != nil {
 		return view, err

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"yardstick/internal/app"
+	"yardstick/internal/terms"
 	"yardstick/internal/web/views"
 )
 
@@ -112,7 +113,8 @@ func (s *Server) embedPage(w http.ResponseWriter, r *http.Request, _ *req) error
 	if v.Kind == "measure" {
 		d.Graph = measureGraph(v.Measure, v.Chart, v.Points, v.Baseline, v.Bands, ref.Options.ShowTargets, "embed")
 	}
-	return s.renderEmbed(w, r, key, views.EmbedPage(d))
+	// In the instance's Common Terms, as its own pages are.
+	return s.renderEmbed(w, r.WithContext(terms.With(r.Context(), v.Words)), key, views.EmbedPage(d))
 }
 
 // renderEmbed renders an embed page, keeps it for embedCacheFor and

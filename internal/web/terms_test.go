@@ -154,6 +154,14 @@ func TestCommonTermsEveryPage(t *testing.T) {
 			}
 		}
 	}
+	// The public embed page of the fixture's measure, outside /i/{code}:
+	// in its instance's words too (no session: the code is the key).
+	anon := f.e.client()
+	if r := anon.get("/embed/" + f.embedToken); r.Status != 200 {
+		t.Errorf("embed page: %d", r.Status)
+	} else if words := defaultsIn(pageText(r.Body)); len(words) > 0 || !strings.Contains(strings.ToLower(r.Body), "mkactualone") {
+		t.Errorf("the embed page still says %q (marker for Actual shown: %v)", words, strings.Contains(strings.ToLower(r.Body), "mkactualone"))
+	}
 	// Flashes and a refusal of the route's permission, in the same words.
 	presenter := f.e.client()
 	presenter.setCookie(f.cookies["presenter"])
