@@ -198,7 +198,7 @@ func FieldKey(id int64) string { return "field-" + strconv.FormatInt(id, 10) }
 // checkFieldValues reads the form's values of the instance's fields: each
 // in its kind's canonical text, a required one present; problems by
 // FieldKey. Values of fields that no longer exist are ignored.
-func checkFieldValues(defs []model.ActionField, in map[int64]string) (map[int64]string, map[string]string) {
+func checkFieldValues(defs []model.ActionField, in map[int64]string, w *terms.Set) (map[int64]string, map[string]string) {
 	out, problems := map[int64]string{}, map[string]string{}
 	for _, f := range defs {
 		raw := strings.TrimSpace(in[f.ID])
@@ -216,7 +216,7 @@ func checkFieldValues(defs []model.ActionField, in map[int64]string) (map[int64]
 			}
 			out[f.ID] = v
 		case model.FieldNumber:
-			n, msg := ParseNumber(raw, 6)
+			n, msg := ParseNumber(raw, 6, w)
 			if msg != "" || n == nil {
 				problems[FieldKey(f.ID)] = f.Name + ": " + strings.TrimSuffix(orText(msg, "enter a number"), ".") + "."
 				continue

@@ -26,9 +26,9 @@ type ActionInput struct {
 // check validates the whole form onto x, the custom fields' values
 // included when the input carries them (values nil: leave them as they
 // are); every problem comes back in one Invalid error.
-func (in ActionInput) check(ctx context.Context, q *store.Q, instanceID int64, x *model.Action) (defs []model.ActionField, values map[int64]string, err error) {
+func (in ActionInput) check(ctx context.Context, q *store.Q, actor *Actor, x *model.Action) (defs []model.ActionField, values map[int64]string, err error) {
 	problems := map[string]string{}
-	if err := in.apply(ctx, q, instanceID, x); err != nil {
+	if err := in.apply(ctx, q, actor, x); err != nil {
 		e, ok := AsError(err)
 		if !ok || e.Kind != Invalid {
 			return nil, nil, err
@@ -36,11 +36,11 @@ func (in ActionInput) check(ctx context.Context, q *store.Q, instanceID int64, x
 		maps.Copy(problems, e.Fields)
 	}
 	if in.Fields != nil {
-		if defs, err = q.ListActionFields(ctx, instanceID, false); err != nil {
+		if defs, err = q.ListActionFields(ctx, actor.Instance.ID, false); err != nil {
 			return nil, nil, err
 		}
 		var bad map[string]string
-		values, bad = checkFieldValues(defs, in.Fields)
+		values, bad = checkFieldValues(defs, in.Fields, actor.Words())
 		maps.Copy(problems, bad)
 		if len(defs) == 0 {
 			values = nil
@@ -67,7 +67,8 @@ func storeFields(ctx context.Context, q *store.Q, instanceID, id int64, defs []m
 
 // apply validates the input onto x; the assignee must be an active member
 // of the actor's instance.
-func (in ActionInput) apply(ctx context.Context, q *store.Q, instanceID int64, x *model.Action) error {
+func (in ActionInput) apply(ctx context.Context, q *store.Q, actor *Actor, x *model.Action) error {
+	instanceID := actor.Instance.ID
 	fields := map[string]string{}
 	var msg string
 	if x.Title, msg = cleanText(in.Title, "Title", 1, 200); msg != "" {
@@ -99,7 +100,7 @@ func (in ActionInput) apply(ctx context.Context, q *store.Q, instanceID int64, x
 	} else {
 		fields["percent"] = "Percent complete is a whole number from 0 to 100."
 	}
-	if x.Tags, msg = ParseTags(in.Tags); msg != "" {
+	if x.Tags, msg = ParseTags(in.Tags, actor.Words()); msg != "" {
 		fields["tags"] = msg
 	}
 	x.AssigneeID = 0
@@ -195,7 +196,7 @@ func (a *App) CreateAction(ctx context.Context, actor *Actor, in ActionInput, on
 	}
 	x := model.Action{InstanceID: actor.Instance.ID, AssignerID: actor.Membership.ID}
 	err := a.store.InTx(ctx, func(q *store.Q) error {
-		defs, values, err := in.check(ctx, q, actor.Instance.ID, &x)
+		defs, values, err := in.check(ctx, q, actor, &x)
 		if err != nil {
 			return err
 		}
@@ -244,7 +245,7 @@ func (a *App) updateAction(ctx context.Context, actor *Actor, before model.Actio
 	x := before
 	x.Version = version
 	err := a.store.InTx(ctx, func(q *store.Q) error {
-		defs, values, err := in.check(ctx, q, actor.Instance.ID, &x)
+		defs, values, err := in.check(ctx, q, actor, &x)
 		if err != nil {
 			return err
 		}
@@ -378,7 +379,6 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 
 // apply checks the to-do form and sets t's title, assignee and due date.
 func (in TodoInput) apply(ctx context.Context, q *store.Q, actor *Actor, t *model.ActionTodo) error {
-	instanceID := actor.Instance.ID
 	fields := map[string]string{}
 	var msg string
 	if t.Title, msg = cleanText(in.Title, actor.Words().Expand("The {todo:lower}"), 1, 200); msg != "" {
@@ -389,7 +389,7 @@ func (in TodoInput) apply(ctx context.Context, q *store.Q, actor *Actor, t *mode
 		fields["due_date"] = "Give the due date as a date (YYYY-MM-DD), or leave it empty."
 	}
 	probe := model.Action{}
-	if err := (ActionInput{Title: "x", Assignee: in.Assignee}).apply(ctx, q, instanceID, &probe); err != nil {
+	if err := (ActionInput{Title: "x", Assignee: in.Assignee}).apply(ctx, q, actor, &probe); err != nil {
 		if e, ok := AsError(err); ok && e.Fields["assignee"] != "" {
 			fields["todo_assignee"] = e.Fields["assignee"]
 		} else if !ok {

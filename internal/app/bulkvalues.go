@@ -101,7 +101,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			name string
 			v    *float64
 		}{{"actual", r.Actual}, {"target", r.Target}} {
-			if msg := checkNumber(n.v, t.m.Decimals); msg != "" {
+			if msg := checkNumber(n.v, t.m.Decimals, actor.Words()); msg != "" {
 				fields[row+"/"+n.name] = msg
 			}
 		}
@@ -216,13 +216,13 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 
 // checkNumber refuses a number the measure could not show: more decimals
 // than it has, or too large.
-func checkNumber(v *float64, decimals int) string {
+func checkNumber(v *float64, decimals int, w *terms.Set) string {
 	if v == nil {
 		return ""
 	}
 	if math.IsNaN(*v) || math.IsInf(*v, 0) || math.Abs(*v) >= 1e15 {
 		return "The number is too large."
 	}
-	_, msg := ParseNumber(strconv.FormatFloat(*v, 'f', -1, 64), decimals)
+	_, msg := ParseNumber(strconv.FormatFloat(*v, 'f', -1, 64), decimals, w)
 	return msg
 }

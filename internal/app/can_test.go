@@ -6,6 +6,7 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
+	"yardstick/internal/terms"
 	"yardstick/internal/testkit"
 )
 
@@ -108,7 +109,7 @@ func TestDataColumn(t *testing.T) {
 			if !ok || e.Fields[key] == "" {
 				t.Fatalf("%+v: got %v, want a field error", tt.e, err)
 			}
-			if got := app.DataColumn(e.Fields[key]); got != tt.want {
+			if got := app.DataColumn(e.Fields[key], terms.Defaults); got != tt.want {
 				t.Errorf("%+v: %q is about %q, want %q", tt.e, e.Fields[key], got, tt.want)
 			}
 		}

@@ -29,7 +29,7 @@ const maxComment = 255
 // ParseNumber reads a value as people type or paste it: spaces and
 // thousands separators are ignored; more decimals than the measure allows
 // are refused. Empty means no value.
-func ParseNumber(s string, decimals int) (*float64, string) {
+func ParseNumber(s string, decimals int, w *terms.Set) (*float64, string) {
 	s = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), " ", ""))
 	s = strings.ReplaceAll(s, "\u00a0", "")
 	if s == "" {
@@ -41,9 +41,9 @@ func ParseNumber(s string, decimals int) (*float64, string) {
 	}
 	if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i-1 > decimals {
 		if decimals == 0 {
-			return nil, "Use whole numbers for this measure."
+			return nil, "Use whole numbers for this " + w.LowOne(terms.Measure) + "."
 		}
-		return nil, "Use at most " + itoa(decimals) + " decimals for this measure."
+		return nil, "Use at most " + itoa(decimals) + " decimals for this " + w.LowOne(terms.Measure) + "."
 	}
 	if math.Abs(v) >= 1e15 {
 		return nil, "The number is too large."
@@ -82,14 +82,14 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 			continue
 		}
 		label := pf.Label(p)
-		actual, msg1 := ParseNumber(e.Actual, m.Decimals)
-		target, msg2 := ParseNumber(e.Target, m.Decimals)
+		actual, msg1 := ParseNumber(e.Actual, m.Decimals, actor.Words())
+		target, msg2 := ParseNumber(e.Target, m.Decimals, actor.Words())
 		comment := strings.TrimSpace(e.Comment)
 		switch {
 		case msg1 != "":
-			fields[e.PeriodKey] = label + " actual: " + msg1
+			fields[e.PeriodKey] = label + " " + actor.Words().LowOne(terms.Actual) + ": " + msg1
 		case msg2 != "":
-			fields[e.PeriodKey] = label + " target: " + msg2
+			fields[e.PeriodKey] = label + " " + actor.Words().LowOne(terms.Target) + ": " + msg2
 		case !utf8.ValidString(comment) || utf8.RuneCountInString(comment) > maxComment:
 			fields[e.PeriodKey] = label + commentTooLong
 		}
@@ -177,10 +177,11 @@ const commentTooLong = ": comments are at most 255 characters."
 // DataColumn is the grid column ("actual", "target" or "comment") that a
 // SaveData field message is about, so a page can mark the exact cell; a
 // message about the whole row (a conflict, a bad period) names "actual",
-// the row's first cell. It reads the messages SaveData writes above.
-func DataColumn(msg string) string {
+// the row's first cell. It reads the messages SaveData writes above, in
+// the instance's words w.
+func DataColumn(msg string, w *terms.Set) string {
 	switch {
-	case strings.Contains(msg, " target: "):
+	case strings.Contains(msg, " "+w.LowOne(terms.Target)+": "):
 		return "target"
 	case strings.HasSuffix(msg, commentTooLong):
 		return "comment"
@@ -322,8 +323,8 @@ func (a *App) SetGraph(ctx context.Context, actor *Actor, measureID, version int
 	if err != nil || n < 1 || n > 120 {
 		fields["graph_periods"] = "Show from 1 to 120 periods."
 	}
-	ymin, m1 := ParseNumber(in.YMin, 6)
-	ymax, m2 := ParseNumber(in.YMax, 6)
+	ymin, m1 := ParseNumber(in.YMin, 6, actor.Words())
+	ymax, m2 := ParseNumber(in.YMax, 6, actor.Words())
 	switch {
 	case m1 != "":
 		fields["graph_ymin"] = m1

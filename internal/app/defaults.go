@@ -20,7 +20,7 @@ import (
 
 // parseBands reads a measure's band override. Both empty means "use the
 // default"; otherwise both must be numbers valid for the polarity.
-func parseBands(green, yellow, polarity string) (*float64, *float64, string) {
+func parseBands(green, yellow, polarity string, w *terms.Set) (*float64, *float64, string) {
 	green, yellow = strings.TrimSpace(green), strings.TrimSpace(yellow)
 	if green == "" && yellow == "" {
 		return nil, nil, ""
@@ -31,7 +31,7 @@ func parseBands(green, yellow, polarity string) (*float64, *float64, string) {
 	g, err1 := strconv.ParseFloat(green, 64)
 	y, err2 := strconv.ParseFloat(yellow, 64)
 	if err1 != nil || err2 != nil || !finite(g) || !finite(y) {
-		return nil, nil, "Colour band thresholds must be numbers (percent of target)."
+		return nil, nil, "Colour band thresholds must be numbers (percent of " + w.LowOne(terms.Target) + ")."
 	}
 	if err := (calc.Bands{Green: g, Yellow: y}).Validate(calc.Polarity(polarity)); err != nil {
 		return nil, nil, bandMessage(err)
@@ -66,7 +66,7 @@ func (a *App) SetGlobalBands(ctx context.Context, actor *Actor, values map[strin
 	var settings []model.BandSetting
 	for _, p := range []string{"higher", "lower", "range"} {
 		v := values[p]
-		g, y, msg := parseBands(v[0], v[1], p)
+		g, y, msg := parseBands(v[0], v[1], p, actor.Words())
 		if msg == "" && g == nil {
 			msg = "Give both thresholds."
 		}

@@ -13,6 +13,7 @@ import (
 	"yardstick/internal/model"
 	"yardstick/internal/password"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 	"yardstick/internal/testkit"
 )
 
@@ -411,7 +412,7 @@ func TestQuotedValuesKeepCharactersWhole(t *testing.T) {
 		f := newLimitsFixture(t, db)
 		for _, w := range wide {
 			long := upTo(w.c, 30)
-			if _, msg := app.ParseNumber(long, 0); msg != "“"+upTo(w.c, 20)+"” is not a number." {
+			if _, msg := app.ParseNumber(long, 0, terms.Defaults); msg != "“"+upTo(w.c, 20)+"” is not a number." {
 				t.Errorf("%s: ParseNumber message %q", w.name, msg)
 			}
 			_, err := f.app.SaveData(f.ctx, f.actor(), f.measure.ID, []app.DataEntry{{PeriodKey: long, Actual: "1"}})

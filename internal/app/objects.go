@@ -42,11 +42,11 @@ const maxTags = 5
 
 // ParseTags splits a comma-separated tag list, trims, drops empties and
 // repeats (any case), and checks count and length.
-func ParseTags(s string) ([]string, string) {
+func ParseTags(s string, w *terms.Set) ([]string, string) {
 	var out []string
 	seen := map[string]bool{}
 	for _, t := range strings.Split(s, ",") {
-		t, msg := cleanText(t, "A tag", 0, 40)
+		t, msg := cleanText(t, w.Expand("A {tag:lower}"), 0, 40)
 		if msg != "" {
 			return nil, msg
 		}
@@ -57,7 +57,7 @@ func ParseTags(s string) ([]string, string) {
 		out = append(out, t)
 	}
 	if len(out) > maxTags {
-		return nil, "Use at most 5 tags."
+		return nil, w.Expand("Use at most 5 {tag:lowmany}.")
 	}
 	return out, ""
 }
@@ -73,7 +73,7 @@ func (in ObjectInput) apply(ctx context.Context, q *store.Q, actor *Actor, o *mo
 	if o.Description, msg = cleanMultiline(in.Description, "Description", 5000); msg != "" {
 		fields["description"] = msg
 	}
-	if o.Tags, msg = ParseTags(in.Tags); msg != "" {
+	if o.Tags, msg = ParseTags(in.Tags, actor.Words()); msg != "" {
 		fields["tags"] = msg
 	}
 	t, err := q.ObjectType(ctx, instanceID, in.TypeID)
@@ -122,7 +122,7 @@ func (in ObjectInput) apply(ctx context.Context, q *store.Q, actor *Actor, o *mo
 			}
 		}
 		o.FrequencyID = &in.FrequencyID
-		g, y, msg := parseBands(in.BandGreen, in.BandYellow, in.Polarity)
+		g, y, msg := parseBands(in.BandGreen, in.BandYellow, in.Polarity, actor.Words())
 		if msg != "" {
 			fields["bands"] = msg
 		}

@@ -1362,7 +1362,7 @@ func gridInput(f Form, key, col, label, val string) templ.Component {
 			templ_7745c5c3_Var69 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		msg := gridCellError(f, key, col)
+		msg := gridCellError(ctx, f, key, col)
 		if col == "comment" {
 			if msg != "" {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 126, "<input type=\"text\" name=\"comment\" maxlength=\"255\" value=\"")

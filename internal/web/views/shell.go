@@ -80,8 +80,8 @@ func errorLinks(f Form) []errorLink {
 }
 
 // gridCellError is the message of one grid cell, or "".
-func gridCellError(f Form, key, col string) string {
-	if msg := f.E(key); msg != "" && app.DataColumn(msg) == col {
+func gridCellError(ctx context.Context, f Form, key, col string) string {
+	if msg := f.E(key); msg != "" && app.DataColumn(msg, tm(ctx)) == col {
 		return msg
 	}
 	return ""
