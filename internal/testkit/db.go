@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -102,8 +101,12 @@ func EachServerDB(t *testing.T, fn func(t *testing.T, db *DB)) {
 // NewSQLite opens a migrated SQLite database in a temporary directory.
 func NewSQLite(t testing.TB) *DB {
 	t.Helper()
-	u := "sqlite:" + filepath.Join(t.TempDir(), "test.db")
-	return open(t, "sqlite", u)
+	path := filepath.Join(t.TempDir(), "test.db")
+	if reuse.on {
+		newSQLiteCopy(t, path)
+		return openMigrated(t, "sqlite", "sqlite:"+path)
+	}
+	return open(t, "sqlite", "sqlite:"+path)
 }
 
 // NewPostgres creates a schema of its own in the test database, opens a
@@ -114,7 +117,7 @@ func NewPostgres(t testing.TB) *DB {
 	if base == "" {
 		t.Fatal("NewPostgres: YARDSTICK_TEST_POSTGRES_URL not set")
 	}
-	return open(t, "postgres", NewSchema(t, base))
+	return openSchema(t, "postgres", base)
 }
 
 // NewCitus is NewPostgres on the Citus cluster's coordinator: the
@@ -125,7 +128,21 @@ func NewCitus(t testing.TB) *DB {
 	if base == "" {
 		t.Fatal("NewCitus: YARDSTICK_TEST_CITUS_URL not set")
 	}
-	return open(t, "citus", NewSchema(t, base))
+	return openSchema(t, "citus", base)
+}
+
+// openSchema opens a migrated store on a schema of its own in the database
+// at base: a new one, or under Main one an earlier test emptied.
+func openSchema(t testing.TB, name, base string) *DB {
+	t.Helper()
+	if !reuse.on {
+		return open(t, name, NewSchema(t, base))
+	}
+	u, fresh := takeSchema(t, base)
+	if fresh {
+		return open(t, name, u)
+	}
+	return openMigrated(t, name, u)
 }
 
 // NewSchema creates an empty schema of its own in the PostgreSQL (or
@@ -152,20 +169,27 @@ func NewSchema(t testing.TB, base string) string {
 		defer a.Close()
 		schemaDDL(a, `DROP SCHEMA `+schema+` CASCADE`)
 	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return schemaURL(t, base, schema)
 }
 
 func open(t testing.TB, name, u string) *DB {
 	t.Helper()
 	clock := store.NewFakeClock(Epoch)
 	s, err := store.Open(context.Background(), u, clock)
+	if err != nil {
+		t.Fatalf("open %s: %v", name, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &DB{Name: name, URL: u, Store: s, Clock: clock}
+}
+
+// openMigrated is open on a database already at the latest migration (a
+// copy or an emptied schema), where store.Open's Migrate would find
+// nothing to do.
+func openMigrated(t testing.TB, name, u string) *DB {
+	t.Helper()
+	clock := store.NewFakeClock(Epoch)
+	s, err := store.OpenNoMigrate(u, clock)
 	if err != nil {
 		t.Fatalf("open %s: %v", name, err)
 	}
