@@ -359,3 +359,68 @@ func schemaURL(t testing.TB, base, schema string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// SQLiteTemplate is a SQLite database built once per process (the content
+// many tests start from, when building it is dear and the tests are many)
+// of which each test gets a copy of its own, with the value the build
+// returned (the ids and sessions it made). Copy and build share nothing
+// but the file's bytes: the copy is what the build left, as a new build
+// would leave it. Without Main each test builds it anew.
+type SQLiteTemplate[T any] struct {
+	once  sync.Once
+	file  string
+	now   time.Time // the build's clock when it was done
+	value T
+}
+
+// Copy returns a copy of the template's database and the build's value;
+// the first call builds it with build, which must fail t if it cannot.
+// build may use db only until it returns: the template is closed then.
+func (tp *SQLiteTemplate[T]) Copy(t testing.TB, build func(db *DB) T) (*DB, T) {
+	t.Helper()
+	if !reuse.on {
+		db := NewSQLite(t)
+		return db, build(db)
+	}
+	tp.once.Do(func() {
+		reuse.sqliteOnce.Do(func() { reuse.sqliteFile, reuse.sqliteErr = makeSQLiteTemplate() })
+		if reuse.sqliteErr != nil {
+			t.Fatalf("SQLite template: %v", reuse.sqliteErr)
+		}
+		f, err := os.CreateTemp(reuse.sqliteDir, "built-*.db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		if err := copyFile(reuse.sqliteFile, f.Name()); err != nil {
+			t.Fatal(err)
+		}
+		clock := store.NewFakeClock(Epoch)
+		s, err := store.OpenNoMigrate("sqlite:"+f.Name(), clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed := false
+		defer func() {
+			if !closed {
+				s.Close()
+			}
+		}()
+		value := build(&DB{Name: "sqlite", URL: "sqlite:" + f.Name(), Store: s, Clock: clock})
+		closed = true
+		if err := closeWhole(s, f.Name()); err != nil {
+			t.Fatal(err)
+		}
+		tp.file, tp.now, tp.value = f.Name(), clock.Now(), value
+	})
+	if tp.file == "" {
+		t.Fatal("the SQLite template could not be built: see the first test that used it")
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := copyFile(tp.file, path); err != nil {
+		t.Fatal(err)
+	}
+	db := openMigrated(t, "sqlite", "sqlite:"+path)
+	db.Clock.Set(tp.now)
+	return db, tp.value
+}
