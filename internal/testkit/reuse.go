@@ -55,7 +55,9 @@ var reuse struct {
 func Main(m *testing.M) int {
 	reuse.on = true
 	reuse.free, reuse.made, reuse.tables = map[string][]string{}, map[string][]string{}, map[string][]string{}
+	shared.logs = map[testing.TB]func(string, ...any){}
 	code := m.Run()
+	stopSharedBrowser()
 	for base, schemas := range reuse.made {
 		if err := dropSchemas(base, schemas); err != nil {
 			fmt.Fprintf(os.Stderr, "testkit: dropping the test schemas: %v\n", err)
