@@ -64,8 +64,25 @@ type DB struct {
 // and "citus".
 func EachDB(t *testing.T, fn func(t *testing.T, db *DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
-	EachServerDB(t, fn)
+	for _, d := range append([]namedDB{{"sqlite", NewSQLite}}, serverDBs(t)...) {
+		t.Run(d.name, func(t *testing.T) { fn(t, d.open(t)) })
+	}
+}
+
+// EachDBParallel is EachDB with the subtests run in parallel with one
+// another (t.Parallel), for long tests that spend their time waiting on
+// the browser or a database server. Each subtest has a database of its
+// own, but fn must not measure time or memory nor call t.Setenv, and the
+// test must do nothing after EachDBParallel: the subtests run once the
+// test function has returned.
+func EachDBParallel(t *testing.T, fn func(t *testing.T, db *DB)) {
+	t.Helper()
+	for _, d := range append([]namedDB{{"sqlite", NewSQLite}}, serverDBs(t)...) {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, d.open(t))
+		})
+	}
 }
 
 // SQLiteAndPostgres runs fn on SQLite and PostgreSQL only: for the long
@@ -86,16 +103,32 @@ func SQLiteAndPostgres(t *testing.T, fn func(t *testing.T, db *DB)) {
 // catalogs, which SQLite does not have.
 func EachServerDB(t *testing.T, fn func(t *testing.T, db *DB)) {
 	t.Helper()
+	for _, d := range serverDBs(t) {
+		t.Run(d.name, func(t *testing.T) { fn(t, d.open(t)) })
+	}
+}
+
+type namedDB struct {
+	name string
+	open func(testing.TB) *DB
+}
+
+// serverDBs are PostgreSQL and Citus where they are set up; it logs the
+// ones that are not.
+func serverDBs(t *testing.T) []namedDB {
+	t.Helper()
+	var dbs []namedDB
 	if PostgresURL(t) != "" {
-		t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
+		dbs = append(dbs, namedDB{"postgres", NewPostgres})
 	} else {
 		t.Log("postgres: YARDSTICK_TEST_POSTGRES_URL not set; ran SQLite only (use `make test`)")
 	}
 	if CitusURL(t) != "" {
-		t.Run("citus", func(t *testing.T) { fn(t, NewCitus(t)) })
+		dbs = append(dbs, namedDB{"citus", NewCitus})
 	} else {
 		t.Log("citus: YARDSTICK_TEST_CITUS_URL not set; Citus not tried (use `make test`)")
 	}
+	return dbs
 }
 
 // NewSQLite opens a migrated SQLite database in a temporary directory.
