@@ -109,7 +109,7 @@ func startShared() {
 	}
 	want, err := viewport(shared.ctx)
 	if err != nil {
-		shared.err = fmt.Errorf("Chromium's first tab: %w", err)
+		shared.err = fmt.Errorf("the first tab of Chromium: %w", err)
 		return
 	}
 	const height = 900 // chromedp.WindowSize's
@@ -121,7 +121,7 @@ func startShared() {
 	defer closeProbe()
 	got, err := viewport(probe)
 	if err != nil {
-		shared.err = fmt.Errorf("Chromium's second tab: %w", err)
+		shared.err = fmt.Errorf("a second tab of Chromium: %w", err)
 		return
 	}
 	shared.height = height - (got - want)
@@ -138,7 +138,7 @@ func sharedTab(height int64) (context.Context, func(), error) {
 	dispose := func() {
 		ctx, cancel := context.WithTimeout(shared.ctx, 10*time.Second)
 		defer cancel()
-		chromedp.CallBrowser(ctx, target.DisposeBrowserContext, target.DisposeBrowserContextParams{BrowserContextID: bc.BrowserContextID})
+		chromedp.CallBrowser(ctx, target.DisposeBrowserContext, target.DisposeBrowserContextParams(bc))
 	}
 	yes, no := true, false
 	tab, err := chromedp.CallBrowser(shared.ctx, target.CreateTarget, target.CreateTargetParams{URL: "about:blank",
