@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # go test for `make test-go`: the packages of TEST_PKGS, with the longest
-# of them (internal/web, about 13 minutes on 2 cores: the authorization
-# matrix, the hostile-value sweep and the browser journeys) in a go test
+# of them (internal/web, about 7 minutes on 2 cores: the browser journeys,
+# the sign-in timing test and the hostile-value sweep) in a go test
 # of its own started first. One `go test ./...` runs packages in import
 # path order two at a time, so internal/web, last in that order, started
 # only once the others were done: make test took about 19 minutes of

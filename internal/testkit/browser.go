@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -29,10 +31,13 @@ func chromiumPath() string {
 	return "/usr/bin/chromium"
 }
 
-// Browser starts a headless Chromium for this test and returns the context
-// of its one tab, for chromedp.Run and chromedp.Do. The browser is closed
-// and its process waited for when the test ends. A missing Chromium fails
-// the test: the suite never skips.
+// Browser returns the context of a new tab for this test, for chromedp.Run
+// and chromedp.Do, and closes the tab when the test ends. Under Main the
+// tab is in a new browser context (as a new incognito profile: no cookie,
+// cache or storage of another test) of one Chromium the package's tests
+// share, since starting Chromium took 1.5–3 s a test; elsewhere the test
+// starts and stops a Chromium of its own. A missing Chromium fails the
+// test: the suite never skips.
 func Browser(t testing.TB) context.Context {
 	t.Helper()
 	path := chromiumPath()
@@ -41,10 +46,154 @@ func Browser(t testing.TB) context.Context {
 		// and on a laptop alike. make test installs Debian's chromium.
 		t.Fatalf("Chromium is not available at %s (%v): run the tests through `make test`, which installs it, or set YARDSTICK_TEST_CHROMIUM", path, err)
 	}
+	var tabCtx context.Context
+	if reuse.on {
+		shared.once.Do(startShared)
+		if shared.err != nil {
+			t.Fatal(shared.err)
+		}
+		shared.mu.Lock()
+		shared.logs[t] = t.Logf
+		shared.mu.Unlock()
+		t.Cleanup(func() {
+			shared.mu.Lock()
+			delete(shared.logs, t)
+			shared.mu.Unlock()
+		})
+		ctx, closeTab, err := sharedTab(shared.height)
+		if err != nil {
+			t.Fatalf("open a tab in Chromium: %v", err)
+		}
+		t.Cleanup(closeTab)
+		tabCtx = ctx
+	} else {
+		// The profile directory is made before the cleanup below is
+		// registered, so it is removed only after Chromium has exited.
+		ctx, stop, err := startChromium(path, t.TempDir(), t.Logf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		tabCtx = ctx
+	}
+	ctx, cancel := context.WithTimeout(tabCtx, browserTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
 
-	// The profile directory is made before the cleanups below are
-	// registered, so it is removed only after Chromium has exited.
-	profile := t.TempDir()
+// shared is the Chromium of a package's tests under Main, started by the
+// first test that needs it and stopped by Main.
+var shared struct {
+	once   sync.Once
+	ctx    context.Context // of the browser's first tab
+	stop   func()
+	err    error
+	height int64 // of a test's window, for the viewport of a Chromium of its own
+
+	mu   sync.Mutex
+	logs map[testing.TB]func(string, ...any) // the tests with a tab open
+}
+
+// startShared starts the shared Chromium and works out the height of the
+// tests' windows. A test's tab is in a window of its own, as the first tab
+// of a Chromium of its own is, but a window opened later has less browser
+// around the page: its height is chosen so that the page gets the same
+// viewport (1280 × 757 CSS px at a window size of 1280 × 900).
+func startShared() {
+	shared.ctx, shared.stop, shared.err = startChromium(chromiumPath(), "", sharedLogf)
+	if shared.err != nil {
+		return
+	}
+	viewport := func(ctx context.Context) (int64, error) {
+		return chromedp.Run(ctx, chromedp.Evaluate[int64](`window.innerHeight`))
+	}
+	want, err := viewport(shared.ctx)
+	if err != nil {
+		shared.err = fmt.Errorf("the first tab of Chromium: %w", err)
+		return
+	}
+	const height = 900 // chromedp.WindowSize's
+	probe, closeProbe, err := sharedTab(height)
+	if err != nil {
+		shared.err = fmt.Errorf("open a tab in Chromium: %w", err)
+		return
+	}
+	defer closeProbe()
+	got, err := viewport(probe)
+	if err != nil {
+		shared.err = fmt.Errorf("a second tab of Chromium: %w", err)
+		return
+	}
+	shared.height = height - (got - want)
+}
+
+// sharedTab opens a tab in a new window of a new browser context of the
+// shared Chromium, not focused (a Chromium's first window is not either),
+// and returns its context and a function that closes it.
+func sharedTab(height int64) (context.Context, func(), error) {
+	bc, err := chromedp.CallBrowser(shared.ctx, target.CreateBrowserContext, target.CreateBrowserContextParams{})
+	if err != nil {
+		return nil, nil, err
+	}
+	dispose := func() {
+		ctx, cancel := context.WithTimeout(shared.ctx, 10*time.Second)
+		defer cancel()
+		chromedp.CallBrowser(ctx, target.DisposeBrowserContext, target.DisposeBrowserContextParams(bc))
+	}
+	yes, no := true, false
+	tab, err := chromedp.CallBrowser(shared.ctx, target.CreateTarget, target.CreateTargetParams{URL: "about:blank",
+		BrowserContextID: bc.BrowserContextID, NewWindow: &yes, Focus: &no, Width: 1280, Height: height})
+	if err != nil {
+		dispose()
+		return nil, nil, err
+	}
+	ctx, cancel := chromedp.NewContext(shared.ctx, chromedp.WithTargetID(tab.TargetID))
+	closeTab := func() {
+		cancel() // closes the tab and waits until it is gone
+		dispose()
+	}
+	if err := chromedp.Do(ctx); err != nil {
+		closeTab()
+		return nil, nil, err
+	}
+	return ctx, closeTab, nil
+}
+
+// sharedLogf passes what chromedp reports about the shared browser to the
+// logs of the tests using it.
+func sharedLogf(format string, args ...any) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	for _, logf := range shared.logs {
+		logf(format, args...)
+	}
+}
+
+// stopSharedBrowser stops the shared Chromium, if a test started it.
+func stopSharedBrowser() {
+	if shared.stop != nil {
+		shared.stop()
+	}
+}
+
+// startChromium starts a headless Chromium with its profile in dir (a
+// temporary directory of its own when dir is "") and returns the context
+// of its first tab and a function that stops it and waits for the process.
+func startChromium(path, dir string, logf func(string, ...any)) (context.Context, func(), error) {
+	var cleanups []func()
+	stop := func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}
+	if dir == "" {
+		d, err := os.MkdirTemp("", "yardstick-chromium-")
+		if err != nil {
+			return nil, nil, err
+		}
+		dir = d
+		cleanups = append(cleanups, func() { os.RemoveAll(d) })
+	}
 	var out lockedBuffer
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
@@ -61,26 +210,25 @@ func Browser(t testing.TB) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-extensions", true),
-		chromedp.UserDataDir(profile),
+		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1280, 900),
 		chromedp.CombinedOutput(&out),
 	)
 	// Cancelling the allocator kills Chromium if it still runs and waits
-	// for the process, so no browser outlives the test.
-	t.Cleanup(cancelAlloc)
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf), chromedp.WithErrorf(t.Logf))
-	t.Cleanup(cancelTab)
+	// for the process, so no browser outlives its user.
+	cleanups = append(cleanups, cancelAlloc)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(logf), chromedp.WithErrorf(logf))
+	cleanups = append(cleanups, cancelTab)
 
 	// The first Run starts the browser, and the browser lives as long as
-	// the context of that call, so it must not carry the per-test timeout
+	// the context of that call, so it must not carry a test's timeout
 	// (chromedp documents this). Starting here also reports a broken
-	// Chromium as such, rather than as the first step of the test failing.
+	// Chromium as such, rather than as the first step of a test failing.
 	if err := chromedp.Do(tabCtx); err != nil {
-		t.Fatalf("start Chromium %s: %v\n%s", path, err, out.String())
+		stop()
+		return nil, nil, fmt.Errorf("start Chromium %s: %v\n%s", path, err, out.String())
 	}
-	ctx, cancel := context.WithTimeout(tabCtx, browserTimeout)
-	t.Cleanup(cancel)
-	return ctx
+	return tabCtx, stop, nil
 }
 
 // Screenshot saves a full-page PNG of the tab as a test artifact, in

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -65,8 +64,25 @@ type DB struct {
 // and "citus".
 func EachDB(t *testing.T, fn func(t *testing.T, db *DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
-	EachServerDB(t, fn)
+	for _, d := range append([]namedDB{{"sqlite", NewSQLite}}, serverDBs(t)...) {
+		t.Run(d.name, func(t *testing.T) { fn(t, d.open(t)) })
+	}
+}
+
+// EachDBParallel is EachDB with the subtests run in parallel with one
+// another (t.Parallel), for long tests that spend their time waiting on
+// the browser or a database server. Each subtest has a database of its
+// own, but fn must not measure time or memory nor call t.Setenv, and the
+// test must do nothing after EachDBParallel: the subtests run once the
+// test function has returned.
+func EachDBParallel(t *testing.T, fn func(t *testing.T, db *DB)) {
+	t.Helper()
+	for _, d := range append([]namedDB{{"sqlite", NewSQLite}}, serverDBs(t)...) {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, d.open(t))
+		})
+	}
 }
 
 // SQLiteAndPostgres runs fn on SQLite and PostgreSQL only: for the long
@@ -87,23 +103,43 @@ func SQLiteAndPostgres(t *testing.T, fn func(t *testing.T, db *DB)) {
 // catalogs, which SQLite does not have.
 func EachServerDB(t *testing.T, fn func(t *testing.T, db *DB)) {
 	t.Helper()
+	for _, d := range serverDBs(t) {
+		t.Run(d.name, func(t *testing.T) { fn(t, d.open(t)) })
+	}
+}
+
+type namedDB struct {
+	name string
+	open func(testing.TB) *DB
+}
+
+// serverDBs are PostgreSQL and Citus where they are set up; it logs the
+// ones that are not.
+func serverDBs(t *testing.T) []namedDB {
+	t.Helper()
+	var dbs []namedDB
 	if PostgresURL(t) != "" {
-		t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
+		dbs = append(dbs, namedDB{"postgres", NewPostgres})
 	} else {
 		t.Log("postgres: YARDSTICK_TEST_POSTGRES_URL not set; ran SQLite only (use `make test`)")
 	}
 	if CitusURL(t) != "" {
-		t.Run("citus", func(t *testing.T) { fn(t, NewCitus(t)) })
+		dbs = append(dbs, namedDB{"citus", NewCitus})
 	} else {
 		t.Log("citus: YARDSTICK_TEST_CITUS_URL not set; Citus not tried (use `make test`)")
 	}
+	return dbs
 }
 
 // NewSQLite opens a migrated SQLite database in a temporary directory.
 func NewSQLite(t testing.TB) *DB {
 	t.Helper()
-	u := "sqlite:" + filepath.Join(t.TempDir(), "test.db")
-	return open(t, "sqlite", u)
+	path := filepath.Join(t.TempDir(), "test.db")
+	if reuse.on {
+		newSQLiteCopy(t, path)
+		return openMigrated(t, "sqlite", "sqlite:"+path)
+	}
+	return open(t, "sqlite", "sqlite:"+path)
 }
 
 // NewPostgres creates a schema of its own in the test database, opens a
@@ -114,7 +150,7 @@ func NewPostgres(t testing.TB) *DB {
 	if base == "" {
 		t.Fatal("NewPostgres: YARDSTICK_TEST_POSTGRES_URL not set")
 	}
-	return open(t, "postgres", NewSchema(t, base))
+	return openSchema(t, "postgres", base)
 }
 
 // NewCitus is NewPostgres on the Citus cluster's coordinator: the
@@ -125,7 +161,21 @@ func NewCitus(t testing.TB) *DB {
 	if base == "" {
 		t.Fatal("NewCitus: YARDSTICK_TEST_CITUS_URL not set")
 	}
-	return open(t, "citus", NewSchema(t, base))
+	return openSchema(t, "citus", base)
+}
+
+// openSchema opens a migrated store on a schema of its own in the database
+// at base: a new one, or under Main one an earlier test emptied.
+func openSchema(t testing.TB, name, base string) *DB {
+	t.Helper()
+	if !reuse.on {
+		return open(t, name, NewSchema(t, base))
+	}
+	u, fresh := takeSchema(t, base)
+	if fresh {
+		return open(t, name, u)
+	}
+	return openMigrated(t, name, u)
 }
 
 // NewSchema creates an empty schema of its own in the PostgreSQL (or
@@ -152,20 +202,27 @@ func NewSchema(t testing.TB, base string) string {
 		defer a.Close()
 		schemaDDL(a, `DROP SCHEMA `+schema+` CASCADE`)
 	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return schemaURL(t, base, schema)
 }
 
 func open(t testing.TB, name, u string) *DB {
 	t.Helper()
 	clock := store.NewFakeClock(Epoch)
 	s, err := store.Open(context.Background(), u, clock)
+	if err != nil {
+		t.Fatalf("open %s: %v", name, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &DB{Name: name, URL: u, Store: s, Clock: clock}
+}
+
+// openMigrated is open on a database already at the latest migration (a
+// copy or an emptied schema), where store.Open's Migrate would find
+// nothing to do.
+func openMigrated(t testing.TB, name, u string) *DB {
+	t.Helper()
+	clock := store.NewFakeClock(Epoch)
+	s, err := store.OpenNoMigrate(u, clock)
 	if err != nil {
 		t.Fatalf("open %s: %v", name, err)
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 func TestAccountPage(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		acme, beta := e.instance("ACME", "Acme Community"), e.instance("BETA", "Beta Trust")
 		acct, _ := e.member(acme, "dee@example.org", access.PresetPresenter)
@@ -89,7 +89,7 @@ func TestAccountPage(t *testing.T) {
 }
 
 func TestPreferences(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		types, _ := u.app.Types(ctx, u.admin, "")
 		typeOf := map[string]int64{}
@@ -155,7 +155,7 @@ func TestPreferences(t *testing.T) {
 // TestFavoriteRemoveIsOwn: removing a favourite on
 // one's preferences leaves other members' favourites alone.
 func TestFavoriteRemoveIsOwn(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		m := u.measure(u.admin, "Shared measure", "", app.Placement{})
 		mid := strconv.FormatInt(m.ID, 10)

@@ -17,7 +17,7 @@ import (
 // see, with the filters applied, and neutralise formula-looking text; an
 // action a member cannot see is neither listed nor downloadable.
 func TestActionExports(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		f := newFixtureIn(t, newEnv(t, db))
 		acct, err := f.e.store.Q().AccountByEmail(ctx, "admin@example.org")
 		if err != nil {
@@ -86,7 +86,7 @@ func TestActionExports(t *testing.T) {
 // scorecard's page, the action's page lists the link with Unlink, and a
 // refused filter on the Action Manager is a 422 naming the field.
 func TestActionLinkPages(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		f := newFixtureIn(t, newEnv(t, db))
 		a := f.e.client()
 		a.setCookie(f.cookies["admin"])
@@ -135,7 +135,7 @@ func TestActionLinkPages(t *testing.T) {
 // was typed with the message on its field, a good one goes back to the
 // action; Delete removes it.
 func TestTodoEditPages(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		f := newFixtureIn(t, newEnv(t, db))
 		a := f.e.client()
 		a.setCookie(f.cookies["admin"])
@@ -172,7 +172,7 @@ func TestTodoEditPages(t *testing.T) {
 // on the action form (a drop-down with its choices) and page; a refused
 // value comes back on its field with what was typed.
 func TestActionFieldPages(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		f := newFixtureIn(t, newEnv(t, db))
 		a := f.e.client()
 		a.setCookie(f.cookies["admin"])

@@ -29,7 +29,7 @@ func activities(t *testing.T, e *env, in model.Instance) []model.Activity {
 }
 
 func TestActivityIsRecordedWithTheChange(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -94,7 +94,7 @@ func TestActivityIsRecordedWithTheChange(t *testing.T) {
 }
 
 func TestActivityPageAndExports(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)

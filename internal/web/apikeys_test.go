@@ -68,7 +68,7 @@ var secretRE = regexp.MustCompile(`ys_[0-9]+_[A-Za-z0-9_-]{43}`)
 // TestAPIKeysPage: create shows the secret once, the list shows what it
 // should and never the secret, the key authenticates, revoke ends it.
 func TestAPIKeysPage(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		k := newKeysEnv(t, db)
 		expect(t, "empty page", k.ada.get("/i/ACME/admin/api"), http.StatusOK,
 			"API keys", "No keys yet.", "Create a key", `name="perm" value="data.enter"`, `name="perm" value="instance.admin"`)
@@ -139,7 +139,7 @@ func TestAPIKeysPage(t *testing.T) {
 // a permission beyond the creator's own is refused and logged; nothing is
 // written by any of them.
 func TestAPIKeysRefusals(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		k := newKeysEnv(t, db)
 		// Kim's form offers only what Kim holds.
 		r := k.kim.get("/i/ACME/admin/api")
@@ -190,7 +190,7 @@ func TestAPIKeysRefusals(t *testing.T) {
 // TestAPIKeysCreatorInactive: a deactivated creator's key keeps working
 // and the page marks it (our rule; see internal/app/apikeys.go).
 func TestAPIKeysCreatorInactive(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		k := newKeysEnv(t, db)
 		carl := k.client()
 		carl.login("carl@example.org", testkit.Password)

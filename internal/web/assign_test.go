@@ -41,7 +41,7 @@ func assignBoxes(t *testing.T, body string) (offered, ticked []int64) {
 // list offered: an inactive member's assignment, or one past the list's
 // first PickerLimit members, survives a save that did not show it.
 func TestScorecardAssignmentFromScorecardSide(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		q := u.store.Q()
 		ada, bob, cat, dan := u.ids["ada@example.org"], u.ids["bob@example.org"], u.ids["cat@example.org"], u.ids["dan@example.org"]

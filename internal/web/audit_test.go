@@ -106,7 +106,7 @@ func describe(list []model.Activity) string {
 // account (SPEC §10) and finds each in every instance the account joined,
 // with its outcome as a field.
 func TestSecurityEventsAreAudited(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e, _ := newAuditEnv(t, db)
 		acme, beta := e.instance("ACME", "Acme"), e.instance("BETA", "Beta")
 		e.member(acme, "ada@example.org", access.PresetAdministration)
@@ -200,7 +200,7 @@ func TestSecurityEventsAreAudited(t *testing.T) {
 // 404s for another instance or its ids go to the server log and a metric,
 // never to either instance's log, and name no path.
 func TestProbesAndRefusedPagesAreAudited(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e, logs := newAuditEnv(t, db)
 		acme, gamma := e.instance("ACME", "Acme"), e.instance("GAMMA", "Gamma")
 		_, ada := e.member(acme, "ada@example.org", access.PresetAdministration)
@@ -290,7 +290,7 @@ const (
 // escapes, so no entry can forge a line of its own; names refuse bidi
 // overrides on input.
 func TestForgedLogLinesAreShownEscaped(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -384,7 +384,7 @@ func TestForgedLogLinesAreShownEscaped(t *testing.T) {
 // TestActivityExportsShowOutcome: the Excel and PDF downloads carry each
 // entry's outcome in a column of its own.
 func TestActivityExportsShowOutcome(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)

@@ -17,7 +17,7 @@ import (
 var ctx = context.Background()
 
 func TestSignIn(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme Community")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -81,7 +81,7 @@ func TestSignInRenewsSessionID(t *testing.T) {
 }
 
 func TestThrottle(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -128,7 +128,7 @@ func TestThrottleCapsAtFifteenMinutes(t *testing.T) {
 }
 
 func TestTemporaryPassword(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		out, err := e.app.CreateInstance(ctx, app.NewInstance{Code: "acme", Name: "Acme", AdminEmail: "boss@acme.org"})
 		if err != nil {
@@ -173,7 +173,7 @@ func TestTemporaryPassword(t *testing.T) {
 }
 
 func TestChangePasswordEndsOtherSessions(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -216,7 +216,7 @@ func lastMail(t *testing.T, e *env) model.OutboxMessage {
 var resetLink = regexp.MustCompile(`http://yardstick.test(/reset/[A-Za-z0-9_-]+)`)
 
 func TestForgotPassword(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -260,7 +260,7 @@ func TestForgotPassword(t *testing.T) {
 }
 
 func TestLogoutEndsSessionOnServer(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -278,7 +278,7 @@ func TestLogoutEndsSessionOnServer(t *testing.T) {
 }
 
 func TestNonMemberGets404(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		acme, beta := e.instance("ACME", "Acme"), e.instance("BETA", "Beta")
 		e.member(acme, "ada@example.org", access.PresetAdministration)
@@ -302,7 +302,7 @@ func TestNonMemberGets404(t *testing.T) {
 }
 
 func TestSessionIdleTimeout(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -323,7 +323,7 @@ func TestSessionIdleTimeout(t *testing.T) {
 }
 
 func TestSetupOnce(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		c := e.client()
 		if r := c.get("/"); r.Location != "/setup" {
@@ -369,7 +369,7 @@ func TestSetupOnce(t *testing.T) {
 }
 
 func TestCreateInstanceRefusesBadInput(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		if _, err := e.app.CreateInstance(ctx, app.NewInstance{Code: "ACME", Name: "Acme", AdminEmail: "a@acme.org"}); err != nil {
 			t.Fatal(err)
@@ -459,7 +459,7 @@ func TestHealthAndMetrics(t *testing.T) {
 // memberships, listing both, and not for one with a single membership
 // (the session query counts them; the list is read only when needed).
 func TestInstanceSwitcher(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		acme, beta := e.instance("ACME", "Acme"), e.instance("BETA", "Beta")
 		e.member(acme, "ada@example.org", access.PresetAdministration)

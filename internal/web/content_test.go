@@ -68,7 +68,7 @@ func buildScorecard(t *testing.T, e *env, c *client, in model.Instance) (sc, res
 }
 
 func TestBuildScorecardAndEnterData(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -244,7 +244,7 @@ func countRows(t *testing.T, e *env) string {
 // TestContentPermissions posts each content route as a member allowed to
 // and one refused: the refused one gets 403 and nothing changes.
 func TestContentPermissions(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)

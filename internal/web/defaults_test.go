@@ -118,7 +118,7 @@ func (d *defaultsEnv) itoa(v int64) string { return strconv.FormatInt(v, 10) }
 // TestDefaultsRoutesRefused: a Scorecard Builder lacks defaults and
 // calendars, so every defaults route answers 403 and changes nothing.
 func TestDefaultsRoutesRefused(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		d := newDefaultsEnv(t, db)
 		custom, err := d.app.CreateType(ctx, d.admin, app.TypeInput{Kind: "container", Name: "Goal", Plural: "Goals", Color: "#aa3300", Badge: "G"})
 		if err != nil {
@@ -158,7 +158,7 @@ func TestDefaultsRoutesRefused(t *testing.T) {
 }
 
 func TestTypesPage(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		d := newDefaultsEnv(t, db)
 		expect(t, "types page", d.ada.get("/i/ACME/admin/types"), http.StatusOK,
 			"Container types", "Measure types", "Result", "Programs", "Indicator", "Performance Measure", "built in", `type="color"`, "Add type")
@@ -203,7 +203,7 @@ func TestTypesPage(t *testing.T) {
 }
 
 func TestTypesRenameShowsOnObjects(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		d := newDefaultsEnv(t, db)
 		indicator, monthly := d.typeID("Indicator"), d.frequencyID("Monthly")
 		o := d.measure("Children reading at grade level", indicator, monthly)
@@ -230,7 +230,7 @@ func TestTypesRenameShowsOnObjects(t *testing.T) {
 }
 
 func TestTypesDelete(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		d := newDefaultsEnv(t, db)
 		used, err := d.app.CreateType(ctx, d.admin, app.TypeInput{Kind: "measure", Name: "Output", Plural: "Outputs", Color: "#112233", Badge: "O"})
 		if err != nil {
@@ -303,7 +303,7 @@ func TestDefaultsOtherInstance(t *testing.T) {
 }
 
 func TestFrequenciesPage(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		d := newDefaultsEnv(t, db)
 		loc, err := time.LoadLocation(d.in.TimeZone)
 		if err != nil {
@@ -379,7 +379,7 @@ func TestFrequenciesPage(t *testing.T) {
 }
 
 func TestFrequenciesDelete(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		d := newDefaultsEnv(t, db)
 		used, err := d.app.CreateFrequency(ctx, d.admin, app.FrequencyInput{Title: "Terms", PeriodsPerYear: "3", StartMonth: "9", StartDay: "1", LabelPrefix: "T"})
 		if err != nil {
@@ -412,7 +412,7 @@ func TestFrequenciesDelete(t *testing.T) {
 }
 
 func TestBandsPage(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		d := newDefaultsEnv(t, db)
 		expect(t, "bands page", d.ada.get("/i/ACME/admin/bands"), http.StatusOK,
 			"Changing the defaults affects measures created later.",

@@ -13,7 +13,7 @@ import (
 // Hostile from/to values never reach a download's Content-Disposition:
 // the file name is built from the parsed dates.
 func TestExportFileNameFromParsedValues(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -44,7 +44,7 @@ func TestExportFileNameFromParsedValues(t *testing.T) {
 // A search of 50,000 characters is cut to MaxSearch, never a 500
 // ("LIKE or GLOB pattern too complex" on SQLite).
 func TestLongSearchIsCut(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)

@@ -117,7 +117,7 @@ func TestEmbedHeadersAndAnonymity(t *testing.T) {
 // Numeric or guessed paths are 404, every method but GET is 405, and
 // query parameters change nothing shown; on SQLite, PostgreSQL and Citus.
 func TestEmbedGuessesMethodsAndQuery(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		f := newFixtureIn(t, newEnv(t, db))
 		c := f.e.client()
 		for _, p := range []string{"/embed/1", "/embed/5", "/embed/measure/5", "/embed/scorecard/" + itoa64(f.sc.ID), "/embed/",
@@ -165,7 +165,7 @@ func TestEmbedGuessesMethodsAndQuery(t *testing.T) {
 // Each switch-off path answers 404 on the very next request, though the
 // page was just rendered (and cached); on SQLite, PostgreSQL and Citus.
 func TestEmbedSwitchOffOverHTTP(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		f := newFixtureIn(t, newEnv(t, db))
 		admin := f.e.client()
 		admin.setCookie(f.cookies["admin"])

@@ -44,7 +44,7 @@ func postJSON(t *testing.T, c *client, path string, form url.Values) (int, map[s
 // neither changes the action. Without JavaScript a row's form saves and
 // returns to the chart, or shows the action's form with the refused field.
 func TestGanttPage(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		f := newFixtureIn(t, newEnv(t, db))
 		a := f.e.client()
 		a.setCookie(f.cookies["admin"])

@@ -85,7 +85,7 @@ const (
 // (a users search with %00 answered 500); every one must be refused with a
 // clear message instead, on both databases, before a handler sees it.
 func TestHostileTextIsRefusedNot500(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		h := newHostileEnv(t, db)
 		tests := []struct {
 			name   string
@@ -157,7 +157,7 @@ func TestHostileTextIsRefusedNot500(t *testing.T) {
 // multipart form must not be a way around it. The file's content is the
 // importer's to check, with a message naming the line.
 func TestHostileMultipartIsRefusedNot500(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		h := newHostileEnv(t, db)
 		const header = "username,first_name,last_name,role_group,send_email\n"
 		valid := []byte(header + "zoe@example.org,Zoe,Lee,User,false\n")
@@ -227,7 +227,7 @@ func lastID(t *testing.T, h *hostileEnv, table string) string {
 // more character refused with the limit named. A User-Agent the session
 // keeps (cut at 300 characters) must not break the sign-in either.
 func TestMultiByteTitleAtItsLimit(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		h := newHostileEnv(t, db)
 		for _, c := range []string{"ж", "語", "😀"} {
 			title := "A" + strings.Repeat(c, 199)

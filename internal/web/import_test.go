@@ -291,7 +291,7 @@ var happyRows = []string{
 }
 
 func TestImportHappyPathAndRerun(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		ie := newImportEnv(t, db)
 		var seen []string // every HTTP response the manager got
 		keep := func(r resp) resp { seen = append(seen, r.Body, r.Location); return r }
@@ -502,7 +502,7 @@ func TestImportHappyPathAndRerun(t *testing.T) {
 // without its name changing; re-running the file must still change
 // nothing (SPEC §11), so the second run may not turn into "update names".
 func TestImportRerunAfterAddExistingWithOtherNames(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		ie := newImportEnv(t, db)
 		file := excelFile(`eve@example.org,Evelyn,Otherton,User,false`)
 		p := ie.uploadOK(ie.ada, "ACME", "eve.csv", file)
@@ -543,7 +543,7 @@ func TestImportTemplateRoundTrip(t *testing.T) {
 }
 
 func TestImportRefusedWhenTheInstanceChanged(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		ie := newImportEnv(t, db)
 		file := excelFile(`nina@example.org,Nina,Ng,User,true`, `dan@example.org,Dan,Daniels,User,false`, `kai@example.org,Kai,Ko,User,true`)
 
@@ -605,7 +605,7 @@ func TestImportRefusedWhenTheInstanceChanged(t *testing.T) {
 // TestImportAdministratorRowsNeedEveryPermission: a manager holding only
 // import may import Users but not Administrators.
 func TestImportAdministratorRowsNeedEveryPermission(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		ie := newImportEnv(t, db)
 		_, mgr := ie.member(ie.in, "max@example.org", access.PresetPresenter)
 		if _, err := ie.store.DB().ExecContext(ctx, `UPDATE memberships SET permissions = 'import', role = 'Custom', perm_count = 1 WHERE id = $1`,
@@ -646,7 +646,7 @@ func TestImportAdministratorRowsNeedEveryPermission(t *testing.T) {
 }
 
 func TestImportSeatLimit(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		ie := newImportEnv(t, db)
 		used, err := ie.store.Q().SeatsUsed(ctx, ie.in.ID)
 		if err != nil {
@@ -688,7 +688,7 @@ func TestImportSeatLimit(t *testing.T) {
 }
 
 func TestImportBadFiles(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		ie := newImportEnv(t, db)
 		header := "username,first_name,last_name,role_group,send_email\r\n"
 		row := "a@example.org,Ann,Ash,User,true\r\n"
@@ -725,7 +725,7 @@ func TestImportBadFiles(t *testing.T) {
 // TestImportBadRows: row problems are errors in the preview, with the
 // reason; the other rows still count, and the preview writes nothing.
 func TestImportBadRows(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		ie := newImportEnv(t, db)
 		if err := ie.store.Q().SetLicense(ctx, ie.in.ID, "Standard", 100_000); err != nil {
 			t.Fatal(err)
@@ -798,7 +798,7 @@ func TestImportBadRows(t *testing.T) {
 }
 
 func TestImportPermissions(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		ie := newImportEnv(t, db)
 		file := excelFile(`nina@example.org,Nina,Ng,User,false`)
 		ran := ie.uploadOK(ie.ada, "ACME", "users.csv", file)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"yardstick/internal/app"
 	"yardstick/internal/model"
 	"yardstick/internal/password"
+	"yardstick/internal/testkit"
 )
 
 // The personas of the authorization matrix, in the order of each row's
@@ -227,10 +229,18 @@ type fixture struct {
 	cookies                 map[string]string
 }
 
+// newFixture is the fixture on SQLite: a copy of one built once per
+// process, since the matrix alone needs hundreds (one per row and one after
+// every permitted write).
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	return newFixtureIn(t, newSQLiteEnv(t))
+	db, built := fixtureTemplate.Copy(t, func(db *testkit.DB) *fixture { return newFixtureIn(t, newEnv(t, db)) })
+	f := *built
+	f.e, f.cookies = newEnv(t, db), maps.Clone(built.cookies)
+	return &f
 }
+
+var fixtureTemplate testkit.SQLiteTemplate[*fixture]
 
 // newFixtureIn builds the fixture in e.
 func newFixtureIn(t *testing.T, e *env) *fixture {

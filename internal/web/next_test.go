@@ -17,7 +17,7 @@ var nextField = regexp.MustCompile(`<input type="hidden" name="next" value="([^"
 // Each hostile value, carried by GET /login?next=… into the form and
 // posted back, ends at "/"; each local path is kept.
 func TestSignInNextStaysOnSite(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)

@@ -30,7 +30,7 @@ func (f *fixture) measurePath(code string) string {
 // stack: who, what, the answer, what the page must and must not say, and
 // that a refused write changed nothing.
 func TestNoteScenarios(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		f := newFixtureIn(t, newEnv(t, db))
 		bold := `<div><strong>Enrolment rose</strong><ul><li>more staff</li></ul><img src=x onerror=alert(1)><a href="javascript:alert(1)">bad</a></div>`
 		long := strings.Repeat("word ", 30_000)

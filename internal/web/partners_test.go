@@ -17,7 +17,7 @@ import (
 // a refused save that shows the reason with the choices kept and changes
 // nothing.
 func TestPartnerScorecardAssign(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		acme, beta := e.instance("ACME", "Acme"), e.instance("BETA", "Beta")
 		acmeAdmin, _ := e.member(acme, "ada@acme.example", access.PresetAdministration)

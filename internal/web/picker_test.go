@@ -15,7 +15,7 @@ import (
 // sees names, two members of one name told apart by a number, not by
 // their addresses.
 func TestMemberPickerShowsEmailsOnlyToManagers(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		q := u.store.Q()
 		var danas []string // membership ids, in the list's order

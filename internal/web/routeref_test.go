@@ -14,7 +14,7 @@ import (
 // pattern and the path's ids, never the path as sent: a path with a
 // newline and a forged entry stores neither. The server log says the same.
 func TestRefusalStoresRouteNotPath(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e, text, js, _ := newLoggedEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		_, ada := e.member(in, "ada@example.org", access.PresetAdministration)

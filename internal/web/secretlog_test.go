@@ -84,7 +84,7 @@ func linkIn(t *testing.T, e *env, to, kind, prefix string) (path, token string) 
 // the mails delivered by the worker. Every token, temporary password,
 // chosen password and session cookie used is then looked for.
 func TestNoSecretInAnyLog(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e, text, js, worker := newLoggedEnv(t, db)
 		type secret struct{ what, value string }
 		var secrets []secret

@@ -68,7 +68,7 @@ func (c *client) uploadAs(path, field, fileName string, content []byte) resp {
 // Compyle item follows the permission, and the Administration page lists
 // what the member may open.
 func TestSettingsWeb(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme Org")
 		e.member(in, "ada@example.org", access.PresetAdministration)

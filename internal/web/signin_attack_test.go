@@ -129,7 +129,7 @@ const badCredentials = "The email or password is not correct."
 // refused like any wrong password, 20 parallel sign-ins make one session,
 // and that session can only choose a password.
 func TestTemporaryPasswordSignsInOnce(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newProxiedEnv(t, db, "127.0.0.1", app.Config{})
 		out, err := e.app.CreateInstance(ctx, app.NewInstance{Code: "ACME", Name: "Acme", AdminEmail: "boss@acme.org"})
 		if err != nil {
@@ -289,7 +289,7 @@ func median(ds []time.Duration) time.Duration {
 // ends), a forged X-Forwarded-For does not escape the limit, and the
 // owner signs in again once the window has passed.
 func TestCredentialStuffingIsLimitedPerClient(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db) // no trusted proxy
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -348,7 +348,7 @@ func TestCredentialStuffingIsLimitedPerClient(t *testing.T) {
 // trusted proxy: then each client has its own limit (IPv6 by its /64), and
 // addresses a client forged to the left of the real one change nothing.
 func TestForwardedForFromTrustedProxyOnly(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newProxiedEnv(t, db, "10.0.0.0/8, 127.0.0.1", app.Config{})
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -450,7 +450,7 @@ func TestParallelGuessesAreCountedFirst(t *testing.T) {
 // A new reset link ends the older ones; the pages of secret links send no
 // Referer anywhere.
 func TestNewResetLinkEndsOlderOnes(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		e.member(in, "ada@example.org", access.PresetAdministration)
@@ -472,7 +472,7 @@ func TestNewResetLinkEndsOlderOnes(t *testing.T) {
 }
 
 func TestSecretLinkPagesSendNoReferrer(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newProxiedEnv(t, db, "", app.Config{Signup: true})
 		in := e.instance("ACME", "Acme")
 		acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)

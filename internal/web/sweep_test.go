@@ -472,7 +472,7 @@ func TestSweepListsEveryField(t *testing.T) {
 // The causes the hostile testing found, one by one: each is refused with
 // a message (or, for a display setting, bounded), none answers 500.
 func TestHostileValuesFoundBefore(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		f := newFixtureIn(t, newEnv(t, db))
 		c := f.e.client()
 		c.setCookie(f.cookies["admin"])

@@ -141,7 +141,7 @@ func (k *takeover) invited(t *testing.T) model.Membership {
 }
 
 func TestTakeoverThroughAddExistingUser(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		k := newTakeover(t, db)
 		known := k.ada.post("/i/ACME/admin/users/existing", "email", "bea@example.org")
 		unknown := k.ada.post("/i/ACME/admin/users/existing", "email", "nobody@example.org")
@@ -165,7 +165,7 @@ func TestTakeoverThroughAddExistingUser(t *testing.T) {
 }
 
 func TestTakeoverThroughAddNewUser(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		k := newTakeover(t, db)
 		known := k.ada.post("/i/ACME/admin/users", "email", "bea@example.org", "first_name", "Bea", "last_name", "Owned", "role", "User")
 		unknown := k.ada.post("/i/ACME/admin/users", "email", "nobody@example.org", "first_name", "No", "last_name", "Body", "role", "User")
@@ -185,7 +185,7 @@ func TestTakeoverThroughAddNewUser(t *testing.T) {
 }
 
 func TestTakeoverThroughImport(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		ie := newImportEnv(t, db)
 		p := ie.uploadOK(ie.ada, "ACME", "people.csv", excelFile(
 			`eve@example.org,Eve,Owned,Administrator,true`, // eve's account is OTHER's
@@ -241,7 +241,7 @@ func sameAnswer(t *testing.T, k *takeover, known, unknown resp, knownEmail, unkn
 // A manager's reset is the account's security event: every instance the
 // account joined records it, not only the manager's.
 func TestManagerResetLoggedInEveryInstance(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		k := newTakeover(t, db)
 		// ada manages both instances; bob belongs to both.
 		k.member(k.beta, "ada@example.org", access.PresetAdministration)

@@ -199,7 +199,7 @@ func editUserInput(body, name string) string {
 }
 
 func TestEditUserPage(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		sc := u.scorecard("Youth Outcomes")
 		r := u.ada.get(u.path(u.bob.ID))
@@ -256,7 +256,7 @@ func TestEditUserPage(t *testing.T) {
 }
 
 func TestEditUserApplyPresetWithoutJS(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		before := u.state(u.in, u.bob.ID)
 		f := u.form(u.bob.ID)
@@ -301,7 +301,7 @@ func TestEditUserApplyPresetWithoutJS(t *testing.T) {
 }
 
 func TestEditUserSaveAssignsScorecard(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		s1, s2 := u.scorecard("North Scorecard"), u.scorecard("South Scorecard")
 		bob := u.client()
@@ -341,7 +341,7 @@ func TestEditUserSaveAssignsScorecard(t *testing.T) {
 }
 
 func TestEditUserGrantCeiling(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		carl := u.client()
 		carl.login("carl@example.org", testkit.Password)
@@ -363,7 +363,7 @@ func TestEditUserGrantCeiling(t *testing.T) {
 }
 
 func TestEditUserLastAdministrator(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		adaID := u.admin.Membership.ID
 		before := u.state(u.in, adaID)
@@ -403,7 +403,7 @@ func TestEditUserConcurrentEdit(t *testing.T) {
 }
 
 func TestEditUserIgnoresUnofferedFields(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		carlBefore := u.state(u.in, u.carl.ID)
 		betaBefore := u.state(u.beta, u.betaM.ID)
@@ -431,7 +431,7 @@ func TestEditUserIgnoresUnofferedFields(t *testing.T) {
 }
 
 func TestEditUserRefusals(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		betaAcct, err := u.store.Q().AccountByID(ctx, u.betaM.AccountID)
 		if err != nil {
@@ -489,7 +489,7 @@ var confirmLink = regexp.MustCompile(`http://yardstick.test(/email/[A-Za-z0-9_-]
 // (the manager's form answers alike, so it does not tell who has an
 // account).
 func TestEditUserEmailChange(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		f := u.form(u.bob.ID)
 		f.Set("email", "Robert@Example.org")
@@ -573,7 +573,7 @@ func lastMailTo(t *testing.T, e *env, to, kind string) model.OutboxMessage {
 }
 
 func TestEditUserFavoritesDialog(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		clients := u.measure(u.admin, "Clients served", "health", app.Placement{})
 		beds := u.measure(u.admin, "Beds available", "housing", app.Placement{})
@@ -652,7 +652,7 @@ func TestEditUserFavoritesDialog(t *testing.T) {
 }
 
 func TestEditUserLastActivityInViewerZone(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUserEditEnv(t, db)
 		bob := u.client()
 		bob.login("bob@example.org", testkit.Password)

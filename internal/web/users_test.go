@@ -193,7 +193,7 @@ func (u *usersEnv) mailTo(to string) []model.OutboxMessage {
 }
 
 func TestUsersListSortsByEveryColumn(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		for _, tc := range []struct {
 			sort string
@@ -316,7 +316,7 @@ func TestUsersListShowsColumns(t *testing.T) {
 }
 
 func TestUsersListSearchesEveryColumn(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		for _, tc := range []struct {
 			q    string
@@ -375,7 +375,7 @@ func TestUsersListHideInactive(t *testing.T) {
 // and after the cursor, neither repeat nor push out rows of the original
 // set.
 func TestUsersListPagingStable(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		var original []string
 		for _, e := range []string{"ada", "bob", "cat", "dan"} {
@@ -445,7 +445,7 @@ func TestUsersListPagingStable(t *testing.T) {
 }
 
 func TestUsersDeactivateReactivateAndReset(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		bob := u.ids["bob@example.org"]
 		bobc := u.client()
@@ -522,7 +522,7 @@ func TestUsersDeactivateReactivateAndReset(t *testing.T) {
 }
 
 func TestUsersOtherInstanceMemberIsNotFound(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		other := u.instance("OTHER", "Other Place")
 		_, eve := u.member(other, "eve@example.org", access.PresetAdministration)
@@ -544,7 +544,7 @@ func TestUsersOtherInstanceMemberIsNotFound(t *testing.T) {
 }
 
 func TestUsersLastAdministratorStays(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		before := u.state()
 		r := u.ada.post(u.path(u.ids["ada@example.org"], "deactivate") + "?sort=role")
@@ -566,7 +566,7 @@ func TestUsersLastAdministratorStays(t *testing.T) {
 // administrator remains (SQLite serializes writers; PostgreSQL relies on
 // the instance row lock).
 func TestUsersAdministratorsDeactivateEachOther(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		_, zed := u.member(u.in, "zed@example.org", access.PresetAdministration)
 		ada := u.ids["ada@example.org"]
@@ -679,7 +679,7 @@ func TestAddUserFormsExplain(t *testing.T) {
 }
 
 func TestAddUserNewSendsWelcome(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		r := u.ada.post("/i/ACME/admin/users", "email", " Nina.Ng@Example.org ", "first_name", "Nina", "last_name", "Ng", "role", "User")
 		expect(t, "add new user", r, http.StatusSeeOther)
@@ -722,7 +722,7 @@ func TestAddUserNewSendsWelcome(t *testing.T) {
 }
 
 func TestAddUserRefusals(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		before := u.state()
 		for _, tc := range []struct {
@@ -752,7 +752,7 @@ func TestAddUserRefusals(t *testing.T) {
 // TestAddUserAdministratorNeedsEveryPermission: a manager holding only
 // users.manage may add a User but not an Administrator.
 func TestAddUserAdministratorNeedsEveryPermission(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		_, mgr := u.member(u.in, "max@example.org", access.PresetPresenter)
 		if _, err := u.store.DB().ExecContext(ctx, `UPDATE memberships SET permissions = $1, role = 'Custom', perm_count = 1 WHERE id = $2`,
@@ -776,7 +776,7 @@ func TestAddUserAdministratorNeedsEveryPermission(t *testing.T) {
 }
 
 func TestSeatLimitOnAddAndReactivate(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		u := newUsersEnv(t, db)
 		// ada, bob and dan hold the three seats (cat is inactive).
 		if err := u.store.Q().SetLicense(ctx, u.in.ID, "Standard", 3); err != nil {

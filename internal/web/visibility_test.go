@@ -17,7 +17,7 @@ import (
 // result RA with measure MA; scorecard B holds result RB with measure MB;
 // measure MX sits on no scorecard.
 func TestVisibility(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDBParallel(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db)
 		in := e.instance("ACME", "Acme")
 		adminAcct, _ := e.member(in, "admin@example.org", access.PresetAdministration)
