@@ -86,7 +86,7 @@ func (s *Store) MigrateTo(ctx context.Context, last int) error {
 		// A migration that loses a deadlock (Citus's metadata, shared by
 		// every schema of a database, meets other DDL now and then) was
 		// rolled back whole: it is run again, a few times at most.
-		err := retryDeadlock(func() error {
+		err := RetryDeadlock(func() error {
 			return s.migrationTx(ctx, func(q *Q) error {
 				// Re-checked inside the transaction so two processes starting
 				// together apply each migration once; the primary key refuses
@@ -115,9 +115,10 @@ func (s *Store) MigrateTo(ctx context.Context, last int) error {
 	return nil
 }
 
-// retryDeadlock runs fn again while it fails with a deadlock (40P01), up
-// to three times in all, after a short pause.
-func retryDeadlock(fn func() error) error {
+// RetryDeadlock runs fn again while it fails with a deadlock (40P01), up
+// to three times in all, after a short pause (also testkit's schema
+// set-up, which races other packages' on the shared Citus metadata).
+func RetryDeadlock(fn func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn()
 		var pe *pgconn.PgError

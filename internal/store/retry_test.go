@@ -26,7 +26,7 @@ func TestRetryDeadlock(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
-			err := retryDeadlock(func() error { calls++; return tc.errs[calls-1] })
+			err := RetryDeadlock(func() error { calls++; return tc.errs[calls-1] })
 			if calls != tc.calls || !errors.Is(err, tc.want) {
 				t.Errorf("%d calls, %v; want %d, %v", calls, err, tc.calls, tc.want)
 			}

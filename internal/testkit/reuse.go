@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"yardstick/internal/store"
 )
 
@@ -202,7 +200,7 @@ func emptySchema(base, u string) error {
 		return err
 	}
 	slices.Sort(dirty) // deleteOrder's order: children first
-	return retryDeadlock(func() error {
+	return store.RetryDeadlock(func() error {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return err
@@ -312,20 +310,6 @@ func unqualify(name string) string {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// retryDeadlock runs fn again, up to three times in all, while it loses a
-// deadlock: on Citus, other packages' tests make and drop schemas at the
-// same time, and the cluster's metadata is shared.
-func retryDeadlock(fn func() error) error {
-	for attempt := 1; ; attempt++ {
-		err := fn()
-		var pe *pgconn.PgError
-		if attempt == 3 || !errors.As(err, &pe) || pe.Code != "40P01" {
-			return err
-		}
-		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
-	}
-}
 
 func createSchema(base, schema string) error {
 	admin, err := sql.Open("pgx", base)
