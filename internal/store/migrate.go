@@ -63,7 +63,13 @@ func Migrations(d Dialect) ([]Migration, error) {
 
 // Migrate applies the migrations not yet recorded, each in its own
 // transaction. Forward only.
-func (s *Store) Migrate(ctx context.Context) error { return s.MigrateTo(ctx, 1<<31-1) }
+// River's tables follow ours (see migrateJobs).
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.MigrateTo(ctx, 1<<31-1); err != nil {
+		return err
+	}
+	return s.migrateJobs(ctx)
+}
 
 // MigrateTo is Migrate stopping after version last, for tests that start
 // from an older schema.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers "sqlite"
 )
@@ -82,6 +83,10 @@ type Store struct {
 	// connections whose server is gone, and pgx pings by itself only those
 	// idle for over a second.
 	suspect *atomic.Int64
+
+	inserterOnce sync.Once
+	inserter     *river.Client[*sql.Tx]
+	inserterErr  error
 }
 
 // suspectFor is how long after a lost database connections are checked.

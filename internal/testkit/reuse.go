@@ -241,7 +241,7 @@ func deleteOrder(ctx context.Context, base string, db *sql.DB) ([]string, error)
 	}
 	var names []string
 	if err := queryStrings(ctx, db, &names, `SELECT tablename FROM pg_tables
-		WHERE schemaname = current_schema() AND tablename <> 'schema_migrations' ORDER BY 1`); err != nil {
+		WHERE schemaname = current_schema() AND tablename NOT IN ('schema_migrations', 'river_migration') ORDER BY 1`); err != nil {
 		return nil, err
 	}
 	var edges []string // "child parent" pairs
