@@ -203,6 +203,9 @@ func (a *App) CreateAction(ctx context.Context, actor *Actor, in ActionInput, on
 		if x, err = q.CreateAction(ctx, x); err != nil {
 			return err
 		}
+		if err := actionEmailJobs(ctx, q, actor, model.Action{}, x); err != nil {
+			return err
+		}
 		custom, err := storeFields(ctx, q, actor.Instance.ID, x.ID, defs, values)
 		if err != nil {
 			return err
@@ -256,6 +259,9 @@ func (a *App) updateAction(ctx context.Context, actor *Actor, before model.Actio
 			return err
 		}
 		x = saved
+		if err := actionEmailJobs(ctx, q, actor, before, x); err != nil {
+			return err
+		}
 		custom, err := storeFields(ctx, q, actor.Instance.ID, x.ID, defs, values)
 		if err != nil {
 			return err
@@ -344,6 +350,11 @@ func (a *App) AddActionUpdate(ctx context.Context, actor *Actor, id int64, versi
 		if _, err := q.AddActionUpdate(ctx, actor.Instance.ID, id, version, actor.Account.ID, text, status, p); errors.Is(err, store.ErrConflict) {
 			return conflict(actor.Words().Expand("Someone changed this {action:lower} after you opened it. Reload it, then add your update again."))
 		} else if err != nil {
+			return err
+		}
+		after := x
+		after.Status, after.Percent = status, p
+		if err := actionEmailJobs(ctx, q, actor, x, after); err != nil {
 			return err
 		}
 		return record(ctx, q, entry(actor, ActUpdate, "action", x.ID, x.Title,

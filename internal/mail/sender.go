@@ -101,6 +101,9 @@ func (s *SMTPSender) Send(ctx context.Context, m model.OutboxMessage) error {
 	msg.SetMessageIDWithValue(fmt.Sprintf("yardstick.%d.%s@%s", m.ID, rand.Text()[:16], s.domain))
 	msg.SetDate()
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
 	return s.client.DialAndSendWithContext(ctx, msg)
 }
 

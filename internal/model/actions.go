@@ -2,6 +2,12 @@ package model
 
 import "time"
 
+// Two statuses the action emails test for.
+const (
+	ActionNotStarted = "Not Started"
+	ActionCompleted  = "Completed"
+)
+
 // Action statuses (SPEC §8), in the order forms offer them.
 var ActionStatuses = []string{"Not Started", "On Track", "Behind Schedule", "Ahead of Schedule", "Completed", "Cancelled", "N/A"}
 

@@ -101,7 +101,8 @@ type OutboxMessage struct {
 	To            string
 	Subject       string
 	Body          string
-	HasSecret     bool // body is scrubbed once sent
+	HTML          string // an HTML alternative to Body, or empty
+	HasSecret     bool   // body (and HTML) is scrubbed once sent
 	Status        string
 	Attempts      int
 	NextAttemptAt time.Time

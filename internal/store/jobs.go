@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
@@ -106,4 +109,73 @@ func (q *Q) InsertJobs(ctx context.Context, params []river.InsertManyParams) err
 // the insert-only client); the running engine logs through the caller's.
 func quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// JobRow is one job of River's queue, for `yardstick jobs list`.
+type JobRow struct {
+	ID         int64
+	Kind       string
+	State      string
+	Attempt    int
+	MaxAttempt int
+	CreatedAt  time.Time
+	LastError  string
+}
+
+// ListJobs lists jobs in the given states (all when empty), newest first.
+func (s *Store) ListJobs(ctx context.Context, states []string, limit int) ([]JobRow, error) {
+	lastErr := `COALESCE(json_extract(errors, '$[#-1].error'), '')`
+	if s.dialect == Postgres {
+		lastErr = `COALESCE(errors[array_length(errors, 1)]->>'error', '')`
+	}
+	var a args
+	where := "TRUE"
+	if len(states) > 0 {
+		where = "state IN (" + a.texts(states) + ")"
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, state, attempt, max_attempts, created_at, `+lastErr+`
+		FROM river_job WHERE `+where+` ORDER BY id DESC LIMIT `+strconv.Itoa(limit), a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []JobRow
+	for rows.Next() {
+		var j JobRow
+		if err := rows.Scan(&j.ID, &j.Kind, &j.State, &j.Attempt, &j.MaxAttempt, &j.CreatedAt, &j.LastError); err != nil {
+			return nil, err
+		}
+		j.CreatedAt = j.CreatedAt.UTC()
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// JobCounts counts River's jobs by state, and says when the oldest job
+// still waiting to run (available or retryable) was created.
+func (s *Store) JobCounts(ctx context.Context) (map[string]int, *time.Time, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM river_job GROUP BY state`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, nil, err
+		}
+		out[state] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	var t time.Time
+	err = s.db.QueryRowContext(ctx, `SELECT created_at FROM river_job WHERE state IN ('available', 'retryable') ORDER BY id LIMIT 1`).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return out, nil, nil
+	}
+	t = t.UTC()
+	return out, &t, err
 }

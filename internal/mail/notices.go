@@ -1,0 +1,239 @@
+package mail
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+
+	"yardstick/internal/model"
+	"yardstick/internal/terms"
+)
+
+// Kinds of the notification mails (issue 15).
+const (
+	KindActionAssigned  = "action_assigned"
+	KindActionStarted   = "action_started"
+	KindActionDueSoon   = "action_due_soon"
+	KindActionCompleted = "action_completed"
+	KindDigestWeekly    = "digest_weekly"
+	KindDigestMonthly   = "digest_monthly"
+)
+
+// ActionNotice is what an action email says: the action, who it is for
+// and why.
+type ActionNotice struct {
+	Event                      string // assigned, started, due_soon, completed
+	InstanceName, InstanceCode string
+	To                         string
+	Title                      string
+	Status                     string
+	Percent                    int
+	StartDate, EndDate         string // YYYY-MM-DD or ""
+	By                         string // who assigned or completed it, by name
+	URL                        string // the action's page
+	PreferencesURL             string // where action emails are turned off
+}
+
+// ActionMail is one action email, in the instance's Common Terms.
+func ActionMail(n ActionNotice, words *terms.Set) model.OutboxMessage {
+	name := instanceLabel(n.InstanceName, n.InstanceCode)
+	action, title := words.LowOne(terms.Action), quoted(n.Title)
+	var b strings.Builder
+	var kind, subject string
+	b.WriteString("Hello,\n\n")
+	switch n.Event {
+	case "assigned":
+		kind, subject = KindActionAssigned, fmt.Sprintf("%s assigned to you: %s", words.One(terms.Action), userText(n.Title))
+		fmt.Fprintf(&b, "%s assigned the %s %s to you in %s.\n", quoted(n.By), action, title, name)
+	case "started":
+		kind, subject = KindActionStarted, fmt.Sprintf("%s to start: %s", words.One(terms.Action), userText(n.Title))
+		fmt.Fprintf(&b, "The %s %s in %s was due to start on %s and is still Not Started.\n", action, title, name, n.StartDate)
+	case "due_soon":
+		kind, subject = KindActionDueSoon, fmt.Sprintf("%s due on %s: %s", words.One(terms.Action), n.EndDate, userText(n.Title))
+		fmt.Fprintf(&b, "The %s %s in %s ends on %s and is not completed (%s, %d%%).\n", action, title, name, n.EndDate, n.Status, n.Percent)
+	case "completed":
+		kind, subject = KindActionCompleted, fmt.Sprintf("%s completed: %s", words.One(terms.Action), userText(n.Title))
+		fmt.Fprintf(&b, "%s marked the %s %s in %s as Completed.\n", quoted(n.By), action, title, name)
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "Status: %s, %d%% complete\n", n.Status, n.Percent)
+	if n.StartDate != "" || n.EndDate != "" {
+		fmt.Fprintf(&b, "Dates: %s to %s\n", orDash(n.StartDate), orDash(n.EndDate))
+	}
+	fmt.Fprintf(&b, "Open it: %s\n", oneLine(n.URL))
+	fmt.Fprintf(&b, "\nYou receive these emails because %s emails are on in your preferences: %s\n", action, oneLine(n.PreferencesURL))
+	return msg(kind, n.To, subject, b.String(), false)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+// Digest is one member's weekly or monthly digest.
+type Digest struct {
+	Kind                       string // weekly or monthly
+	Period                     string // "the week of 7 December 2026", "December 2026"
+	InstanceName, InstanceCode string
+	To, Name                   string
+	Measures                   []DigestMeasure
+	Actions                    []DigestAction
+	Todos                      []DigestTodo
+	URL                        string // the instance's dashboard
+	UnsubscribeURL             string
+	PreferencesURL             string
+}
+
+// DigestMeasure is a favourite measure's line: its latest actual and
+// target, colour band in words, trend, and the periods due without data.
+type DigestMeasure struct {
+	Title, Site     string // Site: the partner's name for a partner measure
+	URL             string
+	Period          string // of the latest actual; "" when there is none
+	Actual, Target  string
+	Band            string // green, yellow, red or ""
+	Trend           string // "up for 3 periods (improving)", or ""
+	Missing         []string
+	MissingMore     int // due periods without data past those listed
+	PartnerReadOnly bool
+}
+
+// DigestAction is an open action assigned to the member.
+type DigestAction struct {
+	Title, URL, Status string
+	Percent            int
+	EndDate            string
+	Overdue, DueSoon   bool
+}
+
+// DigestTodo is a to-do assigned to the member, due or overdue.
+type DigestTodo struct {
+	Title, ActionTitle, URL, DueDate string
+	Overdue                          bool
+}
+
+// Empty reports whether the digest has nothing to say (it is not sent).
+func (d Digest) Empty() bool {
+	return len(d.Measures) == 0 && len(d.Actions) == 0 && len(d.Todos) == 0
+}
+
+// bandWords names a band, so the colour is never the only sign of it.
+var bandWords = map[string]string{"green": "Green (on target)", "yellow": "Yellow (near target)", "red": "Red (off target)"}
+
+// DigestMail writes the digest with a plain text and an HTML part. Its
+// body carries the single-use unsubscribe link, so it is erased once
+// delivered like other secrets.
+func DigestMail(d Digest, words *terms.Set) model.OutboxMessage {
+	name := instanceLabel(d.InstanceName, d.InstanceCode)
+	kind, subject := KindDigestWeekly, "Your weekly digest for "+name
+	if d.Kind == "monthly" {
+		kind, subject = KindDigestMonthly, "Your monthly digest for "+name
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello %s,\n\nHere is your digest for %s in %s.\n", userText(d.Name), d.Period, name)
+	if len(d.Measures) > 0 {
+		fmt.Fprintf(&b, "\n%s %s\n", words.One(terms.Favourite), words.LowMany(terms.Measure))
+		for _, m := range d.Measures {
+			fmt.Fprintf(&b, "\n* %s", userText(m.Title))
+			if m.Site != "" {
+				fmt.Fprintf(&b, " (%s)", userText(m.Site))
+			}
+			b.WriteString("\n")
+			if m.Period != "" {
+				fmt.Fprintf(&b, "  %s: %s %s, %s %s", m.Period, words.One(terms.Actual), m.Actual, words.LowOne(terms.Target), orDash(m.Target))
+				if w := bandWords[m.Band]; w != "" {
+					fmt.Fprintf(&b, ", %s", w)
+				}
+				b.WriteString("\n")
+			} else {
+				b.WriteString("  No data yet\n")
+			}
+			if m.Trend != "" {
+				fmt.Fprintf(&b, "  Trend: %s\n", m.Trend)
+			}
+			if len(m.Missing) > 0 {
+				fmt.Fprintf(&b, "  Due without data: %s%s\n", strings.Join(m.Missing, ", "), more(m.MissingMore))
+			}
+			fmt.Fprintf(&b, "  %s\n", oneLine(m.URL))
+		}
+	}
+	if len(d.Actions) > 0 {
+		fmt.Fprintf(&b, "\nYour open %s\n", words.LowMany(terms.Action))
+		for _, a := range d.Actions {
+			fmt.Fprintf(&b, "\n* %s: %s, %d%%", userText(a.Title), a.Status, a.Percent)
+			if a.EndDate != "" {
+				fmt.Fprintf(&b, ", ends %s", a.EndDate)
+			}
+			switch {
+			case a.Overdue:
+				b.WriteString(" (OVERDUE)")
+			case a.DueSoon:
+				b.WriteString(" (due soon)")
+			}
+			fmt.Fprintf(&b, "\n  %s\n", oneLine(a.URL))
+		}
+	}
+	if len(d.Todos) > 0 {
+		fmt.Fprintf(&b, "\nYour to-dos\n")
+		for _, t := range d.Todos {
+			fmt.Fprintf(&b, "\n* %s (%s %s), due %s", userText(t.Title), words.LowOne(terms.Action), quoted(t.ActionTitle), t.DueDate)
+			if t.Overdue {
+				b.WriteString(" (OVERDUE)")
+			}
+			fmt.Fprintf(&b, "\n  %s\n", oneLine(t.URL))
+		}
+	}
+	fmt.Fprintf(&b, "\nOpen Yardstick: %s\n", oneLine(d.URL))
+	fmt.Fprintf(&b, "Stop this digest (one click, no sign-in): %s\n", oneLine(d.UnsubscribeURL))
+	fmt.Fprintf(&b, "Change your preferences: %s\n", oneLine(d.PreferencesURL))
+	m := msg(kind, d.To, subject, b.String(), true)
+	var h strings.Builder
+	if err := digestHTML.Execute(&h, struct {
+		Digest
+		Instance, Measures, Actions, Actual, Target, Favourite string
+		Bands                                                  map[string]string
+	}{d, name, words.LowMany(terms.Measure), words.LowMany(terms.Action), words.One(terms.Actual), words.One(terms.Target),
+		words.One(terms.Favourite), bandWords}); err == nil {
+		m.HTML = h.String()
+	}
+	return m
+}
+
+func more(n int) string {
+	if n > 0 {
+		return fmt.Sprintf(" and %d more", n)
+	}
+	return ""
+}
+
+// digestHTML is the HTML part: a plain table layout mail clients render,
+// every colour beside its name in words.
+var digestHTML = template.Must(template.New("digest").Funcs(template.FuncMap{
+	"swatch": func(band string) string {
+		return map[string]string{"green": "#1a7f37", "yellow": "#b08800", "red": "#cf222e"}[band]
+	},
+	"join": strings.Join,
+}).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Your digest</title></head>
+<body style="font-family: sans-serif; line-height: 1.4; color: #1f2328; max-width: 40em">
+<p>Hello {{.Name}},</p>
+<p>Here is your digest for {{.Period}} in {{.Instance}}.</p>
+{{if .Digest.Measures}}<h2>{{.Favourite}} {{.Measures}}</h2>
+<table role="presentation" cellpadding="4" style="border-collapse: collapse">
+{{range .Digest.Measures}}<tr><td><a href="{{.URL}}">{{.Title}}</a>{{if .Site}} ({{.Site}}){{end}}</td>
+<td>{{if .Period}}{{.Period}}: {{$.Actual}} <strong>{{.Actual}}</strong>, {{$.Target}} {{if .Target}}{{.Target}}{{else}}–{{end}}{{else}}No data yet{{end}}</td>
+<td>{{with .Band}}<span style="display: inline-block; width: 0.8em; height: 0.8em; background: {{swatch .}}"></span> {{index $.Bands .}}{{end}}</td>
+<td>{{.Trend}}</td></tr>
+{{if .Missing}}<tr><td></td><td colspan="3">Due without data: {{join .Missing ", "}}{{if .MissingMore}} and {{.MissingMore}} more{{end}}</td></tr>{{end}}
+{{end}}</table>{{end}}
+{{if .Digest.Actions}}<h2>Your open {{.Actions}}</h2><ul>
+{{range .Digest.Actions}}<li><a href="{{.URL}}">{{.Title}}</a>: {{.Status}}, {{.Percent}}%{{if .EndDate}}, ends {{.EndDate}}{{end}}{{if .Overdue}} <strong>(overdue)</strong>{{else if .DueSoon}} <strong>(due soon)</strong>{{end}}</li>
+{{end}}</ul>{{end}}
+{{if .Digest.Todos}}<h2>Your to-dos</h2><ul>
+{{range .Digest.Todos}}<li><a href="{{.URL}}">{{.Title}}</a> ({{.ActionTitle}}), due {{.DueDate}}{{if .Overdue}} <strong>(overdue)</strong>{{end}}</li>
+{{end}}</ul>{{end}}
+<p><a href="{{.URL}}">Open Yardstick</a> · <a href="{{.UnsubscribeURL}}">Stop this digest</a> · <a href="{{.PreferencesURL}}">Preferences</a></p>
+</body></html>
+`))

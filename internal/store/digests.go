@@ -1,0 +1,407 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"yardstick/internal/model"
+)
+
+// A digest run (issue 15) reads everything it needs for every due member
+// of every instance in a fixed number of streaming statements, each in
+// (instance, membership) order (or (instance, measure) order for the
+// favourite measures and their values), which the app walks side by side:
+// the statement count does not grow with the members, and only one
+// instance's favourite measures are held at a time.
+
+// DigestDue says which members a run is for: the digest kind, the time
+// zones where it is due now, and the periods it is for there (the local
+// date of the Monday or the 1st).
+type DigestDue struct {
+	Kind    string // weekly or monthly
+	Zones   []string
+	Periods []string
+}
+
+// dueJoin joins the memberships aliased m that are due (with their
+// account a and instance i) to a table whose instance and membership
+// columns are given, and opens the WHERE clause.
+func (d DigestDue) dueJoin(a *args, instCol, memberCol string) string {
+	return ` JOIN memberships m ON m.instance_id = ` + instCol + ` AND m.id = ` + memberCol +
+		` JOIN accounts a ON a.id = m.account_id JOIN instances i ON i.id = m.instance_id WHERE ` + d.dueWhere(a)
+}
+
+// dueWhere is the condition on m, a and i of a due member.
+func (d DigestDue) dueWhere(a *args) string {
+	kind := a.add(d.Kind)
+	return `m.active AND ` + d.flag() + ` AND COALESCE(NULLIF(a.time_zone, ''), i.time_zone) IN (` + a.texts(d.Zones) + `)
+		AND NOT EXISTS (SELECT 1 FROM digest_sends ds WHERE ds.instance_id = m.instance_id AND ds.membership_id = m.id
+			AND ds.kind = ` + kind + ` AND ds.period IN (` + a.texts(d.Periods) + `))`
+}
+
+// texts adds a list of text parameters for IN (…); NULL when empty.
+func (a *args) texts(ss []string) string {
+	ph := make([]string, len(ss))
+	for i, s := range ss {
+		ph[i] = a.add(s)
+	}
+	if len(ph) == 0 {
+		return "NULL"
+	}
+	return strings.Join(ph, ", ")
+}
+
+// flag is the membership column that turns the digest on.
+func (d DigestDue) flag() string {
+	if d.Kind == "monthly" {
+		return "m.digest_monthly"
+	}
+	return "m.digest_weekly"
+}
+
+// DigestZones lists the time zones in use (accounts' and instances'), for
+// the app to work out where a digest is due.
+func (q *Q) DigestZones(ctx context.Context) ([]string, error) {
+	return collect(ctx, q, scanString, `SELECT time_zone FROM accounts WHERE time_zone <> '' GROUP BY time_zone
+		UNION SELECT time_zone FROM instances WHERE time_zone <> '' GROUP BY time_zone`)
+}
+
+func scanString(sc interface{ Scan(...any) error }) (string, error) {
+	var s string
+	err := sc.Scan(&s)
+	return s, err
+}
+
+// DigestMember is a member a digest is due for.
+type DigestMember struct {
+	InstanceID, MembershipID   int64
+	Email, Name, Zone          string
+	Permissions                string
+	HasAssignments             bool
+	PartnerFavorites           bool
+	InstanceName, InstanceCode string
+	Terms                      string
+}
+
+// DigestStreams are the open statements of one run. Close them all.
+type DigestStreams struct {
+	Members   *Stream[DigestMember]
+	Favorites *Stream[DigestFavorite]
+	Measures  *Stream[model.Object]
+	Values    *Stream[DigestValue]
+	Actions   *Stream[DigestAction]
+	Todos     *Stream[DigestTodo]
+	Freqs     *Stream[model.Frequency]
+	Bands     *Stream[DigestBand]
+}
+
+// Close closes every statement.
+func (s *DigestStreams) Close() {
+	for _, c := range []interface{ Close() }{s.Members, s.Favorites, s.Measures, s.Values, s.Actions, s.Todos, s.Freqs, s.Bands} {
+		if c != nil {
+			c.Close()
+		}
+	}
+}
+
+// DigestFavorite is one of a due member's own favourite measures, with
+// what decides whether the member still sees it (app applies the scope).
+type DigestFavorite struct {
+	InstanceID, MembershipID, MeasureID int64
+	Linked                              bool // under some scorecard
+	Assigned                            bool // under a scorecard assigned to the member
+}
+
+// DigestValue is a data value with its instance.
+type DigestValue struct {
+	InstanceID int64
+	model.DataValue
+}
+
+// DigestAction is an open action assigned to a due member.
+type DigestAction struct {
+	InstanceID, MembershipID, ID int64
+	Title, Status, EndDate       string
+	Percent                      int
+}
+
+// DigestTodo is an open to-do assigned to a due member, due by a date.
+type DigestTodo struct {
+	InstanceID, MembershipID, ID, ActionID int64
+	Title, ActionTitle, DueDate            string
+	Own, Linked, Assigned                  bool // visibility of its action, as for DigestFavorite
+}
+
+// DigestBand is an instance's colour band setting.
+type DigestBand struct {
+	InstanceID int64
+	model.BandSetting
+}
+
+// OpenDigestStreams starts the run's statements. todosBy is the last due
+// date (YYYY-MM-DD) of the to-dos listed.
+func (q *Q) OpenDigestStreams(ctx context.Context, d DigestDue, todosBy string) (_ *DigestStreams, err error) {
+	s := &DigestStreams{}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	var a args
+	w := d.dueWhere(&a)
+	if s.Members, err = openStream(ctx, q, func(sc *sql.Rows) (DigestMember, error) {
+		var m DigestMember
+		err := sc.Scan(&m.InstanceID, &m.MembershipID, &m.Email, &m.Name, &m.Zone, &m.Permissions, &m.HasAssignments, &m.PartnerFavorites,
+			&m.InstanceName, &m.InstanceCode, &m.Terms)
+		return m, err
+	}, `SELECT m.instance_id, m.id, a.email, a.name, COALESCE(NULLIF(a.time_zone, ''), i.time_zone), m.permissions,
+			EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.instance_id = m.instance_id AND ms.membership_id = m.id),
+			EXISTS (SELECT 1 FROM partner_favorites pf WHERE pf.instance_id = m.instance_id AND pf.membership_id = m.id),
+			i.name, i.code, i.terms
+		FROM memberships m JOIN accounts a ON a.id = m.account_id JOIN instances i ON i.id = m.instance_id
+		WHERE `+w+` ORDER BY m.instance_id, m.id`, a...); err != nil {
+		return nil, err
+	}
+	a = nil
+	j := d.dueJoin(&a, "f.instance_id", "f.membership_id")
+	if s.Favorites, err = openStream(ctx, q, func(sc *sql.Rows) (DigestFavorite, error) {
+		var f DigestFavorite
+		err := sc.Scan(&f.InstanceID, &f.MembershipID, &f.MeasureID, &f.Linked, &f.Assigned)
+		return f, err
+	}, `SELECT f.instance_id, f.membership_id, f.measure_id,
+			EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = f.instance_id AND so.object_id = f.measure_id),
+			EXISTS (SELECT 1 FROM scorecard_objects so JOIN membership_scorecards ms ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id
+				WHERE so.instance_id = f.instance_id AND so.object_id = f.measure_id AND ms.membership_id = f.membership_id)
+		FROM favorites f JOIN objects o ON o.instance_id = f.instance_id AND o.id = f.measure_id`+j+`
+		ORDER BY f.instance_id, f.membership_id, o.title_key, o.id`, a...); err != nil {
+		return nil, err
+	}
+	// The favourite measures of any member with the digest on: a superset
+	// of the due members' (cheaper to say than theirs exactly), each once.
+	favored := `EXISTS (SELECT 1 FROM favorites f JOIN memberships m ON m.instance_id = f.instance_id AND m.id = f.membership_id
+		WHERE f.instance_id = %s.instance_id AND f.measure_id = %s AND m.active AND ` + d.flag() + `)`
+	if s.Measures, err = openStream(ctx, q, func(sc *sql.Rows) (model.Object, error) { return scanObject(sc) },
+		`SELECT `+objectCols+objectFrom+` WHERE o.kind = 'measure' AND `+fmt.Sprintf(favored, "o", "o.id")+` ORDER BY o.instance_id, o.id`); err != nil {
+		return nil, err
+	}
+	if s.Values, err = openStream(ctx, q, func(sc *sql.Rows) (DigestValue, error) {
+		var v DigestValue
+		var err error
+		v.DataValue, err = scanData(prefixed{sc, &v.InstanceID})
+		return v, err
+	}, `SELECT dv.instance_id, `+dataCols+` FROM data_values dv WHERE `+fmt.Sprintf(favored, "dv", "dv.measure_id")+`
+		ORDER BY dv.instance_id, dv.measure_id, dv.period_key`); err != nil {
+		return nil, err
+	}
+	a = nil
+	j = d.dueJoin(&a, "ac.instance_id", "ac.assignee_id")
+	if s.Actions, err = openStream(ctx, q, func(sc *sql.Rows) (DigestAction, error) {
+		var x DigestAction
+		err := sc.Scan(&x.InstanceID, &x.MembershipID, &x.ID, &x.Title, &x.Status, &x.EndDate, &x.Percent)
+		return x, err
+	}, `SELECT ac.instance_id, ac.assignee_id, ac.id, ac.title, ac.status, COALESCE(ac.end_date, ''), ac.percent
+		FROM actions ac`+j+` AND ac.status NOT IN ('Completed', 'Cancelled', 'N/A')
+		ORDER BY ac.instance_id, ac.assignee_id, COALESCE(ac.end_date, '9999-12-31'), ac.id`, a...); err != nil {
+		return nil, err
+	}
+	a = nil
+	j = d.dueJoin(&a, "t.instance_id", "t.assignee_id")
+	by := a.add(todosBy)
+	if s.Todos, err = openStream(ctx, q, func(sc *sql.Rows) (DigestTodo, error) {
+		var t DigestTodo
+		err := sc.Scan(&t.InstanceID, &t.MembershipID, &t.ID, &t.ActionID, &t.Title, &t.ActionTitle, &t.DueDate, &t.Own, &t.Linked, &t.Assigned)
+		return t, err
+	}, `SELECT t.instance_id, t.assignee_id, t.id, t.action_id, t.title, ac.title, t.due_date,
+			ac.assignee_id = t.assignee_id OR ac.assigner_id = t.assignee_id,
+			EXISTS (SELECT 1 FROM action_links l WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id
+				AND (l.scorecard_id IS NOT NULL OR EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = l.instance_id AND so.object_id = l.object_id))),
+			EXISTS (SELECT 1 FROM action_links l JOIN membership_scorecards ms ON ms.instance_id = l.instance_id AND ms.membership_id = t.assignee_id
+				WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id
+				AND (ms.scorecard_id = l.scorecard_id OR EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = ms.instance_id
+					AND so.scorecard_id = ms.scorecard_id AND so.object_id = l.object_id)))
+		FROM action_todos t JOIN actions ac ON ac.instance_id = t.instance_id AND ac.id = t.action_id`+j+`
+			AND NOT t.done AND t.due_date IS NOT NULL AND t.due_date <> '' AND t.due_date <= `+by+`
+		ORDER BY t.instance_id, t.assignee_id, t.due_date, t.id`, a...); err != nil {
+		return nil, err
+	}
+	if s.Freqs, err = openStream(ctx, q, func(sc *sql.Rows) (model.Frequency, error) { return scanFrequency(sc) },
+		`SELECT `+frequencyCols+` FROM frequencies ORDER BY instance_id, id`); err != nil {
+		return nil, err
+	}
+	if s.Bands, err = openStream(ctx, q, func(sc *sql.Rows) (DigestBand, error) {
+		var b DigestBand
+		err := sc.Scan(&b.InstanceID, &b.Polarity, &b.Green, &b.Yellow)
+		return b, err
+	}, `SELECT instance_id, polarity, green, yellow FROM color_bands ORDER BY instance_id, polarity`); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// prefixed scans a leading column into first, then hands the rest to
+// the scanner of a shared column list.
+type prefixed struct {
+	sc    interface{ Scan(...any) error }
+	first any
+}
+
+func (p prefixed) Scan(dest ...any) error { return p.sc.Scan(append([]any{p.first}, dest...)...) }
+
+// Stream is an open statement read one row ahead, so a caller walking
+// several in the same order can look at the next row before taking it.
+type Stream[T any] struct {
+	rows *sql.Rows
+	scan func(*sql.Rows) (T, error)
+	cur  T
+	ok   bool
+	err  error
+}
+
+func openStream[T any](ctx context.Context, q *Q, scan func(*sql.Rows) (T, error), query string, a ...any) (*Stream[T], error) {
+	q.counter.add()
+	rows, err := q.q.QueryContext(ctx, query, a...) // long-lived: never from the statement cache
+	if err != nil {
+		return nil, err
+	}
+	s := &Stream[T]{rows: rows, scan: scan}
+	s.advance()
+	return s, s.err
+}
+
+func (s *Stream[T]) advance() {
+	if s.ok = s.rows.Next(); s.ok {
+		s.cur, s.err = s.scan(s.rows)
+		if s.err != nil {
+			s.ok = false
+		}
+		return
+	}
+	s.err = s.rows.Err()
+}
+
+// Peek returns the next row without taking it; false at the end.
+func (s *Stream[T]) Peek() (T, bool) { return s.cur, s.ok }
+
+// Next takes the next row.
+func (s *Stream[T]) Next() { s.advance() }
+
+// Err is the statement's error, once it stopped.
+func (s *Stream[T]) Err() error { return s.err }
+
+// Close ends the statement.
+func (s *Stream[T]) Close() { s.rows.Close() }
+
+// DigestSend is one digest to record and mail.
+type DigestSend struct {
+	InstanceID, MembershipID int64
+	Mail                     model.OutboxMessage
+	TokenHash                string // of its unsubscribe link
+}
+
+// SendDigests records a batch of digests as sent for kind and period (per
+// send, by its zone) and writes the mails and unsubscribe tokens of those
+// not recorded before: a digest another run recorded meanwhile is
+// skipped, so none is sent twice. Run it in a transaction. It returns the
+// sends it wrote.
+func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, sends []DigestSend) ([]DigestSend, error) {
+	if len(sends) == 0 {
+		return nil, nil
+	}
+	now := q.Now()
+	var a args
+	rows := make([]string, len(sends))
+	for i, s := range sends {
+		rows[i] = "(" + a.next(q.s.dialect, s.InstanceID) + ", " + a.next(q.s.dialect, s.MembershipID) + ", " +
+			a.next(q.s.dialect, kind) + ", " + a.next(q.s.dialect, periods[i]) + ", " + a.next(q.s.dialect, now) + ")"
+	}
+	res, err := q.query(ctx, `INSERT INTO digest_sends (instance_id, membership_id, kind, period, sent_at) VALUES `+listMark+strings.Join(rows, ", ")+`
+		ON CONFLICT DO NOTHING RETURNING instance_id, membership_id`, a...)
+	if err != nil {
+		return nil, err
+	}
+	type key struct{ i, m int64 }
+	fresh := map[key]bool{}
+	for res.Next() {
+		var k key
+		if err := res.Scan(&k.i, &k.m); err != nil {
+			res.Close()
+			return nil, err
+		}
+		fresh[k] = true
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	var mails []model.OutboxMessage
+	var written []DigestSend
+	a = nil
+	var tokens []string
+	for _, s := range sends {
+		if !fresh[key{s.InstanceID, s.MembershipID}] {
+			continue
+		}
+		mails = append(mails, s.Mail)
+		written = append(written, s)
+		tokens = append(tokens, "("+a.next(q.s.dialect, s.InstanceID)+", "+a.next(q.s.dialect, s.TokenHash)+", "+
+			a.next(q.s.dialect, s.MembershipID)+", "+a.next(q.s.dialect, kind)+", "+a.next(q.s.dialect, now)+")")
+	}
+	if len(mails) == 0 {
+		return nil, nil
+	}
+	if _, err := q.exec(ctx, `INSERT INTO unsubscribe_tokens (instance_id, token_hash, membership_id, kind, created_at) VALUES `+listMark+strings.Join(tokens, ", "), a...); err != nil {
+		return nil, err
+	}
+	return written, q.EnqueueMails(ctx, mails)
+}
+
+// DigestSent reports whether a digest was recorded (tests, operators).
+func (q *Q) DigestSent(ctx context.Context, instanceID, membershipID int64, kind, period string) (bool, error) {
+	var n int
+	err := q.row(ctx, `SELECT COUNT(*) FROM digest_sends WHERE instance_id = $1 AND membership_id = $2 AND kind = $3 AND period = $4`,
+		instanceID, membershipID, kind, period).Scan(&n)
+	return n > 0, err
+}
+
+// Unsubscribe uses a digest's unsubscribe token: once, and only for its
+// membership and digest, which it turns off. It returns the membership
+// and kind, or ErrNotFound for an unknown token and ErrConflict for a
+// used one.
+func (q *Q) Unsubscribe(ctx context.Context, instanceID int64, tokenHash string, now time.Time) (membershipID int64, kind string, err error) {
+	var used sql.NullTime
+	err = q.row(ctx, `SELECT membership_id, kind, used_at FROM unsubscribe_tokens WHERE instance_id = $1 AND token_hash = $2`,
+		instanceID, tokenHash).Scan(&membershipID, &kind, &used)
+	if err != nil {
+		return 0, "", notFound(err)
+	}
+	if used.Valid {
+		return membershipID, kind, ErrConflict
+	}
+	res, err := q.exec(ctx, `UPDATE unsubscribe_tokens SET used_at = $1 WHERE instance_id = $2 AND token_hash = $3 AND used_at IS NULL`,
+		now, instanceID, tokenHash)
+	if err := affectedOne(res, err); err != nil {
+		if err == ErrNotFound {
+			return membershipID, kind, ErrConflict // used meanwhile
+		}
+		return 0, "", err
+	}
+	col := "digest_weekly"
+	if kind == "monthly" {
+		col = "digest_monthly"
+	}
+	_, err = q.exec(ctx, `UPDATE memberships SET `+col+` = FALSE, version = version + 1, updated_at = $1 WHERE instance_id = $2 AND id = $3`,
+		now, instanceID, membershipID)
+	return membershipID, kind, err
+}
+
+// UnsubscribeToken looks a token up without using it: the page the link
+// opens says what it will turn off.
+func (q *Q) UnsubscribeToken(ctx context.Context, instanceID int64, tokenHash string) (membershipID int64, kind string, used bool, err error) {
+	var u sql.NullTime
+	err = q.row(ctx, `SELECT membership_id, kind, used_at FROM unsubscribe_tokens WHERE instance_id = $1 AND token_hash = $2`,
+		instanceID, tokenHash).Scan(&membershipID, &kind, &u)
+	return membershipID, kind, u.Valid, notFound(err)
+}
