@@ -60,4 +60,3 @@ func (q *Q) ActionReminders(ctx context.Context, startFrom, startBy, endFrom, en
 	}
 	return rows.Err()
 }
-

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river"
 	_ "modernc.org/sqlite" // registers "sqlite"
 )
 
