@@ -26,6 +26,7 @@ type CapturedMail struct {
 	To       []string // envelope recipients (RCPT TO)
 	Subject  string   // decoded
 	Body     string   // decoded text (first text/plain part of a multipart)
+	HTML     string   // decoded text/html part of a multipart, "" when none
 	Header   mail.Header
 	Raw      []byte
 	AuthUser string // user name of AUTH PLAIN, "" when none
@@ -193,7 +194,24 @@ func ParseMail(raw []byte) (CapturedMail, error) {
 	if err != nil {
 		return CapturedMail{}, err
 	}
-	return CapturedMail{Subject: subject, Body: body, Header: msg.Header, Raw: raw}, nil
+	html := ""
+	if mt, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type")); strings.HasPrefix(mt, "multipart/") {
+		again, _ := mail.ReadMessage(bytes.NewReader(raw))
+		mr := multipart.NewReader(again.Body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err != nil {
+				break
+			}
+			if t, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type")); t == "text/html" {
+				if html, err = decodeBody(p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p); err != nil {
+					return CapturedMail{}, err
+				}
+				break
+			}
+		}
+	}
+	return CapturedMail{Subject: subject, Body: body, HTML: html, Header: msg.Header, Raw: raw}, nil
 }
 
 func decodeBody(contentType, cte string, r io.Reader) (string, error) {
