@@ -122,6 +122,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Engine, error) {
 			periodic(cfg.ReminderEvery, RemindersArgs{}),
 		},
 		FetchPollInterval: cfg.PollEvery,
+		FetchCooldown:     min(cfg.PollEvery, 100*time.Millisecond),
 		Logger:            slog.New(levelAtLeast{log.Handler(), slog.LevelWarn}),
 		// A job whose process died (kill -9) is run again after this.
 		RescueStuckJobsAfter: 35 * time.Minute,
