@@ -1,0 +1,145 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"yardstick/internal/access"
+	"yardstick/internal/app"
+	"yardstick/internal/model"
+	"yardstick/internal/store"
+	"yardstick/internal/testkit"
+)
+
+// childEnv carries the database URL to the digest run this test binary
+// starts as a child process (TestDigestRunSurvivesKill) and then kills.
+const childEnv = "YARDSTICK_TEST_DIGEST_CHILD"
+
+// monday is past 07:00 on a Monday in UTC, the members' zone.
+var monday = time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	if u := os.Getenv(childEnv); u != "" {
+		os.Exit(digestChild(u))
+	}
+	os.Exit(m.Run())
+}
+
+// digestChild runs the weekly digests on the database at u, as a
+// yardstick process's job would, until it is killed.
+func digestChild(u string) int {
+	s, err := store.OpenNoMigrate(u, store.NewFakeClock(monday))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	a := app.New(s, app.Config{BaseURL: "http://yardstick.test"}, nil, nil)
+	if _, err := a.RunDigests(context.Background(), app.DigestWeekly); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// digestFixture makes an instance with one measure with data and n
+// members following it with the weekly digest on.
+func digestFixture(t *testing.T, db *testkit.DB, n int) (*app.App, model.Instance) {
+	t.Helper()
+	ctx := context.Background()
+	a := app.New(db.Store, app.Config{BaseURL: "http://yardstick.test"}, nil, nil)
+	in := testkit.MustCreateInstance(t, db.Store, "NET", "Network")
+	acct, _ := testkit.MustCreateMember(t, db.Store, in, "admin@net.example.org", access.PresetAdministration)
+	admin, err := a.ActorFor(ctx, app.Session{Account: acct}, in.Code, app.Client{Addr: "192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := a.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Results"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	types, err := a.Types(ctx, admin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	freqs, err := a.Frequencies(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typeOf := map[string]int64{}
+	for _, ty := range types {
+		typeOf[ty.Name] = ty.ID
+	}
+	r, err := a.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindContainer, TypeID: typeOf["Result"], Title: "Families thrive"},
+		app.Placement{ScorecardID: sc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindMeasure, TypeID: typeOf["Indicator"], Title: "Households served",
+		Decimals: "0", Polarity: "higher", FrequencyID: freqs[0].ID}, app.Placement{ParentID: r.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SaveData(ctx, admin, m.ID, []app.DataEntry{{PeriodKey: "2026-01-01", Actual: "120", Target: "100"}}); err != nil {
+		t.Fatal(err)
+	}
+	testkit.SeedDigestMembers(t, db.Store, in, n, []int64{m.ID}, 0)
+	return a, in
+}
+
+// TestDigestRunSurvivesKill: a process killed (SIGKILL) in the middle of
+// a 10,000-member digest run, then a run after restart: every member has
+// exactly one digest.
+func TestDigestRunSurvivesKill(t *testing.T) {
+	const members = 10000
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		ctx := context.Background()
+		a, _ := digestFixture(t, db, members)
+		sent := func() int {
+			var n int
+			if err := db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM digest_sends`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), childEnv+"="+db.URL)
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(2 * time.Minute)
+		for sent() < members/5 && time.Now().Before(deadline) { // a fifth in: well inside the run
+			time.Sleep(2 * time.Millisecond)
+		}
+		if err := cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+		partial := sent()
+		if partial == 0 || partial >= members {
+			t.Fatalf("the child was killed after %d of %d digests, not in the middle of its run (output: %s)", partial, members, out.String())
+		}
+		t.Logf("killed after %d of %d digests", partial, members)
+		db.Clock.Set(monday)
+		res, err := a.RunDigests(ctx, app.DigestWeekly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sent != members-partial {
+			t.Errorf("the run after restart sent %d, want %d", res.Sent, members-partial)
+		}
+		var mails, recipients int
+		if err := db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT to_addr) FROM outbox WHERE kind = 'digest_weekly'`).Scan(&mails, &recipients); err != nil {
+			t.Fatal(err)
+		}
+		if mails != members || recipients != members || sent() != members {
+			t.Errorf("%d digests to %d members, %d recorded; want %d each", mails, recipients, sent(), members)
+		}
+	})
+}
