@@ -67,6 +67,7 @@ type DigestResult struct {
 	Sent    int // digests written to the outbox
 	Empty   int // due members with nothing to report (nothing sent)
 	Members int // due members read
+	Batches int // write transactions (one per digestBatch digests)
 }
 
 // RunDigests sends the digests of kind due now to every member of every
@@ -121,6 +122,7 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 		if len(batch) == 0 {
 			return nil
 		}
+		res.Batches++
 		err := a.store.InTx(ctx, func(q *store.Q) error {
 			written, err := q.SendDigests(ctx, kind, periods, batch)
 			res.Sent += len(written)

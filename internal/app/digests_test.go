@@ -262,7 +262,7 @@ func TestDigestContent(t *testing.T) {
 				t.Errorf("text part lacks %q:\n%s", want, got.Body)
 			}
 		}
-		for _, want := range []string{"Reading &lt;b&gt;level&lt;/b&gt; =1&#43;1", "Green (on target)", "background: #1a7f37", `href="` + measureURL + `"`,
+		for _, want := range []string{"Reading &lt;b&gt;level&lt;/b&gt; =1+1", "Green (on target)", "background: #1a7f37", `href="` + measureURL + `"`,
 			`href="` + actionURL + `"`, "(overdue)", "Stop this digest"} {
 			if !strings.Contains(got.HTML, want) {
 				t.Errorf("HTML part lacks %q:\n%s", want, got.HTML)

@@ -87,7 +87,7 @@ func digestFixture(t *testing.T, db *testkit.DB, n int) (*app.App, model.Instanc
 	if _, err := a.SaveData(ctx, admin, m.ID, []app.DataEntry{{PeriodKey: "2026-01-01", Actual: "120", Target: "100"}}); err != nil {
 		t.Fatal(err)
 	}
-	testkit.SeedDigestMembers(t, db.Store, in, n, []int64{m.ID}, 0)
+	testkit.SeedDigestMembers(t, db.Store, in, 0, n, []int64{m.ID}, 0)
 	return a, in
 }
 

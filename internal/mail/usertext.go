@@ -21,12 +21,15 @@ const MaxQuoted = 80
 // “Your bank: verify at http[:]//evil[.]example/login”.
 func quoted(s string) string { return "“" + userText(s) + "”" }
 
+// quoteMarks turns quote marks into plain ones; built once, not per call.
+var quoteMarks = strings.NewReplacer("“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`)
+
 // userText is quoted without the quotes.
 func userText(s string) string {
 	s = textcheck.Visible(oneLine(s))
 	// Quote marks inside would let the text close our quote and go on
 	// as if it were ours.
-	s = strings.NewReplacer("“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`).Replace(s)
+	s = quoteMarks.Replace(s)
 	if utf8.RuneCountInString(s) > MaxQuoted {
 		s = strings.TrimRight(textcheck.Clip(s, MaxQuoted-1), " ") + "…"
 	}

@@ -10,12 +10,12 @@ import (
 	"yardstick/internal/store"
 )
 
-// SeedDigestMembers adds n members to in, fast (a few statements per 500
-// rows): each with scorecards.all, the weekly digest on, the measures as
-// favourites and actionsEach open actions assigned to it, ending around
-// the store's now. Addresses are digest.NNNNNN@example.org. It returns
-// the membership ids in order.
-func SeedDigestMembers(t testing.TB, s *store.Store, in model.Instance, n int, favorites []int64, actionsEach int) []int64 {
+// SeedDigestMembers adds members number from to from+n-1 to in, fast (a
+// few statements per 500 rows): each with scorecards.all, the weekly
+// digest on, the measures as favourites and actionsEach open actions
+// assigned to it, ending around the store's now. Addresses are
+// digest.NNNNNN@example.org. It returns the new membership ids in order.
+func SeedDigestMembers(t testing.TB, s *store.Store, in model.Instance, from, n int, favorites []int64, actionsEach int) []int64 {
 	t.Helper()
 	ctx := context.Background()
 	tx, err := s.DB().BeginTx(ctx, nil)
@@ -33,7 +33,7 @@ func SeedDigestMembers(t testing.TB, s *store.Store, in model.Instance, n int, f
 		}
 	}
 	var rows []string
-	for i := range n {
+	for i := from; i < from+n; i++ {
 		email := fmt.Sprintf("digest.%06d@example.org", i)
 		rows = append(rows, fmt.Sprintf("('%s', 'Member %06d', 'x', %d, 1, $1, $1)", email, i, in.ID))
 	}
@@ -60,7 +60,7 @@ func SeedDigestMembers(t testing.TB, s *store.Store, in model.Instance, n int, f
 	}
 	ids(`SELECT id, email FROM accounts WHERE email LIKE 'digest.%'`, func(id int64, email string) { accounts[email] = id })
 	rows = rows[:0]
-	for i := range n {
+	for i := from; i < from+n; i++ {
 		email := fmt.Sprintf("digest.%06d@example.org", i)
 		rows = append(rows, fmt.Sprintf(`(%d, %d, 'scorecards.all', 'Custom', 'Member', 1, TRUE,
 			TRUE, FALSE, TRUE, 1, NULL, $1, $1, $1, '%s', 'Member %06d', 'member %06d', '%s')`, in.ID, accounts[email], email, i, i, email))
@@ -70,7 +70,12 @@ func SeedDigestMembers(t testing.TB, s *store.Store, in model.Instance, n int, f
 		email, name, name_key, search_text) VALUES `, rows)
 	members := make([]int64, 0, n)
 	ids(fmt.Sprintf(`SELECT id, email FROM memberships WHERE instance_id = %d AND email LIKE 'digest.%%' ORDER BY id`, in.ID),
-		func(id int64, _ string) { members = append(members, id) })
+		func(id int64, email string) {
+			var i int
+			if _, err := fmt.Sscanf(email, "digest.%d@", &i); err == nil && i >= from && i < from+n {
+				members = append(members, id)
+			}
+		})
 	rows = rows[:0]
 	for _, m := range members {
 		for _, f := range favorites {

@@ -1,0 +1,152 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"yardstick/internal/access"
+	"yardstick/internal/app"
+	"yardstick/internal/model"
+	"yardstick/internal/testkit"
+)
+
+// BenchmarkDigests is B8 (issue 15): the weekly digests of 10,000 members
+// with 10 favourite measures (12 months of data each) and 5 open actions
+// each, against one streaming SELECT of the rows a digest is made of
+// (each member's favourites with their measure's title, and its open
+// actions), timed in the same loop. It fails when the run's reads grow
+// with the members (their count must be the same at 1,000 and 10,000
+// members; writes are one transaction per 200 digests) and reports the
+// peak heap at 1,000 and 10,000 members.
+func BenchmarkDigests(b *testing.B) {
+	eachDB(b, func(b *testing.B, db *testkit.DB) {
+		ctx := context.Background()
+		s := newSite(b, db)
+		in := testkit.MustCreateInstance(b, db.Store, "DIG", "Digests")
+		measures := digestMeasures(b, s.app, db, in, 10)
+		monday := time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)
+		reset := func() {
+			for _, t := range []string{"digest_sends", "unsubscribe_tokens", "outbox"} {
+				if _, err := db.Store.DB().ExecContext(ctx, `DELETE FROM `+t); err != nil {
+					b.Fatal(err)
+				}
+			}
+			db.Clock.Set(monday)
+		}
+		// run sends the digests once, with its read statements and peak heap.
+		run := func(members int) (reads int64, heap uint64, took time.Duration) {
+			reset()
+			h := sampleHeap(s.app)
+			before := db.Store.QueryCount()
+			t0 := time.Now()
+			res, err := s.app.RunDigests(ctx, app.DigestWeekly)
+			took = time.Since(t0)
+			heap = h.stop()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Sent != members {
+				b.Fatalf("sent %d digests to %d members", res.Sent, members)
+			}
+			// SendDigests: digest_sends, unsubscribe_tokens, outbox per batch.
+			return db.Store.QueryCount() - before - 3*int64(res.Batches), heap, took
+		}
+		testkit.SeedDigestMembers(b, db.Store, in, 0, 1000, measures, 5)
+		reads1k, heap1k, _ := run(1000)
+		testkit.SeedDigestMembers(b, db.Store, in, 1000, 9000, measures, 5)
+		reads10k, heap10k, _ := run(10000)
+		if reads1k != reads10k {
+			b.Fatalf("a run reads with %d statements for 1,000 members and %d for 10,000", reads1k, reads10k)
+		}
+		var runs, selects time.Duration
+		for b.Loop() {
+			b.StopTimer()
+			_, _, took := run(10000)
+			runs += took
+			b.StartTimer()
+			t0 := time.Now()
+			digestSelect(b, db, in.ID)
+			selects += time.Since(t0)
+		}
+		b.ReportMetric(float64(reads10k), "read-stmts")
+		b.ReportMetric(float64(heap1k)/(1<<20), "heap-MiB-1k")
+		b.ReportMetric(float64(heap10k)/(1<<20), "heap-MiB-10k")
+		b.ReportMetric(float64(heap10k)/float64(heap1k), "heap-10k/1k")
+		b.ReportMetric(runs.Seconds()/selects.Seconds(), "x-select")
+		b.ReportMetric(runs.Seconds()/float64(b.N), "s/run")
+	})
+}
+
+// digestSelect reads, in one statement, the rows of every member's
+// digest: favourites with their measure, and open actions.
+func digestSelect(b *testing.B, db *testkit.DB, instanceID int64) {
+	rows, err := db.Store.DB().QueryContext(context.Background(), `
+		SELECT m.id, a.email, a.name, o.id, o.title, '' AS status
+		FROM memberships m JOIN accounts a ON a.id = m.account_id
+		JOIN favorites f ON f.instance_id = m.instance_id AND f.membership_id = m.id
+		JOIN objects o ON o.instance_id = f.instance_id AND o.id = f.measure_id
+		WHERE m.instance_id = $1 AND m.digest_weekly
+		UNION ALL
+		SELECT m.id, a.email, a.name, ac.id, ac.title, ac.status
+		FROM memberships m JOIN accounts a ON a.id = m.account_id
+		JOIN actions ac ON ac.instance_id = m.instance_id AND ac.assignee_id = m.id
+		WHERE m.instance_id = $1 AND m.digest_weekly AND ac.status NOT IN ('Completed', 'Cancelled', 'N/A')
+		ORDER BY 1`, instanceID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var m, id int64
+		var email, name, title, status string
+		if err := rows.Scan(&m, &email, &name, &id, &title, &status); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	if n == 0 {
+		b.Fatal("the baseline read nothing")
+	}
+}
+
+// digestMeasures makes n measures under one result with 12 months of data.
+func digestMeasures(b *testing.B, a *app.App, db *testkit.DB, in model.Instance, n int) []int64 {
+	ctx := context.Background()
+	acct, _ := testkit.MustCreateMember(b, db.Store, in, "admin@dig.example.org", access.PresetAdministration)
+	admin, err := a.ActorFor(ctx, app.Session{Account: acct}, in.Code, app.Client{Addr: "192.0.2.1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := a.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Results"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	result, indicator, monthly := builtinIDs(b, db.Store, in.ID)
+	r, err := a.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindContainer, TypeID: result, Title: "Families thrive"}, app.Placement{ScorecardID: sc.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []int64
+	for i := range n {
+		m, err := a.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindMeasure, TypeID: indicator, Title: fmt.Sprintf("Measure %02d", i),
+			Decimals: "1", Polarity: "higher", FrequencyID: monthly}, app.Placement{ParentID: r.ID})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var entries []app.DataEntry
+		for k := range 12 {
+			entries = append(entries, app.DataEntry{PeriodKey: fmt.Sprintf("2025-%02d-01", k+1), Actual: fmt.Sprint(50 + i + k), Target: "55"})
+		}
+		if _, err := a.SaveData(ctx, admin, m.ID, entries); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
