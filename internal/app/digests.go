@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,10 +140,9 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 		st.Members.Next()
 		res.Members++
 		if m.InstanceID != inst.id {
-			if inst, err = loadDigestInstance(st, m.InstanceID, now); err != nil {
+			if inst, err = loadDigestInstance(st, m.InstanceID, terms.Parse(m.Terms), a.cfg.BaseURL+"/i/"+m.InstanceCode, now); err != nil {
 				return res, err
 			}
-			inst.words = terms.Parse(m.Terms)
 		}
 		zd := byZone[m.Zone]
 		d, err := a.composeDigest(ctx, st, &inst, m, kind, zd.label, now)
@@ -183,6 +183,9 @@ type digestInstance struct {
 
 type digestMeasure struct {
 	obj     model.Object
+	key     string             // the title's sort key
+	line    mail.DigestMeasure // as the digests show it, prepared
+	linked  bool               // under some scorecard
 	summary calc.Summary
 	missing []string
 	more    int
@@ -190,8 +193,8 @@ type digestMeasure struct {
 
 // loadDigestInstance moves the instance-ordered streams to instance id
 // and summarises its favoured measures.
-func loadDigestInstance(st *store.DigestStreams, id int64, now time.Time) (digestInstance, error) {
-	inst := digestInstance{id: id, measures: map[int64]*digestMeasure{}}
+func loadDigestInstance(st *store.DigestStreams, id int64, words *terms.Set, base string, now time.Time) (digestInstance, error) {
+	inst := digestInstance{id: id, words: words, measures: map[int64]*digestMeasure{}}
 	freqs := map[int64]model.Frequency{}
 	for f, ok := st.Freqs.Peek(); ok && f.InstanceID <= id; f, ok = st.Freqs.Peek() {
 		if f.InstanceID == id {
@@ -208,7 +211,7 @@ func loadDigestInstance(st *store.DigestStreams, id int64, now time.Time) (diges
 	}
 	for o, ok := st.Measures.Peek(); ok && o.InstanceID <= id; o, ok = st.Measures.Peek() {
 		if o.InstanceID == id {
-			inst.measures[o.ID] = &digestMeasure{obj: o}
+			inst.measures[o.ID] = &digestMeasure{obj: o.Object, linked: o.Linked, key: store.Key(o.Title)}
 		}
 		st.Measures.Next()
 	}
@@ -225,6 +228,8 @@ func loadDigestInstance(st *store.DigestStreams, id int64, now time.Time) (diges
 		if f, ok := freqs[derefID(m.obj.FrequencyID)]; ok {
 			m.missing, m.more = missingPeriods(FrequencyOf(f), m.summary, now)
 		}
+		m.line = digestLine(m, base, "")
+		m.line.Prepare(words) // once for every member who follows it
 	}
 	for _, e := range []error{st.Freqs.Err(), st.Bands.Err(), st.Measures.Err(), st.Values.Err()} {
 		if e != nil {
@@ -283,9 +288,9 @@ func (a *App) composeDigest(ctx context.Context, st *store.DigestStreams, inst *
 	// (a member with no digest due, skipped), 0 m's own, > 0 after.
 	upTo := func(i, mm int64) int { return cmp.Or(cmp.Compare(i, m.InstanceID), cmp.Compare(mm, m.MembershipID)) }
 	for f, ok := st.Favorites.Peek(); ok && upTo(f.InstanceID, f.MembershipID) <= 0; f, ok = st.Favorites.Peek() {
-		if upTo(f.InstanceID, f.MembershipID) == 0 && sees(f.Linked, f.Assigned) {
-			if x := inst.measures[f.MeasureID]; x != nil {
-				d.Measures = append(d.Measures, digestLine(x, base, ""))
+		if upTo(f.InstanceID, f.MembershipID) == 0 {
+			if x := inst.measures[f.MeasureID]; x != nil && sees(x.linked, f.Assigned) {
+				d.Measures = append(d.Measures, x.line)
 			}
 		}
 		st.Favorites.Next()
@@ -297,6 +302,9 @@ func (a *App) composeDigest(ctx context.Context, st *store.DigestStreams, inst *
 		}
 		d.Measures = append(d.Measures, lines...)
 	}
+	slices.SortFunc(d.Measures, func(x, y mail.DigestMeasure) int {
+		return cmp.Or(cmp.Compare(x.Key, y.Key), cmp.Compare(x.URL, y.URL))
+	})
 	loc, err := time.LoadLocation(m.Zone)
 	if err != nil {
 		loc = time.UTC
@@ -311,6 +319,9 @@ func (a *App) composeDigest(ctx context.Context, st *store.DigestStreams, inst *
 		}
 		st.Actions.Next()
 	}
+	slices.SortStableFunc(d.Actions, func(x, y mail.DigestAction) int {
+		return cmp.Compare(cmp.Or(x.EndDate, "9999"), cmp.Or(y.EndDate, "9999"))
+	})
 	for t, ok := st.Todos.Peek(); ok && upTo(t.InstanceID, t.MembershipID) <= 0; t, ok = st.Todos.Peek() {
 		if upTo(t.InstanceID, t.MembershipID) == 0 && t.DueDate <= soon && (t.Own || sees(t.Linked, t.Assigned)) {
 			d.Todos = append(d.Todos, mail.DigestTodo{Title: t.Title, ActionTitle: t.ActionTitle, DueDate: t.DueDate, Overdue: t.DueDate < today,
@@ -324,7 +335,7 @@ func (a *App) composeDigest(ctx context.Context, st *store.DigestStreams, inst *
 // digestLine is a favourite measure's line of the digest.
 func digestLine(x *digestMeasure, base, site string) mail.DigestMeasure {
 	o, s := x.obj, x.summary
-	line := mail.DigestMeasure{Title: o.Title, Site: site, URL: base + "/objects/" + strconv.FormatInt(o.ID, 10),
+	line := mail.DigestMeasure{Title: o.Title, Key: x.key, Site: site, URL: base + "/objects/" + strconv.FormatInt(o.ID, 10),
 		Missing: x.missing, MissingMore: x.more, Band: string(s.Color)}
 	if s.Current != nil {
 		line.Period = s.Current.Label
@@ -398,7 +409,7 @@ func (a *App) partnerDigestLines(ctx context.Context, m store.DigestMember, scop
 				if x.InstanceID != o.InstanceID {
 					continue
 				}
-				dm := &digestMeasure{obj: x}
+				dm := &digestMeasure{obj: x, key: store.Key(x.Title)}
 				dm.summary = calc.Summarize(Points(fm, x, values[x.ID]), x.BaselineKey, calc.Polarity(x.Polarity), MeasureBands(x, bands))
 				if f, ok := fm[derefID(x.FrequencyID)]; ok {
 					dm.missing, dm.more = missingPeriods(FrequencyOf(f), dm.summary, a.store.Now())

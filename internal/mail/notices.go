@@ -90,15 +90,48 @@ type Digest struct {
 // DigestMeasure is a favourite measure's line: its latest actual and
 // target, colour band in words, trend, and the periods due without data.
 type DigestMeasure struct {
-	Title, Site     string // Site: the partner's name for a partner measure
-	URL             string
-	Period          string // of the latest actual; "" when there is none
-	Actual, Target  string
-	Band            string // green, yellow, red or ""
-	Trend           string // "up for 3 periods (improving)", or ""
-	Missing         []string
-	MissingMore     int // due periods without data past those listed
-	PartnerReadOnly bool
+	Title, Site    string // Site: the partner's name for a partner measure
+	Key            string // the title's sort key (measures are listed by it)
+	URL            string
+	Period         string // of the latest actual; "" when there is none
+	Actual, Target string
+	Band           string // green, yellow, red or ""
+	Trend          string // "up for 3 periods (improving)", or ""
+	Missing        []string
+	MissingMore    int // due periods without data past those listed
+
+	text, html string // both parts' lines (Prepare)
+}
+
+// Prepare renders the measure's lines of both parts once: a measure many
+// members follow is written once per run, not once per member (the app
+// keeps the prepared line per measure).
+func (m *DigestMeasure) Prepare(words *terms.Set) {
+	var b strings.Builder
+	b.WriteString("\n* ")
+	b.WriteString(userText(m.Title))
+	if m.Site != "" {
+		b.WriteString(" (" + userText(m.Site) + ")")
+	}
+	b.WriteString("\n")
+	if m.Period != "" {
+		b.WriteString("  " + m.Period + ": " + words.One(terms.Actual) + " " + m.Actual + ", " + words.LowOne(terms.Target) + " " + orDash(m.Target))
+		if w := bandWords[m.Band]; w != "" {
+			b.WriteString(", " + w)
+		}
+		b.WriteString("\n")
+	} else {
+		b.WriteString("  No data yet\n")
+	}
+	if m.Trend != "" {
+		b.WriteString("  Trend: " + m.Trend + "\n")
+	}
+	if len(m.Missing) > 0 {
+		b.WriteString("  Due without data: " + strings.Join(m.Missing, ", ") + more(m.MissingMore) + "\n")
+	}
+	b.WriteString("  " + oneLine(m.URL) + "\n")
+	m.text = b.String()
+	m.html = measureHTML(*m, words)
 }
 
 // DigestAction is an open action assigned to the member.
@@ -133,39 +166,24 @@ func DigestMail(d Digest, words *terms.Set) model.OutboxMessage {
 		kind, subject = KindDigestMonthly, "Your monthly digest for "+name
 	}
 	var b strings.Builder
+	b.Grow(1024 + 256*len(d.Measures) + 160*(len(d.Actions)+len(d.Todos)))
 	fmt.Fprintf(&b, "Hello %s,\n\nHere is your digest for %s in %s.\n", userText(d.Name), d.Period, name)
 	if len(d.Measures) > 0 {
 		fmt.Fprintf(&b, "\n%s %s\n", words.One(terms.Favourite), words.LowMany(terms.Measure))
-		for _, m := range d.Measures {
-			fmt.Fprintf(&b, "\n* %s", userText(m.Title))
-			if m.Site != "" {
-				fmt.Fprintf(&b, " (%s)", userText(m.Site))
+		for i := range d.Measures {
+			m := &d.Measures[i]
+			if m.text == "" {
+				m.Prepare(words)
 			}
-			b.WriteString("\n")
-			if m.Period != "" {
-				fmt.Fprintf(&b, "  %s: %s %s, %s %s", m.Period, words.One(terms.Actual), m.Actual, words.LowOne(terms.Target), orDash(m.Target))
-				if w := bandWords[m.Band]; w != "" {
-					fmt.Fprintf(&b, ", %s", w)
-				}
-				b.WriteString("\n")
-			} else {
-				b.WriteString("  No data yet\n")
-			}
-			if m.Trend != "" {
-				fmt.Fprintf(&b, "  Trend: %s\n", m.Trend)
-			}
-			if len(m.Missing) > 0 {
-				fmt.Fprintf(&b, "  Due without data: %s%s\n", strings.Join(m.Missing, ", "), more(m.MissingMore))
-			}
-			fmt.Fprintf(&b, "  %s\n", oneLine(m.URL))
+			b.WriteString(m.text)
 		}
 	}
 	if len(d.Actions) > 0 {
 		fmt.Fprintf(&b, "\nYour open %s\n", words.LowMany(terms.Action))
 		for _, a := range d.Actions {
-			fmt.Fprintf(&b, "\n* %s: %s, %d%%", userText(a.Title), a.Status, a.Percent)
+			b.WriteString("\n* " + userText(a.Title) + ": " + a.Status + ", " + strconv.Itoa(a.Percent) + "%")
 			if a.EndDate != "" {
-				fmt.Fprintf(&b, ", ends %s", a.EndDate)
+				b.WriteString(", ends " + a.EndDate)
 			}
 			switch {
 			case a.Overdue:
@@ -173,7 +191,7 @@ func DigestMail(d Digest, words *terms.Set) model.OutboxMessage {
 			case a.DueSoon:
 				b.WriteString(" (due soon)")
 			}
-			fmt.Fprintf(&b, "\n  %s\n", oneLine(a.URL))
+			b.WriteString("\n  " + oneLine(a.URL) + "\n")
 		}
 	}
 	if len(d.Todos) > 0 {
@@ -224,25 +242,11 @@ func digestHTML(d Digest, instance string, words *terms.Set) string {
 		w(`<h2>`, esc(words.One(terms.Favourite)), ` `, esc(words.LowMany(terms.Measure)), `</h2>
 <table role="presentation" cellpadding="4" style="border-collapse: collapse">
 `)
-		for _, m := range d.Measures {
-			w(`<tr><td><a href="`, esc(m.URL), `">`, esc(m.Title), `</a>`)
-			if m.Site != "" {
-				w(` (`, esc(m.Site), `)`)
+		for i := range d.Measures {
+			if d.Measures[i].html == "" {
+				d.Measures[i].Prepare(words)
 			}
-			w(`</td><td>`)
-			if m.Period != "" {
-				w(esc(m.Period), `: `, esc(words.One(terms.Actual)), ` <strong>`, esc(m.Actual), `</strong>, `, esc(words.One(terms.Target)), ` `, esc(orDash(m.Target)))
-			} else {
-				w(`No data yet`)
-			}
-			w(`</td><td>`)
-			if sw := swatch[m.Band]; sw != "" {
-				w(`<span style="display: inline-block; width: 0.8em; height: 0.8em; background: `, sw, `"></span> `, bandWords[m.Band])
-			}
-			w(`</td><td>`, esc(m.Trend), "</td></tr>\n")
-			if len(m.Missing) > 0 {
-				w(`<tr><td></td><td colspan="3">Due without data: `, esc(strings.Join(m.Missing, ", ")), esc(more(m.MissingMore)), "</td></tr>\n")
-			}
+			h.WriteString(d.Measures[i].html)
 		}
 		w("</table>\n")
 	}
@@ -276,6 +280,36 @@ func digestHTML(d Digest, instance string, words *terms.Set) string {
 	}
 	w(`<p><a href="`, esc(d.URL), `">Open Yardstick</a> · <a href="`, esc(d.UnsubscribeURL), `">Stop this digest</a> · <a href="`,
 		esc(d.PreferencesURL), "\">Preferences</a></p>\n</body></html>\n")
+	return h.String()
+}
+
+// measureHTML is a measure's rows of the HTML part.
+func measureHTML(m DigestMeasure, words *terms.Set) string {
+	var h strings.Builder
+	w := func(parts ...string) {
+		for _, p := range parts {
+			h.WriteString(p)
+		}
+	}
+	esc := html.EscapeString
+	w(`<tr><td><a href="`, esc(m.URL), `">`, esc(m.Title), `</a>`)
+	if m.Site != "" {
+		w(` (`, esc(m.Site), `)`)
+	}
+	w(`</td><td>`)
+	if m.Period != "" {
+		w(esc(m.Period), `: `, esc(words.One(terms.Actual)), ` <strong>`, esc(m.Actual), `</strong>, `, esc(words.One(terms.Target)), ` `, esc(orDash(m.Target)))
+	} else {
+		w(`No data yet`)
+	}
+	w(`</td><td>`)
+	if sw := swatch[m.Band]; sw != "" {
+		w(`<span style="display: inline-block; width: 0.8em; height: 0.8em; background: `, sw, `"></span> `, bandWords[m.Band])
+	}
+	w(`</td><td>`, esc(m.Trend), "</td></tr>\n")
+	if len(m.Missing) > 0 {
+		w(`<tr><td></td><td colspan="3">Due without data: `, esc(strings.Join(m.Missing, ", ")), esc(more(m.MissingMore)), "</td></tr>\n")
+	}
 	return h.String()
 }
 

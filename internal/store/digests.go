@@ -15,7 +15,9 @@ import (
 // (instance, membership) order (or (instance, measure) order for the
 // favourite measures and their values), which the app walks side by side:
 // the statement count does not grow with the members, and only one
-// instance's favourite measures are held at a time.
+// instance's favourite measures are held at a time. Each is ordered by
+// its table's key (an index read, no sort of every row); the app puts a
+// member's few rows in the order the mail shows them.
 
 // DigestDue says which members a run is for: the digest kind, the time
 // zones where it is due now, and the periods it is for there (the local
@@ -90,7 +92,7 @@ type DigestMember struct {
 type DigestStreams struct {
 	Members   *Stream[DigestMember]
 	Favorites *Stream[DigestFavorite]
-	Measures  *Stream[model.Object]
+	Measures  *Stream[DigestMeasure]
 	Values    *Stream[DigestValue]
 	Actions   *Stream[DigestAction]
 	Todos     *Stream[DigestTodo]
@@ -108,11 +110,18 @@ func (s *DigestStreams) Close() {
 }
 
 // DigestFavorite is one of a due member's own favourite measures, with
-// what decides whether the member still sees it (app applies the scope).
+// what decides whether the member still sees it (the app applies the
+// scope; whether the measure is under any scorecard comes with the
+// measure, DigestMeasure.Linked).
 type DigestFavorite struct {
 	InstanceID, MembershipID, MeasureID int64
-	Linked                              bool // under some scorecard
-	Assigned                            bool // under a scorecard assigned to the member
+	Assigned                            bool // under a scorecard assigned to the member (not asked for scorecards.all)
+}
+
+// DigestMeasure is a measure some due member follows.
+type DigestMeasure struct {
+	model.Object
+	Linked bool // under some scorecard
 }
 
 // DigestValue is a data value with its instance.
@@ -169,22 +178,27 @@ func (q *Q) OpenDigestStreams(ctx context.Context, d DigestDue, todosBy string) 
 	j := d.dueJoin(&a, "f.instance_id", "f.membership_id")
 	if s.Favorites, err = openStream(ctx, q, func(sc *sql.Rows) (DigestFavorite, error) {
 		var f DigestFavorite
-		err := sc.Scan(&f.InstanceID, &f.MembershipID, &f.MeasureID, &f.Linked, &f.Assigned)
+		err := sc.Scan(&f.InstanceID, &f.MembershipID, &f.MeasureID, &f.Assigned)
 		return f, err
 	}, `SELECT f.instance_id, f.membership_id, f.measure_id,
-			EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = f.instance_id AND so.object_id = f.measure_id),
-			EXISTS (SELECT 1 FROM scorecard_objects so JOIN membership_scorecards ms ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id
+			(',' || m.permissions || ',') NOT LIKE '%,scorecards.all,%'
+			AND EXISTS (SELECT 1 FROM scorecard_objects so JOIN membership_scorecards ms ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id
 				WHERE so.instance_id = f.instance_id AND so.object_id = f.measure_id AND ms.membership_id = f.membership_id)
-		FROM favorites f JOIN objects o ON o.instance_id = f.instance_id AND o.id = f.measure_id`+j+`
-		ORDER BY f.instance_id, f.membership_id, o.title_key, o.id`, a...); err != nil {
+		FROM favorites f`+j+`
+		ORDER BY f.instance_id, f.membership_id, f.measure_id`, a...); err != nil {
 		return nil, err
 	}
 	// The favourite measures of any member with the digest on: a superset
 	// of the due members' (cheaper to say than theirs exactly), each once.
 	favored := `EXISTS (SELECT 1 FROM favorites f JOIN memberships m ON m.instance_id = f.instance_id AND m.id = f.membership_id
 		WHERE f.instance_id = %s.instance_id AND f.measure_id = %s AND m.active AND ` + d.flag() + `)`
-	if s.Measures, err = openStream(ctx, q, func(sc *sql.Rows) (model.Object, error) { return scanObject(sc) },
-		`SELECT `+objectCols+objectFrom+` WHERE o.kind = 'measure' AND `+fmt.Sprintf(favored, "o", "o.id")+` ORDER BY o.instance_id, o.id`); err != nil {
+	if s.Measures, err = openStream(ctx, q, func(sc *sql.Rows) (DigestMeasure, error) {
+		var m DigestMeasure
+		var err error
+		m.Object, err = scanObject(suffixed{sc, &m.Linked})
+		return m, err
+	}, `SELECT `+objectCols+`, EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = o.instance_id AND so.object_id = o.id)`+
+		objectFrom+` WHERE o.kind = 'measure' AND `+fmt.Sprintf(favored, "o", "o.id")+` ORDER BY o.instance_id, o.id`); err != nil {
 		return nil, err
 	}
 	if s.Values, err = openStream(ctx, q, func(sc *sql.Rows) (DigestValue, error) {
@@ -204,7 +218,7 @@ func (q *Q) OpenDigestStreams(ctx context.Context, d DigestDue, todosBy string) 
 		return x, err
 	}, `SELECT ac.instance_id, ac.assignee_id, ac.id, ac.title, ac.status, COALESCE(ac.end_date, ''), ac.percent
 		FROM actions ac`+j+` AND ac.status NOT IN ('Completed', 'Cancelled', 'N/A')
-		ORDER BY ac.instance_id, ac.assignee_id, COALESCE(ac.end_date, '9999-12-31'), ac.id`, a...); err != nil {
+		ORDER BY ac.instance_id, ac.assignee_id, ac.id`, a...); err != nil {
 		return nil, err
 	}
 	a = nil
@@ -249,6 +263,15 @@ type prefixed struct {
 }
 
 func (p prefixed) Scan(dest ...any) error { return p.sc.Scan(append([]any{p.first}, dest...)...) }
+
+// suffixed scans a trailing column into last after those of a shared
+// column list.
+type suffixed struct {
+	sc   interface{ Scan(...any) error }
+	last any
+}
+
+func (p suffixed) Scan(dest ...any) error { return p.sc.Scan(append(dest, p.last)...) }
 
 // Stream is an open statement read one row ahead, so a caller walking
 // several in the same order can look at the next row before taking it.
