@@ -195,20 +195,7 @@ type digestMeasure struct {
 // and summarises its favoured measures.
 func loadDigestInstance(st *store.DigestStreams, id int64, words *terms.Set, base string, now time.Time) (digestInstance, error) {
 	inst := digestInstance{id: id, words: words, measures: map[int64]*digestMeasure{}}
-	freqs := map[int64]model.Frequency{}
-	for f, ok := st.Freqs.Peek(); ok && f.InstanceID <= id; f, ok = st.Freqs.Peek() {
-		if f.InstanceID == id {
-			freqs[f.ID] = f
-		}
-		st.Freqs.Next()
-	}
-	bands := map[string]model.BandSetting{}
-	for b, ok := st.Bands.Peek(); ok && b.InstanceID <= id; b, ok = st.Bands.Peek() {
-		if b.InstanceID == id {
-			bands[b.Polarity] = b.BandSetting
-		}
-		st.Bands.Next()
-	}
+	freqs, bands := st.Freqs[id], st.Bands[id]
 	for o, ok := st.Measures.Peek(); ok && o.InstanceID <= id; o, ok = st.Measures.Peek() {
 		if o.InstanceID == id {
 			inst.measures[o.ID] = &digestMeasure{obj: o.Object, linked: o.Linked, key: store.Key(o.Title)}
@@ -231,7 +218,7 @@ func loadDigestInstance(st *store.DigestStreams, id int64, words *terms.Set, bas
 		m.line = digestLine(m, base, "")
 		m.line.Prepare(words) // once for every member who follows it
 	}
-	for _, e := range []error{st.Freqs.Err(), st.Bands.Err(), st.Measures.Err(), st.Values.Err()} {
+	for _, e := range []error{st.Measures.Err(), st.Values.Err()} {
 		if e != nil {
 			return inst, e
 		}

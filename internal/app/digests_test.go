@@ -331,3 +331,70 @@ func TestDigestsTwoEngines(t *testing.T) {
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestDigestsAcrossInstances: one run walks the members of several
+// instances side by side with their measures and actions; each digest
+// holds its own instance's rows only.
+func TestDigestsAcrossInstances(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		type inst struct {
+			s     *site
+			title string
+		}
+		var all []inst
+		for i := range 5 {
+			code := "SITE" + itoa64(int64(i))
+			s := w.site(code, "Site "+itoa64(int64(i)))
+			admin := s.member("admin", access.PresetAdministration)
+			S := s.scorecard(admin, "Card")
+			R := s.container(admin, "Result", app.Placement{ScorecardID: S.ID})
+			title := "Measure of " + code
+			M := s.measure(admin, title, app.Placement{ParentID: R.ID})
+			for _, name := range []string{"a", "b"} {
+				s.member(name, access.PresetAdministration)
+				if i%2 == 0 || name == "a" { // some instances with one follower, some two
+					if err := w.app.Star(w.ctx, s.as(name), M.ID, true); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if _, err := w.app.CreateAction(w.ctx, admin, app.ActionInput{Title: "Task of " + code + " " + name, Status: "On Track",
+					Assignee: s.members[name].Email}, "", 0); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.app.SavePreferences(w.ctx, s.as(name), app.Preferences{DigestWeekly: true, ActionEmails: true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			all = append(all, inst{s, title})
+		}
+		db.Clock.Set(time.Date(2026, 3, 9, 7, 0, 0, 0, time.UTC))
+		res, err := w.app.RunDigests(w.ctx, app.DigestWeekly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sent != 10 {
+			t.Errorf("sent %d digests, want 10", res.Sent)
+		}
+		got := digestsTo(t, db)
+		for i, x := range all {
+			for _, name := range []string{"a", "b"} {
+				ms := got[x.s.members[name].Email]
+				if len(ms) != 1 {
+					t.Errorf("%s %s: %d digests", x.s.in.Code, name, len(ms))
+					continue
+				}
+				body := ms[0].Body
+				follows := i%2 == 0 || name == "a"
+				if strings.Contains(body, x.title) != follows || !strings.Contains(body, "Task of "+x.s.in.Code+" "+name) {
+					t.Errorf("%s %s: digest lacks its own rows (follows %v):\n%s", x.s.in.Code, name, follows, body)
+				}
+				for j, y := range all {
+					if j != i && (strings.Contains(body, y.title) || strings.Contains(body, "Task of "+y.s.in.Code+" ")) {
+						t.Errorf("%s %s: digest shows %s's rows", x.s.in.Code, name, y.s.in.Code)
+					}
+				}
+			}
+		}
+	})
+}

@@ -96,13 +96,16 @@ type DigestStreams struct {
 	Values    *Stream[DigestValue]
 	Actions   *Stream[DigestAction]
 	Todos     *Stream[DigestTodo]
-	Freqs     *Stream[model.Frequency]
-	Bands     *Stream[DigestBand]
+	// Every instance's frequencies and colour bands, read whole at the
+	// start (a few rows an instance): a statement kept open for them would
+	// hold one more of SQLite's 8 connections for the whole run.
+	Freqs map[int64]map[int64]model.Frequency    // instance → id →
+	Bands map[int64]map[string]model.BandSetting // instance → polarity →
 }
 
 // Close closes every statement.
 func (s *DigestStreams) Close() {
-	for _, c := range []interface{ Close() }{s.Members, s.Favorites, s.Measures, s.Values, s.Actions, s.Todos, s.Freqs, s.Bands} {
+	for _, c := range []*sql.Rows{rowsOf(s.Members), rowsOf(s.Favorites), rowsOf(s.Measures), rowsOf(s.Values), rowsOf(s.Actions), rowsOf(s.Todos)} {
 		if c != nil {
 			c.Close()
 		}
@@ -241,18 +244,41 @@ func (q *Q) OpenDigestStreams(ctx context.Context, d DigestDue, todosBy string) 
 		ORDER BY t.instance_id, t.assignee_id, t.due_date, t.id`, a...); err != nil {
 		return nil, err
 	}
-	if s.Freqs, err = openStream(ctx, q, func(sc *sql.Rows) (model.Frequency, error) { return scanFrequency(sc) },
-		`SELECT `+frequencyCols+` FROM frequencies ORDER BY instance_id, id`); err != nil {
+	freqs, err := collect(ctx, q, scanFrequency, `SELECT `+frequencyCols+` FROM frequencies`)
+	if err != nil {
 		return nil, err
 	}
-	if s.Bands, err = openStream(ctx, q, func(sc *sql.Rows) (DigestBand, error) {
+	s.Freqs = map[int64]map[int64]model.Frequency{}
+	for _, f := range freqs {
+		if s.Freqs[f.InstanceID] == nil {
+			s.Freqs[f.InstanceID] = map[int64]model.Frequency{}
+		}
+		s.Freqs[f.InstanceID][f.ID] = f
+	}
+	bands, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (DigestBand, error) {
 		var b DigestBand
 		err := sc.Scan(&b.InstanceID, &b.Polarity, &b.Green, &b.Yellow)
 		return b, err
-	}, `SELECT instance_id, polarity, green, yellow FROM color_bands ORDER BY instance_id, polarity`); err != nil {
+	}, `SELECT instance_id, polarity, green, yellow FROM color_bands`)
+	if err != nil {
 		return nil, err
 	}
+	s.Bands = map[int64]map[string]model.BandSetting{}
+	for _, b := range bands {
+		if s.Bands[b.InstanceID] == nil {
+			s.Bands[b.InstanceID] = map[string]model.BandSetting{}
+		}
+		s.Bands[b.InstanceID][b.Polarity] = b.BandSetting
+	}
 	return s, nil
+}
+
+// rowsOf is a stream's statement, nil for a stream not opened.
+func rowsOf[T any](s *Stream[T]) *sql.Rows {
+	if s == nil {
+		return nil
+	}
+	return s.rows
 }
 
 // prefixed scans a leading column into first, then hands the rest to
