@@ -11,6 +11,7 @@ import (
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
+	"yardstick/internal/jobs"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
 	"yardstick/internal/testkit"
@@ -140,6 +141,66 @@ func TestDigestRunSurvivesKill(t *testing.T) {
 		}
 		if mails != members || recipients != members || sent() != members {
 			t.Errorf("%d digests to %d members, %d recorded; want %d each", mails, recipients, sent(), members)
+		}
+	})
+}
+
+// TestTwoEnginesOneDigestEach: two job engines (two processes' worth: a
+// store, an app and a River client each) on one database, with the clock
+// past Monday 07:00 and the digest run every 100 ms: River's elected
+// leader enqueues the runs, and every due member gets exactly one digest
+// however many runs the two engines work.
+func TestTwoEnginesOneDigestEach(t *testing.T) {
+	const members = 500
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		ctx := context.Background()
+		digestFixture(t, db, members)
+		db.Clock.Set(monday)
+		var engines []*jobs.Engine
+		for range 2 {
+			s, err := store.OpenNoMigrate(db.URL, db.Clock)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			e, err := jobs.New(app.New(s, app.Config{BaseURL: "http://yardstick.test"}, nil, nil),
+				jobs.Config{DigestEvery: 100 * time.Millisecond, PollEvery: 50 * time.Millisecond}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer e.Stop(context.WithoutCancel(ctx))
+			engines = append(engines, e)
+		}
+		count := func(query string) int {
+			var n int
+			if err := db.Store.DB().QueryRowContext(ctx, query).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		deadline := time.Now().Add(90 * time.Second)
+		for count(`SELECT COUNT(*) FROM digest_sends`) < members && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		// Let more runs come and go: they must find nothing to send.
+		runs := func() int {
+			return count(`SELECT COUNT(*) FROM river_job WHERE kind = 'digest_run' AND state = 'completed'`)
+		}
+		for start := runs(); runs() < start+4 && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if n := runs(); n < 4 {
+			t.Errorf("only %d digest runs completed", n)
+		}
+		mails, recipients := 0, 0
+		if err := db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT to_addr) FROM outbox WHERE kind = 'digest_weekly'`).Scan(&mails, &recipients); err != nil {
+			t.Fatal(err)
+		}
+		if mails != members || recipients != members {
+			t.Errorf("%d digests to %d members, want %d each", mails, recipients, members)
 		}
 	})
 }
