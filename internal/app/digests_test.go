@@ -69,9 +69,8 @@ func TestDigestPeriod(t *testing.T) {
 // with digests on, in three time zones.
 type digestWorld struct {
 	*pw
-	A       *site
-	M       model.Object
-	byEmail map[string]model.Membership
+	A *site
+	M model.Object
 }
 
 func newDigestWorld(t *testing.T, db *testkit.DB) *digestWorld {

@@ -156,7 +156,6 @@ func TestTwoEnginesOneDigestEach(t *testing.T) {
 		ctx := context.Background()
 		digestFixture(t, db, members)
 		db.Clock.Set(monday)
-		var engines []*jobs.Engine
 		for range 2 {
 			s, err := store.OpenNoMigrate(db.URL, db.Clock)
 			if err != nil {
@@ -172,7 +171,6 @@ func TestTwoEnginesOneDigestEach(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer e.Stop(context.WithoutCancel(ctx))
-			engines = append(engines, e)
 		}
 		count := func(query string) int {
 			var n int
