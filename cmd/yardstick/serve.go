@@ -86,7 +86,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := engine.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("job engine: %w", err)
 	}
-	stopEngine := func(ctx context.Context) { stopJobs(ctx, engine, log) }
+	stopEngine := func() { // when serving fails: jobs may finish within the shutdown timeout
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		stopJobs(sctx, engine, log)
+	}
 
 	handler := web.New(a, web.Config{BaseURL: c.BaseURL, MetricsToken: c.MetricsToken, TrustedProxies: c.Proxies,
 		MaxInFlight: c.MaxInFlight, QueueWait: c.QueueWait, MaxFormBody: c.MaxFormBody,
@@ -100,7 +104,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		stopEngine(context.Background())
+		stopEngine()
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	log.Info("yardstick is running", "url", "http://"+ln.Addr().String(), "database", redactedDB(c.DatabaseURL))
@@ -109,7 +113,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	select {
 	case err := <-serveErr:
-		stopEngine(context.Background())
+		stopEngine()
 		stopRecorder()
 		stopBackground()
 		wg.Wait()
@@ -122,7 +126,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// Requests and jobs finish side by side, within the one timeout; the
 	// store closes (deferred) only after both.
 	var jobsDone sync.WaitGroup
-	jobsDone.Go(func() { stopEngine(shutdownCtx) })
+	jobsDone.Go(func() { stopJobs(shutdownCtx, engine, log) })
 	err = srv.Shutdown(shutdownCtx)
 	jobsDone.Wait()
 	stopRecorder() // after the last request and job: every queued log entry is written
