@@ -31,6 +31,9 @@ Usage:
   yardstick mail list [--status pending|sent|failed] [--limit N]
                                    list queued and sent mail
   yardstick mail show ID           print one mail (how to read mail without SMTP)
+  yardstick jobs list [--state S] [--limit N]
+                                   list background jobs (digests, action emails, reminders),
+                                   newest first, with attempts and the last error
   yardstick import-users --instance CODE FILE [--dry-run]
                                    import users from CSV (same engine as the Import Users page)
   yardstick backup [--force] FILE  write a consistent copy of the database while it serves
@@ -75,6 +78,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return licenseCmd(ctx, args, stdout)
 	case "mail":
 		return mailCmd(ctx, args, stdout)
+	case "jobs":
+		return jobsCmd(ctx, args, stdout)
 	case "demo":
 		return demoCmd(ctx, args, stdout)
 	case "import-users":

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"yardstick/internal/app"
+	"yardstick/internal/jobs"
 	"yardstick/internal/mail"
 	"yardstick/internal/web"
 )
@@ -74,10 +75,26 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	wg.Go(func() { expireSessions(background, a, log) })
 	stopRecorder := a.StartRecorder()
 	snapshots := startSnapshots(background, c, a.Store(), log, wg.Go)
+	// The job engine (digests, reminders, action emails) works on the
+	// store's pool; the periodic runs are enqueued by one elected process
+	// of the deployment. Its jobs' context is not the signal's: a signal
+	// asks for a graceful stop (stopJobs), not a cancelled one.
+	engine, err := jobs.New(a, jobs.Config{}, log)
+	if err != nil {
+		return fmt.Errorf("job engine: %w", err)
+	}
+	if err := engine.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("job engine: %w", err)
+	}
+	stopEngine := func() { // when serving fails: jobs may finish within the shutdown timeout
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		stopJobs(sctx, engine, log)
+	}
 
 	handler := web.New(a, web.Config{BaseURL: c.BaseURL, MetricsToken: c.MetricsToken, TrustedProxies: c.Proxies,
 		MaxInFlight: c.MaxInFlight, QueueWait: c.QueueWait, MaxFormBody: c.MaxFormBody,
-		Collectors: snapshots, CompyleURL: c.CompyleURL, APIRate: c.APIRate, APIBurst: c.APIBurst}, log)
+		Collectors: append(snapshots, jobs.Collector(a.Store())), CompyleURL: c.CompyleURL, APIRate: c.APIRate, APIBurst: c.APIBurst}, log)
 	srv := &http.Server{
 		Addr:              c.Addr,
 		Handler:           handler,
@@ -87,6 +104,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
+		stopEngine()
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 	log.Info("yardstick is running", "url", "http://"+ln.Addr().String(), "database", redactedDB(c.DatabaseURL))
@@ -95,17 +113,23 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	select {
 	case err := <-serveErr:
+		stopEngine()
 		stopRecorder()
 		stopBackground()
 		wg.Wait()
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests and the mail batch")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	log.Info("shutting down: finishing in-flight requests, jobs and the mail batch")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
+	// Requests and jobs finish side by side, within the one timeout; the
+	// store closes (deferred) only after both.
+	var jobsDone sync.WaitGroup
+	jobsDone.Go(func() { stopJobs(shutdownCtx, engine, log) })
 	err = srv.Shutdown(shutdownCtx)
-	stopRecorder() // after the last request: every queued log entry is written
+	jobsDone.Wait()
+	stopRecorder() // after the last request and job: every queued log entry is written
 	stopBackground()
 	wg.Wait()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -113,6 +137,27 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// shutdownTimeout bounds a graceful stop: in-flight requests and jobs.
+const shutdownTimeout = 30 * time.Second
+
+// stopJobs stops the job engine: no new job starts, and the jobs in hand
+// may finish until ctx ends; then their contexts are cancelled and they
+// are given a few seconds more to return, so none still runs when the
+// store closes. A job cut short is run again (River retries it; one whose
+// process died is rescued after RescueStuckJobsAfter).
+func stopJobs(ctx context.Context, e *jobs.Engine, log *slog.Logger) {
+	err := e.Stop(ctx)
+	if err == nil {
+		return
+	}
+	log.Warn("jobs still running at the shutdown timeout: cancelling them", "err", err)
+	cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.StopAndCancel(cctx); err != nil {
+		log.Error("jobs did not stop", "err", err)
+	}
 }
 
 // expireSessions deletes idle sessions every few minutes (each request

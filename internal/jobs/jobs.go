@@ -141,6 +141,12 @@ func (e *Engine) Start(ctx context.Context) error { return e.client.Start(ctx) }
 // Stop waits for the jobs in hand to finish (until ctx ends).
 func (e *Engine) Stop(ctx context.Context) error { return e.client.Stop(ctx) }
 
+// StopAndCancel stops at once, cancelling the context of the jobs in
+// hand, and waits (until ctx ends) for them to return: after a Stop that
+// ran out of time. A digest run cut short loses at most the batch in
+// hand (each batch commits on its own); River runs the job again.
+func (e *Engine) StopAndCancel(ctx context.Context) error { return e.client.StopAndCancel(ctx) }
+
 // Client is River's client (tests subscribe to its events).
 func (e *Engine) Client() *river.Client[*sql.Tx] { return e.client }
 

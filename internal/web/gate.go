@@ -25,6 +25,7 @@ const uploadBody = maxMultipartBody
 // runs, looked up by the pattern the request matches.
 type routeMeta struct {
 	upload    bool     // takes a multipart file upload
+	multipart bool     // takes a multipart form within the form limit
 	maxBody   int64    // its body limit when above the form limit (route.MaxBody)
 	unqueued  bool     // never waits for admission
 	wildcards []string // names of the pattern's {wildcards}
@@ -50,7 +51,7 @@ func (s *Server) gate(mux *http.ServeMux, next http.Handler) http.Handler {
 		if meta.maxBody > limit {
 			limit = meta.maxBody
 		}
-		if !meta.upload && isMultipart(r) {
+		if !meta.upload && !meta.multipart && isMultipart(r) {
 			w.Header().Set("Connection", "close") // the body is not read
 			s.refuseInput(w, r, http.StatusUnsupportedMediaType,
 				"This address takes no file upload, so the form was not read. Reload the page and send the form again.")

@@ -108,7 +108,8 @@ func formProblem(r *http.Request, formLimit int64) (int, string) {
 		}
 	case "multipart/form-data":
 		// Whatever the method: FormValue parses a multipart body even on
-		// GET. Only upload routes get here (gate refuses the rest).
+		// GET. Only upload routes and the few that take a small multipart
+		// form get here (gate refuses the rest).
 		if err := r.ParseMultipartForm(multipartMemory); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {

@@ -52,6 +52,11 @@ var matrix = map[string]string{
 	"POST /account/email":    "LAAAAAAAA",
 	"GET /email/{token}":     "NNNNNNNNN",
 	"POST /email/{token}":    "NNNNNNNNN",
+	// A digest's unsubscribe link: the token is the key, whoever holds it
+	// (the fixture's, of the spare member's weekly digest; a used one still
+	// answers 200, saying so). Bad tokens: unsubscribe_test.go.
+	"GET /unsubscribe/{token}":  "AAAAAAAAA",
+	"POST /unsubscribe/{token}": "AAAAAAAAA",
 
 	// {id}: DELTA's invitation of the admin account; every other account's is 404.
 	"GET /invitations":               "LAAAAAAAA",
@@ -226,6 +231,7 @@ type fixture struct {
 	commentID               int64 // the administrator's comment on the measure
 	embedID                 int64 // the administrator's embed code of the measure (the scorecard is embed-enabled)
 	embedToken              string
+	unsubToken              string // the unsubscribe link of the spare member's weekly digest
 	cookies                 map[string]string
 }
 
@@ -331,6 +337,7 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 	f.todoID = todo.ID
 	_, spare := e.member(in, "spare@example.org", access.PresetPresenter)
 	f.spareID = spare.ID
+	f.unsubToken = unsubscribeToken(t, e, in.ID, spare.ID)
 	key, err := e.app.CreateAPIKey(ctx, admin, app.APIKeyInput{Name: "Warehouse", Permissions: []string{"data.enter"}})
 	if err != nil {
 		t.Fatal(err)
@@ -444,6 +451,9 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 	path = strings.ReplaceAll(path, "{$}", "")
 	id := func(v int64) string { return strconv.FormatInt(v, 10) }
 	replace := map[string]string{"{code}": "ACME", "{token}": "not-a-token"}
+	if strings.HasPrefix(path, "/unsubscribe/") {
+		replace["{token}"] = f.unsubToken
+	}
 	switch {
 	case strings.Contains(path, "/on/{on}/{id}"):
 		replace["{on}"], replace["{id}"] = "objects", id(f.measure.ID)
@@ -611,6 +621,7 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) || ':' || COUNT(revoked_at) || ':' || COALESCE(MAX(token_hash), '') FROM embed_tokens`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(token_hash), '') FROM embed_token_keys`, `SELECT COUNT(*) FROM embed_views`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(embed_origins), '') FROM scorecards WHERE embed_enabled`,
+		`SELECT COUNT(*) || ':' || COUNT(used_at) FROM unsubscribe_tokens`,
 	} {
 		var v string
 		if err := e.store.DB().QueryRow(q).Scan(&v); err != nil {

@@ -25,6 +25,7 @@ type route struct {
 	Perm           access.Permission
 	AllowTemporary bool  // reachable while a temporary password must be replaced
 	Upload         bool  // takes a multipart file (body up to 6 MB); other routes refuse multipart
+	Multipart      bool  // takes a multipart form of fields within the form limit (RFC 8058's one-click post)
 	Unqueued       bool  // served at once, never queued behind pages (health, metrics, static files)
 	MaxBody        int64 // a body limit above Config.MaxFormBody (API bulk writes); 0: that
 	// Menu, on a GET page, lists it in the Administration menu and on the
@@ -93,6 +94,10 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /account/email", Need: account, h: s.accountEmail},
 		{Pattern: "GET /email/{token}", Need: public, h: s.emailConfirmForm},
 		{Pattern: "POST /email/{token}", Need: public, h: s.emailConfirmSubmit},
+		// A digest's unsubscribe link (unsubscribe.go): GET asks, POST does
+		// it, also as RFC 8058's one-click post (no cross-origin check).
+		{Pattern: "GET /unsubscribe/{token}", Need: public, h: s.unsubscribeForm},
+		{Pattern: "POST /unsubscribe/{token}", Need: public, Multipart: true, h: s.unsubscribeSubmit},
 
 		// Invitations are the invited account's to answer (SPEC §4).
 		{Pattern: "GET /invitations", Need: account, h: s.invitationsPage},

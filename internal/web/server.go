@@ -110,7 +110,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 	for _, t := range s.transports() {
 		for _, rt := range t.routes {
 			mux.Handle(rt.Pattern, s.wrap(t, rt))
-			s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, unqueued: rt.Unqueued, maxBody: rt.MaxBody, wildcards: wildcards(rt.Pattern)}
+			s.meta[rt.Pattern] = &routeMeta{upload: rt.Upload, multipart: rt.Multipart, unqueued: rt.Unqueued, maxBody: rt.MaxBody, wildcards: wildcards(rt.Pattern)}
 			if rt.Menu != "" {
 				s.menu = append(s.menu, rt)
 			}
@@ -119,6 +119,10 @@ func New(a *app.App, cfg Config, log *slog.Logger) *Server {
 	cop := http.NewCrossOriginProtection()
 	// Embeds answer nothing but reads; any other method is 405 there.
 	cop.AddInsecureBypassPattern("/embed/")
+	// RFC 8058's one-click unsubscribe is posted by mail providers, maybe
+	// from a browser on another site; the token in the path is its only
+	// authority, never a cookie (unsubscribe.go).
+	cop.AddInsecureBypassPattern("POST /unsubscribe/{token}")
 	// The common layers (layers.go); each transport's own come in wrap.
 	s.handler = s.realClient(s.observe(baseHeaders(s.gate(mux, cop.Handler(s.checkInput(s.unmatched(mux)))))))
 	return s

@@ -53,6 +53,9 @@ var sweepFields = map[string][]string{
 	"POST /account/email":    {"new_email", "email_password"},
 	"GET /email/{token}":     {"{token}"},
 	"POST /email/{token}":    {"{token}"},
+	// The one-click body's field is not read (unsubscribe.go), but swept.
+	"GET /unsubscribe/{token}":  {"{token}"},
+	"POST /unsubscribe/{token}": {"{token}", "List-Unsubscribe"},
 
 	"GET /invitations":               {"done"},
 	"POST /invitations/{id}/accept":  {"{id}"},

@@ -162,6 +162,13 @@ func TestCommonTermsEveryPage(t *testing.T) {
 	} else if words := defaultsIn(pageText(r.Body)); len(words) > 0 || !strings.Contains(strings.ToLower(r.Body), "mkactualone") {
 		t.Errorf("the embed page still says %q (marker for Actual shown: %v)", words, strings.Contains(strings.ToLower(r.Body), "mkactualone"))
 	}
+	// The page of a digest's unsubscribe link, also public and outside
+	// /i/{code}: in the words of the link's instance.
+	if r := anon.get("/unsubscribe/" + f.unsubToken); r.Status != 200 {
+		t.Errorf("unsubscribe page: %d", r.Status)
+	} else if words := defaultsIn(pageText(r.Body)); len(words) > 0 || !strings.Contains(r.Body, "mkfavouriteone mkmeasuremany and open mkactionmany") {
+		t.Errorf("the unsubscribe page still says %q, or lacks the markers: %s", words, excerpt(r.Body))
+	}
 	// Flashes and a refusal of the route's permission, in the same words.
 	presenter := f.e.client()
 	presenter.setCookie(f.cookies["presenter"])
