@@ -156,7 +156,7 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 		token := strconv.FormatInt(m.InstanceID, 10) + "_" + rand.Text()
 		d.UnsubscribeURL = a.cfg.BaseURL + "/unsubscribe/" + token
 		msg := mail.DigestMail(d, inst.words)
-		msg.InstanceID = &m.InstanceID
+		msg.InstanceID, msg.UnsubscribeURL = &m.InstanceID, d.UnsubscribeURL
 		batch = append(batch, store.DigestSend{InstanceID: m.InstanceID, MembershipID: m.MembershipID, Mail: msg, TokenHash: hashToken(token)})
 		periods = append(periods, zd.key)
 		if len(batch) >= digestBatch {

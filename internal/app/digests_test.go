@@ -251,6 +251,10 @@ func TestDigestContent(t *testing.T) {
 		if got.Subject != "Your weekly digest for “Alpha Org” (ALPHA)" {
 			t.Errorf("subject %q", got.Subject)
 		}
+		if lu := got.Header.Get("List-Unsubscribe"); !strings.HasPrefix(lu, "<http://yardstick.test/unsubscribe/") ||
+			got.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+			t.Errorf("List-Unsubscribe %q, List-Unsubscribe-Post %q", lu, got.Header.Get("List-Unsubscribe-Post"))
+		}
 		measureURL := "http://yardstick.test/i/ALPHA/objects/" + itoa64(w.M.ID)
 		actionURL := "http://yardstick.test/i/ALPHA/actions/" + itoa64(x.ID)
 		for _, want := range []string{"the week of 9 March 2026", "Reading <b>level</b> =1+1", "Jan 2026: Actual 52, target 50, Green (on target)",
@@ -272,7 +276,7 @@ func TestDigestContent(t *testing.T) {
 		}
 		// Delivered: the single-use link is erased from the outbox.
 		for _, m := range digestsTo(t, db)[w.A.members["london"].Email] {
-			if strings.Contains(m.Body, "/unsubscribe/") || m.HTML != "" {
+			if strings.Contains(m.Body, "/unsubscribe/") || m.HTML != "" || m.UnsubscribeURL != "" {
 				t.Error("the delivered digest still holds its unsubscribe link in the outbox")
 			}
 		}

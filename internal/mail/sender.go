@@ -100,6 +100,10 @@ func (s *SMTPSender) Send(ctx context.Context, m model.OutboxMessage) error {
 	}
 	msg.SetMessageIDWithValue(fmt.Sprintf("yardstick.%d.%s@%s", m.ID, rand.Text()[:16], s.domain))
 	msg.SetDate()
+	if u := oneLine(m.UnsubscribeURL); u != "" {
+		msg.SetGenHeader(gomail.Header("List-Unsubscribe"), "<"+u+">")
+		msg.SetGenHeader(gomail.Header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)

@@ -95,20 +95,23 @@ type Session struct {
 
 // OutboxMessage is an email waiting for, or done with, delivery.
 type OutboxMessage struct {
-	ID            int64
-	InstanceID    *int64
-	Kind          string
-	To            string
-	Subject       string
-	Body          string
-	HTML          string // an HTML alternative to Body, or empty
-	HasSecret     bool   // body (and HTML) is scrubbed once sent
-	Status        string
-	Attempts      int
-	NextAttemptAt time.Time
-	LastError     string
-	CreatedAt     time.Time
-	SentAt        *time.Time
+	ID         int64
+	InstanceID *int64
+	Kind       string
+	To         string
+	Subject    string
+	Body       string
+	HTML       string // an HTML alternative to Body, or empty
+	// UnsubscribeURL, when set, is sent as List-Unsubscribe with
+	// List-Unsubscribe-Post (RFC 8058 one-click), for digests.
+	UnsubscribeURL string
+	HasSecret      bool // body (and HTML) is scrubbed once sent
+	Status         string
+	Attempts       int
+	NextAttemptAt  time.Time
+	LastError      string
+	CreatedAt      time.Time
+	SentAt         *time.Time
 }
 
 // Outbox message states.

@@ -11,13 +11,13 @@ import (
 	"yardstick/internal/textcheck"
 )
 
-const outboxCols = `id, instance_id, kind, to_addr, subject, body, html, has_secret, status, attempts, next_attempt_at, last_error, created_at, sent_at`
+const outboxCols = `id, instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, status, attempts, next_attempt_at, last_error, created_at, sent_at`
 
 func scanOutbox(sc interface{ Scan(...any) error }) (model.OutboxMessage, error) {
 	var m model.OutboxMessage
 	var inst sql.NullInt64
 	var sent sql.NullTime
-	err := sc.Scan(&m.ID, &inst, &m.Kind, &m.To, &m.Subject, &m.Body, &m.HTML, &m.HasSecret, &m.Status, &m.Attempts,
+	err := sc.Scan(&m.ID, &inst, &m.Kind, &m.To, &m.Subject, &m.Body, &m.HTML, &m.UnsubscribeURL, &m.HasSecret, &m.Status, &m.Attempts,
 		&m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent)
 	if inst.Valid {
 		m.InstanceID = &inst.Int64
@@ -37,9 +37,9 @@ func scanOutbox(sc interface{ Scan(...any) error }) (model.OutboxMessage, error)
 func (q *Q) EnqueueMail(ctx context.Context, m model.OutboxMessage) (int64, error) {
 	now := q.Now()
 	var id int64
-	err := q.row(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, has_secret, status, attempts, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8) RETURNING id`,
-		m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.HasSecret, now).Scan(&id)
+	err := q.row(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, status, attempts, next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9) RETURNING id`,
+		m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now).Scan(&id)
 	switch {
 	case err != nil:
 	case q.inTx:
@@ -59,13 +59,13 @@ func (q *Q) EnqueueMails(ctx context.Context, ms []model.OutboxMessage) error {
 		var a args
 		rows := make([]string, len(chunk))
 		for i, m := range chunk {
-			var ph [9]string
-			for j, x := range []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.HasSecret, now, now} {
+			var ph [10]string
+			for j, x := range []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, now} {
 				ph[j] = a.next(q.s.dialect, x)
 			}
 			rows[i] = "(" + strings.Join(ph[:], ", ") + ")"
 		}
-		if _, err := q.exec(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, has_secret, next_attempt_at, created_at)
+		if _, err := q.exec(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, next_attempt_at, created_at)
 			VALUES `+listMark+strings.Join(rows, ", "), a...); err != nil {
 			return err
 		}
@@ -120,7 +120,8 @@ func (q *Q) MarkMailSent(ctx context.Context, id int64) error {
 	now := q.Now()
 	res, err := q.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, lease_until = NULL, last_error = '',
 		body = CASE WHEN has_secret THEN '(removed after delivery: it contained a secret)' ELSE body END,
-		html = CASE WHEN has_secret THEN '' ELSE html END
+		html = CASE WHEN has_secret THEN '' ELSE html END,
+		unsubscribe_url = CASE WHEN has_secret THEN '' ELSE unsubscribe_url END
 		WHERE id = $2`, now, id)
 	return affectedOne(res, err)
 }

@@ -48,6 +48,9 @@ ALTER TABLE action_notices ADD FOREIGN KEY (instance_id, membership_id) REFERENC
 ALTER TABLE unsubscribe_tokens ADD FOREIGN KEY (instance_id, membership_id) REFERENCES memberships(instance_id, id) ON DELETE CASCADE;
 
 ALTER TABLE outbox ADD COLUMN html TEXT NOT NULL DEFAULT '';
+-- A digest's unsubscribe link for the List-Unsubscribe header (RFC 8058
+-- one-click); erased with the body once delivered.
+ALTER TABLE outbox ADD COLUMN unsubscribe_url TEXT NOT NULL DEFAULT '';
 
 -- A digest run writes thousands of mails of a few kilobytes; pglz, the
 -- default compression of long text, was much of PostgreSQL's time for

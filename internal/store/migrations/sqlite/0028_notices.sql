@@ -46,3 +46,6 @@ CREATE INDEX unsubscribe_tokens_created ON unsubscribe_tokens (instance_id, crea
 
 -- A digest has an HTML part beside the plain text one.
 ALTER TABLE outbox ADD COLUMN html TEXT NOT NULL DEFAULT '';
+-- A digest's unsubscribe link for the List-Unsubscribe header (RFC 8058
+-- one-click); erased with the body once delivered.
+ALTER TABLE outbox ADD COLUMN unsubscribe_url TEXT NOT NULL DEFAULT '';
