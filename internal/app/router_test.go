@@ -3,7 +3,9 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
@@ -102,6 +104,36 @@ func TestPagesRouteToOneShard(t *testing.T) {
 	}
 	var embed app.NewEmbed
 	var ref app.EmbedRef
+	// A digest for the router member, for its unsubscribe link, and
+	// another admin to assign it an action.
+	otherAcct, _ := testkit.MustCreateMember(t, db.Store, in, "router2@example.org", access.PresetAdministration)
+	other, err := plain.ActorFor(ctx, app.Session{Account: otherAcct}, in.Code, app.Client{Addr: "192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.Star(ctx, actor, measure.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.SavePreferences(ctx, actor, app.Preferences{DigestWeekly: true, ActionEmails: true}); err != nil {
+		t.Fatal(err)
+	}
+	db.Clock.Set(time.Date(2026, 3, 9, 7, 0, 0, 0, time.UTC))
+	if _, err := plain.RunDigests(ctx, app.DigestWeekly); err != nil {
+		t.Fatal(err)
+	}
+	var unsubscribe string
+	mails, err := q.ListMail(ctx, "", 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mails {
+		if u := testkit.FindLink(m.Body, "http://yardstick.test/unsubscribe/"); u != "" {
+			unsubscribe = strings.TrimPrefix(u, "http://yardstick.test/unsubscribe/")
+		}
+	}
+	if unsubscribe == "" {
+		t.Fatal("no digest with an unsubscribe link was written")
+	}
 	steps := []struct {
 		name string
 		run  func() error
@@ -185,6 +217,18 @@ func TestPagesRouteToOneShard(t *testing.T) {
 		{"embed code regenerated", func() error { _, err := a.RegenerateEmbed(ctx, actor, embed.Code.ID); return err }},
 		{"embed code revoked", func() error { _, err := a.RevokeEmbed(ctx, actor, embed.Code.ID); return err }},
 		{"API key revoke", func() error { return a.RevokeAPIKey(ctx, actor, nk.Key.ID) }},
+		// Notifications (issue 15): an action email's job, and a digest's
+		// unsubscribe link (the digest run itself reads every instance).
+		{"action email", func() error {
+			x, err := plain.CreateAction(ctx, other, app.ActionInput{Title: "Routed", Status: "On Track", Assignee: "router@example.org"}, "", 0)
+			if err != nil {
+				return err
+			}
+			return a.SendActionEmail(ctx, app.ActionEmailArgs{InstanceID: in.ID, ActionID: x.ID, Event: "assigned",
+				MembershipID: actor.Membership.ID, ByID: other.Membership.ID})
+		}},
+		{"unsubscribe page", func() error { _, err := a.UnsubscribeInfo(ctx, unsubscribe); return err }},
+		{"unsubscribe", func() error { _, err := a.Unsubscribe(ctx, unsubscribe, app.Client{Addr: "192.0.2.1"}); return err }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {
