@@ -37,6 +37,7 @@ func TestPagesRouteToOneShard(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin, _ := testkit.MustCreateMember(t, db.Store, in, "router@example.org", access.PresetAdministration)
+	assignee, _ := testkit.MustCreateMember(t, db.Store, in, "assignee@example.org", access.PresetPresenter)
 	const token = "router-session-token"
 	if err := q.CreateSession(ctx, model.Session{IDHash: password.HashSecret(token), AccountID: admin.ID}); err != nil {
 		t.Fatal(err)
@@ -185,6 +186,14 @@ func TestPagesRouteToOneShard(t *testing.T) {
 		{"embed code regenerated", func() error { _, err := a.RegenerateEmbed(ctx, actor, embed.Code.ID); return err }},
 		{"embed code revoked", func() error { _, err := a.RevokeEmbed(ctx, actor, embed.Code.ID); return err }},
 		{"API key revoke", func() error { return a.RevokeAPIKey(ctx, actor, nk.Key.ID) }},
+		// Notifications (issue 15): an assignment writes one for the
+		// assignee; the page and marking read name the member's instance.
+		{"action assigned to another member", func() error {
+			_, err := a.CreateAction(ctx, actor, app.ActionInput{Title: "Router", Assignee: assignee.Email}, "", 0)
+			return err
+		}},
+		{"notifications page", func() error { _, err := a.Notifications(ctx, actor); return err }},
+		{"notifications marked read", func() error { return a.MarkNotificationsRead(ctx, actor, 1<<62) }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {
