@@ -14,7 +14,7 @@ CREATE TABLE notifications (
     PRIMARY KEY (instance_id, id)
 );
 CREATE INDEX notifications_member ON notifications (instance_id, membership_id, id DESC);
-CREATE INDEX notifications_unread ON notifications (instance_id, membership_id, id) WHERE read_at IS NULL;
+CREATE INDEX notifications_unread ON notifications (instance_id, membership_id, id, read_at) WHERE read_at IS NULL;
 
 DO $$
 BEGIN
