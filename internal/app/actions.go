@@ -210,6 +210,9 @@ func (a *App) CreateAction(ctx context.Context, actor *Actor, in ActionInput, on
 		if err != nil {
 			return err
 		}
+		if err := notifyAssigned(ctx, q, actor, model.NotifyActionAssigned, 0, x.AssigneeID, x.Title, x.ID); err != nil {
+			return err
+		}
 		es := []model.Activity{entry(actor, ActCreate, "action", x.ID, x.Title, append(actionChanges(model.Action{}, x), custom...)...)}
 		if on != "" {
 			if err := q.LinkAction(ctx, actor.Instance.ID, x.ID, h.Target); err != nil && !errors.Is(err, store.ErrConflict) {
@@ -264,6 +267,9 @@ func (a *App) updateAction(ctx context.Context, actor *Actor, before model.Actio
 		}
 		custom, err := storeFields(ctx, q, actor.Instance.ID, x.ID, defs, values)
 		if err != nil {
+			return err
+		}
+		if err := notifyAssigned(ctx, q, actor, model.NotifyActionAssigned, before.AssigneeID, x.AssigneeID, x.Title, x.ID); err != nil {
 			return err
 		}
 		return record(ctx, q, entry(actor, ActUpdate, "action", x.ID, x.Title, append(actionChanges(before, x), custom...)...))
@@ -383,6 +389,9 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 		if t, err = q.AddActionTodo(ctx, actor.Instance.ID, t); err != nil {
 			return err
 		}
+		if err := notifyAssigned(ctx, q, actor, model.NotifyTodoAssigned, 0, t.AssigneeID, t.Title, x.ID); err != nil {
+			return err
+		}
 		return record(ctx, q, entry(actor, ActCreate, "to-do", x.ID, x.Title, model.Change{Field: "to-do", After: t.Title}))
 	})
 	return t, err
@@ -456,6 +465,9 @@ func (a *App) UpdateTodo(ctx context.Context, actor *Actor, id, todoID int64, in
 		}
 		if err := q.UpdateTodo(ctx, actor.Instance.ID, t); err != nil {
 			return mapNotFound(err)
+		}
+		if err := notifyAssigned(ctx, q, actor, model.NotifyTodoAssigned, before.AssigneeID, t.AssigneeID, t.Title, x.ID); err != nil {
+			return err
 		}
 		who := before.AssigneeEmail
 		if t.AssigneeID != before.AssigneeID {

@@ -157,7 +157,13 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 		d.UnsubscribeURL = a.cfg.BaseURL + "/unsubscribe/" + token
 		msg := mail.DigestMail(d, inst.words)
 		msg.InstanceID, msg.UnsubscribeURL = &m.InstanceID, d.UnsubscribeURL
-		batch = append(batch, store.DigestSend{InstanceID: m.InstanceID, MembershipID: m.MembershipID, Mail: msg, TokenHash: hashToken(token)})
+		notice := model.Notification{InstanceID: m.InstanceID, MembershipID: m.MembershipID, Kind: model.NotifyDigestWeekly,
+			Title: "Weekly digest for " + zd.label, Path: "/i/" + m.InstanceCode + "/"}
+		if kind == DigestMonthly {
+			notice.Kind, notice.Title = model.NotifyDigestMonthly, "Monthly digest for "+zd.label
+		}
+		batch = append(batch, store.DigestSend{InstanceID: m.InstanceID, MembershipID: m.MembershipID, Mail: msg, TokenHash: hashToken(token),
+			Notice: notice})
 		periods = append(periods, zd.key)
 		if len(batch) >= digestBatch {
 			if err := flush(); err != nil {

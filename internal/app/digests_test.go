@@ -178,6 +178,16 @@ func TestDigestsAreDueAtSevenLocal(t *testing.T) {
 				}
 			}
 		}
+		// Each digest sent is in its member's notifications (the bell).
+		for _, name := range []string{"tokyo", "london", "ny"} {
+			ns, err := w.app.Notifications(w.ctx, w.A.as(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ns.Items) != 1 || ns.Items[0].Kind != model.NotifyDigestWeekly {
+				t.Errorf("%s's notifications: %+v, want its weekly digest", name, ns)
+			}
+		}
 		got := digestsTo(t, db)
 		for _, name := range []string{"optout", "blind", "quiet"} {
 			if len(got[email(name)]) != 0 {

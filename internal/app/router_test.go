@@ -39,6 +39,7 @@ func TestPagesRouteToOneShard(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin, _ := testkit.MustCreateMember(t, db.Store, in, "router@example.org", access.PresetAdministration)
+	assignee, _ := testkit.MustCreateMember(t, db.Store, in, "assignee@example.org", access.PresetPresenter)
 	const token = "router-session-token"
 	if err := q.CreateSession(ctx, model.Session{IDHash: password.HashSecret(token), AccountID: admin.ID}); err != nil {
 		t.Fatal(err)
@@ -229,6 +230,14 @@ func TestPagesRouteToOneShard(t *testing.T) {
 		}},
 		{"unsubscribe page", func() error { _, err := a.UnsubscribeInfo(ctx, unsubscribe); return err }},
 		{"unsubscribe", func() error { _, err := a.Unsubscribe(ctx, unsubscribe, app.Client{Addr: "192.0.2.1"}); return err }},
+		// Notifications (issue 15): an assignment writes one for the
+		// assignee; the page and marking read name the member's instance.
+		{"action assigned to another member", func() error {
+			_, err := a.CreateAction(ctx, actor, app.ActionInput{Title: "Router", Assignee: assignee.Email}, "", 0)
+			return err
+		}},
+		{"notifications page", func() error { _, err := a.Notifications(ctx, actor); return err }},
+		{"notifications marked read", func() error { return a.MarkNotificationsRead(ctx, actor, 1<<62) }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {

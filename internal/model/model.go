@@ -63,7 +63,14 @@ type Membership struct {
 	// scorecards, read with the membership on every request of an
 	// instance's pages (nil when the membership was read another way).
 	Assignments *Assignments
+	// Unread is how many of the member's notifications are unread, at
+	// most UnreadCounted, read with the membership for the header's bell.
+	Unread int
 }
+
+// UnreadCounted is the most unread notifications the store counts (a
+// bounded count stays cheap on every page): the bell says "99+" for it.
+const UnreadCounted = 100
 
 // Assignments are a member's assigned scorecards, as its visibility
 // reads them (SPEC §3.3).

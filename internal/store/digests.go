@@ -347,11 +347,13 @@ func (s *Stream[T]) Close() { s.rows.Close() }
 type DigestSend struct {
 	InstanceID, MembershipID int64
 	Mail                     model.OutboxMessage
-	TokenHash                string // of its unsubscribe link
+	TokenHash                string             // of its unsubscribe link
+	Notice                   model.Notification // for the member's bell
 }
 
 // SendDigests records a batch of digests as sent for kind and period (per
-// send, by its zone) and writes the mails and unsubscribe tokens of those
+// send, by its zone) and writes the mails, notifications and unsubscribe
+// tokens of those
 // not recorded before: a digest another run recorded meanwhile is
 // skipped, so none is sent twice. Run it in a transaction. It returns the
 // sends it wrote.
@@ -386,6 +388,7 @@ func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, send
 		return nil, err
 	}
 	var mails []model.OutboxMessage
+	var notes []model.Notification
 	var written []DigestSend
 	a = nil
 	var tokens []string
@@ -394,6 +397,7 @@ func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, send
 			continue
 		}
 		mails = append(mails, s.Mail)
+		notes = append(notes, s.Notice)
 		written = append(written, s)
 		tokens = append(tokens, "("+a.next(q.s.dialect, s.InstanceID)+", "+a.next(q.s.dialect, s.TokenHash)+", "+
 			a.next(q.s.dialect, s.MembershipID)+", "+a.next(q.s.dialect, kind)+", "+a.next(q.s.dialect, now)+")")
@@ -402,6 +406,9 @@ func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, send
 		return nil, nil
 	}
 	if _, err := q.exec(ctx, `INSERT INTO unsubscribe_tokens (instance_id, token_hash, membership_id, kind, created_at) VALUES `+listMark+strings.Join(tokens, ", "), a...); err != nil {
+		return nil, err
+	}
+	if err := q.AddNotifications(ctx, notes); err != nil {
 		return nil, err
 	}
 	return written, q.EnqueueMails(ctx, mails)

@@ -83,6 +83,8 @@ func TestDatabaseRefusesRowsJoiningTwoInstances(t *testing.T) {
 				[]any{a.in.ID, bMeasureT, now}},
 			{"API key created by another instance's member", `INSERT INTO api_keys (instance_id, name, prefix, secret_hash, permissions, created_by, created_at) VALUES ($1, 'k', 'ys_', 'h1', '', $2, $3)`,
 				[]any{a.in.ID, bMember.ID, now}},
+			{"notification to another instance's member", `INSERT INTO notifications (instance_id, membership_id, kind, created_at) VALUES ($1, $2, 'action_assigned', $3)`,
+				[]any{a.in.ID, bMember.ID, now}},
 			{"scorecard under another instance's scorecard", `INSERT INTO scorecards (instance_id, title, title_key, parent_id, created_at, updated_at) VALUES ($1, 'x', 'x', $2, $3, $3)`,
 				[]any{a.in.ID, bScorecard.ID, now}},
 		}
@@ -105,6 +107,8 @@ func TestDatabaseRefusesRowsJoiningTwoInstances(t *testing.T) {
 			{"share", `INSERT INTO partner_shares (instance_id, channel_id, partner_instance, scorecard_id, contribute, created_at) VALUES ($1, $2, $3, $4, FALSE, $5)`,
 				[]any{a.in.ID, aToB, other.ID, a.s1.ID, now}},
 			{"API key", `INSERT INTO api_keys (instance_id, name, prefix, secret_hash, permissions, created_by, created_at) VALUES ($1, 'k', 'ys_', 'h2', '', $2, $3)`,
+				[]any{a.in.ID, aMember.ID, now}},
+			{"notification", `INSERT INTO notifications (instance_id, membership_id, kind, created_at) VALUES ($1, $2, 'action_assigned', $3)`,
 				[]any{a.in.ID, aMember.ID, now}},
 			{"data value", `INSERT INTO data_values (instance_id, measure_id, period_key, actual, updated_at) VALUES ($1, $2, '2026', 1, $3)`, []any{a.in.ID, a.m.ID, now}},
 		}

@@ -232,8 +232,9 @@ func (r *memberRow) instanceDest() []any {
 // the instance (one shard on Citus), with its assignments
 // (MembershipAssignments' lists, joined by commas): the visibility of
 // every page of a member without All Scorecards needs them, and a
-// subquery here costs less than a second round trip. The subqueries name
-// the instance themselves: so Citus routes the whole to its one shard.
+// subquery here costs less than a second round trip. So does the count of
+// its unread notifications, which every page's bell shows. The subqueries
+// name the instance themselves: so Citus routes the whole to its one shard.
 func (r *memberRow) scanMembership(ctx context.Context, q *Q, accountID int64) error {
 	m := &r.m
 	join := "group_concat(scorecard_id, ',')"
@@ -243,10 +244,11 @@ func (r *memberRow) scanMembership(ctx context.Context, q *Q, accountID int64) e
 	return q.row(ctx, `SELECT `+memberMembershipCols+`,
 			(SELECT `+join+` FROM (SELECT scorecard_id FROM membership_scorecards ms WHERE ms.instance_id = $1 AND ms.membership_id = m.id
 				ORDER BY scorecard_id LIMIT `+strconv.Itoa(AssignedListed+1)+`) o),
-			(SELECT `+join+` FROM partner_assignments pa WHERE pa.instance_id = $1 AND pa.membership_id = m.id)
+			(SELECT `+join+` FROM partner_assignments pa WHERE pa.instance_id = $1 AND pa.membership_id = m.id),
+			`+unreadCount("m.id")+`
 		FROM memberships m WHERE m.instance_id = $1 AND m.account_id = $2`, r.in.ID, accountID).
 		Scan(&m.ID, &m.InstanceID, &m.AccountID, &r.perms, &m.Preset, &m.Active, &m.DigestWeekly, &m.DigestMonthly, &m.ActionEmails,
-			&m.Version, &r.last, &m.CreatedAt, &m.UpdatedAt, &r.own, &r.shared)
+			&m.Version, &r.last, &m.CreatedAt, &m.UpdatedAt, &r.own, &r.shared, &m.Unread)
 }
 
 func (r *memberRow) finish() {

@@ -63,9 +63,13 @@ var matrix = map[string]string{
 	"POST /invitations/{id}/accept":  "LNNNNNNNA",
 	"POST /invitations/{id}/decline": "LNNNNNNNA",
 
-	"GET /i/{code}/{$}":                      "LNNAAAAAA",
-	"GET /i/{code}/preferences":              "LNNAAAAAA",
-	"POST /i/{code}/preferences":             "LNNAAAAAA",
+	"GET /i/{code}/{$}":          "LNNAAAAAA",
+	"GET /i/{code}/preferences":  "LNNAAAAAA",
+	"POST /i/{code}/preferences": "LNNAAAAAA",
+	// A member's own notifications (issue 15); the partner reads its own
+	// under BETA.
+	"GET /i/{code}/notifications":            "LNNAAAAAA",
+	"POST /i/{code}/notifications/read":      "LNNAAAAAA",
 	"GET /i/{code}/scorecards":               "LNNAAAAAA",
 	"GET /i/{code}/scorecards/new":           "LNNAFFAFA",
 	"POST /i/{code}/scorecards":              "LNNAFFAFA",
@@ -431,6 +435,25 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 		t.Fatalf("invitations of admin: %v %+v", err, inv)
 	}
 	f.invitationID = inv[0].ID
+
+	// The administrator's notifications (issue 15): a digest, read, then
+	// an action and a to-do assigned, unread, so the bell counts two and
+	// the page shows both states.
+	adminM := admin.Membership
+	notify := func(kind, title, path string) {
+		t.Helper()
+		if err := e.store.Q().AddNotifications(ctx, []model.Notification{{InstanceID: in.ID, MembershipID: adminM.ID, Kind: kind,
+			Title: title, Path: path}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	actionURL := "/i/ACME/actions/" + strconv.FormatInt(f.actionID, 10)
+	notify(model.NotifyDigestWeekly, "Weekly digest", "/i/ACME/")
+	if err := e.store.Q().MarkNotificationsRead(ctx, in.ID, adminM.ID, 1<<62); err != nil {
+		t.Fatal(err)
+	}
+	notify(model.NotifyActionAssigned, "Reading circles", actionURL)
+	notify(model.NotifyTodoAssigned, "Print flyers", actionURL)
 	return f
 }
 
@@ -622,6 +645,7 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(token_hash), '') FROM embed_token_keys`, `SELECT COUNT(*) FROM embed_views`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(embed_origins), '') FROM scorecards WHERE embed_enabled`,
 		`SELECT COUNT(*) || ':' || COUNT(used_at) FROM unsubscribe_tokens`,
+		`SELECT COUNT(*) || ':' || COUNT(read_at) FROM notifications`,
 	} {
 		var v string
 		if err := e.store.DB().QueryRow(q).Scan(&v); err != nil {

@@ -107,6 +107,9 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/{$}", Need: member, h: s.dashboard},
 		{Pattern: "GET /i/{code}/preferences", Need: member, h: s.preferencesPage},
 		{Pattern: "POST /i/{code}/preferences", Need: member, h: s.preferencesSave},
+		// A member's own notifications (issue 15): no permission needed.
+		{Pattern: "GET /i/{code}/notifications", Need: member, h: s.notificationsPage},
+		{Pattern: "POST /i/{code}/notifications/read", Need: member, h: s.notificationsRead},
 
 		// Scorecards and their objects (visibility is applied in internal/app).
 		{Pattern: "GET /i/{code}/scorecards", Need: member, h: s.scorecardList},

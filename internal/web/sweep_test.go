@@ -61,9 +61,11 @@ var sweepFields = map[string][]string{
 	"POST /invitations/{id}/accept":  {"{id}"},
 	"POST /invitations/{id}/decline": {"{id}"},
 
-	"GET /i/{code}/{$}":          {"{code}"},
-	"GET /i/{code}/preferences":  {"done"},
-	"POST /i/{code}/preferences": {"digest_weekly", "digest_monthly", "action_emails", "fav_remove"},
+	"GET /i/{code}/{$}":                 {"{code}"},
+	"GET /i/{code}/preferences":         {"done"},
+	"POST /i/{code}/preferences":        {"digest_weekly", "digest_monthly", "action_emails", "fav_remove"},
+	"GET /i/{code}/notifications":       {"done"},
+	"POST /i/{code}/notifications/read": {"up_to"},
 
 	"GET /i/{code}/scorecards":               {"site", "done"},
 	"GET /i/{code}/scorecards/new":           {"parent"},

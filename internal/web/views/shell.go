@@ -31,6 +31,9 @@ type Shell struct {
 	// Compyle is the top menu's Compyle item (/i/{code}/compyle), shown
 	// only to members with Compyle Access on a site with an address.
 	Compyle bool
+	// Unread is the member's unread notifications for the bell, which
+	// shows on the pages of an instance (read with the membership).
+	Unread int
 }
 
 // MenuItem is one link in a menu.
