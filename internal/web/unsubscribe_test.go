@@ -29,14 +29,15 @@ import (
 func digestToken(t *testing.T, e *env, instanceID, membershipID int64, kind, period string) string {
 	t.Helper()
 	token := strconv.FormatInt(instanceID, 10) + "_" + rand.Text()
-	mailKind := mail.KindDigestWeekly
+	mailKind, noticeKind := mail.KindDigestWeekly, model.NotifyDigestWeekly
 	if kind == app.DigestMonthly {
-		mailKind = mail.KindDigestMonthly
+		mailKind, noticeKind = mail.KindDigestMonthly, model.NotifyDigestMonthly
 	}
 	err := e.store.InTx(ctx, func(q *store.Q) error {
 		sent, err := q.SendDigests(ctx, kind, []string{period}, []store.DigestSend{{InstanceID: instanceID, MembershipID: membershipID,
 			Mail:      model.OutboxMessage{InstanceID: &instanceID, Kind: mailKind, To: "someone@example.org", Subject: "Digest", Body: "Digest"},
-			TokenHash: password.HashSecret(token)}})
+			TokenHash: password.HashSecret(token),
+			Notice:    model.Notification{InstanceID: instanceID, MembershipID: membershipID, Kind: noticeKind, Title: "Digest"}}})
 		if err == nil && len(sent) != 1 {
 			err = errors.New("the digest was recorded before")
 		}
