@@ -161,6 +161,15 @@ func (h levelAtLeast) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
 }
 
+// WithAttrs and WithGroup keep the filter on River's derived loggers.
+func (h levelAtLeast) WithAttrs(as []slog.Attr) slog.Handler {
+	return levelAtLeast{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h levelAtLeast) WithGroup(name string) slog.Handler {
+	return levelAtLeast{h.Handler.WithGroup(name), h.min}
+}
+
 // Collector reports the queue to Prometheus: jobs by state and the age of
 // the oldest job waiting to run, read from the database at each scrape.
 func Collector(s *store.Store) prometheus.Collector { return &collector{s: s} }
