@@ -29,6 +29,7 @@ var apiMatrix = map[string]string{
 	"GET /api/v1/i/{code}/measures/{id}":        "2244UU4U",
 	"GET /api/v1/i/{code}/measures/{id}/values": "2244UU4U",
 	"POST /api/v1/i/{code}/values":              "22IFUU4U",
+	"GET /api/v1/i/{code}/xref":                 "2FFFUU4U",
 
 	// Writes of objects: a create is refused (403) to a key without
 	// Add/Edit Scorecard Objects; an update, delete or unlink of an object
