@@ -156,3 +156,32 @@ func (a *App) XrefIDs(ctx context.Context, actor *Actor) (XrefIDs, error) {
 	out.Types, err = a.store.Q().ListTypes(ctx, actor.Instance.ID, "", false)
 	return out, err
 }
+
+// ExportXref writes every row of the cross-reference that matches text,
+// a page at a time, to fn (the CSV download), after logging the export.
+func (a *App) ExportXref(ctx context.Context, actor *Actor, text string, fn func(XrefRow) error) error {
+	q := XrefQuery{Text: text, Limit: 200}
+	page, err := a.Xref(ctx, actor, q) // refused before anything is logged or written
+	if err != nil {
+		return err
+	}
+	if err := a.store.InTx(ctx, func(tx *store.Q) error {
+		return record(ctx, tx, entry(actor, ActExport, "api xref", 0, "API cross-reference (csv)"))
+	}); err != nil {
+		return err
+	}
+	for {
+		for _, r := range page.Rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" {
+			return nil
+		}
+		q.After = page.Next
+		if page, err = a.Xref(ctx, actor, q); err != nil {
+			return err
+		}
+	}
+}

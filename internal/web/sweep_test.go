@@ -113,6 +113,8 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/admin/api":                    {"saved"},
 	"POST /i/{code}/admin/api":                   {"name", "expires", "perm"},
 	"POST /i/{code}/admin/api/{id}/revoke":       {"{id}"},
+	"GET /i/{code}/admin/xref":                   {"q", "after"},
+	"GET /i/{code}/admin/xref.csv":               {"q"},
 
 	"GET /i/{code}/admin/import":                  nil,
 	"GET /i/{code}/admin/import/template.csv":     nil,
