@@ -34,6 +34,9 @@ func TestExternalIDForms(t *testing.T) {
 		m := locationID(t, c.post(base+"/objects", "kind", "measure", "parent", result, "type", e.typeID(in, "Indicator"),
 			"title", "Visits", "decimals", "0", "polarity", "higher", "frequency", e.frequencyID(in, "Monthly"), "ext_id", "M-1"))
 		expect(t, "object edit form", c.get(base+"/objects/"+m+"/edit"), http.StatusOK, `name="ext_id" value="M-1"`)
+		expect(t, "measure page", c.get(base+"/objects/"+m), http.StatusOK, `id="ext-id">External id <code>M-1</code>`)
+		expect(t, "container page", c.get(base+"/objects/"+result), http.StatusOK, `<code>R-1</code>`)
+		expect(t, "scorecard page", c.get(base+"/scorecards/"+sc), http.StatusOK, `<code>WH-&lt;b&gt;1&lt;/b&gt;</code>`)
 		r = c.post(base+"/objects", "kind", "container", "scorecard", sc, "type", e.typeID(in, "Result"), "title", "Ready too", "ext_id", "M-1")
 		expect(t, "taken object ext id", r, http.StatusUnprocessableEntity, `id="err-ext_id"`, "has this external id")
 	})
