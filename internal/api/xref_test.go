@@ -51,6 +51,15 @@ func init() {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The env is shared by every operation's test: they go again after.
+		defer func() {
+			for _, err := range []error{e.app.DeleteObject(ctx, e.admin, m.ID), e.app.DeleteObject(ctx, e.admin, box.ID),
+				e.app.DeleteScorecard(ctx, e.admin, sc.ID)} {
+				if err != nil {
+					t.Errorf("clean up: %v", err)
+				}
+			}
+		}()
 		var got xrefBody
 		r := e.do("GET", "/api/v1/i/ACME/xref?q=xref&limit=2", "admin", nil)
 		r.json(t, &got)
