@@ -59,7 +59,9 @@ var xrefColumns = []export.Column{
 // export, so a title or an external id cannot become a formula.
 func (s *Server) xrefCSV(w http.ResponseWriter, r *http.Request, c *req) error {
 	return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
-		if _, err := s.app.XrefIDs(r.Context(), c.Actor); err != nil { // refused before a byte is written
+		text := r.URL.Query().Get("q")
+		// Refused (permission, a bad search) before a header or a byte is written.
+		if _, err := s.app.Xref(r.Context(), c.Actor, app.XrefQuery{Text: text, Limit: 1}); err != nil {
 			return err
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -71,7 +73,7 @@ func (s *Server) xrefCSV(w http.ResponseWriter, r *http.Request, c *req) error {
 		defer out.Abort()
 		words := c.Actor.Words()
 		kinds := map[string]string{"scorecard": words.Expand("{scorecard}"), "container": words.Expand("{container}"), "measure": words.Expand("{measure}")}
-		err = s.app.ExportXref(r.Context(), c.Actor, r.URL.Query().Get("q"), func(x app.XrefRow) error {
+		err = s.app.ExportXref(r.Context(), c.Actor, text, func(x app.XrefRow) error {
 			return out.WriteRow(x.ID, kinds[x.Kind], x.Title, x.ExtID)
 		})
 		if err != nil {
