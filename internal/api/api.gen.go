@@ -35,22 +35,69 @@ func (e ObjectTypeKind) Valid() bool {
 	}
 }
 
+// Defines values for XrefItemKind.
+const (
+	XrefItemKindContainer XrefItemKind = "container"
+	XrefItemKindMeasure   XrefItemKind = "measure"
+	XrefItemKindScorecard XrefItemKind = "scorecard"
+)
+
+// Valid indicates whether the value is a known member of the XrefItemKind enum.
+func (e XrefItemKind) Valid() bool {
+	switch e {
+	case XrefItemKindContainer:
+		return true
+	case XrefItemKindMeasure:
+		return true
+	case XrefItemKindScorecard:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for XrefObjectTypeKind.
+const (
+	XrefObjectTypeKindContainer XrefObjectTypeKind = "container"
+	XrefObjectTypeKindMeasure   XrefObjectTypeKind = "measure"
+)
+
+// Valid indicates whether the value is a known member of the XrefObjectTypeKind enum.
+func (e XrefObjectTypeKind) Valid() bool {
+	switch e {
+	case XrefObjectTypeKindContainer:
+		return true
+	case XrefObjectTypeKindMeasure:
+		return true
+	default:
+		return false
+	}
+}
+
 // Container defines model for Container.
 type Container struct {
 	CreatedAt   time.Time `json:"created_at"`
 	Description string    `json:"description"`
-	Id          int64     `json:"id"`
-	Tags        []string  `json:"tags"`
-	Title       string    `json:"title"`
-	TypeId      int64     `json:"type_id"`
-	TypeName    string    `json:"type_name"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	Version     int64     `json:"version"`
+
+	// ExtId The external id integrations address it by (`ext:ID` in paths); null when it has none.
+	ExtId     *string   `json:"ext_id"`
+	Id        int64     `json:"id"`
+	Tags      []string  `json:"tags"`
+	Title     string    `json:"title"`
+	TypeId    int64     `json:"type_id"`
+	TypeName  string    `json:"type_name"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Version   int64     `json:"version"`
 }
 
 // ContainerCreate defines model for ContainerCreate.
 type ContainerCreate struct {
 	Description *string `json:"description,omitempty"`
+
+	// ExtId The external id integrations address it by (`ext:ID` in paths): 1–100 characters of one
+	// line, case-sensitive, trimmed; unique per instance among scorecards, and among containers
+	// and measures. Empty: none.
+	ExtId *string `json:"ext_id,omitempty"`
 
 	// ParentId The container it goes under.
 	ParentId *int64 `json:"parent_id,omitempty"`
@@ -77,6 +124,11 @@ type ContainerList struct {
 // ContainerPatch defines model for ContainerPatch.
 type ContainerPatch struct {
 	Description *string `json:"description,omitempty"`
+
+	// ExtId The external id integrations address it by (`ext:ID` in paths): 1–100 characters of one
+	// line, case-sensitive, trimmed; unique per instance among scorecards, and among containers
+	// and measures. Empty: none.
+	ExtId *string `json:"ext_id,omitempty"`
 
 	// Tags Up to 5; the first is the primary tag.
 	Tags   *[]string `json:"tags,omitempty"`
@@ -115,8 +167,11 @@ type Measure struct {
 	DataSource  string    `json:"data_source"`
 	Decimals    int       `json:"decimals"`
 	Description string    `json:"description"`
-	FrequencyId *int64    `json:"frequency_id"`
-	Id          int64     `json:"id"`
+
+	// ExtId The external id integrations address it by (`ext:ID` in paths); null when it has none.
+	ExtId       *string `json:"ext_id"`
+	FrequencyId *int64  `json:"frequency_id"`
+	Id          int64   `json:"id"`
 
 	// PmCategory how_much, how_well, better_off, or empty.
 	PmCategory string `json:"pm_category"`
@@ -142,6 +197,11 @@ type MeasureCreate struct {
 	// Decimals 0–6; left out, 0.
 	Decimals    *int    `json:"decimals,omitempty"`
 	Description *string `json:"description,omitempty"`
+
+	// ExtId The external id integrations address it by (`ext:ID` in paths): 1–100 characters of one
+	// line, case-sensitive, trimmed; unique per instance among scorecards, and among containers
+	// and measures. Empty: none.
+	ExtId *string `json:"ext_id,omitempty"`
 
 	// FrequencyId A reporting frequency (frequencies).
 	FrequencyId int64 `json:"frequency_id"`
@@ -180,6 +240,11 @@ type MeasurePatch struct {
 	DataSource  *string `json:"data_source,omitempty"`
 	Decimals    *int    `json:"decimals,omitempty"`
 	Description *string `json:"description,omitempty"`
+
+	// ExtId The external id integrations address it by (`ext:ID` in paths): 1–100 characters of one
+	// line, case-sensitive, trimmed; unique per instance among scorecards, and among containers
+	// and measures. Empty: none.
+	ExtId       *string `json:"ext_id,omitempty"`
 	FrequencyId *int64  `json:"frequency_id,omitempty"`
 	PmCategory  *string `json:"pm_category,omitempty"`
 	Polarity    *string `json:"polarity,omitempty"`
@@ -234,10 +299,13 @@ type Problem struct {
 type Scorecard struct {
 	CreatedAt   time.Time `json:"created_at"`
 	Description string    `json:"description"`
-	Id          int64     `json:"id"`
-	ParentId    *int64    `json:"parent_id"`
-	Title       string    `json:"title"`
-	UpdatedAt   time.Time `json:"updated_at"`
+
+	// ExtId The external id integrations address it by (`ext:ID` in paths); null when it has none.
+	ExtId     *string   `json:"ext_id"`
+	Id        int64     `json:"id"`
+	ParentId  *int64    `json:"parent_id"`
+	Title     string    `json:"title"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Version Changes with every change of the scorecard (optimistic concurrency).
 	Version int64 `json:"version"`
@@ -247,6 +315,11 @@ type Scorecard struct {
 type ScorecardCreate struct {
 	// Description Up to 5,000 characters.
 	Description *string `json:"description,omitempty"`
+
+	// ExtId The external id integrations address it by (`ext:ID` in paths): 1–100 characters of one
+	// line, case-sensitive, trimmed; unique per instance among scorecards, and among containers
+	// and measures. Empty: none.
+	ExtId *string `json:"ext_id,omitempty"`
 
 	// ParentId The parent scorecard; left out, the scorecard is top-level.
 	ParentId *int64 `json:"parent_id,omitempty"`
@@ -263,6 +336,11 @@ type ScorecardList struct {
 // ScorecardPatch defines model for ScorecardPatch.
 type ScorecardPatch struct {
 	Description *string `json:"description,omitempty"`
+
+	// ExtId The external id integrations address it by (`ext:ID` in paths): 1–100 characters of one
+	// line, case-sensitive, trimmed; unique per instance among scorecards, and among containers
+	// and measures. Empty: none.
+	ExtId *string `json:"ext_id,omitempty"`
 
 	// ParentId The parent scorecard; 0 makes it top-level.
 	ParentId *int64  `json:"parent_id,omitempty"`
@@ -337,6 +415,52 @@ type ValueRow struct {
 type ValueUpsert struct {
 	Values []ValueRow `json:"values"`
 }
+
+// Xref defines model for Xref.
+type Xref struct {
+	ActionStatuses []string `json:"action_statuses"`
+	Code           string   `json:"code"`
+
+	// Frequencies Reporting frequencies, built-in and custom.
+	Frequencies []XrefFrequency  `json:"frequencies"`
+	Items       []XrefItem       `json:"items"`
+	NextCursor  *string          `json:"next_cursor"`
+	ObjectTypes []XrefObjectType `json:"object_types"`
+
+	// Polarities A measure's polarity values.
+	Polarities []string `json:"polarities"`
+
+	// Statuses A measure's status values for a period (its colour band).
+	Statuses []string `json:"statuses"`
+}
+
+// XrefFrequency defines model for XrefFrequency.
+type XrefFrequency struct {
+	Builtin bool   `json:"builtin"`
+	Id      int64  `json:"id"`
+	Title   string `json:"title"`
+}
+
+// XrefItem defines model for XrefItem.
+type XrefItem struct {
+	ExtId *string      `json:"ext_id"`
+	Id    int64        `json:"id"`
+	Kind  XrefItemKind `json:"kind"`
+	Title string       `json:"title"`
+}
+
+// XrefItemKind defines model for XrefItem.Kind.
+type XrefItemKind string
+
+// XrefObjectType defines model for XrefObjectType.
+type XrefObjectType struct {
+	Id   int64              `json:"id"`
+	Kind XrefObjectTypeKind `json:"kind"`
+	Name string             `json:"name"`
+}
+
+// XrefObjectTypeKind defines model for XrefObjectType.Kind.
+type XrefObjectTypeKind string
 
 // Code defines model for code.
 type Code = string
@@ -476,6 +600,15 @@ type ListUsersParams struct {
 	Active *bool `form:"active,omitempty" json:"active,omitempty"`
 }
 
+// GetXrefParams defines parameters for GetXref.
+type GetXrefParams struct {
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Q Only rows whose title or external id contains this text, in any case.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+}
+
 // CreateContainerJSONRequestBody defines body for CreateContainer for application/json ContentType.
 type CreateContainerJSONRequestBody = ContainerCreate
 
@@ -574,6 +707,9 @@ type ServerInterface interface {
 	// UpsertValues Write up to 10,000 values of any measures, all or nothing
 	// (POST /i/{code}/values)
 	UpsertValues(w http.ResponseWriter, r *http.Request, code Code)
+	// GetXref The API cross-reference (needs Instance Admin)
+	// (GET /i/{code}/xref)
+	GetXref(w http.ResponseWriter, r *http.Request, code Code, params GetXrefParams)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -773,7 +909,7 @@ func (siw *ServerInterfaceWrapper) DeleteContainer(w http.ResponseWriter, r *htt
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -832,7 +968,7 @@ func (siw *ServerInterfaceWrapper) GetContainer(w http.ResponseWriter, r *http.R
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -867,7 +1003,7 @@ func (siw *ServerInterfaceWrapper) UpdateContainer(w http.ResponseWriter, r *htt
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -926,7 +1062,7 @@ func (siw *ServerInterfaceWrapper) UnlinkFromContainer(w http.ResponseWriter, r 
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -935,7 +1071,7 @@ func (siw *ServerInterfaceWrapper) UnlinkFromContainer(w http.ResponseWriter, r 
 	// ------------- Path parameter "object_id" -------------
 	var objectId ObjectId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "object_id", Err: err})
 		return
@@ -970,7 +1106,7 @@ func (siw *ServerInterfaceWrapper) LinkToContainer(w http.ResponseWriter, r *htt
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -979,7 +1115,7 @@ func (siw *ServerInterfaceWrapper) LinkToContainer(w http.ResponseWriter, r *htt
 	// ------------- Path parameter "object_id" -------------
 	var objectId ObjectId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "object_id", Err: err})
 		return
@@ -1236,7 +1372,7 @@ func (siw *ServerInterfaceWrapper) DeleteMeasure(w http.ResponseWriter, r *http.
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -1295,7 +1431,7 @@ func (siw *ServerInterfaceWrapper) GetMeasure(w http.ResponseWriter, r *http.Req
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -1330,7 +1466,7 @@ func (siw *ServerInterfaceWrapper) UpdateMeasure(w http.ResponseWriter, r *http.
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -1389,7 +1525,7 @@ func (siw *ServerInterfaceWrapper) ListMeasureValues(w http.ResponseWriter, r *h
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -1555,7 +1691,7 @@ func (siw *ServerInterfaceWrapper) DeleteScorecard(w http.ResponseWriter, r *htt
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -1614,7 +1750,7 @@ func (siw *ServerInterfaceWrapper) GetScorecard(w http.ResponseWriter, r *http.R
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -1649,7 +1785,7 @@ func (siw *ServerInterfaceWrapper) UpdateScorecard(w http.ResponseWriter, r *htt
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -1708,7 +1844,7 @@ func (siw *ServerInterfaceWrapper) UnlinkFromScorecard(w http.ResponseWriter, r 
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -1717,7 +1853,7 @@ func (siw *ServerInterfaceWrapper) UnlinkFromScorecard(w http.ResponseWriter, r 
 	// ------------- Path parameter "object_id" -------------
 	var objectId ObjectId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "object_id", Err: err})
 		return
@@ -1752,7 +1888,7 @@ func (siw *ServerInterfaceWrapper) LinkToScorecard(w http.ResponseWriter, r *htt
 	// ------------- Path parameter "id" -------------
 	var id Id
 
-	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
 		return
@@ -1761,7 +1897,7 @@ func (siw *ServerInterfaceWrapper) LinkToScorecard(w http.ResponseWriter, r *htt
 	// ------------- Path parameter "object_id" -------------
 	var objectId ObjectId
 
-	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	err = runtime.BindStyledParameterWithOptions("simple", "object_id", r.PathValue("object_id"), &objectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "object_id", Err: err})
 		return
@@ -1876,6 +2012,74 @@ func (siw *ServerInterfaceWrapper) UpsertValues(w http.ResponseWriter, r *http.R
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.UpsertValues(w, r, code)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetXref operation middleware
+func (siw *ServerInterfaceWrapper) GetXref(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetXrefParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetXref(w, r, code, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2030,6 +2234,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/i/{code}/scorecards/{id}/objects/{object_id}", wrapper.LinkToScorecard)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/containers/{id}/children/{object_id}", wrapper.UnlinkFromContainer)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/i/{code}/containers/{id}/children/{object_id}", wrapper.LinkToContainer)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/xref", wrapper.GetXref)
 
 	return m
 }
@@ -3245,6 +3450,46 @@ func (response UpsertValuesdefaultApplicationProblemPlusJSONResponse) VisitUpser
 	return err
 }
 
+type GetXrefRequestObject struct {
+	Code   Code `json:"code"`
+	Params GetXrefParams
+}
+
+type GetXrefResponseObject interface {
+	VisitGetXrefResponse(w http.ResponseWriter) error
+}
+
+type GetXref200JSONResponse Xref
+
+func (response GetXref200JSONResponse) VisitGetXrefResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetXrefdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetXrefdefaultApplicationProblemPlusJSONResponse) VisitGetXrefResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListContainers The containers the key can see, by title, a page at a time
@@ -3322,6 +3567,9 @@ type StrictServerInterface interface {
 	// UpsertValues Write up to 10,000 values of any measures, all or nothing
 	// (POST /i/{code}/values)
 	UpsertValues(ctx context.Context, request UpsertValuesRequestObject) (UpsertValuesResponseObject, error)
+	// GetXref The API cross-reference (needs Instance Admin)
+	// (GET /i/{code}/xref)
+	GetXref(ctx context.Context, request GetXrefRequestObject) (GetXrefResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -4086,6 +4334,33 @@ func (sh *strictHandler) UpsertValues(w http.ResponseWriter, r *http.Request, co
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpsertValuesResponseObject); ok {
 		if err := validResponse.VisitUpsertValuesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetXref operation middleware
+func (sh *strictHandler) GetXref(w http.ResponseWriter, r *http.Request, code Code, params GetXrefParams) {
+	var request GetXrefRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetXref(ctx, request.(GetXrefRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetXref")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetXrefResponseObject); ok {
+		if err := validResponse.VisitGetXrefResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -10,7 +10,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -166,7 +168,51 @@ func (x *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		WriteProblem(w, r, status, "The request does not match the API's description: see errors.", fields)
 		return
 	}
+	if err := x.resolveIDs(r, route, params); err != nil {
+		x.fail(w, r, err)
+		return
+	}
 	x.handler.ServeHTTP(w, r)
+}
+
+// resolveIDs is where `ext:ID` in a path becomes an id, for every
+// operation: each path id sent as `ext:` and an external id is looked up in
+// the key's instance (scorecards on a scorecard path's {id}, containers and
+// measures otherwise), and the request goes on with the id in its place, as
+// if the id had been sent; the operation then reads it through the key's
+// visibility as always. One this instance does not have is 404.
+func (x *API) resolveIDs(r *http.Request, route *routers.Route, params map[string]string) error {
+	changed := false
+	for _, name := range []string{"id", "object_id"} {
+		v, ok := params[name]
+		if !ok || !strings.HasPrefix(v, app.ExtPrefix) {
+			continue
+		}
+		kind := app.ExtObject
+		if name == "id" && strings.HasPrefix(route.Path, "/i/{code}/scorecards/") {
+			kind = app.ExtScorecard
+		}
+		id, err := x.app.ResolveID(r.Context(), actorOf(r.Context()), kind, v)
+		if err != nil {
+			return err
+		}
+		params[name], changed = strconv.FormatInt(id, 10), true
+	}
+	if changed {
+		// The operations' router matches the path again: it gets the ids.
+		path := BasePath + route.Path
+		for name, v := range params {
+			path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(v))
+		}
+		r.URL.Path, r.URL.RawPath = path, ""
+		if u, err := url.PathUnescape(path); err == nil {
+			r.URL.Path = u
+			if u != path {
+				r.URL.RawPath = path
+			}
+		}
+	}
+	return nil
 }
 
 // requestProblem turns validation errors into a status and per-field

@@ -161,7 +161,7 @@ func newEnv(t *testing.T, db *testkit.DB, cfg web.Config) *env {
 		t.Fatal(err)
 	}
 	e.keys["other"] = nk.Secret
-	if e.betaSC, err = e.app.CreateScorecard(ctx, beta, app.ScorecardInput{Title: "Beta card"}); err != nil {
+	if e.betaSC, err = e.app.CreateScorecard(ctx, beta, app.ScorecardInput{Title: "Beta card", ExtID: "BETA-1"}); err != nil {
 		t.Fatal(err)
 	}
 	betaTypes, err := e.app.Types(ctx, beta, "")

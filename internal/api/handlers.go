@@ -45,7 +45,7 @@ func (h *handlers) GetScorecard(ctx context.Context, req GetScorecardRequestObje
 }
 
 func scorecardOut(s model.Scorecard) Scorecard {
-	return Scorecard{Id: s.ID, Title: s.Title, Description: s.Description, ParentId: s.ParentID, Version: s.Version,
+	return Scorecard{Id: s.ID, Title: s.Title, Description: s.Description, ParentId: s.ParentID, ExtId: extOut(s.ExtID), Version: s.Version,
 		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
 }
 
@@ -86,7 +86,7 @@ func measureOut(o model.Object) Measure {
 	}
 	return Measure{Id: o.ID, Title: o.Title, Description: o.Description, TypeId: o.TypeID, TypeName: o.TypeName, Tags: tags,
 		Unit: o.Unit, UnitBefore: o.UnitBefore, Decimals: o.Decimals, Polarity: o.Polarity, FrequencyId: o.FrequencyID,
-		DataSource: o.DataSource, PmCategory: o.PMCategory, Version: o.Version, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
+		DataSource: o.DataSource, PmCategory: o.PMCategory, ExtId: extOut(o.ExtID), Version: o.Version, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
 }
 
 // deref is a query parameter's value, or the zero value when it was not sent.
@@ -204,5 +204,42 @@ func containerOut(o model.Object) Container {
 		tags = []string{}
 	}
 	return Container{Id: o.ID, Title: o.Title, Description: o.Description, TypeId: o.TypeID, TypeName: o.TypeName, Tags: tags,
-		Version: o.Version, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
+		ExtId: extOut(o.ExtID), Version: o.Version, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
+}
+
+// extOut is an external id as the document writes it: null for none.
+func extOut(ext string) *string {
+	if ext == "" {
+		return nil
+	}
+	return &ext
+}
+
+func (h *handlers) GetXref(ctx context.Context, req GetXrefRequestObject) (GetXrefResponseObject, error) {
+	actor := actorOf(ctx)
+	ids, err := h.app.XrefIDs(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	p := req.Params
+	page, err := h.app.Xref(ctx, actor, app.XrefQuery{Text: deref(p.Q), After: deref(p.Cursor), Limit: deref(p.Limit)})
+	if err != nil {
+		return nil, err
+	}
+	out := GetXref200JSONResponse{Code: ids.Code, Polarities: ids.Polarities, Statuses: ids.Statuses, ActionStatuses: ids.ActionStatuses,
+		Frequencies: make([]XrefFrequency, len(ids.Frequencies)), ObjectTypes: make([]XrefObjectType, len(ids.Types)),
+		Items: make([]XrefItem, len(page.Rows))}
+	for i, f := range ids.Frequencies {
+		out.Frequencies[i] = XrefFrequency{Id: f.ID, Title: f.Title, Builtin: f.Builtin}
+	}
+	for i, t := range ids.Types {
+		out.ObjectTypes[i] = XrefObjectType{Id: t.ID, Kind: XrefObjectTypeKind(t.Kind), Name: t.Name}
+	}
+	for i, r := range page.Rows {
+		out.Items[i] = XrefItem{Kind: XrefItemKind(r.Kind), Id: r.ID, Title: r.Title, ExtId: extOut(r.ExtID)}
+	}
+	if page.Next != "" {
+		out.NextCursor = &page.Next
+	}
+	return out, nil
 }

@@ -29,6 +29,7 @@ var apiMatrix = map[string]string{
 	"GET /api/v1/i/{code}/measures/{id}":        "2244UU4U",
 	"GET /api/v1/i/{code}/measures/{id}/values": "2244UU4U",
 	"POST /api/v1/i/{code}/values":              "22IFUU4U",
+	"GET /api/v1/i/{code}/xref":                 "2FFFUU4U",
 
 	// Writes of objects: a create is refused (403) to a key without
 	// Add/Edit Scorecard Objects; an update, delete or unlink of an object
@@ -215,6 +216,10 @@ func TestAPIRefusesHostileRequests(t *testing.T) {
 			{"id too big", "GET", sc + "99999999999999999999999", "admin", nil, nil, 400, "path.id"},
 			{"id negative", "GET", sc + "-1", "admin", nil, nil, 400, "path.id"},
 			{"NUL in path", "GET", sc + "1%00", "admin", nil, nil, 400, ""},
+			{"external id too long", "GET", sc + "ext:" + strings.Repeat("x", 101), "admin", nil, nil, 400, "path.id"},
+			{"empty external id", "GET", sc + "ext:", "admin", nil, nil, 400, "path.id"},
+			{"NUL in an external id", "GET", sc + "ext:a%00b", "admin", nil, nil, 400, ""},
+			{"another instance's external id", "GET", sc + "ext:BETA-1", "admin", nil, nil, 404, ""},
 			{"unknown operation", "GET", "/api/v1/i/ACME/nothing", "admin", nil, nil, 404, ""},
 			{"wrong method", "DELETE", "/api/v1/i/ACME/instance", "admin", nil, nil, 404, ""},
 			{"body over the limit", "GET", "/api/v1/i/ACME/instance", "admin", make([]byte, 2<<20), []string{"Content-Type", "application/json"}, 413, ""},

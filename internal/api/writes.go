@@ -164,7 +164,7 @@ func create[T any](op string, key *string, body any, plain func() (T, error),
 func (h *handlers) CreateScorecard(ctx context.Context, req CreateScorecardRequestObject) (CreateScorecardResponseObject, error) {
 	actor := actorOf(ctx)
 	b := req.Body
-	in := app.ScorecardInput{Title: b.Title, Description: deref(b.Description), ParentID: deref(b.ParentId)}
+	in := app.ScorecardInput{Title: b.Title, Description: deref(b.Description), ParentID: deref(b.ParentId), ExtID: deref(b.ExtId)}
 	answer := func(s model.Scorecard) (app.Answer, error) {
 		return answerOf(h.location(actor, "scorecards", s.ID), s.Version, scorecardOut(s))
 	}
@@ -189,7 +189,7 @@ func (h *handlers) UpdateScorecard(ctx context.Context, req UpdateScorecardReque
 		return nil, err
 	}
 	b := req.Body
-	in := app.ScorecardInput{Title: s.Title, Description: s.Description}
+	in := app.ScorecardInput{Title: s.Title, Description: s.Description, ExtID: s.ExtID}
 	if s.ParentID != nil {
 		in.ParentID = *s.ParentID
 	}
@@ -202,6 +202,7 @@ func (h *handlers) UpdateScorecard(ctx context.Context, req UpdateScorecardReque
 	if b.ParentId != nil {
 		in.ParentID = *b.ParentId
 	}
+	setIf(&in.ExtID, b.ExtId)
 	if err := h.app.UpdateScorecard(ctx, actor, req.Id, version, in); err != nil {
 		return nil, apiFields(stale(err, "scorecard"))
 	}
@@ -253,7 +254,7 @@ func (h *handlers) viewKind(ctx context.Context, id int64, kind string) (model.O
 func objectInput(o model.Object) app.ObjectInput {
 	in := app.ObjectInput{Kind: o.Kind, TypeID: o.TypeID, Title: o.Title, Description: o.Description, Tags: strings.Join(o.Tags, ", "),
 		Unit: o.Unit, UnitBefore: o.UnitBefore, Decimals: strconv.Itoa(o.Decimals), Polarity: o.Polarity, PMCategory: o.PMCategory,
-		DataSource: o.DataSource}
+		DataSource: o.DataSource, ExtID: o.ExtID}
 	if o.FrequencyID != nil {
 		in.FrequencyID = *o.FrequencyID
 	}
@@ -304,7 +305,8 @@ func (h *handlers) CreateContainer(ctx context.Context, req CreateContainerReque
 	if err != nil {
 		return nil, err
 	}
-	in := app.ObjectInput{Kind: model.KindContainer, TypeID: b.TypeId, Title: b.Title, Description: deref(b.Description), Tags: tags}
+	in := app.ObjectInput{Kind: model.KindContainer, TypeID: b.TypeId, Title: b.Title, Description: deref(b.Description), Tags: tags,
+		ExtID: deref(b.ExtId)}
 	at := app.Placement{ScorecardID: deref(b.ScorecardId), ParentID: deref(b.ParentId)}
 	if at.ScorecardID != 0 && at.ParentID != 0 {
 		msg := "Send scorecard_id or parent_id, not both: link it to more places afterwards."
@@ -326,6 +328,7 @@ func (h *handlers) UpdateContainer(ctx context.Context, req UpdateContainerReque
 		setIf(&in.Title, b.Title)
 		setIf(&in.Description, b.Description)
 		setIf(&in.TypeID, b.TypeId)
+		setIf(&in.ExtID, b.ExtId)
 		if b.Tags != nil {
 			tags, err := tagList(b.Tags)
 			in.Tags = tags
@@ -357,7 +360,7 @@ func (h *handlers) CreateMeasure(ctx context.Context, req CreateMeasureRequestOb
 	setIf(&polarity, b.Polarity)
 	in := app.ObjectInput{Kind: model.KindMeasure, TypeID: b.TypeId, Title: b.Title, Description: deref(b.Description), Tags: tags,
 		Unit: deref(b.Unit), UnitBefore: deref(b.UnitBefore), Decimals: strconv.Itoa(deref(b.Decimals)), Polarity: polarity,
-		FrequencyID: b.FrequencyId, PMCategory: deref(b.PmCategory), DataSource: deref(b.DataSource)}
+		FrequencyID: b.FrequencyId, PMCategory: deref(b.PmCategory), DataSource: deref(b.DataSource), ExtID: deref(b.ExtId)}
 	at := app.Placement{ParentID: deref(b.ParentId)}
 	answer := func(o model.Object) (app.Answer, error) {
 		return answerOf(h.location(actor, "measures", o.ID), o.Version, measureOut(o))
@@ -384,6 +387,7 @@ func (h *handlers) UpdateMeasure(ctx context.Context, req UpdateMeasureRequestOb
 		setIf(&in.PMCategory, b.PmCategory)
 		setIf(&in.FrequencyID, b.FrequencyId)
 		setIf(&in.DataSource, b.DataSource)
+		setIf(&in.ExtID, b.ExtId)
 		if b.Tags != nil {
 			tags, err := tagList(b.Tags)
 			in.Tags = tags

@@ -20,6 +20,7 @@ type ObjectInput struct {
 	Title       string
 	Description string
 	Tags        string // comma-separated; the first is primary
+	ExtID       string // the external id (ext:ID); "": none
 
 	Unit        string
 	UnitBefore  bool
@@ -75,6 +76,9 @@ func (in ObjectInput) apply(ctx context.Context, q *store.Q, actor *Actor, o *mo
 	}
 	if o.Tags, msg = ParseTags(in.Tags, actor.Words()); msg != "" {
 		fields["tags"] = msg
+	}
+	if o.ExtID, msg = cleanExtID(in.ExtID); msg != "" {
+		fields["ext_id"] = msg
 	}
 	t, err := q.ObjectType(ctx, instanceID, in.TypeID)
 	if err != nil || t.Kind != o.Kind {
@@ -198,7 +202,7 @@ func (a *App) createObject(ctx context.Context, actor *Actor, in ObjectInput, at
 		}
 		var err error
 		if o, err = q.CreateObject(ctx, o); err != nil {
-			return err
+			return extTaken(err, actor, "object")
 		}
 		if err := record(ctx, q, entry(actor, ActCreate, o.Kind, o.ID, o.Title)); err != nil {
 			return err
@@ -271,7 +275,7 @@ func (a *App) UpdateObject(ctx context.Context, actor *Actor, id, version int64,
 		}
 		o.Version = version
 		if err := q.UpdateObject(ctx, o); err != nil {
-			return conflictMsg(err, "this object")
+			return conflictMsg(extTaken(err, actor, "object"), "this object")
 		}
 		return record(ctx, q, entry(actor, ActUpdate, o.Kind, o.ID, o.Title, objectChanges(before, o)...))
 	})
@@ -603,5 +607,6 @@ func objectChanges(b, o model.Object) []model.Change {
 		"yellow band", ftoa(b.BandYellow), ftoa(o.BandYellow), "baseline", b.BaselineKey, o.BaselineKey,
 		"graph title", b.GraphTitle, o.GraphTitle, "graph type", b.GraphType, o.GraphType,
 		"graph targets", btoa(b.GraphTargets), btoa(o.GraphTargets), "graph periods", strconv.Itoa(b.GraphPeriods), strconv.Itoa(o.GraphPeriods),
-		"y axis from", ftoa(b.GraphYMin), ftoa(o.GraphYMin), "y axis to", ftoa(b.GraphYMax), ftoa(o.GraphYMax))
+		"y axis from", ftoa(b.GraphYMin), ftoa(o.GraphYMin), "y axis to", ftoa(b.GraphYMax), ftoa(o.GraphYMax),
+		"external id", b.ExtID, o.ExtID)
 }

@@ -194,11 +194,30 @@ func TestPagesRouteToOneShard(t *testing.T) {
 			return err
 		}},
 		{"API update at a version", func() error {
-			idemIn.Title = "Router 2"
+			idemIn.Title, idemIn.ExtID = "Router 2", "router-ext"
 			return a.UpdateObject(ctx, key, made.ID, made.Version, idemIn)
+		}},
+		{"API ext:ID resolved", func() error {
+			id, err := a.ResolveID(ctx, key, app.ExtObject, "ext:router-ext")
+			if err == nil && id != made.ID {
+				return fmt.Errorf("ext:router-ext is %d, want %d", id, made.ID)
+			}
+			return err
 		}},
 		{"API delete at a version", func() error { return a.DeleteObjectAt(ctx, key, made.ID, made.Version+1) }},
 		{"API keys page", func() error { _, err := a.APIKeys(ctx, actor); return err }},
+		{"API cross-reference", func() error {
+			if _, err := a.XrefIDs(ctx, actor); err != nil {
+				return err
+			}
+			page, err := a.Xref(ctx, actor, app.XrefQuery{Limit: 2})
+			if err != nil || page.Next == "" {
+				return fmt.Errorf("first page: %v %v", page, err)
+			}
+			_, err = a.Xref(ctx, actor, app.XrefQuery{After: page.Next, Text: "a"})
+			return err
+		}},
+		{"API cross-reference export", func() error { return a.ExportXref(ctx, actor, "", func(app.XrefRow) error { return nil }) }},
 		{"Enable Embed", func() error {
 			sc, err := a.Scorecard(ctx, actor, scs[0].ID)
 			if err != nil {

@@ -43,6 +43,7 @@ type ScorecardInput struct {
 	Title       string
 	Description string
 	ParentID    int64      // 0: top level
+	ExtID       string     // the external id (ext:ID); "": none
 	Members     Assignment // who gets the scorecard
 	SetMembers  bool       // on edit: the form offered an assignment list; apply Members
 }
@@ -80,6 +81,9 @@ func (in *ScorecardInput) validate() error {
 	}
 	if in.Description, msg = cleanMultiline(in.Description, "Description", 5000); msg != "" {
 		fields["description"] = msg
+	}
+	if in.ExtID, msg = cleanExtID(in.ExtID); msg != "" {
+		fields["ext_id"] = msg
 	}
 	if len(fields) > 0 {
 		return invalid("Please correct the highlighted fields.", fields)
@@ -134,7 +138,7 @@ func (a *App) createScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 	if err != nil {
 		return model.Scorecard{}, err
 	}
-	s := model.Scorecard{InstanceID: actor.Instance.ID, Title: in.Title, Description: in.Description}
+	s := model.Scorecard{InstanceID: actor.Instance.ID, Title: in.Title, Description: in.Description, ExtID: in.ExtID}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
 		if err := once.claim(ctx, q); err != nil {
 			return err
@@ -153,7 +157,7 @@ func (a *App) createScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 			members = append(members, actor.Membership.ID)
 		}
 		if s, err = q.CreateScorecard(ctx, s); err != nil {
-			return err
+			return extTaken(err, actor, "scorecard")
 		}
 		if err := record(ctx, q, entry(actor, ActCreate, "scorecard", s.ID, s.Title)); err != nil {
 			return err
@@ -283,7 +287,7 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 	v, _ := a.Visibility(ctx, actor)
 	before := s
 	return a.store.InTx(ctx, func(q *store.Q) error {
-		s.Title, s.Description, s.Version, s.ParentID = in.Title, in.Description, version, nil
+		s.Title, s.Description, s.Version, s.ParentID, s.ExtID = in.Title, in.Description, version, nil, in.ExtID
 		if in.ParentID != 0 {
 			if in.ParentID == id {
 				return fieldError("parent", actor.Words().Expand("A {scorecard:lower} cannot be its own parent."))
@@ -300,7 +304,7 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 			}
 			s.ParentID = &in.ParentID
 		}
-		err := q.UpdateScorecard(ctx, s)
+		err := extTaken(q.UpdateScorecard(ctx, s), actor, "scorecard")
 		if errors.Is(err, store.ErrConflict) {
 			return conflict(actor.Words().Expand("Someone else changed this {scorecard:lower} while you were editing. Reload it and make your change again."))
 		}
@@ -308,7 +312,7 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 			return err
 		}
 		ch := changed("title", before.Title, s.Title, "description", before.Description, s.Description,
-			"parent", idText(before.ParentID), idText(s.ParentID))
+			"parent", idText(before.ParentID), idText(s.ParentID), "external id", before.ExtID, s.ExtID)
 		if in.SetMembers {
 			was, err := q.ScorecardMembershipIDs(ctx, actor.Instance.ID, id)
 			if err != nil {

@@ -45,6 +45,7 @@ type Scorecard struct {
 	ParentID     *int64
 	EmbedEnabled bool
 	EmbedOrigins string // origins allowed to frame its embeds, one per line; empty: any
+	ExtID        string // the external id integrations address it by (ext:ID); empty: none
 	Version      int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -81,6 +82,7 @@ type Object struct {
 	GraphPeriods int
 	GraphYMin    *float64
 	GraphYMax    *float64
+	ExtID        string // the external id integrations address it by (ext:ID); empty: none
 
 	Version   int64
 	CreatedAt time.Time

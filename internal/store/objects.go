@@ -17,7 +17,7 @@ import (
 const objectCols = `o.id, o.instance_id, o.kind, o.type_id, t.name, t.badge, t.color, o.title, o.description, o.tags,
 	o.unit, o.unit_before, o.decimals, o.polarity, o.frequency_id, o.pm_category, o.data_source, o.baseline_key,
 	o.band_green, o.band_yellow, o.graph_title, o.graph_type, o.graph_targets, o.graph_periods, o.graph_ymin, o.graph_ymax,
-	o.version, o.created_at, o.updated_at`
+	o.ext_id, o.version, o.created_at, o.updated_at`
 
 const objectFrom = ` FROM objects o JOIN object_types t ON t.instance_id = o.instance_id AND t.id = o.type_id`
 
@@ -61,10 +61,12 @@ func scanObject(sc interface{ Scan(...any) error }) (model.Object, error) {
 	var tags string
 	var freq sql.NullInt64
 	var bg, by, ymin, ymax sql.NullFloat64
+	var ext sql.NullString
 	err := sc.Scan(&o.ID, &o.InstanceID, &o.Kind, &o.TypeID, &o.TypeName, &o.TypeBadge, &o.TypeColor, &o.Title, &o.Description, &tags,
 		&o.Unit, &o.UnitBefore, &o.Decimals, &o.Polarity, &freq, &o.PMCategory, &o.DataSource, &o.BaselineKey,
 		&bg, &by, &o.GraphTitle, &o.GraphType, &o.GraphTargets, &o.GraphPeriods, &ymin, &ymax,
-		&o.Version, &o.CreatedAt, &o.UpdatedAt)
+		&ext, &o.Version, &o.CreatedAt, &o.UpdatedAt)
+	o.ExtID = ext.String
 	o.Tags = splitTags(tags)
 	if freq.Valid {
 		o.FrequencyID = &freq.Int64
@@ -96,14 +98,14 @@ func (q *Q) CreateObject(ctx context.Context, o model.Object) (model.Object, err
 	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
 	err := q.row(ctx, `INSERT INTO objects (instance_id, kind, type_id, title, title_key, description, tags, primary_tag,
 		unit, unit_before, decimals, polarity, frequency_id, pm_category, data_source, baseline_key, band_green, band_yellow,
-		graph_title, graph_type, graph_targets, graph_periods, graph_ymin, graph_ymax, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $25)
+		graph_title, graph_type, graph_targets, graph_periods, graph_ymin, graph_ymax, ext_id, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $26, 1, $25, $25)
 		RETURNING id`,
 		o.InstanceID, o.Kind, o.TypeID, o.Title, Key(o.Title), o.Description, strings.Join(o.Tags, tagSep), primaryTag(o.Tags),
 		o.Unit, o.UnitBefore, o.Decimals, o.Polarity, o.FrequencyID, o.PMCategory, o.DataSource, o.BaselineKey, o.BandGreen, o.BandYellow,
-		o.GraphTitle, o.GraphType, o.GraphTargets, o.GraphPeriods, o.GraphYMin, o.GraphYMax, now).Scan(&o.ID)
+		o.GraphTitle, o.GraphType, o.GraphTargets, o.GraphPeriods, o.GraphYMin, o.GraphYMax, now, extValue(o.ExtID)).Scan(&o.ID)
 	if err != nil {
-		return o, err
+		return o, extTaken(err)
 	}
 	return o, q.setTags(ctx, o.InstanceID, o.ID, o.Tags)
 }
@@ -137,12 +139,15 @@ func (q *Q) UpdateObject(ctx context.Context, o model.Object) error {
 	res, err := q.exec(ctx, `UPDATE objects SET type_id = $1, title = $2, title_key = $3, description = $4, tags = $5, primary_tag = $6,
 		unit = $7, unit_before = $8, decimals = $9, polarity = $10, frequency_id = $11, pm_category = $12, data_source = $13,
 		baseline_key = $14, band_green = $15, band_yellow = $16, graph_title = $17, graph_type = $18, graph_targets = $19,
-		graph_periods = $20, graph_ymin = $21, graph_ymax = $22, version = version + 1, updated_at = $23
+		graph_periods = $20, graph_ymin = $21, graph_ymax = $22, ext_id = $27, version = version + 1, updated_at = $23
 		WHERE instance_id = $24 AND id = $25 AND version = $26`,
 		o.TypeID, o.Title, Key(o.Title), o.Description, strings.Join(o.Tags, tagSep), primaryTag(o.Tags),
 		o.Unit, o.UnitBefore, o.Decimals, o.Polarity, o.FrequencyID, o.PMCategory, o.DataSource,
 		o.BaselineKey, o.BandGreen, o.BandYellow, o.GraphTitle, o.GraphType, o.GraphTargets,
-		o.GraphPeriods, o.GraphYMin, o.GraphYMax, q.Now(), o.InstanceID, o.ID, o.Version)
+		o.GraphPeriods, o.GraphYMin, o.GraphYMax, q.Now(), o.InstanceID, o.ID, o.Version, extValue(o.ExtID))
+	if err := extTaken(err); err != nil {
+		return err
+	}
 	if err := affectedOne(res, err); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return ErrConflict

@@ -11,12 +11,14 @@ import (
 	"yardstick/internal/model"
 )
 
-const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.embed_origins, s.version, s.created_at, s.updated_at`
+const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.embed_origins, s.ext_id, s.version, s.created_at, s.updated_at`
 
 func scanScorecard(sc interface{ Scan(...any) error }) (model.Scorecard, error) {
 	var s model.Scorecard
 	var parent sql.NullInt64
-	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.EmbedOrigins, &s.Version, &s.CreatedAt, &s.UpdatedAt)
+	var ext sql.NullString
+	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.EmbedOrigins, &ext, &s.Version, &s.CreatedAt, &s.UpdatedAt)
+	s.ExtID = ext.String
 	if parent.Valid {
 		s.ParentID = &parent.Int64
 	}
@@ -27,18 +29,21 @@ func scanScorecard(sc interface{ Scan(...any) error }) (model.Scorecard, error) 
 func (q *Q) CreateScorecard(ctx context.Context, s model.Scorecard) (model.Scorecard, error) {
 	now := q.Now()
 	s.CreatedAt, s.UpdatedAt, s.Version = now, now, 1
-	err := q.row(ctx, `INSERT INTO scorecards (instance_id, title, title_key, description, parent_id, embed_enabled, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id`,
-		s.InstanceID, s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, now).Scan(&s.ID)
-	return s, err
+	err := q.row(ctx, `INSERT INTO scorecards (instance_id, title, title_key, description, parent_id, embed_enabled, ext_id, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id`,
+		s.InstanceID, s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, extValue(s.ExtID), now).Scan(&s.ID)
+	return s, extTaken(err)
 }
 
 // UpdateScorecard saves a scorecard edited from version s.Version; a
 // scorecard changed since is ErrConflict.
 func (q *Q) UpdateScorecard(ctx context.Context, s model.Scorecard) error {
 	res, err := q.exec(ctx, `UPDATE scorecards SET title = $1, title_key = $2, description = $3, parent_id = $4, embed_enabled = $5,
-		version = version + 1, updated_at = $6 WHERE instance_id = $7 AND id = $8 AND version = $9`,
-		s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, q.Now(), s.InstanceID, s.ID, s.Version)
+		ext_id = $10, version = version + 1, updated_at = $6 WHERE instance_id = $7 AND id = $8 AND version = $9`,
+		s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, q.Now(), s.InstanceID, s.ID, s.Version, extValue(s.ExtID))
+	if err := extTaken(err); err != nil {
+		return err
+	}
 	if err := affectedOne(res, err); err != ErrNotFound {
 		return err
 	}

@@ -24,6 +24,7 @@ var notPages = map[string]string{
 	"GET /i/{code}/actions.csv":                   "a download",
 	"GET /i/{code}/admin/activity.pdf":            "a download",
 	"GET /i/{code}/admin/import/template.csv":     "a download",
+	"GET /i/{code}/admin/xref.csv":                "a download",
 	"GET /i/{code}/admin/import/{id}/results.csv": "a download",
 	"GET /i/{code}/logo":                          "an image",
 	"GET /i/{code}/compyle":                       "a redirect to the Compyle app",

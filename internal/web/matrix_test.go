@@ -116,6 +116,8 @@ var matrix = map[string]string{
 	"GET /i/{code}/admin/api":                     "LNNAFFFFA",
 	"POST /i/{code}/admin/api":                    "LNNAFFFFA",
 	"POST /i/{code}/admin/api/{id}/revoke":        "LNNNFFFFA",
+	"GET /i/{code}/admin/xref":                    "LNNAFFFFA",
+	"GET /i/{code}/admin/xref.csv":                "LNNAFFFFA",
 	"GET /i/{code}/admin/activity":                "LNNAFFFFA",
 	"GET /i/{code}/admin/activity.xlsx":           "LNNAFFFFA",
 	"GET /i/{code}/admin/activity.pdf":            "LNNAFFFFA",

@@ -102,14 +102,14 @@ func objectInput(r *http.Request) (app.ObjectInput, map[string]string, error) {
 	freqID, err2 := formID(r, "frequency")
 	in := app.ObjectInput{
 		Kind: r.PostFormValue("kind"), TypeID: typeID, Title: r.PostFormValue("title"),
-		Description: r.PostFormValue("description"), Tags: r.PostFormValue("tags"),
+		Description: r.PostFormValue("description"), Tags: r.PostFormValue("tags"), ExtID: r.PostFormValue("ext_id"),
 		Unit: r.PostFormValue("unit"), UnitBefore: r.PostFormValue("unit_before") == "1", Decimals: r.PostFormValue("decimals"),
 		Polarity: r.PostFormValue("polarity"), FrequencyID: freqID, PMCategory: r.PostFormValue("pm_category"),
 		DataSource: r.PostFormValue("data_source"), BandGreen: r.PostFormValue("band_green"), BandYellow: r.PostFormValue("band_yellow"),
 	}
 	values := map[string]string{}
 	for _, k := range []string{"type", "title", "description", "tags", "unit", "unit_before", "decimals", "polarity",
-		"frequency", "pm_category", "data_source", "band_green", "band_yellow", "version"} {
+		"frequency", "pm_category", "data_source", "band_green", "band_yellow", "version", "ext_id"} {
 		values[k] = r.PostFormValue(k)
 	}
 	return in, values, firstErr(err1, err2)
@@ -195,7 +195,7 @@ func (s *Server) objectEdit(w http.ResponseWriter, r *http.Request, c *req) erro
 
 func objectValues(o model.Object) map[string]string {
 	v := map[string]string{
-		"type": strconv.FormatInt(o.TypeID, 10), "title": o.Title, "description": o.Description,
+		"type": strconv.FormatInt(o.TypeID, 10), "title": o.Title, "description": o.Description, "ext_id": o.ExtID,
 		"tags": views.TagsText(o.Tags), "unit": o.Unit, "decimals": strconv.Itoa(o.Decimals), "polarity": o.Polarity,
 		"pm_category": o.PMCategory, "data_source": o.DataSource, "version": strconv.FormatInt(o.Version, 10),
 		"band_green": app.FormatRaw(o.BandGreen), "band_yellow": app.FormatRaw(o.BandYellow),

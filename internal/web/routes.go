@@ -203,9 +203,11 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/users/{id}/reactivate", Need: member, Perm: access.UsersManage, h: s.userReactivate},
 		{Pattern: "POST /i/{code}/admin/users/{id}/reset", Need: member, Perm: access.UsersManage, h: s.userResetPassword},
 		// API keys (SPEC §14).
-		{Pattern: "GET /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, Menu: "API keys", Group: groupInstance, Desc: "Keys for the API, and the API cross-reference.", h: s.apiKeysPage},
+		{Pattern: "GET /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, Menu: "API keys", Group: groupInstance, Desc: "Keys for the API.", h: s.apiKeysPage},
 		{Pattern: "POST /i/{code}/admin/api", Need: member, Perm: access.InstanceAdmin, h: s.apiKeyCreate},
 		{Pattern: "POST /i/{code}/admin/api/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.apiKeyRevoke},
+		{Pattern: "GET /i/{code}/admin/xref", Need: member, Perm: access.InstanceAdmin, Menu: "API XREF", Group: groupInstance, Desc: "The ids the API takes, and each {scorecard:lower}, {container:lower} and {measure:lower} with its external id.", h: s.xrefPage},
+		{Pattern: "GET /i/{code}/admin/xref.csv", Need: member, Perm: access.InstanceAdmin, h: s.xrefCSV},
 		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, Menu: "Seats and Billing", Group: groupInstance, Desc: "The licence and the seats in use.", h: s.billingPage},
 
 		// User Activity log (SPEC §10).

@@ -93,12 +93,14 @@ func (s *Server) scorecardNew(w http.ResponseWriter, r *http.Request, c *req) er
 func scorecardInput(r *http.Request) (app.ScorecardInput, map[string]string, error) {
 	parent, err := formID(r, "parent")
 	in := app.ScorecardInput{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), ParentID: parent,
+		ExtID:      r.PostFormValue("ext_id"),
 		SetMembers: r.PostFormValue("members_present") == "1",
 		Members:    app.Assignment{Offered: formIDs(r.PostForm["offered"]), Chosen: formIDs(r.PostForm["member"])}}
 	if in.Members.Chosen == nil {
 		in.Members.Chosen = []int64{} // nothing ticked: a refused save shows it so, not the stored list
 	}
-	values := map[string]string{"title": in.Title, "description": in.Description, "parent": r.PostFormValue("parent"), "version": r.PostFormValue("version")}
+	values := map[string]string{"title": in.Title, "description": in.Description, "parent": r.PostFormValue("parent"), "version": r.PostFormValue("version"),
+		"ext_id": in.ExtID}
 	return in, values, err
 }
 
@@ -211,7 +213,7 @@ func (s *Server) scorecardEdit(w http.ResponseWriter, r *http.Request, c *req) e
 	if sc.ParentID != nil {
 		parent = strconv.FormatInt(*sc.ParentID, 10)
 	}
-	f := views.Form{Values: map[string]string{"title": sc.Title, "description": sc.Description, "parent": parent,
+	f := views.Form{Values: map[string]string{"title": sc.Title, "description": sc.Description, "parent": parent, "ext_id": sc.ExtID,
 		"version": strconv.FormatInt(sc.Version, 10)}}
 	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), id)
 }
