@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,12 +59,25 @@ func jobsCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tKIND\tSTATE\tATTEMPTS\tCREATED\tLAST ERROR")
+	fmt.Fprintln(tw, "ID\tKIND\tARGS\tSTATE\tATTEMPTS\tCREATED\tLAST ERROR")
 	for _, j := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d/%d\t%s\t%s\n", j.ID, j.Kind, j.State, j.Attempt, j.MaxAttempt,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", j.ID, j.Kind, jobArgs(j.Args), j.State, j.Attempt, j.MaxAttempt,
 			j.CreatedAt.Format("2006-01-02 15:04"), oneLine(j.LastError, 160))
 	}
 	return tw.Flush()
+}
+
+// jobArgs is a job's arguments as compact JSON (a weekly digest run
+// from a monthly one), "-" when it has none.
+func jobArgs(raw string) string {
+	var b bytes.Buffer
+	if json.Compact(&b, []byte(raw)) != nil {
+		return oneLine(raw, 80)
+	}
+	if s := b.String(); s != "{}" && s != "" {
+		return oneLine(s, 80)
+	}
+	return "-"
 }
 
 // oneLine keeps an error on its row of the table: whitespace runs

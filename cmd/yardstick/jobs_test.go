@@ -54,12 +54,12 @@ func TestJobsList(t *testing.T) {
 			t.Fatalf("jobs list: %v\n%s", err, out)
 		}
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if len(lines) != 3 || !regexp.MustCompile(`^ID +KIND +STATE +ATTEMPTS +CREATED +LAST ERROR$`).MatchString(lines[0]) {
+		if len(lines) != 3 || !regexp.MustCompile(`^ID +KIND +ARGS +STATE +ATTEMPTS +CREATED +LAST ERROR$`).MatchString(lines[0]) {
 			t.Fatalf("jobs list printed:\n%s", out)
 		}
 		for i, want := range []string{
-			`^\d+ +action_reminders +available +0/25 +\d{4}-\d\d-\d\d \d\d:\d\d *$`,
-			`^\d+ +digest_run +retryable +1/25 +\d{4}-\d\d-\d\d \d\d:\d\d +smtp: connection refused dial tcp 10\.0\.0\.9:25$`,
+			`^\d+ +action_reminders +- +available +0/25 +\d{4}-\d\d-\d\d \d\d:\d\d *$`,
+			`^\d+ +digest_run +\{"digest":"weekly"\} +retryable +1/25 +\d{4}-\d\d-\d\d \d\d:\d\d +smtp: connection refused dial tcp 10\.0\.0\.9:25$`,
 		} {
 			if !regexp.MustCompile(want).MatchString(lines[i+1]) {
 				t.Errorf("row %d: %q, want %s", i+1, lines[i+1], want)

@@ -119,6 +119,7 @@ func quietLogger() *slog.Logger {
 type JobRow struct {
 	ID         int64
 	Kind       string
+	Args       string // the job's arguments, as JSON
 	State      string
 	Attempt    int
 	MaxAttempt int
@@ -128,16 +129,16 @@ type JobRow struct {
 
 // ListJobs lists jobs in the given states (all when empty), newest first.
 func (s *Store) ListJobs(ctx context.Context, states []string, limit int) ([]JobRow, error) {
-	lastErr := `COALESCE(json_extract(errors, '$[#-1].error'), '')`
+	lastErr, argsText := `COALESCE(json_extract(errors, '$[#-1].error'), '')`, `json(args)`
 	if s.dialect == Postgres {
-		lastErr = `COALESCE(errors[array_length(errors, 1)]->>'error', '')`
+		lastErr, argsText = `COALESCE(errors[array_length(errors, 1)]->>'error', '')`, `args::text`
 	}
 	var a args
 	where := "TRUE"
 	if len(states) > 0 {
 		where = "state IN (" + a.texts(states) + ")"
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, state, attempt, max_attempts, created_at, `+lastErr+`
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, `+argsText+`, state, attempt, max_attempts, created_at, `+lastErr+`
 		FROM river_job WHERE `+where+` ORDER BY id DESC LIMIT `+strconv.Itoa(limit), a...)
 	if err != nil {
 		return nil, err
@@ -146,7 +147,7 @@ func (s *Store) ListJobs(ctx context.Context, states []string, limit int) ([]Job
 	var out []JobRow
 	for rows.Next() {
 		var j JobRow
-		if err := rows.Scan(&j.ID, &j.Kind, &j.State, &j.Attempt, &j.MaxAttempt, &j.CreatedAt, &j.LastError); err != nil {
+		if err := rows.Scan(&j.ID, &j.Kind, &j.Args, &j.State, &j.Attempt, &j.MaxAttempt, &j.CreatedAt, &j.LastError); err != nil {
 			return nil, err
 		}
 		j.CreatedAt = j.CreatedAt.UTC()
