@@ -145,23 +145,26 @@ func (a *App) ActionReminders(ctx context.Context) (int, error) {
 			return nil
 		}
 		err := a.store.InTx(ctx, func(q *store.Q) error {
-			for _, p := range batch {
-				fresh, err := q.RecordActionNotice(ctx, p.r.InstanceID, p.r.ActionID, p.event, p.r.MembershipID)
-				if err != nil {
-					return err
-				}
-				if !fresh {
+			ns := make([]store.ActionNotice, len(batch))
+			for i, p := range batch {
+				ns[i] = store.ActionNotice{InstanceID: p.r.InstanceID, ActionID: p.r.ActionID, Event: p.event, MembershipID: p.r.MembershipID}
+			}
+			fresh, err := q.RecordActionNotices(ctx, ns)
+			if err != nil {
+				return err
+			}
+			var msgs []model.OutboxMessage
+			for i, p := range batch {
+				if !fresh[i] {
 					continue
 				}
 				x := model.Action{ID: p.r.ActionID, Title: p.r.Title, Status: p.r.Status, Percent: p.r.Percent, StartDate: p.r.StartDate, EndDate: p.r.EndDate}
 				msg := mail.ActionMail(a.actionNotice(p.r.InstanceName, p.r.InstanceCode, p.r.Email, p.event, x, ""), terms.Parse(p.r.Terms))
 				msg.InstanceID = &p.r.InstanceID
-				if _, err := q.EnqueueMail(ctx, msg); err != nil {
-					return err
-				}
-				sent++
+				msgs = append(msgs, msg)
 			}
-			return nil
+			sent += len(msgs)
+			return q.EnqueueMails(ctx, msgs)
 		})
 		batch = batch[:0]
 		return err

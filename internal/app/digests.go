@@ -216,11 +216,7 @@ func loadDigestInstance(st *store.DigestStreams, id int64, words *terms.Set, bas
 		st.Values.Next()
 	}
 	for _, m := range inst.measures {
-		pts := Points(freqs, m.obj, values[m.obj.ID])
-		m.summary = calc.Summarize(pts, m.obj.BaselineKey, calc.Polarity(m.obj.Polarity), MeasureBands(m.obj, bands))
-		if f, ok := freqs[derefID(m.obj.FrequencyID)]; ok {
-			m.missing, m.more = missingPeriods(FrequencyOf(f), m.summary, now)
-		}
+		m.summarize(freqs, bands, values[m.obj.ID], now)
 		m.line = digestLine(m, base, "")
 		m.line.Prepare(words) // once for every member who follows it
 	}
@@ -230,6 +226,15 @@ func loadDigestInstance(st *store.DigestStreams, id int64, words *terms.Set, bas
 		}
 	}
 	return inst, nil
+}
+
+// summarize computes the measure's summary and the periods due without
+// data from its values.
+func (m *digestMeasure) summarize(freqs map[int64]model.Frequency, bands map[string]model.BandSetting, values []model.DataValue, now time.Time) {
+	m.summary = calc.Summarize(Points(freqs, m.obj, values), m.obj.BaselineKey, calc.Polarity(m.obj.Polarity), MeasureBands(m.obj, bands))
+	if f, ok := freqs[derefID(m.obj.FrequencyID)]; ok {
+		m.missing, m.more = missingPeriods(FrequencyOf(f), m.summary, now)
+	}
 }
 
 // missingPeriods lists the periods that have ended since the latest
@@ -403,10 +408,7 @@ func (a *App) partnerDigestLines(ctx context.Context, m store.DigestMember, scop
 					continue
 				}
 				dm := &digestMeasure{obj: x, key: store.Key(x.Title)}
-				dm.summary = calc.Summarize(Points(fm, x, values[x.ID]), x.BaselineKey, calc.Polarity(x.Polarity), MeasureBands(x, bands))
-				if f, ok := fm[derefID(x.FrequencyID)]; ok {
-					dm.missing, dm.more = missingPeriods(FrequencyOf(f), dm.summary, a.store.Now())
-				}
+				dm.summarize(fm, bands, values[x.ID], a.store.Now())
 				in.measures[x.ID] = dm
 			}
 			cache[o.InstanceID] = in

@@ -92,7 +92,7 @@ func (a *App) Unsubscribe(ctx context.Context, token string, c Client) (Unsubscr
 	h := hashToken(token)
 	var v UnsubscribeView
 	err := a.store.InTx(ctx, func(q *store.Q) error {
-		membershipID, kind, _, err := q.UnsubscribeToken(ctx, id, h)
+		membershipID, kind, used, err := q.UnsubscribeToken(ctx, id, h)
 		if err != nil {
 			return unsubscribeErr(err)
 		}
@@ -100,7 +100,11 @@ func (a *App) Unsubscribe(ctx context.Context, token string, c Client) (Unsubscr
 		if v, m, err = a.unsubscribeView(ctx, q, id, membershipID, kind); err != nil {
 			return err
 		}
-		if _, _, err = q.Unsubscribe(ctx, id, h, a.Now()); errors.Is(err, store.ErrConflict) {
+		if used {
+			v.Used = true
+			return nil
+		}
+		if err = q.Unsubscribe(ctx, id, h, membershipID, kind, a.Now()); errors.Is(err, store.ErrConflict) {
 			v.Used = true
 			return nil
 		} else if err != nil {

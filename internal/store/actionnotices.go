@@ -2,18 +2,67 @@ package store
 
 import (
 	"context"
+	"strings"
 )
 
 // RecordActionNotice notes that an action email went to a member for an
 // event; false when it had already (each is sent at most once).
 func (q *Q) RecordActionNotice(ctx context.Context, instanceID, actionID int64, event string, membershipID int64) (bool, error) {
-	res, err := q.exec(ctx, `INSERT INTO action_notices (instance_id, action_id, event, membership_id, sent_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT DO NOTHING`, instanceID, actionID, event, membershipID, q.Now())
+	fresh, err := q.RecordActionNotices(ctx, []ActionNotice{{InstanceID: instanceID, ActionID: actionID, Event: event, MembershipID: membershipID}})
 	if err != nil {
 		return false, err
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return fresh[0], nil
+}
+
+// ActionNotice is one action email to record: the action, the event and
+// the recipient.
+type ActionNotice struct {
+	InstanceID, ActionID int64
+	Event                string
+	MembershipID         int64
+}
+
+// RecordActionNotices is RecordActionNotice for many at once, one
+// statement per 500: it returns which of ns were not recorded before
+// (fresh[i] for ns[i]), the ones whose email is to be written.
+func (q *Q) RecordActionNotices(ctx context.Context, ns []ActionNotice) ([]bool, error) {
+	fresh := make([]bool, len(ns))
+	now := q.Now()
+	for start := 0; start < len(ns); start += 500 {
+		chunk := ns[start:min(start+500, len(ns))]
+		var a args
+		rows := make([]string, len(chunk))
+		for i, n := range chunk {
+			var ph [5]string
+			for j, x := range []any{n.InstanceID, n.ActionID, n.Event, n.MembershipID, now} {
+				ph[j] = a.next(q.s.dialect, x)
+			}
+			rows[i] = "(" + strings.Join(ph[:], ", ") + ")"
+		}
+		res, err := q.query(ctx, `INSERT INTO action_notices (instance_id, action_id, event, membership_id, sent_at) VALUES `+listMark+
+			strings.Join(rows, ", ")+` ON CONFLICT DO NOTHING RETURNING instance_id, action_id, event, membership_id`, a...)
+		if err != nil {
+			return nil, err
+		}
+		inserted := map[ActionNotice]bool{}
+		for res.Next() {
+			var n ActionNotice
+			if err := res.Scan(&n.InstanceID, &n.ActionID, &n.Event, &n.MembershipID); err != nil {
+				res.Close()
+				return nil, err
+			}
+			inserted[n] = true
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		for i, n := range chunk {
+			fresh[start+i] = inserted[n]
+		}
+	}
+	return fresh, nil
 }
 
 // ActionReminder is an open action whose assignee may be due a reminder

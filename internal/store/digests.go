@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -414,35 +415,17 @@ func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, send
 	return written, q.EnqueueMails(ctx, mails)
 }
 
-// DigestSent reports whether a digest was recorded (tests, operators).
-func (q *Q) DigestSent(ctx context.Context, instanceID, membershipID int64, kind, period string) (bool, error) {
-	var n int
-	err := q.row(ctx, `SELECT COUNT(*) FROM digest_sends WHERE instance_id = $1 AND membership_id = $2 AND kind = $3 AND period = $4`,
-		instanceID, membershipID, kind, period).Scan(&n)
-	return n > 0, err
-}
-
-// Unsubscribe uses a digest's unsubscribe token: once, and only for its
-// membership and digest, which it turns off. It returns the membership
-// and kind, or ErrNotFound for an unknown token and ErrConflict for a
-// used one.
-func (q *Q) Unsubscribe(ctx context.Context, instanceID int64, tokenHash string, now time.Time) (membershipID int64, kind string, err error) {
-	var used sql.NullTime
-	err = q.row(ctx, `SELECT membership_id, kind, used_at FROM unsubscribe_tokens WHERE instance_id = $1 AND token_hash = $2`,
-		instanceID, tokenHash).Scan(&membershipID, &kind, &used)
-	if err != nil {
-		return 0, "", notFound(err)
-	}
-	if used.Valid {
-		return membershipID, kind, ErrConflict
-	}
+// Unsubscribe uses a digest's unsubscribe token, which UnsubscribeToken
+// found for membershipID and kind: once, turning that digest off for that
+// membership. It returns ErrConflict for a token used already (or
+// meanwhile).
+func (q *Q) Unsubscribe(ctx context.Context, instanceID int64, tokenHash string, membershipID int64, kind string, now time.Time) error {
 	res, err := q.exec(ctx, `UPDATE unsubscribe_tokens SET used_at = $1 WHERE instance_id = $2 AND token_hash = $3 AND used_at IS NULL`,
 		now, instanceID, tokenHash)
-	if err := affectedOne(res, err); err != nil {
-		if err == ErrNotFound {
-			return membershipID, kind, ErrConflict // used meanwhile
-		}
-		return 0, "", err
+	if err := affectedOne(res, err); errors.Is(err, ErrNotFound) {
+		return ErrConflict
+	} else if err != nil {
+		return err
 	}
 	col := "digest_weekly"
 	if kind == "monthly" {
@@ -450,7 +433,7 @@ func (q *Q) Unsubscribe(ctx context.Context, instanceID int64, tokenHash string,
 	}
 	_, err = q.exec(ctx, `UPDATE memberships SET `+col+` = FALSE, version = version + 1, updated_at = $1 WHERE instance_id = $2 AND id = $3`,
 		now, instanceID, membershipID)
-	return membershipID, kind, err
+	return err
 }
 
 // UnsubscribeToken looks a token up without using it: the page the link
