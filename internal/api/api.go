@@ -151,13 +151,16 @@ func (x *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			WriteProblem(w, r, http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
 			return
 		}
-		if isJSON(r) && (KeyShaped(string(body)) || checkJSON(body) == msgCredential) {
-			WriteProblem(w, r, http.StatusUnauthorized, msgCredential, nil)
-			return
-		}
-		if msg := checkJSON(body); msg != "" && isJSON(r) {
-			WriteProblem(w, r, http.StatusBadRequest, msg, map[string]string{"body": msg})
-			return
+		if isJSON(r) {
+			msg := checkJSON(body)
+			if msg == msgCredential || KeyShaped(string(body)) {
+				WriteProblem(w, r, http.StatusUnauthorized, msgCredential, nil)
+				return
+			}
+			if msg != "" {
+				WriteProblem(w, r, http.StatusBadRequest, msg, map[string]string{"body": msg})
+				return
+			}
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}

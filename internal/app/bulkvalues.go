@@ -58,6 +58,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 	fields := map[string]string{}
 	seen := map[string]int{}
 	words := actor.Words()
+	labels := make([]string, len(rows)) // each row's period as the log names it
 	for i, r := range rows {
 		row := "values/" + strconv.Itoa(i)
 		t, known := targets[r.MeasureID]
@@ -87,7 +88,8 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			}
 			continue
 		}
-		if _, err := t.pf.FromKey(r.PeriodKey); err != nil {
+		p, err := t.pf.FromKey(r.PeriodKey)
+		if err != nil {
 			fields[row+"/period"] = "“" + truncateText(r.PeriodKey, 20) + "” is not the first day of a period of this " + words.LowOne(terms.Measure) + "."
 			continue
 		}
@@ -97,6 +99,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			continue
 		}
 		seen[dup] = i
+		labels[i] = t.pf.Label(p)
 		for _, n := range []struct {
 			name string
 			v    *float64
@@ -123,27 +126,49 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 	}
 	saved := 0
 	err := a.store.InTx(ctx, func(q *store.Q) error {
-		// What is stored now, one read per measure.
-		keys := map[int64][]string{}
+		// What is stored now: one read per owning instance.
+		type ownerKeys struct {
+			measures []int64
+			keys     []string
+			seenKey  map[string]bool
+		}
+		byOwner := map[int64]*ownerKeys{}
 		for _, r := range rows {
-			keys[r.MeasureID] = append(keys[r.MeasureID], r.PeriodKey)
+			owner := targets[r.MeasureID].m.InstanceID
+			o := byOwner[owner]
+			if o == nil {
+				o = &ownerKeys{seenKey: map[string]bool{}}
+				byOwner[owner] = o
+			}
+			if !o.seenKey[r.PeriodKey] {
+				o.seenKey[r.PeriodKey] = true
+				o.keys = append(o.keys, r.PeriodKey)
+			}
+		}
+		for id, t := range targets {
+			if t != nil {
+				o := byOwner[t.m.InstanceID]
+				o.measures = append(o.measures, id)
+			}
 		}
 		stored := map[int64]map[string]model.DataValue{}
-		for id, ks := range keys {
-			cur, err := q.DataValuesAt(ctx, targets[id].m.InstanceID, id, ks)
+		for owner, o := range byOwner {
+			cur, err := q.DataValuesOf(ctx, owner, o.measures, o.keys)
 			if err != nil {
 				return err
 			}
-			stored[id] = make(map[string]model.DataValue, len(cur))
 			for _, v := range cur {
-				stored[id][v.PeriodKey] = v
+				if stored[v.MeasureID] == nil {
+					stored[v.MeasureID] = map[string]model.DataValue{}
+				}
+				stored[v.MeasureID][v.PeriodKey] = v
 			}
 		}
 		conflicts := map[string]string{}
 		// New values go in as multi-row INSERTs per owning instance, and
 		// the log in one statement per thousand entries, after the loop:
 		// one statement per row made 10,000 values 30× their raw insert.
-		var entries []model.Activity
+		entries := make([]model.Activity, 0, len(rows))
 		fresh := map[int64][]model.DataValue{} // by owner
 		freshRow := map[int64][]int{}          // their rows
 		for i, r := range rows {
@@ -160,9 +185,8 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			if exists && sameValue(before, v) {
 				continue
 			}
-			p, _ := t.pf.FromKey(r.PeriodKey)
 			e := entry(actor, ActDataEntry, "measure", t.m.ID, t.m.Title, changed(
-				"period", "", t.pf.Label(p),
+				"period", "", labels[i],
 				"actual", ftoa(before.Actual), ftoa(v.Actual), "target", ftoa(before.Target), ftoa(v.Target),
 				"comment", before.Comment, v.Comment)...)
 			if actor.Partner(owner) {

@@ -29,56 +29,56 @@ func (q *Q) RecordActivity(ctx context.Context, entries ...model.Activity) error
 	// One INSERT for up to activityChunk entries: a save of many periods
 	// (or a partner's save logged in both instances) is one statement, not
 	// one per entry.
-	for len(entries) > activityChunk {
-		if err := q.RecordActivity(ctx, entries[:activityChunk]...); err != nil {
-			return err
-		}
-		entries = entries[activityChunk:]
-	}
-	var sb strings.Builder
-	sb.WriteString(`INSERT INTO activity_log (instance_id, at, account_id, actor_name, actor_email, actor_instance,
+	ins := chunkStmt{q: q}
+	defer ins.close()
+	for start := 0; start < len(entries); start += activityChunk {
+		chunk := entries[start:min(start+activityChunk, len(entries))]
+		reuse := len(chunk) == activityChunk && len(entries) >= 2*activityChunk
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO activity_log (instance_id, at, account_id, actor_name, actor_email, actor_instance,
 			activity, object_type, object_id, object_name, changes, client_addr, request_id, outcome)
 			VALUES `)
-	if len(entries) > 1 {
-		sb.WriteString(listMark) // the text varies with the count: never prepared
-	}
-	a := make(args, 0, 14*len(entries))
-	for i, e := range entries {
-		changes := ""
-		if len(e.Changes) > 0 {
-			b, err := json.Marshal(e.Changes)
-			if err != nil {
-				return err
+		if len(chunk) > 1 {
+			sb.WriteString(listMark) // the text varies with the count: never in the statement cache
+		}
+		a := make(args, 0, 14*len(chunk))
+		for i, e := range chunk {
+			changes := ""
+			if len(e.Changes) > 0 {
+				b, err := json.Marshal(e.Changes)
+				if err != nil {
+					return err
+				}
+				changes = string(b)
 			}
-			changes = string(b)
-		}
-		if e.At.IsZero() {
-			e.At = q.Now()
-		}
-		if e.Outcome == "" {
-			e.Outcome = model.OutcomeSucceeded
-		}
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString("(")
-		for j, v := range []any{e.InstanceID, e.At.UTC(), e.AccountID, truncate(e.ActorName, 200), truncate(e.ActorEmail, 254), e.ActorInstance,
-			e.Activity, e.ObjectType, e.ObjectID, truncate(e.ObjectName, 300), changes, truncate(e.ClientAddr, 100), e.RequestID, e.Outcome} {
-			if j > 0 {
+			if e.At.IsZero() {
+				e.At = q.Now()
+			}
+			if e.Outcome == "" {
+				e.Outcome = model.OutcomeSucceeded
+			}
+			if i > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteString(a.next(q.s.dialect, v))
-		}
-		sb.WriteString(")")
-		if e.AccountID != nil && e.Activity != "sign_in_failed" && e.Outcome != model.OutcomeFailed {
-			k := member{e.InstanceID, *e.AccountID}
-			if e.At.After(latest[k]) {
-				latest[k] = e.At
+			sb.WriteString("(")
+			for j, v := range []any{e.InstanceID, e.At.UTC(), e.AccountID, truncate(e.ActorName, 200), truncate(e.ActorEmail, 254), e.ActorInstance,
+				e.Activity, e.ObjectType, e.ObjectID, truncate(e.ObjectName, 300), changes, truncate(e.ClientAddr, 100), e.RequestID, e.Outcome} {
+				if j > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString(a.next(q.s.dialect, v))
+			}
+			sb.WriteString(")")
+			if e.AccountID != nil && e.Activity != "sign_in_failed" && e.Outcome != model.OutcomeFailed {
+				k := member{e.InstanceID, *e.AccountID}
+				if e.At.After(latest[k]) {
+					latest[k] = e.At
+				}
 			}
 		}
-	}
-	if _, err := q.exec(ctx, sb.String(), a...); err != nil {
-		return err
+		if _, err := ins.exec(ctx, sb.String(), reuse, a...); err != nil {
+			return err
+		}
 	}
 	for k, at := range latest {
 		if _, err := q.exec(ctx, `UPDATE memberships SET last_activity_at = $1, seen_at = $1

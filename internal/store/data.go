@@ -82,8 +82,11 @@ func (q *Q) InsertDataValues(ctx context.Context, instanceID int64, vs []model.D
 		m int64
 		p string
 	}
+	ins := chunkStmt{q: q}
+	defer ins.close()
 	for start := 0; start < len(vs); start += insertChunk {
 		chunk := vs[start:min(start+insertChunk, len(vs))]
+		reuse := len(chunk) == insertChunk && len(vs) >= 2*insertChunk
 		var a args
 		rows := make([]string, len(chunk))
 		for i, v := range chunk {
@@ -93,9 +96,9 @@ func (q *Q) InsertDataValues(ctx context.Context, instanceID int64, vs []model.D
 			}
 			rows[i] = "(" + strings.Join(ph[:], ", ") + ", 1)"
 		}
-		res, err := q.query(ctx, `INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, comment, updated_by, updated_at, version)
+		res, err := ins.query(ctx, `INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, comment, updated_by, updated_at, version)
 			VALUES `+listMark+strings.Join(rows, ", ")+`
-			ON CONFLICT (instance_id, measure_id, period_key) DO NOTHING RETURNING measure_id, period_key`, a...)
+			ON CONFLICT (instance_id, measure_id, period_key) DO NOTHING RETURNING measure_id, period_key`, reuse, a...)
 		if err != nil {
 			return nil, err
 		}
@@ -130,6 +133,29 @@ func (q *Q) DeleteDataValue(ctx context.Context, instanceID, measureID int64, pe
 	} else {
 		return err
 	}
+}
+
+// DataValuesOf returns the values of any of the measures at any of the
+// period keys, in one statement (a bulk write of 100 measures read them
+// one measure at a time, 100 statements). Both lists may hold up to 10,000
+// entries: their placeholders are "?" on SQLite, whose "$n" names cost a
+// search of all of a statement's names each.
+func (q *Q) DataValuesOf(ctx context.Context, instanceID int64, measureIDs []int64, keys []string) ([]model.DataValue, error) {
+	if len(measureIDs) == 0 || len(keys) == 0 {
+		return nil, nil
+	}
+	var a args
+	inst := a.next(q.s.dialect, instanceID)
+	ms := make([]string, len(measureIDs))
+	for i, id := range measureIDs {
+		ms[i] = a.next(q.s.dialect, id)
+	}
+	ks := make([]string, len(keys))
+	for i, k := range keys {
+		ks[i] = a.next(q.s.dialect, k)
+	}
+	return collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id = `+inst+`
+		AND dv.measure_id IN (`+listMark+strings.Join(ms, ", ")+`) AND dv.period_key IN (`+strings.Join(ks, ", ")+`)`, a...)
 }
 
 // DataValuesAt returns a measure's values of the given periods only (a
