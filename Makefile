@@ -20,7 +20,8 @@ GO_TEST_FLAGS ?=
 # about 10 s each on a quiet machine (see scripts/fuzz.sh for why not durations); FUZZTIME=30s
 # overrides them all.
 FUZZ_TARGETS ?= ./internal/period:FuzzAt:600000x ./internal/period:FuzzParse:400000x \
-	./internal/graph:FuzzRender:30000x ./internal/importer:FuzzParse:100000x
+	./internal/graph:FuzzRender:30000x ./internal/importer:FuzzParse:100000x \
+	./internal/calc:FuzzFormula:500000x
 FUZZTIME ?=
 # (a pattern whose directory does not exist yet is left out)
 BENCH_PKGS ?= $(foreach p,./bench/... ./internal/...,$(if $(wildcard $(p:/...=)),$(p)))

@@ -1,6 +1,9 @@
 // Package calc owns the numbers behind a measure's scorecard row and graph:
-// polarity, colour bands, the current/prior/trend/baseline columns, and how
-// values are formatted for people.
+// polarity, colour bands, the current/prior/trend/baseline columns, how
+// values are formatted for people, and calculated measures: how a
+// calculation combines its inputs' series (Calculation.Compute), custom
+// formulas (Parse), and the order in which chained calculations are
+// recomputed, with cycles refused (Inputs).
 //
 // Rules it keeps:
 //
