@@ -35,6 +35,7 @@ type Can struct {
 	Assign    bool // choose which of the viewer's members get a scorecard
 	EditNotes bool // change the text of its note sections (adding or removing a section is Edit)
 	Comment   bool // add commentary; a partner's content takes none (SPEC §12)
+	History   bool // read its changes in the activity log: own content only, a partner's log is the partner's
 }
 
 // Visible applies SPEC §3.3 and §3.4: own content by scope; a partner's
@@ -68,6 +69,7 @@ func CanOn(perms Set, scope Scope, t Target) Can {
 		c.EditGraph = perms.Has(GraphsEdit)
 		c.EditNotes = perms.Has(NotesEdit)
 		c.Comment = perms.Has(CommentaryAdd)
+		c.History = true
 	case Shared:
 		c.EnterData = false
 	}

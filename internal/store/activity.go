@@ -95,8 +95,12 @@ type ActivityFilter struct {
 	From, To  time.Time
 	AccountID int64
 	Activity  string
-	After     string // cursor
-	Limit     int
+	// ObjectID with ObjectTypes: the entries of one object (its History
+	// tab), whose id the given types share.
+	ObjectID    int64
+	ObjectTypes []string
+	After       string // cursor
+	Limit       int
 }
 
 // ActivityPage is one page of the log.
@@ -221,6 +225,14 @@ func (q *Q) activityWhere(instanceID int64, f ActivityFilter, c *activityCursor)
 	}
 	if f.Activity != "" {
 		where = append(where, "activity = "+a.add(f.Activity))
+	}
+	if f.ObjectID != 0 {
+		where = append(where, "object_id = "+a.add(f.ObjectID))
+		types := make([]string, len(f.ObjectTypes))
+		for i, t := range f.ObjectTypes {
+			types[i] = a.add(t)
+		}
+		where = append(where, "object_type IN ("+listMark+strings.Join(types, ", ")+")")
 	}
 	to := f.To.UTC()
 	if c != nil && c.at.Before(to) {

@@ -1,0 +1,74 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"yardstick/internal/access"
+	"yardstick/internal/app"
+	"yardstick/internal/testkit"
+)
+
+// History pages (issue 28): a scorecard's changes, newest first, with the
+// title escaped, a link from the scorecard page, and keyset pages.
+func TestHistoryPages(t *testing.T) {
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db)
+		in := e.instance("ACME", "Acme")
+		acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)
+		admin, err := e.app.ActorFor(ctx, app.Session{Account: acct}, "ACME", app.Client{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := e.app.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Board"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 52 {
+			sc, err = e.app.ViewScorecard(ctx, admin, sc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			title := fmt.Sprintf("Board %02d", i)
+			if i == 51 {
+				title = "<b>Board</b> =HYPERLINK(1)"
+			}
+			if err := e.app.UpdateScorecard(ctx, admin, sc.ID, sc.Version, app.ScorecardInput{Title: title}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := e.client()
+		c.login("ada@example.org", testkit.Password)
+		base := fmt.Sprintf("/i/ACME/scorecards/%d", sc.ID)
+		expect(t, "scorecard page", c.get(base), http.StatusOK, `href="`+base+`/history"`)
+		r := c.get(base + "/history")
+		expect(t, "history", r, http.StatusOK, `id="history-list"`, "&lt;b&gt;Board&lt;/b&gt; =HYPERLINK(1)", "Board 50", `id="next-page"`)
+		if strings.Contains(r.Body, "<b>Board</b>") {
+			t.Error("a title reached the page unescaped")
+		}
+		next := between(r.Body, `href="`, `" id="next-page"`)
+		r = c.get(strings.ReplaceAll(next, "&amp;", "&"))
+		expect(t, "older", r, http.StatusOK, `id="first-page"`, "Board 00")
+		if strings.Contains(r.Body, `id="next-page"`) {
+			t.Error("the last page links further")
+		}
+		expect(t, "bad cursor", c.get(base+"/history?after=zz"), http.StatusUnprocessableEntity)
+		expect(t, "unknown scorecard", c.get("/i/ACME/scorecards/999999/history"), http.StatusNotFound)
+	})
+}
+
+// between is the text of s after the first before and up to the next after.
+func between(s, before, after string) string {
+	_, rest, ok := strings.Cut(s, after)
+	if !ok {
+		return ""
+	}
+	head := s[:len(s)-len(rest)-len(after)]
+	i := strings.LastIndex(head, before)
+	if i < 0 {
+		return ""
+	}
+	return head[i+len(before):]
+}
