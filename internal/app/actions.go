@@ -768,13 +768,14 @@ func (a *App) hostActions(ctx context.Context, actor *Actor, h host) (HostAction
 	return HostActions{Show: true, On: h.On, ID: h.ID, List: page.Actions, More: page.Next != "", CanAdd: actor.Can(access.ActionsEdit)}, nil
 }
 
-// DashboardView is the dashboard (SPEC §9): favourite measures, my open
+// DashboardView is the dashboard (SPEC §9): favourite scorecards and measures, my open
 // actions and my to-dos.
 type DashboardView struct {
-	Favorites []Favorite
-	MyActions []model.Action
-	MoreMine  bool
-	MyTodos   []TodoItem
+	Scorecards []model.Scorecard // starred scorecards, first on the page
+	Favorites  []Favorite
+	MyActions  []model.Action
+	MoreMine   bool
+	MyTodos    []TodoItem
 	// Message is the instance's administrator message (General
 	// Settings), sanitised HTML; "" when there is none.
 	Message string
@@ -793,6 +794,9 @@ const dashboardShown = 10
 func (a *App) Dashboard(ctx context.Context, actor *Actor) (DashboardView, error) {
 	var v DashboardView
 	var err error
+	if v.Scorecards, err = a.FavoriteScorecards(ctx, actor); err != nil {
+		return v, err
+	}
 	if v.Favorites, err = a.Favorites(ctx, actor); err != nil {
 		return v, err
 	}

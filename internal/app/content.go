@@ -228,11 +228,12 @@ type ScorecardNode struct {
 
 // ScorecardListView is what the Scorecards list shows.
 type ScorecardListView struct {
-	Nodes  []ScorecardNode
-	Own    model.Instance
-	Sites  []model.Instance // partners that share with the actor's instance
-	Chosen map[int64]bool   // the sites shown
-	Can    access.Can       // what the actor may do with the instance's own scorecards
+	Favorites []ScorecardNode // the viewer's starred scorecards among Nodes, first
+	Nodes     []ScorecardNode
+	Own       model.Instance
+	Sites     []model.Instance // partners that share with the actor's instance
+	Chosen    map[int64]bool   // the sites shown
+	Can       access.Can       // what the actor may do with the instance's own scorecards
 }
 
 // ScorecardList shows the accessible scorecards of the chosen sites: this
@@ -268,10 +269,17 @@ func (a *App) ScorecardList(ctx context.Context, actor *Actor, sites []int64) (S
 	for _, sc := range list {
 		bySite[sc.InstanceID] = append(bySite[sc.InstanceID], sc)
 	}
+	favs, err := a.favoriteScorecardIDs(ctx, actor)
+	if err != nil {
+		return view, err
+	}
 	for _, id := range ids {
 		for _, n := range scorecardTree(bySite[id]) {
 			n.Site = names[id]
 			view.Nodes = append(view.Nodes, n)
+			if isFavorite(favs, n.Scorecard.InstanceID, n.Scorecard.ID) {
+				view.Favorites = append(view.Favorites, ScorecardNode{Scorecard: n.Scorecard, Site: n.Site})
+			}
 		}
 	}
 	v, err := a.Visibility(ctx, actor)

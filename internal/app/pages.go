@@ -35,6 +35,7 @@ type ScorecardView struct {
 	Containers []model.Object // containers that can be added at the top, when Can.Edit
 	Notes      NotesView
 	Actions    HostActions
+	Favorite   bool // starred by the viewer
 }
 
 // maxAddable is how many containers the scorecard page offers to add.
@@ -49,6 +50,11 @@ func (a *App) ScorecardPage(ctx context.Context, actor *Actor, id int64) (Scorec
 		return view, err
 	}
 	a.RecordView(ctx, actor, ActViewScorecard, "scorecard", id, view.Scorecard.Title)
+	favs, err := a.favoriteScorecardIDs(ctx, actor)
+	if err != nil {
+		return view, err
+	}
+	view.Favorite = isFavorite(favs, view.Scorecard.InstanceID, view.Scorecard.ID)
 	if view.Can.Edit {
 		page, err := a.ListObjects(ctx, actor, ObjectQuery{Kind: model.KindContainer, Limit: maxAddable})
 		if err != nil {

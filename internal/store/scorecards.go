@@ -57,7 +57,7 @@ func (q *Q) UpdateScorecard(ctx context.Context, s model.Scorecard) error {
 // assignments go with it, its child scorecards become top-level. A
 // version other than 0 must be the stored one (deleteAt).
 func (q *Q) DeleteScorecard(ctx context.Context, instanceID, id, version int64) error {
-	// Partners' assignments of it live with the partner (no foreign key
+	// Partners' assignments and favourites of it live with the partner (no foreign key
 	// reaches them); they exist only while it is shared, so the shares say
 	// whose they are.
 	partners, err := q.ids(ctx, `SELECT DISTINCT partner_instance FROM partner_shares WHERE instance_id = $1 AND scorecard_id = $2`, instanceID, id)
@@ -65,9 +65,11 @@ func (q *Q) DeleteScorecard(ctx context.Context, instanceID, id, version int64) 
 		return err
 	}
 	for _, p := range partners {
-		if _, err := q.exec(ctx, `DELETE FROM partner_assignments WHERE instance_id = $1 AND owner_instance = $2 AND scorecard_id = $3`,
-			p, instanceID, id); err != nil {
-			return err
+		for _, table := range []string{"partner_assignments", "partner_scorecard_favorites"} {
+			if _, err := q.exec(ctx, `DELETE FROM `+table+` WHERE instance_id = $1 AND owner_instance = $2 AND scorecard_id = $3`,
+				p, instanceID, id); err != nil {
+				return err
+			}
 		}
 	}
 	// The parent key includes instance_id, so the database cannot set it

@@ -72,3 +72,54 @@ func between(s, before, after string) string {
 	}
 	return head[i+len(before):]
 }
+
+// Favourite scorecards and the switcher (issue 28): the star on the
+// scorecard page, the Favourites section of the list and the dashboard,
+// and the header's search that opens a single match.
+func TestFavoriteScorecardPages(t *testing.T) {
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db)
+		in := e.instance("ACME", "Acme")
+		acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)
+		admin, err := e.app.ActorFor(ctx, app.Session{Account: acct}, "ACME", app.Client{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, title := range []string{"Housing <b>board</b>", "Health board", "Jobs"} {
+			sc, err := e.app.CreateScorecard(ctx, admin, app.ScorecardInput{Title: title})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, sc.ID)
+		}
+		c := e.client()
+		c.login("ada@example.org", testkit.Password)
+		page := fmt.Sprintf("/i/ACME/scorecards/%d", ids[1])
+		expect(t, "unstarred", c.get(page), http.StatusOK, `aria-pressed="false"`, `id="scorecard-switcher"`)
+		r := c.post(page+"/star", "on", "1")
+		if r.Status != http.StatusSeeOther || r.Location != page {
+			t.Fatalf("star: %d → %q", r.Status, r.Location)
+		}
+		expect(t, "starred", c.get(page), http.StatusOK, `aria-pressed="true"`)
+		r = c.get("/i/ACME/scorecards")
+		expect(t, "list", r, http.StatusOK, `id="favorite-scorecards"`)
+		if i, j := strings.Index(r.Body, "Health board"), strings.Index(r.Body, "Housing"); i < 0 || j < 0 || i > j {
+			t.Error("the starred scorecard is not listed first")
+		}
+		expect(t, "dashboard", c.get("/i/ACME/"), http.StatusOK, `id="favorite-scorecards"`, "Health board")
+
+		r = c.get("/i/ACME/scorecards/jump?q=jobs")
+		if r.Status != http.StatusSeeOther || r.Location != fmt.Sprintf("/i/ACME/scorecards/%d", ids[2]) {
+			t.Errorf("a single match: %d → %q", r.Status, r.Location)
+		}
+		r = c.get("/i/ACME/scorecards/jump?q=board")
+		expect(t, "several matches", r, http.StatusOK, `id="jump-list"`, "Housing &lt;b&gt;board&lt;/b&gt;")
+		if strings.Index(r.Body, "Health board") > strings.Index(r.Body, "Housing") {
+			t.Error("the favourite is not first among the matches")
+		}
+		expect(t, "no match", c.get("/i/ACME/scorecards/jump?q=zzz"), http.StatusOK, `id="no-jump"`)
+		expect(t, "too long", c.get("/i/ACME/scorecards/jump?q="+strings.Repeat("é", 201)), http.StatusUnprocessableEntity,
+			`aria-invalid="true"`, `id="jump-q-error"`)
+	})
+}

@@ -68,13 +68,16 @@ var matrix = map[string]string{
 	"POST /i/{code}/preferences": "LNNAAAAAA",
 	// A member's own notifications (issue 15); the partner reads its own
 	// under BETA.
-	"GET /i/{code}/notifications":        "LNNAAAAAA",
-	"POST /i/{code}/notifications/read":  "LNNAAAAAA",
-	"GET /i/{code}/scorecards":           "LNNAAAAAA",
-	"GET /i/{code}/scorecards/new":       "LNNAFFAFA",
-	"POST /i/{code}/scorecards":          "LNNAFFAFA",
-	"GET /i/{code}/scorecards/{id}":      "LNNAAAAAA",
-	"GET /i/{code}/scorecards/{id}/edit": "LNNFFFAFA",
+	"GET /i/{code}/notifications":       "LNNAAAAAA",
+	"POST /i/{code}/notifications/read": "LNNAAAAAA",
+	"GET /i/{code}/scorecards":          "LNNAAAAAA",
+	"GET /i/{code}/scorecards/new":      "LNNAFFAFA",
+	// The scorecard switcher and favourite scorecards (issue 28): any member.
+	"GET /i/{code}/scorecards/jump":       "LNNAAAAAA",
+	"POST /i/{code}/scorecards/{id}/star": "LNNAAAAAA",
+	"POST /i/{code}/scorecards":           "LNNAFFAFA",
+	"GET /i/{code}/scorecards/{id}":       "LNNAAAAAA",
+	"GET /i/{code}/scorecards/{id}/edit":  "LNNFFFAFA",
 	// History tabs (issue 28): a partner sees the content, not its log.
 	"GET /i/{code}/scorecards/{id}/history":  "LNNFAAAAA",
 	"POST /i/{code}/scorecards/{id}":         "LNNFFFAFA",

@@ -114,10 +114,12 @@ func (s *Server) routes() []route {
 		// Scorecards and their objects (visibility is applied in internal/app).
 		{Pattern: "GET /i/{code}/scorecards", Need: member, h: s.scorecardList},
 		{Pattern: "GET /i/{code}/scorecards/new", Need: member, Perm: access.ObjectsEdit, h: s.scorecardNew},
+		{Pattern: "GET /i/{code}/scorecards/jump", Need: member, h: s.scorecardJump},
 		{Pattern: "POST /i/{code}/scorecards", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCreate},
 		{Pattern: "GET /i/{code}/scorecards/{id}", Need: member, h: s.scorecardPage},
 		{Pattern: "GET /i/{code}/scorecards/{id}/edit", Need: member, Perm: access.ObjectsEdit, h: s.scorecardEdit},
 		{Pattern: "GET /i/{code}/scorecards/{id}/history", Need: member, h: s.scorecardHistory},
+		{Pattern: "POST /i/{code}/scorecards/{id}/star", Need: member, h: s.scorecardStar},
 		{Pattern: "POST /i/{code}/scorecards/{id}", Need: member, Perm: access.ObjectsEdit, h: s.scorecardUpdate},
 		{Pattern: "POST /i/{code}/scorecards/{id}/delete", Need: member, Perm: access.ObjectsDelete, h: s.scorecardDelete},
 		{Pattern: "POST /i/{code}/scorecards/{id}/members", Need: member, Perm: access.UsersManage, h: s.scorecardAssign},

@@ -28,7 +28,7 @@ func (s *Server) scorecardList(w http.ResponseWriter, r *http.Request, c *req) e
 	}
 	sh := s.flash(r, s.termShell(r, c, "{scorecard:many}"))
 	filter := views.SitesFilter{Own: v.Own, Partners: v.Sites, Chosen: v.Chosen}
-	return s.render(w, r, http.StatusOK, views.ScorecardList(sh, v.Nodes, v.Can, filter))
+	return s.render(w, r, http.StatusOK, views.ScorecardList(sh, v.Favorites, v.Nodes, v.Can, filter))
 }
 
 // scorecardForm renders the form for scorecard id (0: a new one) with a
@@ -247,4 +247,37 @@ func (s *Server) scorecardDelete(w http.ResponseWriter, r *http.Request, c *req)
 		return err
 	}
 	return back(w, r, c, "/scorecards?done=deleted")
+}
+
+// scorecardStar stars or unstars a scorecard for the viewer.
+func (s *Server) scorecardStar(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.app.StarScorecard(r.Context(), c.Actor, id, r.PostFormValue("on") == "1"); err != nil {
+		return err
+	}
+	return back(w, r, c, "/scorecards/"+r.PathValue("id"))
+}
+
+// scorecardJump is the header switcher: a single match opens, several are
+// listed (favourites first).
+func (s *Server) scorecardJump(w http.ResponseWriter, r *http.Request, c *req) error {
+	text := r.URL.Query().Get("q")
+	list, err := s.app.JumpScorecards(r.Context(), c.Actor, text)
+	d := views.JumpData{Text: text}
+	status := http.StatusOK
+	if err != nil {
+		e, ok := app.AsError(err)
+		if !ok || e.Kind != app.Invalid {
+			return err
+		}
+		d.Error, status = e.Fields["q"], http.StatusUnprocessableEntity
+	}
+	if err == nil && len(list) == 1 && text != "" {
+		return back(w, r, c, "/scorecards/"+strconv.FormatInt(list[0].Scorecard.ID, 10))
+	}
+	d.Matches = list
+	return s.render(w, r, status, views.JumpPage(s.termShell(r, c, "Go to {scorecard:lower}"), d))
 }
