@@ -170,12 +170,10 @@ func (h *handlers) CreateAction(ctx context.Context, req CreateActionRequestObje
 	case b.ObjectId != nil:
 		on, hostID = app.OnObject, *b.ObjectId
 	}
+	// The answer is made in the create's transaction (an Idempotency-Key
+	// keeps it with the action): of the action alone, without a read.
 	answer := func(x model.Action) (app.Answer, error) {
-		v, err := h.app.Action(ctx, actor, x.ID)
-		if err != nil {
-			return app.Answer{}, err
-		}
-		return answerOf(h.location(actor, "actions", x.ID), int64(x.Version), actionViewOut(v))
+		return answerOf(h.location(actor, "actions", x.ID), int64(x.Version), actionOut(x))
 	}
 	c, err := create("createAction", req.Params.IdempotencyKey, b,
 		func() (model.Action, error) { return h.app.CreateAction(ctx, actor, in, on, hostID) },

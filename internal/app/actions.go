@@ -236,6 +236,11 @@ func (a *App) createAction(ctx context.Context, actor *Actor, in ActionInput, on
 		if x, err = q.CreateAction(ctx, x); err != nil {
 			return err
 		}
+		// Read back as the lists read it: with the assignee's and
+		// assigner's names.
+		if x, err = q.ActionByID(ctx, actor.Instance.ID, x.ID, store.SeeAll); err != nil {
+			return err
+		}
 		if err := actionEmailJobs(ctx, q, actor, model.Action{}, x); err != nil {
 			return err
 		}
