@@ -671,6 +671,42 @@ func TestConcurrentUpdatesOneWins(t *testing.T) {
 				}
 			})
 		}
+		// Actions (version 1) and a note section (never saved: "0") alike.
+		for _, kind := range []string{"actions", "notes"} {
+			t.Run(kind, func(t *testing.T) {
+				method, path, tag, field := "PATCH", "", `"1"`, "title"
+				if kind == "actions" {
+					path = "/api/v1/i/ACME/actions/" + id(e.freshAction(t, "Contested", e.parent.ID).ID)
+				} else {
+					method, tag, field = "PUT", `"0"`, "body"
+					path = "/api/v1/i/ACME/measures/" + id(e.freshMeasure(t, "Contested", e.result.ID).ID) + "/notes/" + id(e.noteType["Definition"])
+				}
+				const n = 50
+				codes := make(chan int, n)
+				start := make(chan struct{})
+				for i := range n {
+					go func() {
+						<-start
+						codes <- e.send(method, path, "builder", `{"`+field+`":"Writer `+strconv.Itoa(i)+`"}`, "If-Match", tag).Status
+					}()
+				}
+				close(start)
+				ok, stale := 0, 0
+				for range n {
+					switch c := <-codes; c {
+					case http.StatusOK:
+						ok++
+					case http.StatusPreconditionFailed:
+						stale++
+					default:
+						t.Errorf("status %d", c)
+					}
+				}
+				if ok != 1 || stale != n-1 {
+					t.Errorf("%d × 200 and %d × 412, want 1 and %d", ok, stale, n-1)
+				}
+			})
+		}
 	})
 }
 
