@@ -538,3 +538,65 @@ func (h *handlers) ListNoteVersions(ctx context.Context, req ListNoteVersionsReq
 	}
 	return out, nil
 }
+
+func commentOut(c model.Comment) Comment {
+	out := Comment{Id: c.ID, Author: c.AuthorName, Body: c.Body, CreatedAt: c.CreatedAt.UTC()}
+	if c.EditedAt != nil {
+		at := c.EditedAt.UTC()
+		out.EditedAt = &at
+	}
+	return out
+}
+
+func (h *handlers) ListComments(ctx context.Context, req ListCommentsRequestObject) (ListCommentsResponseObject, error) {
+	on, err := h.noteHost(ctx, string(req.On), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	var before int64
+	if c := deref(req.Params.Cursor); c != "" {
+		if before, err = strconv.ParseInt(c, 10, 64); err != nil || before < 1 {
+			msg := "That cursor is not valid; start from the first page."
+			return nil, &app.Error{Kind: app.Invalid, Msg: msg, Fields: map[string]string{"cursor": msg}}
+		}
+	}
+	v, err := h.app.NotesOf(ctx, actorOf(ctx), on, req.Id, before)
+	if err != nil {
+		return nil, err
+	}
+	out := ListComments200JSONResponse{Items: make([]Comment, len(v.Comments))}
+	for i, c := range v.Comments {
+		out.Items[i] = commentOut(c.Comment)
+	}
+	if v.MoreComments != 0 {
+		next := strconv.FormatInt(v.MoreComments, 10)
+		out.NextCursor = &next
+	}
+	return out, nil
+}
+
+func (c created) VisitAddCommentResponse(w http.ResponseWriter) error { return c.write(w) }
+
+func (h *handlers) AddComment(ctx context.Context, req AddCommentRequestObject) (AddCommentResponseObject, error) {
+	actor := actorOf(ctx)
+	on, err := h.noteHost(ctx, string(req.On), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	body := req.Body.Body
+	answer := func(c model.Comment) (app.Answer, error) {
+		a, err := answerOf("", 0, commentOut(c))
+		a.ETag = ""
+		return a, err
+	}
+	c, err := create("addComment", req.Params.IdempotencyKey, struct {
+		On   string
+		ID   int64
+		Body string
+	}{string(req.On), req.Id, body},
+		func() (model.Comment, error) { return h.app.AddComment(ctx, actor, on, req.Id, body) },
+		func(o app.Once, ans func(model.Comment) (app.Answer, error)) (app.Answer, error) {
+			return h.app.AddCommentOnce(ctx, actor, on, req.Id, body, o, ans)
+		}, answer)
+	return c, err
+}

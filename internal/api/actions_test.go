@@ -576,6 +576,67 @@ var actionContract = map[string]func(t *testing.T, e *env){
 			t.Errorf("sections after removing one: %d", len(list.Items))
 		}
 	},
+	"listComments": func(t *testing.T, e *env) {
+		m := e.freshMeasure(t, "Discussed", e.result.ID)
+		for i := range 51 {
+			if _, err := e.app.AddComment(ctx, e.admin, app.OnObject, m.ID, "Comment "+strconv.Itoa(i+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := "/api/v1/i/ACME/measures/" + id(m.ID) + "/comments"
+		type page struct {
+			Items []struct {
+				ID     int64  `json:"id"`
+				Body   string `json:"body"`
+				Author string `json:"author"`
+			}
+			NextCursor *string `json:"next_cursor"`
+		}
+		var first, second page
+		r := e.do("GET", path, "builder", nil)
+		if r.json(t, &first); r.Status != http.StatusOK || len(first.Items) != 50 || first.Items[0].Body != "Comment 51" || first.NextCursor == nil {
+			t.Fatalf("first page: %d %.300s", r.Status, r.Body)
+		}
+		r = e.do("GET", path+"?cursor="+*first.NextCursor, "builder", nil)
+		if r.json(t, &second); len(second.Items) != 1 || second.Items[0].Body != "Comment 1" || second.NextCursor != nil {
+			t.Errorf("second page: %s", r.Body)
+		}
+		wantStatus(t, "bad cursor", e.do("GET", path+"?cursor=-3", "builder", nil), http.StatusUnprocessableEntity, "cursor")
+		wantStatus(t, "invisible", e.do("GET", path, "presenter", nil), http.StatusNotFound)
+		wantStatus(t, "another instance's", e.do("GET", "/api/v1/i/ACME/measures/"+id(e.betaMeasure.ID)+"/comments", "admin", nil), http.StatusNotFound)
+	},
+	"addComment": func(t *testing.T, e *env) {
+		path := "/api/v1/i/ACME/scorecards/" + id(e.freshScorecard(t, "Commented").ID) + "/comments"
+		r := e.send("POST", path, "builder", `{"body":"  <b>Looks</b> right  "}`)
+		var got struct {
+			ID     int64  `json:"id"`
+			Body   string `json:"body"`
+			Author string `json:"author"`
+		}
+		if r.json(t, &got); r.Status != http.StatusCreated || got.Body != "<b>Looks</b> right" {
+			t.Errorf("comment: %d %s", r.Status, r.Body)
+		}
+		var list struct{ Items []struct{ Body string } }
+		e.do("GET", path, "builder", nil).json(t, &list)
+		if len(list.Items) != 1 || list.Items[0].Body != "<b>Looks</b> right" {
+			t.Errorf("comments after one: %+v", list)
+		}
+		key := []string{"Idempotency-Key", "comment-1"}
+		first := e.send("POST", path, "builder", `{"body":"Once"}`, key...)
+		again := e.send("POST", path, "builder", `{"body":"Once"}`, key...)
+		if first.Status != http.StatusCreated || string(first.Body) != string(again.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("replayed comment: %d %s / %s", first.Status, first.Body, again.Body)
+		}
+		wantStatus(t, "same key, another body", e.send("POST", path, "builder", `{"body":"Twice"}`, key...), http.StatusUnprocessableEntity)
+		wantStatus(t, "empty", e.send("POST", path, "builder", `{"body":"   "}`), http.StatusUnprocessableEntity, "body")
+		wantStatus(t, "too long", e.send("POST", path, "builder", `{"body":"`+strings.Repeat("é", 4001)+`"}`), http.StatusUnprocessableEntity, "body")
+		wantStatus(t, "no Add Commentary", e.send("POST", path, "viewer", `{"body":"x"}`), http.StatusForbidden)
+		wantStatus(t, "invisible", e.send("POST", path, "dataentry", `{"body":"x"}`), http.StatusNotFound)
+		e.do("GET", path, "builder", nil).json(t, &list)
+		if len(list.Items) != 2 {
+			t.Errorf("comments after refusals: %d, want 2", len(list.Items))
+		}
+	},
 	"listNoteVersions": func(t *testing.T, e *env) {
 		m := e.freshMeasure(t, "Much revised", e.result.ID)
 		typeID := e.noteType["What Works"]

@@ -116,6 +116,48 @@ func (e On) Valid() bool {
 	}
 }
 
+// Defines values for ListCommentsParamsOn.
+const (
+	ListCommentsParamsOnContainers ListCommentsParamsOn = "containers"
+	ListCommentsParamsOnMeasures   ListCommentsParamsOn = "measures"
+	ListCommentsParamsOnScorecards ListCommentsParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the ListCommentsParamsOn enum.
+func (e ListCommentsParamsOn) Valid() bool {
+	switch e {
+	case ListCommentsParamsOnContainers:
+		return true
+	case ListCommentsParamsOnMeasures:
+		return true
+	case ListCommentsParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AddCommentParamsOn.
+const (
+	AddCommentParamsOnContainers AddCommentParamsOn = "containers"
+	AddCommentParamsOnMeasures   AddCommentParamsOn = "measures"
+	AddCommentParamsOnScorecards AddCommentParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the AddCommentParamsOn enum.
+func (e AddCommentParamsOn) Valid() bool {
+	switch e {
+	case AddCommentParamsOnContainers:
+		return true
+	case AddCommentParamsOnMeasures:
+		return true
+	case AddCommentParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListNotesParamsOn.
 const (
 	ListNotesParamsOnContainers ListNotesParamsOn = "containers"
@@ -398,6 +440,30 @@ type ActionUpdateCreate struct {
 // ActionUpdateList defines model for ActionUpdateList.
 type ActionUpdateList struct {
 	Items []ActionUpdate `json:"items"`
+}
+
+// Comment defines model for Comment.
+type Comment struct {
+	// Author Its author's name (empty for an API key; the activity log names the key).
+	Author string `json:"author"`
+
+	// Body Plain text.
+	Body      string     `json:"body"`
+	CreatedAt time.Time  `json:"created_at"`
+	EditedAt  *time.Time `json:"edited_at"`
+	Id        int64      `json:"id"`
+}
+
+// CommentCreate defines model for CommentCreate.
+type CommentCreate struct {
+	// Body Plain text, 1–4,000 characters.
+	Body string `json:"body"`
+}
+
+// CommentList defines model for CommentList.
+type CommentList struct {
+	Items      []Comment `json:"items"`
+	NextCursor *string   `json:"next_cursor"`
 }
 
 // Container defines model for Container.
@@ -1095,6 +1161,24 @@ type GetXrefParams struct {
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 }
 
+// ListCommentsParams defines parameters for ListComments.
+type ListCommentsParams struct {
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListCommentsParamsOn defines parameters for ListComments.
+type ListCommentsParamsOn string
+
+// AddCommentParams defines parameters for AddComment.
+type AddCommentParams struct {
+	// IdempotencyKey A key of the sender's choosing (visible ASCII, at most 255), unique per create it means.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// AddCommentParamsOn defines parameters for AddComment.
+type AddCommentParamsOn string
+
 // ListNotesParamsOn defines parameters for ListNotes.
 type ListNotesParamsOn string
 
@@ -1168,6 +1252,9 @@ type UpdateScorecardJSONRequestBody = ScorecardPatch
 
 // UpsertValuesJSONRequestBody defines body for UpsertValues for application/json ContentType.
 type UpsertValuesJSONRequestBody = ValueUpsert
+
+// AddCommentJSONRequestBody defines body for AddComment for application/json ContentType.
+type AddCommentJSONRequestBody = CommentCreate
 
 // AddNoteSectionJSONRequestBody defines body for AddNoteSection for application/json ContentType.
 type AddNoteSectionJSONRequestBody = NoteSectionCreate
@@ -1288,6 +1375,12 @@ type ServerInterface interface {
 	// GetXref The API cross-reference (needs Instance Admin)
 	// (GET /i/{code}/xref)
 	GetXref(w http.ResponseWriter, r *http.Request, code Code, params GetXrefParams)
+	// ListComments The commentary of a scorecard, container or measure the key can see, newest first, 50 a page
+	// (GET /i/{code}/{on}/{id}/comments)
+	ListComments(w http.ResponseWriter, r *http.Request, code Code, on ListCommentsParamsOn, id Id, params ListCommentsParams)
+	// AddComment Comment on a scorecard, container or measure of this instance (needs Add Commentary)
+	// (POST /i/{code}/{on}/{id}/comments)
+	AddComment(w http.ResponseWriter, r *http.Request, code Code, on AddCommentParamsOn, id Id, params AddCommentParams)
 	// ListNotes The note sections of a scorecard, container or measure the key can see
 	// (GET /i/{code}/{on}/{id}/notes)
 	ListNotes(w http.ResponseWriter, r *http.Request, code Code, on ListNotesParamsOn, id Id)
@@ -3312,6 +3405,134 @@ func (siw *ServerInterfaceWrapper) GetXref(w http.ResponseWriter, r *http.Reques
 	handler.ServeHTTP(w, r)
 }
 
+// ListComments operation middleware
+func (siw *ServerInterfaceWrapper) ListComments(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on ListCommentsParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCommentsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListComments(w, r, code, on, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AddComment operation middleware
+func (siw *ServerInterfaceWrapper) AddComment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on AddCommentParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddCommentParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AddComment(w, r, code, on, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListNotes operation middleware
 func (siw *ServerInterfaceWrapper) ListNotes(w http.ResponseWriter, r *http.Request) {
 
@@ -3839,6 +4060,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/{on}/{id}/notes/{type_id}", wrapper.GetNote)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/i/{code}/{on}/{id}/notes/{type_id}", wrapper.SaveNote)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/{on}/{id}/notes/{type_id}/versions", wrapper.ListNoteVersions)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/{on}/{id}/comments", wrapper.ListComments)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/{on}/{id}/comments", wrapper.AddComment)
 
 	return m
 }
@@ -5650,6 +5873,101 @@ func (response GetXrefdefaultApplicationProblemPlusJSONResponse) VisitGetXrefRes
 	return err
 }
 
+type ListCommentsRequestObject struct {
+	Code   Code                 `json:"code"`
+	On     ListCommentsParamsOn `json:"on"`
+	Id     Id                   `json:"id"`
+	Params ListCommentsParams
+}
+
+type ListCommentsResponseObject interface {
+	VisitListCommentsResponse(w http.ResponseWriter) error
+}
+
+type ListComments200JSONResponse CommentList
+
+func (response ListComments200JSONResponse) VisitListCommentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCommentsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListCommentsdefaultApplicationProblemPlusJSONResponse) VisitListCommentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCommentRequestObject struct {
+	Code   Code               `json:"code"`
+	On     AddCommentParamsOn `json:"on"`
+	Id     Id                 `json:"id"`
+	Params AddCommentParams
+	Body   *AddCommentJSONRequestBody
+}
+
+type AddCommentResponseObject interface {
+	VisitAddCommentResponse(w http.ResponseWriter) error
+}
+
+type AddComment201ResponseHeaders struct {
+	IdempotentReplayed *string
+}
+
+type AddComment201JSONResponse struct {
+	Body    Comment
+	Headers AddComment201ResponseHeaders
+}
+
+func (response AddComment201JSONResponse) VisitAddCommentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCommentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AddCommentdefaultApplicationProblemPlusJSONResponse) VisitAddCommentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNotesRequestObject struct {
 	Code Code              `json:"code"`
 	On   ListNotesParamsOn `json:"on"`
@@ -6108,6 +6426,12 @@ type StrictServerInterface interface {
 	// GetXref The API cross-reference (needs Instance Admin)
 	// (GET /i/{code}/xref)
 	GetXref(ctx context.Context, request GetXrefRequestObject) (GetXrefResponseObject, error)
+	// ListComments The commentary of a scorecard, container or measure the key can see, newest first, 50 a page
+	// (GET /i/{code}/{on}/{id}/comments)
+	ListComments(ctx context.Context, request ListCommentsRequestObject) (ListCommentsResponseObject, error)
+	// AddComment Comment on a scorecard, container or measure of this instance (needs Add Commentary)
+	// (POST /i/{code}/{on}/{id}/comments)
+	AddComment(ctx context.Context, request AddCommentRequestObject) (AddCommentResponseObject, error)
 	// ListNotes The note sections of a scorecard, container or measure the key can see
 	// (GET /i/{code}/{on}/{id}/notes)
 	ListNotes(ctx context.Context, request ListNotesRequestObject) (ListNotesResponseObject, error)
@@ -7254,6 +7578,71 @@ func (sh *strictHandler) GetXref(w http.ResponseWriter, r *http.Request, code Co
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetXrefResponseObject); ok {
 		if err := validResponse.VisitGetXrefResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListComments operation middleware
+func (sh *strictHandler) ListComments(w http.ResponseWriter, r *http.Request, code Code, on ListCommentsParamsOn, id Id, params ListCommentsParams) {
+	var request ListCommentsRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListComments(ctx, request.(ListCommentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListComments")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListCommentsResponseObject); ok {
+		if err := validResponse.VisitListCommentsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddComment operation middleware
+func (sh *strictHandler) AddComment(w http.ResponseWriter, r *http.Request, code Code, on AddCommentParamsOn, id Id, params AddCommentParams) {
+	var request AddCommentRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+	request.Params = params
+
+	var body AddCommentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AddComment(ctx, request.(AddCommentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddComment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AddCommentResponseObject); ok {
+		if err := validResponse.VisitAddCommentResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

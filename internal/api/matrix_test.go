@@ -70,6 +70,8 @@ var apiMatrix = map[string]string{
 	"PUT /api/v1/i/{code}/{on}/{id}/notes/{type_id}":              "2244UU4U",
 	"DELETE /api/v1/i/{code}/{on}/{id}/notes/{type_id}":           "2244UU4U",
 	"GET /api/v1/i/{code}/{on}/{id}/notes/{type_id}/versions":     "2244UU4U",
+	"GET /api/v1/i/{code}/{on}/{id}/comments":                     "2244UU4U",
+	"POST /api/v1/i/{code}/{on}/{id}/comments":                    "2244UU4U",
 }
 
 // matrixWrite makes, for one persona's request of a write operation, what
@@ -149,6 +151,8 @@ func matrixWrite(t *testing.T, e *env, pattern string) (path, body string, heade
 		return note(p, "Definition"), `{"body":"Matrix"}`, []string{"If-Match", `"0"`}
 	case "DELETE /api/v1/i/{code}/{on}/{id}/notes/{type_id}":
 		return note(p, "Definition"), "", nil
+	case "POST /api/v1/i/{code}/{on}/{id}/comments":
+		return note(p, ""), `{"body":"Matrix"}`, nil
 	}
 	t.Fatalf("no request for the matrix row %s", pattern)
 	return "", "", nil

@@ -780,5 +780,19 @@ func TestActionsForAPIKeys(t *testing.T) {
 		if err != nil || len(list.Actions) != 1 {
 			t.Errorf("actions after a retried create: %d %v, want 1", len(list.Actions), err)
 		}
+
+		// A key's comment has no author: no key may edit it (a key is
+		// nobody's author, not every key-written comment's).
+		commenter := key(access.ScorecardsAll, access.CommentaryAdd, access.ActionsEdit)
+		c, err := w.app.AddComment(w.ctx, commenter, app.OnScorecard, S.ID, "By a key")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.app.EditComment(w.ctx, commenter, c.ID, "Changed"); app.KindOf(err) != app.Forbidden {
+			t.Errorf("a key edits a comment without author: %v, want Forbidden", err)
+		}
+		if _, _, err := w.app.DeleteComment(w.ctx, commenter, c.ID); app.KindOf(err) != app.Forbidden {
+			t.Errorf("a key deletes a comment without author: %v, want Forbidden", err)
+		}
 	})
 }
