@@ -335,17 +335,26 @@ func (h *handlers) todoNow(ctx context.Context, actionID, todoID int64) (Todo, e
 	return Todo{}, &app.Error{Kind: app.NotFound, Msg: "Not found."}
 }
 
+func (c created) VisitAddActionTodoResponse(w http.ResponseWriter) error { return c.write(w) }
+
 func (h *handlers) AddActionTodo(ctx context.Context, req AddActionTodoRequestObject) (AddActionTodoResponseObject, error) {
+	actor := actorOf(ctx)
 	b := req.Body
-	t, err := h.app.AddTodo(ctx, actorOf(ctx), req.ActionId, app.TodoInput{Title: b.Title, Assignee: deref(b.Assignee), DueDate: deref(b.DueDate)})
-	if err != nil {
-		return nil, actionFields(err, true)
+	in := app.TodoInput{Title: b.Title, Assignee: deref(b.Assignee), DueDate: deref(b.DueDate)}
+	answer := func(t model.ActionTodo) (app.Answer, error) {
+		a, err := answerOf("", 0, todoOut(t))
+		a.ETag = ""
+		return a, err
 	}
-	out, err := h.todoNow(ctx, req.ActionId, t.ID)
-	if err != nil {
-		return nil, err
-	}
-	return AddActionTodo201JSONResponse(out), nil
+	c, err := create("addActionTodo", req.Params.IdempotencyKey, struct {
+		ActionID int64
+		Body     *AddActionTodoJSONRequestBody
+	}{req.ActionId, b},
+		func() (model.ActionTodo, error) { return h.app.AddTodo(ctx, actor, req.ActionId, in) },
+		func(o app.Once, ans func(model.ActionTodo) (app.Answer, error)) (app.Answer, error) {
+			return h.app.AddTodoOnce(ctx, actor, req.ActionId, in, o, ans)
+		}, answer)
+	return c, actionFields(err, true)
 }
 
 func (h *handlers) UpdateActionTodo(ctx context.Context, req UpdateActionTodoRequestObject) (UpdateActionTodoResponseObject, error) {

@@ -193,6 +193,7 @@ var actionContract = map[string]func(t *testing.T, e *env){
 		// Bad filters: 422 naming each; a host the key cannot see too.
 		for _, tc := range []struct{ who, query, field string }{
 			{"builder", "from=2026-13-01", "from"},
+			{"builder", "status=Sideways", "status"},
 			{"builder", "from=2026-02-01&to=2026-01-01", "to"},
 			{"builder", "assignee=nobody@example.org", "assignee"},
 			{"builder", "scorecard_id=" + id(e.betaSC.ID), "scorecard_id"},
@@ -418,6 +419,16 @@ var actionContract = map[string]func(t *testing.T, e *env){
 		if r.json(t, &got); r.Status != http.StatusCreated || got.Title != "Book a room" || got.AssigneeEmail != "admin@example.org" ||
 			got.DueDate == nil || *got.DueDate != "2026-02-01" {
 			t.Errorf("to-do: %d %s", r.Status, r.Body)
+		}
+		key := []string{"Idempotency-Key", "todo-1"}
+		first := e.send("POST", path, "builder", `{"title":"Once"}`, key...)
+		again := e.send("POST", path, "builder", `{"title":"Once"}`, key...)
+		if first.Status != http.StatusCreated || string(first.Body) != string(again.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("replayed to-do: %d %s / %s", first.Status, first.Body, again.Body)
+		}
+		var todos struct{ Items []struct{ Title string } }
+		if e.do("GET", path, "builder", nil).json(t, &todos); len(todos.Items) != 2 {
+			t.Errorf("to-dos after a replayed add: %d, want 2", len(todos.Items))
 		}
 		wantStatus(t, "bad fields", e.send("POST", path, "builder", `{"title":"","assignee":"nobody@example.org","due_date":"tomorrow"}`),
 			http.StatusUnprocessableEntity, "title", "assignee", "due_date")

@@ -982,7 +982,7 @@ type ListActionsParams struct {
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Status Only actions with this status (see `action_statuses` of the xref).
+	// Status Only actions with this status (one of the xref's `action_statuses`; another is 422).
 	Status *string `form:"status,omitempty" json:"status,omitempty"`
 
 	// Open true lists only actions neither Completed nor Cancelled.
@@ -1026,6 +1026,12 @@ type UpdateActionParams struct {
 	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
 	// Required on updates (428 without it); optional on deletes.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// AddActionTodoParams defines parameters for AddActionTodo.
+type AddActionTodoParams struct {
+	// IdempotencyKey A key of the sender's choosing (visible ASCII, at most 255), unique per create it means.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // AddActionUpdateParams defines parameters for AddActionUpdate.
@@ -1284,7 +1290,7 @@ type ServerInterface interface {
 	ListActionTodos(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId)
 	// AddActionTodo Add a to-do to an action (needs Manage To-Dos)
 	// (POST /i/{code}/actions/{action_id}/todos)
-	AddActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId)
+	AddActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params AddActionTodoParams)
 	// DeleteActionTodo Delete a to-do (needs Manage To-Dos)
 	// (DELETE /i/{code}/actions/{action_id}/todos/{todo_id})
 	DeleteActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, todoId TodoId)
@@ -1844,8 +1850,32 @@ func (siw *ServerInterfaceWrapper) AddActionTodo(w http.ResponseWriter, r *http.
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddActionTodoParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.AddActionTodo(w, r, code, actionId)
+		siw.Handler.AddActionTodo(w, r, code, actionId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -4391,6 +4421,7 @@ func (response ListActionTodosdefaultApplicationProblemPlusJSONResponse) VisitLi
 type AddActionTodoRequestObject struct {
 	Code     Code     `json:"code"`
 	ActionId ActionId `json:"action_id"`
+	Params   AddActionTodoParams
 	Body     *AddActionTodoJSONRequestBody
 }
 
@@ -4398,15 +4429,25 @@ type AddActionTodoResponseObject interface {
 	VisitAddActionTodoResponse(w http.ResponseWriter) error
 }
 
-type AddActionTodo201JSONResponse Todo
+type AddActionTodo201ResponseHeaders struct {
+	IdempotentReplayed *string
+}
+
+type AddActionTodo201JSONResponse struct {
+	Body    Todo
+	Headers AddActionTodo201ResponseHeaders
+}
 
 func (response AddActionTodo201JSONResponse) VisitAddActionTodoResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6670,11 +6711,12 @@ func (sh *strictHandler) ListActionTodos(w http.ResponseWriter, r *http.Request,
 }
 
 // AddActionTodo operation middleware
-func (sh *strictHandler) AddActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId) {
+func (sh *strictHandler) AddActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params AddActionTodoParams) {
 	var request AddActionTodoRequestObject
 
 	request.Code = code
 	request.ActionId = actionId
+	request.Params = params
 
 	var body AddActionTodoJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {

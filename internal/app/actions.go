@@ -422,6 +422,21 @@ type TodoInput struct{ Title, Assignee, DueDate string }
 
 // AddTodo adds a to-do to an action (actions.todos).
 func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput) (model.ActionTodo, error) {
+	return a.addTodo(ctx, actor, id, in, nil)
+}
+
+// AddTodoOnce is AddTodo with an Idempotency-Key, as CreateScorecardOnce.
+func (a *App) AddTodoOnce(ctx context.Context, actor *Actor, id int64, in TodoInput, once Once,
+	answer func(model.ActionTodo) (Answer, error)) (Answer, error) {
+	return runOnce(ctx, a, actor, once, answer, func(o *onceRun[model.ActionTodo]) error {
+		_, err := a.addTodo(ctx, actor, id, in, o)
+		return err
+	})
+}
+
+// addTodo is AddTodo, kept as the first answer to an Idempotency-Key
+// when once is not nil (AddTodoOnce).
+func (a *App) addTodo(ctx context.Context, actor *Actor, id int64, in TodoInput, once *onceRun[model.ActionTodo]) (model.ActionTodo, error) {
 	x, err := a.openAction(ctx, actor, id)
 	if err != nil {
 		return model.ActionTodo{}, err
@@ -431,6 +446,9 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 	}
 	t := model.ActionTodo{ActionID: id}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
+		if err := once.claim(ctx, q); err != nil {
+			return err
+		}
 		if err := in.apply(ctx, q, actor, &t); err != nil {
 			return err
 		}
@@ -438,10 +456,23 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 		if t, err = q.AddActionTodo(ctx, actor.Instance.ID, t); err != nil {
 			return err
 		}
+		// Read back as the action's page lists it: with the assignee's name.
+		todos, err := q.ActionTodos(ctx, actor.Instance.ID, id)
+		if err != nil {
+			return err
+		}
+		for _, td := range todos {
+			if td.ID == t.ID {
+				t = td
+			}
+		}
 		if err := notifyAssigned(ctx, q, actor, model.NotifyTodoAssigned, 0, t.AssigneeID, t.Title, x.ID); err != nil {
 			return err
 		}
-		return record(ctx, q, entry(actor, ActCreate, "to-do", x.ID, x.Title, model.Change{Field: "to-do", After: t.Title}))
+		if err := record(ctx, q, entry(actor, ActCreate, "to-do", x.ID, x.Title, model.Change{Field: "to-do", After: t.Title})); err != nil {
+			return err
+		}
+		return once.keep(ctx, q, t)
 	})
 	return t, err
 }
@@ -746,6 +777,9 @@ func (a *App) actionFilter(ctx context.Context, actor *Actor, qy ActionQuery) (s
 		Sort: qy.Sort, Desc: qy.Desc, After: qy.After, Limit: qy.Limit}
 	fields := map[string]string{}
 	f.From, f.To = dayRange(qy.From, qy.To, fields)
+	if f.Status != "" && !model.ActionStatusValid(f.Status) {
+		fields["status"] = "Choose a status from the list."
+	}
 	if who := strings.TrimSpace(qy.Assignee); who != "" {
 		m, err := assigneeOf(ctx, a.store.Q(), actor.Instance.ID, who)
 		switch {
