@@ -17,6 +17,27 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for ActionLinkKind.
+const (
+	ActionLinkKindContainer ActionLinkKind = "container"
+	ActionLinkKindMeasure   ActionLinkKind = "measure"
+	ActionLinkKindScorecard ActionLinkKind = "scorecard"
+)
+
+// Valid indicates whether the value is a known member of the ActionLinkKind enum.
+func (e ActionLinkKind) Valid() bool {
+	switch e {
+	case ActionLinkKindContainer:
+		return true
+	case ActionLinkKindMeasure:
+		return true
+	case ActionLinkKindScorecard:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ObjectTypeKind.
 const (
 	ObjectTypeKindContainer ObjectTypeKind = "container"
@@ -72,6 +93,377 @@ func (e XrefObjectTypeKind) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// Defines values for On.
+const (
+	OnContainers On = "containers"
+	OnMeasures   On = "measures"
+	OnScorecards On = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the On enum.
+func (e On) Valid() bool {
+	switch e {
+	case OnContainers:
+		return true
+	case OnMeasures:
+		return true
+	case OnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCommentsParamsOn.
+const (
+	ListCommentsParamsOnContainers ListCommentsParamsOn = "containers"
+	ListCommentsParamsOnMeasures   ListCommentsParamsOn = "measures"
+	ListCommentsParamsOnScorecards ListCommentsParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the ListCommentsParamsOn enum.
+func (e ListCommentsParamsOn) Valid() bool {
+	switch e {
+	case ListCommentsParamsOnContainers:
+		return true
+	case ListCommentsParamsOnMeasures:
+		return true
+	case ListCommentsParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AddCommentParamsOn.
+const (
+	AddCommentParamsOnContainers AddCommentParamsOn = "containers"
+	AddCommentParamsOnMeasures   AddCommentParamsOn = "measures"
+	AddCommentParamsOnScorecards AddCommentParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the AddCommentParamsOn enum.
+func (e AddCommentParamsOn) Valid() bool {
+	switch e {
+	case AddCommentParamsOnContainers:
+		return true
+	case AddCommentParamsOnMeasures:
+		return true
+	case AddCommentParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListNotesParamsOn.
+const (
+	ListNotesParamsOnContainers ListNotesParamsOn = "containers"
+	ListNotesParamsOnMeasures   ListNotesParamsOn = "measures"
+	ListNotesParamsOnScorecards ListNotesParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the ListNotesParamsOn enum.
+func (e ListNotesParamsOn) Valid() bool {
+	switch e {
+	case ListNotesParamsOnContainers:
+		return true
+	case ListNotesParamsOnMeasures:
+		return true
+	case ListNotesParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AddNoteSectionParamsOn.
+const (
+	AddNoteSectionParamsOnContainers AddNoteSectionParamsOn = "containers"
+	AddNoteSectionParamsOnMeasures   AddNoteSectionParamsOn = "measures"
+	AddNoteSectionParamsOnScorecards AddNoteSectionParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the AddNoteSectionParamsOn enum.
+func (e AddNoteSectionParamsOn) Valid() bool {
+	switch e {
+	case AddNoteSectionParamsOnContainers:
+		return true
+	case AddNoteSectionParamsOnMeasures:
+		return true
+	case AddNoteSectionParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RemoveNoteSectionParamsOn.
+const (
+	RemoveNoteSectionParamsOnContainers RemoveNoteSectionParamsOn = "containers"
+	RemoveNoteSectionParamsOnMeasures   RemoveNoteSectionParamsOn = "measures"
+	RemoveNoteSectionParamsOnScorecards RemoveNoteSectionParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the RemoveNoteSectionParamsOn enum.
+func (e RemoveNoteSectionParamsOn) Valid() bool {
+	switch e {
+	case RemoveNoteSectionParamsOnContainers:
+		return true
+	case RemoveNoteSectionParamsOnMeasures:
+		return true
+	case RemoveNoteSectionParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetNoteParamsOn.
+const (
+	GetNoteParamsOnContainers GetNoteParamsOn = "containers"
+	GetNoteParamsOnMeasures   GetNoteParamsOn = "measures"
+	GetNoteParamsOnScorecards GetNoteParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the GetNoteParamsOn enum.
+func (e GetNoteParamsOn) Valid() bool {
+	switch e {
+	case GetNoteParamsOnContainers:
+		return true
+	case GetNoteParamsOnMeasures:
+		return true
+	case GetNoteParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SaveNoteParamsOn.
+const (
+	SaveNoteParamsOnContainers SaveNoteParamsOn = "containers"
+	SaveNoteParamsOnMeasures   SaveNoteParamsOn = "measures"
+	SaveNoteParamsOnScorecards SaveNoteParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the SaveNoteParamsOn enum.
+func (e SaveNoteParamsOn) Valid() bool {
+	switch e {
+	case SaveNoteParamsOnContainers:
+		return true
+	case SaveNoteParamsOnMeasures:
+		return true
+	case SaveNoteParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListNoteVersionsParamsOn.
+const (
+	ListNoteVersionsParamsOnContainers ListNoteVersionsParamsOn = "containers"
+	ListNoteVersionsParamsOnMeasures   ListNoteVersionsParamsOn = "measures"
+	ListNoteVersionsParamsOnScorecards ListNoteVersionsParamsOn = "scorecards"
+)
+
+// Valid indicates whether the value is a known member of the ListNoteVersionsParamsOn enum.
+func (e ListNoteVersionsParamsOn) Valid() bool {
+	switch e {
+	case ListNoteVersionsParamsOnContainers:
+		return true
+	case ListNoteVersionsParamsOnMeasures:
+		return true
+	case ListNoteVersionsParamsOnScorecards:
+		return true
+	default:
+		return false
+	}
+}
+
+// Action defines model for Action.
+type Action struct {
+	// Assignee The assignee's name.
+	Assignee      string `json:"assignee"`
+	AssigneeEmail string `json:"assignee_email"`
+
+	// AssigneeId The assignee's user id (users); null when unassigned.
+	AssigneeId *int64 `json:"assignee_id"`
+
+	// Assigner Who created it (empty for an API key).
+	Assigner  string    `json:"assigner"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Description Sanitised HTML, as the editor writes it.
+	Description string `json:"description"`
+
+	// EndDate YYYY-MM-DD; null when it has none.
+	EndDate *string `json:"end_date"`
+
+	// Fields The Action Custom Fields, in order, with this action's values (not in lists).
+	Fields *[]ActionFieldValue `json:"fields,omitempty"`
+
+	// HiddenLinks How many links it has to what the key cannot see (not in lists).
+	HiddenLinks *int  `json:"hidden_links,omitempty"`
+	Id          int64 `json:"id"`
+
+	// Links What it is linked to that the key can see, scorecards first (not in lists).
+	Links *[]ActionLink `json:"links,omitempty"`
+
+	// Percent Percent complete, 0–100.
+	Percent int `json:"percent"`
+
+	// StartDate YYYY-MM-DD; null when it has none.
+	StartDate *string `json:"start_date"`
+
+	// Status One of the xref's `action_statuses`.
+	Status    string    `json:"status"`
+	Tags      []string  `json:"tags"`
+	Title     string    `json:"title"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Version   int64     `json:"version"`
+}
+
+// ActionCreate defines model for ActionCreate.
+type ActionCreate struct {
+	// Assignee An active member's email address or user id; empty, unassigned.
+	Assignee *string `json:"assignee,omitempty"`
+
+	// Description HTML, sanitised as the editor's.
+	Description *string `json:"description,omitempty"`
+
+	// EndDate YYYY-MM-DD, or empty; not before the start.
+	EndDate *string `json:"end_date,omitempty"`
+
+	// Fields Custom field values by field id (`{"12": "yes"}`), as text: a number, a date
+	// (YYYY-MM-DD), one of a select field's options, yes or no. A required field needs a
+	// value. Errors name `fields/12`.
+	Fields *ActionFieldValues `json:"fields,omitempty"`
+
+	// ObjectId A container or measure of this instance the key can see, to link the action to.
+	ObjectId *int64 `json:"object_id,omitempty"`
+
+	// Percent Percent complete, 0–100; left out, 0.
+	Percent *int `json:"percent,omitempty"`
+
+	// ScorecardId A scorecard of this instance the key can see, to link the action to.
+	ScorecardId *int64 `json:"scorecard_id,omitempty"`
+
+	// StartDate YYYY-MM-DD, or empty.
+	StartDate *string `json:"start_date,omitempty"`
+
+	// Status One of the xref's `action_statuses`; left out, the first.
+	Status *string   `json:"status,omitempty"`
+	Tags   *[]string `json:"tags,omitempty"`
+
+	// Title One line, 1–200 characters.
+	Title string `json:"title"`
+}
+
+// ActionFieldValue defines model for ActionFieldValue.
+type ActionFieldValue struct {
+	// Id The field's id; `fields` of a write names the field by it.
+	Id int64 `json:"id"`
+
+	// Kind text, number, date (YYYY-MM-DD), select or yesno (yes, no).
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+
+	// Options A select field's choices.
+	Options  *[]string `json:"options,omitempty"`
+	Required bool      `json:"required"`
+
+	// Value Empty when it has none.
+	Value string `json:"value"`
+}
+
+// ActionFieldValues Custom field values by field id (`{"12": "yes"}`), as text: a number, a date
+// (YYYY-MM-DD), one of a select field's options, yes or no. A required field needs a
+// value. Errors name `fields/12`.
+type ActionFieldValues map[string]string
+
+// ActionLink defines model for ActionLink.
+type ActionLink struct {
+	Id    int64          `json:"id"`
+	Kind  ActionLinkKind `json:"kind"`
+	Title string         `json:"title"`
+}
+
+// ActionLinkKind defines model for ActionLink.Kind.
+type ActionLinkKind string
+
+// ActionList defines model for ActionList.
+type ActionList struct {
+	Items      []Action `json:"items"`
+	NextCursor *string  `json:"next_cursor"`
+}
+
+// ActionPatch defines model for ActionPatch.
+type ActionPatch struct {
+	Assignee    *string `json:"assignee,omitempty"`
+	Description *string `json:"description,omitempty"`
+	EndDate     *string `json:"end_date,omitempty"`
+
+	// Fields Custom field values by field id (`{"12": "yes"}`), as text: a number, a date
+	// (YYYY-MM-DD), one of a select field's options, yes or no. A required field needs a
+	// value. Errors name `fields/12`.
+	Fields    *ActionFieldValues `json:"fields,omitempty"`
+	Percent   *int               `json:"percent,omitempty"`
+	StartDate *string            `json:"start_date,omitempty"`
+	Status    *string            `json:"status,omitempty"`
+	Tags      *[]string          `json:"tags,omitempty"`
+	Title     *string            `json:"title,omitempty"`
+}
+
+// ActionUpdate defines model for ActionUpdate.
+type ActionUpdate struct {
+	// Author Its author's name (empty for an API key; the activity log names the key).
+	Author    string    `json:"author"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+	Id        int64     `json:"id"`
+	Percent   int       `json:"percent"`
+	Status    string    `json:"status"`
+}
+
+// ActionUpdateCreate defines model for ActionUpdateCreate.
+type ActionUpdateCreate struct {
+	// Body What happened; up to 4,000 characters of plain text.
+	Body    *string `json:"body,omitempty"`
+	Percent *int    `json:"percent,omitempty"`
+	Status  *string `json:"status,omitempty"`
+}
+
+// ActionUpdateList defines model for ActionUpdateList.
+type ActionUpdateList struct {
+	Items []ActionUpdate `json:"items"`
+}
+
+// Comment defines model for Comment.
+type Comment struct {
+	// Author Its author's name (empty for an API key; the activity log names the key).
+	Author string `json:"author"`
+
+	// Body Plain text.
+	Body      string     `json:"body"`
+	CreatedAt time.Time  `json:"created_at"`
+	EditedAt  *time.Time `json:"edited_at"`
+	Id        int64      `json:"id"`
+}
+
+// CommentCreate defines model for CommentCreate.
+type CommentCreate struct {
+	// Body Plain text, 1–4,000 characters.
+	Body string `json:"body"`
+}
+
+// CommentList defines model for CommentList.
+type CommentList struct {
+	Items      []Comment `json:"items"`
+	NextCursor *string   `json:"next_cursor"`
 }
 
 // Container defines model for Container.
@@ -257,6 +649,58 @@ type MeasurePatch struct {
 	UnitBefore *bool     `json:"unit_before,omitempty"`
 }
 
+// Note defines model for Note.
+type Note struct {
+	// Body Sanitised HTML.
+	Body string `json:"body"`
+
+	// CharLimit The most characters of text the section holds; 0, the general limit only.
+	CharLimit int        `json:"char_limit"`
+	HelpText  string     `json:"help_text"`
+	TypeId    int64      `json:"type_id"`
+	TypeName  string     `json:"type_name"`
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// UpdatedBy The last author's name (empty for an API key or never saved).
+	UpdatedBy string `json:"updated_by"`
+
+	// Version The latest version's number; 0 when never saved.
+	Version int `json:"version"`
+}
+
+// NoteList defines model for NoteList.
+type NoteList struct {
+	Items []Note `json:"items"`
+}
+
+// NoteSave defines model for NoteSave.
+type NoteSave struct {
+	// Body HTML, sanitised as the editor's; at most the section's character limit of text.
+	Body string `json:"body"`
+}
+
+// NoteSectionCreate defines model for NoteSectionCreate.
+type NoteSectionCreate struct {
+	TypeId int64 `json:"type_id"`
+}
+
+// NoteVersion defines model for NoteVersion.
+type NoteVersion struct {
+	Author    string    `json:"author"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Restored The version this one brought back, if it was a restore.
+	Restored *int `json:"restored"`
+	Version  int  `json:"version"`
+}
+
+// NoteVersionList defines model for NoteVersionList.
+type NoteVersionList struct {
+	Items      []NoteVersion `json:"items"`
+	NextCursor *string       `json:"next_cursor"`
+}
+
 // ObjectType defines model for ObjectType.
 type ObjectType struct {
 	Badge   string `json:"badge"`
@@ -344,6 +788,44 @@ type ScorecardPatch struct {
 
 	// ParentId The parent scorecard; 0 makes it top-level.
 	ParentId *int64  `json:"parent_id,omitempty"`
+	Title    *string `json:"title,omitempty"`
+}
+
+// Todo defines model for Todo.
+type Todo struct {
+	Assignee      string     `json:"assignee"`
+	AssigneeEmail string     `json:"assignee_email"`
+	AssigneeId    *int64     `json:"assignee_id"`
+	CreatedAt     time.Time  `json:"created_at"`
+	Done          bool       `json:"done"`
+	DoneAt        *time.Time `json:"done_at"`
+	DueDate       *string    `json:"due_date"`
+	Id            int64      `json:"id"`
+	Title         string     `json:"title"`
+}
+
+// TodoCreate defines model for TodoCreate.
+type TodoCreate struct {
+	// Assignee An active member's email address or user id; empty, unassigned.
+	Assignee *string `json:"assignee,omitempty"`
+
+	// DueDate YYYY-MM-DD, or empty.
+	DueDate *string `json:"due_date,omitempty"`
+
+	// Title One line, 1–200 characters.
+	Title string `json:"title"`
+}
+
+// TodoList defines model for TodoList.
+type TodoList struct {
+	Items []Todo `json:"items"`
+}
+
+// TodoPatch defines model for TodoPatch.
+type TodoPatch struct {
+	Assignee *string `json:"assignee,omitempty"`
+	Done     *bool   `json:"done,omitempty"`
+	DueDate  *string `json:"due_date,omitempty"`
 	Title    *string `json:"title,omitempty"`
 }
 
@@ -462,6 +944,9 @@ type XrefObjectType struct {
 // XrefObjectTypeKind defines model for XrefObjectType.Kind.
 type XrefObjectTypeKind string
 
+// ActionId defines model for actionId.
+type ActionId = int64
+
 // Code defines model for code.
 type Code = string
 
@@ -477,11 +962,84 @@ type IfMatch = string
 // ObjectId defines model for objectId.
 type ObjectId = int64
 
+// On defines model for on.
+type On string
+
+// TodoId defines model for todoId.
+type TodoId = int64
+
+// TypeId defines model for typeId.
+type TypeId = int64
+
 // PreconditionFailed defines model for PreconditionFailed.
 type PreconditionFailed = Problem
 
 // PreconditionRequired defines model for PreconditionRequired.
 type PreconditionRequired = Problem
+
+// ListActionsParams defines parameters for ListActions.
+type ListActionsParams struct {
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Status Only actions with this status (one of the xref's `action_statuses`; another is 422).
+	Status *string `form:"status,omitempty" json:"status,omitempty"`
+
+	// Open true lists only actions neither Completed nor Cancelled.
+	Open *bool `form:"open,omitempty" json:"open,omitempty"`
+
+	// Assignee Only actions assigned to this member (an email address or a user id).
+	Assignee *string `form:"assignee,omitempty" json:"assignee,omitempty"`
+
+	// From Only actions whose dates meet the range starting this day (YYYY-MM-DD); an open end meets every range.
+	From *string `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Only actions whose dates meet the range ending this day (YYYY-MM-DD).
+	To  *string `form:"to,omitempty" json:"to,omitempty"`
+	Tag *string `form:"tag,omitempty" json:"tag,omitempty"`
+
+	// Q Only actions whose title contains this text, in any case.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// ScorecardId Only actions linked to this scorecard.
+	ScorecardId *int64 `form:"scorecard_id,omitempty" json:"scorecard_id,omitempty"`
+
+	// ObjectId Only actions linked to this container or measure.
+	ObjectId *int64 `form:"object_id,omitempty" json:"object_id,omitempty"`
+}
+
+// CreateActionParams defines parameters for CreateAction.
+type CreateActionParams struct {
+	// IdempotencyKey A key of the sender's choosing (visible ASCII, at most 255), unique per create it means.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteActionParams defines parameters for DeleteAction.
+type DeleteActionParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// UpdateActionParams defines parameters for UpdateAction.
+type UpdateActionParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// AddActionTodoParams defines parameters for AddActionTodo.
+type AddActionTodoParams struct {
+	// IdempotencyKey A key of the sender's choosing (visible ASCII, at most 255), unique per create it means.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// AddActionUpdateParams defines parameters for AddActionUpdate.
+type AddActionUpdateParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
 
 // ListContainersParams defines parameters for ListContainers.
 type ListContainersParams struct {
@@ -609,6 +1167,77 @@ type GetXrefParams struct {
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 }
 
+// ListCommentsParams defines parameters for ListComments.
+type ListCommentsParams struct {
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListCommentsParamsOn defines parameters for ListComments.
+type ListCommentsParamsOn string
+
+// AddCommentParams defines parameters for AddComment.
+type AddCommentParams struct {
+	// IdempotencyKey A key of the sender's choosing (visible ASCII, at most 255), unique per create it means.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// AddCommentParamsOn defines parameters for AddComment.
+type AddCommentParamsOn string
+
+// ListNotesParamsOn defines parameters for ListNotes.
+type ListNotesParamsOn string
+
+// AddNoteSectionParamsOn defines parameters for AddNoteSection.
+type AddNoteSectionParamsOn string
+
+// RemoveNoteSectionParams defines parameters for RemoveNoteSection.
+type RemoveNoteSectionParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// RemoveNoteSectionParamsOn defines parameters for RemoveNoteSection.
+type RemoveNoteSectionParamsOn string
+
+// GetNoteParamsOn defines parameters for GetNote.
+type GetNoteParamsOn string
+
+// SaveNoteParams defines parameters for SaveNote.
+type SaveNoteParams struct {
+	// IfMatch The ETag of the object as last read (`"7"`), or `*` for whatever is stored.
+	// Required on updates (428 without it); optional on deletes.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// SaveNoteParamsOn defines parameters for SaveNote.
+type SaveNoteParamsOn string
+
+// ListNoteVersionsParams defines parameters for ListNoteVersions.
+type ListNoteVersionsParams struct {
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListNoteVersionsParamsOn defines parameters for ListNoteVersions.
+type ListNoteVersionsParamsOn string
+
+// CreateActionJSONRequestBody defines body for CreateAction for application/json ContentType.
+type CreateActionJSONRequestBody = ActionCreate
+
+// UpdateActionJSONRequestBody defines body for UpdateAction for application/json ContentType.
+type UpdateActionJSONRequestBody = ActionPatch
+
+// AddActionTodoJSONRequestBody defines body for AddActionTodo for application/json ContentType.
+type AddActionTodoJSONRequestBody = TodoCreate
+
+// UpdateActionTodoJSONRequestBody defines body for UpdateActionTodo for application/json ContentType.
+type UpdateActionTodoJSONRequestBody = TodoPatch
+
+// AddActionUpdateJSONRequestBody defines body for AddActionUpdate for application/json ContentType.
+type AddActionUpdateJSONRequestBody = ActionUpdateCreate
+
 // CreateContainerJSONRequestBody defines body for CreateContainer for application/json ContentType.
 type CreateContainerJSONRequestBody = ContainerCreate
 
@@ -630,8 +1259,50 @@ type UpdateScorecardJSONRequestBody = ScorecardPatch
 // UpsertValuesJSONRequestBody defines body for UpsertValues for application/json ContentType.
 type UpsertValuesJSONRequestBody = ValueUpsert
 
+// AddCommentJSONRequestBody defines body for AddComment for application/json ContentType.
+type AddCommentJSONRequestBody = CommentCreate
+
+// AddNoteSectionJSONRequestBody defines body for AddNoteSection for application/json ContentType.
+type AddNoteSectionJSONRequestBody = NoteSectionCreate
+
+// SaveNoteJSONRequestBody defines body for SaveNote for application/json ContentType.
+type SaveNoteJSONRequestBody = NoteSave
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListActions The actions the key can see, by title, a page at a time (the Action Manager)
+	// (GET /i/{code}/actions)
+	ListActions(w http.ResponseWriter, r *http.Request, code Code, params ListActionsParams)
+	// CreateAction Create an action (needs Add/Edit Action)
+	// (POST /i/{code}/actions)
+	CreateAction(w http.ResponseWriter, r *http.Request, code Code, params CreateActionParams)
+	// DeleteAction Delete an action with its status updates, to-dos and links (needs Delete Action)
+	// (DELETE /i/{code}/actions/{action_id})
+	DeleteAction(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params DeleteActionParams)
+	// GetAction One action the key can see, with its links and custom fields
+	// (GET /i/{code}/actions/{action_id})
+	GetAction(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId)
+	// UpdateAction Change an action (needs Add/Edit Action)
+	// (PATCH /i/{code}/actions/{action_id})
+	UpdateAction(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params UpdateActionParams)
+	// ListActionTodos An action's to-dos, in the order they were added
+	// (GET /i/{code}/actions/{action_id}/todos)
+	ListActionTodos(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId)
+	// AddActionTodo Add a to-do to an action (needs Manage To-Dos)
+	// (POST /i/{code}/actions/{action_id}/todos)
+	AddActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params AddActionTodoParams)
+	// DeleteActionTodo Delete a to-do (needs Manage To-Dos)
+	// (DELETE /i/{code}/actions/{action_id}/todos/{todo_id})
+	DeleteActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, todoId TodoId)
+	// UpdateActionTodo Change a to-do, or check it off (`done`)
+	// (PATCH /i/{code}/actions/{action_id}/todos/{todo_id})
+	UpdateActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, todoId TodoId)
+	// ListActionUpdates An action's status updates, newest first
+	// (GET /i/{code}/actions/{action_id}/updates)
+	ListActionUpdates(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId)
+	// AddActionUpdate Add a status update, moving the action to its status and percent complete (needs Update Action Status)
+	// (POST /i/{code}/actions/{action_id}/updates)
+	AddActionUpdate(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params AddActionUpdateParams)
 	// ListContainers The containers the key can see, by title, a page at a time
 	// (GET /i/{code}/containers)
 	ListContainers(w http.ResponseWriter, r *http.Request, code Code, params ListContainersParams)
@@ -710,6 +1381,30 @@ type ServerInterface interface {
 	// GetXref The API cross-reference (needs Instance Admin)
 	// (GET /i/{code}/xref)
 	GetXref(w http.ResponseWriter, r *http.Request, code Code, params GetXrefParams)
+	// ListComments The commentary of a scorecard, container or measure the key can see, newest first, 50 a page
+	// (GET /i/{code}/{on}/{id}/comments)
+	ListComments(w http.ResponseWriter, r *http.Request, code Code, on ListCommentsParamsOn, id Id, params ListCommentsParams)
+	// AddComment Comment on a scorecard, container or measure of this instance (needs Add Commentary)
+	// (POST /i/{code}/{on}/{id}/comments)
+	AddComment(w http.ResponseWriter, r *http.Request, code Code, on AddCommentParamsOn, id Id, params AddCommentParams)
+	// ListNotes The note sections of a scorecard, container or measure the key can see
+	// (GET /i/{code}/{on}/{id}/notes)
+	ListNotes(w http.ResponseWriter, r *http.Request, code Code, on ListNotesParamsOn, id Id)
+	// AddNoteSection Give a host a section of a note type it lacks (needs Add/Edit Scorecard Objects)
+	// (POST /i/{code}/{on}/{id}/notes)
+	AddNoteSection(w http.ResponseWriter, r *http.Request, code Code, on AddNoteSectionParamsOn, id Id)
+	// RemoveNoteSection Take a section off its host with its text and every version (needs Add/Edit Scorecard Objects)
+	// (DELETE /i/{code}/{on}/{id}/notes/{type_id})
+	RemoveNoteSection(w http.ResponseWriter, r *http.Request, code Code, on RemoveNoteSectionParamsOn, id Id, typeId TypeId, params RemoveNoteSectionParams)
+	// GetNote One note section, by its type
+	// (GET /i/{code}/{on}/{id}/notes/{type_id})
+	GetNote(w http.ResponseWriter, r *http.Request, code Code, on GetNoteParamsOn, id Id, typeId TypeId)
+	// SaveNote Save a note section's text as its new version (needs Edit Scorecard Object Notes)
+	// (PUT /i/{code}/{on}/{id}/notes/{type_id})
+	SaveNote(w http.ResponseWriter, r *http.Request, code Code, on SaveNoteParamsOn, id Id, typeId TypeId, params SaveNoteParams)
+	// ListNoteVersions A note section's saved versions, newest first, 20 a page
+	// (GET /i/{code}/{on}/{id}/notes/{type_id}/versions)
+	ListNoteVersions(w http.ResponseWriter, r *http.Request, code Code, on ListNoteVersionsParamsOn, id Id, typeId TypeId, params ListNoteVersionsParams)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -720,6 +1415,657 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ListActions operation middleware
+func (siw *ServerInterfaceWrapper) ListActions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListActionsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "open" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "open", r.URL.Query(), &params.Open, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "open"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "open", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "assignee" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "assignee", r.URL.Query(), &params.Assignee, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "assignee"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "assignee", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "tag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tag", r.URL.Query(), &params.Tag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "tag"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "tag", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", r.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "q"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "q", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "scorecard_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scorecard_id", r.URL.Query(), &params.ScorecardId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "scorecard_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "scorecard_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "object_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "object_id", r.URL.Query(), &params.ObjectId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "object_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "object_id", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListActions(w, r, code, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateAction operation middleware
+func (siw *ServerInterfaceWrapper) CreateAction(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateActionParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateAction(w, r, code, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteAction operation middleware
+func (siw *ServerInterfaceWrapper) DeleteAction(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "action_id" -------------
+	var actionId ActionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "action_id", r.PathValue("action_id"), &actionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteActionParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteAction(w, r, code, actionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAction operation middleware
+func (siw *ServerInterfaceWrapper) GetAction(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "action_id" -------------
+	var actionId ActionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "action_id", r.PathValue("action_id"), &actionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAction(w, r, code, actionId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateAction operation middleware
+func (siw *ServerInterfaceWrapper) UpdateAction(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "action_id" -------------
+	var actionId ActionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "action_id", r.PathValue("action_id"), &actionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateActionParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateAction(w, r, code, actionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListActionTodos operation middleware
+func (siw *ServerInterfaceWrapper) ListActionTodos(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "action_id" -------------
+	var actionId ActionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "action_id", r.PathValue("action_id"), &actionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListActionTodos(w, r, code, actionId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AddActionTodo operation middleware
+func (siw *ServerInterfaceWrapper) AddActionTodo(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "action_id" -------------
+	var actionId ActionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "action_id", r.PathValue("action_id"), &actionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddActionTodoParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AddActionTodo(w, r, code, actionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteActionTodo operation middleware
+func (siw *ServerInterfaceWrapper) DeleteActionTodo(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "action_id" -------------
+	var actionId ActionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "action_id", r.PathValue("action_id"), &actionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "todo_id" -------------
+	var todoId TodoId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "todo_id", r.PathValue("todo_id"), &todoId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "todo_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteActionTodo(w, r, code, actionId, todoId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateActionTodo operation middleware
+func (siw *ServerInterfaceWrapper) UpdateActionTodo(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "action_id" -------------
+	var actionId ActionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "action_id", r.PathValue("action_id"), &actionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "todo_id" -------------
+	var todoId TodoId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "todo_id", r.PathValue("todo_id"), &todoId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "todo_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateActionTodo(w, r, code, actionId, todoId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListActionUpdates operation middleware
+func (siw *ServerInterfaceWrapper) ListActionUpdates(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "action_id" -------------
+	var actionId ActionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "action_id", r.PathValue("action_id"), &actionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListActionUpdates(w, r, code, actionId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AddActionUpdate operation middleware
+func (siw *ServerInterfaceWrapper) AddActionUpdate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "action_id" -------------
+	var actionId ActionId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "action_id", r.PathValue("action_id"), &actionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddActionUpdateParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AddActionUpdate(w, r, code, actionId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // ListContainers operation middleware
 func (siw *ServerInterfaceWrapper) ListContainers(w http.ResponseWriter, r *http.Request) {
@@ -2089,6 +3435,498 @@ func (siw *ServerInterfaceWrapper) GetXref(w http.ResponseWriter, r *http.Reques
 	handler.ServeHTTP(w, r)
 }
 
+// ListComments operation middleware
+func (siw *ServerInterfaceWrapper) ListComments(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on ListCommentsParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCommentsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListComments(w, r, code, on, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AddComment operation middleware
+func (siw *ServerInterfaceWrapper) AddComment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on AddCommentParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddCommentParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AddComment(w, r, code, on, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListNotes operation middleware
+func (siw *ServerInterfaceWrapper) ListNotes(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on ListNotesParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListNotes(w, r, code, on, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AddNoteSection operation middleware
+func (siw *ServerInterfaceWrapper) AddNoteSection(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on AddNoteSectionParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AddNoteSection(w, r, code, on, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RemoveNoteSection operation middleware
+func (siw *ServerInterfaceWrapper) RemoveNoteSection(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on RemoveNoteSectionParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "type_id" -------------
+	var typeId TypeId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type_id", r.PathValue("type_id"), &typeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RemoveNoteSectionParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RemoveNoteSection(w, r, code, on, id, typeId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetNote operation middleware
+func (siw *ServerInterfaceWrapper) GetNote(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on GetNoteParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "type_id" -------------
+	var typeId TypeId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type_id", r.PathValue("type_id"), &typeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetNote(w, r, code, on, id, typeId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SaveNote operation middleware
+func (siw *ServerInterfaceWrapper) SaveNote(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on SaveNoteParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "type_id" -------------
+	var typeId TypeId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type_id", r.PathValue("type_id"), &typeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SaveNoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SaveNote(w, r, code, on, id, typeId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListNoteVersions operation middleware
+func (siw *ServerInterfaceWrapper) ListNoteVersions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code Code
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", r.PathValue("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "code", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "on" -------------
+	var on ListNoteVersionsParamsOn
+
+	err = runtime.BindStyledParameterWithOptions("simple", "on", r.PathValue("on"), &on, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "on", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id Id
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "type_id" -------------
+	var typeId TypeId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "type_id", r.PathValue("type_id"), &typeId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListNoteVersionsParams
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", r.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "cursor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "cursor", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListNoteVersions(w, r, code, on, id, typeId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 type UnescapedCookieParamError struct {
 	ParamName string
 	Err       error
@@ -2235,6 +4073,25 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/containers/{id}/children/{object_id}", wrapper.UnlinkFromContainer)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/i/{code}/containers/{id}/children/{object_id}", wrapper.LinkToContainer)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/xref", wrapper.GetXref)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/actions", wrapper.ListActions)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/actions", wrapper.CreateAction)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/actions/{action_id}", wrapper.DeleteAction)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/actions/{action_id}", wrapper.GetAction)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/i/{code}/actions/{action_id}", wrapper.UpdateAction)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/actions/{action_id}/updates", wrapper.ListActionUpdates)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/actions/{action_id}/updates", wrapper.AddActionUpdate)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/actions/{action_id}/todos", wrapper.ListActionTodos)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/actions/{action_id}/todos", wrapper.AddActionTodo)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/actions/{action_id}/todos/{todo_id}", wrapper.DeleteActionTodo)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/i/{code}/actions/{action_id}/todos/{todo_id}", wrapper.UpdateActionTodo)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/{on}/{id}/notes", wrapper.ListNotes)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/{on}/{id}/notes", wrapper.AddNoteSection)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/i/{code}/{on}/{id}/notes/{type_id}", wrapper.RemoveNoteSection)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/{on}/{id}/notes/{type_id}", wrapper.GetNote)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/i/{code}/{on}/{id}/notes/{type_id}", wrapper.SaveNote)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/{on}/{id}/notes/{type_id}/versions", wrapper.ListNoteVersions)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/i/{code}/{on}/{id}/comments", wrapper.ListComments)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/i/{code}/{on}/{id}/comments", wrapper.AddComment)
 
 	return m
 }
@@ -2244,6 +4101,573 @@ type PreconditionFailedApplicationProblemPlusJSONResponse Problem
 type PreconditionRequiredApplicationProblemPlusJSONResponse Problem
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ListActionsRequestObject struct {
+	Code   Code `json:"code"`
+	Params ListActionsParams
+}
+
+type ListActionsResponseObject interface {
+	VisitListActionsResponse(w http.ResponseWriter) error
+}
+
+type ListActions200JSONResponse ActionList
+
+func (response ListActions200JSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListActionsdefaultApplicationProblemPlusJSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateActionRequestObject struct {
+	Code   Code `json:"code"`
+	Params CreateActionParams
+	Body   *CreateActionJSONRequestBody
+}
+
+type CreateActionResponseObject interface {
+	VisitCreateActionResponse(w http.ResponseWriter) error
+}
+
+type CreateAction201ResponseHeaders struct {
+	ETag               string
+	IdempotentReplayed *string
+	Location           string
+}
+
+type CreateAction201JSONResponse struct {
+	Body    Action
+	Headers CreateAction201ResponseHeaders
+}
+
+func (response CreateAction201JSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateActiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateActiondefaultApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActionRequestObject struct {
+	Code     Code     `json:"code"`
+	ActionId ActionId `json:"action_id"`
+	Params   DeleteActionParams
+}
+
+type DeleteActionResponseObject interface {
+	VisitDeleteActionResponse(w http.ResponseWriter) error
+}
+
+type DeleteAction204Response struct {
+}
+
+func (response DeleteAction204Response) VisitDeleteActionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteAction412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction412ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteActiondefaultApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionRequestObject struct {
+	Code     Code     `json:"code"`
+	ActionId ActionId `json:"action_id"`
+}
+
+type GetActionResponseObject interface {
+	VisitGetActionResponse(w http.ResponseWriter) error
+}
+
+type GetAction200ResponseHeaders struct {
+	ETag string
+}
+
+type GetAction200JSONResponse struct {
+	Body    Action
+	Headers GetAction200ResponseHeaders
+}
+
+func (response GetAction200JSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetActiondefaultApplicationProblemPlusJSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActionRequestObject struct {
+	Code     Code     `json:"code"`
+	ActionId ActionId `json:"action_id"`
+	Params   UpdateActionParams
+	Body     *UpdateActionJSONRequestBody
+}
+
+type UpdateActionResponseObject interface {
+	VisitUpdateActionResponse(w http.ResponseWriter) error
+}
+
+type UpdateAction200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateAction200JSONResponse struct {
+	Body    Action
+	Headers UpdateAction200ResponseHeaders
+}
+
+func (response UpdateAction200JSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction412ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction428ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateActiondefaultApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActionTodosRequestObject struct {
+	Code     Code     `json:"code"`
+	ActionId ActionId `json:"action_id"`
+}
+
+type ListActionTodosResponseObject interface {
+	VisitListActionTodosResponse(w http.ResponseWriter) error
+}
+
+type ListActionTodos200JSONResponse TodoList
+
+func (response ListActionTodos200JSONResponse) VisitListActionTodosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActionTodosdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListActionTodosdefaultApplicationProblemPlusJSONResponse) VisitListActionTodosResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddActionTodoRequestObject struct {
+	Code     Code     `json:"code"`
+	ActionId ActionId `json:"action_id"`
+	Params   AddActionTodoParams
+	Body     *AddActionTodoJSONRequestBody
+}
+
+type AddActionTodoResponseObject interface {
+	VisitAddActionTodoResponse(w http.ResponseWriter) error
+}
+
+type AddActionTodo201ResponseHeaders struct {
+	IdempotentReplayed *string
+}
+
+type AddActionTodo201JSONResponse struct {
+	Body    Todo
+	Headers AddActionTodo201ResponseHeaders
+}
+
+func (response AddActionTodo201JSONResponse) VisitAddActionTodoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddActionTododefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AddActionTododefaultApplicationProblemPlusJSONResponse) VisitAddActionTodoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActionTodoRequestObject struct {
+	Code     Code     `json:"code"`
+	ActionId ActionId `json:"action_id"`
+	TodoId   TodoId   `json:"todo_id"`
+}
+
+type DeleteActionTodoResponseObject interface {
+	VisitDeleteActionTodoResponse(w http.ResponseWriter) error
+}
+
+type DeleteActionTodo204Response struct {
+}
+
+func (response DeleteActionTodo204Response) VisitDeleteActionTodoResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteActionTododefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response DeleteActionTododefaultApplicationProblemPlusJSONResponse) VisitDeleteActionTodoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActionTodoRequestObject struct {
+	Code     Code     `json:"code"`
+	ActionId ActionId `json:"action_id"`
+	TodoId   TodoId   `json:"todo_id"`
+	Body     *UpdateActionTodoJSONRequestBody
+}
+
+type UpdateActionTodoResponseObject interface {
+	VisitUpdateActionTodoResponse(w http.ResponseWriter) error
+}
+
+type UpdateActionTodo200JSONResponse Todo
+
+func (response UpdateActionTodo200JSONResponse) VisitUpdateActionTodoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActionTododefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateActionTododefaultApplicationProblemPlusJSONResponse) VisitUpdateActionTodoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActionUpdatesRequestObject struct {
+	Code     Code     `json:"code"`
+	ActionId ActionId `json:"action_id"`
+}
+
+type ListActionUpdatesResponseObject interface {
+	VisitListActionUpdatesResponse(w http.ResponseWriter) error
+}
+
+type ListActionUpdates200JSONResponse ActionUpdateList
+
+func (response ListActionUpdates200JSONResponse) VisitListActionUpdatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActionUpdatesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListActionUpdatesdefaultApplicationProblemPlusJSONResponse) VisitListActionUpdatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddActionUpdateRequestObject struct {
+	Code     Code     `json:"code"`
+	ActionId ActionId `json:"action_id"`
+	Params   AddActionUpdateParams
+	Body     *AddActionUpdateJSONRequestBody
+}
+
+type AddActionUpdateResponseObject interface {
+	VisitAddActionUpdateResponse(w http.ResponseWriter) error
+}
+
+type AddActionUpdate201ResponseHeaders struct {
+	ETag string
+}
+
+type AddActionUpdate201JSONResponse struct {
+	Body    Action
+	Headers AddActionUpdate201ResponseHeaders
+}
+
+func (response AddActionUpdate201JSONResponse) VisitAddActionUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddActionUpdate412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response AddActionUpdate412ApplicationProblemPlusJSONResponse) VisitAddActionUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddActionUpdate428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response AddActionUpdate428ApplicationProblemPlusJSONResponse) VisitAddActionUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddActionUpdatedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AddActionUpdatedefaultApplicationProblemPlusJSONResponse) VisitAddActionUpdateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListContainersRequestObject struct {
 	Code   Code `json:"code"`
@@ -3490,8 +5914,481 @@ func (response GetXrefdefaultApplicationProblemPlusJSONResponse) VisitGetXrefRes
 	return err
 }
 
+type ListCommentsRequestObject struct {
+	Code   Code                 `json:"code"`
+	On     ListCommentsParamsOn `json:"on"`
+	Id     Id                   `json:"id"`
+	Params ListCommentsParams
+}
+
+type ListCommentsResponseObject interface {
+	VisitListCommentsResponse(w http.ResponseWriter) error
+}
+
+type ListComments200JSONResponse CommentList
+
+func (response ListComments200JSONResponse) VisitListCommentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCommentsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListCommentsdefaultApplicationProblemPlusJSONResponse) VisitListCommentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCommentRequestObject struct {
+	Code   Code               `json:"code"`
+	On     AddCommentParamsOn `json:"on"`
+	Id     Id                 `json:"id"`
+	Params AddCommentParams
+	Body   *AddCommentJSONRequestBody
+}
+
+type AddCommentResponseObject interface {
+	VisitAddCommentResponse(w http.ResponseWriter) error
+}
+
+type AddComment201ResponseHeaders struct {
+	IdempotentReplayed *string
+}
+
+type AddComment201JSONResponse struct {
+	Body    Comment
+	Headers AddComment201ResponseHeaders
+}
+
+func (response AddComment201JSONResponse) VisitAddCommentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddCommentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AddCommentdefaultApplicationProblemPlusJSONResponse) VisitAddCommentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotesRequestObject struct {
+	Code Code              `json:"code"`
+	On   ListNotesParamsOn `json:"on"`
+	Id   Id                `json:"id"`
+}
+
+type ListNotesResponseObject interface {
+	VisitListNotesResponse(w http.ResponseWriter) error
+}
+
+type ListNotes200JSONResponse NoteList
+
+func (response ListNotes200JSONResponse) VisitListNotesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListNotesdefaultApplicationProblemPlusJSONResponse) VisitListNotesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddNoteSectionRequestObject struct {
+	Code Code                   `json:"code"`
+	On   AddNoteSectionParamsOn `json:"on"`
+	Id   Id                     `json:"id"`
+	Body *AddNoteSectionJSONRequestBody
+}
+
+type AddNoteSectionResponseObject interface {
+	VisitAddNoteSectionResponse(w http.ResponseWriter) error
+}
+
+type AddNoteSection200ResponseHeaders struct {
+	ETag string
+}
+
+type AddNoteSection200JSONResponse struct {
+	Body    Note
+	Headers AddNoteSection200ResponseHeaders
+}
+
+func (response AddNoteSection200JSONResponse) VisitAddNoteSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddNoteSection201ResponseHeaders struct {
+	ETag     string
+	Location string
+}
+
+type AddNoteSection201JSONResponse struct {
+	Body    Note
+	Headers AddNoteSection201ResponseHeaders
+}
+
+func (response AddNoteSection201JSONResponse) VisitAddNoteSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddNoteSectiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response AddNoteSectiondefaultApplicationProblemPlusJSONResponse) VisitAddNoteSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveNoteSectionRequestObject struct {
+	Code   Code                      `json:"code"`
+	On     RemoveNoteSectionParamsOn `json:"on"`
+	Id     Id                        `json:"id"`
+	TypeId TypeId                    `json:"type_id"`
+	Params RemoveNoteSectionParams
+}
+
+type RemoveNoteSectionResponseObject interface {
+	VisitRemoveNoteSectionResponse(w http.ResponseWriter) error
+}
+
+type RemoveNoteSection204Response struct {
+}
+
+func (response RemoveNoteSection204Response) VisitRemoveNoteSectionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RemoveNoteSection412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveNoteSection412ApplicationProblemPlusJSONResponse) VisitRemoveNoteSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveNoteSectiondefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response RemoveNoteSectiondefaultApplicationProblemPlusJSONResponse) VisitRemoveNoteSectionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNoteRequestObject struct {
+	Code   Code            `json:"code"`
+	On     GetNoteParamsOn `json:"on"`
+	Id     Id              `json:"id"`
+	TypeId TypeId          `json:"type_id"`
+}
+
+type GetNoteResponseObject interface {
+	VisitGetNoteResponse(w http.ResponseWriter) error
+}
+
+type GetNote200ResponseHeaders struct {
+	ETag string
+}
+
+type GetNote200JSONResponse struct {
+	Body    Note
+	Headers GetNote200ResponseHeaders
+}
+
+func (response GetNote200JSONResponse) VisitGetNoteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNotedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetNotedefaultApplicationProblemPlusJSONResponse) VisitGetNoteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SaveNoteRequestObject struct {
+	Code   Code             `json:"code"`
+	On     SaveNoteParamsOn `json:"on"`
+	Id     Id               `json:"id"`
+	TypeId TypeId           `json:"type_id"`
+	Params SaveNoteParams
+	Body   *SaveNoteJSONRequestBody
+}
+
+type SaveNoteResponseObject interface {
+	VisitSaveNoteResponse(w http.ResponseWriter) error
+}
+
+type SaveNote200ResponseHeaders struct {
+	ETag string
+}
+
+type SaveNote200JSONResponse struct {
+	Body    Note
+	Headers SaveNote200ResponseHeaders
+}
+
+func (response SaveNote200JSONResponse) VisitSaveNoteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SaveNote412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response SaveNote412ApplicationProblemPlusJSONResponse) VisitSaveNoteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SaveNote428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response SaveNote428ApplicationProblemPlusJSONResponse) VisitSaveNoteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SaveNotedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response SaveNotedefaultApplicationProblemPlusJSONResponse) VisitSaveNoteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNoteVersionsRequestObject struct {
+	Code   Code                     `json:"code"`
+	On     ListNoteVersionsParamsOn `json:"on"`
+	Id     Id                       `json:"id"`
+	TypeId TypeId                   `json:"type_id"`
+	Params ListNoteVersionsParams
+}
+
+type ListNoteVersionsResponseObject interface {
+	VisitListNoteVersionsResponse(w http.ResponseWriter) error
+}
+
+type ListNoteVersions200JSONResponse NoteVersionList
+
+func (response ListNoteVersions200JSONResponse) VisitListNoteVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNoteVersionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListNoteVersionsdefaultApplicationProblemPlusJSONResponse) VisitListNoteVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListActions The actions the key can see, by title, a page at a time (the Action Manager)
+	// (GET /i/{code}/actions)
+	ListActions(ctx context.Context, request ListActionsRequestObject) (ListActionsResponseObject, error)
+	// CreateAction Create an action (needs Add/Edit Action)
+	// (POST /i/{code}/actions)
+	CreateAction(ctx context.Context, request CreateActionRequestObject) (CreateActionResponseObject, error)
+	// DeleteAction Delete an action with its status updates, to-dos and links (needs Delete Action)
+	// (DELETE /i/{code}/actions/{action_id})
+	DeleteAction(ctx context.Context, request DeleteActionRequestObject) (DeleteActionResponseObject, error)
+	// GetAction One action the key can see, with its links and custom fields
+	// (GET /i/{code}/actions/{action_id})
+	GetAction(ctx context.Context, request GetActionRequestObject) (GetActionResponseObject, error)
+	// UpdateAction Change an action (needs Add/Edit Action)
+	// (PATCH /i/{code}/actions/{action_id})
+	UpdateAction(ctx context.Context, request UpdateActionRequestObject) (UpdateActionResponseObject, error)
+	// ListActionTodos An action's to-dos, in the order they were added
+	// (GET /i/{code}/actions/{action_id}/todos)
+	ListActionTodos(ctx context.Context, request ListActionTodosRequestObject) (ListActionTodosResponseObject, error)
+	// AddActionTodo Add a to-do to an action (needs Manage To-Dos)
+	// (POST /i/{code}/actions/{action_id}/todos)
+	AddActionTodo(ctx context.Context, request AddActionTodoRequestObject) (AddActionTodoResponseObject, error)
+	// DeleteActionTodo Delete a to-do (needs Manage To-Dos)
+	// (DELETE /i/{code}/actions/{action_id}/todos/{todo_id})
+	DeleteActionTodo(ctx context.Context, request DeleteActionTodoRequestObject) (DeleteActionTodoResponseObject, error)
+	// UpdateActionTodo Change a to-do, or check it off (`done`)
+	// (PATCH /i/{code}/actions/{action_id}/todos/{todo_id})
+	UpdateActionTodo(ctx context.Context, request UpdateActionTodoRequestObject) (UpdateActionTodoResponseObject, error)
+	// ListActionUpdates An action's status updates, newest first
+	// (GET /i/{code}/actions/{action_id}/updates)
+	ListActionUpdates(ctx context.Context, request ListActionUpdatesRequestObject) (ListActionUpdatesResponseObject, error)
+	// AddActionUpdate Add a status update, moving the action to its status and percent complete (needs Update Action Status)
+	// (POST /i/{code}/actions/{action_id}/updates)
+	AddActionUpdate(ctx context.Context, request AddActionUpdateRequestObject) (AddActionUpdateResponseObject, error)
 	// ListContainers The containers the key can see, by title, a page at a time
 	// (GET /i/{code}/containers)
 	ListContainers(ctx context.Context, request ListContainersRequestObject) (ListContainersResponseObject, error)
@@ -3570,6 +6467,30 @@ type StrictServerInterface interface {
 	// GetXref The API cross-reference (needs Instance Admin)
 	// (GET /i/{code}/xref)
 	GetXref(ctx context.Context, request GetXrefRequestObject) (GetXrefResponseObject, error)
+	// ListComments The commentary of a scorecard, container or measure the key can see, newest first, 50 a page
+	// (GET /i/{code}/{on}/{id}/comments)
+	ListComments(ctx context.Context, request ListCommentsRequestObject) (ListCommentsResponseObject, error)
+	// AddComment Comment on a scorecard, container or measure of this instance (needs Add Commentary)
+	// (POST /i/{code}/{on}/{id}/comments)
+	AddComment(ctx context.Context, request AddCommentRequestObject) (AddCommentResponseObject, error)
+	// ListNotes The note sections of a scorecard, container or measure the key can see
+	// (GET /i/{code}/{on}/{id}/notes)
+	ListNotes(ctx context.Context, request ListNotesRequestObject) (ListNotesResponseObject, error)
+	// AddNoteSection Give a host a section of a note type it lacks (needs Add/Edit Scorecard Objects)
+	// (POST /i/{code}/{on}/{id}/notes)
+	AddNoteSection(ctx context.Context, request AddNoteSectionRequestObject) (AddNoteSectionResponseObject, error)
+	// RemoveNoteSection Take a section off its host with its text and every version (needs Add/Edit Scorecard Objects)
+	// (DELETE /i/{code}/{on}/{id}/notes/{type_id})
+	RemoveNoteSection(ctx context.Context, request RemoveNoteSectionRequestObject) (RemoveNoteSectionResponseObject, error)
+	// GetNote One note section, by its type
+	// (GET /i/{code}/{on}/{id}/notes/{type_id})
+	GetNote(ctx context.Context, request GetNoteRequestObject) (GetNoteResponseObject, error)
+	// SaveNote Save a note section's text as its new version (needs Edit Scorecard Object Notes)
+	// (PUT /i/{code}/{on}/{id}/notes/{type_id})
+	SaveNote(ctx context.Context, request SaveNoteRequestObject) (SaveNoteResponseObject, error)
+	// ListNoteVersions A note section's saved versions, newest first, 20 a page
+	// (GET /i/{code}/{on}/{id}/notes/{type_id}/versions)
+	ListNoteVersions(ctx context.Context, request ListNoteVersionsRequestObject) (ListNoteVersionsResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -3609,6 +6530,344 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// ListActions operation middleware
+func (sh *strictHandler) ListActions(w http.ResponseWriter, r *http.Request, code Code, params ListActionsParams) {
+	var request ListActionsRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListActions(ctx, request.(ListActionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListActions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListActionsResponseObject); ok {
+		if err := validResponse.VisitListActionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateAction operation middleware
+func (sh *strictHandler) CreateAction(w http.ResponseWriter, r *http.Request, code Code, params CreateActionParams) {
+	var request CreateActionRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body CreateActionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAction(ctx, request.(CreateActionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAction")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateActionResponseObject); ok {
+		if err := validResponse.VisitCreateActionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteAction operation middleware
+func (sh *strictHandler) DeleteAction(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params DeleteActionParams) {
+	var request DeleteActionRequestObject
+
+	request.Code = code
+	request.ActionId = actionId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteAction(ctx, request.(DeleteActionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteAction")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteActionResponseObject); ok {
+		if err := validResponse.VisitDeleteActionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAction operation middleware
+func (sh *strictHandler) GetAction(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId) {
+	var request GetActionRequestObject
+
+	request.Code = code
+	request.ActionId = actionId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAction(ctx, request.(GetActionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAction")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetActionResponseObject); ok {
+		if err := validResponse.VisitGetActionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateAction operation middleware
+func (sh *strictHandler) UpdateAction(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params UpdateActionParams) {
+	var request UpdateActionRequestObject
+
+	request.Code = code
+	request.ActionId = actionId
+	request.Params = params
+
+	var body UpdateActionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAction(ctx, request.(UpdateActionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAction")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateActionResponseObject); ok {
+		if err := validResponse.VisitUpdateActionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListActionTodos operation middleware
+func (sh *strictHandler) ListActionTodos(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId) {
+	var request ListActionTodosRequestObject
+
+	request.Code = code
+	request.ActionId = actionId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListActionTodos(ctx, request.(ListActionTodosRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListActionTodos")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListActionTodosResponseObject); ok {
+		if err := validResponse.VisitListActionTodosResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddActionTodo operation middleware
+func (sh *strictHandler) AddActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params AddActionTodoParams) {
+	var request AddActionTodoRequestObject
+
+	request.Code = code
+	request.ActionId = actionId
+	request.Params = params
+
+	var body AddActionTodoJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AddActionTodo(ctx, request.(AddActionTodoRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddActionTodo")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AddActionTodoResponseObject); ok {
+		if err := validResponse.VisitAddActionTodoResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteActionTodo operation middleware
+func (sh *strictHandler) DeleteActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, todoId TodoId) {
+	var request DeleteActionTodoRequestObject
+
+	request.Code = code
+	request.ActionId = actionId
+	request.TodoId = todoId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteActionTodo(ctx, request.(DeleteActionTodoRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteActionTodo")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteActionTodoResponseObject); ok {
+		if err := validResponse.VisitDeleteActionTodoResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateActionTodo operation middleware
+func (sh *strictHandler) UpdateActionTodo(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, todoId TodoId) {
+	var request UpdateActionTodoRequestObject
+
+	request.Code = code
+	request.ActionId = actionId
+	request.TodoId = todoId
+
+	var body UpdateActionTodoJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateActionTodo(ctx, request.(UpdateActionTodoRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateActionTodo")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateActionTodoResponseObject); ok {
+		if err := validResponse.VisitUpdateActionTodoResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListActionUpdates operation middleware
+func (sh *strictHandler) ListActionUpdates(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId) {
+	var request ListActionUpdatesRequestObject
+
+	request.Code = code
+	request.ActionId = actionId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListActionUpdates(ctx, request.(ListActionUpdatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListActionUpdates")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListActionUpdatesResponseObject); ok {
+		if err := validResponse.VisitListActionUpdatesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddActionUpdate operation middleware
+func (sh *strictHandler) AddActionUpdate(w http.ResponseWriter, r *http.Request, code Code, actionId ActionId, params AddActionUpdateParams) {
+	var request AddActionUpdateRequestObject
+
+	request.Code = code
+	request.ActionId = actionId
+	request.Params = params
+
+	var body AddActionUpdateJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AddActionUpdate(ctx, request.(AddActionUpdateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddActionUpdate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AddActionUpdateResponseObject); ok {
+		if err := validResponse.VisitAddActionUpdateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // ListContainers operation middleware
@@ -4361,6 +7620,260 @@ func (sh *strictHandler) GetXref(w http.ResponseWriter, r *http.Request, code Co
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetXrefResponseObject); ok {
 		if err := validResponse.VisitGetXrefResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListComments operation middleware
+func (sh *strictHandler) ListComments(w http.ResponseWriter, r *http.Request, code Code, on ListCommentsParamsOn, id Id, params ListCommentsParams) {
+	var request ListCommentsRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListComments(ctx, request.(ListCommentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListComments")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListCommentsResponseObject); ok {
+		if err := validResponse.VisitListCommentsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddComment operation middleware
+func (sh *strictHandler) AddComment(w http.ResponseWriter, r *http.Request, code Code, on AddCommentParamsOn, id Id, params AddCommentParams) {
+	var request AddCommentRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+	request.Params = params
+
+	var body AddCommentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AddComment(ctx, request.(AddCommentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddComment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AddCommentResponseObject); ok {
+		if err := validResponse.VisitAddCommentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNotes operation middleware
+func (sh *strictHandler) ListNotes(w http.ResponseWriter, r *http.Request, code Code, on ListNotesParamsOn, id Id) {
+	var request ListNotesRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNotes(ctx, request.(ListNotesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNotes")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListNotesResponseObject); ok {
+		if err := validResponse.VisitListNotesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddNoteSection operation middleware
+func (sh *strictHandler) AddNoteSection(w http.ResponseWriter, r *http.Request, code Code, on AddNoteSectionParamsOn, id Id) {
+	var request AddNoteSectionRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+
+	var body AddNoteSectionJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AddNoteSection(ctx, request.(AddNoteSectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddNoteSection")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AddNoteSectionResponseObject); ok {
+		if err := validResponse.VisitAddNoteSectionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RemoveNoteSection operation middleware
+func (sh *strictHandler) RemoveNoteSection(w http.ResponseWriter, r *http.Request, code Code, on RemoveNoteSectionParamsOn, id Id, typeId TypeId, params RemoveNoteSectionParams) {
+	var request RemoveNoteSectionRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+	request.TypeId = typeId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveNoteSection(ctx, request.(RemoveNoteSectionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveNoteSection")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RemoveNoteSectionResponseObject); ok {
+		if err := validResponse.VisitRemoveNoteSectionResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetNote operation middleware
+func (sh *strictHandler) GetNote(w http.ResponseWriter, r *http.Request, code Code, on GetNoteParamsOn, id Id, typeId TypeId) {
+	var request GetNoteRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+	request.TypeId = typeId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetNote(ctx, request.(GetNoteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetNote")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetNoteResponseObject); ok {
+		if err := validResponse.VisitGetNoteResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SaveNote operation middleware
+func (sh *strictHandler) SaveNote(w http.ResponseWriter, r *http.Request, code Code, on SaveNoteParamsOn, id Id, typeId TypeId, params SaveNoteParams) {
+	var request SaveNoteRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+	request.TypeId = typeId
+	request.Params = params
+
+	var body SaveNoteJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SaveNote(ctx, request.(SaveNoteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SaveNote")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SaveNoteResponseObject); ok {
+		if err := validResponse.VisitSaveNoteResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNoteVersions operation middleware
+func (sh *strictHandler) ListNoteVersions(w http.ResponseWriter, r *http.Request, code Code, on ListNoteVersionsParamsOn, id Id, typeId TypeId, params ListNoteVersionsParams) {
+	var request ListNoteVersionsRequestObject
+
+	request.Code = code
+	request.On = on
+	request.Id = id
+	request.TypeId = typeId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNoteVersions(ctx, request.(ListNoteVersionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNoteVersions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListNoteVersionsResponseObject); ok {
+		if err := validResponse.VisitListNoteVersionsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -180,8 +180,9 @@ func (x *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // resolveIDs is where `ext:ID` in a path becomes an id, for every
 // operation: each path id sent as `ext:` and an external id is looked up in
-// the key's instance (scorecards on a scorecard path's {id}, containers and
-// measures otherwise), and the request goes on with the id in its place, as
+// the key's instance (scorecards on a scorecard path's {id}, and on a
+// notes path's {id} when its {on} is scorecards; containers and measures
+// otherwise), and the request goes on with the id in its place, as
 // if the id had been sent; the operation then reads it through the key's
 // visibility as always. One this instance does not have is 404.
 func (x *API) resolveIDs(r *http.Request, route *routers.Route, params map[string]string) error {
@@ -192,7 +193,7 @@ func (x *API) resolveIDs(r *http.Request, route *routers.Route, params map[strin
 			continue
 		}
 		kind := app.ExtObject
-		if name == "id" && strings.HasPrefix(route.Path, "/i/{code}/scorecards/") {
+		if name == "id" && (strings.HasPrefix(route.Path, "/i/{code}/scorecards/") || params["on"] == "scorecards") {
 			kind = app.ExtScorecard
 		}
 		id, err := x.app.ResolveID(r.Context(), actorOf(r.Context()), kind, v)

@@ -52,9 +52,13 @@ type env struct {
 	typeID        map[string]int64  // object type ids by name ("Result", "Indicator", …)
 	freqID        int64             // the measures' reporting frequency
 	betaAdmin     *app.Actor
-	betaSC        model.Scorecard // BETA's: another instance's ids for the hostile tests
-	betaResult    model.Object    // on betaSC
-	betaMeasure   model.Object    // under betaResult
+	betaSC        model.Scorecard  // BETA's: another instance's ids for the hostile tests
+	betaResult    model.Object     // on betaSC
+	betaMeasure   model.Object     // under betaResult
+	action        model.Action     // "Fix the data", linked to parent, with one to-do and one status update
+	todoID        int64            // the action's to-do
+	noteType      map[string]int64 // note type ids by name ("Definition": on containers and measures by default)
+	betaAction    model.Action     // BETA's
 }
 
 // keyPersonas are the API matrix's personas, in the order of its
@@ -182,6 +186,34 @@ func newEnv(t *testing.T, db *testkit.DB, cfg web.Config) *env {
 	}
 	if e.betaMeasure, err = e.app.CreateObject(ctx, beta, app.ObjectInput{Kind: model.KindMeasure, TypeID: betaType["Indicator"], Title: "Beta measure",
 		Decimals: "0", Polarity: "higher", FrequencyID: betaFreqs[1].ID}, app.Placement{ParentID: e.betaResult.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if e.action, err = e.app.CreateAction(ctx, e.admin, app.ActionInput{Title: "Fix the data", Status: "On Track", StartDate: "2026-01-01",
+		EndDate: "2026-06-30", Tags: "data"}, app.OnScorecard, e.parent.ID); err != nil {
+		t.Fatal(err)
+	}
+	todo, err := e.app.AddTodo(ctx, e.admin, e.action.ID, app.TodoInput{Title: "Call the school"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.todoID = todo.ID
+	if err := e.app.AddActionUpdate(ctx, e.admin, e.action.ID, e.action.Version, "Started", "On Track", "10"); err != nil {
+		t.Fatal(err)
+	}
+	av, err := e.app.Action(ctx, e.admin, e.action.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.action = av.Action
+	noteTypes, err := e.app.NoteTypes(ctx, e.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.noteType = map[string]int64{}
+	for _, nt := range noteTypes {
+		e.noteType[nt.Name] = nt.ID
+	}
+	if e.betaAction, err = e.app.CreateAction(ctx, beta, app.ActionInput{Title: "Beta action"}, app.OnScorecard, e.betaSC.ID); err != nil {
 		t.Fatal(err)
 	}
 	db.Clock.Advance(48 * time.Hour) // past the expired key's last day

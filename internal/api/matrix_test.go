@@ -48,6 +48,30 @@ var apiMatrix = map[string]string{
 	"DELETE /api/v1/i/{code}/scorecards/{id}/objects/{object_id}":  "2244UU4U",
 	"PUT /api/v1/i/{code}/containers/{id}/children/{object_id}":    "22FFUU4U",
 	"DELETE /api/v1/i/{code}/containers/{id}/children/{object_id}": "2244UU4U",
+
+	// Actions (on a scorecard the Data Entry and Presenter keys cannot
+	// see, so theirs are missing, though they may edit actions), and the
+	// note sections of a measure. Refusals of visible ones (403) are in
+	// the contract tests, with a key that sees all and changes nothing.
+	"GET /api/v1/i/{code}/actions":                                "2222UU4U",
+	"POST /api/v1/i/{code}/actions":                               "2244UU4U",
+	"GET /api/v1/i/{code}/actions/{action_id}":                    "2244UU4U",
+	"PATCH /api/v1/i/{code}/actions/{action_id}":                  "2244UU4U",
+	"DELETE /api/v1/i/{code}/actions/{action_id}":                 "2244UU4U",
+	"GET /api/v1/i/{code}/actions/{action_id}/updates":            "2244UU4U",
+	"POST /api/v1/i/{code}/actions/{action_id}/updates":           "2244UU4U",
+	"GET /api/v1/i/{code}/actions/{action_id}/todos":              "2244UU4U",
+	"POST /api/v1/i/{code}/actions/{action_id}/todos":             "2244UU4U",
+	"PATCH /api/v1/i/{code}/actions/{action_id}/todos/{todo_id}":  "2244UU4U",
+	"DELETE /api/v1/i/{code}/actions/{action_id}/todos/{todo_id}": "2244UU4U",
+	"GET /api/v1/i/{code}/{on}/{id}/notes":                        "2244UU4U",
+	"POST /api/v1/i/{code}/{on}/{id}/notes":                       "2244UU4U",
+	"GET /api/v1/i/{code}/{on}/{id}/notes/{type_id}":              "2244UU4U",
+	"PUT /api/v1/i/{code}/{on}/{id}/notes/{type_id}":              "2244UU4U",
+	"DELETE /api/v1/i/{code}/{on}/{id}/notes/{type_id}":           "2244UU4U",
+	"GET /api/v1/i/{code}/{on}/{id}/notes/{type_id}/versions":     "2244UU4U",
+	"GET /api/v1/i/{code}/{on}/{id}/comments":                     "2244UU4U",
+	"POST /api/v1/i/{code}/{on}/{id}/comments":                    "2244UU4U",
 }
 
 // matrixWrite makes, for one persona's request of a write operation, what
@@ -92,6 +116,43 @@ func matrixWrite(t *testing.T, e *env, pattern string) (path, body string, heade
 		return acme(p, e.freshContainer(t, "Matrix", onParent).ID, e.freshMeasure(t, "Matrix", e.result.ID).ID), "", nil
 	case "DELETE /api/v1/i/{code}/containers/{id}/children/{object_id}":
 		return acme(p, e.result.ID, e.freshMeasure(t, "Matrix", e.result.ID).ID), "", nil
+	}
+	action := func(p string) string {
+		x := e.freshAction(t, "Matrix", e.parent.ID)
+		todo, err := e.app.AddTodo(ctx, e.admin, x.ID, app.TodoInput{Title: "Matrix"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.NewReplacer("{code}", "ACME", "{action_id}", id(x.ID), "{todo_id}", id(todo.ID)).Replace(p)
+	}
+	note := func(p, typeName string) string {
+		m := e.freshMeasure(t, "Matrix", e.result.ID)
+		return strings.NewReplacer("{code}", "ACME", "{on}", "measures", "{id}", id(m.ID), "{type_id}", id(e.noteType[typeName])).Replace(p)
+	}
+	switch pattern {
+	case "POST /api/v1/i/{code}/actions":
+		return acme(p, 0), `{"title":"Matrix","scorecard_id":` + id(e.parent.ID) + `}`, nil
+	case "PATCH /api/v1/i/{code}/actions/{action_id}":
+		return action(p), `{"title":"Matrix 2"}`, ifMatch
+	case "DELETE /api/v1/i/{code}/actions/{action_id}":
+		return action(p), "", ifMatch
+	case "POST /api/v1/i/{code}/actions/{action_id}/updates":
+		return action(p), `{"body":"Matrix"}`, ifMatch
+	case "POST /api/v1/i/{code}/actions/{action_id}/todos":
+		return action(p), `{"title":"Matrix"}`, nil
+	case "PATCH /api/v1/i/{code}/actions/{action_id}/todos/{todo_id}":
+		return action(p), `{"done":true}`, nil
+	case "DELETE /api/v1/i/{code}/actions/{action_id}/todos/{todo_id}":
+		return action(p), "", nil
+	case "POST /api/v1/i/{code}/{on}/{id}/notes":
+		sc := e.freshScorecard(t, "Matrix")
+		return strings.NewReplacer("{code}", "ACME", "{on}", "scorecards", "{id}", id(sc.ID)).Replace(p), `{"type_id":` + id(e.noteType["Partners"]) + `}`, nil
+	case "PUT /api/v1/i/{code}/{on}/{id}/notes/{type_id}":
+		return note(p, "Definition"), `{"body":"Matrix"}`, []string{"If-Match", `"0"`}
+	case "DELETE /api/v1/i/{code}/{on}/{id}/notes/{type_id}":
+		return note(p, "Definition"), "", nil
+	case "POST /api/v1/i/{code}/{on}/{id}/comments":
+		return note(p, ""), `{"body":"Matrix"}`, nil
 	}
 	t.Fatalf("no request for the matrix row %s", pattern)
 	return "", "", nil
@@ -151,7 +212,12 @@ func TestAPIAuthorizationMatrix(t *testing.T) {
 			if strings.Contains(path, "/containers/") {
 				id = e.result.ID
 			}
-			path = strings.NewReplacer("{code}", "ACME", "{id}", strconv.FormatInt(id, 10)).Replace(path)
+			if strings.Contains(path, "{on}") {
+				id = e.measures[0].ID
+			}
+			path = strings.NewReplacer("{code}", "ACME", "{id}", strconv.FormatInt(id, 10), "{on}", "measures",
+				"{action_id}", strconv.FormatInt(e.action.ID, 10), "{todo_id}", strconv.FormatInt(e.todoID, 10),
+				"{type_id}", strconv.FormatInt(e.noteType["Definition"], 10)).Replace(path)
 			var body []byte
 			if method == "POST" {
 				// Writes what is stored: allowed ones change nothing, so every
@@ -220,6 +286,14 @@ func TestAPIRefusesHostileRequests(t *testing.T) {
 			{"empty external id", "GET", sc + "ext:", "admin", nil, nil, 400, "path.id"},
 			{"NUL in an external id", "GET", sc + "ext:a%00b", "admin", nil, nil, 400, ""},
 			{"another instance's external id", "GET", sc + "ext:BETA-1", "admin", nil, nil, 404, ""},
+			{"action id not a number", "GET", "/api/v1/i/ACME/actions/abc", "admin", nil, nil, 400, "path.action_id"},
+			{"action id as an external id", "GET", "/api/v1/i/ACME/actions/ext:A-1", "admin", nil, nil, 400, "path.action_id"},
+			{"another instance's action", "GET", "/api/v1/i/ACME/actions/" + id(e.betaAction.ID), "admin", nil, nil, 404, ""},
+			{"another instance's action's to-dos", "GET", "/api/v1/i/ACME/actions/" + id(e.betaAction.ID) + "/todos", "admin", nil, nil, 404, ""},
+			{"this key on another instance's action", "GET", "/api/v1/i/BETA/actions/" + id(e.betaAction.ID), "admin", nil, nil, 404, ""},
+			{"notes of no kind of host", "GET", "/api/v1/i/ACME/users/1/notes", "admin", nil, nil, 400, "path.on"},
+			{"notes of another instance's measure", "GET", "/api/v1/i/ACME/measures/" + id(e.betaMeasure.ID) + "/notes", "admin", nil, nil, 404, ""},
+			{"note type not a number", "GET", "/api/v1/i/ACME/measures/" + id(e.measures[0].ID) + "/notes/x", "admin", nil, nil, 400, "path.type_id"},
 			{"unknown operation", "GET", "/api/v1/i/ACME/nothing", "admin", nil, nil, 404, ""},
 			{"wrong method", "DELETE", "/api/v1/i/ACME/instance", "admin", nil, nil, 404, ""},
 			{"body over the limit", "GET", "/api/v1/i/ACME/instance", "admin", make([]byte, 2<<20), []string{"Content-Type", "application/json"}, 413, ""},

@@ -124,8 +124,12 @@ type created app.Answer
 func (c created) write(w http.ResponseWriter) error {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	h.Set("Location", c.Location)
-	h.Set("ETag", c.ETag)
+	if c.Location != "" { // a comment has no address and no version of its own
+		h.Set("Location", c.Location)
+	}
+	if c.ETag != "" {
+		h.Set("ETag", c.ETag)
+	}
 	if c.Replayed {
 		h.Set("Idempotent-Replayed", "true")
 	}

@@ -21,6 +21,9 @@ type ActionInput struct {
 	// Fields are the Action Custom Fields' values by field id; nil leaves
 	// them as they are (a change of dates on the Gantt chart).
 	Fields map[int64]string
+	// Strict refuses values of fields the instance does not have (the
+	// API's), which a form quietly drops (a field deleted meanwhile).
+	Strict bool
 }
 
 // check validates the whole form onto x, the custom fields' values
@@ -42,6 +45,17 @@ func (in ActionInput) check(ctx context.Context, q *store.Q, actor *Actor, x *mo
 		var bad map[string]string
 		values, bad = checkFieldValues(defs, in.Fields, actor.Words())
 		maps.Copy(problems, bad)
+		if in.Strict {
+			known := map[int64]bool{}
+			for _, d := range defs {
+				known[d.ID] = true
+			}
+			for id := range in.Fields {
+				if !known[id] {
+					problems[FieldKey(id)] = actor.Words().Expand("There is no such {action} Custom Field.")
+				}
+			}
+		}
 		if len(defs) == 0 {
 			values = nil
 		}
@@ -184,6 +198,22 @@ func (a *App) actionHost(ctx context.Context, actor *Actor, on string, id int64)
 // CreateAction makes an action (actions.edit), assigned by the actor, and
 // links it to the host it was created on, if any (on == "").
 func (a *App) CreateAction(ctx context.Context, actor *Actor, in ActionInput, on string, hostID int64) (model.Action, error) {
+	return a.createAction(ctx, actor, in, on, hostID, nil)
+}
+
+// CreateActionOnce is CreateAction with an Idempotency-Key, as
+// CreateScorecardOnce.
+func (a *App) CreateActionOnce(ctx context.Context, actor *Actor, in ActionInput, on string, hostID int64, once Once,
+	answer func(model.Action) (Answer, error)) (Answer, error) {
+	return runOnce(ctx, a, actor, once, answer, func(o *onceRun[model.Action]) error {
+		_, err := a.createAction(ctx, actor, in, on, hostID, o)
+		return err
+	})
+}
+
+// createAction is CreateAction, kept as the first answer to an
+// Idempotency-Key when once is not nil (CreateActionOnce).
+func (a *App) createAction(ctx context.Context, actor *Actor, in ActionInput, on string, hostID int64, once *onceRun[model.Action]) (model.Action, error) {
 	if err := actor.Require(access.ActionsEdit); err != nil {
 		return model.Action{}, err
 	}
@@ -196,11 +226,19 @@ func (a *App) CreateAction(ctx context.Context, actor *Actor, in ActionInput, on
 	}
 	x := model.Action{InstanceID: actor.Instance.ID, AssignerID: actor.Membership.ID}
 	err := a.store.InTx(ctx, func(q *store.Q) error {
+		if err := once.claim(ctx, q); err != nil {
+			return err
+		}
 		defs, values, err := in.check(ctx, q, actor, &x)
 		if err != nil {
 			return err
 		}
 		if x, err = q.CreateAction(ctx, x); err != nil {
+			return err
+		}
+		// Read back as the lists read it: with the assignee's and
+		// assigner's names.
+		if x, err = q.ActionByID(ctx, actor.Instance.ID, x.ID, store.SeeAll); err != nil {
 			return err
 		}
 		if err := actionEmailJobs(ctx, q, actor, model.Action{}, x); err != nil {
@@ -220,7 +258,10 @@ func (a *App) CreateAction(ctx context.Context, actor *Actor, in ActionInput, on
 			}
 			es = append(es, entry(actor, ActLink, "action", x.ID, x.Title, model.Change{Field: h.Kind, After: h.Title}))
 		}
-		return record(ctx, q, es...)
+		if err := record(ctx, q, es...); err != nil {
+			return err
+		}
+		return once.keep(ctx, q, x)
 	})
 	return x, err
 }
@@ -280,6 +321,12 @@ func (a *App) updateAction(ctx context.Context, actor *Actor, before model.Actio
 // DeleteAction removes an action with its status log, to-dos and links
 // (actions.delete).
 func (a *App) DeleteAction(ctx context.Context, actor *Actor, id int64) error {
+	return a.DeleteActionAt(ctx, actor, id, 0)
+}
+
+// DeleteActionAt is DeleteAction of the action at version only (0: at
+// any): one changed since is a Conflict and stays.
+func (a *App) DeleteActionAt(ctx context.Context, actor *Actor, id int64, version int) error {
 	x, err := a.openAction(ctx, actor, id)
 	if err != nil {
 		return err
@@ -288,7 +335,9 @@ func (a *App) DeleteAction(ctx context.Context, actor *Actor, id int64) error {
 		return err
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
-		if err := q.DeleteAction(ctx, actor.Instance.ID, id); err != nil {
+		if err := q.DeleteAction(ctx, actor.Instance.ID, id, version); errors.Is(err, store.ErrConflict) {
+			return conflict(actor.Words().Expand("Someone changed this {action:lower} after you opened it. Reload it, then decide again."))
+		} else if err != nil {
 			return mapNotFound(err)
 		}
 		return record(ctx, q, entry(actor, ActDelete, "action", x.ID, x.Title))
@@ -373,6 +422,21 @@ type TodoInput struct{ Title, Assignee, DueDate string }
 
 // AddTodo adds a to-do to an action (actions.todos).
 func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput) (model.ActionTodo, error) {
+	return a.addTodo(ctx, actor, id, in, nil)
+}
+
+// AddTodoOnce is AddTodo with an Idempotency-Key, as CreateScorecardOnce.
+func (a *App) AddTodoOnce(ctx context.Context, actor *Actor, id int64, in TodoInput, once Once,
+	answer func(model.ActionTodo) (Answer, error)) (Answer, error) {
+	return runOnce(ctx, a, actor, once, answer, func(o *onceRun[model.ActionTodo]) error {
+		_, err := a.addTodo(ctx, actor, id, in, o)
+		return err
+	})
+}
+
+// addTodo is AddTodo, kept as the first answer to an Idempotency-Key
+// when once is not nil (AddTodoOnce).
+func (a *App) addTodo(ctx context.Context, actor *Actor, id int64, in TodoInput, once *onceRun[model.ActionTodo]) (model.ActionTodo, error) {
 	x, err := a.openAction(ctx, actor, id)
 	if err != nil {
 		return model.ActionTodo{}, err
@@ -382,6 +446,9 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 	}
 	t := model.ActionTodo{ActionID: id}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
+		if err := once.claim(ctx, q); err != nil {
+			return err
+		}
 		if err := in.apply(ctx, q, actor, &t); err != nil {
 			return err
 		}
@@ -389,10 +456,23 @@ func (a *App) AddTodo(ctx context.Context, actor *Actor, id int64, in TodoInput)
 		if t, err = q.AddActionTodo(ctx, actor.Instance.ID, t); err != nil {
 			return err
 		}
+		// Read back as the action's page lists it: with the assignee's name.
+		todos, err := q.ActionTodos(ctx, actor.Instance.ID, id)
+		if err != nil {
+			return err
+		}
+		for _, td := range todos {
+			if td.ID == t.ID {
+				t = td
+			}
+		}
 		if err := notifyAssigned(ctx, q, actor, model.NotifyTodoAssigned, 0, t.AssigneeID, t.Title, x.ID); err != nil {
 			return err
 		}
-		return record(ctx, q, entry(actor, ActCreate, "to-do", x.ID, x.Title, model.Change{Field: "to-do", After: t.Title}))
+		if err := record(ctx, q, entry(actor, ActCreate, "to-do", x.ID, x.Title, model.Change{Field: "to-do", After: t.Title})); err != nil {
+			return err
+		}
+		return once.keep(ctx, q, t)
 	})
 	return t, err
 }
@@ -499,7 +579,9 @@ func (a *App) CheckTodo(ctx context.Context, actor *Actor, id, todoID int64, don
 	if err != nil {
 		return err
 	}
-	if t.AssigneeID != actor.Membership.ID {
+	// An API key is no member (its Membership.ID is 0, as an unassigned
+	// to-do's assignee): it is never the assignee.
+	if t.AssigneeID == 0 || t.AssigneeID != actor.Membership.ID {
 		if err := actor.Require(access.ActionsTodos); err != nil {
 			return err
 		}
@@ -695,6 +777,9 @@ func (a *App) actionFilter(ctx context.Context, actor *Actor, qy ActionQuery) (s
 		Sort: qy.Sort, Desc: qy.Desc, After: qy.After, Limit: qy.Limit}
 	fields := map[string]string{}
 	f.From, f.To = dayRange(qy.From, qy.To, fields)
+	if f.Status != "" && !model.ActionStatusValid(f.Status) {
+		fields["status"] = "Choose a status from the list."
+	}
 	if who := strings.TrimSpace(qy.Assignee); who != "" {
 		m, err := assigneeOf(ctx, a.store.Q(), actor.Instance.ID, who)
 		switch {
@@ -704,6 +789,19 @@ func (a *App) actionFilter(ctx context.Context, actor *Actor, qy ActionQuery) (s
 			return f, err
 		default:
 			f.AssigneeID = m.ID
+		}
+	}
+	if qy.On != "" {
+		// Only a host the actor can see filters: the actions' links to
+		// what it cannot see are not shown, so they do not select either.
+		if _, err := a.openHost(ctx, actor, qy.On, qy.HostID); KindOf(err) == NotFound {
+			name := map[string]string{OnScorecard: "scorecard"}[qy.On]
+			if name == "" {
+				name = "object"
+			}
+			fields[name] = actor.Words().Expand("There is no such {scorecard:lower}, {container:lower} or {measure:lower} you can see.")
+		} else if err != nil {
+			return f, err
 		}
 	}
 	if len(fields) > 0 {

@@ -674,3 +674,125 @@ func TestActionCustomFields(t *testing.T) {
 		}
 	})
 }
+
+// What the API needs of the action use cases (issue 16): a delete at a
+// version, a create kept for its Idempotency-Key, custom field ids it
+// does not know refused, a filter by a host the actor cannot see refused,
+// and an API key (no member) never taken for a to-do's assignee.
+func TestActionsForAPIKeys(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A, B := w.site("ALPHA", "Alpha Org"), w.site("BETA", "Beta Org")
+		admin := A.member("admin", access.PresetAdministration)
+		A.member("presenter", access.PresetPresenter)
+		B.member("admin", access.PresetAdministration)
+		S := A.scorecard(admin, "S")
+		BS := B.scorecard(B.as("admin"), "BS")
+		key := func(perms ...access.Permission) *app.Actor {
+			t.Helper()
+			keys := make([]string, len(perms))
+			for i, p := range perms {
+				keys[i] = string(p)
+			}
+			nk, err := w.app.CreateAPIKey(w.ctx, A.as("admin"), app.APIKeyInput{Name: "k" + strconv.Itoa(len(perms)), Permissions: keys})
+			if err != nil {
+				t.Fatal(err)
+			}
+			actor, err := w.app.AuthenticateKey(w.ctx, nk.Secret, "ALPHA", app.Client{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return actor
+		}
+		viewer := key(access.ScorecardsAll)
+		x, err := w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "Versioned"}, app.OnScorecard, S.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// An unassigned to-do is not the key's to check off: a key is no member.
+		todo, err := w.app.AddTodo(w.ctx, A.as("admin"), x.ID, app.TodoInput{Title: "Nobody's"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.app.CheckTodo(w.ctx, viewer, x.ID, todo.ID, true); app.KindOf(err) != app.Forbidden {
+			t.Errorf("a key without Manage To-Dos checks an unassigned to-do: %v, want Forbidden", err)
+		}
+
+		// A delete at a version: a stale one is a Conflict and deletes nothing.
+		if err := w.app.DeleteActionAt(w.ctx, A.as("admin"), x.ID, x.Version+1); app.KindOf(err) != app.Conflict {
+			t.Errorf("stale delete: %v, want Conflict", err)
+		}
+		if _, err := w.app.Action(w.ctx, A.as("admin"), x.ID); err != nil {
+			t.Errorf("a stale delete deleted: %v", err)
+		}
+		if err := w.app.DeleteActionAt(w.ctx, A.as("admin"), x.ID, x.Version); err != nil {
+			t.Errorf("delete at the version: %v", err)
+		}
+		if _, err := w.app.Action(w.ctx, A.as("admin"), x.ID); app.KindOf(err) != app.NotFound {
+			t.Errorf("deleted action: %v, want NotFound", err)
+		}
+
+		// Strict input names a custom field the instance does not have.
+		_, err = w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "x", Fields: map[int64]string{999999: "x"}, Strict: true}, "", 0)
+		if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || e.Fields[app.FieldKey(999999)] == "" {
+			t.Errorf("an unknown custom field: %v", err)
+		}
+		if _, err := w.app.CreateAction(w.ctx, A.as("admin"), app.ActionInput{Title: "Form", Fields: map[int64]string{999999: "x"}}, "", 0); err != nil {
+			t.Errorf("a form's value of a deleted field is dropped, as before: %v", err)
+		}
+
+		// A filter by a host the actor cannot see is refused, naming it.
+		for _, tc := range []struct {
+			who   *app.Actor
+			on    string
+			id    int64
+			field string
+		}{
+			{A.as("presenter"), app.OnScorecard, S.ID, "scorecard"},
+			{A.as("admin"), app.OnScorecard, BS.ID, "scorecard"},
+			{A.as("admin"), app.OnObject, 999999, "object"},
+		} {
+			_, err := w.app.Actions(w.ctx, tc.who, app.ActionQuery{On: tc.on, HostID: tc.id})
+			if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || e.Fields[tc.field] == "" {
+				t.Errorf("filter by %s %d: %v", tc.on, tc.id, err)
+			}
+		}
+		if _, err := w.app.Actions(w.ctx, A.as("admin"), app.ActionQuery{On: app.OnScorecard, HostID: S.ID}); err != nil {
+			t.Errorf("filter by a visible scorecard: %v", err)
+		}
+
+		// A create with an Idempotency-Key: the retry gets the first answer.
+		editor := key(access.ScorecardsAll, access.ActionsEdit)
+		answer := func(x model.Action) (app.Answer, error) {
+			return app.Answer{Status: 201, Body: []byte(strconv.FormatInt(x.ID, 10))}, nil
+		}
+		once := app.Once{Key: "k1", RequestHash: "h1"}
+		first, err := w.app.CreateActionOnce(w.ctx, editor, app.ActionInput{Title: "Once"}, app.OnScorecard, S.ID, once, answer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := w.app.CreateActionOnce(w.ctx, editor, app.ActionInput{Title: "Once"}, app.OnScorecard, S.ID, once, answer)
+		if err != nil || string(again.Body) != string(first.Body) || !again.Replayed {
+			t.Errorf("retry: %+v %v, want the first answer %s", again, err, first.Body)
+		}
+		list, err := w.app.Actions(w.ctx, A.as("admin"), app.ActionQuery{Text: "Once"})
+		if err != nil || len(list.Actions) != 1 {
+			t.Errorf("actions after a retried create: %d %v, want 1", len(list.Actions), err)
+		}
+
+		// A key's comment has no author: no key may edit it (a key is
+		// nobody's author, not every key-written comment's).
+		commenter := key(access.ScorecardsAll, access.CommentaryAdd, access.ActionsEdit)
+		c, err := w.app.AddComment(w.ctx, commenter, app.OnScorecard, S.ID, "By a key")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.app.EditComment(w.ctx, commenter, c.ID, "Changed"); app.KindOf(err) != app.Forbidden {
+			t.Errorf("a key edits a comment without author: %v, want Forbidden", err)
+		}
+		if _, _, err := w.app.DeleteComment(w.ctx, commenter, c.ID); app.KindOf(err) != app.Forbidden {
+			t.Errorf("a key deletes a comment without author: %v, want Forbidden", err)
+		}
+	})
+}

@@ -24,7 +24,9 @@ const MaxComment = 4000
 const commentEditWindow = 15 * time.Minute
 
 func (a *App) commentView(actor *Actor, c model.Comment) CommentView {
-	own := c.AuthorID == actor.Account.ID && actor.Can(access.CommentaryAdd) && a.Now().Sub(c.CreatedAt) < commentEditWindow
+	// An API key has no account (ID 0, as a comment whose author is gone):
+	// it is nobody's author.
+	own := c.AuthorID != 0 && c.AuthorID == actor.Account.ID && actor.Can(access.CommentaryAdd) && a.Now().Sub(c.CreatedAt) < commentEditWindow
 	return CommentView{Comment: c, CanEdit: own, CanDelete: own || actor.Can(access.InstanceAdmin)}
 }
 
@@ -44,6 +46,22 @@ func cleanComment(body string) (string, error) {
 // AddComment comments on a scorecard or object of the actor's instance
 // (commentary.add).
 func (a *App) AddComment(ctx context.Context, actor *Actor, on string, id int64, body string) (model.Comment, error) {
+	return a.addComment(ctx, actor, on, id, body, nil)
+}
+
+// AddCommentOnce is AddComment with an Idempotency-Key, as
+// CreateScorecardOnce.
+func (a *App) AddCommentOnce(ctx context.Context, actor *Actor, on string, id int64, body string, once Once,
+	answer func(model.Comment) (Answer, error)) (Answer, error) {
+	return runOnce(ctx, a, actor, once, answer, func(o *onceRun[model.Comment]) error {
+		_, err := a.addComment(ctx, actor, on, id, body, o)
+		return err
+	})
+}
+
+// addComment is AddComment, kept as the first answer to an
+// Idempotency-Key when once is not nil (AddCommentOnce).
+func (a *App) addComment(ctx context.Context, actor *Actor, on string, id int64, body string, once *onceRun[model.Comment]) (model.Comment, error) {
 	h, err := a.openHost(ctx, actor, on, id)
 	if err != nil {
 		return model.Comment{}, err
@@ -59,12 +77,18 @@ func (a *App) AddComment(ctx context.Context, actor *Actor, on string, id int64,
 	}
 	var c model.Comment
 	err = a.store.InTx(ctx, func(q *store.Q) error {
+		if err := once.claim(ctx, q); err != nil {
+			return err
+		}
 		var err error
 		c, err = q.AddComment(ctx, model.Comment{InstanceID: actor.Instance.ID, Target: h.Target, AuthorID: actor.Account.ID, Body: body})
 		if err != nil {
 			return err
 		}
-		return record(ctx, q, entry(actor, ActCreate, "comment", h.ID, "comment on "+h.name()))
+		if err := record(ctx, q, entry(actor, ActCreate, "comment", h.ID, "comment on "+h.name())); err != nil {
+			return err
+		}
+		return once.keep(ctx, q, c)
 	})
 	return c, err
 }
@@ -109,7 +133,7 @@ func (a *App) mayEditComment(actor *Actor, c model.Comment) error {
 	if err := actor.Require(access.CommentaryAdd); err != nil {
 		return err
 	}
-	if c.AuthorID != actor.Account.ID {
+	if c.AuthorID == 0 || c.AuthorID != actor.Account.ID {
 		return errForbidden("Only its author can edit a comment.")
 	}
 	if a.Now().Sub(c.CreatedAt) >= commentEditWindow {
@@ -150,7 +174,7 @@ func (a *App) DeleteComment(ctx context.Context, actor *Actor, id int64) (on str
 		return "", 0, err
 	}
 	if !a.commentView(actor, c).CanDelete {
-		if c.AuthorID == actor.Account.ID && actor.Can(access.CommentaryAdd) {
+		if c.AuthorID != 0 && c.AuthorID == actor.Account.ID && actor.Can(access.CommentaryAdd) {
 			return "", 0, errForbidden("A comment can be deleted by its author for 15 minutes after it was written; after that only an administrator can.")
 		}
 		return "", 0, errForbidden("Only its author (for 15 minutes) or an administrator can delete a comment.")

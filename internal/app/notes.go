@@ -653,3 +653,21 @@ func (a *App) DeleteNoteType(ctx context.Context, actor *Actor, id int64, confir
 		return record(ctx, q, entry(actor, ActDelete, "note type", id, t.Name, model.Change{Field: "notes", Before: itoa(t.InUse), After: "0"}))
 	})
 }
+
+// NoteSection returns one note section of a host the actor can see (a
+// partner's too, read-only): the API's read of a note. A section the host
+// does not show is NotFound.
+func (a *App) NoteSection(ctx context.Context, actor *Actor, on string, id, typeID int64) (model.Note, error) {
+	h, err := a.openHost(ctx, actor, on, id)
+	if err != nil {
+		return model.Note{}, err
+	}
+	n, err := a.store.Q().Note(ctx, h.Owner, h.Target, typeID)
+	if err != nil {
+		return n, mapNotFound(err)
+	}
+	if !shown(n, h.Kind) {
+		return n, errNotFound()
+	}
+	return n, nil
+}

@@ -143,10 +143,19 @@ func (q *Q) ActionByID(ctx context.Context, instanceID, id int64, v Visibility) 
 	return x, notFound(err)
 }
 
-// DeleteAction removes an action with its links, updates and to-dos.
-func (q *Q) DeleteAction(ctx context.Context, instanceID, id int64) error {
-	res, err := q.exec(ctx, `DELETE FROM actions WHERE instance_id = $1 AND id = $2`, instanceID, id)
-	return affectedOne(res, err)
+// DeleteAction removes an action with its links, updates and to-dos, if
+// it is at version (0: at any; ErrConflict when it is at another).
+func (q *Q) DeleteAction(ctx context.Context, instanceID, id int64, version int) error {
+	res, err := q.exec(ctx, `DELETE FROM actions WHERE instance_id = $1 AND id = $2 AND ($3 = 0 OR version = $3)`, instanceID, id, version)
+	if err := affectedOne(res, err); errors.Is(err, ErrNotFound) && version != 0 {
+		if _, err := q.ActionByID(ctx, instanceID, id, SeeAll); err == nil {
+			return ErrConflict
+		}
+		return ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // LinkAction links an action to a scorecard or an object; a link already
