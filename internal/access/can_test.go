@@ -23,15 +23,15 @@ func TestCanOn(t *testing.T) {
 		t     Target
 		want  Can
 	}{
-		{"admin, own", admin, ScopeAll, own, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true}},
-		{"admin, own object under no scorecard", admin, ScopeAll, ownElsewhere, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true}},
-		{"builder unassigned sees linked content", builder, ScopeLinked, own, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, EditNotes: true, Comment: true}},
+		{"admin, own", admin, ScopeAll, own, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true, History: true}},
+		{"admin, own object under no scorecard", admin, ScopeAll, ownElsewhere, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true, History: true}},
+		{"builder unassigned sees linked content", builder, ScopeLinked, own, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, EditNotes: true, Comment: true, History: true}},
 		{"builder unassigned, object under no scorecard", builder, ScopeLinked, ownElsewhere, Can{}},
-		{"data entry, assigned", entry, ScopeAssigned, own, Can{View: true, EnterData: true, Comment: true}},
+		{"data entry, assigned", entry, ScopeAssigned, own, Can{View: true, EnterData: true, Comment: true, History: true}},
 		{"data entry, not assigned there", entry, ScopeAssigned, ownElsewhere, Can{}},
 		{"data entry, no assignment at all", entry, ScopeNone, own, Can{}},
-		{"presenter, assigned", presenter, ScopeAssigned, own, Can{View: true, Comment: true}},
-		{"graphs only", graphsOnly, ScopeAll, own, Can{View: true, EditGraph: true}},
+		{"presenter, assigned", presenter, ScopeAssigned, own, Can{View: true, Comment: true, History: true}},
+		{"graphs only", graphsOnly, ScopeAll, own, Can{View: true, EditGraph: true, History: true}},
 		{"partner viewer (admin)", admin, ScopeAll, view, Can{View: true, Assign: true}},
 		{"partner viewer (presenter, assigned)", presenter, ScopeAssigned, view, Can{View: true}},
 		{"partner viewer without all scorecards or assignment", builder, ScopeLinked, view, Can{}},
@@ -41,7 +41,7 @@ func TestCanOn(t *testing.T) {
 		{"contributed share not assigned to the member", entry, ScopeAssigned, unassignedShare, Can{}},
 		{"another instance, admin", admin, ScopeAll, foreign, Can{}},
 		{"another instance, data entry", entry, ScopeAssigned, foreign, Can{}},
-		{"notes only", MustSet(NotesEdit), ScopeAll, own, Can{View: true, EditNotes: true}},
+		{"notes only", MustSet(NotesEdit), ScopeAll, own, Can{View: true, EditNotes: true, History: true}},
 		{"notes and commentary on a partner's content", MustSet(NotesEdit, CommentaryAdd, ScorecardsAll), ScopeAll, view, Can{View: true}},
 	}
 	for _, tt := range tests {
