@@ -36,6 +36,7 @@ type Can struct {
 	EditNotes bool // change the text of its note sections (adding or removing a section is Edit)
 	Comment   bool // add commentary; a partner's content takes none (SPEC §12)
 	History   bool // read its changes in the activity log: own content only, a partner's log is the partner's
+	Lock      bool // change a scorecard's lock mode (objects.edit, own content); a lock never takes it
 }
 
 // Visible applies SPEC §3.3 and §3.4: own content by scope; a partner's
@@ -70,6 +71,7 @@ func CanOn(perms Set, scope Scope, t Target) Can {
 		c.EditNotes = perms.Has(NotesEdit)
 		c.Comment = perms.Has(CommentaryAdd)
 		c.History = true
+		c.Lock = c.Edit
 	case Shared:
 		c.EnterData = false
 	}

@@ -23,9 +23,9 @@ func TestCanOn(t *testing.T) {
 		t     Target
 		want  Can
 	}{
-		{"admin, own", admin, ScopeAll, own, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true, History: true}},
-		{"admin, own object under no scorecard", admin, ScopeAll, ownElsewhere, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true, History: true}},
-		{"builder unassigned sees linked content", builder, ScopeLinked, own, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, EditNotes: true, Comment: true, History: true}},
+		{"admin, own", admin, ScopeAll, own, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true, History: true, Lock: true}},
+		{"admin, own object under no scorecard", admin, ScopeAll, ownElsewhere, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true, History: true, Lock: true}},
+		{"builder unassigned sees linked content", builder, ScopeLinked, own, Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, EditNotes: true, Comment: true, History: true, Lock: true}},
 		{"builder unassigned, object under no scorecard", builder, ScopeLinked, ownElsewhere, Can{}},
 		{"data entry, assigned", entry, ScopeAssigned, own, Can{View: true, EnterData: true, Comment: true, History: true}},
 		{"data entry, not assigned there", entry, ScopeAssigned, ownElsewhere, Can{}},

@@ -56,7 +56,7 @@ func (a *App) openScorecard(ctx context.Context, actor *Actor, id int64) (model.
 	if err != nil {
 		return s, access.Can{}, mapNotFound(err)
 	}
-	return s, canOn(actor, v, reach), nil
+	return s, canOn(actor, v, reach).Locked(access.LockOf(s.LockMode)), nil
 }
 
 // openObject returns a container or measure the actor can see, with
@@ -65,6 +65,25 @@ func (a *App) openScorecard(ctx context.Context, actor *Actor, id int64) (model.
 // data entry, within the actor's scope; that is asked only of a member
 // who enters data at all.
 func (a *App) openObject(ctx context.Context, actor *Actor, id int64) (model.Object, access.Can, error) {
+	o, can, open, _, err := a.openObjectLocks(ctx, actor, id)
+	return o, can.Locked(open), err
+}
+
+// openObjectLocks is openObject with the object's lock apart: what the
+// actor could do were it unlocked, the most open lock of the scorecards it
+// sits under, and those that are locked. The locks are read only for an
+// actor who could change something.
+func (a *App) openObjectLocks(ctx context.Context, actor *Actor, id int64) (model.Object, access.Can, access.Lock, []model.Scorecard, error) {
+	o, can, err := a.viewObject(ctx, actor, id)
+	if err != nil || !(can.Edit || can.Delete || can.EnterData || can.EditGraph || can.EditNotes || can.Comment) {
+		return o, can, access.Unlocked, nil, err
+	}
+	open, _, locked, err := a.objectLocks(ctx, a.store.Q(), o.InstanceID, o.ID)
+	return o, can, open, locked, err
+}
+
+// viewObject is openObject without the locks, for reads.
+func (a *App) viewObject(ctx context.Context, actor *Actor, id int64) (model.Object, access.Can, error) {
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
 		return model.Object{}, access.Can{}, err
@@ -101,7 +120,7 @@ func (a *App) ViewScorecard(ctx context.Context, actor *Actor, id int64) (model.
 // ViewObject returns a container or measure the actor can see: its own
 // instance's, or one under a scorecard a partner shares with it.
 func (a *App) ViewObject(ctx context.Context, actor *Actor, id int64) (model.Object, error) {
-	o, _, err := a.openObject(ctx, actor, id)
+	o, _, err := a.viewObject(ctx, actor, id)
 	return o, err
 }
 
@@ -170,7 +189,7 @@ func ownScorecard(ctx context.Context, q *store.Q, actor *Actor, v store.Visibil
 // refused without Data Entry, and on a partner's measure unless the
 // actor's instance contributes to it.
 func (a *App) dataTarget(ctx context.Context, actor *Actor, id int64) (model.Object, error) {
-	m, can, err := a.openObject(ctx, actor, id)
+	m, can, open, locked, err := a.openObjectLocks(ctx, actor, id)
 	if err != nil {
 		return m, err
 	}
@@ -182,6 +201,9 @@ func (a *App) dataTarget(ctx context.Context, actor *Actor, id int64) (model.Obj
 	}
 	if !can.EnterData {
 		return m, readOnly(actor, "“"+m.Title+"”")
+	}
+	if open >= access.DataLocked {
+		return m, lockedError(actor, "“"+m.Title+"”", locked)
 	}
 	return m, nil
 }

@@ -274,7 +274,7 @@ func FormatRaw(v *float64) string { return fmtPtr(v) }
 // SetBaseline chooses a measure's baseline period (objects.edit); ""
 // returns to the default, the first period with an actual.
 func (a *App) SetBaseline(ctx context.Context, actor *Actor, measureID, version int64, key string) error {
-	m, err := a.Object(ctx, actor, measureID)
+	m, err := a.editableObject(ctx, actor, measureID)
 	if err != nil {
 		return err
 	}
@@ -303,7 +303,7 @@ type GraphInput struct {
 
 // SetGraph changes a measure's graph settings (graphs.edit).
 func (a *App) SetGraph(ctx context.Context, actor *Actor, measureID, version int64, in GraphInput) error {
-	m, err := a.Object(ctx, actor, measureID)
+	m, err := a.editableObject(ctx, actor, measureID)
 	if err != nil {
 		return err
 	}

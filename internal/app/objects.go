@@ -227,7 +227,11 @@ func (a *App) createObject(ctx context.Context, actor *Actor, in ObjectInput, at
 // measures hold nothing.
 func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v store.Visibility, kind string, at Placement) error {
 	if at.ScorecardID != 0 {
-		if _, err := ownScorecard(ctx, q, actor, v, at.ScorecardID); err != nil {
+		s, err := ownScorecard(ctx, q, actor, v, at.ScorecardID)
+		if err != nil {
+			return err
+		}
+		if err := checkScorecardLock(actor, s, access.StructureLocked); err != nil {
 			return err
 		}
 		if kind != model.KindContainer {
@@ -241,6 +245,9 @@ func (a *App) checkPlacement(ctx context.Context, q *store.Q, actor *Actor, v st
 		}
 		if p.Kind != model.KindContainer {
 			return invalid(actor.Words().Expand("Only {result:lowmany} and {program:lowmany} can hold other objects."), nil)
+		}
+		if err := a.checkObjectLock(ctx, q, actor, p, access.StructureLocked, false); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -260,7 +267,7 @@ func (a *App) Object(ctx context.Context, actor *Actor, id int64) (model.Object,
 // UpdateObject saves an object edited from version (objects.edit). It is
 // shared, not copied: every scorecard shows the change.
 func (a *App) UpdateObject(ctx context.Context, actor *Actor, id, version int64, in ObjectInput) error {
-	o, err := a.Object(ctx, actor, id)
+	o, err := a.editableObject(ctx, actor, id)
 	if err != nil {
 		return err
 	}
@@ -312,6 +319,10 @@ func (a *App) DeleteObjectAt(ctx context.Context, actor *Actor, id, version int6
 		return err
 	}
 	if err := actor.Require(access.ObjectsDelete); err != nil {
+		return err
+	}
+	// Deleting takes it off every scorecard: each must be open.
+	if err := a.checkObjectLock(ctx, a.store.Q(), actor, o, access.StructureLocked, true); err != nil {
 		return err
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {
@@ -404,13 +415,23 @@ func (a *App) checkLinkAccess(ctx context.Context, actor *Actor, at Placement, c
 		return err
 	}
 	if at.ScorecardID != 0 {
-		if _, err := a.Scorecard(ctx, actor, at.ScorecardID); err != nil {
+		s, err := a.Scorecard(ctx, actor, at.ScorecardID)
+		if err != nil {
 			return err
 		}
-	} else if _, err := a.Object(ctx, actor, at.ParentID); err != nil {
+		if err := actor.Require(access.ObjectsEdit); err != nil {
+			return err
+		}
+		return checkScorecardLock(actor, s, access.StructureLocked)
+	}
+	p, err := a.Object(ctx, actor, at.ParentID)
+	if err != nil {
 		return err
 	}
-	return actor.Require(access.ObjectsEdit)
+	if err := actor.Require(access.ObjectsEdit); err != nil {
+		return err
+	}
+	return a.checkObjectLock(ctx, a.store.Q(), actor, p, access.StructureLocked, false)
 }
 
 // ObjectQuery asks for one page of the objects list.

@@ -281,6 +281,9 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 	if err != nil {
 		return err
 	}
+	if err := checkScorecardLock(actor, s, access.StructureLocked); err != nil {
+		return err
+	}
 	if err := in.validate(); err != nil {
 		return err
 	}
@@ -348,6 +351,9 @@ func (a *App) DeleteScorecardAt(ctx context.Context, actor *Actor, id, version i
 		return err
 	}
 	if err := actor.Require(access.ObjectsDelete); err != nil {
+		return err
+	}
+	if err := checkScorecardLock(actor, s, access.StructureLocked); err != nil {
 		return err
 	}
 	return a.store.InTx(ctx, func(q *store.Q) error {

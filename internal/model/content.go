@@ -46,10 +46,19 @@ type Scorecard struct {
 	EmbedEnabled bool
 	EmbedOrigins string // origins allowed to frame its embeds, one per line; empty: any
 	ExtID        string // the external id integrations address it by (ext:ID); empty: none
+	LockMode     string // LockNormal, LockStructure or LockData
+	LockReason   string // why it is locked, shown where the lock refuses a change
 	Version      int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
+
+// Lock modes of a scorecard (issue 28), from open to read-only.
+const (
+	LockNormal    = "normal"
+	LockStructure = "structure" // no object added, removed, re-linked, reordered or edited through it
+	LockData      = "data"      // structure and data: read-only for everyone
+)
 
 // Object is a container or a measure. Measure fields are zero on
 // containers.

@@ -11,13 +11,13 @@ import (
 	"yardstick/internal/model"
 )
 
-const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.embed_origins, s.ext_id, s.version, s.created_at, s.updated_at`
+const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.embed_origins, s.ext_id, s.lock_mode, s.lock_reason, s.version, s.created_at, s.updated_at`
 
 func scanScorecard(sc interface{ Scan(...any) error }) (model.Scorecard, error) {
 	var s model.Scorecard
 	var parent sql.NullInt64
 	var ext sql.NullString
-	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.EmbedOrigins, &ext, &s.Version, &s.CreatedAt, &s.UpdatedAt)
+	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.EmbedOrigins, &ext, &s.LockMode, &s.LockReason, &s.Version, &s.CreatedAt, &s.UpdatedAt)
 	s.ExtID = ext.String
 	if parent.Valid {
 		s.ParentID = &parent.Int64
@@ -312,4 +312,18 @@ func (q *Q) ChangeScorecardMembers(ctx context.Context, instanceID, scorecardID 
 		}
 	}
 	return q.AssignScorecard(ctx, instanceID, scorecardID, add)
+}
+
+// SetScorecardLock saves a scorecard's lock mode and reason, edited from
+// version; a scorecard changed since is ErrConflict.
+func (q *Q) SetScorecardLock(ctx context.Context, instanceID, id, version int64, mode, reason string) error {
+	res, err := q.exec(ctx, `UPDATE scorecards SET lock_mode = $1, lock_reason = $2, version = version + 1, updated_at = $3
+		WHERE instance_id = $4 AND id = $5 AND version = $6`, mode, reason, q.Now(), instanceID, id, version)
+	if err := affectedOne(res, err); err != ErrNotFound {
+		return err
+	}
+	if _, err := q.ScorecardByID(ctx, instanceID, id, SeeAll); err != nil {
+		return err
+	}
+	return ErrConflict
 }
