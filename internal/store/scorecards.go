@@ -65,9 +65,11 @@ func (q *Q) DeleteScorecard(ctx context.Context, instanceID, id, version int64) 
 		return err
 	}
 	for _, p := range partners {
-		if _, err := q.exec(ctx, `DELETE FROM partner_assignments WHERE instance_id = $1 AND owner_instance = $2 AND scorecard_id = $3`,
-			p, instanceID, id); err != nil {
-			return err
+		for _, table := range []string{"partner_assignments", "api_key_partner_scorecards"} {
+			if _, err := q.exec(ctx, `DELETE FROM `+table+` WHERE instance_id = $1 AND owner_instance = $2 AND scorecard_id = $3`,
+				p, instanceID, id); err != nil {
+				return err
+			}
 		}
 	}
 	// The parent key includes instance_id, so the database cannot set it
