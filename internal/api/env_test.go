@@ -358,3 +358,19 @@ func (e *env) fingerprint() string {
 	}
 	return v
 }
+
+// assignedKey makes an ACME key, as who, with a preset's permissions and
+// the given scorecards assigned (SPEC §3.3: it sees exactly those).
+func (e *env) assignedKey(t *testing.T, who, preset string, scorecards ...int64) app.APIKey {
+	t.Helper()
+	ids := make([]string, len(scorecards))
+	for i, id := range scorecards {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	nk, err := e.app.CreateAPIKey(ctx, e.admin, app.APIKeyInput{Name: who, Permissions: access.MustPreset(preset).Keys(), Scorecards: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.keys[who] = nk.Secret
+	return nk.Key
+}

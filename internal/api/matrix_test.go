@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"yardstick/internal/access"
 	"yardstick/internal/app"
 
 	"yardstick/internal/testkit"
@@ -72,6 +73,42 @@ var apiMatrix = map[string]string{
 	"GET /api/v1/i/{code}/{on}/{id}/notes/{type_id}/versions":     "2244UU4U",
 	"GET /api/v1/i/{code}/{on}/{id}/comments":                     "2244UU4U",
 	"POST /api/v1/i/{code}/{on}/{id}/comments":                    "2244UU4U",
+}
+
+// assignedKeyMatrix is the matrix's column of one more persona,
+// "assigned": a key with the Scorecard Builder's permissions assigned one
+// scorecard of its own (not the one the rows act on), so it must meet
+// every object the rows name as missing (404), as a member with that
+// assignment does, also as the place of a create. Every row of apiMatrix
+// needs one here.
+var assignedKeyMatrix = map[string]string{
+	"GET /api/v1/i/{code}/instance":             "2",
+	"GET /api/v1/i/{code}/containers":           "2",
+	"GET /api/v1/i/{code}/containers/{id}":      "4",
+	"GET /api/v1/i/{code}/users":                "F",
+	"GET /api/v1/i/{code}/frequencies":          "2",
+	"GET /api/v1/i/{code}/object-types":         "2",
+	"GET /api/v1/i/{code}/scorecards":           "2",
+	"GET /api/v1/i/{code}/scorecards/{id}":      "4",
+	"GET /api/v1/i/{code}/measures":             "2",
+	"GET /api/v1/i/{code}/measures/{id}":        "4",
+	"GET /api/v1/i/{code}/measures/{id}/values": "4",
+	"POST /api/v1/i/{code}/values":              "I",
+	"GET /api/v1/i/{code}/xref":                 "F",
+
+	"POST /api/v1/i/{code}/scorecards":                             "2",
+	"PATCH /api/v1/i/{code}/scorecards/{id}":                       "4",
+	"DELETE /api/v1/i/{code}/scorecards/{id}":                      "4",
+	"POST /api/v1/i/{code}/containers":                             "4",
+	"PATCH /api/v1/i/{code}/containers/{id}":                       "4",
+	"DELETE /api/v1/i/{code}/containers/{id}":                      "4",
+	"POST /api/v1/i/{code}/measures":                               "4",
+	"PATCH /api/v1/i/{code}/measures/{id}":                         "4",
+	"DELETE /api/v1/i/{code}/measures/{id}":                        "4",
+	"PUT /api/v1/i/{code}/scorecards/{id}/objects/{object_id}":     "4",
+	"DELETE /api/v1/i/{code}/scorecards/{id}/objects/{object_id}":  "4",
+	"PUT /api/v1/i/{code}/containers/{id}/children/{object_id}":    "4",
+	"DELETE /api/v1/i/{code}/containers/{id}/children/{object_id}": "4",
 }
 
 // matrixWrite makes, for one persona's request of a write operation, what
@@ -167,6 +204,8 @@ var apiPublic = map[string]int{
 func TestAPIAuthorizationMatrix(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
 		e := newEnv(t, db, unlimited)
+		e.assignedKey(t, "assigned", access.PresetScorecardBuilder, e.freshScorecard(t, "Elsewhere").ID)
+		personas := append(keyPersonas[:len(keyPersonas):len(keyPersonas)], "assigned")
 		srv := web.New(e.app, web.Config{}, nil)
 		registered := map[string]bool{}
 		for _, rt := range srv.Routes() {
@@ -191,11 +230,15 @@ func TestAPIAuthorizationMatrix(t *testing.T) {
 			if !registered[pattern] {
 				t.Errorf("API matrix row %q matches no registered route", pattern)
 			}
+			if len(assignedKeyMatrix[pattern]) != 1 {
+				t.Errorf("API matrix row %q has no entry in assignedKeyMatrix", pattern)
+			}
 		}
 		for pattern, want := range apiMatrix {
+			want += assignedKeyMatrix[pattern]
 			method, path, _ := strings.Cut(pattern, " ")
 			if method != "GET" && !strings.HasSuffix(path, "/values") {
-				for i, who := range keyPersonas {
+				for i, who := range personas {
 					p, body, header := matrixWrite(t, e, pattern)
 					r := e.send(method, p, who, body, header...)
 					got := map[int]byte{200: '2', 201: '2', 204: '2', 401: 'U', 403: 'F', 404: '4', 422: 'I'}[r.Status]
@@ -224,7 +267,7 @@ func TestAPIAuthorizationMatrix(t *testing.T) {
 				// persona meets the same data.
 				body = e.sameValueBody()
 			}
-			for i, who := range keyPersonas {
+			for i, who := range personas {
 				before := e.fingerprint()
 				r := e.do(method, path, who, body, "Content-Type", "application/json")
 				got := map[int]byte{200: '2', 401: 'U', 403: 'F', 404: '4', 422: 'I'}[r.Status]

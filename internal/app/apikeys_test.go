@@ -131,7 +131,7 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		}
 		log := keyLog(t, w, A)
 		for _, want := range []string{
-			"api_key_created|admin|Warehouse|prefix=" + nk.Key.Prefix + ";permissions=objects.edit, data.enter;expires=never",
+			"api_key_created|admin|Warehouse|prefix=" + nk.Key.Prefix + ";permissions=objects.edit, data.enter;expires=never;scorecards=per permissions",
 			"api_key_revoked|admin|Warehouse|prefix=" + nk.Key.Prefix,
 		} {
 			if !slices.Contains(log, want) {
@@ -265,6 +265,112 @@ func TestAPIKeyOutlivesItsCreator(t *testing.T) {
 		}
 		if _, err := w.app.AuthenticateKey(w.ctx, nk.Secret, "ALPHA", app.Client{}); kindOf(err) != app.Unauthenticated {
 			t.Errorf("after revoke: %v, want Unauthenticated", err)
+		}
+	})
+}
+
+// TestAPIKeyScorecards: a key's scorecard assignments (issue 16 point 1):
+// chosen among those the creator sees (grant ceiling), never together
+// with All Scorecards, required of a creator who sees only assigned ones
+// when the key would see every one; the assignments are logged, listed,
+// and read with the key; a partner's scorecard assigned to a key goes from
+// its view when the share ends, and the key then sees nothing, never more.
+func TestAPIKeyScorecards(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A, P := w.site("ALPHA", "Alpha"), w.site("PART", "Partner")
+		admin := A.member("admin", access.PresetAdministration)
+		padmin := P.member("admin", access.PresetAdministration)
+		one, two := A.scorecard(admin, "One"), A.scorecard(admin, "Two")
+		theirs := P.scorecard(padmin, "Theirs")
+		w.connect(P, A)
+		w.share(P, A, app.ShareChoice{ScorecardID: theirs.ID})
+		id := func(x int64) string { return strconv.FormatInt(x, 10) }
+		builder := access.MustPreset(access.PresetScorecardBuilder).Keys()
+
+		// A limited administrator: Administration but only scorecard One.
+		A.member("lim", access.PresetAdministration)
+		A.setPerms(admin, "lim", access.InstanceAdmin, access.ObjectsEdit, access.DataEnter)
+		if err := A.assign(admin, "lim", one.ID); err != nil {
+			t.Fatal(err)
+		}
+		lim := A.as("lim")
+		_, err := w.app.CreateAPIKey(w.ctx, lim, app.APIKeyInput{Name: "wide", Permissions: []string{"objects.edit"}})
+		wantField(t, "a key wider than its creator's assigned scorecards", err, "scorecards")
+		_, err = w.app.CreateAPIKey(w.ctx, lim, app.APIKeyInput{Name: "two", Permissions: []string{"objects.edit"}, Scorecards: []string{id(two.ID)}})
+		wantField(t, "a scorecard its creator does not see", err, "scorecards")
+		_, err = w.app.CreateAPIKey(w.ctx, admin, app.APIKeyInput{Name: "beta", Scorecards: []string{"x"}})
+		wantField(t, "a scorecard id that is not one", err, "scorecards")
+		_, err = w.app.CreateAPIKey(w.ctx, admin, app.APIKeyInput{Name: "all", Permissions: []string{"scorecards.all"}, Scorecards: []string{id(one.ID)}})
+		wantField(t, "scorecards with All Scorecards", err, "scorecards")
+		if _, err := w.app.CreateAPIKey(w.ctx, lim, app.APIKeyInput{Name: "data", Permissions: []string{"data.enter"}}); err != nil {
+			t.Errorf("a key that reaches no scorecard, by a limited creator: %v", err)
+		}
+		nk, err := w.app.CreateAPIKey(w.ctx, lim, app.APIKeyInput{Name: "narrow", Permissions: []string{"objects.edit"}, Scorecards: []string{id(one.ID)}})
+		if err != nil {
+			t.Fatalf("a key within its creator's scorecards: %v", err)
+		}
+		if nk.Key.Reach != app.ReachAssigned || len(nk.Key.Scorecards) != 1 || nk.Key.Scorecards[0].Title != "One" {
+			t.Errorf("created key's reach: %s %+v", nk.Key.Reach, nk.Key.Scorecards)
+		}
+
+		// The administrator assigns one own and the partner's scorecard.
+		both, err := w.app.CreateAPIKey(w.ctx, admin, app.APIKeyInput{Name: "both", Permissions: builder, Scorecards: []string{id(theirs.ID), id(two.ID)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logged string
+		for _, line := range keyLog(t, w, A) {
+			if strings.HasPrefix(line, app.ActAPIKeyCreate+"|") && strings.Contains(line, "|both|") {
+				logged = line
+			}
+		}
+		if !strings.Contains(logged, "scorecards=") || !strings.Contains(logged, "Two ("+id(two.ID)+")") || !strings.Contains(logged, "Theirs ("+id(theirs.ID)+")") {
+			t.Errorf("the creation's log names its scorecards: %q", logged)
+		}
+		page, err := w.app.APIKeys(w.ctx, admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reach := map[string]string{}
+		for _, k := range page.Keys {
+			var names []string
+			for _, s := range k.Scorecards {
+				names = append(names, s.Title)
+			}
+			reach[k.Name] = k.Reach + ":" + strings.Join(names, ",")
+		}
+		if reach["both"] != "assigned:Theirs,Two" || reach["narrow"] != "assigned:One" || reach["data"] != "permissions:" {
+			t.Errorf("listed reaches: %v", reach)
+		}
+		if len(page.Choosable) != 3 {
+			t.Errorf("the administrator may choose %d scorecards, want 3 (One, Two, Theirs): %+v", len(page.Choosable), page.Choosable)
+		}
+		limPage, err := w.app.APIKeys(w.ctx, lim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(limPage.Choosable) != 1 || limPage.Choosable[0].ID != one.ID || !limPage.Assigned {
+			t.Errorf("the limited administrator may choose %+v, want only One", limPage.Choosable)
+		}
+
+		w.sees(t, "key both", func() *app.Actor { k, _ := w.app.AuthenticateKey(w.ctx, both.Secret, "ALPHA", app.Client{}); return k },
+			map[string]int64{"One": one.ID, "Two": two.ID, "Theirs": theirs.ID}, nil, "Two", "Theirs")
+
+		// The partner stops sharing: its rows go; the key sees Two only.
+		w.share(P, A)
+		w.sees(t, "key both, share ended", func() *app.Actor { k, _ := w.app.AuthenticateKey(w.ctx, both.Secret, "ALPHA", app.Client{}); return k },
+			map[string]int64{"One": one.ID, "Two": two.ID, "Theirs": theirs.ID}, nil, "Two")
+		// Two deleted: it sees nothing, never every scorecard.
+		if err := w.app.DeleteScorecard(w.ctx, admin, two.ID); err != nil {
+			t.Fatal(err)
+		}
+		w.sees(t, "key both, nothing left", func() *app.Actor { k, _ := w.app.AuthenticateKey(w.ctx, both.Secret, "ALPHA", app.Client{}); return k },
+			map[string]int64{"One": one.ID, "Theirs": theirs.ID}, nil)
+		var rows int
+		if err := db.Store.DB().QueryRow(`SELECT (SELECT COUNT(*) FROM api_key_scorecards WHERE instance_id = $1) +
+			(SELECT COUNT(*) FROM api_key_partner_scorecards WHERE instance_id = $1)`, A.in.ID).Scan(&rows); err != nil || rows != 1 {
+			t.Errorf("assignment rows left: %d (only narrow's One), %v", rows, err)
 		}
 	})
 }

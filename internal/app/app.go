@@ -88,10 +88,13 @@ type Actor struct {
 	SessionHash string
 	Client      Client
 	// KeyID is the API key acting (AuthenticateKey), 0 for a person. A
-	// key has no membership and no scorecard assignments.
-	KeyID  int64
-	vis    *store.Visibility // computed on first use in a request
-	owners *[]int64          // the instances sharing with Instance, read on first use in a request
+	// key has no membership; its scorecard assignments are carried in
+	// Membership.Assignments, and keyAssigned says it was created with
+	// some (it then sees exactly those, even when none are left).
+	KeyID       int64
+	keyAssigned bool
+	vis         *store.Visibility // computed on first use in a request
+	owners      *[]int64          // the instances sharing with Instance, read on first use in a request
 }
 
 // sharingOwners returns the instances that share with the actor's

@@ -20,17 +20,20 @@ func (a *App) Visibility(ctx context.Context, actor *Actor) (store.Visibility, e
 	}
 	var own, shared []int64
 	switch {
-	case actor.Can(access.ScorecardsAll) || actor.KeyID != 0:
-	case actor.Membership.Assignments != nil: // read with the membership
+	case actor.Can(access.ScorecardsAll):
+	case actor.Membership.Assignments != nil: // read with the membership, or with the API key
 		own, shared = actor.Membership.Assignments.Own, actor.Membership.Assignments.Shared
+	case actor.KeyID != 0:
 	default:
 		var err error
 		if own, shared, err = a.store.Q().MembershipAssignments(ctx, actor.Instance.ID, actor.Membership.ID); err != nil {
 			return store.Visibility{}, err
 		}
 	}
-	v := store.Visibility{Scope: access.ScopeOf(actor.Perms, len(own)+len(shared) > 0), MembershipID: actor.Membership.ID, InstanceID: actor.Instance.ID,
-		SharedAssigned: shared}
+	// A key created with assignments sees exactly them, even once none is
+	// left (apikeys.go): it never widens to what its permissions reach.
+	v := store.Visibility{Scope: access.ScopeOf(actor.Perms, len(own)+len(shared) > 0 || actor.keyAssigned), MembershipID: actor.Membership.ID,
+		KeyID: actor.KeyID, InstanceID: actor.Instance.ID, SharedAssigned: shared}
 	if len(own) <= store.AssignedListed {
 		v.Assigned = own
 	}
@@ -153,7 +156,7 @@ func (a *App) createScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 		if err != nil {
 			return err
 		}
-		if v.Scope == access.ScopeAssigned && !slices.Contains(members, actor.Membership.ID) {
+		if v.Scope == access.ScopeAssigned && actor.KeyID == 0 && !slices.Contains(members, actor.Membership.ID) {
 			members = append(members, actor.Membership.ID)
 		}
 		if s, err = q.CreateScorecard(ctx, s); err != nil {
@@ -164,6 +167,13 @@ func (a *App) createScorecard(ctx context.Context, actor *Actor, in ScorecardInp
 		}
 		if err := q.AssignScorecard(ctx, actor.Instance.ID, s.ID, members); err != nil {
 			return err
+		}
+		if v.Scope == access.ScopeAssigned && actor.KeyID != 0 {
+			// A key that sees its assigned scorecards gets the ones it
+			// creates, as a member does.
+			if err := q.AssignAPIKeyScorecard(ctx, actor.Instance.ID, actor.KeyID, s.ID); err != nil {
+				return err
+			}
 		}
 		return once.keep(ctx, q, s)
 	})

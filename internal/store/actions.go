@@ -28,20 +28,21 @@ func (v Visibility) actionFilter(a *args, d Dialect) string {
 	case access.ScopeLinked:
 		linked = "l.scorecard_id IS NOT NULL OR EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = l.instance_id AND so.object_id = l.object_id)"
 	case access.ScopeAssigned:
+		table, who := v.assignments(a)
 		if d == Postgres {
 			// Two searches, not one with an OR inside: PostgreSQL made the
 			// OR a hash of every link of the instance (51 ms a page at
 			// 100,000 actions); these two are served from the member's
 			// assignments through the indexes (4 ms). SQLite is the other
 			// way round (46 ms against 4 ms), so it keeps the OR.
-			return "(" + own + " OR EXISTS (SELECT 1 FROM action_links l JOIN membership_scorecards ms" +
+			return "(" + own + " OR EXISTS (SELECT 1 FROM action_links l JOIN " + table +
 				" ON ms.instance_id = l.instance_id AND ms.scorecard_id = l.scorecard_id" +
-				" WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id AND ms.membership_id = " + m + ")" +
+				" WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id AND " + who + ")" +
 				" OR EXISTS (SELECT 1 FROM action_links l JOIN scorecard_objects so ON so.instance_id = l.instance_id AND so.object_id = l.object_id" +
-				" JOIN membership_scorecards ms ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id" +
-				" WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id AND ms.membership_id = " + m + "))"
+				" JOIN " + table + " ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id" +
+				" WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id AND " + who + "))"
 		}
-		linked = "EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.instance_id = l.instance_id AND ms.membership_id = " + m +
+		linked = "EXISTS (SELECT 1 FROM " + table + " WHERE ms.instance_id = l.instance_id AND " + who +
 			" AND (ms.scorecard_id = l.scorecard_id OR EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = ms.instance_id" +
 			" AND so.scorecard_id = ms.scorecard_id AND so.object_id = l.object_id)))"
 	default:

@@ -323,9 +323,11 @@ func (q *Q) CountObjects(ctx context.Context, instanceID int64, kind string, v V
 	case access.ScopeLinked:
 		err = q.row(ctx, `SELECT COUNT(DISTINCT object_id) FROM scorecard_objects WHERE instance_id = $1 AND kind = $2`, instanceID, kind).Scan(&n)
 	case access.ScopeAssigned:
-		err = q.row(ctx, `SELECT COUNT(DISTINCT so.object_id) FROM membership_scorecards ms
+		a := args{instanceID, kind}
+		table, who := v.assignments(&a)
+		err = q.row(ctx, `SELECT COUNT(DISTINCT so.object_id) FROM `+table+`
 			JOIN scorecard_objects so ON so.instance_id = ms.instance_id AND so.scorecard_id = ms.scorecard_id AND so.kind = $2
-			WHERE ms.instance_id = $1 AND ms.membership_id = $3`, instanceID, kind, v.MembershipID).Scan(&n)
+			WHERE ms.instance_id = $1 AND `+who, a...).Scan(&n)
 	}
 	return n, err
 }

@@ -256,10 +256,15 @@ func (q *Q) SetShares(ctx context.Context, c model.PartnerChannel, want []model.
 	if _, err := q.exec(ctx, `DELETE FROM partner_shares WHERE instance_id = $1 AND channel_id = $2 AND scorecard_id IN (`+in+`)`, a...); err != nil {
 		return nil, err
 	}
-	a = args{c.Partner.ID, c.Owner.ID}
-	in = a.list(gone)
-	_, err = q.exec(ctx, `DELETE FROM partner_assignments WHERE instance_id = $1 AND owner_instance = $2 AND scorecard_id IN (`+in+`)`, a...)
-	return have, err
+	// The partner's members' and API keys' assignments of them go too.
+	for _, table := range []string{"partner_assignments", "api_key_partner_scorecards"} {
+		a = args{c.Partner.ID, c.Owner.ID}
+		in = a.list(gone)
+		if _, err := q.exec(ctx, `DELETE FROM `+table+` WHERE instance_id = $1 AND owner_instance = $2 AND scorecard_id IN (`+in+`)`, a...); err != nil {
+			return nil, err
+		}
+	}
+	return have, nil
 }
 
 // ContributeShare reports whether a measure of owner sits under a

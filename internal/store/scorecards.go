@@ -65,7 +65,7 @@ func (q *Q) DeleteScorecard(ctx context.Context, instanceID, id, version int64) 
 		return err
 	}
 	for _, p := range partners {
-		for _, table := range []string{"partner_assignments", "partner_scorecard_favorites"} {
+		for _, table := range []string{"partner_assignments", "partner_scorecard_favorites", "api_key_partner_scorecards"} {
 			if _, err := q.exec(ctx, `DELETE FROM `+table+` WHERE instance_id = $1 AND owner_instance = $2 AND scorecard_id = $3`,
 				p, instanceID, id); err != nil {
 				return err

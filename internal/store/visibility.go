@@ -13,7 +13,10 @@ import (
 type Visibility struct {
 	Scope        access.Scope
 	MembershipID int64
-	InstanceID   int64 // the member's instance: what partners share with it is visible too (SPEC §12)
+	// KeyID is the API key whose assignments count instead of a member's
+	// (api_key_scorecards, 0031); 0 for a member.
+	KeyID      int64
+	InstanceID int64 // the member's instance: what partners share with it is visible too (SPEC §12)
 	// SharedAssigned are, for ScopeAssigned, the partners' scorecards
 	// assigned to the member (MembershipAssignments): named as a list, so
 	// a read of a partner's content reaches the owner's shard only, not
@@ -103,6 +106,16 @@ func (a *args) idSet(d Dialect, ids []int64) string {
 	return "SELECT value FROM json_each(" + a.add(string(append(b, ']'))) + ")"
 }
 
+// assignments names the table of the assignments that count, aliased ms,
+// and the condition picking the member's or the key's rows from it: a key
+// with assignments sees through the same joins as a member with them.
+func (v Visibility) assignments(a *args) (table, who string) {
+	if v.KeyID != 0 {
+		return "api_key_scorecards ms", "ms.key_id = " + a.add(v.KeyID)
+	}
+	return "membership_scorecards ms", "ms.membership_id = " + a.add(v.MembershipID)
+}
+
 // objectFilter is a condition on objects aliased o.
 func (v Visibility) objectFilter(a *args) string {
 	switch v.Scope {
@@ -111,8 +124,9 @@ func (v Visibility) objectFilter(a *args) string {
 	case access.ScopeLinked:
 		return "EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = o.instance_id AND so.object_id = o.id)"
 	case access.ScopeAssigned:
-		return "EXISTS (SELECT 1 FROM scorecard_objects so JOIN membership_scorecards ms ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id" +
-			" WHERE so.instance_id = o.instance_id AND so.object_id = o.id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
+		table, who := v.assignments(a)
+		return "EXISTS (SELECT 1 FROM scorecard_objects so JOIN " + table + " ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id" +
+			" WHERE so.instance_id = o.instance_id AND so.object_id = o.id AND " + who + ")"
 	}
 	return "FALSE"
 }
@@ -153,7 +167,8 @@ func (v Visibility) scorecardFilter(a *args) string {
 	case access.ScopeAll, access.ScopeLinked:
 		return "TRUE"
 	case access.ScopeAssigned:
-		return "EXISTS (SELECT 1 FROM membership_scorecards ms WHERE ms.instance_id = s.instance_id AND ms.scorecard_id = s.id AND ms.membership_id = " + a.add(v.MembershipID) + ")"
+		table, who := v.assignments(a)
+		return "EXISTS (SELECT 1 FROM " + table + " WHERE ms.instance_id = s.instance_id AND ms.scorecard_id = s.id AND " + who + ")"
 	}
 	return "FALSE"
 }

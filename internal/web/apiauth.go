@@ -10,6 +10,7 @@ import (
 
 	"yardstick/internal/api"
 	"yardstick/internal/app"
+	"yardstick/internal/web/views"
 )
 
 // The /api/v1 transport (issue 16): its routes are the operations of
@@ -105,6 +106,15 @@ func (s *Server) apiDocument(w http.ResponseWriter, _ *http.Request, _ *req) err
 	w.Header().Set("Content-Type", "application/json")
 	_, err := w.Write(s.api.SpecJSON())
 	return err
+}
+
+// apiDocsPage is /api/v1/docs: the document as a page (views.APIDocs),
+// public like the document itself and answered by the pages' transport, so
+// it carries their policy (the app's own stylesheet, no script needed) and
+// their accessibility checks. Like every page and the document, it is not
+// cached (no-store).
+func (s *Server) apiDocsPage(w http.ResponseWriter, r *http.Request, _ *req) error {
+	return s.render(w, r, http.StatusOK, views.APIDocs(s.shell(r, nil, "API documentation"), s.api.Reference()))
 }
 
 func (s *Server) apiUnknown(w http.ResponseWriter, r *http.Request, _ *req) error {

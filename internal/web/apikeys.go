@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"yardstick/internal/app"
 	"yardstick/internal/web/views"
@@ -20,7 +21,7 @@ func (s *Server) apiKeysView(r *http.Request, c *req) (views.APIKeysView, error)
 	if err != nil {
 		return views.APIKeysView{}, err
 	}
-	return views.APIKeysView{Page: page, Loc: usersLocation(c), Chosen: map[string]bool{}}, nil
+	return views.APIKeysView{Page: page, Loc: usersLocation(c), Chosen: map[string]bool{}, Picked: map[int64]bool{}}, nil
 }
 
 func (s *Server) apiKeysShell(r *http.Request, c *req) views.Shell {
@@ -42,7 +43,8 @@ func (s *Server) apiKeysPage(w http.ResponseWriter, r *http.Request, c *req) err
 // key limit) re-renders the form with what was typed; internal/app records
 // a Forbidden one as it maps the error (Outcome).
 func (s *Server) apiKeyCreate(w http.ResponseWriter, r *http.Request, c *req) error {
-	in := app.APIKeyInput{Name: r.PostFormValue("name"), Expires: r.PostFormValue("expires"), Permissions: r.PostForm["perm"]}
+	in := app.APIKeyInput{Name: r.PostFormValue("name"), Expires: r.PostFormValue("expires"), Permissions: r.PostForm["perm"],
+		Scorecards: r.PostForm["scorecard"]}
 	nk, err := s.app.CreateAPIKey(r.Context(), c.Actor, in)
 	if err != nil {
 		e, ok := app.AsError(err)
@@ -57,6 +59,11 @@ func (s *Server) apiKeyCreate(w http.ResponseWriter, r *http.Request, c *req) er
 		v.Add = views.Form{Values: map[string]string{"name": in.Name, "expires": in.Expires}, Errors: e.Fields, Msg: e.Msg}
 		for _, p := range in.Permissions {
 			v.Chosen[p] = true
+		}
+		for _, sc := range in.Scorecards {
+			if id, err := strconv.ParseInt(sc, 10, 64); err == nil {
+				v.Picked[id] = true
+			}
 		}
 		return s.render(w, r, statusOf(e.Kind), views.APIKeysPage(s.shell(r, c, "API keys"), v))
 	}

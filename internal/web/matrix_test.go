@@ -37,6 +37,7 @@ var matrix = map[string]string{
 	"GET /login":           "AAAAAAAAA",
 	"POST /login":          "AAAAAAAAA",
 	"POST /logout":         "LLLLLLLLL",
+	"GET /api/v1/docs":     "AAAAAAAAA",
 	"GET /forgot":          "AAAAAAAAA",
 	"POST /forgot":         "AAAAAAAAA",
 	"GET /reset/{token}":   "NNNNNNNNN",

@@ -74,6 +74,7 @@ func (s *Server) routes() []route {
 
 		{Pattern: "GET /setup", Need: public, h: s.setupForm},
 		{Pattern: "POST /setup", Need: public, h: s.setupSubmit},
+		{Pattern: "GET /api/v1/docs", Need: public, h: s.apiDocsPage}, // the API's document as a page (apiauth.go)
 		{Pattern: "GET /login", Need: public, h: s.loginForm},
 		{Pattern: "POST /login", Need: public, h: s.loginSubmit},
 		{Pattern: "POST /logout", Need: public, h: s.logout},
