@@ -70,7 +70,7 @@ func (a *App) addComment(ctx context.Context, actor *Actor, on string, id int64,
 		return model.Comment{}, err
 	}
 	if !h.Can.Comment {
-		return model.Comment{}, readOnly(actor, h.name())
+		return model.Comment{}, h.readOnly(actor)
 	}
 	if body, err = cleanComment(body); err != nil {
 		return model.Comment{}, err

@@ -39,10 +39,20 @@ type host struct {
 	Kind   string // "scorecard", "container" or "measure"
 	Title  string
 	Can    access.Can
+	Locked []model.Scorecard // the locked scorecards that narrowed Can, of own content
 }
 
 // name is how the log and messages name the host.
 func (h host) name() string { return "“" + h.Title + "”" }
+
+// readOnly refuses a change Can leaves out: a lock's, naming the
+// scorecards and reasons, or a partner's content's.
+func (h host) readOnly(actor *Actor) error {
+	if len(h.Locked) > 0 && !actor.Partner(h.Owner) {
+		return lockedError(actor, h.name(), h.Locked)
+	}
+	return readOnly(actor, h.name())
+}
 
 func scorecardHost(s model.Scorecard, can access.Can) host {
 	return host{On: OnScorecard, ID: s.ID, Target: model.Target{ScorecardID: s.ID}, Owner: s.InstanceID, Kind: "scorecard", Title: s.Title, Can: can}
@@ -56,10 +66,18 @@ func (a *App) openHost(ctx context.Context, actor *Actor, on string, id int64) (
 	switch on {
 	case OnScorecard:
 		s, can, err := a.openScorecard(ctx, actor, id)
-		return scorecardHost(s, can), err
+		h := scorecardHost(s, can)
+		if access.LockOf(s.LockMode) > access.Unlocked {
+			h.Locked = []model.Scorecard{s}
+		}
+		return h, err
 	case OnObject:
-		o, can, err := a.openObject(ctx, actor, id)
-		return objectHost(o, can), err
+		o, can, open, locked, err := a.openObjectLocks(ctx, actor, id)
+		h := objectHost(o, can.Locked(open))
+		if open > access.Unlocked {
+			h.Locked = locked
+		}
+		return h, err
 	}
 	return host{}, errNotFound()
 }
@@ -182,7 +200,7 @@ func (a *App) noteFor(ctx context.Context, actor *Actor, on string, id, typeID i
 		return h, model.Note{}, err
 	}
 	if !h.Can.EditNotes {
-		return h, model.Note{}, readOnly(actor, h.name())
+		return h, model.Note{}, h.readOnly(actor)
 	}
 	n, err := a.store.Q().Note(ctx, h.Owner, h.Target, typeID)
 	if err != nil {
@@ -376,7 +394,7 @@ func (a *App) sectionFor(ctx context.Context, actor *Actor, on string, id, typeI
 		return h, model.Note{}, err
 	}
 	if !h.Can.Edit {
-		return h, model.Note{}, readOnly(actor, h.name())
+		return h, model.Note{}, h.readOnly(actor)
 	}
 	n, err := a.store.Q().Note(ctx, h.Owner, h.Target, typeID)
 	if errors.Is(err, store.ErrNotFound) {

@@ -123,3 +123,44 @@ func TestFavoriteScorecardPages(t *testing.T) {
 			`aria-invalid="true"`, `id="jump-q-error"`)
 	})
 }
+
+// Lock modes on the pages (issue 28): the lock form saves and logs, the
+// banner says what the lock closes and why, the page offers no structure
+// change, and a change posted anyway is refused with the reason.
+func TestLockModePages(t *testing.T) {
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db)
+		in := e.instance("ACME", "Acme")
+		acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)
+		admin, err := e.app.ActorFor(ctx, app.Session{Account: acct}, "ACME", app.Client{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := e.app.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Board"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.login("ada@example.org", testkit.Password)
+		page := fmt.Sprintf("/i/ACME/scorecards/%d", sc.ID)
+		expect(t, "lock form", c.get(page), http.StatusOK, `id="lock"`, `name="lock_mode"`, "Add ")
+		r := c.post(page+"/lock", "version", "1", "lock_mode", "structure", "lock_reason", strings.Repeat("x", 301))
+		expect(t, "too long a reason", r, http.StatusUnprocessableEntity, `id="lock_reason-error"`, `aria-invalid="true"`)
+		r = c.post(page+"/lock", "version", "1", "lock_mode", "structure", "lock_reason", "Board <review>")
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("lock: %d %.300s", r.Status, r.Body)
+		}
+		r = c.get(page)
+		expect(t, "locked", r, http.StatusOK, `id="lock-notice"`, "structure locked", "Board &lt;review&gt;")
+		if strings.Contains(r.Body, "/objects/new?kind=container&amp;scorecard=") {
+			t.Error("a structure-locked scorecard still offers to add to it")
+		}
+		types, err := e.app.Types(ctx, admin, "container")
+		if err != nil || len(types) == 0 {
+			t.Fatal(err)
+		}
+		r = c.post("/i/ACME/objects", "kind", "container", "type", fmt.Sprint(types[0].ID), "title", "Sneaked in", "scorecard", fmt.Sprint(sc.ID))
+		expect(t, "add under a locked scorecard", r, http.StatusForbidden, "Board &lt;review&gt;")
+		expect(t, "history", c.get(page+"/history"), http.StatusOK, "Locked or unlocked a scorecard", "structure locked")
+	})
+}

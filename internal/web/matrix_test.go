@@ -76,6 +76,7 @@ var matrix = map[string]string{
 	// The scorecard switcher and favourite scorecards (issue 28): any member.
 	"GET /i/{code}/scorecards/jump":       "LNNAAAAAA",
 	"POST /i/{code}/scorecards/{id}/star": "LNNAAAAAA",
+	"POST /i/{code}/scorecards/{id}/lock": "LNNFFFAFA",
 	"POST /i/{code}/scorecards":           "LNNAFFAFA",
 	"GET /i/{code}/scorecards/{id}":       "LNNAAAAAA",
 	"GET /i/{code}/scorecards/{id}/edit":  "LNNFFFAFA",

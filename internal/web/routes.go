@@ -121,6 +121,7 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/scorecards/{id}/edit", Need: member, Perm: access.ObjectsEdit, h: s.scorecardEdit},
 		{Pattern: "GET /i/{code}/scorecards/{id}/history", Need: member, h: s.scorecardHistory},
 		{Pattern: "POST /i/{code}/scorecards/{id}/star", Need: member, h: s.scorecardStar},
+		{Pattern: "POST /i/{code}/scorecards/{id}/lock", Need: member, Perm: access.ObjectsEdit, h: s.scorecardLock},
 		{Pattern: "POST /i/{code}/scorecards/{id}", Need: member, Perm: access.ObjectsEdit, h: s.scorecardUpdate},
 		{Pattern: "POST /i/{code}/scorecards/{id}/delete", Need: member, Perm: access.ObjectsDelete, h: s.scorecardDelete},
 		{Pattern: "POST /i/{code}/scorecards/{id}/members", Need: member, Perm: access.UsersManage, h: s.scorecardAssign},

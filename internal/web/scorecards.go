@@ -131,6 +131,11 @@ func (s *Server) scorecardPage(w http.ResponseWriter, r *http.Request, c *req) e
 // scorecardPageWith renders a scorecard page; a refused assignment passes
 // the members it chose and the reason.
 func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *req, id int64, status int, refused *views.MemberAssign) error {
+	return s.scorecardPageFull(w, r, c, id, status, refused, nil)
+}
+
+// scorecardPageFull is scorecardPageWith with a refused lock form's values.
+func (s *Server) scorecardPageFull(w http.ResponseWriter, r *http.Request, c *req, id int64, status int, refused *views.MemberAssign, lock *views.LockForm) error {
 	v, err := s.app.ScorecardPage(r.Context(), c.Actor, id)
 	if err != nil {
 		return err
@@ -144,7 +149,32 @@ func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *re
 	if assign == nil && v.Picker != nil {
 		assign = memberAssign(c, id, *v.Picker, nil, "")
 	}
-	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}, s.embedPanel(r, c, app.OnScorecard, id)))
+	if lock == nil {
+		lock = &views.LockForm{Mode: v.Scorecard.LockMode, Reason: v.Scorecard.LockReason}
+	}
+	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}, s.embedPanel(r, c, app.OnScorecard, id), *lock))
+}
+
+// scorecardLock saves a scorecard's lock mode (objects.edit); a refused
+// reason comes back on the page with its message.
+func (s *Server) scorecardLock(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, err := formVersion(r)
+	in := app.LockInput{Mode: r.PostFormValue("lock_mode"), Reason: r.PostFormValue("lock_reason")}
+	if err == nil {
+		err = s.app.SetScorecardLock(r.Context(), c.Actor, id, version, in)
+	}
+	if err != nil {
+		e, ok := app.AsError(err)
+		if !ok || e.Kind != app.Invalid || len(e.Fields) == 0 {
+			return err
+		}
+		return s.scorecardPageFull(w, r, c, id, http.StatusUnprocessableEntity, nil, &views.LockForm{Mode: in.Mode, Reason: in.Reason, Errors: e.Fields})
+	}
+	return back(w, r, c, "/scorecards/"+r.PathValue("id")+"?done=saved")
 }
 
 // memberAssign is the assignment list of scorecard id; chosen, when not

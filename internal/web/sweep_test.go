@@ -76,6 +76,7 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/scorecards/{id}/history":  {"{id}", "after"},
 	"GET /i/{code}/scorecards/jump":          {"q"},
 	"POST /i/{code}/scorecards/{id}/star":    {"{id}", "on"},
+	"POST /i/{code}/scorecards/{id}/lock":    {"{id}", "version", "lock_mode", "lock_reason"},
 	"POST /i/{code}/scorecards/{id}":         {"{id}", "version", "title", "description", "parent", "members_present", "offered", "member", "ext_id"},
 	"POST /i/{code}/scorecards/{id}/delete":  {"{id}"},
 	"POST /i/{code}/scorecards/{id}/members": {"{id}", "members_present", "offered", "member"},

@@ -24,6 +24,7 @@ var activityNames = map[string]string{
 	"api_key_created": "Created an API key", "api_key_revoked": "Revoked an API key",
 	"embed_enabled": "Enabled embedding", "embed_disabled": "Disabled embedding", "embed_created": "Created an embed code",
 	"embed_regenerated": "Regenerated an embed code", "embed_revoked": "Revoked an embed code",
+	"scorecard_locked": "Locked or unlocked a {scorecard:lower}",
 }
 
 // objectTypeNames are the kinds of object an entry names (model.Activity's

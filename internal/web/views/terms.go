@@ -50,3 +50,14 @@ func LogoURL(in *model.Instance) string {
 	}
 	return InstanceURL(in, "/logo?v="+itoa(in.LogoVersion))
 }
+
+// lockChoice words a lock mode on the lock form.
+func lockChoice(ctx context.Context, mode string) string {
+	switch mode {
+	case "structure":
+		return tx(ctx, "Structure locked: data entry only")
+	case "data":
+		return tx(ctx, "Structure and data locked: read-only for everyone")
+	}
+	return tx(ctx, "Normal: open to changes")
+}
