@@ -18,7 +18,7 @@ func f64(v float64) *float64 { return &v }
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-func txt(s string) Cell    { return Cell{Kind: Text, Text: s} }
+func txt(s string) Cell     { return Cell{Kind: Text, Text: s} }
 func num(v float64) Cell    { return Cell{Kind: Number, Num: v} }
 func date(t time.Time) Cell { return Cell{Kind: Date, Date: t} }
 
