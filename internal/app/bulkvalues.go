@@ -50,67 +50,20 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 	if len(rows) > MaxValueRows {
 		return 0, fieldError("values", "Send at most "+strconv.Itoa(MaxValueRows)+" values at once.")
 	}
-	type target struct {
-		m  model.Object
-		pf period.Frequency
-	}
-	targets := map[int64]*target{}
+	return a.upsertValues(ctx, actor, rows)
+}
+
+// upsertValues is the engine of UpsertValues and Import Data: the checks of
+// valueChecker, then the versioned write in one transaction; more entries
+// (an import's own) are recorded with the values' in that transaction.
+func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, more ...model.Activity) (int, error) {
+	check := a.valueChecker(actor)
 	fields := map[string]string{}
-	seen := map[string]int{}
-	words := actor.Words()
 	for i, r := range rows {
-		row := "values/" + strconv.Itoa(i)
-		t, known := targets[r.MeasureID]
-		if !known {
-			m, err := a.dataTarget(ctx, actor, r.MeasureID)
-			switch {
-			case KindOf(err) == NotFound:
-			case err != nil:
-				return 0, err // a read-only partner measure: 403, as on its page
-			default:
-				freq, ferr := a.measureFrequency(ctx, m.InstanceID, m, "")
-				if KindOf(ferr) == Invalid {
-					fields[row+"/measure_id"] = words.One(terms.Measure) + " " + strconv.FormatInt(m.ID, 10) + " has no reporting frequency yet, so it takes no data."
-					targets[r.MeasureID] = nil
-					continue
-				}
-				if ferr != nil {
-					return 0, ferr
-				}
-				t = &target{m: m, pf: FrequencyOf(freq)}
-			}
-			targets[r.MeasureID] = t
-		}
-		if t == nil {
-			if fields[row+"/measure_id"] == "" {
-				fields[row+"/measure_id"] = "There is no " + words.LowOne(terms.Measure) + " " + strconv.FormatInt(r.MeasureID, 10) + " that you can enter data in."
-			}
-			continue
-		}
-		if _, err := t.pf.FromKey(r.PeriodKey); err != nil {
-			fields[row+"/period"] = "“" + truncateText(r.PeriodKey, 20) + "” is not the first day of a period of this " + words.LowOne(terms.Measure) + "."
-			continue
-		}
-		dup := strconv.FormatInt(r.MeasureID, 10) + "|" + r.PeriodKey
-		if j, ok := seen[dup]; ok {
-			fields[row+"/period"] = "The same " + words.LowOne(terms.Measure) + " and period as row " + strconv.Itoa(j) + "."
-			continue
-		}
-		seen[dup] = i
-		for _, n := range []struct {
-			name string
-			v    *float64
-		}{{"actual", r.Actual}, {"target", r.Target}} {
-			if msg := checkNumber(n.v, t.m.Decimals, actor.Words()); msg != "" {
-				fields[row+"/"+n.name] = msg
-			}
-		}
-		c := strings.TrimSpace(r.Comment)
-		if !textcheck.IsText(c) || utf8.RuneCountInString(c) > maxComment {
-			fields[row+"/comment"] = "A comment is text of at most 255 characters, without control characters."
-		}
-		if r.Version < 0 {
-			fields[row+"/version"] = "A version is 0 (no value yet) or the version last read."
+		if _, err := check.row(ctx, r, func(field, msg string) {
+			fields["values/"+strconv.Itoa(i)+"/"+field] = msg
+		}); err != nil {
+			return 0, err // a read-only partner measure: 403, as on its page
 		}
 	}
 	if len(fields) > 0 {
@@ -130,7 +83,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 		}
 		stored := map[int64]map[string]model.DataValue{}
 		for id, ks := range keys {
-			cur, err := q.DataValuesAt(ctx, targets[id].m.InstanceID, id, ks)
+			cur, err := q.DataValuesAt(ctx, check.targets[id].m.InstanceID, id, ks)
 			if err != nil {
 				return err
 			}
@@ -147,7 +100,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 		fresh := map[int64][]model.DataValue{} // by owner
 		freshRow := map[int64][]int{}          // their rows
 		for i, r := range rows {
-			t := targets[r.MeasureID]
+			t := check.targets[r.MeasureID]
 			owner := t.m.InstanceID
 			before, exists := stored[r.MeasureID][r.PeriodKey]
 			row := "values/" + strconv.Itoa(i) + "/version"
@@ -206,12 +159,118 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			return &Error{Kind: Conflict, Fields: conflicts, Msg: "Nothing was saved: " +
 				plural(len(conflicts), "value") + " changed since read (see errors)."}
 		}
-		return record(ctx, q, entries...)
+		return record(ctx, q, append(entries, more...)...)
 	})
 	if err != nil {
 		return 0, err
 	}
 	return saved, nil
+}
+
+// valueTarget is a measure that takes data from the actor, with its
+// frequency.
+type valueTarget struct {
+	m  model.Object
+	pf period.Frequency
+}
+
+// valueCheck holds the per-row checks of a value write, shared by the API's
+// bulk upsert and Import Data, with what it has read so far: each measure
+// is opened once, and a repeated measure and period is seen.
+type valueCheck struct {
+	a       *App
+	actor   *Actor
+	words   *terms.Set
+	targets map[int64]*valueTarget // nil: no measure of that id takes data from the actor
+	noFreq  map[int64]bool
+	seen    map[string]int // measure|period → index of its first row
+	n       int            // rows checked
+}
+
+func (a *App) valueChecker(actor *Actor) *valueCheck {
+	return &valueCheck{a: a, actor: actor, words: actor.Words(), targets: map[int64]*valueTarget{},
+		noFreq: map[int64]bool{}, seen: map[string]int{}}
+}
+
+// target opens a measure for data entry once: nil for one that does not
+// exist for the actor or has no frequency yet (bad says why); an error for
+// one the actor may see but not enter data in (a read-only partner
+// measure, or one on no scorecard the actor may edit: Forbidden).
+func (c *valueCheck) target(ctx context.Context, id int64) (*valueTarget, string, error) {
+	t, known := c.targets[id]
+	if !known {
+		m, err := c.a.dataTarget(ctx, c.actor, id)
+		switch {
+		case KindOf(err) == NotFound:
+		case err != nil:
+			return nil, "", err
+		default:
+			freq, ferr := c.a.measureFrequency(ctx, m.InstanceID, m, "")
+			if KindOf(ferr) == Invalid {
+				c.noFreq[id] = true
+				break
+			}
+			if ferr != nil {
+				return nil, "", ferr
+			}
+			t = &valueTarget{m: m, pf: FrequencyOf(freq)}
+		}
+		c.targets[id] = t
+	}
+	switch {
+	case c.noFreq[id]:
+		return nil, c.words.One(terms.Measure) + " " + strconv.FormatInt(id, 10) + " has no reporting frequency yet, so it takes no data.", nil
+	case t == nil:
+		return nil, "There is no " + c.words.LowOne(terms.Measure) + " " + strconv.FormatInt(id, 10) + " that you can enter data in.", nil
+	}
+	return t, "", nil
+}
+
+// row checks one row, in the order the API reports: the measure, the
+// period, a repeat of an earlier row's measure and period, the numbers,
+// the comment, the version. bad is called with each field and message; the
+// first three stop the row's checks. ok is whether nothing was bad.
+func (c *valueCheck) row(ctx context.Context, r ValueRow, bad func(field, msg string)) (ok bool, err error) {
+	i := c.n
+	c.n++
+	t, msg, err := c.target(ctx, r.MeasureID)
+	if err != nil {
+		return false, err
+	}
+	if t == nil {
+		bad("measure_id", msg)
+		return false, nil
+	}
+	if _, err := t.pf.FromKey(r.PeriodKey); err != nil {
+		bad("period", "“"+truncateText(r.PeriodKey, 20)+"” is not the first day of a period of this "+c.words.LowOne(terms.Measure)+".")
+		return false, nil
+	}
+	dup := strconv.FormatInt(r.MeasureID, 10) + "|" + r.PeriodKey
+	if j, ok := c.seen[dup]; ok {
+		bad("period", "The same "+c.words.LowOne(terms.Measure)+" and period as row "+strconv.Itoa(j)+".")
+		return false, nil
+	}
+	c.seen[dup] = i
+	ok = true
+	for _, n := range []struct {
+		name string
+		v    *float64
+	}{{"actual", r.Actual}, {"target", r.Target}} {
+		if msg := checkNumber(n.v, t.m.Decimals, c.words); msg != "" {
+			bad(n.name, msg)
+			ok = false
+		}
+	}
+	cm := strings.TrimSpace(r.Comment)
+	if !textcheck.IsText(cm) || utf8.RuneCountInString(cm) > maxComment {
+		bad("comment", "A comment is text of at most 255 characters, without control characters.")
+		ok = false
+	}
+	if r.Version < 0 {
+		bad("version", "A version is 0 (no value yet) or the version last read.")
+		ok = false
+	}
+	return ok, nil
 }
 
 // checkNumber refuses a number the measure could not show: more decimals
