@@ -50,13 +50,13 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 	if len(rows) > MaxValueRows {
 		return 0, fieldError("values", "Send at most "+strconv.Itoa(MaxValueRows)+" values at once.")
 	}
-	return a.upsertValues(ctx, actor, rows)
+	return a.upsertValues(ctx, actor, rows, nil)
 }
 
 // upsertValues is the engine of UpsertValues and Import Data: the checks of
-// valueChecker, then the versioned write in one transaction; more entries
-// (an import's own) are recorded with the values' in that transaction.
-func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, more ...model.Activity) (int, error) {
+// valueChecker, then the versioned write in one transaction; then, in that
+// transaction, after (an import's own entry and results), when not nil.
+func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, after func(q *store.Q, saved int) error) (int, error) {
 	check := a.valueChecker(actor)
 	fields := map[string]string{}
 	for i, r := range rows {
@@ -159,7 +159,10 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, m
 			return &Error{Kind: Conflict, Fields: conflicts, Msg: "Nothing was saved: " +
 				plural(len(conflicts), "value") + " changed since read (see errors)."}
 		}
-		return record(ctx, q, append(entries, more...)...)
+		if err := record(ctx, q, entries...); err != nil || after == nil {
+			return err
+		}
+		return after(q, saved)
 	})
 	if err != nil {
 		return 0, err

@@ -3,6 +3,10 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
 	"errors"
 	"math"
 	"sort"
@@ -57,7 +61,12 @@ type DataImportPlan struct {
 	Rows     []DataImportRow
 	Counts   map[string]int
 	Ran      bool
-	Written  int // values written by the run
+	Written  int    // values written by the run
+	Token    string // fingerprint of the preview: the versions and outcomes it saw
+
+	ID          int64 // a kept upload's id (UploadDataImport)
+	ScorecardID int64
+	Sheet       string
 }
 
 // Seen is what a preview saw, to carry to the run: each row's stored
@@ -114,12 +123,18 @@ func (a *App) RunDataImport(ctx context.Context, actor *Actor, in DataImportInpu
 	if err != nil {
 		return plan, err
 	}
+	return a.runData(ctx, actor, in.ScorecardID, plan, seen, validOnly, nil)
+}
+
+// runData writes a plan's valid rows at the versions seen; after runs in
+// the same transaction.
+func (a *App) runData(ctx context.Context, actor *Actor, scorecardID int64, plan DataImportPlan, seen map[int]int64, validOnly bool,
+	after func(q *store.Q, plan DataImportPlan) error) (DataImportPlan, error) {
 	if n := plan.Counts[DataError]; n > 0 && !validOnly {
 		return plan, invalid("Nothing was imported: "+plural(n, "row")+" with errors. Correct them, or choose to import only the valid rows.",
-			map[string]string{"file": plural(n, "row") + " with errors."})
+			map[string]string{"valid_only": plural(n, "row") + " with errors."})
 	}
 	var rows []ValueRow
-	var lines []int
 	stale := 0
 	for _, r := range plan.Rows {
 		if r.Outcome == DataError || r.value.MeasureID == 0 {
@@ -131,25 +146,32 @@ func (a *App) RunDataImport(ctx context.Context, actor *Actor, in DataImportInpu
 		}
 		r.value.Version = v
 		rows = append(rows, r.value)
-		lines = append(lines, r.Line)
 	}
 	if stale > 0 {
 		return plan, staleImport(stale)
 	}
-	sum := entry(actor, ActImport, "data", in.ScorecardID, plan.FileName, plan.summary()...)
-	written := 0
-	if len(rows) > 0 {
-		written, err = a.upsertValues(ctx, actor, rows, sum)
-	} else {
-		err = a.store.InTx(ctx, func(q *store.Q) error { return record(ctx, q, sum) })
+	sum := entry(actor, ActImport, "data", scorecardID, plan.FileName, plan.summary()...)
+	finish := func(q *store.Q, saved int) error {
+		plan.Ran, plan.Written = true, saved
+		if err := record(ctx, q, sum); err != nil || after == nil {
+			return err
+		}
+		return after(q, plan)
 	}
-	if e, ok := AsError(err); ok && e.Kind == Conflict {
+	var err error
+	if len(rows) > 0 {
+		_, err = a.upsertValues(ctx, actor, rows, finish)
+	} else {
+		err = a.store.InTx(ctx, func(q *store.Q) error { return finish(q, 0) })
+	}
+	if e, ok := AsError(err); ok && e.Kind == Conflict && len(e.Fields) > 0 {
+		plan.Ran, plan.Written = false, 0
 		return plan, staleImport(len(e.Fields))
 	}
 	if err != nil {
+		plan.Ran, plan.Written = false, 0
 		return plan, err
 	}
-	plan.Ran, plan.Written = true, written
 	return plan, nil
 }
 
@@ -384,6 +406,12 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 		return rows[i].Outcome == DataError && rows[j].Outcome != DataError
 	})
 	plan.Rows = rows
+	h := sha256.New()
+	h.Write([]byte(plan.Hash))
+	for _, r := range rows {
+		fmt.Fprintf(h, "\n%d %s %d %s", r.Line, r.Outcome, r.Version, r.Reason)
+	}
+	plan.Token = hex.EncodeToString(h.Sum(nil))
 	return plan, nil
 }
 
@@ -392,4 +420,142 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// UploadDataImport reads an upload of data values (import and data.enter),
+// keeps it for the run, and returns its preview. scorecardID is the
+// scorecard it is uploaded from (0: Administration); sheet the XLSX sheet
+// ("" the first). A file refused as a whole is Invalid on the field file.
+func (a *App) UploadDataImport(ctx context.Context, actor *Actor, scorecardID int64, fileName, sheet string, r io.Reader) (DataImportPlan, error) {
+	if err := requireDataImport(actor); err != nil {
+		return DataImportPlan{}, err
+	}
+	if scorecardID != 0 {
+		if _, _, err := a.openScorecard(ctx, actor, scorecardID); err != nil {
+			return DataImportPlan{}, err
+		}
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, dataimport.MaxBytes+1))
+	if err != nil {
+		return DataImportPlan{}, err
+	}
+	sheet = strings.TrimSpace(sheet)
+	file, err := dataimport.ParseBytes(raw, dataimport.Options{Sheet: sheet})
+	var fe *dataimport.FileError
+	if errors.As(err, &fe) {
+		return DataImportPlan{}, fieldError("file", fe.Msg)
+	}
+	if err != nil {
+		return DataImportPlan{}, err
+	}
+	name, msg := cleanText(fileName, "File name", 0, 200)
+	if msg != "" || name == "" {
+		name = "upload." + string(file.Format)
+	}
+	im, err := a.store.Q().CreateDataImport(ctx, store.DataImport{InstanceID: actor.Instance.ID, MembershipID: actor.Membership.ID,
+		ScorecardID: scorecardID, FileName: name, Sheet: sheet, FileHash: file.Hash, Content: raw})
+	if err != nil {
+		return DataImportPlan{}, err
+	}
+	plan, err := a.planData(ctx, actor, DataImportInput{ScorecardID: scorecardID, FileName: name, File: file})
+	plan.ID, plan.ScorecardID, plan.Sheet = im.ID, scorecardID, file.Sheet
+	return plan, err
+}
+
+// keptImport reads the actor's own kept upload and parses it again.
+func (a *App) keptImport(ctx context.Context, q *store.Q, actor *Actor, id int64) (store.DataImport, DataImportInput, error) {
+	im, err := q.DataImportByID(ctx, actor.Instance.ID, actor.Membership.ID, id)
+	if err != nil {
+		return im, DataImportInput{}, mapNotFound(err)
+	}
+	file, err := dataimport.ParseBytes(im.Content, dataimport.Options{Sheet: im.Sheet})
+	if err != nil {
+		return im, DataImportInput{}, err
+	}
+	return im, DataImportInput{ScorecardID: im.ScorecardID, FileName: im.FileName, File: file}, nil
+}
+
+// DataImportPreview is a kept upload's preview against the values as they
+// are now, or, once it ran, what the run did.
+func (a *App) DataImportPreview(ctx context.Context, actor *Actor, id int64) (DataImportPlan, error) {
+	if err := requireDataImport(actor); err != nil {
+		return DataImportPlan{}, err
+	}
+	im, in, err := a.keptImport(ctx, a.store.Q(), actor, id)
+	if err != nil {
+		return DataImportPlan{}, err
+	}
+	if im.RanAt != nil {
+		return ranDataPlan(im)
+	}
+	plan, err := a.planData(ctx, actor, in)
+	plan.ID, plan.ScorecardID, plan.Sheet = im.ID, im.ScorecardID, in.File.Sheet
+	return plan, err
+}
+
+// ranDataPlan shows what a run did, from its stored results.
+func ranDataPlan(im store.DataImport) (DataImportPlan, error) {
+	results, err := dataimport.ReadResults(strings.NewReader(im.Results))
+	if err != nil {
+		return DataImportPlan{}, err
+	}
+	p := DataImportPlan{ID: im.ID, ScorecardID: im.ScorecardID, FileName: im.FileName, Hash: im.FileHash, Sheet: im.Sheet,
+		Counts: map[string]int{}, Ran: true, Written: im.Written}
+	for _, r := range results {
+		p.Rows = append(p.Rows, DataImportRow{Line: r.Line, Outcome: r.Outcome, Reason: r.Reason})
+		p.Counts[r.Outcome]++
+	}
+	sort.SliceStable(p.Rows, func(i, j int) bool { return p.Rows[i].Outcome == DataError && p.Rows[j].Outcome != DataError })
+	return p, nil
+}
+
+// RunKeptDataImport runs a kept upload as previewed: token is the
+// preview's fingerprint, and a plan that no longer matches it (a value
+// changed, a measure moved) refuses the run; inside the run's transaction
+// each row's version is checked again, as RunDataImport does.
+func (a *App) RunKeptDataImport(ctx context.Context, actor *Actor, id int64, token string, validOnly bool) (DataImportPlan, error) {
+	if err := requireDataImport(actor); err != nil {
+		return DataImportPlan{}, err
+	}
+	im, in, err := a.keptImport(ctx, a.store.Q(), actor, id)
+	if err != nil {
+		return DataImportPlan{}, err
+	}
+	if im.RanAt != nil {
+		return DataImportPlan{}, errConflict("This file was imported already. Upload it again to import it once more.")
+	}
+	plan, err := a.planData(ctx, actor, in)
+	plan.ID, plan.ScorecardID, plan.Sheet = im.ID, im.ScorecardID, in.File.Sheet
+	if err != nil {
+		return plan, err
+	}
+	if plan.Token != token {
+		return plan, errConflict("Nothing was imported: values changed since the preview. Check the new preview and run it again.")
+	}
+	return a.runData(ctx, actor, im.ScorecardID, plan, plan.Seen(), validOnly, func(q *store.Q, done DataImportPlan) error {
+		res, err := WriteDataResults(done)
+		if err != nil {
+			return err
+		}
+		err = q.FinishDataImport(ctx, actor.Instance.ID, id, string(res), done.Written)
+		if errors.Is(err, store.ErrConflict) {
+			return errConflict("This file was imported already. Upload it again to import it once more.")
+		}
+		return err
+	})
+}
+
+// DataImportResults is a run's results file.
+func (a *App) DataImportResults(ctx context.Context, actor *Actor, id int64) ([]byte, error) {
+	if err := requireDataImport(actor); err != nil {
+		return nil, err
+	}
+	im, err := a.store.Q().DataImportByID(ctx, actor.Instance.ID, actor.Membership.ID, id)
+	if err != nil {
+		return nil, mapNotFound(err)
+	}
+	if im.RanAt == nil {
+		return nil, errNotFound()
+	}
+	return []byte(im.Results), nil
 }

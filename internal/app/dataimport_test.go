@@ -320,3 +320,55 @@ func TestDataImportScope(t *testing.T) {
 		}
 	})
 }
+
+// The page's flow: an upload is kept, previewed, run once with the
+// preview's fingerprint; its results stay; another member cannot reach it.
+func TestDataImportKept(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		f := newDataImportFixture(t, db)
+		file := "measure;period;actual\r\nGauge;" + label(f.keys[1]) + ";1,5e\r\nGauge;" + label(f.keys[2]) + ";4\r\n"
+		plan, err := f.app.UploadDataImport(f.ctx, f.actor(), f.sc.ID, "data.csv", "", strings.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan.ID == 0 || plan.Counts[app.DataError] != 1 || plan.Counts[app.DataNew] != 1 || plan.Token == "" {
+			t.Fatalf("plan = %+v", plan)
+		}
+		if _, err := f.app.UploadDataImport(f.ctx, f.actor(), f.sc.ID, "x.csv", "", strings.NewReader("nothing")); app.KindOf(err) != app.Invalid {
+			t.Errorf("a file refused as a whole: %v", err)
+		}
+		if _, err := f.app.RunKeptDataImport(f.ctx, f.actor(), plan.ID, "other", true); app.KindOf(err) != app.Conflict {
+			t.Errorf("another fingerprint: %v", err)
+		}
+		if _, err := f.app.RunKeptDataImport(f.ctx, f.actor(), plan.ID, plan.Token, false); app.KindOf(err) != app.Invalid {
+			t.Errorf("errors without valid only: %v", err)
+		}
+		if _, err := f.app.DataImportResults(f.ctx, f.actor(), plan.ID); app.KindOf(err) != app.NotFound {
+			t.Errorf("results before the run: %v", err)
+		}
+		ran, err := f.app.RunKeptDataImport(f.ctx, f.actor(), plan.ID, plan.Token, true)
+		if err != nil || ran.Written != 1 {
+			t.Fatalf("run: %+v %v", ran, err)
+		}
+		if _, err := f.app.RunKeptDataImport(f.ctx, f.actor(), plan.ID, plan.Token, true); app.KindOf(err) != app.Conflict {
+			t.Errorf("second run: %v", err)
+		}
+		res, err := f.app.DataImportResults(f.ctx, f.actor(), plan.ID)
+		if err != nil || !strings.HasPrefix(string(res), "\ufeffrow,outcome,reason\r\n2,error,\"The actual is not a number: “1,5e”.\"\r\n3,new,\r\n") {
+			t.Errorf("results = %q, %v", res, err)
+		}
+		shown, err := f.app.DataImportPreview(f.ctx, f.actor(), plan.ID)
+		if err != nil || !shown.Ran || shown.Written != 1 || shown.Counts[app.DataNew] != 1 || shown.Rows[0].Outcome != app.DataError {
+			t.Errorf("after the run: %+v %v", shown, err)
+		}
+		// Another administrator does not see it.
+		acct, _ := testkit.MustCreateMember(t, db.Store, f.in, "al@example.org", access.PresetAdministration)
+		al, err := f.app.ActorFor(f.ctx, app.Session{Account: acct}, f.in.Code, app.Client{Addr: "192.0.2.5"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.DataImportPreview(f.ctx, al, plan.ID); app.KindOf(err) != app.NotFound {
+			t.Errorf("another member's upload: %v", err)
+		}
+	})
+}

@@ -1,6 +1,8 @@
 package dataimport
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"io"
 	"strconv"
@@ -43,6 +45,44 @@ func Neutral(s string) string {
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
 		return "'" + s
+	}
+	return s
+}
+
+// ReadResults reads back a file written by WriteResults.
+func ReadResults(r io.Reader) ([]Result, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(bom)); err == nil && bytes.Equal(b, bom) {
+		br.Discard(len(bom))
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = 3
+	var out []Result
+	for first := true; ; first = false {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if first {
+			continue
+		}
+		line, err := strconv.Atoi(rec[0])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Result{Line: line, Outcome: unneutral(rec[1]), Reason: unneutral(rec[2])})
+	}
+}
+
+func unneutral(s string) string {
+	if len(s) > 1 && s[0] == '\'' {
+		switch s[1] {
+		case '=', '+', '-', '@', '\t', '\r':
+			return s[1:]
+		}
 	}
 	return s
 }
