@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/dataimport"
@@ -369,6 +371,133 @@ func TestDataImportKept(t *testing.T) {
 		}
 		if _, err := f.app.DataImportPreview(f.ctx, al, plan.ID); app.KindOf(err) != app.NotFound {
 			t.Errorf("another member's upload: %v", err)
+		}
+	})
+}
+
+// The round trip (issue 21): export a scorecard's values to XLSX, change
+// three cells with excelize as a spreadsheet program would, import the
+// file: those three values change and nothing else.
+func TestDataImportRoundTrip(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		f := newDataImportFixture(t, db)
+		k := f.keys
+		three, four, five, two := 3.0, 4.0, 5.0, 2.0
+		if _, err := f.app.UpsertValues(f.ctx, f.actor(), []app.ValueRow{
+			{MeasureID: f.measure.ID, PeriodKey: k[1], Actual: &three, Target: &four, Comment: "=HYPERLINK(\"x\")"},
+			{MeasureID: f.measure.ID, PeriodKey: k[2], Actual: &five},
+			{MeasureID: f.counter.ID, PeriodKey: k[1], Actual: &two, Target: &two},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sheet, err := f.app.ExportDataValues(f.ctx, f.actor(), f.sc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sheet.Rows) != 5 {
+			t.Fatalf("export rows = %+v", sheet.Rows)
+		}
+		var out bytes.Buffer
+		if err := dataimport.WriteXLSX(&out, "Data values", sheet.Rows); err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(&out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := x.GetRows("Data values")
+		if err != nil {
+			t.Fatal(err)
+		}
+		find := func(id int64, key string) int {
+			for i, r := range rows {
+				if len(r) > 2 && r[0] == strconv.FormatInt(id, 10) && r[2] == label(key) {
+					return i + 1
+				}
+			}
+			t.Fatalf("no row of %d %s in %q", id, key, rows)
+			return 0
+		}
+		set := func(col string, row int, v any) {
+			if err := x.SetCellValue("Data values", col+strconv.Itoa(row), v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set("D", find(f.measure.ID, k[1]), 30)          // actual 3 → 30
+		set("E", find(f.measure.ID, k[2]), 9)           // target (none) → 9
+		set("F", find(f.counter.ID, k[0]), "corrected") // comment "first" → "corrected"
+		var edited bytes.Buffer
+		if err := x.Write(&edited); err != nil {
+			t.Fatal(err)
+		}
+		x.Close()
+		before := map[int64]map[string]model.DataValue{f.measure.ID: f.values(f.measure.ID), f.counter.ID: f.values(f.counter.ID)}
+
+		plan, err := f.app.UploadDataImport(f.ctx, f.actor(), f.sc.ID, "export.xlsx", "", &edited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan.Counts[app.DataUpdate] != 3 || plan.Counts[app.DataNoChange] != 2 || len(plan.Rows) != 5 {
+			t.Fatalf("preview = %+v", plan)
+		}
+		ran, err := f.app.RunKeptDataImport(f.ctx, f.actor(), plan.ID, plan.Token, false)
+		if err != nil || ran.Written != 3 {
+			t.Fatalf("run: %d %v", ran.Written, err)
+		}
+		changes := 0
+		for id, vs := range before {
+			after := f.values(id)
+			if len(after) != len(vs) {
+				t.Errorf("measure %d: %d values, had %d", id, len(after), len(vs))
+			}
+			for key, b := range vs {
+				a := after[key]
+				for _, d := range []struct {
+					name string
+					same bool
+				}{{"actual", ptrEq(a.Actual, b.Actual)}, {"target", ptrEq(a.Target, b.Target)}, {"comment", a.Comment == b.Comment}} {
+					if !d.same {
+						changes++
+						t.Logf("changed: measure %d %s %s", id, key, d.name)
+					}
+				}
+			}
+		}
+		if changes != 3 || *f.values(f.measure.ID)[k[1]].Actual != 30 || *f.values(f.measure.ID)[k[2]].Target != 9 ||
+			f.values(f.counter.ID)[k[0]].Comment != "corrected" || f.values(f.measure.ID)[k[1]].Comment != "=HYPERLINK(\"x\")" {
+			t.Errorf("%d fields changed, want the three edited", changes)
+		}
+	})
+}
+
+func ptrEq(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+// The template: each measure's periods due since its last value through
+// the period data is entered for, pre-filled; or a chosen range.
+func TestDataTemplate(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		f := newDataImportFixture(t, db)
+		sheet, err := f.app.DataTemplate(f.ctx, f.actor(), f.sc.ID, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sheet.Rows) == 0 {
+			t.Fatal("an empty template")
+		}
+		for _, r := range sheet.Rows {
+			if r.Measure != f.measure.ID && r.Measure != f.counter.ID {
+				t.Errorf("row of measure %d", r.Measure)
+			}
+		}
+		sheet, err = f.app.DataTemplate(f.ctx, f.actor(), f.sc.ID, f.keys[0], f.keys[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sheet.Rows) != 6 || sheet.Rows[0].Period != label(f.keys[0]) || sheet.Rows[0].Actual == nil || *sheet.Rows[0].Actual != 7 {
+			t.Errorf("range rows = %+v", sheet.Rows)
+		}
+		if _, err := f.app.DataTemplate(f.ctx, f.actor(), f.sc.ID, "2026-13-01", ""); app.KindOf(err) != app.Invalid {
+			t.Errorf("bad date: %v", err)
 		}
 	})
 }

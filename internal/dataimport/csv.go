@@ -73,7 +73,8 @@ func parseCSV(raw []byte) (File, *FileError) {
 				v = strings.TrimSpace(v)
 				c := rawCell{decimal: dec}
 				if v != "" {
-					c.Kind, c.Text = Text, strings.Clone(v)
+					// What WriteCSV neutralised reads back as written.
+					c.Kind, c.Text = Text, strings.Clone(unneutral(v))
 				}
 				cells = append(cells, c)
 			}

@@ -346,3 +346,66 @@ func TestWriteResults(t *testing.T) {
 		t.Errorf("results = %q, want %q", b.String(), want)
 	}
 }
+
+// What WriteCSV and WriteXLSX write, Parse reads back as written; the
+// workbook's measure and period columns are locked, its value columns not.
+func TestSheetsReadBack(t *testing.T) {
+	rows := []SheetRow{
+		{Measure: 7, Title: "=Calls", Period: "Jan 2024", Actual: f64(-1234.5), Target: f64(10), Comment: "=HYPERLINK(\"x\")"},
+		{Measure: 8, Title: "Visits, all", Period: "Q1 2024"},
+	}
+	var c, x bytes.Buffer
+	if err := WriteCSV(&c, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteXLSX(&x, "Data values", rows); err != nil {
+		t.Fatal(err)
+	}
+	for name, raw := range map[string][]byte{"csv": c.Bytes(), "xlsx": x.Bytes()} {
+		f, err := ParseBytes(raw, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(f.Rows) != 2 {
+			t.Fatalf("%s: %+v", name, f.Rows)
+		}
+		measure := num(7)
+		if name == "csv" {
+			measure = txt("7")
+		}
+		checkRow(t, f.Rows[0], 2, measure, txt("Jan 2024"), f64(-1234.5), f64(10), `=HYPERLINK("x")`, 0)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(x.Bytes()), int64(x.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, zf := range zr.File {
+		if zf.Name == "xl/worksheets/sheet1.xml" {
+			rc, _ := zf.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			if !bytes.Contains(b, []byte("<sheetProtection")) {
+				t.Errorf("the sheet is not protected")
+			}
+		}
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(x.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	for ref, locked := range map[string]bool{"A2": true, "C2": true, "D2": false, "E3": false, "F2": false} {
+		id, err := wb.GetCellStyle("Data values", ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := wb.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := st.Protection == nil || st.Protection.Locked
+		if got != locked {
+			t.Errorf("%s locked = %v, want %v", ref, got, locked)
+		}
+	}
+}
