@@ -27,6 +27,10 @@ var notPages = map[string]string{
 	"GET /i/{code}/admin/xref.csv":                     "a download",
 	"GET /i/{code}/admin/import/{id}/results.csv":      "a download",
 	"GET /i/{code}/admin/data-import/{id}/results.csv": "a download",
+	"GET /i/{code}/scorecards/{id}/data-template.xlsx": "a download",
+	"GET /i/{code}/scorecards/{id}/data-template.csv":  "a download",
+	"GET /i/{code}/scorecards/{id}/data-values.xlsx":   "a download",
+	"GET /i/{code}/scorecards/{id}/data-values.csv":    "a download",
 	"GET /i/{code}/logo":                               "an image",
 	"GET /i/{code}/compyle":                            "a redirect to the Compyle app",
 }

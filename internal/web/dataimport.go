@@ -140,3 +140,35 @@ func (s *Server) dataImportResults(w http.ResponseWriter, r *http.Request, c *re
 	_, err = w.Write(csv)
 	return err
 }
+
+// dataSheet sends a scorecard's template or export of data values as XLSX
+// or CSV (heavy work).
+func (s *Server) dataSheet(template bool, format string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *req) error {
+		return s.heavy(func(w http.ResponseWriter, r *http.Request, c *req) error {
+			id, err := pathID(r, "id")
+			if err != nil {
+				return err
+			}
+			var sheet app.DataSheet
+			name := "data-values"
+			if template {
+				name = "data-template"
+				sheet, err = s.app.DataTemplate(r.Context(), c.Actor, id, r.FormValue("from"), r.FormValue("to"))
+			} else {
+				sheet, err = s.app.ExportDataValues(r.Context(), c.Actor, id)
+			}
+			if err != nil {
+				return err
+			}
+			file := "yardstick-" + name + "-" + c.Actor.Instance.Code + "-" + r.PathValue("id") + "." + format
+			w.Header().Set("Content-Disposition", attachment(file))
+			if format == "csv" {
+				w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+				return dataimport.WriteCSV(w, sheet.Rows)
+			}
+			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+			return dataimport.WriteXLSX(w, "Data values", sheet.Rows)
+		}, w, r, c)
+	}
+}

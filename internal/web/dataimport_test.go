@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"yardstick/internal/dataimport"
 )
 
 var dataImportLocation = regexp.MustCompile(`^/i/ACME/admin/data-import/(\d+)$`)
@@ -60,6 +62,21 @@ func TestDataImportPages(t *testing.T) {
 		t.Errorf("results: %d %q", res.Status, res.Body)
 	}
 	expect(t, "second run", c.post(run, "token", token[1], "valid_only", "1"), http.StatusConflict, "imported already")
+
+	// The template and the export, read back as an import reads them.
+	for _, path := range []string{"/data-template.xlsx", "/data-template.csv", "/data-values.xlsx", "/data-values.csv",
+		"/data-template.csv?from=2025-01-01&to=2025-12-31"} {
+		r := c.get(sc + path)
+		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("%s: %d %q", path, r.Status, r.Header.Get("Content-Disposition"))
+			continue
+		}
+		file, err := dataimport.Parse(strings.NewReader(r.Body), dataimport.Options{})
+		if err != nil || len(file.Rows) == 0 {
+			t.Errorf("%s: %d rows, %v", path, len(file.Rows), err)
+		}
+	}
+	expect(t, "a range without its end", c.get(sc+"/data-template.csv?from=2025-01-01"), http.StatusUnprocessableEntity)
 
 	// Too large, and refused as a whole: field errors on the form.
 	big := bytes.Repeat([]byte("x"), 21<<20)

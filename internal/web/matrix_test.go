@@ -137,6 +137,12 @@ var matrix = map[string]string{
 	"GET /i/{code}/admin/data-import/{id}":             "LNNNFFFFN",
 	"POST /i/{code}/admin/data-import/{id}/run":        "LNNNFFFFN",
 	"GET /i/{code}/admin/data-import/{id}/results.csv": "LNNNFFFFN",
+	// The template is for an import (import); the export of values is
+	// anyone's who sees the scorecard, but not a partner's (403).
+	"GET /i/{code}/scorecards/{id}/data-template.xlsx": "LNNFFFFFA",
+	"GET /i/{code}/scorecards/{id}/data-template.csv":  "LNNFFFFFA",
+	"GET /i/{code}/scorecards/{id}/data-values.xlsx":   "LNNFAAAAA",
+	"GET /i/{code}/scorecards/{id}/data-values.csv":    "LNNFAAAAA",
 
 	"GET /i/{code}/admin/types":                    "LNNAFFFFA",
 	"POST /i/{code}/admin/types":                   "LNNAFFFFA",

@@ -244,6 +244,11 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/admin/data-import/{id}", Need: member, Perm: access.Import, h: s.dataImportPreview},
 		{Pattern: "POST /i/{code}/admin/data-import/{id}/run", Need: member, Perm: access.Import, h: s.dataImportRun},
 		{Pattern: "GET /i/{code}/admin/data-import/{id}/results.csv", Need: member, Perm: access.Import, h: s.dataImportResults},
+		// The template (for an import) and the export of a scorecard's values, in one layout.
+		{Pattern: "GET /i/{code}/scorecards/{id}/data-template.xlsx", Need: member, Perm: access.Import, h: s.dataSheet(true, "xlsx")},
+		{Pattern: "GET /i/{code}/scorecards/{id}/data-template.csv", Need: member, Perm: access.Import, h: s.dataSheet(true, "csv")},
+		{Pattern: "GET /i/{code}/scorecards/{id}/data-values.xlsx", Need: member, h: s.dataSheet(false, "xlsx")},
+		{Pattern: "GET /i/{code}/scorecards/{id}/data-values.csv", Need: member, h: s.dataSheet(false, "csv")},
 
 		// Scorecard defaults and calendars (SPEC §13).
 		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, Menu: "Object Types", Group: groupDefaults, Desc: "The {container:lower} and {measure:lower} types objects are made of.", h: s.typesPage},
