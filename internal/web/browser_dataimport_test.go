@@ -135,4 +135,3 @@ func browserFetch(t *testing.T, bctx context.Context, path string) download {
 	}
 	return download{Status: raw.Status, Body: body}
 }
-
