@@ -19,8 +19,8 @@ GO_TEST_FLAGS ?=
 # package:FuzzName:BUDGET run by `make fuzz` (part of `make test`). Budgets are execution counts,
 # about 10 s each on a quiet machine (see scripts/fuzz.sh for why not durations); FUZZTIME=30s
 # overrides them all.
-FUZZ_TARGETS ?= ./internal/period:FuzzAt:600000x ./internal/period:FuzzParse:400000x \
-	./internal/graph:FuzzRender:30000x ./internal/importer:FuzzParse:100000x \
+FUZZ_TARGETS ?= ./internal/period:FuzzAt:600000x ./internal/period:FuzzParse:400000x ./internal/period:FuzzLabel:200000x \
+	./internal/graph:FuzzRender:30000x ./internal/importer:FuzzParse:100000x ./internal/dataimport:FuzzPeriodOf:50000x \
 	./internal/calc:FuzzFormula:500000x
 FUZZTIME ?=
 # (a pattern whose directory does not exist yet is left out)

@@ -50,70 +50,20 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 	if len(rows) > MaxValueRows {
 		return 0, fieldError("values", "Send at most "+strconv.Itoa(MaxValueRows)+" values at once.")
 	}
-	type target struct {
-		m  model.Object
-		pf period.Frequency
-	}
-	targets := map[int64]*target{}
+	return a.upsertValues(ctx, actor, rows, nil)
+}
+
+// upsertValues is the engine of UpsertValues and Import Data: the checks of
+// valueChecker, then the versioned write in one transaction; then, in that
+// transaction, after (an import's own entry and results), when not nil.
+func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, after func(q *store.Q, saved int) error) (int, error) {
+	check := a.valueChecker(actor)
 	fields := map[string]string{}
-	seen := map[string]int{}
-	words := actor.Words()
-	labels := make([]string, len(rows)) // each row's period as the log names it
 	for i, r := range rows {
-		row := "values/" + strconv.Itoa(i)
-		t, known := targets[r.MeasureID]
-		if !known {
-			m, err := a.dataTarget(ctx, actor, r.MeasureID)
-			switch {
-			case KindOf(err) == NotFound:
-			case err != nil:
-				return 0, err // a read-only partner measure: 403, as on its page
-			default:
-				freq, ferr := a.measureFrequency(ctx, m.InstanceID, m, "")
-				if KindOf(ferr) == Invalid {
-					fields[row+"/measure_id"] = words.One(terms.Measure) + " " + strconv.FormatInt(m.ID, 10) + " has no reporting frequency yet, so it takes no data."
-					targets[r.MeasureID] = nil
-					continue
-				}
-				if ferr != nil {
-					return 0, ferr
-				}
-				t = &target{m: m, pf: FrequencyOf(freq)}
-			}
-			targets[r.MeasureID] = t
-		}
-		if t == nil {
-			if fields[row+"/measure_id"] == "" {
-				fields[row+"/measure_id"] = "There is no " + words.LowOne(terms.Measure) + " " + strconv.FormatInt(r.MeasureID, 10) + " that you can enter data in."
-			}
-			continue
-		}
-		p, err := t.pf.FromKey(r.PeriodKey)
-		if err != nil {
-			fields[row+"/period"] = "“" + truncateText(r.PeriodKey, 20) + "” is not the first day of a period of this " + words.LowOne(terms.Measure) + "."
-			continue
-		}
-		dup := strconv.FormatInt(r.MeasureID, 10) + "|" + r.PeriodKey
-		if j, ok := seen[dup]; ok {
-			fields[row+"/period"] = "The same " + words.LowOne(terms.Measure) + " and period as row " + strconv.Itoa(j) + "."
-			continue
-		}
-		seen[dup] = i
-		labels[i] = t.pf.Label(p)
-		for _, n := range []struct {
-			name string
-			v    *float64
-		}{{"actual", r.Actual}, {"target", r.Target}} {
-			if msg := checkNumber(n.v, t.m.Decimals, actor.Words()); msg != "" {
-				fields[row+"/"+n.name] = msg
-			}
-		}
-		c := strings.TrimSpace(r.Comment)
-		if !textcheck.IsText(c) || utf8.RuneCountInString(c) > maxComment {
-			fields[row+"/comment"] = "A comment is text of at most 255 characters, without control characters."
-		}
-		if r.Version < 0 {
-			fields[row+"/version"] = "A version is 0 (no value yet) or the version last read."
+		if _, err := check.row(ctx, r, func(field, msg string) {
+			fields["values/"+strconv.Itoa(i)+"/"+field] = msg
+		}); err != nil {
+			return 0, err // a read-only partner measure: 403, as on its page
 		}
 	}
 	if len(fields) > 0 {
@@ -134,7 +84,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 		}
 		byOwner := map[int64]*ownerKeys{}
 		for _, r := range rows {
-			owner := targets[r.MeasureID].m.InstanceID
+			owner := check.targets[r.MeasureID].m.InstanceID
 			o := byOwner[owner]
 			if o == nil {
 				o = &ownerKeys{seenKey: map[string]bool{}}
@@ -145,7 +95,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 				o.keys = append(o.keys, r.PeriodKey)
 			}
 		}
-		for id, t := range targets {
+		for id, t := range check.targets {
 			if t != nil {
 				o := byOwner[t.m.InstanceID]
 				o.measures = append(o.measures, id)
@@ -172,7 +122,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 		fresh := map[int64][]model.DataValue{} // by owner
 		freshRow := map[int64][]int{}          // their rows
 		for i, r := range rows {
-			t := targets[r.MeasureID]
+			t := check.targets[r.MeasureID]
 			owner := t.m.InstanceID
 			before, exists := stored[r.MeasureID][r.PeriodKey]
 			row := "values/" + strconv.Itoa(i) + "/version"
@@ -186,7 +136,7 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 				continue
 			}
 			e := entry(actor, ActDataEntry, "measure", t.m.ID, t.m.Title, changed(
-				"period", "", labels[i],
+				"period", "", check.labels[i],
 				"actual", ftoa(before.Actual), ftoa(v.Actual), "target", ftoa(before.Target), ftoa(v.Target),
 				"comment", before.Comment, v.Comment)...)
 			if actor.Partner(owner) {
@@ -230,12 +180,124 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 			return &Error{Kind: Conflict, Fields: conflicts, Msg: "Nothing was saved: " +
 				plural(len(conflicts), "value") + " changed since read (see errors)."}
 		}
-		return record(ctx, q, entries...)
+		if err := record(ctx, q, entries...); err != nil || after == nil {
+			return err
+		}
+		return after(q, saved)
 	})
 	if err != nil {
 		return 0, err
 	}
 	return saved, nil
+}
+
+// valueTarget is a measure that takes data from the actor, with its
+// frequency.
+type valueTarget struct {
+	m  model.Object
+	pf period.Frequency
+}
+
+// valueCheck holds the per-row checks of a value write, shared by the API's
+// bulk upsert and Import Data, with what it has read so far: each measure
+// is opened once, and a repeated measure and period is seen.
+type valueCheck struct {
+	a       *App
+	actor   *Actor
+	words   *terms.Set
+	targets map[int64]*valueTarget // nil: no measure of that id takes data from the actor
+	noFreq  map[int64]bool
+	seen    map[string]int // measure|period → index of its first row
+	labels  map[int]string // each good row's period as the log names it, by index
+	n       int            // rows checked
+}
+
+func (a *App) valueChecker(actor *Actor) *valueCheck {
+	return &valueCheck{a: a, actor: actor, words: actor.Words(), targets: map[int64]*valueTarget{},
+		noFreq: map[int64]bool{}, seen: map[string]int{}, labels: map[int]string{}}
+}
+
+// target opens a measure for data entry once: nil for one that does not
+// exist for the actor or has no frequency yet (bad says why); an error for
+// one the actor may see but not enter data in (a read-only partner
+// measure, or one on no scorecard the actor may edit: Forbidden).
+func (c *valueCheck) target(ctx context.Context, id int64) (*valueTarget, string, error) {
+	t, known := c.targets[id]
+	if !known {
+		m, err := c.a.dataTarget(ctx, c.actor, id)
+		switch {
+		case KindOf(err) == NotFound:
+		case err != nil:
+			return nil, "", err
+		default:
+			freq, ferr := c.a.measureFrequency(ctx, m.InstanceID, m, "")
+			if KindOf(ferr) == Invalid {
+				c.noFreq[id] = true
+				break
+			}
+			if ferr != nil {
+				return nil, "", ferr
+			}
+			t = &valueTarget{m: m, pf: FrequencyOf(freq)}
+		}
+		c.targets[id] = t
+	}
+	switch {
+	case c.noFreq[id]:
+		return nil, c.words.One(terms.Measure) + " " + strconv.FormatInt(id, 10) + " has no reporting frequency yet, so it takes no data.", nil
+	case t == nil:
+		return nil, "There is no " + c.words.LowOne(terms.Measure) + " " + strconv.FormatInt(id, 10) + " that you can enter data in.", nil
+	}
+	return t, "", nil
+}
+
+// row checks one row, in the order the API reports: the measure, the
+// period, a repeat of an earlier row's measure and period, the numbers,
+// the comment, the version. bad is called with each field and message; the
+// first three stop the row's checks. ok is whether nothing was bad.
+func (c *valueCheck) row(ctx context.Context, r ValueRow, bad func(field, msg string)) (ok bool, err error) {
+	i := c.n
+	c.n++
+	t, msg, err := c.target(ctx, r.MeasureID)
+	if err != nil {
+		return false, err
+	}
+	if t == nil {
+		bad("measure_id", msg)
+		return false, nil
+	}
+	p, err := t.pf.FromKey(r.PeriodKey)
+	if err != nil {
+		bad("period", "“"+truncateText(r.PeriodKey, 20)+"” is not the first day of a period of this "+c.words.LowOne(terms.Measure)+".")
+		return false, nil
+	}
+	dup := strconv.FormatInt(r.MeasureID, 10) + "|" + r.PeriodKey
+	if j, ok := c.seen[dup]; ok {
+		bad("period", "The same "+c.words.LowOne(terms.Measure)+" and period as row "+strconv.Itoa(j)+".")
+		return false, nil
+	}
+	c.seen[dup] = i
+	c.labels[i] = t.pf.Label(p)
+	ok = true
+	for _, n := range []struct {
+		name string
+		v    *float64
+	}{{"actual", r.Actual}, {"target", r.Target}} {
+		if msg := checkNumber(n.v, t.m.Decimals, c.words); msg != "" {
+			bad(n.name, msg)
+			ok = false
+		}
+	}
+	cm := strings.TrimSpace(r.Comment)
+	if !textcheck.IsText(cm) || utf8.RuneCountInString(cm) > maxComment {
+		bad("comment", "A comment is text of at most 255 characters, without control characters.")
+		ok = false
+	}
+	if r.Version < 0 {
+		bad("version", "A version is 0 (no value yet) or the version last read.")
+		ok = false
+	}
+	return ok, nil
 }
 
 // checkNumber refuses a number the measure could not show: more decimals

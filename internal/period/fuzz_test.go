@@ -83,3 +83,35 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLabel checks that every label the app prints parses back to the same
+// period, as written, in upper and lower case and with extra spaces: what
+// Import Data reads from a spreadsheet it wrote (issue 21).
+func FuzzLabel(f *testing.F) {
+	f.Add(uint8(1), uint16(0), uint8(0), uint8(0), int32(738885))
+	f.Add(uint8(2), uint16(0), uint8(0), uint8(0), int32(738885))
+	f.Add(uint8(3), uint16(0), uint8(0), uint8(0), int32(738885))
+	f.Add(uint8(4), uint16(0), uint8(0), uint8(0), int32(738885))
+	f.Add(uint8(0), uint16(0), uint8(6), uint8(0), int32(738885))
+	f.Add(uint8(0), uint16(365), uint8(1), uint8(28), int32(738580))
+	f.Add(uint8(0), uint16(51), uint8(3), uint8(5), int32(3650000))
+	f.Fuzz(func(t *testing.T, kind uint8, n uint16, month, day uint8, dayNum int32) {
+		fr := fuzzFrequency(kind, n, month, day, []string{"", "FY", "P", "W", "Période ", "Wk"}[int(n)%6])
+		const first, span = 365607, 3651329 - 365607
+		days := first + int(uint32(dayNum)%span)
+		p := fr.At(time.Date(1, 1, 1+days, 0, 0, 0, 0, time.UTC))
+		label := fr.Label(p)
+		for _, s := range []string{label, strings.ToUpper(label), strings.ToLower(label), "  " + strings.ReplaceAll(label, " ", "   ") + " "} {
+			got, err := fr.Parse(s)
+			if err != nil {
+				t.Fatalf("%+v: Parse(%q) of the label of %+v: %v", fr, s, p, err)
+			}
+			if got != p {
+				t.Fatalf("%+v: Parse(%q) = %+v, want %+v", fr, s, got, p)
+			}
+		}
+		if got, err := fr.FromKey(fr.Key(p)); err != nil || got != p {
+			t.Fatalf("%+v: FromKey(Key(%+v)) = %+v, %v", fr, p, got, err)
+		}
+	})
+}

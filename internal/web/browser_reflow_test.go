@@ -15,19 +15,24 @@ import (
 // route table is visited by TestBrowserEveryPageReflowsAndPassesAxe: a new
 // page is checked without anyone adding it here.
 var notPages = map[string]string{
-	"GET /healthz":                                "plain text",
-	"GET /readyz":                                 "plain text",
-	"GET /metrics":                                "Prometheus text",
-	"GET /static/":                                "CSS and JavaScript",
-	"GET /i/{code}/admin/activity.xlsx":           "a download",
-	"GET /i/{code}/actions.xlsx":                  "a download",
-	"GET /i/{code}/actions.csv":                   "a download",
-	"GET /i/{code}/admin/activity.pdf":            "a download",
-	"GET /i/{code}/admin/import/template.csv":     "a download",
-	"GET /i/{code}/admin/xref.csv":                "a download",
-	"GET /i/{code}/admin/import/{id}/results.csv": "a download",
-	"GET /i/{code}/logo":                          "an image",
-	"GET /i/{code}/compyle":                       "a redirect to the Compyle app",
+	"GET /healthz":                                     "plain text",
+	"GET /readyz":                                      "plain text",
+	"GET /metrics":                                     "Prometheus text",
+	"GET /static/":                                     "CSS and JavaScript",
+	"GET /i/{code}/admin/activity.xlsx":                "a download",
+	"GET /i/{code}/actions.xlsx":                       "a download",
+	"GET /i/{code}/actions.csv":                        "a download",
+	"GET /i/{code}/admin/activity.pdf":                 "a download",
+	"GET /i/{code}/admin/import/template.csv":          "a download",
+	"GET /i/{code}/admin/xref.csv":                     "a download",
+	"GET /i/{code}/admin/import/{id}/results.csv":      "a download",
+	"GET /i/{code}/admin/data-import/{id}/results.csv": "a download",
+	"GET /i/{code}/scorecards/{id}/data-template.xlsx": "a download",
+	"GET /i/{code}/scorecards/{id}/data-template.csv":  "a download",
+	"GET /i/{code}/scorecards/{id}/data-values.xlsx":   "a download",
+	"GET /i/{code}/scorecards/{id}/data-values.csv":    "a download",
+	"GET /i/{code}/logo":                               "an image",
+	"GET /i/{code}/compyle":                            "a redirect to the Compyle app",
 }
 
 // TestBrowserEveryPageReflowsAndPassesAxe is finding 2 of the

@@ -135,6 +135,22 @@ var matrix = map[string]string{
 	"GET /i/{code}/admin/import/{id}":             "LNNNFFFFN",
 	"POST /i/{code}/admin/import/{id}/run":        "LNNNFFFFN",
 	"GET /i/{code}/admin/import/{id}/results.csv": "LNNNFFFFN",
+	// Import Data: import (and, in the use case, data entry); an upload is
+	// its member's alone, so the fixture's {id} is no one's (404). A
+	// partner's scorecard takes no import here (403).
+	"GET /i/{code}/admin/data-import":                  "LNNAFFFFA",
+	"POST /i/{code}/admin/data-import":                 "LNNAFFFFA",
+	"GET /i/{code}/scorecards/{id}/data-import":        "LNNFFFFFA",
+	"POST /i/{code}/scorecards/{id}/data-import":       "LNNFFFFFA",
+	"GET /i/{code}/admin/data-import/{id}":             "LNNNFFFFN",
+	"POST /i/{code}/admin/data-import/{id}/run":        "LNNNFFFFN",
+	"GET /i/{code}/admin/data-import/{id}/results.csv": "LNNNFFFFN",
+	// The template is for an import (import); the export of values is
+	// anyone's who sees the scorecard, but not a partner's (403).
+	"GET /i/{code}/scorecards/{id}/data-template.xlsx": "LNNFFFFFA",
+	"GET /i/{code}/scorecards/{id}/data-template.csv":  "LNNFFFFFA",
+	"GET /i/{code}/scorecards/{id}/data-values.xlsx":   "LNNFAAAAA",
+	"GET /i/{code}/scorecards/{id}/data-values.csv":    "LNNFAAAAA",
 
 	"GET /i/{code}/admin/types":                    "LNNAFFFFA",
 	"POST /i/{code}/admin/types":                   "LNNAFFFFA",

@@ -241,6 +241,21 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/import/{id}/run", Need: member, Perm: access.Import, h: s.importRun},
 		{Pattern: "GET /i/{code}/admin/import/{id}/results.csv", Need: member, Perm: access.Import, h: s.importResults},
 
+		// Import Data (issue 21): the page and the run need import, the use case
+		// data entry on each row's measure; an upload is its member's alone.
+		{Pattern: "GET /i/{code}/admin/data-import", Need: member, Perm: access.Import, Menu: "Import Data", Group: groupInstance, Desc: "Add or correct many data values from a CSV file or an Excel workbook.", h: s.dataImportPage},
+		{Pattern: "POST /i/{code}/admin/data-import", Need: member, Perm: access.Import, Upload: true, MaxBody: dataUploadBody, h: s.dataImportUpload},
+		{Pattern: "GET /i/{code}/scorecards/{id}/data-import", Need: member, Perm: access.Import, h: s.dataImportPage},
+		{Pattern: "POST /i/{code}/scorecards/{id}/data-import", Need: member, Perm: access.Import, Upload: true, MaxBody: dataUploadBody, h: s.dataImportUpload},
+		{Pattern: "GET /i/{code}/admin/data-import/{id}", Need: member, Perm: access.Import, h: s.dataImportPreview},
+		{Pattern: "POST /i/{code}/admin/data-import/{id}/run", Need: member, Perm: access.Import, h: s.dataImportRun},
+		{Pattern: "GET /i/{code}/admin/data-import/{id}/results.csv", Need: member, Perm: access.Import, h: s.dataImportResults},
+		// The template (for an import) and the export of a scorecard's values, in one layout.
+		{Pattern: "GET /i/{code}/scorecards/{id}/data-template.xlsx", Need: member, Perm: access.Import, h: s.dataSheet(true, "xlsx")},
+		{Pattern: "GET /i/{code}/scorecards/{id}/data-template.csv", Need: member, Perm: access.Import, h: s.dataSheet(true, "csv")},
+		{Pattern: "GET /i/{code}/scorecards/{id}/data-values.xlsx", Need: member, h: s.dataSheet(false, "xlsx")},
+		{Pattern: "GET /i/{code}/scorecards/{id}/data-values.csv", Need: member, h: s.dataSheet(false, "csv")},
+
 		// Scorecard defaults and calendars (SPEC §13).
 		{Pattern: "GET /i/{code}/admin/types", Need: member, Perm: access.Defaults, Menu: "Object Types", Group: groupDefaults, Desc: "The {container:lower} and {measure:lower} types objects are made of.", h: s.typesPage},
 		{Pattern: "POST /i/{code}/admin/types", Need: member, Perm: access.Defaults, h: s.typeCreate},

@@ -131,6 +131,18 @@ var sweepFields = map[string][]string{
 	"POST /i/{code}/admin/import/{id}/run":        {"{id}", "token"},
 	"GET /i/{code}/admin/import/{id}/results.csv": {"{id}"},
 
+	"GET /i/{code}/admin/data-import":                  nil,
+	"POST /i/{code}/admin/data-import":                 {"file", "sheet"},
+	"GET /i/{code}/scorecards/{id}/data-import":        {"{id}"},
+	"POST /i/{code}/scorecards/{id}/data-import":       {"{id}", "file", "sheet"},
+	"GET /i/{code}/admin/data-import/{id}":             {"{id}", "done"},
+	"POST /i/{code}/admin/data-import/{id}/run":        {"{id}", "token", "valid_only"},
+	"GET /i/{code}/admin/data-import/{id}/results.csv": {"{id}"},
+	"GET /i/{code}/scorecards/{id}/data-template.xlsx": {"{id}", "from", "to"},
+	"GET /i/{code}/scorecards/{id}/data-template.csv":  {"{id}", "from", "to"},
+	"GET /i/{code}/scorecards/{id}/data-values.xlsx":   {"{id}"},
+	"GET /i/{code}/scorecards/{id}/data-values.csv":    {"{id}"},
+
 	"GET /i/{code}/admin/activity":      {"from", "to", "member", "activity", "after"},
 	"GET /i/{code}/admin/activity.xlsx": {"from", "to", "member", "activity"},
 	"GET /i/{code}/admin/activity.pdf":  {"from", "to", "member", "activity"},

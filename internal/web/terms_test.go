@@ -71,8 +71,10 @@ var notTerms = []string{"More actions for"}
 
 // storedContent is what a page shows as it was stored, never rewritten:
 // a log entry's recorded changes (a Common Terms change records the
-// default words it replaced) and a membership's stored role.
-var storedContent = regexp.MustCompile(`(?s)<ul class="changes">.*?</ul>|<td class="user-role">[^<]*</td>`)
+// default words it replaced) and a membership's stored role; and the
+// column names of an import file (Import Data's "measure", "actual"),
+// which are the file's format, read whatever the instance's words.
+var storedContent = regexp.MustCompile(`(?s)<ul class="changes">.*?</ul>|<td class="user-role">[^<]*</td>|<code class="file-column">[^<]*</code>`)
 
 // defaultsIn lists the default terms s holds, each once, sorted.
 func defaultsIn(s string) []string {
