@@ -49,6 +49,12 @@ type ScorecardInput struct {
 	ExtID       string     // the external id (ext:ID); "": none
 	Members     Assignment // who gets the scorecard
 	SetMembers  bool       // on edit: the form offered an assignment list; apply Members
+	// The table's columns and depth (issue 28), applied when SetColumns:
+	// a form or API call that does not send them keeps them.
+	Columns     ColumnChoice
+	ExpandDepth int // 1–4; 0: all levels
+	SetColumns  bool
+	columns     []string // Columns checked, in order
 }
 
 // Assignment is a scorecard's assignment list as a form offered it. Only
@@ -87,6 +93,14 @@ func (in *ScorecardInput) validate() error {
 	}
 	if in.ExtID, msg = cleanExtID(in.ExtID); msg != "" {
 		fields["ext_id"] = msg
+	}
+	if in.SetColumns {
+		if in.columns, msg = checkColumns(in.Columns); msg != "" {
+			fields["columns"] = msg
+		}
+		if in.ExpandDepth < 0 || in.ExpandDepth > 4 {
+			fields["expand_depth"] = "Show 1 to 4 levels at first, or all."
+		}
 	}
 	if len(fields) > 0 {
 		return invalid("Please correct the highlighted fields.", fields)
@@ -301,6 +315,12 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 	before := s
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		s.Title, s.Description, s.Version, s.ParentID, s.ExtID = in.Title, in.Description, version, nil, in.ExtID
+		if in.SetColumns {
+			s.Columns, s.ExpandDepth = in.columns, in.ExpandDepth
+			if slices.Equal(s.Columns, DefaultColumns) {
+				s.Columns = nil // the standard seven, whatever they become
+			}
+		}
 		if in.ParentID != 0 {
 			if in.ParentID == id {
 				return fieldError("parent", actor.Words().Expand("A {scorecard:lower} cannot be its own parent."))
@@ -325,7 +345,9 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 			return err
 		}
 		ch := changed("title", before.Title, s.Title, "description", before.Description, s.Description,
-			"parent", idText(before.ParentID), idText(s.ParentID), "external id", before.ExtID, s.ExtID)
+			"parent", idText(before.ParentID), idText(s.ParentID), "external id", before.ExtID, s.ExtID,
+			"columns", columnsText(before.Columns), columnsText(s.Columns),
+			"levels shown", strconv.Itoa(before.ExpandDepth), strconv.Itoa(s.ExpandDepth))
 		if in.SetMembers {
 			was, err := q.ScorecardMembershipIDs(ctx, actor.Instance.ID, id)
 			if err != nil {

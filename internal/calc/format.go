@@ -56,6 +56,15 @@ func FormatPct(v *float64) string {
 	return s + "%"
 }
 
+// FormatPctOf formats a share as a percentage without a sign, one
+// decimal ("87.5%"); empty when there is none.
+func FormatPctOf(v *float64) string {
+	if v == nil || !finite(*v) {
+		return ""
+	}
+	return groupDigits(*v, 1) + "%"
+}
+
 // groupDigits rounds v to decimals and puts commas between thousands. A
 // value that rounds to zero loses its sign, so -0.04 shows as "0.0".
 func groupDigits(v float64, decimals int) string {

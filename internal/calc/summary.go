@@ -21,6 +21,8 @@ type Summary struct {
 	Trend             Trend
 	BaselineChangePct *float64 // (current − baseline) as % of |baseline|
 	Color             Color    // band of the current actual
+	PctOfTarget       *float64 // current actual as % of the current target (not of a zero one)
+	Next              *Point   // the first point after Current with a target: the next target
 }
 
 // Trend is the run of moves ending at the current actual.
@@ -87,6 +89,15 @@ func Summarize(points []Point, baselineKey string, p Polarity, b Bands) Summary 
 		}
 	}
 	s.Color = ColorOf(p, b, cur.Actual, cur.Target)
+	if t := cur.Target; t != nil && finite(*t) && *t != 0 {
+		s.PctOfTarget = ptr(a * 100 / *t)
+	}
+	for _, pt := range points[idx[len(idx)-1]+1:] {
+		if pt.Target != nil {
+			s.Next = copyPoint(pt)
+			break
+		}
+	}
 	s.Trend = trend(points, idx, p)
 
 	if bi >= 0 && bi != idx[len(idx)-1] && hasActual(points[bi]) && *points[bi].Actual != 0 {

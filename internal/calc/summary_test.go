@@ -221,3 +221,27 @@ func showBool(b *bool) string {
 	}
 	return fmt.Sprint(*b)
 }
+
+// TestPercentOfTargetAndNextTarget: the chosen columns' Percent of target
+// (none for a zero target) and Next target (the first later point with a
+// target, whether or not it has an actual).
+func TestPercentOfTargetAndNextTarget(t *testing.T) {
+	pts := []Point{
+		{Key: "2026-01-01", Actual: f(40), Target: f(50)},
+		{Key: "2026-02-01", Actual: f(45), Target: f(60)},
+		{Key: "2026-03-01", Comment: "no numbers"},
+		{Key: "2026-04-01", Target: f(70)},
+		{Key: "2026-05-01", Target: f(80)},
+	}
+	s := Summarize(pts, "", HigherIsBetter, DefaultBands(HigherIsBetter))
+	if s.PctOfTarget == nil || *s.PctOfTarget != 75 {
+		t.Errorf("percent of target = %v, want 75", s.PctOfTarget)
+	}
+	if s.Next == nil || s.Next.Key != "2026-04-01" || *s.Next.Target != 70 {
+		t.Errorf("next = %+v, want April's 70", s.Next)
+	}
+	s = Summarize([]Point{{Key: "2026-01-01", Actual: f(5), Target: f(0)}}, "", HigherIsBetter, DefaultBands(HigherIsBetter))
+	if s.PctOfTarget != nil || s.Next != nil {
+		t.Errorf("zero target, no later point: %v, %v", s.PctOfTarget, s.Next)
+	}
+}

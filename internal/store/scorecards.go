@@ -7,17 +7,23 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"yardstick/internal/model"
 )
 
-const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.embed_origins, s.ext_id, s.lock_mode, s.lock_reason, s.version, s.created_at, s.updated_at`
+const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.embed_origins, s.ext_id, s.lock_mode, s.lock_reason, s.columns, s.expand_depth, s.version, s.created_at, s.updated_at`
 
 func scanScorecard(sc interface{ Scan(...any) error }) (model.Scorecard, error) {
 	var s model.Scorecard
 	var parent sql.NullInt64
 	var ext sql.NullString
-	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.EmbedOrigins, &ext, &s.LockMode, &s.LockReason, &s.Version, &s.CreatedAt, &s.UpdatedAt)
+	var cols string
+	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.EmbedOrigins, &ext, &s.LockMode, &s.LockReason,
+		&cols, &s.ExpandDepth, &s.Version, &s.CreatedAt, &s.UpdatedAt)
+	if cols != "" {
+		s.Columns = strings.Split(cols, ",")
+	}
 	s.ExtID = ext.String
 	if parent.Valid {
 		s.ParentID = &parent.Int64
@@ -29,9 +35,10 @@ func scanScorecard(sc interface{ Scan(...any) error }) (model.Scorecard, error) 
 func (q *Q) CreateScorecard(ctx context.Context, s model.Scorecard) (model.Scorecard, error) {
 	now := q.Now()
 	s.CreatedAt, s.UpdatedAt, s.Version = now, now, 1
-	err := q.row(ctx, `INSERT INTO scorecards (instance_id, title, title_key, description, parent_id, embed_enabled, ext_id, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id`,
-		s.InstanceID, s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, extValue(s.ExtID), now).Scan(&s.ID)
+	err := q.row(ctx, `INSERT INTO scorecards (instance_id, title, title_key, description, parent_id, embed_enabled, ext_id, columns, expand_depth,
+		version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, 1, $8, $8) RETURNING id`,
+		s.InstanceID, s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, extValue(s.ExtID), now, strings.Join(s.Columns, ","), s.ExpandDepth).Scan(&s.ID)
 	return s, extTaken(err)
 }
 
@@ -39,8 +46,9 @@ func (q *Q) CreateScorecard(ctx context.Context, s model.Scorecard) (model.Score
 // scorecard changed since is ErrConflict.
 func (q *Q) UpdateScorecard(ctx context.Context, s model.Scorecard) error {
 	res, err := q.exec(ctx, `UPDATE scorecards SET title = $1, title_key = $2, description = $3, parent_id = $4, embed_enabled = $5,
-		ext_id = $10, version = version + 1, updated_at = $6 WHERE instance_id = $7 AND id = $8 AND version = $9`,
-		s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, q.Now(), s.InstanceID, s.ID, s.Version, extValue(s.ExtID))
+		ext_id = $10, columns = $11, expand_depth = $12, version = version + 1, updated_at = $6 WHERE instance_id = $7 AND id = $8 AND version = $9`,
+		s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, q.Now(), s.InstanceID, s.ID, s.Version, extValue(s.ExtID),
+		strings.Join(s.Columns, ","), s.ExpandDepth)
 	if err := extTaken(err); err != nil {
 		return err
 	}

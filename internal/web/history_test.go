@@ -164,3 +164,70 @@ func TestLockModePages(t *testing.T) {
 		expect(t, "history", c.get(page+"/history"), http.StatusOK, "Locked or unlocked a scorecard", "structure locked")
 	})
 }
+
+// Chosen columns and levels (issue 28): the edit form keeps the standard
+// seven as they are, saves a chosen five in their order, refuses two at
+// one position or seven that are not the standard ones, and the page shows
+// the chosen headings in order and the first levels only.
+func TestScorecardColumnsAndLevels(t *testing.T) {
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db)
+		in := e.instance("ACME", "Acme")
+		acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)
+		admin, err := e.app.ActorFor(ctx, app.Session{Account: acct}, "ACME", app.Client{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := e.app.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Board"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		types, _ := e.app.Types(ctx, admin, "container")
+		top, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: "container", TypeID: types[0].ID, Title: "Top"}, app.Placement{ScorecardID: sc.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: "container", TypeID: types[0].ID, Title: "Deeper"}, app.Placement{ParentID: top.ID}); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.login("ada@example.org", testkit.Password)
+		page := fmt.Sprintf("/i/ACME/scorecards/%d", sc.ID)
+		r := c.get(page + "/edit")
+		expect(t, "edit form", r, http.StatusOK, `id="scorecard-columns"`, `name="col_baseline"`)
+		post := func(version string, kv ...string) resp {
+			return c.post(page, append([]string{"version", version, "title", "Board", "columns_present", "1"}, kv...)...)
+		}
+		// The standard seven as the form shows them: kept, still the default.
+		std := []string{"col_period", "1", "col_actual", "2", "col_target", "3", "col_variance", "4", "col_prior", "5", "col_trend", "6", "col_baseline", "7"}
+		if r := post("1", std...); r.Status != http.StatusSeeOther {
+			t.Fatalf("standard seven: %d %s", r.Status, r.Body)
+		}
+		expect(t, "seven others", post("2", "col_period", "1", "col_actual", "2", "col_target", "3", "col_variance", "4", "col_prior", "5", "col_trend", "6", "col_pct_target", "7"),
+			http.StatusUnprocessableEntity, "at most 6 columns")
+		expect(t, "two at one position", post("2", "col_period", "1", "col_actual", "1"), http.StatusUnprocessableEntity, "Two columns are at position 1")
+		expect(t, "none", post("2"), http.StatusUnprocessableEntity, "Show at least one column")
+		expect(t, "bad depth", post("2", "col_period", "1", "expand_depth", "9"), http.StatusUnprocessableEntity, "1 to 4 levels")
+		if r := post("2", "col_next_target", "1", "col_actual", "2", "col_pct_target", "3", "col_period", "4", "col_trend", "5", "expand_depth", "1"); r.Status != http.StatusSeeOther {
+			t.Fatalf("five chosen: %d %.300s", r.Status, r.Body)
+		}
+		r = c.get(page)
+		heads := []string{"Next target", "Actual", "% of target", "Period", "Trend"}
+		at := 0
+		for _, h := range heads {
+			i := strings.Index(r.Body[at:], ">"+h+"</th>")
+			if i < 0 {
+				t.Fatalf("heading %q missing or out of order", h)
+			}
+			at += i
+		}
+		if strings.Contains(r.Body, "Baseline % change</th>") {
+			t.Error("a column not chosen is shown")
+		}
+		expect(t, "first level only", r, http.StatusOK, `id="levels-all"`, "Top")
+		if strings.Contains(r.Body, ">Deeper</a>") {
+			t.Error("a second-level row shows with one level chosen")
+		}
+		expect(t, "all levels", c.get(page+"?levels=all"), http.StatusOK, ">Deeper</a>", `id="levels-default"`)
+	})
+}

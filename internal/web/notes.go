@@ -89,7 +89,7 @@ func (s *Server) hostPage(w http.ResponseWriter, r *http.Request, c *req, on str
 			assign = memberAssign(c, id, *v.Picker, nil, "")
 		}
 		return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, comment, s.embedPanel(r, c, app.OnScorecard, id),
-			views.LockForm{Mode: v.Scorecard.LockMode, Reason: v.Scorecard.LockReason}))
+			scorecardExtras(r, v, views.LockForm{Mode: v.Scorecard.LockMode, Reason: v.Scorecard.LockReason})))
 	}
 	page, err := s.app.ObjectPage(r.Context(), c.Actor, id, 0, 0)
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -100,7 +101,24 @@ func scorecardInput(r *http.Request) (app.ScorecardInput, map[string]string, err
 		in.Members.Chosen = []int64{} // nothing ticked: a refused save shows it so, not the stored list
 	}
 	values := map[string]string{"title": in.Title, "description": in.Description, "parent": r.PostFormValue("parent"), "version": r.PostFormValue("version"),
-		"ext_id": in.ExtID}
+		"ext_id": in.ExtID, "expand_depth": r.PostFormValue("expand_depth")}
+	if r.PostFormValue("columns_present") == "1" {
+		in.SetColumns, in.Columns = true, app.ColumnChoice{}
+		for _, col := range app.Columns {
+			v := r.PostFormValue("col_" + col.ID)
+			values["col_"+col.ID] = v
+			pos, ok := parseWhole(v, 0, int64(app.MaxPosition))
+			if !ok && v != "" {
+				pos = -1 // refused by the app, tied to the field
+			}
+			in.Columns[col.ID] = int(pos)
+		}
+		depth, ok := parseWhole(r.PostFormValue("expand_depth"), 0, 4)
+		if !ok && strings.TrimSpace(r.PostFormValue("expand_depth")) != "" {
+			depth = -1 // refused by the app, tied to the field
+		}
+		in.ExpandDepth = int(depth)
+	}
 	return in, values, err
 }
 
@@ -152,7 +170,28 @@ func (s *Server) scorecardPageFull(w http.ResponseWriter, r *http.Request, c *re
 	if lock == nil {
 		lock = &views.LockForm{Mode: v.Scorecard.LockMode, Reason: v.Scorecard.LockReason}
 	}
-	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}, s.embedPanel(r, c, app.OnScorecard, id), *lock))
+	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}, s.embedPanel(r, c, app.OnScorecard, id),
+		scorecardExtras(r, v, *lock)))
+}
+
+// scorecardExtras reads how many levels the page shows: the scorecard's
+// default depth, or all with ?levels=all.
+func scorecardExtras(r *http.Request, v app.ScorecardView, lock views.LockForm) views.ScorecardExtras {
+	x := views.ScorecardExtras{Lock: lock, Levels: v.Scorecard.ExpandDepth}
+	if x.Levels == 0 {
+		return x
+	}
+	if r.URL.Query().Get("levels") == "all" {
+		x.Levels, x.LevelsURL = 0, "/i/"+r.PathValue("code")+"/scorecards/"+r.PathValue("id")
+		return x
+	}
+	for _, row := range v.Rows {
+		if row.Depth >= x.Levels {
+			x.Hidden++
+		}
+	}
+	x.LevelsURL = "/i/" + r.PathValue("code") + "/scorecards/" + r.PathValue("id") + "?levels=all"
+	return x
 }
 
 // scorecardLock saves a scorecard's lock mode (objects.edit); a refused
@@ -244,7 +283,10 @@ func (s *Server) scorecardEdit(w http.ResponseWriter, r *http.Request, c *req) e
 		parent = strconv.FormatInt(*sc.ParentID, 10)
 	}
 	f := views.Form{Values: map[string]string{"title": sc.Title, "description": sc.Description, "parent": parent, "ext_id": sc.ExtID,
-		"version": strconv.FormatInt(sc.Version, 10)}}
+		"version": strconv.FormatInt(sc.Version, 10), "expand_depth": strconv.Itoa(sc.ExpandDepth)}}
+	for id, pos := range app.ColumnPositions(sc) {
+		f.Values["col_"+id] = strconv.Itoa(pos)
+	}
 	return s.scorecardForm(w, r, c, http.StatusOK, f, "/i/"+c.Actor.Instance.Code+"/scorecards/"+r.PathValue("id"), id)
 }
 

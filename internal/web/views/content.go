@@ -42,6 +42,8 @@ func value(o model.Object, v *float64) string {
 
 func pct(v *float64) string { return calc.FormatPct(v) }
 
+func pctPlain(v *float64) string { return calc.FormatPctOf(v) }
+
 func colorClass(c calc.Color) string {
 	if c == calc.None {
 		return "val"

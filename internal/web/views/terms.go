@@ -61,3 +61,17 @@ func lockChoice(ctx context.Context, mode string) string {
 	}
 	return tx(ctx, "Normal: open to changes")
 }
+
+func levelsWord(n int) string {
+	if n == 1 {
+		return "level"
+	}
+	return "levels"
+}
+
+func rowsWord(n int) string {
+	if n == 1 {
+		return "row is"
+	}
+	return "rows are"
+}
