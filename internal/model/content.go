@@ -44,10 +44,10 @@ type Scorecard struct {
 	Description  string
 	ParentID     *int64
 	EmbedEnabled bool
-	EmbedOrigins string // origins allowed to frame its embeds, one per line; empty: any
-	ExtID        string // the external id integrations address it by (ext:ID); empty: none
-	LockMode     string // LockNormal, LockStructure or LockData
-	LockReason   string // why it is locked, shown where the lock refuses a change
+	EmbedOrigins string   // origins allowed to frame its embeds, one per line; empty: any
+	ExtID        string   // the external id integrations address it by (ext:ID); empty: none
+	LockMode     string   // LockNormal, LockStructure or LockData
+	LockReason   string   // why it is locked, shown where the lock refuses a change
 	Columns      []string // the table's columns in order (app.ColumnIDs); nil: the standard seven
 	ExpandDepth  int      // levels of the tree shown at first, 1–4; 0: all
 	Version      int64
