@@ -13,6 +13,7 @@ import (
 // Row is one line of a scorecard's tree: an object at a depth, under a
 // parent (0: the scorecard), with a measure's computed columns.
 type Row struct {
+	Divider  *model.Divider // a divider's row (issue 28): no object, no data
 	Object   model.Object
 	Depth    int
 	ParentID int64
@@ -94,7 +95,11 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 	if err != nil {
 		return ScorecardView{}, err
 	}
-	view := ScorecardView{Scorecard: s, Rows: t.rows}
+	dividers, err := a.store.Q().Dividers(ctx, owner, id)
+	if err != nil {
+		return ScorecardView{}, err
+	}
+	view := ScorecardView{Scorecard: s, Rows: withDividers(t.rows, t.Links, dividers)}
 	if view.Standing, err = a.standing(ctx, actor, owner, can); err != nil {
 		return view, err
 	}

@@ -55,6 +55,16 @@ type Scorecard struct {
 	UpdatedAt    time.Time
 }
 
+// Divider is a titled separator among a scorecard's top-level rows (issue
+// 28): no data, no type; it takes a place among the rows (Position).
+type Divider struct {
+	ID          int64
+	InstanceID  int64
+	ScorecardID int64
+	Title       string
+	Position    int
+}
+
 // Lock modes of a scorecard (issue 28), from open to read-only.
 const (
 	LockNormal    = "normal"

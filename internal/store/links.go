@@ -19,9 +19,8 @@ type Link struct {
 // no-op. The reach table is rebuilt for the scorecard.
 func (q *Q) LinkToScorecard(ctx context.Context, instanceID, scorecardID, objectID int64) error {
 	// The position is read first: Citus takes no subquery in an INSERT.
-	var last int
-	if err := q.row(ctx, `SELECT COALESCE(MAX(position), 0) FROM scorecard_links WHERE instance_id = $1 AND scorecard_id = $2`,
-		instanceID, scorecardID).Scan(&last); err != nil {
+	last, err := q.lastTopPosition(ctx, instanceID, scorecardID)
+	if err != nil {
 		return err
 	}
 	if _, err := q.exec(ctx, `INSERT INTO scorecard_links (instance_id, scorecard_id, object_id, position) VALUES ($1, $2, $3, $4)
@@ -84,10 +83,10 @@ func (q *Q) UnlinkFromObject(ctx context.Context, instanceID, parentID, childID 
 // MoveLink swaps a link with its neighbour (delta -1 up, +1 down) among
 // the children of a scorecard (parentID 0 with scorecardID) or container.
 func (q *Q) MoveLink(ctx context.Context, instanceID, scorecardID, parentID, childID int64, delta int) error {
-	table, parentCol, childCol, parent := "object_links", "parent_id", "child_id", parentID
 	if parentID == 0 {
-		table, parentCol, childCol, parent = "scorecard_links", "scorecard_id", "object_id", scorecardID
+		return q.moveTop(ctx, instanceID, scorecardID, childID, false, delta)
 	}
+	table, parentCol, childCol, parent := "object_links", "parent_id", "child_id", parentID
 	var pos int
 	err := q.row(ctx, `SELECT position FROM `+table+` WHERE instance_id = $1 AND `+parentCol+` = $2 AND `+childCol+` = $3`,
 		instanceID, parent, childID).Scan(&pos)

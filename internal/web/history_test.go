@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"regexp"
 	"net/http"
 	"strings"
 	"testing"
@@ -229,5 +230,54 @@ func TestScorecardColumnsAndLevels(t *testing.T) {
 			t.Error("a second-level row shows with one level chosen")
 		}
 		expect(t, "all levels", c.get(page+"?levels=all"), http.StatusOK, ">Deeper</a>", `id="levels-default"`)
+	})
+}
+
+// Dividers on the page (issue 28): added with a title, shown as a heading
+// row with its menu, a refused title kept with its message, moved and
+// deleted through the menu's forms.
+func TestDividerPages(t *testing.T) {
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		e := newEnv(t, db)
+		in := e.instance("ACME", "Acme")
+		acct, _ := e.member(in, "ada@example.org", access.PresetAdministration)
+		admin, err := e.app.ActorFor(ctx, app.Session{Account: acct}, "ACME", app.Client{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := e.app.CreateScorecard(ctx, admin, app.ScorecardInput{Title: "Board"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.login("ada@example.org", testkit.Password)
+		page := fmt.Sprintf("/i/ACME/scorecards/%d", sc.ID)
+		expect(t, "form", c.get(page), http.StatusOK, `id="add-divider"`)
+		expect(t, "empty title", c.post(page+"/dividers", "divider_title", "  "), http.StatusUnprocessableEntity,
+			`id="divider_title-error"`, `aria-invalid="true"`)
+		if r := c.post(page+"/dividers", "divider_title", "Health <b>"); r.Status != http.StatusSeeOther {
+			t.Fatalf("add: %d %.300s", r.Status, r.Body)
+		}
+		r := c.get(page)
+		expect(t, "shown", r, http.StatusOK, `class="divider"`, "Health &lt;b&gt;", `aria-label="Menu for divider Health &lt;b&gt;"`)
+		m := regexp.MustCompile(`<tr class="divider" id="divider-(\d+)"`).FindStringSubmatch(r.Body)
+		if m == nil {
+			t.Fatal("no divider id on the page")
+		}
+		did := m[1]
+		if r := c.post(page+"/dividers/"+did+"/move", "delta", "1"); r.Status != http.StatusSeeOther {
+			t.Errorf("move: %d", r.Status)
+		}
+		if r := c.post(page+"/dividers/"+did, "divider_title", "Jobs"); r.Status != http.StatusSeeOther {
+			t.Errorf("rename: %d", r.Status)
+		}
+		expect(t, "renamed", c.get(page), http.StatusOK, ">Jobs</th>")
+		if r := c.post(page+"/dividers/"+did+"/delete"); r.Status != http.StatusSeeOther {
+			t.Errorf("delete: %d", r.Status)
+		}
+		if strings.Contains(c.get(page).Body, `class="divider"`) {
+			t.Error("the deleted divider still shows")
+		}
+		expect(t, "another's divider", c.post(page+"/dividers/999999/delete"), http.StatusNotFound)
 	})
 }

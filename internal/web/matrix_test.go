@@ -74,12 +74,16 @@ var matrix = map[string]string{
 	"GET /i/{code}/scorecards":          "LNNAAAAAA",
 	"GET /i/{code}/scorecards/new":      "LNNAFFAFA",
 	// The scorecard switcher and favourite scorecards (issue 28): any member.
-	"GET /i/{code}/scorecards/jump":       "LNNAAAAAA",
-	"POST /i/{code}/scorecards/{id}/star": "LNNAAAAAA",
-	"POST /i/{code}/scorecards/{id}/lock": "LNNFFFAFA",
-	"POST /i/{code}/scorecards":           "LNNAFFAFA",
-	"GET /i/{code}/scorecards/{id}":       "LNNAAAAAA",
-	"GET /i/{code}/scorecards/{id}/edit":  "LNNFFFAFA",
+	"GET /i/{code}/scorecards/jump":                            "LNNAAAAAA",
+	"POST /i/{code}/scorecards/{id}/star":                      "LNNAAAAAA",
+	"POST /i/{code}/scorecards/{id}/lock":                      "LNNFFFAFA",
+	"POST /i/{code}/scorecards/{id}/dividers":                  "LNNFFFAFA",
+	"POST /i/{code}/scorecards/{id}/dividers/{divider}":        "LNNFFFAFA",
+	"POST /i/{code}/scorecards/{id}/dividers/{divider}/move":   "LNNFFFAFA",
+	"POST /i/{code}/scorecards/{id}/dividers/{divider}/delete": "LNNFFFAFA",
+	"POST /i/{code}/scorecards":                                "LNNAFFAFA",
+	"GET /i/{code}/scorecards/{id}":                            "LNNAAAAAA",
+	"GET /i/{code}/scorecards/{id}/edit":                       "LNNFFFAFA",
 	// History tabs (issue 28): a partner sees the content, not its log.
 	"GET /i/{code}/scorecards/{id}/history":  "LNNFAAAAA",
 	"POST /i/{code}/scorecards/{id}":         "LNNFFFAFA",
@@ -260,6 +264,7 @@ type fixture struct {
 	fieldID                 int64 // an Action Custom Field
 	commentID               int64 // the administrator's comment on the measure
 	embedID                 int64 // the administrator's embed code of the measure (the scorecard is embed-enabled)
+	dividerID               int64 // a divider on the scorecard
 	embedToken              string
 	unsubToken              string // the unsubscribe link of the spare member's weekly digest
 	cookies                 map[string]string
@@ -382,6 +387,11 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 		t.Fatal(err)
 	}
 	f.embedID, f.embedToken = em.Code.ID, em.Token
+	dv, err := e.app.AddDivider(ctx, admin, f.sc.ID, "Section")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.dividerID = dv.ID
 	if err := e.app.SetLogo(ctx, admin, testPNG(t, 40, 20)); err != nil {
 		t.Fatal(err)
 	}
@@ -518,7 +528,7 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 	case strings.Contains(path, "/admin/notes/{id}"):
 		replace["{id}"] = id(f.noteTypeID)
 	case strings.Contains(path, "/scorecards/{id}"):
-		replace["{id}"] = id(f.sc.ID)
+		replace["{id}"], replace["{divider}"] = id(f.sc.ID), id(f.dividerID)
 	case strings.Contains(path, "/objects/{id}"):
 		replace["{id}"] = id(f.measure.ID)
 	case strings.Contains(path, "/admin/types/{id}"):

@@ -152,8 +152,15 @@ func (s *Server) scorecardPageWith(w http.ResponseWriter, r *http.Request, c *re
 	return s.scorecardPageFull(w, r, c, id, status, refused, nil)
 }
 
-// scorecardPageFull is scorecardPageWith with a refused lock form's values.
-func (s *Server) scorecardPageFull(w http.ResponseWriter, r *http.Request, c *req, id int64, status int, refused *views.MemberAssign, lock *views.LockForm) error {
+// scorecardPageDivider is the scorecard page with a refused divider title.
+func (s *Server) scorecardPageDivider(w http.ResponseWriter, r *http.Request, c *req, id int64, title, msg string) error {
+	return s.scorecardPageFull(w, r, c, id, http.StatusUnprocessableEntity, nil, nil, title, msg)
+}
+
+// scorecardPageFull is scorecardPageWith with a refused lock form's values
+// or a refused divider's.
+func (s *Server) scorecardPageFull(w http.ResponseWriter, r *http.Request, c *req, id int64, status int, refused *views.MemberAssign, lock *views.LockForm,
+	divider ...string) error {
 	v, err := s.app.ScorecardPage(r.Context(), c.Actor, id)
 	if err != nil {
 		return err
@@ -170,8 +177,11 @@ func (s *Server) scorecardPageFull(w http.ResponseWriter, r *http.Request, c *re
 	if lock == nil {
 		lock = &views.LockForm{Mode: v.Scorecard.LockMode, Reason: v.Scorecard.LockReason}
 	}
-	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}, s.embedPanel(r, c, app.OnScorecard, id),
-		scorecardExtras(r, v, *lock)))
+	x := scorecardExtras(r, v, *lock)
+	if len(divider) == 2 {
+		x.DividerTitle, x.DividerError = divider[0], divider[1]
+	}
+	return s.render(w, r, status, views.ScorecardPage(sh, v, v.Can, v.Containers, assign, views.Form{}, s.embedPanel(r, c, app.OnScorecard, id), x))
 }
 
 // scorecardExtras reads how many levels the page shows: the scorecard's
@@ -352,4 +362,55 @@ func (s *Server) scorecardJump(w http.ResponseWriter, r *http.Request, c *req) e
 	}
 	d.Matches = list
 	return s.render(w, r, status, views.JumpPage(s.termShell(r, c, "Go to {scorecard:lower}"), d))
+}
+
+// dividerAdd adds a divider to a scorecard; a refused title comes back on
+// the page with its message.
+func (s *Server) dividerAdd(w http.ResponseWriter, r *http.Request, c *req) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	title := r.PostFormValue("divider_title")
+	if _, err := s.app.AddDivider(r.Context(), c.Actor, id, title); err != nil {
+		e, ok := app.AsError(err)
+		if !ok || e.Kind != app.Invalid || e.Fields["divider_title"] == "" {
+			return err
+		}
+		return s.scorecardPageDivider(w, r, c, id, title, e.Fields["divider_title"])
+	}
+	return back(w, r, c, "/scorecards/"+r.PathValue("id")+"?done=saved")
+}
+
+// dividerChange renames, moves or deletes a divider.
+func (s *Server) dividerChange(what string) func(http.ResponseWriter, *http.Request, *req) error {
+	return func(w http.ResponseWriter, r *http.Request, c *req) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		did, err := pathID(r, "divider")
+		if err != nil {
+			return err
+		}
+		switch what {
+		case "rename":
+			err = s.app.RenameDivider(r.Context(), c.Actor, id, did, r.PostFormValue("divider_title"))
+		case "move":
+			delta := -1
+			if r.PostFormValue("delta") == "1" {
+				delta = 1
+			}
+			err = s.app.MoveDivider(r.Context(), c.Actor, id, did, delta)
+		default:
+			err = s.app.DeleteDivider(r.Context(), c.Actor, id, did)
+		}
+		if err != nil {
+			if e, ok := app.AsError(err); ok && e.Kind == app.Invalid && e.Fields["divider_title"] != "" {
+				return s.scorecardPageDivider(w, r, c, id, r.PostFormValue("divider_title"), e.Fields["divider_title"])
+			}
+			return err
+		}
+		return back(w, r, c, "/scorecards/"+r.PathValue("id")+"?done=saved")
+	}
 }
