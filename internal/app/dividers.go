@@ -151,4 +151,3 @@ func (a *App) MoveDivider(ctx context.Context, actor *Actor, scorecardID, id int
 		return q.MoveDivider(ctx, s.InstanceID, s.ID, id, delta)
 	}))
 }
-

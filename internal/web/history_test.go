@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"fmt"
-	"regexp"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -272,7 +272,7 @@ func TestDividerPages(t *testing.T) {
 			t.Errorf("rename: %d", r.Status)
 		}
 		expect(t, "renamed", c.get(page), http.StatusOK, ">Jobs</th>")
-		if r := c.post(page+"/dividers/"+did+"/delete"); r.Status != http.StatusSeeOther {
+		if r := c.post(page + "/dividers/" + did + "/delete"); r.Status != http.StatusSeeOther {
 			t.Errorf("delete: %d", r.Status)
 		}
 		if strings.Contains(c.get(page).Body, `class="divider"`) {
