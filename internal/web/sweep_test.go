@@ -71,7 +71,7 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/scorecards":                                 {"site", "done"},
 	"GET /i/{code}/scorecards/new":                             {"parent"},
 	"POST /i/{code}/scorecards":                                {"title", "description", "parent", "members_present", "offered", "member", "ext_id"},
-	"GET /i/{code}/scorecards/{id}":                            {"{id}", "done", "comments_before"},
+	"GET /i/{code}/scorecards/{id}":                            {"{id}", "done", "comments_before", "levels"},
 	"GET /i/{code}/scorecards/{id}/edit":                       {"{id}"},
 	"GET /i/{code}/scorecards/{id}/history":                    {"{id}", "after"},
 	"GET /i/{code}/scorecards/jump":                            {"q"},
