@@ -45,9 +45,10 @@ func TestCanAgreesWithWrites(t *testing.T) {
 			actor func() *app.Actor
 			want  access.Can
 		}{
-			{"owner's admin", func() *app.Actor { return A.as("admin") }, access.Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true}},
-			{"owner's presenter", func() *app.Actor { return A.as("presenter") }, access.Can{View: true, Comment: true}},
-			{"owner's clerk", func() *app.Actor { return A.as("clerk") }, access.Can{View: true, EnterData: true, Comment: true}},
+			{"owner's admin", func() *app.Actor { return A.as("admin") }, access.Can{View: true, Edit: true, Delete: true, EnterData: true, EditGraph: true, Assign: true, EditNotes: true, Comment: true,
+				History: true, Lock: true}},
+			{"owner's presenter", func() *app.Actor { return A.as("presenter") }, access.Can{View: true, Comment: true, History: true}},
+			{"owner's clerk", func() *app.Actor { return A.as("clerk") }, access.Can{View: true, EnterData: true, Comment: true, History: true}},
 			{"partner admin", func() *app.Actor { return B.as("admin") }, access.Can{View: true, EnterData: true, Assign: true}},
 			{"contributing partner clerk", func() *app.Actor { return B.as("clerk") }, access.Can{View: true, EnterData: true}},
 			{"partner viewer", func() *app.Actor { return B.as("viewer") }, access.Can{View: true}},
@@ -60,6 +61,7 @@ func TestCanAgreesWithWrites(t *testing.T) {
 			if page.Can != p.want {
 				t.Errorf("%s: Can %+v, want %+v", p.name, page.Can, p.want)
 			}
+			_, herr := w.app.ObjectHistory(ctx, p.actor(), M.ID, "")
 			check := func(what string, allowed bool, err error) {
 				t.Helper()
 				if allowed && err != nil {
@@ -69,6 +71,7 @@ func TestCanAgreesWithWrites(t *testing.T) {
 					t.Errorf("%s: Can refuses %s, but the use case answered %v", p.name, what, err)
 				}
 			}
+			check("the history", page.Can.History, herr)
 			key := page.Grid[len(page.Grid)-1].Key
 			_, err = w.app.SaveData(ctx, p.actor(), M.ID, []app.DataEntry{{PeriodKey: key, Actual: string(rune('1' + i)),
 				OrigActual: "x", Version: page.Grid[len(page.Grid)-1].Value.Version}})
