@@ -862,6 +862,9 @@ type Value struct {
 	Actual  *float64 `json:"actual"`
 	Comment string   `json:"comment"`
 
+	// Forecast What the actual would be if nothing changes.
+	Forecast *float64 `json:"forecast"`
+
 	// Label The period as the measure's frequency names it.
 	Label string `json:"label"`
 
@@ -881,8 +884,11 @@ type ValueList struct {
 
 // ValueRow defines model for ValueRow.
 type ValueRow struct {
-	Actual    *float64 `json:"actual,omitempty"`
-	Comment   *string  `json:"comment,omitempty"`
+	Actual  *float64 `json:"actual,omitempty"`
+	Comment *string  `json:"comment,omitempty"`
+
+	// Forecast What the actual would be if nothing changes. Like the actual, the target and the comment, a row states the period's whole value: one without a forecast clears it.
+	Forecast  *float64 `json:"forecast,omitempty"`
 	MeasureId int64    `json:"measure_id"`
 
 	// Period The period's first day, YYYY-MM-DD.

@@ -105,7 +105,7 @@ func (h *handlers) ListMeasureValues(ctx context.Context, req ListMeasureValuesR
 	}
 	out := ListMeasureValues200JSONResponse{Items: make([]Value, len(values))}
 	for i, v := range values {
-		out.Items[i] = Value{Period: v.PeriodKey, Label: v.Label, Actual: v.Actual, Target: v.Target, Comment: v.Comment,
+		out.Items[i] = Value{Period: v.PeriodKey, Label: v.Label, Actual: v.Actual, Target: v.Target, Forecast: v.Forecast, Comment: v.Comment,
 			Version: v.Version, UpdatedAt: v.UpdatedAt}
 	}
 	return out, nil
@@ -117,7 +117,7 @@ func (h *handlers) UpsertValues(ctx context.Context, req UpsertValuesRequestObje
 	}
 	rows := make([]app.ValueRow, len(req.Body.Values))
 	for i, v := range req.Body.Values {
-		rows[i] = app.ValueRow{MeasureID: v.MeasureId, PeriodKey: v.Period, Actual: v.Actual, Target: v.Target, Comment: deref(v.Comment), Version: v.Version}
+		rows[i] = app.ValueRow{MeasureID: v.MeasureId, PeriodKey: v.Period, Actual: v.Actual, Target: v.Target, Forecast: v.Forecast, Comment: deref(v.Comment), Version: v.Version}
 	}
 	saved, err := h.app.UpsertValues(ctx, actorOf(ctx), rows)
 	if err != nil {

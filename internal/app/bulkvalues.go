@@ -24,6 +24,7 @@ type ValueRow struct {
 	MeasureID      int64
 	PeriodKey      string // the period's first day, YYYY-MM-DD
 	Actual, Target *float64
+	Forecast       *float64 // issue 28; nil: none
 	Comment        string
 	// Version is the stored value's version the sender last read; 0 when
 	// the period has no value yet. A row stored at another version is a
@@ -130,7 +131,7 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 				conflicts[row] = "Stored at version " + strconv.FormatInt(before.Version, 10) + ", not " + strconv.FormatInt(r.Version, 10) + ": read it again."
 				continue
 			}
-			v := model.DataValue{MeasureID: r.MeasureID, PeriodKey: r.PeriodKey, Actual: r.Actual, Target: r.Target,
+			v := model.DataValue{MeasureID: r.MeasureID, PeriodKey: r.PeriodKey, Actual: r.Actual, Target: r.Target, Forecast: r.Forecast,
 				Comment: strings.TrimSpace(r.Comment), UpdatedBy: by, Version: r.Version}
 			if exists && sameValue(before, v) {
 				continue
@@ -138,7 +139,7 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 			e := entry(actor, ActDataEntry, "measure", t.m.ID, t.m.Title, changed(
 				"period", "", check.labels[i],
 				"actual", ftoa(before.Actual), ftoa(v.Actual), "target", ftoa(before.Target), ftoa(v.Target),
-				"comment", before.Comment, v.Comment)...)
+				"forecast", ftoa(before.Forecast), ftoa(v.Forecast), "comment", before.Comment, v.Comment)...)
 			if actor.Partner(owner) {
 				entries = append(entries, inBoth(actor, owner, e)...)
 			} else {
@@ -146,7 +147,7 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 			}
 			var err error
 			switch {
-			case v.Actual == nil && v.Target == nil && v.Comment == "":
+			case emptyValue(v):
 				if exists {
 					err = q.DeleteDataValue(ctx, owner, v.MeasureID, v.PeriodKey, v.Version)
 				}
@@ -282,7 +283,7 @@ func (c *valueCheck) row(ctx context.Context, r ValueRow, bad func(field, msg st
 	for _, n := range []struct {
 		name string
 		v    *float64
-	}{{"actual", r.Actual}, {"target", r.Target}} {
+	}{{"actual", r.Actual}, {"target", r.Target}, {"forecast", r.Forecast}} {
 		if msg := checkNumber(n.v, t.m.Decimals, c.words); msg != "" {
 			bad(n.name, msg)
 			ok = false

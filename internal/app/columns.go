@@ -22,6 +22,7 @@ const (
 	ColVariance   = "variance"
 	ColPctTarget  = "pct_target"
 	ColNextTarget = "next_target"
+	ColForecast   = "forecast"
 	ColTrend      = "trend"
 	ColBaseline   = "baseline"
 )
@@ -43,6 +44,7 @@ var Columns = []Column{
 	{ColVariance, "Variance from {target:lower}", "Variance", true},
 	{ColPctTarget, "Percent of {target:lower}", "% of {target:lower}", true},
 	{ColNextTarget, "Next {target:lower}", "Next {target:lower}", true},
+	{ColForecast, "Forecast", "Forecast", true},
 	{ColTrend, "Current trend", "Trend", false},
 	{ColBaseline, "{baseline} % change", "{baseline} % change", true},
 }

@@ -21,6 +21,7 @@ type DataEntry struct {
 	PeriodKey                           string
 	Actual, Target, Comment             string
 	OrigActual, OrigTarget, OrigComment string
+	Forecast, OrigForecast              string // the forecast (issue 28): what the actual would be if nothing changes
 	Version                             int64
 }
 
@@ -73,7 +74,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 	fields := map[string]string{}
 	var changes []model.DataValue
 	for _, e := range entries {
-		if e.Actual == e.OrigActual && e.Target == e.OrigTarget && e.Comment == e.OrigComment {
+		if e.Actual == e.OrigActual && e.Target == e.OrigTarget && e.Comment == e.OrigComment && e.Forecast == e.OrigForecast {
 			continue
 		}
 		p, err := pf.FromKey(e.PeriodKey)
@@ -84,12 +85,15 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		label := pf.Label(p)
 		actual, msg1 := ParseNumber(e.Actual, m.Decimals, actor.Words())
 		target, msg2 := ParseNumber(e.Target, m.Decimals, actor.Words())
+		forecast, msg3 := ParseNumber(e.Forecast, m.Decimals, actor.Words())
 		comment := strings.TrimSpace(e.Comment)
 		switch {
 		case msg1 != "":
 			fields[e.PeriodKey] = label + " " + actor.Words().LowOne(terms.Actual) + ": " + msg1
 		case msg2 != "":
 			fields[e.PeriodKey] = label + " " + actor.Words().LowOne(terms.Target) + ": " + msg2
+		case msg3 != "":
+			fields[e.PeriodKey] = label + " forecast: " + msg3
 		case !utf8.ValidString(comment) || utf8.RuneCountInString(comment) > maxComment:
 			fields[e.PeriodKey] = label + commentTooLong
 		}
@@ -98,7 +102,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		}
 		by := actor.Account.ID
 		changes = append(changes, model.DataValue{MeasureID: m.ID, PeriodKey: e.PeriodKey, Actual: actual, Target: target,
-			Comment: comment, UpdatedBy: &by, Version: e.Version})
+			Forecast: forecast, Comment: comment, UpdatedBy: &by, Version: e.Version})
 	}
 	if len(fields) > 0 {
 		return 0, invalid("Nothing was saved. "+summarize(fields), fields)
@@ -127,13 +131,13 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 			e := entry(actor, ActDataEntry, "measure", m.ID, m.Title, changed(
 				"period", "", pf.Label(p),
 				"actual", ftoa(cur.Actual), ftoa(c.Actual), "target", ftoa(cur.Target), ftoa(c.Target),
-				"comment", cur.Comment, c.Comment)...)
+				"forecast", ftoa(cur.Forecast), ftoa(c.Forecast), "comment", cur.Comment, c.Comment)...)
 			if actor.Partner(owner) {
 				log = append(log, inBoth(actor, owner, e)...)
 			} else {
 				log = append(log, e)
 			}
-			if c.Actual == nil && c.Target == nil && c.Comment == "" {
+			if emptyValue(c) {
 				if exists {
 					if err := q.DeleteDataValue(ctx, owner, m.ID, c.PeriodKey, c.Version); errors.Is(err, store.ErrConflict) {
 						conflicts = append(conflicts, c.PeriodKey)
@@ -190,7 +194,12 @@ func DataColumn(msg string, w *terms.Set) string {
 }
 
 func sameValue(a, b model.DataValue) bool {
-	return eqPtr(a.Actual, b.Actual) && eqPtr(a.Target, b.Target) && a.Comment == b.Comment
+	return eqPtr(a.Actual, b.Actual) && eqPtr(a.Target, b.Target) && eqPtr(a.Forecast, b.Forecast) && a.Comment == b.Comment
+}
+
+// emptyValue is a value with nothing in it: saving it deletes the period's row.
+func emptyValue(v model.DataValue) bool {
+	return v.Actual == nil && v.Target == nil && v.Forecast == nil && v.Comment == ""
 }
 
 func eqPtr(a, b *float64) bool {
@@ -218,8 +227,8 @@ func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, co
 	if err != nil {
 		return 0, err
 	}
-	if column != "actual" && column != "target" {
-		return 0, fieldError("column", actor.Words().Expand("Choose the {actual:lower} or the {target:lower} column."))
+	if column != "actual" && column != "target" && column != "forecast" {
+		return 0, fieldError("column", actor.Words().Expand("Choose the {actual:lower}, the {target:lower} or the forecast column."))
 	}
 	freq, err := a.measureFrequency(ctx, m.InstanceID, m, actor.Words().Expand("Give this {measure:lower} a reporting frequency before entering data."))
 	if err != nil {
@@ -248,12 +257,15 @@ func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, co
 		key := pf.Key(p)
 		cur := byKey[key]
 		e := DataEntry{PeriodKey: key, Version: cur.Version,
-			Actual: fmtPtr(cur.Actual), Target: fmtPtr(cur.Target), Comment: cur.Comment}
-		e.OrigActual, e.OrigTarget, e.OrigComment = e.Actual, e.Target, e.Comment
-		if column == "actual" {
+			Actual: fmtPtr(cur.Actual), Target: fmtPtr(cur.Target), Forecast: fmtPtr(cur.Forecast), Comment: cur.Comment}
+		e.OrigActual, e.OrigTarget, e.OrigForecast, e.OrigComment = e.Actual, e.Target, e.Forecast, e.Comment
+		switch column {
+		case "actual":
 			e.Actual = cell
-		} else {
+		case "target":
 			e.Target = cell
+		default:
+			e.Forecast = cell
 		}
 		entries = append(entries, e)
 		p = pf.Next(p)

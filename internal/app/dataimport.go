@@ -317,12 +317,12 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 			continue
 		}
 		r.Period, r.PeriodKey = t.pf.Label(p), t.pf.Key(p)
-		if fr.Actual == nil && fr.Target == nil && fr.Comment == "" {
+		if fr.Actual == nil && fr.Target == nil && fr.Forecast == nil && fr.Comment == "" {
 			r.Outcome, r.Reason = DataNoChange, "No value in the row: the period is left as it is."
 			rows = append(rows, r)
 			continue
 		}
-		r.value = ValueRow{MeasureID: t.m.ID, PeriodKey: r.PeriodKey, Actual: fr.Actual, Target: fr.Target, Comment: fr.Comment}
+		r.value = ValueRow{MeasureID: t.m.ID, PeriodKey: r.PeriodKey, Actual: fr.Actual, Target: fr.Target, Forecast: fr.Forecast, Comment: fr.Comment}
 		byMeasure[t.m.ID] = append(byMeasure[t.m.ID], len(rows))
 		rows = append(rows, r)
 	}
@@ -361,6 +361,9 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 		if !cols.Target {
 			v.Target = before.Target
 		}
+		if !cols.Forecast {
+			v.Forecast = before.Forecast
+		}
 		if !cols.Comment {
 			v.Comment = before.Comment
 		}
@@ -373,14 +376,14 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 		firstLine[dup] = r.Line
 		var msgs []string
 		if _, err := check.row(ctx, *v, func(field, msg string) {
-			if field == "actual" || field == "target" {
+			if field == "actual" || field == "target" || field == "forecast" {
 				msg = "The " + field + ": " + msg
 			}
 			msgs = append(msgs, msg)
 		}); err != nil {
 			return plan, err
 		}
-		nv := model.DataValue{Actual: v.Actual, Target: v.Target, Comment: strings.TrimSpace(v.Comment)}
+		nv := model.DataValue{Actual: v.Actual, Target: v.Target, Forecast: v.Forecast, Comment: strings.TrimSpace(v.Comment)}
 		switch {
 		case len(msgs) > 0:
 			r.Outcome, r.Reason = DataError, strings.Join(msgs, " ")
@@ -392,6 +395,7 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 			r.Outcome = DataUpdate
 			var ch []string
 			for _, c := range changed("actual", ftoa(before.Actual), ftoa(nv.Actual), "target", ftoa(before.Target), ftoa(nv.Target),
+				"forecast", ftoa(before.Forecast), ftoa(nv.Forecast),
 				"comment", before.Comment, nv.Comment) {
 				ch = append(ch, c.Field+" "+orNone(c.Before)+" → "+orNone(c.After))
 			}

@@ -425,7 +425,7 @@ func TestDataImportRoundTrip(t *testing.T) {
 		}
 		set("D", find(f.measure.ID, k[1]), 30)          // actual 3 → 30
 		set("E", find(f.measure.ID, k[2]), 9)           // target (none) → 9
-		set("F", find(f.counter.ID, k[0]), "corrected") // comment "first" → "corrected"
+		set("G", find(f.counter.ID, k[0]), "corrected") // comment "first" → "corrected"
 		var edited bytes.Buffer
 		if err := x.Write(&edited); err != nil {
 			t.Fatal(err)

@@ -112,7 +112,7 @@ func (a *App) DataTemplate(ctx context.Context, actor *Actor, scorecardID int64,
 		for _, p := range periods {
 			v := stored[pf.Key(p)]
 			sheet.Rows = append(sheet.Rows, dataimport.SheetRow{Measure: m.ID, Title: m.Title, Period: pf.Label(p),
-				Actual: v.Actual, Target: v.Target, Comment: v.Comment})
+				Actual: v.Actual, Target: v.Target, Forecast: v.Forecast, Comment: v.Comment})
 			if len(sheet.Rows) > dataimport.MaxRows {
 				return DataSheet{}, fieldError("to", "The range holds more than a million rows: choose a shorter one.")
 			}
@@ -138,7 +138,7 @@ func (a *App) ExportDataValues(ctx context.Context, actor *Actor, scorecardID in
 				continue // a value between periods is never stored (FromKey); none to export
 			}
 			sheet.Rows = append(sheet.Rows, dataimport.SheetRow{Measure: m.ID, Title: m.Title, Period: pf.Label(p),
-				Actual: v.Actual, Target: v.Target, Comment: v.Comment})
+				Actual: v.Actual, Target: v.Target, Forecast: v.Forecast, Comment: v.Comment})
 		}
 	}
 	return sheet, nil

@@ -148,7 +148,7 @@ func Points(freqs map[int64]model.Frequency, o model.Object, values []model.Data
 		if err != nil {
 			continue
 		}
-		out = append(out, calc.Point{Key: v.PeriodKey, Label: pf.Label(p), Actual: v.Actual, Target: v.Target, Comment: v.Comment})
+		out = append(out, calc.Point{Key: v.PeriodKey, Label: pf.Label(p), Actual: v.Actual, Target: v.Target, Forecast: v.Forecast, Comment: v.Comment})
 	}
 	return out
 }

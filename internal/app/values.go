@@ -17,6 +17,7 @@ type PeriodValue struct {
 	Label     string // the period as the measure's frequency names it
 	Actual    *float64
 	Target    *float64
+	Forecast  *float64
 	Comment   string
 	Version   int64 // for optimistic writes
 	UpdatedAt time.Time
@@ -69,7 +70,7 @@ func (a *App) MeasureValues(ctx context.Context, actor *Actor, measureID int64, 
 	}
 	out := make([]PeriodValue, len(values))
 	for i, v := range values {
-		out[i] = PeriodValue{PeriodKey: v.PeriodKey, Label: label(v.PeriodKey), Actual: v.Actual, Target: v.Target, Comment: v.Comment,
+		out[i] = PeriodValue{PeriodKey: v.PeriodKey, Label: label(v.PeriodKey), Actual: v.Actual, Target: v.Target, Forecast: v.Forecast, Comment: v.Comment,
 			Version: v.Version, UpdatedAt: v.UpdatedAt.UTC()}
 	}
 	return out, nil

@@ -8,6 +8,7 @@ type Point struct {
 	Key            string // period key, as period.Frequency.Key gives
 	Label          string // period label, e.g. "Jan 2026"
 	Actual, Target *float64
+	Forecast       *float64 // what this period would be if nothing changes (issue 28)
 	Comment        string
 }
 
@@ -23,6 +24,7 @@ type Summary struct {
 	Color             Color    // band of the current actual
 	PctOfTarget       *float64 // current actual as % of the current target (not of a zero one)
 	Next              *Point   // the first point after Current with a target: the next target
+	NextForecast      *Point   // the first point after Current with a forecast
 }
 
 // Trend is the run of moves ending at the current actual.
@@ -93,9 +95,11 @@ func Summarize(points []Point, baselineKey string, p Polarity, b Bands) Summary 
 		s.PctOfTarget = ptr(a * 100 / *t)
 	}
 	for _, pt := range points[idx[len(idx)-1]+1:] {
-		if pt.Target != nil {
+		if pt.Target != nil && s.Next == nil {
 			s.Next = copyPoint(pt)
-			break
+		}
+		if pt.Forecast != nil && s.NextForecast == nil {
+			s.NextForecast = copyPoint(pt)
 		}
 	}
 	s.Trend = trend(points, idx, p)

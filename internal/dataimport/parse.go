@@ -74,20 +74,21 @@ func (c Cell) String() string {
 
 // Row is one data row of the file.
 type Row struct {
-	Line    int  // 1-based line (CSV) or row number (XLSX); the header is above it
-	Measure Cell // an id, an external id or a title
-	Period  Cell // a date in the period, or its label
-	Actual  *float64
-	Target  *float64
-	Comment string
-	Errors  []string // problems of the row on its own (not a number, a formula)
+	Line     int  // 1-based line (CSV) or row number (XLSX); the header is above it
+	Measure  Cell // an id, an external id or a title
+	Period   Cell // a date in the period, or its label
+	Actual   *float64
+	Target   *float64
+	Forecast *float64
+	Comment  string
+	Errors   []string // problems of the row on its own (not a number, a formula)
 }
 
 // Columns says which optional columns the file has: a value column the file
 // lacks keeps what is stored, where an empty cell of a present column
 // clears it.
 type Columns struct {
-	Actual, Target, Comment bool
+	Actual, Target, Forecast, Comment bool
 }
 
 // File is a parsed upload.
@@ -161,12 +162,13 @@ const (
 	colPeriod
 	colActual
 	colTarget
+	colForecast
 	colComment
 	numCols
 )
 
 // Header is the header row of the template, export and results files.
-var Header = [numCols]string{"measure", "title", "period", "actual", "target", "comment"}
+var Header = [numCols]string{"measure", "title", "period", "actual", "target", "forecast", "comment"}
 
 var aliases = map[string]int{
 	"measure": colMeasure, "measure id": colMeasure, "id": colMeasure, "ext id": colMeasure, "external id": colMeasure,
@@ -174,10 +176,11 @@ var aliases = map[string]int{
 	"period": colPeriod, "date": colPeriod, "period label": colPeriod,
 	"actual": colActual, "actuals": colActual, "value": colActual,
 	"target": colTarget, "targets": colTarget,
+	"forecast": colForecast, "forecasts": colForecast,
 	"comment": colComment, "comments": colComment,
 }
 
-const expected = "Expected: measure, period, actual, target, comment (title is optional)."
+const expected = "Expected: measure, period, actual, target, forecast, comment (title and forecast are optional)."
 
 // header maps the file's columns to ours.
 type header struct {
@@ -233,8 +236,8 @@ func readHeader(names []string, line int) (header, *FileError) {
 	if len(missing) > 0 {
 		msgs = append(msgs, "Missing column "+list(missing)+".")
 	}
-	if h.idx[colActual] < 0 && h.idx[colTarget] < 0 && h.idx[colComment] < 0 {
-		msgs = append(msgs, "There is no actual, target or comment column, so there is nothing to import.")
+	if h.idx[colActual] < 0 && h.idx[colTarget] < 0 && h.idx[colForecast] < 0 && h.idx[colComment] < 0 {
+		msgs = append(msgs, "There is no actual, target, forecast or comment column, so there is nothing to import.")
 	}
 	if len(msgs) > 0 {
 		return h, fileErr(line, "%s %s", strings.Join(msgs, " "), expected)
@@ -243,7 +246,7 @@ func readHeader(names []string, line int) (header, *FileError) {
 }
 
 func (h header) columns() Columns {
-	return Columns{Actual: h.idx[colActual] >= 0, Target: h.idx[colTarget] >= 0, Comment: h.idx[colComment] >= 0}
+	return Columns{Actual: h.idx[colActual] >= 0, Target: h.idx[colTarget] >= 0, Forecast: h.idx[colForecast] >= 0, Comment: h.idx[colComment] >= 0}
 }
 
 func headerName(s string) string {
@@ -278,7 +281,7 @@ func (h header) row(line int, cells []rawCell) (Row, bool) {
 		return rawCell{}
 	}
 	blank := true
-	for _, c := range []int{colMeasure, colPeriod, colActual, colTarget, colComment} {
+	for _, c := range []int{colMeasure, colPeriod, colActual, colTarget, colForecast, colComment} {
 		if x := get(c); x.Kind != Empty || x.formula != "" {
 			blank = false
 		}
@@ -308,7 +311,7 @@ func (h header) row(line int, cells []rawCell) (Row, bool) {
 	for _, n := range []struct {
 		col int
 		dst **float64
-	}{{colActual, &r.Actual}, {colTarget, &r.Target}} {
+	}{{colActual, &r.Actual}, {colTarget, &r.Target}, {colForecast, &r.Forecast}} {
 		x := get(n.col)
 		if x.formula != "" {
 			continue

@@ -15,6 +15,7 @@ type SheetRow struct {
 	Title          string
 	Period         string // the period's label
 	Actual, Target *float64
+	Forecast       *float64
 	Comment        string
 }
 
@@ -37,7 +38,7 @@ func WriteCSV(w io.Writer, rows []SheetRow) error {
 		return fmtNum(*v)
 	}
 	for _, r := range rows {
-		if err := cw.Write([]string{strconv.FormatInt(r.Measure, 10), Neutral(r.Title), Neutral(r.Period), num(r.Actual), num(r.Target), Neutral(r.Comment)}); err != nil {
+		if err := cw.Write([]string{strconv.FormatInt(r.Measure, 10), Neutral(r.Title), Neutral(r.Period), num(r.Actual), num(r.Target), num(r.Forecast), Neutral(r.Comment)}); err != nil {
 			return err
 		}
 	}
@@ -48,8 +49,8 @@ func WriteCSV(w io.Writer, rows []SheetRow) error {
 // WriteXLSX writes rows as a workbook of one sheet: the measure, title and
 // period columns locked (the sheet is protected without a password, so a
 // person fills values and cannot shift a row to another measure by
-// mistake), the actual and target columns typed as numbers and the
-// comment as text, all three unlocked.
+// mistake), the actual, target and forecast columns typed as numbers and
+// the comment as text, all four unlocked.
 func WriteXLSX(w io.Writer, sheet string, rows []SheetRow) error {
 	x := excelize.NewFile()
 	defer x.Close()
@@ -81,7 +82,7 @@ func WriteXLSX(w io.Writer, sheet string, rows []SheetRow) error {
 	if err := sw.SetColWidth(2, 2, 40); err != nil {
 		return err
 	}
-	if err := sw.SetColWidth(6, 6, 40); err != nil {
+	if err := sw.SetColWidth(7, 7, 40); err != nil {
 		return err
 	}
 	cells := make([]any, len(Header))
@@ -99,7 +100,7 @@ func WriteXLSX(w io.Writer, sheet string, rows []SheetRow) error {
 	}
 	for i, r := range rows {
 		ref, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(ref, []any{r.Measure, r.Title, r.Period, val(r.Actual), val(r.Target),
+		if err := sw.SetRow(ref, []any{r.Measure, r.Title, r.Period, val(r.Actual), val(r.Target), val(r.Forecast),
 			excelize.Cell{StyleID: text, Value: r.Comment}}); err != nil {
 			return err
 		}

@@ -149,8 +149,10 @@ func render(w *svgWriter, c Chart) {
 	if p.bar {
 		drawPoints(w, p)
 		drawTargets(w, p)
+		drawForecast(w, p)
 	} else {
 		drawTargets(w, p)
+		drawForecast(w, p)
 		drawLine(w, p)
 		drawPoints(w, p)
 	}
@@ -195,11 +197,21 @@ func extent(c Chart) (lo, hi float64, ok bool) {
 	}
 	for _, pt := range c.Points {
 		add(pt.Actual)
+		add(pt.Forecast)
 		if c.ShowTargets {
 			add(pt.Target)
 		}
 	}
 	return lo, hi, ok
+}
+
+func anyForecast(points []calc.Point) bool {
+	for _, pt := range points {
+		if pt.Forecast != nil && finite(*pt.Forecast) {
+			return true
+		}
+	}
+	return false
 }
 
 func anyTarget(points []calc.Point) bool {

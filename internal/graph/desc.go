@@ -68,6 +68,11 @@ func describe(p *plan, ok bool) string {
 	if p.baseline >= 0 {
 		parts = append(parts, "Baseline "+label(pts[p.baseline]))
 	}
+	if f := s.NextForecast; f != nil {
+		parts = append(parts, "Forecast "+val(f.Forecast)+" in "+label(*f))
+	} else if anyForecast(pts) {
+		parts = append(parts, "With forecasts")
+	}
 	return strings.Join(parts, ". ") + "."
 }
 

@@ -15,6 +15,9 @@ const (
 	colAxis   = "#9aa5b1"
 	colActual = "#1f6f8b"
 	colTarget = "#3d4752"
+	// The forecast: dotted, with hollow markers, so it is told from the
+	// actuals by its shape as well as its colour.
+	colForecast = "#8a4b08"
 )
 
 // markColor is the fill of a marker or bar in each band.
@@ -170,6 +173,36 @@ func drawTargets(w *svgWriter, p *plan) {
 			b.WriteString(num(x0) + "," + y + " " + num(x1) + "," + y)
 		}
 		w.printf(`<polyline points="%s"/>`+"\n", b.String())
+	}
+	w.printf("</g>\n")
+}
+
+// drawForecast draws the forecasts ("if nothing changes") as a dotted line
+// with hollow markers, broken where a period has none.
+func drawForecast(w *svgWriter, p *plan) {
+	if !anyForecast(p.c.Points) {
+		return
+	}
+	w.printf(`<g class="series-forecast" %s fill="none" stroke="%s" stroke-width="2" stroke-dasharray="2 4" stroke-linecap="round">`+"\n", p.clip(), colForecast)
+	for _, run := range runs(p.c.Points, func(pt calc.Point) *float64 { return pt.Forecast }) {
+		var b strings.Builder
+		for k, i := range run {
+			if k > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(num(p.x(i)) + "," + num(p.y.px(*p.c.Points[i].Forecast)))
+		}
+		if len(run) > 1 {
+			w.printf(`<polyline points="%s"/>`+"\n", b.String())
+		}
+	}
+	w.printf("</g>\n")
+	w.printf(`<g class="forecast-marks" fill="#ffffff" stroke="%s" stroke-width="1.5">`+"\n", colForecast)
+	for i, pt := range p.c.Points {
+		if pt.Forecast != nil && finite(*pt.Forecast) {
+			w.printf(`<rect x="%s" y="%s" width="6" height="6" transform="rotate(45 %s %s)"><title>%s forecast %s</title></rect>`+"\n",
+				num(p.x(i)-3), num(p.y.px(*pt.Forecast)-3), num(p.x(i)), num(p.y.px(*pt.Forecast)), esc(label(pt)), esc(p.value(*pt.Forecast, p.c.Decimals)))
+		}
 	}
 	w.printf("</g>\n")
 }

@@ -191,3 +191,27 @@ func checkSVG(t *testing.T, b []byte) {
 		}
 	}
 }
+
+// A forecast is drawn dotted with hollow markers (told apart by shape, not
+// colour alone), has its own legend entry, widens the scale and is in the
+// text description.
+func TestForecastSeries(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	svg := string(Render(Chart{Title: "Readiness", Points: []calc.Point{
+		{Key: "2026-01-01", Label: "Jan 2026", Actual: f(10), Target: f(12)},
+		{Key: "2026-02-01", Label: "Feb 2026", Actual: f(11), Target: f(12), Forecast: f(11)},
+		{Key: "2026-03-01", Label: "Mar 2026", Forecast: f(40)},
+	}, ShowTargets: true}))
+	for _, want := range []string{`class="series-forecast"`, `stroke-dasharray="2 4"`, `>Forecast</text>`, "Forecast 40 in Mar 2026", "Mar 2026 forecast 40"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the graph lacks %q", want)
+		}
+	}
+	if !strings.Contains(svg, ">40<") && !strings.Contains(svg, ">40.0<") && !strings.Contains(svg, ">45<") && !strings.Contains(svg, ">50<") {
+		t.Errorf("the scale does not reach the forecast of 40")
+	}
+	plain := string(Render(Chart{Points: []calc.Point{{Key: "2026-01-01", Label: "Jan 2026", Actual: f(10)}}}))
+	if strings.Contains(plain, "series-forecast") || strings.Contains(plain, ">Forecast<") {
+		t.Error("a graph without forecasts draws or lists one")
+	}
+}

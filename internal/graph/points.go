@@ -155,6 +155,12 @@ func drawLegend(w *svgWriter, p *plan) {
 				num(x), num(y), num(x+16), num(y), colTarget)
 		}, "Target"})
 	}
+	if anyForecast(p.c.Points) {
+		items = append(items, item{func(x, y float64) string {
+			return fmt.Sprintf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2" stroke-dasharray="2 4" stroke-linecap="round"/><rect x="%s" y="%s" width="6" height="6" fill="#ffffff" stroke="%s" stroke-width="1.5" transform="rotate(45 %s %s)"/>`,
+				num(x), num(y), num(x+16), num(y), colForecast, num(x+5), num(y-3), colForecast, num(x+8), num(y))
+		}, "Forecast"})
+	}
 	if p.baseline >= 0 {
 		items = append(items, item{func(x, y float64) string {
 			return fmt.Sprintf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.2" stroke-dasharray="3 2"/>`,

@@ -116,6 +116,7 @@ type DataValue struct {
 	PeriodKey string // YYYY-MM-DD start of the period
 	Actual    *float64
 	Target    *float64
+	Forecast  *float64 // the period's actual if nothing changes (issue 28)
 	Comment   string
 	UpdatedBy *int64
 	UpdatedAt time.Time

@@ -9,14 +9,14 @@ import (
 	"yardstick/internal/model"
 )
 
-const dataCols = `dv.measure_id, dv.period_key, dv.actual, dv.target, dv.comment, dv.updated_by, dv.updated_at, dv.version`
+const dataCols = `dv.measure_id, dv.period_key, dv.actual, dv.target, dv.forecast, dv.comment, dv.updated_by, dv.updated_at, dv.version`
 
 func scanData(sc interface{ Scan(...any) error }) (model.DataValue, error) {
 	var v model.DataValue
-	var a, t sql.NullFloat64
+	var a, t, f sql.NullFloat64
 	var by sql.NullInt64
-	err := sc.Scan(&v.MeasureID, &v.PeriodKey, &a, &t, &v.Comment, &by, &v.UpdatedAt, &v.Version)
-	v.Actual, v.Target = nullFloat(a), nullFloat(t)
+	err := sc.Scan(&v.MeasureID, &v.PeriodKey, &a, &t, &f, &v.Comment, &by, &v.UpdatedAt, &v.Version)
+	v.Actual, v.Target, v.Forecast = nullFloat(a), nullFloat(t), nullFloat(f)
 	if by.Valid {
 		v.UpdatedBy = &by.Int64
 	}
@@ -43,9 +43,9 @@ func (q *Q) SaveDataValue(ctx context.Context, instanceID int64, v model.DataVal
 	now := q.Now()
 	v.UpdatedAt = now
 	if v.Version == 0 {
-		res, err := q.exec(ctx, `INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, comment, updated_by, updated_at, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT (instance_id, measure_id, period_key) DO NOTHING`,
-			instanceID, v.MeasureID, v.PeriodKey, v.Actual, v.Target, v.Comment, v.UpdatedBy, now)
+		res, err := q.exec(ctx, `INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, forecast, comment, updated_by, updated_at, version)
+			VALUES ($1, $2, $3, $4, $5, $9, $6, $7, $8, 1) ON CONFLICT (instance_id, measure_id, period_key) DO NOTHING`,
+			instanceID, v.MeasureID, v.PeriodKey, v.Actual, v.Target, v.Comment, v.UpdatedBy, now, v.Forecast)
 		if err := affectedOne(res, err); err != nil {
 			if errors.Is(err, ErrNotFound) {
 				return v, ErrConflict
@@ -55,9 +55,9 @@ func (q *Q) SaveDataValue(ctx context.Context, instanceID int64, v model.DataVal
 		v.Version = 1
 		return v, nil
 	}
-	res, err := q.exec(ctx, `UPDATE data_values SET actual = $1, target = $2, comment = $3, updated_by = $4, updated_at = $5, version = version + 1
+	res, err := q.exec(ctx, `UPDATE data_values SET actual = $1, target = $2, forecast = $10, comment = $3, updated_by = $4, updated_at = $5, version = version + 1
 		WHERE instance_id = $6 AND measure_id = $7 AND period_key = $8 AND version = $9`,
-		v.Actual, v.Target, v.Comment, v.UpdatedBy, now, instanceID, v.MeasureID, v.PeriodKey, v.Version)
+		v.Actual, v.Target, v.Comment, v.UpdatedBy, now, instanceID, v.MeasureID, v.PeriodKey, v.Version, v.Forecast)
 	if err := affectedOne(res, err); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return v, ErrConflict
@@ -69,7 +69,7 @@ func (q *Q) SaveDataValue(ctx context.Context, instanceID int64, v model.DataVal
 }
 
 // insertChunk is how many values one INSERT of InsertDataValues writes
-// (eight parameters each, within SQLite's 32,766).
+// (nine parameters each, within SQLite's 32,766).
 const insertChunk = 500
 
 // InsertDataValues writes new values (version 1) of one instance's
@@ -91,13 +91,13 @@ func (q *Q) InsertDataValues(ctx context.Context, instanceID int64, vs []model.D
 		var a args
 		rows := make([]string, len(chunk))
 		for i, v := range chunk {
-			var ph [8]string
-			for j, x := range []any{instanceID, v.MeasureID, v.PeriodKey, v.Actual, v.Target, v.Comment, v.UpdatedBy, now} {
+			var ph [9]string
+			for j, x := range []any{instanceID, v.MeasureID, v.PeriodKey, v.Actual, v.Target, v.Forecast, v.Comment, v.UpdatedBy, now} {
 				ph[j] = a.next(q.s.dialect, x)
 			}
 			rows[i] = "(" + strings.Join(ph[:], ", ") + ", 1)"
 		}
-		insert := `INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, comment, updated_by, updated_at, version)
+		insert := `INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, forecast, comment, updated_by, updated_at, version)
 			VALUES ` + listMark + strings.Join(rows, ", ")
 		if q.s.dialect == SQLite && q.inTx {
 			// BEGIN IMMEDIATE: no one wrote since the caller read, so the

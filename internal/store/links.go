@@ -208,7 +208,7 @@ func (q *Q) ScorecardTree(ctx context.Context, instanceID, scorecardID int64) (T
 	}
 	// Only what the columns need, in the reach index's order: no temporary
 	// sort, no timestamps to parse for 18,000 values.
-	rows, err = q.query(ctx, `SELECT dv.measure_id, dv.period_key, dv.actual, dv.target, dv.comment
+	rows, err = q.query(ctx, `SELECT dv.measure_id, dv.period_key, dv.actual, dv.target, dv.forecast, dv.comment
 		FROM scorecard_objects so JOIN data_values dv ON dv.instance_id = so.instance_id AND dv.measure_id = so.object_id
 		WHERE so.instance_id = $2 AND so.scorecard_id = $1 AND so.kind = 'measure' AND dv.instance_id = $2 ORDER BY so.object_id, dv.period_key`, scorecardID, instanceID)
 	if err != nil {
@@ -217,11 +217,11 @@ func (q *Q) ScorecardTree(ctx context.Context, instanceID, scorecardID int64) (T
 	defer rows.Close()
 	for rows.Next() {
 		var v model.DataValue
-		var a, tg sql.NullFloat64
-		if err := rows.Scan(&v.MeasureID, &v.PeriodKey, &a, &tg, &v.Comment); err != nil {
+		var a, tg, f sql.NullFloat64
+		if err := rows.Scan(&v.MeasureID, &v.PeriodKey, &a, &tg, &f, &v.Comment); err != nil {
 			return t, err
 		}
-		v.Actual, v.Target = nullFloat(a), nullFloat(tg)
+		v.Actual, v.Target, v.Forecast = nullFloat(a), nullFloat(tg), nullFloat(f)
 		t.Values[v.MeasureID] = append(t.Values[v.MeasureID], v)
 	}
 	return t, rows.Err()

@@ -103,9 +103,10 @@ func (s *Server) dataSave(w http.ResponseWriter, r *http.Request, c *req) error 
 			bad = numberError("version", 0, maxVersion)
 		}
 		e := app.DataEntry{PeriodKey: k, Actual: col("actual", i), Target: col("target", i), Comment: col("comment", i),
+			Forecast: col("forecast", i), OrigForecast: col("orig_forecast", i),
 			OrigActual: col("orig_actual", i), OrigTarget: col("orig_target", i), OrigComment: col("orig_comment", i), Version: version}
 		entries = append(entries, e)
-		typed["actual/"+k], typed["target/"+k], typed["comment/"+k] = e.Actual, e.Target, e.Comment
+		typed["actual/"+k], typed["target/"+k], typed["comment/"+k], typed["forecast/"+k] = e.Actual, e.Target, e.Comment, e.Forecast
 	}
 	earlier, err1 := formClamped(r, "earlier", 0, 600, 0)
 	later, err2 := formClamped(r, "later", 0, 120, 0)
