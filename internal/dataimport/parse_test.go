@@ -92,7 +92,7 @@ func TestCSVFromSpreadsheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Format != CSV || len(f.Rows) != 4 || f.Columns != (Columns{true, true, true}) || len(f.Hash) != 64 {
+	if f.Format != CSV || len(f.Rows) != 4 || f.Columns != (Columns{Actual: true, Target: true, Comment: true}) || len(f.Hash) != 64 {
 		t.Fatalf("file = %+v", f)
 	}
 	checkRow(t, f.Rows[0], 2, txt("101"), txt("Jan 2024"), f64(1234.5), f64(1200), "Winter; dip", 0)
