@@ -213,7 +213,7 @@ func TestExcelizeDates(t *testing.T) {
 
 func TestHeader(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
-		{"measure,period\n1,Jan 2024\n", "There is no actual, target or comment column"},
+		{"measure,period\n1,Jan 2024\n", "There is no actual, target, forecast or comment column"},
 		{"measure,actual\n1,2\n", "Missing column “period”"},
 		{"measure,period,actual,actual\n1,Jan 2024,2,3\n", "Column “actual” appears more than once"},
 		{"measure,period,actual,colour\n1,Jan 2024,2,3\n", "Unknown column “colour”"},
