@@ -44,7 +44,7 @@ var Columns = []Column{
 	{ColVariance, "Variance from {target:lower}", "Variance", true},
 	{ColPctTarget, "Percent of {target:lower}", "% of {target:lower}", true},
 	{ColNextTarget, "Next {target:lower}", "Next {target:lower}", true},
-	{ColForecast, "Forecast", "Forecast", true},
+	{ColForecast, "{forecast}", "{forecast}", true},
 	{ColTrend, "Current trend", "Trend", false},
 	{ColBaseline, "{baseline} % change", "{baseline} % change", true},
 }

@@ -93,7 +93,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		case msg2 != "":
 			fields[e.PeriodKey] = label + " " + actor.Words().LowOne(terms.Target) + ": " + msg2
 		case msg3 != "":
-			fields[e.PeriodKey] = label + " forecast: " + msg3
+			fields[e.PeriodKey] = label + " " + actor.Words().LowOne(terms.Forecast) + ": " + msg3
 		case !utf8.ValidString(comment) || utf8.RuneCountInString(comment) > maxComment:
 			fields[e.PeriodKey] = label + commentTooLong
 		}
@@ -228,7 +228,7 @@ func (a *App) PasteColumn(ctx context.Context, actor *Actor, measureID int64, co
 		return 0, err
 	}
 	if column != "actual" && column != "target" && column != "forecast" {
-		return 0, fieldError("column", actor.Words().Expand("Choose the {actual:lower}, the {target:lower} or the forecast column."))
+		return 0, fieldError("column", actor.Words().Expand("Choose the {actual:lower}, the {target:lower} or the {forecast:lower} column."))
 	}
 	freq, err := a.measureFrequency(ctx, m.InstanceID, m, actor.Words().Expand("Give this {measure:lower} a reporting frequency before entering data."))
 	if err != nil {
