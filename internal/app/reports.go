@@ -178,15 +178,15 @@ func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []strin
 // checkedReport is a query checked for its actor: the shown columns, the
 // store filter and what else the kind needs.
 type checkedReport struct {
-	kind    string
-	sort    string // the sort column's key
-	cols    []ReportColumn
-	vis     store.Visibility
-	sf      store.ReportFilter // objects' kinds
-	af      store.ActionFilter // actions
-	owners  []int64            // partners' content: the owners; nil: own
-	now     time.Time
-	notice  string
+	kind   string
+	sort   string // the sort column's key
+	cols   []ReportColumn
+	vis    store.Visibility
+	sf     store.ReportFilter // objects' kinds
+	af     store.ActionFilter // actions
+	owners []int64            // partners' content: the owners; nil: own
+	now    time.Time
+	notice string
 }
 
 // checkReport checks a query against the actor's permissions and
