@@ -9,11 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"yardstick/internal/access"
 	"yardstick/internal/calc"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
+	"yardstick/internal/terms"
 )
 
 // Report kinds (issue 23, SPEC §14). Each is a table built from the same
@@ -277,7 +279,13 @@ func (a *App) checkReport(ctx context.Context, actor *Actor, qy ReportQuery) (ch
 			fields["type"] = actor.Words().Expand("Choose a {measure:lower} type.")
 		}
 	}
-	tag := searchTerm(strings.TrimSpace(f.Tag))
+	tag := strings.TrimSpace(f.Tag)
+	if utf8.RuneCountInString(tag) > 40 {
+		fields["tag"] = actor.Words().Expand("A {tag:lower} has at most 40 characters.")
+	}
+	if utf8.RuneCountInString(f.Assignee) > 254 {
+		fields["assignee"] = "Enter an email address of at most 254 characters."
+	}
 	if len(fields) > 0 {
 		return c, invalid("Check the report: "+summarize(fields), fields)
 	}
@@ -503,14 +511,14 @@ func when(t time.Time, loc *time.Location) ReportCell {
 }
 
 // objectCells are the cells every object kind shares.
-func objectCells(o model.Object, scorecards []string) map[string]ReportCell {
+func objectCells(w *terms.Set, o model.Object, scorecards []string) map[string]ReportCell {
 	return map[string]ReportCell{
-		"measure": text(o.Title), "type": text(o.TypeName), "tags": text(strings.Join(o.Tags, ", ")),
+		"measure": text(o.Title), "type": text(w.TypeName(o.TypeName)), "tags": text(strings.Join(o.Tags, ", ")),
 		"scorecards": text(strings.Join(scorecards, ", ")),
 	}
 }
 
-func measureLink(o model.Object) string { return "/measures/" + strconv.FormatInt(o.ID, 10) }
+func measureLink(o model.Object) string { return "/objects/" + strconv.FormatInt(o.ID, 10) }
 
 // instancesOf are the instances whose content a report reads.
 func (c *checkedReport) instances(own int64) []int64 {
@@ -583,7 +591,7 @@ func (a *App) measureDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 	var rows []reportRow
 	for _, r := range page.Rows {
 		o, v := r.Measure, r.Value
-		cells := objectCells(o, sc[o.ID])
+		cells := objectCells(actor.Words(), o, sc[o.ID])
 		cells["period"] = text(periodLabel(freqs, o, v.PeriodKey))
 		cells["actual"] = number(v.Actual, o.Decimals, o.Unit, o.UnitBefore)
 		cells["target"] = number(v.Target, o.Decimals, o.Unit, o.UnitBefore)
@@ -690,7 +698,7 @@ func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 			if has {
 				continue
 			}
-			cells := objectCells(o, sc[o.ID])
+			cells := objectCells(actor.Words(), o, sc[o.ID])
 			cells["frequency"] = text(f.Title)
 			cells["period"] = text(pf.Label(due))
 			cells["due"] = ReportCell{Text: due.End.Format(time.DateOnly), Value: due.End}
@@ -768,7 +776,7 @@ func (a *App) notesRows(ctx context.Context, actor *Actor, c *checkedReport) ([]
 					miss = append(miss, t.Name)
 				}
 			}
-			cells := objectCells(o, sc[o.ID])
+			cells := objectCells(actor.Words(), o, sc[o.ID])
 			cells["filled"] = ReportCell{Text: strconv.Itoa(len(have)) + " of " + strconv.Itoa(len(have)+len(miss)), Value: len(have)}
 			cells["filled_types"] = text(strings.Join(have, ", "))
 			cells["missing_types"] = text(strings.Join(miss, ", "))
@@ -810,7 +818,7 @@ func (a *App) partnerDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 		}
 		var rows []reportRow
 		for _, o := range list {
-			cells := objectCells(o, sc[o.ID])
+			cells := objectCells(actor.Words(), o, sc[o.ID])
 			cells["partner"] = text(siteName[o.InstanceID])
 			var last *model.DataValue
 			for i := range values[o.ID] {
@@ -1118,4 +1126,37 @@ func (a *App) DeleteSavedReport(ctx context.Context, actor *Actor, id int64) err
 		return record(ctx, q, entry(actor, ActDelete, "report", r.ID, r.Name,
 			model.Change{Field: "kind", Before: r.Kind}, model.Change{Field: "spec", Before: r.Spec}))
 	})
+}
+
+// ReportChoices are what a report's filters offer: the scorecards the
+// actor sees, its instance's and its partners', and the measure types.
+type ReportChoices struct {
+	Scorecards []model.Scorecard
+	Shared     []model.Scorecard
+	Types      []model.ObjectType
+}
+
+// ReportChoices reads the filters' choices (reports.view).
+func (a *App) ReportChoices(ctx context.Context, actor *Actor) (ReportChoices, error) {
+	var c ReportChoices
+	if err := actor.Require(access.ReportsView); err != nil {
+		return c, err
+	}
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return c, err
+	}
+	q := a.store.Q()
+	if c.Scorecards, err = q.ListScorecards(ctx, actor.Instance.ID, v); err != nil {
+		return c, err
+	}
+	owners, err := actor.sharingOwners(ctx, q)
+	if err != nil {
+		return c, err
+	}
+	if c.Shared, err = q.ListSharedScorecards(ctx, owners, v); err != nil {
+		return c, err
+	}
+	c.Types, err = q.ListTypes(ctx, actor.Instance.ID, model.KindMeasure, false)
+	return c, err
 }
