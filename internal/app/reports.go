@@ -172,7 +172,7 @@ func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []strin
 			c("scorecards", "{scorecard:many} they can see")}, nil
 	case ReportPartnerData:
 		return append([]ReportColumn{c("partner", "{partner}")}, append(objectCols, c("period", "Latest period"),
-			c("actual", "{actual}", "num"), c("target", "{target}", "num"), c("band", "Band"))...), []string{"scorecard", "type", "tag"}
+			c("actual", "{actual}", "num"), c("target", "{target}", "num"), c("band", "Band"))...), []string{"scorecard", "tag"}
 	}
 	return nil, nil
 }
@@ -275,8 +275,11 @@ func (a *App) checkReport(ctx context.Context, actor *Actor, qy ReportQuery) (ch
 			return c, err
 		case err != nil || !on("type"):
 			fields["type"] = "Choose a type from the list."
-		case qy.Kind != ReportPartnerData && f.Site != SitePartners && t.Kind != model.KindMeasure:
+		case t.Kind != model.KindMeasure:
 			fields["type"] = actor.Words().Expand("Choose a {measure:lower} type.")
+		case f.Site == SitePartners:
+			// Types are each organization's own.
+			fields["type"] = actor.Words().Expand("The type filter applies to this organization's {measure:lowmany} only.")
 		}
 	}
 	tag := strings.TrimSpace(f.Tag)

@@ -305,6 +305,21 @@ func TestReportNeverShowsMore(t *testing.T) {
 			}
 		}
 
+		// The type filter keeps the measures of that type.
+		for _, tc := range []struct {
+			typ  string
+			want []model.Object
+		}{{"Indicator", []model.Object{r.M1, r.M2, r.M3, r.M4, r.M5}}, {"Performance Measure", nil}} {
+			got, err := allRows(t, w, r.A.as("admin"), app.ReportQuery{Kind: app.ReportNotes,
+				ReportSpec: app.ReportSpec{Filters: app.ReportFilters{TypeID: r.A.typeOf[tc.typ]}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := measureRefs(tc.want); !slices.Equal(sortedCopy(got), sortedCopy(want)) {
+				t.Errorf("type %s: %v, want %v", tc.typ, got, want)
+			}
+		}
+
 		// A saved report made by the administrator, opened by a member:
 		// the member's rows only.
 		saved, err := w.app.CreateSavedReport(w.ctx, r.A.as("admin"), app.SavedReportInput{Name: "Board pack", Kind: app.ReportMeasureData})
@@ -431,6 +446,12 @@ func TestReportRefusals(t *testing.T) {
 			{app.ReportActions, app.ReportSpec{Filters: app.ReportFilters{Assignee: "nobody@example.org"}}, "assignee"},
 			{app.ReportNotes, app.ReportSpec{Filters: app.ReportFilters{From: "2026-01-01"}}, "from"},
 			{app.ReportMeasureData, app.ReportSpec{Filters: app.ReportFilters{TypeID: 1 << 40}}, "type"},
+			{app.ReportMeasureData, app.ReportSpec{Filters: app.ReportFilters{TypeID: r.A.typeOf["Result"]}}, "type"},
+			{app.ReportMeasureData, app.ReportSpec{Filters: app.ReportFilters{TypeID: r.A.typeOf["Indicator"], Site: app.SitePartners}}, "type"},
+			{app.ReportPartnerData, app.ReportSpec{Filters: app.ReportFilters{TypeID: r.A.typeOf["Indicator"]}}, "type"},
+			{app.ReportUserAccess, app.ReportSpec{Filters: app.ReportFilters{ScorecardID: r.S1.ID}}, "scorecard"},
+			{app.ReportActions, app.ReportSpec{Filters: app.ReportFilters{Tag: strings.Repeat("t", 41)}}, "tag"},
+			{app.ReportActions, app.ReportSpec{Filters: app.ReportFilters{ScorecardID: r.S1.ID, SubScorecards: true}}, "sub_scorecards"},
 		} {
 			_, err := w.app.Report(w.ctx, admin, app.ReportQuery{Kind: tc.kind, ReportSpec: tc.spec})
 			wantField(t, tc.kind+" "+tc.field, err, tc.field)
