@@ -121,8 +121,6 @@ type ReportPage struct {
 	Columns []ReportColumn // the shown columns, in order
 	Rows    []ReportRow
 	Next    string
-	// Clamped tells that the date range was cut to MaxReportYears.
-	Notice string
 }
 
 // MaxReportYears is the longest date range a report accepts.
@@ -188,7 +186,9 @@ type checkedReport struct {
 	af     store.ActionFilter // actions
 	owners []int64            // partners' content: the owners; nil: own
 	now    time.Time
-	notice string
+	// Read once per report, not per page (an export reads hundreds).
+	freqs map[int64]model.Frequency
+	bands map[int64]map[string]model.BandSetting
 }
 
 // checkReport checks a query against the actor's permissions and
@@ -469,7 +469,7 @@ func (a *App) reportPage(ctx context.Context, actor *Actor, c *checkedReport) (R
 	if err != nil {
 		return ReportPage{}, err
 	}
-	page := ReportPage{Kind: c.kind, Columns: c.cols, Next: next, Notice: c.notice}
+	page := ReportPage{Kind: c.kind, Columns: c.cols, Next: next}
 	for _, r := range rows {
 		out := ReportRow{Ref: r.ref, Link: r.link, Cells: make([]ReportCell, len(c.cols))}
 		for i, col := range c.cols {
@@ -531,9 +531,14 @@ func (c *checkedReport) instances(own int64) []int64 {
 	return []int64{own}
 }
 
-// frequencies reads the frequencies of the instances a report reads, by id.
-func (a *App) reportFrequencies(ctx context.Context, instances []int64) (map[int64]model.Frequency, error) {
+// reportFrequencies reads the frequencies of the instances a report
+// reads, by id, once a report.
+func (a *App) reportFrequencies(ctx context.Context, c *checkedReport, instances []int64) (map[int64]model.Frequency, error) {
+	if c.freqs != nil {
+		return c.freqs, nil
+	}
 	out := map[int64]model.Frequency{}
+	c.freqs = out
 	for _, in := range instances {
 		list, err := a.store.Q().ListFrequencies(ctx, in)
 		if err != nil {
@@ -546,9 +551,14 @@ func (a *App) reportFrequencies(ctx context.Context, instances []int64) (map[int
 	return out, nil
 }
 
-// reportBands reads the global colour bands of the instances read.
-func (a *App) reportBands(ctx context.Context, instances []int64) (map[int64]map[string]model.BandSetting, error) {
+// reportBands reads the global colour bands of the instances read, once
+// a report.
+func (a *App) reportBands(ctx context.Context, c *checkedReport, instances []int64) (map[int64]map[string]model.BandSetting, error) {
+	if c.bands != nil {
+		return c.bands, nil
+	}
 	out := map[int64]map[string]model.BandSetting{}
+	c.bands = out
 	for _, in := range instances {
 		b, err := a.store.Q().Bands(ctx, in)
 		if err != nil {
@@ -579,11 +589,11 @@ func (a *App) measureDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	insts := c.instances(actor.Instance.ID)
-	freqs, err := a.reportFrequencies(ctx, insts)
+	freqs, err := a.reportFrequencies(ctx, c, insts)
 	if err != nil {
 		return nil, "", err
 	}
-	bands, err := a.reportBands(ctx, insts)
+	bands, err := a.reportBands(ctx, c, insts)
 	if err != nil {
 		return nil, "", err
 	}
@@ -661,7 +671,7 @@ func (a *App) reportObjects(ctx context.Context, actor *Actor, c *checkedReport,
 
 func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedReport) ([]reportRow, string, error) {
 	insts := c.instances(actor.Instance.ID)
-	freqs, err := a.reportFrequencies(ctx, insts)
+	freqs, err := a.reportFrequencies(ctx, c, insts)
 	if err != nil {
 		return nil, "", err
 	}
@@ -792,11 +802,11 @@ func (a *App) notesRows(ctx context.Context, actor *Actor, c *checkedReport) ([]
 
 func (a *App) partnerDataRows(ctx context.Context, actor *Actor, c *checkedReport) ([]reportRow, string, error) {
 	insts := c.instances(actor.Instance.ID)
-	freqs, err := a.reportFrequencies(ctx, insts)
+	freqs, err := a.reportFrequencies(ctx, c, insts)
 	if err != nil {
 		return nil, "", err
 	}
-	bands, err := a.reportBands(ctx, insts)
+	bands, err := a.reportBands(ctx, c, insts)
 	if err != nil {
 		return nil, "", err
 	}

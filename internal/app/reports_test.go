@@ -247,6 +247,7 @@ func TestReportNeverShowsMore(t *testing.T) {
 				}{
 					{app.ReportMeasureData, app.ReportSpec{}, withData(own, dataKeys)},
 					{app.ReportMeasureData, app.ReportSpec{Sort: "period", Desc: true}, withData(own, dataKeys)},
+					{app.ReportMeasureData, app.ReportSpec{Desc: true}, withData(own, dataKeys)},
 					{app.ReportMeasureData, app.ReportSpec{Filters: app.ReportFilters{From: "2026-01-01", To: "2026-12-31"}},
 						withData(own, func(o model.Object) []string {
 							if o.ID == r.M1.ID {

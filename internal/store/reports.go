@@ -127,11 +127,17 @@ type dataCursor struct {
 
 // ListMeasureData pages through the data values, of the periods from
 // f.From through f.To, of the measures a report reads, by keyset on
-// (title, measure, period) or (period, title, measure): one statement a
-// page, the measures' visibility applied in it.
+// (title, measure, period) or (period, title, measure). By measure (the
+// default), the measures come a batch at a time from the objects list's
+// index, with the visibility applied as there, and then their values from
+// the values' key: two statements a batch, each an index range. By period
+// the values of every visible measure are sorted in one statement.
 func (q *Q) ListMeasureData(ctx context.Context, instanceID int64, f ReportFilter, v Visibility) (MeasureDataPage, error) {
 	f.Limit = reportLimit(f.Limit)
 	f.Kind = model.KindMeasure
+	if f.Sort != "period" {
+		return q.measureDataByMeasure(ctx, instanceID, f, v)
+	}
 	a := args{instanceID}
 	where, err := f.where(v, &a)
 	if errors.Is(err, errNoOwners) {
@@ -153,12 +159,11 @@ func (q *Q) ListMeasureData(ctx context.Context, instanceID int64, f ReportFilte
 		order = "dv.period_key " + dir + ", o.title_key " + dir + ", o.id " + dir
 		tuple = "(dv.period_key, o.title_key, o.id)"
 	}
-	if f.After != "" {
-		var c dataCursor
-		b, err := base64.RawURLEncoding.DecodeString(f.After)
-		if err != nil || json.Unmarshal(b, &c) != nil {
-			return MeasureDataPage{}, ErrBadCursor
-		}
+	c, err := decodeDataCursor(f.After)
+	if err != nil {
+		return MeasureDataPage{}, err
+	}
+	if c != nil {
 		vals := []any{c.Key, c.ID, c.Period}
 		if f.Sort == "period" {
 			vals = []any{c.Period, c.Key, c.ID}
@@ -192,13 +197,130 @@ func (q *Q) ListMeasureData(ctx context.Context, instanceID int64, f ReportFilte
 	if err := rows.Err(); err != nil {
 		return MeasureDataPage{}, err
 	}
-	if len(page.Rows) > f.Limit {
-		page.Rows = page.Rows[:f.Limit]
-		last := page.Rows[f.Limit-1]
+	page.cut(f.Limit)
+	return page, nil
+}
+
+// cut keeps limit rows, the cursor of the last as Next when there were
+// more.
+func (page *MeasureDataPage) cut(limit int) {
+	if len(page.Rows) > limit {
+		page.Rows = page.Rows[:limit]
+		last := page.Rows[limit-1]
 		b, _ := json.Marshal(dataCursor{Key: Key(last.Measure.Title), ID: last.Measure.ID, Period: last.Value.PeriodKey})
 		page.Next = base64.RawURLEncoding.EncodeToString(b)
 	}
+}
+
+func decodeDataCursor(after string) (*dataCursor, error) {
+	if after == "" {
+		return nil, nil
+	}
+	var c dataCursor
+	b, err := base64.RawURLEncoding.DecodeString(after)
+	if err != nil || json.Unmarshal(b, &c) != nil {
+		return nil, ErrBadCursor
+	}
+	return &c, nil
+}
+
+// measureDataByMeasure is ListMeasureData in measure order.
+func (q *Q) measureDataByMeasure(ctx context.Context, instanceID int64, f ReportFilter, v Visibility) (MeasureDataPage, error) {
+	cur, err := decodeDataCursor(f.After)
+	if err != nil {
+		return MeasureDataPage{}, err
+	}
+	insts := f.Owners
+	if insts == nil {
+		insts = []int64{instanceID}
+	}
+	var page MeasureDataPage
+	of := f
+	// A few measures first, more while the page is not full: a page of
+	// 50 rows of measures with years of values needs only a few.
+	of.After, of.Limit = "", min(4, f.Limit+1)
+	inclusive := false
+	if cur != nil {
+		// The cursor's measure may have values left: start at it.
+		of.After, inclusive = encodeCursor(cur.Key, cur.ID), true
+	}
+	for len(page.Rows) <= f.Limit {
+		objs, err := q.reportObjectBatch(ctx, instanceID, of, v, inclusive)
+		if err != nil || len(objs) == 0 {
+			return page, err
+		}
+		ids := objectIDs(objs)
+		a := args{}
+		where := []string{"dv.instance_id IN (" + a.list(insts) + ")", "dv.measure_id IN (" + a.idSet(q.s.dialect, ids) + ")"}
+		if f.From != "" {
+			where = append(where, "dv.period_key >= "+a.add(f.From))
+		}
+		if f.To != "" {
+			where = append(where, "dv.period_key <= "+a.add(f.To))
+		}
+		vals, err := collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv WHERE `+strings.Join(where, " AND ")+
+			` ORDER BY dv.measure_id, dv.period_key`, a...)
+		if err != nil {
+			return page, err
+		}
+		byMeasure := map[int64][]model.DataValue{}
+		for _, dv := range vals {
+			byMeasure[dv.MeasureID] = append(byMeasure[dv.MeasureID], dv)
+		}
+		for _, o := range objs {
+			list := byMeasure[o.ID]
+			for i := range list {
+				dv := list[i]
+				if f.Desc {
+					dv = list[len(list)-1-i]
+				}
+				if cur != nil && o.ID == cur.ID && Key(o.Title) == cur.Key &&
+					((!f.Desc && dv.PeriodKey <= cur.Period) || (f.Desc && dv.PeriodKey >= cur.Period)) {
+					continue
+				}
+				page.Rows = append(page.Rows, MeasureDataRow{Measure: o, Value: dv})
+			}
+		}
+		if len(objs) < of.Limit {
+			break
+		}
+		last := objs[len(objs)-1]
+		of.After, inclusive = encodeCursor(Key(last.Title), last.ID), false
+		of.Limit = min(of.Limit*4, f.Limit+1)
+	}
+	page.cut(f.Limit)
 	return page, nil
+}
+
+// reportObjectBatch is a batch of ListReportObjects from of.After,
+// including the object at the cursor when inclusive.
+func (q *Q) reportObjectBatch(ctx context.Context, instanceID int64, of ReportFilter, v Visibility, inclusive bool) ([]model.Object, error) {
+	a := args{instanceID}
+	where, err := of.where(v, &a)
+	if errors.Is(err, errNoOwners) {
+		return nil, nil
+	}
+	op, dir := ">", "ASC"
+	if of.Desc {
+		op, dir = "<", "DESC"
+	}
+	if inclusive {
+		op += "="
+	}
+	if of.After != "" {
+		key, id, _ := decodeCursor(of.After)
+		where = append(where, "(o.title_key, o.id) "+op+" ("+a.add(key)+", "+a.add(id)+")")
+	}
+	return collect(ctx, q, scanObject, `SELECT `+objectCols+objectFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY o.title_key `+dir+`, o.id `+dir+` LIMIT `+strconv.Itoa(of.Limit), a...)
+}
+
+func objectIDs(list []model.Object) []int64 {
+	ids := make([]int64, len(list))
+	for i, o := range list {
+		ids[i] = o.ID
+	}
+	return ids
 }
 
 // ReportScorecards returns, for each of objectIDs (of the instance, or of
