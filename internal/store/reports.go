@@ -239,7 +239,7 @@ func (q *Q) measureDataByMeasure(ctx context.Context, instanceID int64, f Report
 	// A few measures first, more while the page is not full: a page of
 	// 50 rows of measures with years of values needs only a few.
 	of.After, of.Limit = "", min(4, f.Limit+1)
-	inclusive := false
+	inclusive, seen := false, 0
 	if cur != nil {
 		// The cursor's measure may have values left: start at it.
 		of.After, inclusive = encodeCursor(cur.Key, cur.ID), true
@@ -258,8 +258,8 @@ func (q *Q) measureDataByMeasure(ctx context.Context, instanceID int64, f Report
 		if f.To != "" {
 			where = append(where, "dv.period_key <= "+a.add(f.To))
 		}
-		vals, err := collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv WHERE `+strings.Join(where, " AND ")+
-			` ORDER BY dv.measure_id, dv.period_key`, a...)
+		vals, err := collect(ctx, q, scanReportValue, `SELECT dv.measure_id, dv.period_key, dv.actual, dv.target, dv.comment
+			FROM data_values dv WHERE `+strings.Join(where, " AND ")+` ORDER BY dv.measure_id, dv.period_key`, a...)
 		if err != nil {
 			return page, err
 		}
@@ -286,10 +286,23 @@ func (q *Q) measureDataByMeasure(ctx context.Context, instanceID int64, f Report
 		}
 		last := objs[len(objs)-1]
 		of.After, inclusive = encodeCursor(Key(last.Title), last.ID), false
-		of.Limit = min(of.Limit*4, f.Limit+1)
+		// The next batch: as many measures as the rows still wanted need
+		// at the rate so far, so a page reads little more than it shows.
+		seen += len(objs)
+		perMeasure := max(1, len(page.Rows)) / seen
+		of.Limit = min(max(1, (f.Limit+1-len(page.Rows))/max(1, perMeasure)+1), f.Limit+1)
 	}
 	page.cut(f.Limit)
 	return page, nil
+}
+
+// scanReportValue scans what a report shows of a data value.
+func scanReportValue(sc interface{ Scan(...any) error }) (model.DataValue, error) {
+	var v model.DataValue
+	var a, t sql.NullFloat64
+	err := sc.Scan(&v.MeasureID, &v.PeriodKey, &a, &t, &v.Comment)
+	v.Actual, v.Target = nullFloat(a), nullFloat(t)
+	return v, err
 }
 
 // reportObjectBatch is a batch of ListReportObjects from of.After,
