@@ -13,8 +13,8 @@ import (
 
 // Issue 23's report benchmarks: a Measure data report of reportRows rows
 // (2,000 measures on 20 scorecards, 50 months each) exported as XLSX
-// against the User Activity XLSX export of as many log entries, and the
-// report's first HTML page for a member who sees 5 % of the measures (one
+// against the User Activity XLSX export of as many log entries, the
+// same report as one PDF, and the report's first HTML page for a member who sees 5 % of the measures (one
 // scorecard of 20) against the administrator's.
 const (
 	reportRows = 100_000
@@ -24,10 +24,13 @@ const (
 	reportMinXLSX  = 0.8
 	reportMaxHeap  = 64 << 20
 	reportMinFirst = 0.7
+	// The PDF of all reportRows rows: heap peak at most 128 MiB.
+	reportMaxPDFHeap = 128 << 20
 )
 
 // BenchmarkReports reports xlsx-rows/s of both exports and their ratio
-// (x-activity), the report export's heap peak over idle (heap-MiB), and
+// (x-activity), the report export's heap peak over idle (heap-MiB), the
+// PDF's time and heap peak (logged), and
 // the first page's req/s for the administrator and the 5 % member and
 // their ratio (x-admin). It fails when a target is missed.
 func BenchmarkReports(b *testing.B) {
@@ -82,6 +85,21 @@ func BenchmarkReports(b *testing.B) {
 		ratio := repRate / actRate
 		b.Logf("%s: xlsx of %d rows: activity %.0f rows/s, report %.0f rows/s (%.2f×), report heap peak %.1f MiB over idle",
 			db.Name, reportRows, actRate, repRate, ratio, float64(heap)/(1<<20))
+
+		// The PDF of every row, once: memory flat however many pages.
+		idle := heapInuse()
+		h := sampleHeap(s.app)
+		start := time.Now()
+		get(b, admin, base+"/reports/run.pdf?kind=measure_data", http.StatusOK)
+		pdfTime := time.Since(start)
+		pdfHeap := uint64(0)
+		if p := h.stop(); p > idle {
+			pdfHeap = p - idle
+		}
+		b.Logf("%s: pdf of %d rows in %v, heap peak %.1f MiB over idle", db.Name, reportRows, pdfTime.Round(time.Millisecond), float64(pdfHeap)/(1<<20))
+		if pdfHeap > reportMaxPDFHeap {
+			b.Errorf("report PDF heap peak %.1f MiB over idle, want ≤ %d MiB", float64(pdfHeap)/(1<<20), reportMaxPDFHeap>>20)
+		}
 
 		// The first page, in interleaved blocks.
 		var tAdmin, tMember time.Duration

@@ -126,8 +126,12 @@ type ReportPage struct {
 // MaxReportYears is the longest date range a report accepts.
 const MaxReportYears = 20
 
-// reportLimit caps a report page.
-const maxReportPage = 500
+// maxReportPage caps a report page, maxExportPage an export's pages (the
+// store's most).
+const (
+	maxReportPage = 500
+	maxExportPage = 1000
+)
 
 // ReportColumns lists the columns a kind can show, in default order, and
 // which filters apply to it.
@@ -187,8 +191,10 @@ type checkedReport struct {
 	owners []int64            // partners' content: the owners; nil: own
 	now    time.Time
 	// Read once per report, not per page (an export reads hundreds).
-	freqs map[int64]model.Frequency
-	bands map[int64]map[string]model.BandSetting
+	freqs  map[int64]model.Frequency
+	bands  map[int64]map[string]model.BandSetting
+	labels map[string]string // period labels by frequency and key
+	export bool              // rows for a download: numbers need no text
 }
 
 // checkReport checks a query against the actor's permissions and
@@ -471,9 +477,12 @@ func (a *App) reportPage(ctx context.Context, actor *Actor, c *checkedReport) (R
 	}
 	page := ReportPage{Kind: c.kind, Columns: c.cols, Next: next}
 	for _, r := range rows {
-		out := ReportRow{Ref: r.ref, Link: r.link, Cells: make([]ReportCell, len(c.cols))}
-		for i, col := range c.cols {
-			out.Cells[i] = r.cells[col.Key]
+		out := ReportRow{Ref: r.ref, Link: r.link, Cells: r.direct}
+		if out.Cells == nil {
+			out.Cells = make([]ReportCell, len(c.cols))
+			for i, col := range c.cols {
+				out.Cells[i] = r.cells[col.Key]
+			}
 		}
 		page.Rows = append(page.Rows, out)
 	}
@@ -481,10 +490,23 @@ func (a *App) reportPage(ctx context.Context, actor *Actor, c *checkedReport) (R
 	return page, nil
 }
 
-// reportRow is a row with every column of its kind, by key.
+// reportRow is a row with every column of its kind, by key, or with the
+// shown columns' cells in order (direct).
 type reportRow struct {
 	ref, link string
 	cells     map[string]ReportCell
+	direct    []ReportCell
+}
+
+// number is a number cell; an export's has no text (it writes the value).
+func (c *checkedReport) number(v *float64, o model.Object) ReportCell {
+	if c.export {
+		if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
+			return ReportCell{}
+		}
+		return ReportCell{Value: *v}
+	}
+	return number(v, o.Decimals, o.Unit, o.UnitBefore)
 }
 
 func text(s string) ReportCell { return ReportCell{Text: s, Value: s} }
@@ -601,20 +623,50 @@ func (a *App) measureDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 	if err != nil {
 		return nil, "", err
 	}
-	var rows []reportRow
+	// The cells are made in the shown columns' order, only those shown:
+	// an export runs this for every value of the instance.
+	w := actor.Words()
+	if c.labels == nil {
+		c.labels = map[string]string{}
+	}
+	rows := make([]reportRow, 0, len(page.Rows))
 	for _, r := range page.Rows {
 		o, v := r.Measure, r.Value
-		cells := objectCells(actor.Words(), o, sc[o.ID])
-		cells["period"] = text(periodLabel(freqs, o, v.PeriodKey))
-		cells["actual"] = number(v.Actual, o.Decimals, o.Unit, o.UnitBefore)
-		cells["target"] = number(v.Target, o.Decimals, o.Unit, o.UnitBefore)
-		if v.Actual != nil && v.Target != nil {
-			d := *v.Actual - *v.Target
-			cells["variance"] = number(&d, o.Decimals, o.Unit, o.UnitBefore)
+		cells := make([]ReportCell, len(c.cols))
+		for i, col := range c.cols {
+			switch col.Key {
+			case "measure":
+				cells[i] = text(o.Title)
+			case "type":
+				cells[i] = text(w.TypeName(o.TypeName))
+			case "tags":
+				cells[i] = text(strings.Join(o.Tags, ", "))
+			case "scorecards":
+				cells[i] = text(strings.Join(sc[o.ID], ", "))
+			case "period":
+				k := strconv.FormatInt(derefID(o.FrequencyID), 10) + "|" + v.PeriodKey
+				label, ok := c.labels[k]
+				if !ok {
+					label = periodLabel(freqs, o, v.PeriodKey)
+					c.labels[k] = label
+				}
+				cells[i] = text(label)
+			case "actual":
+				cells[i] = c.number(v.Actual, o)
+			case "target":
+				cells[i] = c.number(v.Target, o)
+			case "variance":
+				if v.Actual != nil && v.Target != nil {
+					d := *v.Actual - *v.Target
+					cells[i] = c.number(&d, o)
+				}
+			case "band":
+				cells[i] = text(bandWord(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), v.Actual, v.Target)))
+			case "comment":
+				cells[i] = text(v.Comment)
+			}
 		}
-		cells["band"] = text(bandWord(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), v.Actual, v.Target)))
-		cells["comment"] = text(v.Comment)
-		rows = append(rows, reportRow{ref: "m:" + strconv.FormatInt(o.ID, 10) + ":" + v.PeriodKey, link: measureLink(o), cells: cells})
+		rows = append(rows, reportRow{ref: "m:" + strconv.FormatInt(o.ID, 10) + ":" + v.PeriodKey, link: measureLink(o), direct: cells})
 	}
 	return rows, page.Next, nil
 }
@@ -951,30 +1003,51 @@ func (c *checkedReport) memberSort(key string) string {
 // checking the actor's access first, as every export does; it returns
 // the columns before the first row through cols and the number of rows.
 func (a *App) ReportEach(ctx context.Context, actor *Actor, qy ReportQuery, cols func([]ReportColumn) error, fn func(ReportRow) error) (int, error) {
-	qy.After, qy.Limit = "", maxReportPage
+	qy.After, qy.Limit = "", maxExportPage
 	c, err := a.checkReport(ctx, actor, qy)
 	if err != nil {
 		return 0, err
 	}
+	c.export = true
 	if err := cols(c.cols); err != nil {
 		return 0, err
 	}
-	n := 0
-	for {
-		page, err := a.reportPage(ctx, actor, &c)
-		if err != nil {
-			return n, err
+	// The next page is read while this one is written: one page ahead,
+	// so memory stays at two pages whatever the size.
+	type result struct {
+		page ReportPage
+		err  error
+	}
+	pages := make(chan result, 1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(pages)
+		for {
+			page, err := a.reportPage(ctx, actor, &c)
+			select {
+			case pages <- result{page, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || page.Next == "" {
+				return
+			}
 		}
-		for _, r := range page.Rows {
-			if err := fn(r); err != nil {
+	}()
+	n := 0
+	for r := range pages {
+		if r.err != nil {
+			return n, r.err
+		}
+		for _, row := range r.page.Rows {
+			if err := fn(row); err != nil {
 				return n, err
 			}
 			n++
 		}
-		if page.Next == "" {
-			return n, nil
-		}
 	}
+	return n, nil
 }
 
 // ExportReport is ReportEach for an export in format (csv, xlsx, pdf) of
