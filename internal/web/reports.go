@@ -26,9 +26,6 @@ var reportFlashes = map[string]string{
 	"report-deleted": "Report deleted.",
 }
 
-// reportSpecKeys are the query parameters of a report's question.
-var reportSpecKeys = []string{"kind", "scorecard", "sub", "type", "tag", "from", "to", "site", "assignee", "status", "col", "sort", "dir"}
-
 // reportSpec reads a report's question from values (a query or a form);
 // a malformed number is a field error, not a zero.
 func reportSpec(v url.Values) (kind string, spec app.ReportSpec, fields map[string]string) {
