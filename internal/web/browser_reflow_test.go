@@ -33,6 +33,9 @@ var notPages = map[string]string{
 	"GET /i/{code}/scorecards/{id}/data-values.csv":    "a download",
 	"GET /i/{code}/logo":                               "an image",
 	"GET /i/{code}/compyle":                            "a redirect to the Compyle app",
+	"GET /i/{code}/reports/run.csv":                    "a download",
+	"GET /i/{code}/reports/run.xlsx":                   "a download",
+	"GET /i/{code}/reports/run.pdf":                    "a download",
 }
 
 // TestBrowserEveryPageReflowsAndPassesAxe is finding 2 of the

@@ -233,6 +233,21 @@ var matrix = map[string]string{
 	"POST /i/{code}/actions/{id}/todos/{todo}/delete":              "LNNNAAAAA",
 	"POST /i/{code}/admin/bands":                                   "LNNAFFFFA",
 
+	// Reports (issue 23): reports.view opens them (Scorecard Builder and
+	// Administration; the partner in its own instance), reports.edit
+	// saves; {id}: the administrator's saved report of ACME.
+	"GET /i/{code}/reports":              "LNNAFFAFA",
+	"GET /i/{code}/reports/new":          "LNNAFFAFA",
+	"POST /i/{code}/reports":             "LNNAFFAFA",
+	"GET /i/{code}/reports/run":          "LNNAFFAFA",
+	"GET /i/{code}/reports/run.csv":      "LNNAFFAFA",
+	"GET /i/{code}/reports/run.xlsx":     "LNNAFFAFA",
+	"GET /i/{code}/reports/run.pdf":      "LNNAFFAFA",
+	"GET /i/{code}/reports/{id}":         "LNNNFFAFA",
+	"GET /i/{code}/reports/{id}/edit":    "LNNNFFAFA",
+	"POST /i/{code}/reports/{id}":        "LNNNFFAFA",
+	"POST /i/{code}/reports/{id}/delete": "LNNNFFAFA",
+
 	"GET /signup/{token}":  "NNNNNNNNN",
 	"POST /signup/{token}": "NNNNNNNNN",
 
@@ -267,6 +282,7 @@ type fixture struct {
 	dividerID               int64 // a divider on the scorecard
 	embedToken              string
 	unsubToken              string // the unsubscribe link of the spare member's weekly digest
+	reportID                int64  // the administrator's saved Measure data report
 	cookies                 map[string]string
 }
 
@@ -395,6 +411,11 @@ func newFixtureIn(t *testing.T, e *env) *fixture {
 	if err := e.app.SetLogo(ctx, admin, testPNG(t, 40, 20)); err != nil {
 		t.Fatal(err)
 	}
+	report, err := e.app.CreateSavedReport(ctx, admin, app.SavedReportInput{Name: "Board pack", Kind: app.ReportMeasureData})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.reportID = report.ID
 
 	custom := access.MustPreset(access.PresetPresenter)
 	custom[access.UsersManage], custom[access.DataEnter] = true, true
@@ -517,6 +538,8 @@ func (f *fixture) request(pattern string) (method, path string, form url.Values)
 	case strings.Contains(path, "/on/{on}/{id}"):
 		replace["{on}"], replace["{id}"] = "objects", id(f.measure.ID)
 		replace["{type}"], replace["{v}"] = id(f.sbcTypeID), "1"
+	case strings.Contains(path, "/reports/{id}"):
+		replace["{id}"] = id(f.reportID)
 	case strings.Contains(path, "/embeds/{id}"):
 		replace["{id}"] = id(f.embedID)
 	case strings.Contains(path, "/actions/{id}"):
@@ -664,6 +687,7 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) || ':' || COALESCE(SUM(green + yellow), 0) FROM color_bands`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(updated_at), '') FROM accounts`, `SELECT COUNT(*) FROM outbox`,
 		`SELECT COUNT(*) FROM instances`,
+		`SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM saved_reports`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(status), '') FROM partner_requests`,
 		`SELECT COUNT(*) || ':' || COUNT(revoked_at) FROM partner_channels`,
 		`SELECT COUNT(*) || ':' || COALESCE(SUM(scorecard_id), 0) || ':' || COUNT(CASE WHEN contribute THEN 1 END) FROM partner_shares`,

@@ -345,6 +345,7 @@ func (s *Server) shell(r *http.Request, c *req, title string) views.Shell {
 		sh.Instance = &c.Actor.Instance
 		sh.AdminMenu = s.adminMenu(c.Actor)
 		sh.Compyle = s.cfg.CompyleURL != "" && c.Actor.Can(access.Compyle)
+		sh.Reports = c.Actor.Can(access.ReportsView)
 		sh.Unread = c.Actor.Membership.Unread
 	}
 	return sh

@@ -223,6 +223,18 @@ var sweepFields = map[string][]string{
 	"POST /i/{code}/comments/{id}/delete":             {"{id}"},
 	"POST /i/{code}/actions/{id}/schedule":            {"{id}", "version", "start_date", "end_date", "percent", "back"},
 
+	"GET /i/{code}/reports":              {"after", "done"},
+	"GET /i/{code}/reports/new":          {"kind", "scorecard", "sub", "type", "tag", "from", "to", "site", "assignee", "status", "col", "sort", "dir"},
+	"POST /i/{code}/reports":             {"name", "kind", "scorecard", "sub", "type", "tag", "from", "to", "site", "assignee", "status", "col", "sort", "dir"},
+	"GET /i/{code}/reports/run":          {"go", "after", "done", "kind", "scorecard", "sub", "type", "tag", "from", "to", "site", "assignee", "status", "col", "sort", "dir"},
+	"GET /i/{code}/reports/run.csv":      {"report", "kind", "scorecard", "sub", "type", "tag", "from", "to", "site", "assignee", "status", "col", "sort", "dir"},
+	"GET /i/{code}/reports/run.xlsx":     {"report", "kind", "scorecard", "sub", "type", "tag", "from", "to", "site", "assignee", "status", "col", "sort", "dir"},
+	"GET /i/{code}/reports/run.pdf":      {"report", "kind", "scorecard", "sub", "type", "tag", "from", "to", "site", "assignee", "status", "col", "sort", "dir"},
+	"GET /i/{code}/reports/{id}":         {"{id}", "go", "after", "done", "kind", "scorecard", "sub", "type", "tag", "from", "to", "site", "assignee", "status", "col", "sort", "dir"},
+	"GET /i/{code}/reports/{id}/edit":    {"{id}", "kind"},
+	"POST /i/{code}/reports/{id}":        {"{id}", "version", "name", "kind", "scorecard", "sub", "type", "tag", "from", "to", "site", "assignee", "status", "col", "sort", "dir"},
+	"POST /i/{code}/reports/{id}/delete": {"{id}"},
+
 	"GET /i/{code}/admin/partners":                        {"done"},
 	"POST /i/{code}/admin/partners":                       {"code"},
 	"POST /i/{code}/admin/partners/refer":                 {"organization", "email"},

@@ -31,6 +31,9 @@ type Shell struct {
 	// Compyle is the top menu's Compyle item (/i/{code}/compyle), shown
 	// only to members with Compyle Access on a site with an address.
 	Compyle bool
+	// Reports is the top menu's Reports item, for members with View
+	// Reports (issue 23).
+	Reports bool
 	// Unread is the member's unread notifications for the bell, which
 	// shows on the pages of an instance (read with the membership).
 	Unread int
