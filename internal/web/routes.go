@@ -214,6 +214,10 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/admin/xref", Need: member, Perm: access.InstanceAdmin, Menu: "API XREF", Group: groupInstance, Desc: "The ids the API takes, and each {scorecard:lower}, {container:lower} and {measure:lower} with its external id.", h: s.xrefPage},
 		{Pattern: "GET /i/{code}/admin/xref.csv", Need: member, Perm: access.InstanceAdmin, h: s.xrefCSV},
 		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, Menu: "Seats and Billing", Group: groupInstance, Desc: "The licence and the seats in use.", h: s.billingPage},
+		// Multi-Site Tools (SPEC §1, issue 22); whether the instance has them is checked in internal/app.
+		{Pattern: "GET /i/{code}/admin/multisite", Need: member, Perm: access.InstanceAdmin, Menu: "Multi-Site Tools", Group: groupInstance, Desc: "Child instances: create them and give them administrators.", h: s.multiSitePage},
+		{Pattern: "POST /i/{code}/admin/multisite/children", Need: member, Perm: access.InstanceAdmin, h: s.multiSiteCreateChild},
+		{Pattern: "POST /i/{code}/admin/multisite/admins", Need: member, Perm: access.InstanceAdmin, h: s.multiSiteAddAdmin},
 
 		// User Activity log (SPEC §10).
 		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, Menu: "User Activity", Group: groupInstance, Desc: "Who did what and when, with exports.", h: s.activityPage},
