@@ -487,3 +487,39 @@ func (a *App) copyError(actor *Actor, err error) string {
 	a.log.Error("copying a scorecard", "request_id", actor.Client.RequestID, "err", err)
 	return "Something went wrong on our side; nothing was copied here. Request id: " + actor.Client.RequestID
 }
+
+// SiteCopyChoices is what the Multi-Site Tools copy form offers: the
+// children, and the scorecards of the source (this instance's the actor
+// sees, or a child's).
+type SiteCopyChoices struct {
+	Children []ChildSummary
+	Sources  []model.Scorecard
+}
+
+// SiteCopyForm loads the copy form's choices for a source: "" this
+// instance, or a child's code.
+func (a *App) SiteCopyForm(ctx context.Context, actor *Actor, from string) (SiteCopyChoices, error) {
+	if err := requireMultiSite(actor); err != nil {
+		return SiteCopyChoices{}, err
+	}
+	v, err := a.MultiSitePage(ctx, actor)
+	if err != nil {
+		return SiteCopyChoices{}, err
+	}
+	out := SiteCopyChoices{Children: v.Children}
+	q := a.store.Q()
+	if from == "" {
+		vis, err := a.Visibility(ctx, actor)
+		if err != nil {
+			return out, err
+		}
+		out.Sources, err = q.ListScorecards(ctx, actor.Instance.ID, vis)
+		return out, err
+	}
+	child, err := a.child(ctx, q, actor, from)
+	if err != nil {
+		return out, err
+	}
+	out.Sources, err = q.ListScorecards(ctx, child.ID, store.SeeAll)
+	return out, err
+}

@@ -81,6 +81,8 @@ var matrix = map[string]string{
 	"GET /i/{code}/scorecards/{id}/edit":  "LNNFFFAFA",
 	// History tabs (issue 28): a partner sees the content, not its log.
 	"GET /i/{code}/scorecards/{id}/history":  "LNNFAAAAA",
+	"GET /i/{code}/scorecards/{id}/copy":     "LNNFFFAFA",
+	"POST /i/{code}/scorecards/{id}/copy":    "LNNFFFAFA",
 	"POST /i/{code}/scorecards/{id}":         "LNNFFFAFA",
 	"POST /i/{code}/scorecards/{id}/delete":  "LNNFFFAFA",
 	"POST /i/{code}/scorecards/{id}/members": "LNNAFFFAA",

@@ -120,6 +120,8 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/scorecards/{id}", Need: member, h: s.scorecardPage},
 		{Pattern: "GET /i/{code}/scorecards/{id}/edit", Need: member, Perm: access.ObjectsEdit, h: s.scorecardEdit},
 		{Pattern: "GET /i/{code}/scorecards/{id}/history", Need: member, h: s.scorecardHistory},
+		{Pattern: "GET /i/{code}/scorecards/{id}/copy", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCopyForm},
+		{Pattern: "POST /i/{code}/scorecards/{id}/copy", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCopy},
 		{Pattern: "POST /i/{code}/scorecards/{id}/star", Need: member, h: s.scorecardStar},
 		{Pattern: "POST /i/{code}/scorecards/{id}", Need: member, Perm: access.ObjectsEdit, h: s.scorecardUpdate},
 		{Pattern: "POST /i/{code}/scorecards/{id}/delete", Need: member, Perm: access.ObjectsDelete, h: s.scorecardDelete},
@@ -218,6 +220,8 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/admin/multisite", Need: member, Perm: access.InstanceAdmin, Menu: "Multi-Site Tools", Group: groupInstance, Desc: "Child instances: create them and give them administrators.", h: s.multiSitePage},
 		{Pattern: "POST /i/{code}/admin/multisite/children", Need: member, Perm: access.InstanceAdmin, h: s.multiSiteCreateChild},
 		{Pattern: "POST /i/{code}/admin/multisite/admins", Need: member, Perm: access.InstanceAdmin, h: s.multiSiteAddAdmin},
+		{Pattern: "GET /i/{code}/admin/multisite/copy", Need: member, Perm: access.InstanceAdmin, h: s.siteCopyPage},
+		{Pattern: "POST /i/{code}/admin/multisite/copy", Need: member, Perm: access.InstanceAdmin, h: s.siteCopy},
 
 		// User Activity log (SPEC §10).
 		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, Menu: "User Activity", Group: groupInstance, Desc: "Who did what and when, with exports.", h: s.activityPage},

@@ -74,6 +74,8 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/scorecards/{id}":          {"{id}", "done", "comments_before"},
 	"GET /i/{code}/scorecards/{id}/edit":     {"{id}"},
 	"GET /i/{code}/scorecards/{id}/history":  {"{id}", "after"},
+	"GET /i/{code}/scorecards/{id}/copy":     {"{id}"},
+	"POST /i/{code}/scorecards/{id}/copy":    {"{id}", "step", "title", "mode", "data", "notes"},
 	"GET /i/{code}/scorecards/jump":          {"q"},
 	"POST /i/{code}/scorecards/{id}/star":    {"{id}", "on"},
 	"POST /i/{code}/scorecards/{id}":         {"{id}", "version", "title", "description", "parent", "members_present", "offered", "member", "ext_id"},
