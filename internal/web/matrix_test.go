@@ -127,6 +127,8 @@ var matrix = map[string]string{
 	"GET /i/{code}/admin/multisite":               "LNNAFFFFA",
 	"POST /i/{code}/admin/multisite/children":     "LNNFFFFFF",
 	"POST /i/{code}/admin/multisite/admins":       "LNNFFFFFF",
+	"GET /i/{code}/admin/multisite/copy":          "LNNFFFFFF",
+	"POST /i/{code}/admin/multisite/copy":         "LNNFFFFFF",
 	"GET /i/{code}/admin/api":                     "LNNAFFFFA",
 	"POST /i/{code}/admin/api":                    "LNNAFFFFA",
 	"POST /i/{code}/admin/api/{id}/revoke":        "LNNNFFFFA",

@@ -122,6 +122,8 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/admin/multisite":              {"done", "added", "already"},
 	"POST /i/{code}/admin/multisite/children":    {"code", "name", "email"},
 	"POST /i/{code}/admin/multisite/admins":      {"admin", "child"},
+	"GET /i/{code}/admin/multisite/copy":         {"from"},
+	"POST /i/{code}/admin/multisite/copy":        {"from", "scorecard", "to", "all", "step", "title", "mode", "data", "notes"},
 	"GET /i/{code}/admin/api":                    {"saved"},
 	"POST /i/{code}/admin/api":                   {"name", "expires", "perm", "scorecard"},
 	"POST /i/{code}/admin/api/{id}/revoke":       {"{id}"},
