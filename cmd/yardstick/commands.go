@@ -29,9 +29,9 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 
 func instanceCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("instance: expected create or list")
+		return errors.New("instance: expected create, list or set")
 	}
-	var code, name, email, adminName *string
+	var code, name, email, adminName, multiSite *string
 	sub, args := args[0], args[1:]
 	c, fs, err := parseConfig("instance "+sub, args, func(fs *flag.FlagSet) {
 		if sub == "create" {
@@ -39,6 +39,10 @@ func instanceCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			name = fs.String("name", "", "organization name")
 			email = fs.String("admin-email", "", "email of the first administrator")
 			adminName = fs.String("admin-name", "", "name of the first administrator (default: the email's local part)")
+		}
+		if sub == "set" {
+			code = fs.String("code", "", "instance code")
+			multiSite = fs.String("multi-site", "", "true or false: enable the instance's Multi-Site Tools (child instances, copies)")
 		}
 	})
 	if err != nil {
@@ -66,6 +70,23 @@ func instanceCmd(ctx context.Context, args []string, stdout io.Writer) error {
 				out.Admin.Email, out.TempPassword, c.BaseURL)
 		}
 		return nil
+	case "set":
+		if *multiSite == "" {
+			return errors.New("instance set: give --multi-site=true or --multi-site=false")
+		}
+		on, err := strconv.ParseBool(*multiSite)
+		if err != nil {
+			return fmt.Errorf("instance set: --multi-site takes true or false, not %q", *multiSite)
+		}
+		if err := a.SetMultiSite(ctx, *code, on); err != nil {
+			return describe(err)
+		}
+		word := "disabled"
+		if on {
+			word = "enabled"
+		}
+		fmt.Fprintf(stdout, "Multi-Site Tools %s for %s.\n", word, *code)
+		return nil
 	case "list":
 		list, err := a.ListInstances(ctx)
 		if err != nil {
@@ -78,7 +99,7 @@ func instanceCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return tw.Flush()
 	}
-	return fmt.Errorf("instance: unknown subcommand %q (create, list)", sub)
+	return fmt.Errorf("instance: unknown subcommand %q (create, list, set)", sub)
 }
 
 func licenseCmd(ctx context.Context, args []string, stdout io.Writer) error {

@@ -40,7 +40,7 @@ var ActivityTypes = []string{ActSignIn, ActSignOut, ActSignInFailed, ActViewScor
 	ActDelete, ActRestore, ActLink, ActUnlink, ActDataEntry, ActImport, ActExport, ActPermissions, ActMembership, ActRefused,
 	ActPartnerRequest, ActPartnerAccept, ActPartnerDecline, ActPartnerCancel, ActPartnerShare, ActPartnerUnshare, ActPartnerRevoke, ActPartnerRefer,
 	ActInvitation, ActEmailChange, ActPasswordChange, ActResetRequest, ActAPIKeyCreate, ActAPIKeyRevoke,
-	ActEmbedEnable, ActEmbedDisable, ActEmbedCreate, ActEmbedRegenerate, ActEmbedRevoke, ActLock}
+	ActEmbedEnable, ActEmbedDisable, ActEmbedCreate, ActEmbedRegenerate, ActEmbedRevoke, ActLock, ActMultiSite}
 
 // entry starts a log entry for an act of actor in its instance.
 func entry(actor *Actor, activity, objectType string, objectID int64, objectName string, changes ...model.Change) model.Activity {

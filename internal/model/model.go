@@ -21,6 +21,11 @@ type Instance struct {
 	DataPeriod  string
 	LogoVersion int
 	Terms       string
+	// Multi-Site Tools (issue 22): MultiSite is the operator's switch that
+	// lets the instance's administrators create and manage children;
+	// ParentID names the parent of a child instance (nil for the others).
+	MultiSite bool
+	ParentID  *int64
 }
 
 // Label names an instance to people of another one: "Name (CODE)".

@@ -7,11 +7,11 @@ import (
 	"yardstick/internal/model"
 )
 
-const instanceCols = `id, code, name, license_type, seats, welcome_mode, time_zone, created_at, data_period, logo_version, terms`
+const instanceCols = `id, code, name, license_type, seats, welcome_mode, time_zone, created_at, data_period, logo_version, terms, multi_site, parent_id`
 
 func scanInstance(sc interface{ Scan(...any) error }) (model.Instance, error) {
 	var in model.Instance
-	err := sc.Scan(&in.ID, &in.Code, &in.Name, &in.LicenseType, &in.Seats, &in.WelcomeMode, &in.TimeZone, &in.CreatedAt, &in.DataPeriod, &in.LogoVersion, &in.Terms)
+	err := sc.Scan(&in.ID, &in.Code, &in.Name, &in.LicenseType, &in.Seats, &in.WelcomeMode, &in.TimeZone, &in.CreatedAt, &in.DataPeriod, &in.LogoVersion, &in.Terms, &in.MultiSite, &in.ParentID)
 	return in, err
 }
 
@@ -31,9 +31,9 @@ func (q *Q) CreateInstance(ctx context.Context, in model.Instance) (model.Instan
 	if in.DataPeriod == "" {
 		in.DataPeriod = "current"
 	}
-	err := q.row(ctx, `INSERT INTO instances (code, name, license_type, seats, welcome_mode, time_zone, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		in.Code, in.Name, in.LicenseType, in.Seats, in.WelcomeMode, in.TimeZone, in.CreatedAt).Scan(&in.ID)
+	err := q.row(ctx, `INSERT INTO instances (code, name, license_type, seats, welcome_mode, time_zone, created_at, parent_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		in.Code, in.Name, in.LicenseType, in.Seats, in.WelcomeMode, in.TimeZone, in.CreatedAt, in.ParentID).Scan(&in.ID)
 	if isUniqueViolation(err) {
 		return in, ErrConflict
 	}

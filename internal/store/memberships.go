@@ -209,7 +209,7 @@ func (q *Q) MembershipByCode(ctx context.Context, code string, accountID int64) 
 // memberInstanceCols and memberMembershipCols are an instance's and a
 // membership's columns, as memberRow scans them.
 const memberInstanceCols = `i.id, i.code, i.name, i.license_type, i.seats, i.welcome_mode, i.time_zone, i.created_at,
-	i.member_count, i.active_count, i.data_period, i.logo_version, i.terms`
+	i.member_count, i.active_count, i.data_period, i.logo_version, i.terms, i.multi_site, i.parent_id`
 
 const memberMembershipCols = `m.id, m.instance_id, m.account_id, m.permissions, m.preset, m.active, m.digest_weekly, m.digest_monthly, m.action_emails,
 	m.version, m.last_activity_at, m.created_at, m.updated_at`
@@ -225,7 +225,7 @@ type memberRow struct {
 func (r *memberRow) instanceDest() []any {
 	in := &r.in
 	return []any{&in.ID, &in.Code, &in.Name, &in.LicenseType, &in.Seats, &in.WelcomeMode, &in.TimeZone, &in.CreatedAt,
-		&in.MemberCount, &in.ActiveCount, &in.DataPeriod, &in.LogoVersion, &in.Terms}
+		&in.MemberCount, &in.ActiveCount, &in.DataPeriod, &in.LogoVersion, &in.Terms, &in.MultiSite, &in.ParentID}
 }
 
 // scanMembership reads the account's membership in r's instance, naming

@@ -120,6 +120,8 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/scorecards/{id}", Need: member, h: s.scorecardPage},
 		{Pattern: "GET /i/{code}/scorecards/{id}/edit", Need: member, Perm: access.ObjectsEdit, h: s.scorecardEdit},
 		{Pattern: "GET /i/{code}/scorecards/{id}/history", Need: member, h: s.scorecardHistory},
+		{Pattern: "GET /i/{code}/scorecards/{id}/copy", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCopyForm},
+		{Pattern: "POST /i/{code}/scorecards/{id}/copy", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCopy},
 		{Pattern: "POST /i/{code}/scorecards/{id}/star", Need: member, h: s.scorecardStar},
 		{Pattern: "POST /i/{code}/scorecards/{id}/lock", Need: member, Perm: access.ObjectsEdit, h: s.scorecardLock},
 		{Pattern: "POST /i/{code}/scorecards/{id}/dividers", Need: member, Perm: access.ObjectsEdit, h: s.dividerAdd},
@@ -230,6 +232,12 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/admin/xref", Need: member, Perm: access.InstanceAdmin, Menu: "API XREF", Group: groupInstance, Desc: "The ids the API takes, and each {scorecard:lower}, {container:lower} and {measure:lower} with its external id.", h: s.xrefPage},
 		{Pattern: "GET /i/{code}/admin/xref.csv", Need: member, Perm: access.InstanceAdmin, h: s.xrefCSV},
 		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, Menu: "Seats and Billing", Group: groupInstance, Desc: "The licence and the seats in use.", h: s.billingPage},
+		// Multi-Site Tools (SPEC §1, issue 22); whether the instance has them is checked in internal/app.
+		{Pattern: "GET /i/{code}/admin/multisite", Need: member, Perm: access.InstanceAdmin, Menu: "Multi-Site Tools", Group: groupInstance, Desc: "Child instances: create them and give them administrators.", h: s.multiSitePage},
+		{Pattern: "POST /i/{code}/admin/multisite/children", Need: member, Perm: access.InstanceAdmin, h: s.multiSiteCreateChild},
+		{Pattern: "POST /i/{code}/admin/multisite/admins", Need: member, Perm: access.InstanceAdmin, h: s.multiSiteAddAdmin},
+		{Pattern: "GET /i/{code}/admin/multisite/copy", Need: member, Perm: access.InstanceAdmin, h: s.siteCopyPage},
+		{Pattern: "POST /i/{code}/admin/multisite/copy", Need: member, Perm: access.InstanceAdmin, h: s.siteCopy},
 
 		// User Activity log (SPEC §10).
 		{Pattern: "GET /i/{code}/admin/activity", Need: member, Perm: access.InstanceAdmin, Menu: "User Activity", Group: groupInstance, Desc: "Who did what and when, with exports.", h: s.activityPage},

@@ -19,6 +19,7 @@ var activityNames = map[string]string{
 	"partner_decline": "Declined a {partner:lower} connection", "partner_cancel": "Cancelled a {partner:lower} request",
 	"partner_share": "Shared with a {partner:lower}", "partner_unshare": "Stopped sharing with a {partner:lower}",
 	"partner_revoke": "Revoked a {partner:lower} channel", "partner_refer": "Referred an organization",
+	"multi_site": "Multi-Site Tools",
 	"invitation": "Invitation", "email_change": "Email change",
 	"password_change": "Password change", "password_reset_request": "Password reset requested",
 	"api_key_created": "Created an API key", "api_key_revoked": "Revoked an API key",
