@@ -120,9 +120,9 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 		// the log in one statement per thousand entries, after the loop:
 		// one statement per row made 10,000 values 30× their raw insert.
 		entries := make([]model.Activity, 0, len(rows))
-		fresh := map[int64][]model.DataValue{} // by owner
+		fresh := map[int64][]model.DataValue{}    // by owner
 		recalcs := map[int64]map[int64][]string{} // owner → measure → periods written
-		freshRow := map[int64][]int{}          // their rows
+		freshRow := map[int64][]int{}             // their rows
 		for i, r := range rows {
 			t := check.targets[r.MeasureID]
 			owner := t.m.InstanceID
