@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 
+	"yardstick/internal/access"
+	"yardstick/internal/calc"
 	"yardstick/internal/model"
 	"yardstick/internal/period"
 	"yardstick/internal/store"
@@ -179,4 +181,118 @@ func (a *App) networkView(ctx context.Context, actor *Actor, m model.Object, pf 
 		view.Inputs = append(view.Inputs, ni)
 	}
 	return view, nil
+}
+
+// CalcChoice is a measure a calculation may read, as the form offers it.
+type CalcChoice struct {
+	ID    int64
+	Label string // "Title", and for a partner's "Title — Name (CODE)"
+}
+
+// CalcForm is the calculation form of a measure.
+type CalcForm struct {
+	Measure model.Object
+	Calc    *model.Calculation // nil: not calculated yet
+	Choices []CalcChoice       // own measures first, then partners'
+	// Rows is how many input rows the form shows.
+	Rows int
+}
+
+// calcChoiceLimit bounds the measures of each kind the form offers.
+const calcChoiceLimit = 1000
+
+// CalculationForm loads the calculation form of a measure (objects.edit):
+// the measures of its frequency the member can see, own and partners'.
+func (a *App) CalculationForm(ctx context.Context, actor *Actor, id int64) (CalcForm, error) {
+	m, err := a.editableObject(ctx, actor, id)
+	if err != nil {
+		return CalcForm{}, err
+	}
+	if err := actor.Require(access.ObjectsEdit); err != nil {
+		return CalcForm{}, err
+	}
+	if m.Kind != model.KindMeasure {
+		return CalcForm{}, errNotFound()
+	}
+	view := CalcForm{Measure: m}
+	q := a.store.Q()
+	if c, err := q.Calculation(ctx, m.InstanceID, m.ID); err == nil {
+		view.Calc = &c
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return view, err
+	}
+	f, err := a.measureFrequency(ctx, m.InstanceID, m, actor.Words().Expand("Give this {measure:lower} a reporting frequency before making it calculated."))
+	if err != nil {
+		return view, err
+	}
+	pf := FrequencyOf(f)
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return view, err
+	}
+	owners, err := actor.sharingOwners(ctx, q)
+	if err != nil {
+		return view, err
+	}
+	list, err := q.CalcCandidates(ctx, owners, v, calcChoiceLimit)
+	if err != nil {
+		return view, err
+	}
+	names := map[int64]string{}
+	if len(owners) > 0 {
+		sites, err := q.Sites(ctx, actor.Instance.ID)
+		if err != nil {
+			return view, err
+		}
+		for _, s := range sites {
+			names[s.ID] = s.Label()
+		}
+	}
+	for _, o := range list {
+		if o.ID == m.ID || o.Frequency == nil || !sameCalendar(FrequencyOf(*o.Frequency), pf) {
+			continue
+		}
+		label := o.Title
+		if o.InstanceID != actor.Instance.ID {
+			label += " — " + names[o.InstanceID]
+		}
+		view.Choices = append(view.Choices, CalcChoice{ID: o.ID, Label: label})
+	}
+	n := 0
+	if view.Calc != nil {
+		n = len(view.Calc.Inputs)
+	}
+	view.Rows = min(calc.MaxInputs, max(n+3, 4))
+	return view, nil
+}
+
+// MethodName is a calculation method as the form and the page name it.
+func MethodName(m string) string {
+	switch calc.Method(m) {
+	case calc.Sum:
+		return "Sum"
+	case calc.Average:
+		return "Average"
+	case calc.Min:
+		return "Minimum"
+	case calc.Max:
+		return "Maximum"
+	case calc.Count:
+		return "Count of inputs with a value"
+	case calc.Percent:
+		return "Percent (A / B × 100)"
+	case calc.Ratio:
+		return "Ratio (A / B)"
+	case calc.Formula:
+		return "Custom formula"
+	case calc.YTDSum:
+		return "Year to date: sum"
+	case calc.YTDAverage:
+		return "Year to date: average"
+	case calc.TotalSum:
+		return "Running total: sum"
+	case calc.TotalAverage:
+		return "Running total: average"
+	}
+	return m
 }

@@ -341,3 +341,20 @@ func (q *Q) LatestAcross(ctx context.Context, owners, measureIDs []int64) ([]mod
 		AND dv.period_key = (SELECT MAX(d2.period_key) FROM data_values d2 WHERE d2.instance_id = dv.instance_id
 			AND d2.measure_id = dv.measure_id AND d2.actual IS NOT NULL)`, a...)
 }
+
+// CalcCandidates lists the measures a calculation of the viewer's
+// instance may read, by title, at most limit of each kind: its own the
+// visibility allows, and those of owners shared with it; each with its
+// frequency.
+func (q *Q) CalcCandidates(ctx context.Context, owners []int64, v Visibility, limit int) ([]model.Object, error) {
+	a := args{v.InstanceID, limit}
+	own, err := collect(ctx, q, scanOneObject, `SELECT `+oneObjectCols+oneObjectFrom+` WHERE o.instance_id = $1
+		AND o.kind = 'measure' AND `+v.objectFilter(&a)+` ORDER BY o.title, o.id LIMIT $2`, a...)
+	if err != nil || len(owners) == 0 {
+		return own, err
+	}
+	a = args{v.InstanceID, limit}
+	shared, err := collect(ctx, q, scanOneObject, `SELECT `+oneObjectCols+oneObjectFrom+` WHERE o.instance_id IN (`+a.list(owners)+`)
+		AND o.instance_id <> $1 AND o.kind = 'measure' AND `+v.sharedObjectFilter(&a)+` ORDER BY o.instance_id, o.title, o.id LIMIT $2`, a...)
+	return append(own, shared...), err
+}
