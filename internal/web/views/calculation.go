@@ -71,4 +71,3 @@ func calcHover(d MeasureData, key string) string {
 func calcUnshared(d MeasureData, key string) bool {
 	return d.View.Calc != nil && d.View.Calc.Unshared[key]
 }
-
