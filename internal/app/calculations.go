@@ -177,12 +177,26 @@ func (a *App) SetCalculation(ctx context.Context, actor *Actor, measureID int64,
 		if err := q.SetCalculation(ctx, c); err != nil {
 			return err
 		}
+		if err := q.SetFeeds(ctx, c, partnersOf(before)); err != nil {
+			return err
+		}
 		if err := a.recalcAll(ctx, q, m.InstanceID, m.ID); err != nil {
 			return err
 		}
 		return record(ctx, q, entry(actor, ActUpdate, m.Kind, m.ID, m.Title,
 			changed("calculation", describeCalc(before, titles), describeCalc(c, titles))...))
 	})
+}
+
+// partnersOf lists the other instances a calculation's inputs belong to.
+func partnersOf(c model.Calculation) []int64 {
+	var out []int64
+	for _, in := range c.Inputs {
+		if in.InstanceID != c.InstanceID && !slices.Contains(out, in.InstanceID) {
+			out = append(out, in.InstanceID)
+		}
+	}
+	return out
 }
 
 // describeCalc is a calculation as the activity log shows it.
@@ -232,6 +246,9 @@ func (a *App) ClearCalculation(ctx context.Context, actor *Actor, measureID int6
 			return err
 		}
 		if err := q.DeleteCalculation(ctx, m.InstanceID, m.ID); err != nil {
+			return err
+		}
+		if err := q.SetFeeds(ctx, model.Calculation{InstanceID: m.InstanceID, MeasureID: m.ID}, partnersOf(before)); err != nil {
 			return err
 		}
 		return record(ctx, q, entry(actor, ActUpdate, m.Kind, m.ID, m.Title,

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"yardstick/internal/model"
@@ -136,16 +137,40 @@ func (q *Q) DeleteCalculation(ctx context.Context, instanceID, measureID int64) 
 }
 
 // PartnerCalculators lists the other instances with a calculation fed by
-// any of owner's measures: their recompute follows owner's save. On
-// Citus the calculations live on their own instances' shards, so this
-// read spans shards (calc_inputs_partner).
+// any of owner's measures (calc_feeds, on owner's shard): their recompute
+// follows owner's save.
 func (q *Q) PartnerCalculators(ctx context.Context, owner int64, measureIDs []int64) ([]int64, error) {
 	if len(measureIDs) == 0 {
 		return nil, nil
 	}
 	a := args{owner}
-	return q.ids(ctx, `SELECT DISTINCT instance_id FROM calc_inputs WHERE input_instance = $1 AND instance_id <> $1
-		AND input_id IN (`+a.list(measureIDs)+`) ORDER BY instance_id`, a...)
+	return q.ids(ctx, `SELECT DISTINCT calc_instance FROM calc_feeds WHERE instance_id = $1
+		AND measure_id IN (`+a.list(measureIDs)+`) ORDER BY calc_instance`, a...)
+}
+
+// SetFeeds replaces the partner inputs a calculation is fed by, mirrored
+// on each partner's shard: before names the partners of its inputs until
+// now, inputs those from now on. Run it in a transaction.
+func (q *Q) SetFeeds(ctx context.Context, c model.Calculation, before []int64) error {
+	for _, p := range before {
+		if p == c.InstanceID {
+			continue
+		}
+		if _, err := q.exec(ctx, `DELETE FROM calc_feeds WHERE instance_id = $1 AND calc_instance = $2 AND calc_measure = $3`,
+			p, c.InstanceID, c.MeasureID); err != nil {
+			return err
+		}
+	}
+	for _, in := range c.Inputs {
+		if in.InstanceID == c.InstanceID {
+			continue
+		}
+		if _, err := q.exec(ctx, `INSERT INTO calc_feeds (instance_id, measure_id, calc_instance, calc_measure) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (instance_id, measure_id, calc_instance, calc_measure) DO NOTHING`, in.InstanceID, in.MeasureID, c.InstanceID, c.MeasureID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SharedMeasuresWith returns which of owner's measures sit under a
@@ -325,7 +350,7 @@ func (q *Q) ValuesAcross(ctx context.Context, owners, measureIDs []int64, keys [
 		}
 		where = ` AND dv.period_key IN (` + a.texts(keys) + `)`
 	}
-	return collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id IN (`+a.list(owners)+`)
+	return collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id `+a.owners(owners)+`
 		AND dv.measure_id IN (`+a.list(measureIDs)+`)`+where, a...)
 }
 
@@ -336,10 +361,11 @@ func (q *Q) LatestAcross(ctx context.Context, owners, measureIDs []int64) ([]mod
 		return nil, nil
 	}
 	var a args
-	return collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv WHERE dv.instance_id IN (`+a.list(owners)+`)
-		AND dv.measure_id IN (`+a.list(measureIDs)+`) AND dv.actual IS NOT NULL
-		AND dv.period_key = (SELECT MAX(d2.period_key) FROM data_values d2 WHERE d2.instance_id = dv.instance_id
-			AND d2.measure_id = dv.measure_id AND d2.actual IS NOT NULL)`, a...)
+	inner := `SELECT l.instance_id, l.measure_id, MAX(l.period_key) AS k FROM data_values l WHERE l.instance_id ` + a.owners(owners) +
+		` AND l.measure_id IN (` + a.list(measureIDs) + `) AND l.actual IS NOT NULL GROUP BY l.instance_id, l.measure_id`
+	return collect(ctx, q, scanData, `SELECT `+dataCols+` FROM data_values dv JOIN (`+inner+`) x
+		ON x.instance_id = dv.instance_id AND x.measure_id = dv.measure_id AND x.k = dv.period_key
+		WHERE dv.instance_id `+a.owners(owners), a...)
 }
 
 // CalcCandidates lists the measures a calculation of the viewer's
@@ -357,4 +383,14 @@ func (q *Q) CalcCandidates(ctx context.Context, owners []int64, v Visibility, li
 	shared, err := collect(ctx, q, scanOneObject, `SELECT `+oneObjectCols+oneObjectFrom+` WHERE o.instance_id IN (`+a.list(owners)+`)
 		AND o.instance_id <> $1 AND o.kind = 'measure' AND `+v.sharedObjectFilter(&a)+` ORDER BY o.instance_id, o.title, o.id LIMIT $2`, a...)
 	return append(own, shared...), err
+}
+
+// owners is the condition on an instance column naming the owners: "= $n"
+// for one (Citus routes it to one shard), "IN (…)" for several.
+func (a *args) owners(ids []int64) string {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if len(ids) == 1 {
+		return "= " + a.add(ids[0])
+	}
+	return "IN (" + a.list(ids) + ")"
 }

@@ -23,10 +23,15 @@ CREATE TABLE calc_inputs (
     input_id       BIGINT NOT NULL,
     PRIMARY KEY (instance_id, measure_id, position)
 );
--- The calculations an instance's own saved measures feed (the save's
--- recompute), and those a partner's feed (a partner's save, across shards).
 CREATE INDEX calc_inputs_input ON calc_inputs (instance_id, input_id);
-CREATE INDEX calc_inputs_partner ON calc_inputs (input_instance, input_id) WHERE input_instance <> instance_id;
+CREATE TABLE calc_feeds (
+    instance_id   BIGINT NOT NULL,
+    measure_id    BIGINT NOT NULL,
+    calc_instance BIGINT NOT NULL,
+    calc_measure  BIGINT NOT NULL,
+    PRIMARY KEY (instance_id, measure_id, calc_instance, calc_measure),
+    CHECK (calc_instance <> instance_id)
+);
 CREATE TABLE calc_marks (
     instance_id BIGINT NOT NULL,
     measure_id  BIGINT NOT NULL,
@@ -43,8 +48,10 @@ BEGIN
   PERFORM create_distributed_table('calculations', 'instance_id', colocate_with => 'objects');
   PERFORM create_distributed_table('calc_inputs', 'instance_id', colocate_with => 'objects');
   PERFORM create_distributed_table('calc_marks', 'instance_id', colocate_with => 'objects');
+  PERFORM create_distributed_table('calc_feeds', 'instance_id', colocate_with => 'objects');
 END $$;
 
 ALTER TABLE calculations ADD FOREIGN KEY (instance_id, measure_id) REFERENCES objects(instance_id, id) ON DELETE CASCADE;
 ALTER TABLE calc_inputs ADD FOREIGN KEY (instance_id, measure_id) REFERENCES calculations(instance_id, measure_id) ON DELETE CASCADE;
+ALTER TABLE calc_feeds ADD FOREIGN KEY (instance_id, measure_id) REFERENCES objects(instance_id, id) ON DELETE CASCADE;
 ALTER TABLE calc_marks ADD FOREIGN KEY (instance_id, measure_id) REFERENCES objects(instance_id, id) ON DELETE CASCADE;

@@ -32,9 +32,22 @@ CREATE TABLE calc_inputs (
     FOREIGN KEY (instance_id, measure_id) REFERENCES calculations(instance_id, measure_id) ON DELETE CASCADE
 );
 -- The calculations an instance's own saved measures feed (the save's
--- recompute), and those a partner's feed (a partner's save).
+-- recompute).
 CREATE INDEX calc_inputs_input ON calc_inputs (instance_id, input_id);
-CREATE INDEX calc_inputs_partner ON calc_inputs (input_instance, input_id) WHERE input_instance <> instance_id;
+-- calc_feeds mirrors a calculation's partner inputs in the input's own
+-- instance: instance_id and measure_id are the partner's measure, and
+-- calc_instance and calc_measure the calculation it feeds in another
+-- instance (no foreign key reaches it). The partner's save reads it, on
+-- its own shard, to enqueue the recompute of those calculations.
+CREATE TABLE calc_feeds (
+    instance_id   INTEGER NOT NULL,
+    measure_id    INTEGER NOT NULL,
+    calc_instance INTEGER NOT NULL,
+    calc_measure  INTEGER NOT NULL,
+    PRIMARY KEY (instance_id, measure_id, calc_instance, calc_measure),
+    CHECK (calc_instance <> instance_id),
+    FOREIGN KEY (instance_id, measure_id) REFERENCES objects(instance_id, id) ON DELETE CASCADE
+);
 CREATE TABLE calc_marks (
     instance_id INTEGER NOT NULL,
     measure_id  INTEGER NOT NULL,
