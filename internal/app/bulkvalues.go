@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -120,8 +121,9 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 		// the log in one statement per thousand entries, after the loop:
 		// one statement per row made 10,000 values 30× their raw insert.
 		entries := make([]model.Activity, 0, len(rows))
-		fresh := map[int64][]model.DataValue{} // by owner
-		freshRow := map[int64][]int{}          // their rows
+		fresh := map[int64][]model.DataValue{}    // by owner
+		recalcs := map[int64]map[int64][]string{} // owner → measure → periods written
+		freshRow := map[int64][]int{}             // their rows
 		for i, r := range rows {
 			t := check.targets[r.MeasureID]
 			owner := t.m.InstanceID
@@ -133,9 +135,19 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 			}
 			v := model.DataValue{MeasureID: r.MeasureID, PeriodKey: r.PeriodKey, Actual: r.Actual, Target: r.Target, Forecast: r.Forecast,
 				Comment: strings.TrimSpace(r.Comment), UpdatedBy: by, Version: r.Version}
+			if t.calc { // the calculated values stay as calculated
+				v.Actual = before.Actual
+				if t.calcTargets {
+					v.Target = before.Target
+				}
+			}
 			if exists && sameValue(before, v) {
 				continue
 			}
+			if recalcs[owner] == nil {
+				recalcs[owner] = map[int64][]string{}
+			}
+			recalcs[owner][v.MeasureID] = append(recalcs[owner][v.MeasureID], v.PeriodKey)
 			e := entry(actor, ActDataEntry, "measure", t.m.ID, t.m.Title, changed(
 				"period", "", check.labels[i],
 				"actual", ftoa(before.Actual), ftoa(v.Actual), "target", ftoa(before.Target), ftoa(v.Target),
@@ -181,6 +193,16 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 			return &Error{Kind: Conflict, Fields: conflicts, Msg: "Nothing was saved: " +
 				plural(len(conflicts), "value") + " changed since read (see errors)."}
 		}
+		owners := make([]int64, 0, len(recalcs))
+		for o := range recalcs {
+			owners = append(owners, o)
+		}
+		slices.Sort(owners)
+		for _, o := range owners {
+			if err := a.recalc(ctx, q, o, recalcs[o], false, 0); err != nil {
+				return err
+			}
+		}
 		if err := record(ctx, q, entries...); err != nil || after == nil {
 			return err
 		}
@@ -197,6 +219,9 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 type valueTarget struct {
 	m  model.Object
 	pf period.Frequency
+	// calc: a calculated measure, whose actual (and, calcTargets, target)
+	// is not written by people.
+	calc, calcTargets bool
 }
 
 // valueCheck holds the per-row checks of a value write, shared by the API's
@@ -240,6 +265,11 @@ func (c *valueCheck) target(ctx context.Context, id int64) (*valueTarget, string
 				return nil, "", ferr
 			}
 			t = &valueTarget{m: m, pf: FrequencyOf(freq)}
+			calculated, err := c.a.store.Q().CalculatedAmong(ctx, m.InstanceID, []int64{id})
+			if err != nil {
+				return nil, "", err
+			}
+			t.calcTargets, t.calc = calculated[id]
 		}
 		c.targets[id] = t
 	}
@@ -288,6 +318,14 @@ func (c *valueCheck) row(ctx context.Context, r ValueRow, bad func(field, msg st
 			bad(n.name, msg)
 			ok = false
 		}
+	}
+	if t.calc && r.Actual != nil {
+		bad("actual", calculatedMsg(c.actor, t.m, terms.Actual))
+		ok = false
+	}
+	if t.calcTargets && r.Target != nil {
+		bad("target", calculatedMsg(c.actor, t.m, terms.Target))
+		ok = false
 	}
 	cm := strings.TrimSpace(r.Comment)
 	if !textcheck.IsText(cm) || utf8.RuneCountInString(cm) > maxComment {

@@ -71,6 +71,14 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		return 0, err
 	}
 	pf := FrequencyOf(freq)
+	calculated, err := a.store.Q().CalculatedAmong(ctx, owner, []int64{m.ID})
+	if err != nil {
+		return 0, err
+	}
+	isCalc, calcTargets := false, false
+	if t, ok := calculated[m.ID]; ok {
+		isCalc, calcTargets = true, t
+	}
 	fields := map[string]string{}
 	var changes []model.DataValue
 	for _, e := range entries {
@@ -88,6 +96,10 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		forecast, msg3 := ParseNumber(e.Forecast, m.Decimals, actor.Words())
 		comment := strings.TrimSpace(e.Comment)
 		switch {
+		case isCalc && e.Actual != e.OrigActual:
+			fields[e.PeriodKey] = label + " " + actor.Words().LowOne(terms.Actual) + ": " + calculatedMsg(actor, m, terms.Actual)
+		case calcTargets && e.Target != e.OrigTarget:
+			fields[e.PeriodKey] = label + " " + actor.Words().LowOne(terms.Target) + ": " + calculatedMsg(actor, m, terms.Target)
 		case msg1 != "":
 			fields[e.PeriodKey] = label + " " + actor.Words().LowOne(terms.Actual) + ": " + msg1
 		case msg2 != "":
@@ -120,10 +132,16 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		for _, v := range current {
 			byKey[v.PeriodKey] = v
 		}
-		var conflicts []string
+		var conflicts, savedKeys []string
 		var log []model.Activity // recorded with one statement once all are saved
 		for _, c := range changes {
 			cur, exists := byKey[c.PeriodKey]
+			if isCalc { // the calculated values are not the editor's to change
+				c.Actual = cur.Actual
+				if calcTargets {
+					c.Target = cur.Target
+				}
+			}
 			if exists && sameValue(cur, c) {
 				continue // already what the editor wants
 			}
@@ -146,6 +164,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 					}
 				}
 				saved++
+				savedKeys = append(savedKeys, c.PeriodKey)
 				continue
 			}
 			if _, err := q.SaveDataValue(ctx, owner, c); errors.Is(err, store.ErrConflict) {
@@ -155,6 +174,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 				return err
 			}
 			saved++
+			savedKeys = append(savedKeys, c.PeriodKey)
 		}
 		if len(conflicts) > 0 {
 			labels := make([]string, 0, len(conflicts))
@@ -167,12 +187,26 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 			return &Error{Kind: Conflict, Fields: fields, Msg: "Nothing was saved: someone else changed " + strings.Join(labels, ", ") +
 				" while you were editing. The grid now shows their values; make your change again."}
 		}
+		if len(savedKeys) > 0 {
+			if err := a.recalc(ctx, q, owner, map[int64][]string{m.ID: savedKeys}, false, 0); err != nil {
+				return err
+			}
+		}
 		return record(ctx, q, log...)
 	})
 	if err != nil {
 		saved = 0
 	}
 	return saved, err
+}
+
+// calculatedMsg refuses a write of a calculated measure's actual (or
+// target, when calculated too): the words "calculated measure" say why
+// on every path (grid, paste, API, Import Data's preview).
+func calculatedMsg(actor *Actor, m model.Object, what terms.Key) string {
+	w := actor.Words()
+	return "“" + m.Title + "” is a calculated " + w.LowOne(terms.Measure) + ": its " + w.LowOne(what) +
+		" is calculated from its inputs and cannot be entered."
 }
 
 // commentTooLong ends the message of a comment over maxComment.

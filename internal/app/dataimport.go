@@ -354,11 +354,13 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 		}
 		before, exists := stored[r.MeasureID][r.PeriodKey]
 		v := &r.value
-		// A column the file lacks keeps what is stored.
-		if !cols.Actual {
+		// A column the file lacks keeps what is stored (a calculated value
+		// is kept by the write itself, and sent would be refused).
+		t := check.targets[r.MeasureID]
+		if !cols.Actual && !t.calc {
 			v.Actual = before.Actual
 		}
-		if !cols.Target {
+		if !cols.Target && !t.calcTargets {
 			v.Target = before.Target
 		}
 		if !cols.Forecast {
@@ -384,6 +386,12 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 			return plan, err
 		}
 		nv := model.DataValue{Actual: v.Actual, Target: v.Target, Forecast: v.Forecast, Comment: strings.TrimSpace(v.Comment)}
+		if t.calc {
+			nv.Actual = before.Actual
+		}
+		if t.calcTargets {
+			nv.Target = before.Target
+		}
 		switch {
 		case len(msgs) > 0:
 			r.Outcome, r.Reason = DataError, strings.Join(msgs, " ")

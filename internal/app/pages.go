@@ -180,6 +180,9 @@ type MeasureView struct {
 	GraphBaseline string
 	Notes         NotesView
 	Actions       HostActions
+	// Calc is the calculation of a calculated measure, with its inputs
+	// (the network view, the grid's hover text); nil for a typed one.
+	Calc *NetworkView
 }
 
 // MeasurePage loads a measure with its data and the grid window: every
@@ -242,6 +245,13 @@ func (a *App) measureView(ctx context.Context, actor *Actor, m model.Object, can
 	view.Grid = grid(pf, values, a.Now(), earlier, later)
 	view.EntryKey = entryKey(pf, a.Now().In(viewerLocation(actor)), actor.Instance.DataPeriod)
 	view.GraphPoints, view.GraphBaseline = graphWindow(view.Points, m.BaselineKey, m.GraphPeriods)
+	gridKeys := make([]string, len(view.Grid))
+	for i, r := range view.Grid {
+		gridKeys[i] = r.Key
+	}
+	if view.Calc, err = a.networkView(ctx, actor, m, pf, gridKeys); err != nil {
+		return view, err
+	}
 	return view, nil
 }
 

@@ -387,6 +387,11 @@ func (a *App) RevokeChannel(ctx context.Context, actor *Actor, channelID int64) 
 		} else if err != nil {
 			return err
 		}
+		// The partner's calculations fed by the owner's measures keep
+		// their values, marked "input no longer shared", and stop updating.
+		if err := markRevoked(ctx, q, c.Partner.ID, c.Owner.ID); err != nil {
+			return err
+		}
 		other := c.Partner
 		if other.ID == actor.Instance.ID {
 			other = c.Owner

@@ -19,7 +19,8 @@ import (
 // TestPagesRouteToOneShard runs the hot use cases on the Citus cluster
 // through a store whose connections make every multi-task query (one that
 // reaches more than one shard) an error (citus.multi_task_query_log_level):
-// the scorecard page, a measure page, a data save, the users list and its
+// the scorecard page, a measure page, a data save (recomputing a
+// calculated measure it feeds) and the calculated measure's page, the users list and its
 // search, and the activity log and its export must each name one instance
 // in every query (issue 27). Queries that span instances on purpose are
 // listed in internal/store/placement.md; none of them is on these paths.
@@ -135,11 +136,26 @@ func TestPagesRouteToOneShard(t *testing.T) {
 	if unsubscribe == "" {
 		t.Fatal("no digest with an unsubscribe link was written")
 	}
+	// A calculated measure fed by the saved measure (issue 22): the
+	// saves below recompute it in their transaction, on the shard.
+	box, err := q.ListObjects(ctx, in.ID, store.ObjectFilter{Kind: model.KindContainer, Limit: 1}, store.SeeAll)
+	if err != nil || len(box.Objects) == 0 {
+		t.Fatalf("demo containers: %v, %v", box, err)
+	}
+	calcM, err := plain.CreateObject(ctx, actor, app.ObjectInput{Kind: model.KindMeasure, TypeID: measure.TypeID, Title: "Routed calculation",
+		Decimals: "2", Polarity: "higher", FrequencyID: *measure.FrequencyID}, app.Placement{ParentID: box.Objects[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.SetCalculation(ctx, actor, calcM.ID, app.CalculationInput{Method: "sum", Inputs: []int64{measure.ID}}); err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		name string
 		run  func() error
 	}{
 		{"scorecard page", func() error { _, err := a.ScorecardPage(ctx, actor, scs[0].ID); return err }},
+		{"calculated measure page", func() error { _, err := a.MeasurePage(ctx, actor, calcM.ID, 0, 0); return err }},
 		{"measure page", func() error { _, err := a.MeasurePage(ctx, actor, measure.ID, 0, 0); return err }},
 		{"data save", func() error {
 			_, err := a.SaveData(ctx, actor, measure.ID, []app.DataEntry{{PeriodKey: v.PeriodKey, Actual: "12345", OrigActual: "?", Version: v.Version}})

@@ -1,5 +1,6 @@
 // Package jobs runs Yardstick's background work on River: the digests,
-// the action reminders and the action emails. Jobs are inserted by
+// the action reminders, the action emails and the recompute of
+// calculations fed by a partner's measures. Jobs are inserted by
 // internal/app in the transaction of the change that causes them
 // (store.Q.InsertJob); this package works them and schedules the
 // periodic ones, which River's elected leader alone enqueues, so they run
@@ -85,6 +86,17 @@ func (w *actionEmailWorker) Work(ctx context.Context, j *river.Job[app.ActionEma
 	return w.app.SendActionEmail(ctx, j.Args)
 }
 
+// calcWorker recomputes an instance's calculations fed by a partner's
+// measures after the partner's save (app.CalcRecomputeArgs).
+type calcWorker struct {
+	river.WorkerDefaults[app.CalcRecomputeArgs]
+	app *app.App
+}
+
+func (w *calcWorker) Work(ctx context.Context, j *river.Job[app.CalcRecomputeArgs]) error {
+	return w.app.RecomputeFromPartner(ctx, j.Args)
+}
+
 // New builds the engine over the app's store; Start runs it.
 func New(a *app.App, cfg Config, log *slog.Logger) (*Engine, error) {
 	if log == nil {
@@ -104,6 +116,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Engine, error) {
 	river.AddWorker(workers, &digestWorker{app: a, log: log})
 	river.AddWorker(workers, &remindersWorker{app: a})
 	river.AddWorker(workers, &actionEmailWorker{app: a})
+	river.AddWorker(workers, &calcWorker{app: a})
 	// One run of each kind waits or runs at a time: a tick that comes while
 	// the last run is still going adds nothing.
 	once := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{

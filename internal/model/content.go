@@ -128,3 +128,24 @@ type BandSetting struct {
 	Polarity      string
 	Green, Yellow float64
 }
+
+// Calculation is a calculated measure's definition (issue 22): how its
+// inputs combine (internal/calc's methods) and its inputs in order, A, B,
+// …; an input is its own instance's measure or a partner's shared one.
+type Calculation struct {
+	InstanceID, MeasureID int64
+	Method                string
+	Formula               string
+	Partial               bool // Sum to Count use the inputs that have a value
+	CalcTargets           bool // targets are calculated too (otherwise typed)
+	Inputs                []CalcInput
+	// Frequency is the calculated measure's, when read with it (nil when
+	// it has none).
+	Frequency *Frequency
+	UpdatedAt time.Time
+}
+
+// CalcInput is one input of a calculation: a measure of an instance.
+type CalcInput struct {
+	InstanceID, MeasureID int64
+}

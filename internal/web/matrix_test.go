@@ -113,9 +113,15 @@ var matrix = map[string]string{
 	"POST /i/{code}/objects/{id}/baseline":  "LNNFFFAFA",
 	"POST /i/{code}/objects/{id}/graph":     "LNNFFFAFA",
 	"POST /i/{code}/objects/{id}/star":      "LNNAAAAAA",
-	"POST /i/{code}/links":                  "LNNFFFAFA",
-	"POST /i/{code}/links/unlink":           "LNNFFFAFA",
-	"POST /i/{code}/links/move":             "LNNFFFAFA",
+	// Calculated measures (issue 22): objects.edit on an own measure; a
+	// partner's is read-only (403). Clearing the fixture's measure, not
+	// calculated, is a 409 for those allowed.
+	"GET /i/{code}/objects/{id}/calculation":        "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/calculation":       "LNNFFFAFA",
+	"POST /i/{code}/objects/{id}/calculation/clear": "LNNFFFAFA",
+	"POST /i/{code}/links":                          "LNNFFFAFA",
+	"POST /i/{code}/links/unlink":                   "LNNFFFAFA",
+	"POST /i/{code}/links/move":                     "LNNFFFAFA",
 
 	"GET /i/{code}/admin/users":                  "LNNAFFFAA",
 	"GET /i/{code}/admin/users/new":              "LNNAFFFAA",

@@ -151,6 +151,10 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/objects/{id}/baseline", Need: member, Perm: access.ObjectsEdit, h: s.baselineSave},
 		{Pattern: "POST /i/{code}/objects/{id}/graph", Need: member, Perm: access.GraphsEdit, h: s.graphSave},
 		{Pattern: "POST /i/{code}/objects/{id}/star", Need: member, h: s.starToggle},
+		// Calculated measures (issue 22): the definition needs objects.edit.
+		{Pattern: "GET /i/{code}/objects/{id}/calculation", Need: member, Perm: access.ObjectsEdit, h: s.calculationPage},
+		{Pattern: "POST /i/{code}/objects/{id}/calculation", Need: member, Perm: access.ObjectsEdit, h: s.calculationSave},
+		{Pattern: "POST /i/{code}/objects/{id}/calculation/clear", Need: member, Perm: access.ObjectsEdit, h: s.calculationClear},
 		// Notes and commentary on a scorecard or object (issue 13): {on} is
 		// "scorecards" or "objects"; visibility and partners' read-only
 		// content are applied in internal/app, which also refuses a comment's
