@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"yardstick/internal/app"
 	"yardstick/internal/web/views"
@@ -61,7 +60,7 @@ func (s *Server) apiKeyCreate(w http.ResponseWriter, r *http.Request, c *req) er
 			v.Chosen[p] = true
 		}
 		for _, sc := range in.Scorecards {
-			if id, err := strconv.ParseInt(sc, 10, 64); err == nil {
+			if id, ok := parseWhole(sc, 1, maxID); ok {
 				v.Picked[id] = true
 			}
 		}

@@ -259,11 +259,11 @@ func reportInput(r *http.Request) (app.SavedReportInput, map[string]string) {
 	_ = r.ParseForm()
 	kind, spec, fields := reportSpec(r.PostForm)
 	pos := func(k string) int {
-		n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("order_" + k)))
-		if err != nil {
+		n, ok := parseWhole(r.PostForm.Get("order_"+k), -1<<20, 1<<20)
+		if !ok {
 			return 1 << 20
 		}
-		return n
+		return int(n)
 	}
 	cols := append([]string{}, spec.Columns...)
 	sort.SliceStable(cols, func(i, j int) bool { return pos(cols[i]) < pos(cols[j]) })
@@ -299,7 +299,8 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c *req, id i
 		d.Action = r.URL.Path
 		if id != 0 {
 			d.ID = id
-			d.Version, _ = strconv.Atoi(r.PostForm.Get("version"))
+			v, _ := parseWhole(r.PostForm.Get("version"), 0, maxVersion)
+			d.Version = int(v)
 		}
 		return s.render(w, r, http.StatusUnprocessableEntity, views.ReportFormPage(s.termShell(r, c, "Report"), d))
 	}
