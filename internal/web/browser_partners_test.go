@@ -306,9 +306,10 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	if ctl := uiEditControls(t, partner); len(ctl) != 0 {
 		t.Errorf("the shared scorecard offers edit controls: %q", ctl)
 	}
-	// Nothing edits the scorecard; the one form is BETA's own list of who
-	// gets it (its administrator holds Manage Users).
-	if n := uiCount(t, partner, "main section:not(#scorecard-assign) :is(.row-menu, form[method=post], select, input:not([type=hidden]))"); n != 0 {
+	// Nothing edits the scorecard; the forms are BETA's own list of who
+	// gets it (its administrator holds Manage Users) and the viewer's own
+	// favourite star, which changes nothing of ACME's.
+	if n := uiCount(t, partner, "main section:not(#scorecard-assign) :is(.row-menu, form[method=post]:not(.star), select, input:not([type=hidden]))"); n != 0 {
 		t.Errorf("the shared scorecard has %d row menus or forms, want none", n)
 	}
 	testkit.Screenshot(t, partner, "shared-scorecard")
@@ -359,7 +360,7 @@ func TestBrowserPartnerConnect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{period.Label, "42", "50", "Spring intake"}; !slices.Equal(grid, want) {
+	if want := []string{period.Label, "42", "50", "", "Spring intake"}; !slices.Equal(grid, want) { // no forecast
 		t.Errorf("the grid's %s row reads %q, want %q", period.Label, grid, want)
 	}
 	if n := uiCount(t, partner, "#data-grid input, #data-grid textarea, #data-grid select"); n != 0 {
