@@ -180,15 +180,15 @@ func (q *Q) ListMeasureData(ctx context.Context, instanceID int64, f ReportFilte
 	var page MeasureDataPage
 	for rows.Next() {
 		var r MeasureDataRow
-		var act, tgt sql.NullFloat64
+		var act, tgt, fc sql.NullFloat64
 		var by sql.NullInt64
 		dv := &r.Value
-		o, err := scanObject(extraScan{rows, []any{&dv.MeasureID, &dv.PeriodKey, &act, &tgt, &dv.Comment, &by, &dv.UpdatedAt, &dv.Version}})
+		o, err := scanObject(extraScan{rows, []any{&dv.MeasureID, &dv.PeriodKey, &act, &tgt, &fc, &dv.Comment, &by, &dv.UpdatedAt, &dv.Version}})
 		if err != nil {
 			return MeasureDataPage{}, err
 		}
 		r.Measure = o
-		dv.Actual, dv.Target = nullFloat(act), nullFloat(tgt)
+		dv.Actual, dv.Target, dv.Forecast = nullFloat(act), nullFloat(tgt), nullFloat(fc)
 		if by.Valid {
 			dv.UpdatedBy = &by.Int64
 		}
