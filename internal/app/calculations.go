@@ -425,7 +425,7 @@ func (a *App) recompute(ctx context.Context, q *store.Q, inst int64, defs map[in
 	}
 	// Read every value needed: per owning instance, the inputs and the
 	// calculations themselves (to write only what differs).
-	need := map[int64][]int64{inst: order}
+	need := map[int64][]int64{inst: slices.Clone(order)}
 	keySet := map[string]bool{}
 	for _, keys := range changed {
 		for _, k := range keys {

@@ -266,6 +266,29 @@ func TestCalculationWritePaths(t *testing.T) {
 		}
 		c.wantActual("API typed target", S, k2, "30")
 
+		// Calculated targets: computed like the actuals, and refused when
+		// typed, on the grid and in the API.
+		T := c.measure("Targets T")
+		if err := c.app.SetCalculation(c.ctx, c.A.as("admin"), T.ID, app.CalculationInput{Method: "sum", CalcTargets: true,
+			Inputs: idsOf(X, Y)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.app.UpsertValues(c.ctx, c.A.as("admin"), []app.ValueRow{{MeasureID: X.ID, PeriodKey: "2026-01-01", Target: v(5)},
+			{MeasureID: Y.ID, PeriodKey: "2026-01-01", Target: v(6)}}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := c.q().DataValuesAt(c.ctx, c.A.in.ID, T.ID, []string{"2026-01-01"}); err != nil || len(got) != 1 ||
+			app.FormatRaw(got[0].Target) != "11" || got[0].Actual != nil {
+			t.Errorf("calculated target = %+v, %v; want 11 and no actual", got, err)
+		}
+		_, err = c.app.UpsertValues(c.ctx, c.A.as("admin"), []app.ValueRow{{MeasureID: T.ID, PeriodKey: "2026-01-01", Target: v(1), Version: 1}})
+		wantField(t, "API write of a calculated target", err, "values/0/target")
+		_, err = c.app.SaveData(c.ctx, c.A.as("admin"), T.ID, []app.DataEntry{{PeriodKey: "2026-01-01", OrigTarget: "11", Target: "1", Version: 1}})
+		wantField(t, "grid write of a calculated target", err, "2026-01-01")
+		if e, ok := app.AsError(err); ok && app.DataColumn(e.Fields["2026-01-01"], c.admin.Words()) != "target" {
+			t.Errorf("the refusal is not tied to the target cell: %q", e.Fields["2026-01-01"])
+		}
+
 		// Nested: city → county → region, one save.
 		c1, c2, c3 := c.measure("City 1"), c.measure("City 2"), c.measure("City 3")
 		n1, n2, region := c.measure("County 1"), c.measure("County 2"), c.measure("Region")
