@@ -303,7 +303,8 @@ func plan(src copySource, dst copyTarget, opts CopyOptions) (*copyWork, error) {
 		for n := 2; dst.titles[store.Key(title)] != 0; n++ {
 			title = want + " (" + strconv.Itoa(n) + ")"
 		}
-		w.sc = model.Scorecard{InstanceID: dst.in.ID, Title: title, Description: src.sc.Description}
+		w.sc = model.Scorecard{InstanceID: dst.in.ID, Title: title, Description: src.sc.Description,
+			Columns: src.sc.Columns, ExpandDepth: src.sc.ExpandDepth}
 		w.plan.Scorecard = PlanItem{Title: title}
 		if title != want || (!w.cross && opts.Title == "") {
 			w.plan.Scorecard.RenamedFrom = src.sc.Title

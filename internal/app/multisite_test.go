@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -313,6 +314,15 @@ func TestCopyWithinInstance(t *testing.T) {
 		}
 		saveNote(t, w, S.in.ID, model.Target{ObjectID: first}, nt, "<p>Story</p>")
 		saveNote(t, w, S.in.ID, model.Target{ScorecardID: sc.ID}, nt, "<p>About the board</p>")
+		// The layout goes with every copy: five chosen columns, two levels.
+		layout, err := w.q().ScorecardByID(w.ctx, S.in.ID, sc.ID, store.SeeAll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layout.Columns, layout.ExpandDepth = []string{app.ColActual, app.ColForecast, app.ColTarget, app.ColTrend, app.ColPeriod}, 2
+		if err := w.q().UpdateScorecard(w.ctx, layout); err != nil {
+			t.Fatal(err)
+		}
 
 		_, err = w.app.PreviewScorecardCopy(w.ctx, S.as("viewer"), sc.ID, app.CopyOptions{})
 		wantKind(t, "a data-entry member copies", err, app.Forbidden)
@@ -386,7 +396,10 @@ func TestCopyWithinInstance(t *testing.T) {
 			if (shared == 8) != c.sameObjects || (!c.sameObjects && shared != 0) {
 				t.Errorf("%s: %d of the copy's objects are the source's", c.name, shared)
 			}
-			_ = page
+			if !slices.Equal(page.Scorecard.Columns, layout.Columns) || page.Scorecard.ExpandDepth != 2 {
+				t.Errorf("%s: the copy shows columns %q and %d levels, want the source's %q and 2", c.name,
+					page.Scorecard.Columns, page.Scorecard.ExpandDepth, layout.Columns)
+			}
 			if e := w.log(S.in, app.ActCreate); len(e) == 0 || e[0].ObjectName != got.Title {
 				t.Errorf("%s: no log entry of the copy", c.name)
 			}

@@ -224,8 +224,10 @@ func (q *Q) UpsertObjects(ctx context.Context, instanceID int64, objs []CopyObje
 	return q.insertRows(ctx, `INSERT INTO object_tags (instance_id, object_id, tag_key, position)`, ``, tags)
 }
 
-// UpsertCopiedScorecard inserts a new scorecard with its id and copy key,
-// or updates the title and description of an earlier copy.
+// UpsertCopiedScorecard inserts a new scorecard with its id, copy key and
+// layout (chosen columns, levels shown), or updates the title and
+// description of an earlier copy; an earlier copy keeps the layout its
+// owners may have changed since.
 func (q *Q) UpsertCopiedScorecard(ctx context.Context, s model.Scorecard, origin *CopyOrigin, isNew bool) error {
 	now := q.Now()
 	if !isNew {
@@ -237,8 +239,10 @@ func (q *Q) UpsertCopiedScorecard(ctx context.Context, s model.Scorecard, origin
 	if origin != nil {
 		oi, oid = &origin.Instance, &origin.ID
 	}
-	_, err := q.exec(ctx, `INSERT INTO scorecards (id, instance_id, title, title_key, description, origin_instance, origin_id, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`, s.ID, s.InstanceID, s.Title, Key(s.Title), s.Description, oi, oid, now)
+	_, err := q.exec(ctx, `INSERT INTO scorecards (id, instance_id, title, title_key, description, origin_instance, origin_id, columns, expand_depth,
+		version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, 1, $8, $8)`, s.ID, s.InstanceID, s.Title, Key(s.Title), s.Description, oi, oid, now,
+		strings.Join(s.Columns, ","), s.ExpandDepth)
 	return err
 }
 
