@@ -15,7 +15,8 @@ import (
 // instance through the copy engine ("copy", ≤ 10× "raw"), against the same
 // rows written by multi-row INSERTs in one transaction into a new instance
 // ("raw", the generator). "children-25" copies it to 25 children at once
-// (one transaction each) and reports the time per child against "raw".
+// (one transaction each) and reports the time per child against "raw";
+// "within" duplicates it inside its own instance (issue 28's copy).
 // Each operation writes into instances made with the timer stopped.
 func BenchmarkScorecardCopy(b *testing.B) {
 	eachDB(b, func(b *testing.B, db *testkit.DB) {
@@ -83,6 +84,24 @@ func BenchmarkScorecardCopy(b *testing.B) {
 			b.StopTimer()
 			if v := values(code); v != 18_000 {
 				b.Fatalf("%d values copied, want 18,000", v)
+			}
+			ratio(b, nsPerOp(b), rawNs, "x-raw")
+		})
+		// Issue 28: the same scorecard duplicated within its instance, as
+		// "Copy scorecard" does (new containers and measures, their data).
+		b.Run("within", func(b *testing.B) {
+			b.StopTimer()
+			before := values("NET")
+			b.StartTimer()
+			for i := 0; i < b.N; i++ {
+				sc, _, err := s.app.CopyScorecard(ctx, admin, gen.Scorecards[0], app.CopyOptions{Data: app.CopyDataAll, Notes: true, Title: fmt.Sprintf("Copy %d", before+i)})
+				if err != nil || sc.ID == 0 {
+					b.Fatal(sc, err)
+				}
+			}
+			b.StopTimer()
+			if v := values("NET") - before; v != 18_000*b.N {
+				b.Fatalf("%d values copied by %d copies, want %d", v, b.N, 18_000*b.N)
 			}
 			ratio(b, nsPerOp(b), rawNs, "x-raw")
 		})

@@ -346,35 +346,7 @@ func TestCalculationPartners(t *testing.T) {
 			t.Fatalf("network view: %+v, %v", shown, err)
 		}
 		p1, p2 := shown.Periods[app.NetworkPeriods-2].Key, shown.Periods[app.NetworkPeriods-1].Key
-		e, err := jobs.New(w.app, jobs.Config{PollEvery: 20 * time.Millisecond}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.Start(w.ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer e.Stop(context.WithoutCancel(w.ctx))
-		settle := func() {
-			t.Helper()
-			deadline := time.Now().Add(30 * time.Second)
-			for time.Now().Before(deadline) {
-				rows, err := db.Store.ListJobs(w.ctx, []string{"available", "running", "retryable", "scheduled"}, 100)
-				if err != nil {
-					t.Fatal(err)
-				}
-				left := 0
-				for _, r := range rows {
-					if r.Kind == "calc_recompute" {
-						left++
-					}
-				}
-				if left == 0 {
-					return
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
-			t.Fatal("calc_recompute jobs not worked within 30 s")
-		}
+		settle := calcJobs(t, w, db)
 		enter := func(g int, key, actual string) {
 			t.Helper()
 			saveOver(t, w, grantees[g].as("admin"), model.Object{ID: inputs[g], InstanceID: grantees[g].in.ID, Title: "Clients served"}, key, actual)
@@ -442,6 +414,89 @@ func TestCalculationPartners(t *testing.T) {
 		}
 		if mp.Calc == nil || !mp.Calc.Unshared[p1] {
 			t.Errorf("the funder's page does not show the mark: %+v", mp.Calc)
+		}
+	})
+}
+
+// calcJobs starts the job engine for a test and returns a function that
+// waits until its calc_recompute jobs are worked.
+func calcJobs(t *testing.T, w *pw, db *testkit.DB) (settle func()) {
+	t.Helper()
+	e, err := jobs.New(w.app, jobs.Config{PollEvery: 20 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Stop(context.WithoutCancel(w.ctx)) })
+	return func() {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			rows, err := db.Store.ListJobs(w.ctx, []string{"available", "running", "retryable", "scheduled"}, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			left := 0
+			for _, r := range rows {
+				if r.Kind == "calc_recompute" {
+					left++
+				}
+			}
+			if left == 0 {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatal("calc_recompute jobs not worked within 30 s")
+	}
+}
+
+// TestCalculationUnshare: a grantee that stops sharing the scorecard
+// (the channel stays) marks the funder's values at once, as a revoke does;
+// they stay and stop updating.
+func TestCalculationUnshare(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		F := w.site("FUND", "Funder")
+		fAdmin := F.member("admin", access.PresetAdministration)
+		total := F.measure(fAdmin, "Clients served, all grantees", app.Placement{ParentID: F.container(fAdmin, "Reach",
+			app.Placement{ScorecardID: F.scorecard(fAdmin, "Portfolio").ID}).ID})
+		G := w.site("G1", "Grantee 1")
+		ga := G.member("admin", access.PresetAdministration)
+		s := G.scorecard(ga, "Grant report")
+		m := G.measure(ga, "Clients served", app.Placement{ParentID: G.container(ga, "Service", app.Placement{ScorecardID: s.ID}).ID})
+		other := G.scorecard(ga, "Other report")
+		w.connect(G, F)
+		w.share(G, F, app.ShareChoice{ScorecardID: s.ID}, app.ShareChoice{ScorecardID: other.ID})
+		if err := w.app.SetCalculation(w.ctx, F.as("admin"), total.ID, app.CalculationInput{Method: "sum", Inputs: []int64{m.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		nv, err := w.app.NetworkView(w.ctx, F.as("admin"), total.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p1 := nv.Periods[app.NetworkPeriods-1].Key
+		settle := calcJobs(t, w, db)
+		saveOver(t, w, G.as("admin"), m, p1, "10")
+		settle()
+		if got := actualsOf(t, w, F.in.ID, total.ID)[p1]; got != "10" {
+			t.Fatalf("the funder's total is %q, want 10", got)
+		}
+		// Unsharing a scorecard that does not reach the input marks nothing.
+		w.share(G, F, app.ShareChoice{ScorecardID: s.ID})
+		if marks, err := w.q().CalcMarks(w.ctx, F.in.ID, total.ID); err != nil || len(marks) != 0 {
+			t.Errorf("marks after unsharing another scorecard = %v, %v; want none", marks, err)
+		}
+		w.share(G, F)
+		if marks, err := w.q().CalcMarks(w.ctx, F.in.ID, total.ID); err != nil || !marks[p1] {
+			t.Errorf("marks after the unshare = %v, %v; want %s marked", marks, err, p1)
+		}
+		saveOver(t, w, G.as("admin"), m, p1, "12")
+		settle()
+		if got := actualsOf(t, w, F.in.ID, total.ID)[p1]; got != "10" {
+			t.Errorf("after the unshare the total moved: %q, want 10 kept", got)
 		}
 	})
 }

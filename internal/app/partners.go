@@ -350,11 +350,24 @@ func (a *App) SaveShares(ctx context.Context, actor *Actor, channelID int64, cho
 				changed("partner", "", name, "access", accessText(was, old.Contribute), accessText(true, s.Contribute))...)
 			log = append(log, inBoth(actor, c.Partner.ID, e)...)
 		}
+		unshared := false
 		for id, old := range have {
 			if !want[id] {
+				unshared = true
 				e := entry(actor, ActPartnerUnshare, "scorecard", id, old.Title,
 					changed("partner", name, "", "access", accessText(true, old.Contribute), accessText(false, false))...)
 				log = append(log, inBoth(actor, c.Partner.ID, e)...)
+			}
+		}
+		// As after a revoke: the partner's calculations fed by a measure no
+		// longer shared keep their values, marked, and stop updating.
+		if unshared {
+			calcs, err := q.UnsharedFeeds(ctx, c.Owner.ID, c.Partner.ID)
+			if err != nil {
+				return err
+			}
+			if err := q.MarkCalculations(ctx, c.Partner.ID, calcs); err != nil {
+				return err
 			}
 		}
 		return record(ctx, q, log...)
