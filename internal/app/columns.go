@@ -74,6 +74,20 @@ func ColumnsOf(s model.Scorecard) []Column {
 	return out
 }
 
+// targetColumns are the columns an embed without targets leaves out.
+var targetColumns = []string{ColTarget, ColVariance, ColPctTarget, ColNextTarget}
+
+// EmbedColumns returns the columns an embed of the scorecard shows: its
+// chosen ones, without those that tell a target when the embed hides
+// targets.
+func EmbedColumns(s model.Scorecard, showTargets bool) []Column {
+	cols := ColumnsOf(s)
+	if !showTargets {
+		cols = slices.DeleteFunc(cols, func(c Column) bool { return slices.Contains(targetColumns, c.ID) })
+	}
+	return cols
+}
+
 // ColumnChoice is the form's answer: each column's position (1–6), or 0
 // for not shown.
 type ColumnChoice map[string]int

@@ -605,8 +605,9 @@ type EmbedView struct {
 	Kind        string     // "scorecard", "container", "measure"
 	Title       string
 	Description string
-	Container   string // a measure's container in the tree it is shown through
-	Rows        []Row  // a scorecard's or container's tree
+	Container   string   // a measure's container in the tree it is shown through
+	Rows        []Row    // a scorecard's or container's tree
+	Columns     []Column // the tree's columns: its scorecard's chosen ones
 	ShowTargets bool
 	// A measure's.
 	Measure   model.Object
@@ -645,6 +646,7 @@ func (a *App) EmbedPage(ctx context.Context, ref EmbedRef) (EmbedView, error) {
 			return view, mapEmbedNotFound(err)
 		}
 		view.Kind, view.Title, view.Description, view.Rows = "scorecard", s.Title, s.Description, rows
+		view.Columns = EmbedColumns(s, ref.Options.ShowTargets)
 	} else {
 		target = model.Target{ObjectID: ref.ObjectID}
 		o, err := q.ObjectByID(ctx, ref.InstanceID, ref.ObjectID, store.SeeAll)
@@ -654,6 +656,12 @@ func (a *App) EmbedPage(ctx context.Context, ref EmbedRef) (EmbedView, error) {
 		view.Kind, view.Title, view.Description = o.Kind, o.Title, o.Description
 		if o.Kind == model.KindContainer {
 			view.Rows = subtree(rows, o.ID)
+			// The columns are those of the scorecard it is shown through.
+			via, err := q.ScorecardByID(ctx, ref.InstanceID, ref.Via, store.SeeAll)
+			if err != nil {
+				return view, mapEmbedNotFound(err)
+			}
+			view.Columns = EmbedColumns(via, ref.Options.ShowTargets)
 		} else {
 			for _, r := range rows {
 				if r.Object.ID == o.ID {

@@ -2,12 +2,14 @@ package app_test
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/model"
+	"yardstick/internal/store"
 	"yardstick/internal/testkit"
 )
 
@@ -377,6 +379,50 @@ func TestEmbedOptionsViewsAndLog(t *testing.T) {
 			app.ActEmbedRegenerate: 1, app.ActEmbedRevoke: 1} {
 			if got := len(w.log(w.A.in, act)); got != want {
 				t.Errorf("%s logged %d times, want %d", act, got, want)
+			}
+		}
+	})
+}
+
+// An embedded scorecard or container shows its scorecard's chosen columns
+// in their order (issue 28, point 2), less those that tell a target when
+// the code hides targets.
+func TestEmbedColumns(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newEmbedWorld(t, db)
+		ids := func(cols []app.Column) []string {
+			var out []string
+			for _, c := range cols {
+				out = append(out, c.ID)
+			}
+			return out
+		}
+		v, _ := w.shows(w.create(w.A, app.OnScorecard, w.S.ID, app.EmbedOptions{}).Token)
+		if want := []string{app.ColPeriod, app.ColActual, app.ColPrior, app.ColTrend, app.ColBaseline}; !slices.Equal(ids(v.Columns), want) {
+			t.Errorf("standard columns without targets: %q, want %q", ids(v.Columns), want)
+		}
+		sc, err := w.q().ScorecardByID(w.ctx, w.A.in.ID, w.S.ID, store.SeeAll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.Columns = []string{app.ColActual, app.ColTarget, app.ColForecast, app.ColTrend, app.ColPctTarget}
+		if err := w.q().UpdateScorecard(w.ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name    string
+			on      string
+			id      int64
+			targets bool
+			want    []string
+		}{
+			{"scorecard with targets", app.OnScorecard, w.S.ID, true, sc.Columns},
+			{"scorecard without targets", app.OnScorecard, w.S.ID, false, []string{app.ColActual, app.ColForecast, app.ColTrend}},
+			{"container, through its scorecard", app.OnObject, w.R.ID, true, sc.Columns},
+		} {
+			v, ok := w.shows(w.create(w.A, c.on, c.id, app.EmbedOptions{ShowTargets: c.targets}).Token)
+			if !ok || !slices.Equal(ids(v.Columns), c.want) {
+				t.Errorf("%s: columns %q, want %q", c.name, ids(v.Columns), c.want)
 			}
 		}
 	})
