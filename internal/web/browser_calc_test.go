@@ -52,19 +52,28 @@ func TestBrowserCalculatedMeasure(t *testing.T) {
 		return m
 	}
 	north, south, total := measure("North office"), measure("South office"), measure("Both offices")
-	path := func(m model.Object) string { return e.srv.URL + "/i/ACME/objects/" + strconv.FormatInt(m.ID, 10) }
-
 	bctx := a11yBrowser(t)
 	uiSignIn(t, bctx, e.srv.URL, "ada@example.org", testkit.Password)
 	uiWait(t, bctx, "#dashboard-code")
+	uiSumJourney(t, bctx, e.srv.URL+"/i/ACME", north, south, total)
+}
+
+// uiSumJourney makes total the Sum of north and south on its Calculation
+// form (signed in as an administrator of the instance at base, e.g.
+// URL/i/ACME), enters data in the inputs, and checks the calculated value
+// (read-only, its inputs on hover) and the network view, first with one
+// input not reported, then with both.
+func uiSumJourney(t *testing.T, bctx context.Context, base string, north, south, total model.Object) {
+	t.Helper()
+	path := func(m model.Object) string { return base + "/objects/" + strconv.FormatInt(m.ID, 10) }
 	if err := chromedp.Do(bctx, chromedp.Navigate(path(total))); err != nil {
 		t.Fatal(err)
 	}
 	checkAxe(t, bctx, "a plain measure")
 	uiFollow(t, bctx, "#calc-make", http.StatusOK)
 	uiWait(t, bctx, "#calculation-form")
-	uiChoose(t, bctx, "#calc-input-A", "North office")
-	uiChoose(t, bctx, "#calc-input-B", "South office")
+	uiChoose(t, bctx, "#calc-input-A", north.Title)
+	uiChoose(t, bctx, "#calc-input-B", south.Title)
 	testkit.Screenshot(t, bctx, "calc-form")
 	uiFollow(t, bctx, "#calculation-form button[type=submit]", http.StatusOK)
 	uiWait(t, bctx, "#network-view")
@@ -86,7 +95,7 @@ func TestBrowserCalculatedMeasure(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkAxe(t, bctx, "the calculated measure, one input reported")
-	if got := uiText(t, bctx, "#network-missing"); !strings.Contains(got, "South office") {
+	if got := uiText(t, bctx, "#network-missing"); !strings.Contains(got, south.Title) {
 		t.Errorf("who has not reported: %q", got)
 	}
 	if n := uiCount(t, bctx, "#network-view td.missing"); n < 1 {
@@ -102,7 +111,7 @@ func TestBrowserCalculatedMeasure(t *testing.T) {
 	if got := uiText(t, bctx, "#entry-period [data-calculated]"); got != "42" {
 		t.Errorf("the calculated actual shows %q, want 42", got)
 	}
-	if title := uiAttr(t, bctx, "#entry-period [data-calculated]", "title"); !strings.Contains(title, "A North office: 40") || !strings.Contains(title, "B South office: 2") {
+	if title := uiAttr(t, bctx, "#entry-period [data-calculated]", "title"); !strings.Contains(title, "A "+north.Title+": 40") || !strings.Contains(title, "B "+south.Title+": 2") {
 		t.Errorf("hover text %q", title)
 	}
 	if n := uiCount(t, bctx, "#entry-period input[data-col=actual]"); n != 0 {

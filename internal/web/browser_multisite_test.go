@@ -9,18 +9,32 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"yardstick/internal/app"
+	"yardstick/internal/model"
 	"yardstick/internal/testkit"
 )
 
 // TestBrowserMultiSite is the Multi-Site journey in Chromium (issues 22
 // and 28): with the tools on, an administrator creates a child, joins it,
-// copies a scorecard into it with a preview first, and copies a scorecard
-// as a template within the instance from its page. Every page is checked
+// copies a scorecard into it with a preview first, makes a measure of the
+// copy the Sum of two others there, enters data and sees the calculated
+// value and the network view, and copies a scorecard as a template within
+// the instance from its page. Every page is checked
 // with axe; screenshots are kept.
 func TestBrowserMultiSite(t *testing.T) {
-	e, _, sc, _ := newGreenCommunity(t)
+	e, admin, sc, box := newGreenCommunity(t)
 	if err := e.app.SetMultiSite(ctx, "GREEN", true); err != nil {
 		t.Fatal(err)
+	}
+	// Three measures the child will add up once it has its copy.
+	typeID, _ := strconv.ParseInt(e.typeID(admin.Instance, "Indicator"), 10, 64)
+	freq, _ := strconv.ParseInt(e.frequencyID(admin.Instance, "Monthly"), 10, 64)
+	offices := []string{"North office", "South office", "Both offices"}
+	for _, title := range offices {
+		if _, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindMeasure, TypeID: typeID, Title: title,
+			Decimals: "0", Polarity: "higher", FrequencyID: freq}, app.Placement{ParentID: box.ID}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	bctx := a11yBrowser(t)
 	uiSignIn(t, bctx, e.srv.URL, "ada@example.org", testkit.Password)
@@ -69,6 +83,20 @@ func TestBrowserMultiSite(t *testing.T) {
 	if txt := testkit.Text(t, bctx, "main"); !strings.Contains(txt, "Community") {
 		t.Errorf("EAST's scorecards: %q", txt)
 	}
+
+	// In the child, its copy's total becomes the Sum of the two offices.
+	east, err := e.store.Q().InstanceByCode(ctx, "EAST")
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := make([]model.Object, len(offices))
+	for i, title := range offices {
+		copied[i].Title = title
+		if err := e.store.DB().QueryRowContext(ctx, `SELECT id FROM objects WHERE instance_id = $1 AND title = $2`, east.ID, title).Scan(&copied[i].ID); err != nil {
+			t.Fatalf("the copy of %q in EAST: %v", title, err)
+		}
+	}
+	uiSumJourney(t, bctx, e.srv.URL+"/i/EAST", copied[0], copied[1], copied[2])
 
 	// Copy scorecard within GREEN, as a template.
 	open(t, bctx, &fixture{e: e}, "/i/GREEN/scorecards/"+strconv.FormatInt(sc.ID, 10))
