@@ -1,6 +1,9 @@
 package calc
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // Point is one period's data for a measure. A slice of points is in period
 // order, oldest first, and may include periods without data.
@@ -167,3 +170,24 @@ func sign(v float64) int {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Words says a trend in words: "up for 3 periods (good)", "flat for 1
+// period", "Not enough data for a trend".
+func (t Trend) Words() string {
+	if t.Direction == 0 && t.Length == 0 {
+		return "Not enough data for a trend"
+	}
+	dir := map[int]string{1: "up", -1: "down", 0: "flat"}[t.Direction]
+	s := dir + " for " + strconv.Itoa(t.Length) + " period"
+	if t.Length != 1 {
+		s += "s"
+	}
+	if t.Good != nil {
+		if *t.Good {
+			s += " (good)"
+		} else {
+			s += " (bad)"
+		}
+	}
+	return s
+}

@@ -170,6 +170,10 @@ var matrix = map[string]string{
 	"GET /i/{code}/scorecards/{id}/data-template.csv":  "LNNFFFFFA",
 	"GET /i/{code}/scorecards/{id}/data-values.xlsx":   "LNNFAAAAA",
 	"GET /i/{code}/scorecards/{id}/data-values.csv":    "LNNFAAAAA",
+	// The scorecard's own download: whoever may open the scorecard.
+	"GET /i/{code}/scorecards/{id}/export.csv":  "LNNAAAAAA",
+	"GET /i/{code}/scorecards/{id}/export.xlsx": "LNNAAAAAA",
+	"GET /i/{code}/scorecards/{id}/export.pdf":  "LNNAAAAAA",
 
 	"GET /i/{code}/admin/types":                    "LNNAFFFFA",
 	"POST /i/{code}/admin/types":                   "LNNAFFFFA",

@@ -120,6 +120,10 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/scorecards/{id}", Need: member, h: s.scorecardPage},
 		{Pattern: "GET /i/{code}/scorecards/{id}/edit", Need: member, Perm: access.ObjectsEdit, h: s.scorecardEdit},
 		{Pattern: "GET /i/{code}/scorecards/{id}/history", Need: member, h: s.scorecardHistory},
+		// The scorecard's tree with its chosen columns, for whoever may open it.
+		{Pattern: "GET /i/{code}/scorecards/{id}/export.csv", Need: member, h: s.scorecardExport("csv")},
+		{Pattern: "GET /i/{code}/scorecards/{id}/export.xlsx", Need: member, h: s.scorecardExport("xlsx")},
+		{Pattern: "GET /i/{code}/scorecards/{id}/export.pdf", Need: member, h: s.scorecardExport("pdf")},
 		{Pattern: "GET /i/{code}/scorecards/{id}/copy", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCopyForm},
 		{Pattern: "POST /i/{code}/scorecards/{id}/copy", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCopy},
 		{Pattern: "POST /i/{code}/scorecards/{id}/star", Need: member, h: s.scorecardStar},

@@ -158,6 +158,9 @@ var sweepFields = map[string][]string{
 	"GET /i/{code}/scorecards/{id}/data-template.csv":  {"{id}", "from", "to"},
 	"GET /i/{code}/scorecards/{id}/data-values.xlsx":   {"{id}"},
 	"GET /i/{code}/scorecards/{id}/data-values.csv":    {"{id}"},
+	"GET /i/{code}/scorecards/{id}/export.csv":         {"{id}"},
+	"GET /i/{code}/scorecards/{id}/export.xlsx":        {"{id}"},
+	"GET /i/{code}/scorecards/{id}/export.pdf":         {"{id}"},
 
 	"GET /i/{code}/admin/activity":      {"from", "to", "member", "activity", "after"},
 	"GET /i/{code}/admin/activity.xlsx": {"from", "to", "member", "activity"},

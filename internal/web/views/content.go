@@ -102,24 +102,7 @@ func trendClass(t calc.Trend) string {
 	return "trend bad"
 }
 
-func trendTitle(t calc.Trend) string {
-	if t.Direction == 0 && t.Length == 0 {
-		return "Not enough data for a trend"
-	}
-	dir := map[int]string{1: "up", -1: "down", 0: "flat"}[t.Direction]
-	s := dir + " for " + strconv.Itoa(t.Length) + " period"
-	if t.Length != 1 {
-		s += "s"
-	}
-	if t.Good != nil {
-		if *t.Good {
-			s += " (good)"
-		} else {
-			s += " (bad)"
-		}
-	}
-	return s
-}
+func trendTitle(t calc.Trend) string { return t.Words() }
 
 func pmCategory(c string) string {
 	return map[string]string{"how_much": "How much did we do?", "how_well": "How well did we do it?", "better_off": "Is anyone better off?"}[c]
