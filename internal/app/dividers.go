@@ -144,10 +144,10 @@ func (a *App) MoveDivider(ctx context.Context, actor *Actor, scorecardID, id int
 	if err != nil {
 		return err
 	}
-	if delta != -1 && delta != 1 {
-		return invalid("Move a divider one place up or down.", nil)
+	if err := checkMoveDelta(delta); err != nil {
+		return err
 	}
 	return mapNotFound(a.store.InTx(ctx, func(q *store.Q) error {
-		return q.MoveDivider(ctx, s.InstanceID, s.ID, id, delta)
+		return moveSteps(delta, func(step int) error { return q.MoveDivider(ctx, s.InstanceID, s.ID, id, step) })
 	}))
 }

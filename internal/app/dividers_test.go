@@ -88,6 +88,31 @@ func TestDividers(t *testing.T) {
 		if got := order(); got != "Box Second [Work] Third" {
 			t.Fatalf("after renaming and deleting: %s", got)
 		}
+		// A drag moves several places in one request; past the end it stops
+		// at the end; 0 or more than app.MaxMove places is refused.
+		if err := f.app.MoveDivider(ctx, f.actor(), f.sc.ID, b.ID, -2); err != nil {
+			t.Fatal(err)
+		}
+		if got := order(); got != "[Work] Box Second Third" {
+			t.Fatalf("after dragging Work two up: %s", got)
+		}
+		if err := f.app.Move(ctx, f.actor(), app.Placement{ScorecardID: f.sc.ID}, f.box.ID, 50); err != nil {
+			t.Fatal(err)
+		}
+		if got := order(); got != "[Work] Second Third Box" {
+			t.Fatalf("after dragging Box to the end: %s", got)
+		}
+		for _, bad := range []int{0, app.MaxMove + 1, -app.MaxMove - 1} {
+			if err := f.app.MoveDivider(ctx, f.actor(), f.sc.ID, b.ID, bad); app.KindOf(err) != app.Invalid {
+				t.Errorf("a divider moved %d places: %v, want refused", bad, err)
+			}
+			if err := f.app.Move(ctx, f.actor(), app.Placement{ScorecardID: f.sc.ID}, f.box.ID, bad); app.KindOf(err) != app.Invalid {
+				t.Errorf("a row moved %d places: %v, want refused", bad, err)
+			}
+		}
+		if got := order(); got != "[Work] Second Third Box" {
+			t.Fatalf("refused moves changed the order: %s", got)
+		}
 		for _, bad := range []string{"", "   ", strings.Repeat("é", 201), "a\x00b"} {
 			if _, err := f.app.AddDivider(ctx, f.actor(), f.sc.ID, bad); app.KindOf(err) != app.Invalid {
 				t.Errorf("title %q: %v, want a field error", bad, err)

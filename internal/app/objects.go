@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -405,9 +406,40 @@ func (a *App) Move(ctx context.Context, actor *Actor, at Placement, childID int6
 	if err := a.checkLinkAccess(ctx, actor, at, childID); err != nil {
 		return err
 	}
+	if err := checkMoveDelta(delta); err != nil {
+		return err
+	}
 	return mapNotFound(a.store.InTx(ctx, func(q *store.Q) error {
-		return q.MoveLink(ctx, actor.Instance.ID, at.ScorecardID, at.ParentID, childID, delta)
+		return moveSteps(delta, func(step int) error {
+			return q.MoveLink(ctx, actor.Instance.ID, at.ScorecardID, at.ParentID, childID, step)
+		})
 	}))
+}
+
+// MaxMove is how many places one move may take a row (a drag across a
+// long scorecard); the Move up/down buttons take one.
+const MaxMove = 100
+
+func checkMoveDelta(delta int) error {
+	if delta == 0 || delta < -MaxMove || delta > MaxMove {
+		return invalid(fmt.Sprintf("Move a row from 1 to %d places up or down.", MaxMove), nil)
+	}
+	return nil
+}
+
+// moveSteps swaps a row with its neighbour |delta| times, in the caller's
+// transaction; at the first or last place the rest do nothing.
+func moveSteps(delta int, step func(int) error) error {
+	dir := 1
+	if delta < 0 {
+		dir, delta = -1, -delta
+	}
+	for range delta {
+		if err := step(dir); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *App) checkLinkAccess(ctx context.Context, actor *Actor, at Placement, childID int64) error {

@@ -17,7 +17,8 @@ import (
 // TestBrowserAuthoring is issue 28's journey in Chromium: an administrator
 // locks a scorecard's structure (adding a measure is refused with the
 // reason, entering data still works), chooses five columns, draws a
-// forecast on the grid and sees it on the graph, copies the scorecard as a
+// forecast on the grid and sees it on the graph, drags a divider to the
+// top, copies the scorecard as a
 // template without data (it keeps the chosen columns), and stars the copy. Every page is checked with
 // axe; screenshots are kept.
 func TestBrowserAuthoring(t *testing.T) {
@@ -28,6 +29,9 @@ func TestBrowserAuthoring(t *testing.T) {
 	m, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindMeasure, TypeID: typeID, Title: "Children enrolled",
 		Decimals: "0", Polarity: "higher", FrequencyID: freq}, app.Placement{ParentID: box.ID})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.AddDivider(ctx, admin, sc.ID, "Health"); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{e: e}
@@ -103,6 +107,29 @@ func TestBrowserAuthoring(t *testing.T) {
 		t.Errorf("after unlocking the notice is still there")
 	}
 	checkAxe(t, bctx, "the scorecard, unlocked again")
+	// Drag the divider above the result: app.js posts the move.
+	firstRow := func() string {
+		t.Helper()
+		return uiText(t, bctx, "#scorecard-tree tbody tr[data-move] th")
+	}
+	if got := firstRow(); !strings.Contains(got, "Children ready") {
+		t.Fatalf("the first top-level row is %q, want the result", got)
+	}
+	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(() => {
+		const rows = document.querySelectorAll("#scorecard-tree tbody tr[data-move]"), from = rows[rows.length - 1], to = rows[0];
+		const dt = new DataTransfer(), top = to.getBoundingClientRect().top + 1;
+		from.dispatchEvent(new DragEvent("dragstart", {bubbles: true, dataTransfer: dt}));
+		to.dispatchEvent(new DragEvent("dragover", {bubbles: true, cancelable: true, dataTransfer: dt, clientY: top}));
+		to.dispatchEvent(new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: dt, clientY: top}));
+		return true;
+	})()`)); err != nil {
+		t.Fatalf("drag: %v", err)
+	}
+	uiWait(t, bctx, "#scorecard-tree tbody tr.divider:first-child")
+	checkAxe(t, bctx, "the scorecard after dragging the divider")
+	if got := firstRow(); got != "Health" {
+		t.Errorf("after dragging, the first top-level row is %q, want the divider Health", got)
+	}
 	open(t, bctx, f, scPath+"/edit")
 	chosen := []string{app.ColActual, app.ColForecast, app.ColTarget, app.ColTrend, app.ColPeriod}
 	for _, c := range app.Columns {

@@ -290,11 +290,11 @@ func (s *Server) linkMove(w http.ResponseWriter, r *http.Request, c *req) error 
 	if err != nil {
 		return err
 	}
-	delta := 1
-	if r.FormValue("delta") == "-1" {
-		delta = -1
+	delta, err := formInt(r, "delta", -app.MaxMove, app.MaxMove)
+	if err != nil {
+		return err
 	}
-	if err := s.app.Move(r.Context(), c.Actor, at, child, delta); err != nil {
+	if err := s.app.Move(r.Context(), c.Actor, at, child, int(delta)); err != nil {
 		return err
 	}
 	return back(w, r, c, ret)

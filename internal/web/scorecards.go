@@ -397,11 +397,10 @@ func (s *Server) dividerChange(what string) func(http.ResponseWriter, *http.Requ
 		case "rename":
 			err = s.app.RenameDivider(r.Context(), c.Actor, id, did, r.PostFormValue("divider_title"))
 		case "move":
-			delta := -1
-			if r.PostFormValue("delta") == "1" {
-				delta = 1
+			var delta int64
+			if delta, err = formInt(r, "delta", -app.MaxMove, app.MaxMove); err == nil {
+				err = s.app.MoveDivider(r.Context(), c.Actor, id, did, int(delta))
 			}
-			err = s.app.MoveDivider(r.Context(), c.Actor, id, did, delta)
 		default:
 			err = s.app.DeleteDivider(r.Context(), c.Actor, id, did)
 		}

@@ -270,3 +270,64 @@ document.addEventListener("click", function (e) {
   place();
   window.addEventListener("load", function () { setTimeout(place, 0); });
 })();
+
+// A scorecard's top-level rows and dividers (rows with data-move) may be
+// dragged to a new place among themselves; the drop posts the same move
+// as the rows' Move up/down buttons, with the number of places moved.
+// The buttons stay the way to do it from the keyboard.
+(function () {
+  "use strict";
+  function start() {
+    var table = document.getElementById("scorecard-tree");
+    if (!table) return;
+    var body = table.tBodies[0], dragged = null, over = null;
+    var movable = function () { return Array.prototype.filter.call(body.rows, function (r) { return r.dataset.move; }); };
+    var clear = function () {
+      if (over) over.classList.remove("drop-before", "drop-after");
+      over = null;
+    };
+    movable().forEach(function (row) {
+      row.draggable = true;
+      row.classList.add("draggable");
+      row.addEventListener("dragstart", function (e) {
+        dragged = row;
+        e.dataTransfer.effectAllowed = "move";
+        e.dataTransfer.setData("text/plain", row.dataset.id || row.id);
+      });
+      row.addEventListener("dragover", function (e) {
+        if (!dragged || dragged === row) return;
+        e.preventDefault();
+        clear();
+        over = row;
+        var r = row.getBoundingClientRect();
+        row.classList.add(e.clientY < r.top + r.height / 2 ? "drop-before" : "drop-after");
+      });
+      row.addEventListener("dragleave", function () { if (over === row) clear(); });
+      row.addEventListener("drop", function (e) {
+        e.preventDefault();
+        if (!dragged || dragged === row) return clear();
+        var rows = movable(), from = rows.indexOf(dragged), to = rows.indexOf(row);
+        var r = row.getBoundingClientRect(), after = e.clientY >= r.top + r.height / 2;
+        // The place the dragged row takes, counted without it.
+        var place = to + (after ? 1 : 0) - (from < to ? 1 : 0);
+        var delta = place - from;
+        clear();
+        dragged = null;
+        if (delta === 0) return;
+        var form = document.createElement("form");
+        form.method = "post";
+        form.action = rows[from].dataset.move;
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "delta";
+        input.value = String(delta);
+        form.appendChild(input);
+        document.body.appendChild(form);
+        form.submit();
+      });
+      row.addEventListener("dragend", function () { dragged = null; clear(); });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
