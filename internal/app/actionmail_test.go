@@ -1,13 +1,10 @@
 package app_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
-	"yardstick/internal/jobs"
 	"yardstick/internal/mail"
 	"yardstick/internal/testkit"
 )
@@ -24,36 +21,7 @@ func TestActionEmails(t *testing.T) {
 		if err := w.app.SavePreferences(w.ctx, A.as("carol"), app.Preferences{ActionEmails: false}); err != nil {
 			t.Fatal(err)
 		}
-		e, err := jobs.New(w.app, jobs.Config{PollEvery: 20 * time.Millisecond}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.Start(w.ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer e.Stop(context.WithoutCancel(w.ctx))
-		// settle waits until no action email job is left to work.
-		settle := func() {
-			t.Helper()
-			deadline := time.Now().Add(30 * time.Second)
-			for time.Now().Before(deadline) {
-				rows, err := db.Store.ListJobs(w.ctx, []string{"available", "running", "retryable", "scheduled"}, 100)
-				if err != nil {
-					t.Fatal(err)
-				}
-				left := 0
-				for _, r := range rows {
-					if r.Kind == "action_email" {
-						left++
-					}
-				}
-				if left == 0 {
-					return
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
-			t.Fatal("action email jobs not worked within 30 s")
-		}
+		settle := startJobs(t, w, db, "action_email")
 		sent := func() map[string]int { // "kind to" → count
 			msgs, err := db.Store.Q().ListMail(w.ctx, "", 0, 1000)
 			if err != nil {

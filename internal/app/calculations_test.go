@@ -346,7 +346,7 @@ func TestCalculationPartners(t *testing.T) {
 			t.Fatalf("network view: %+v, %v", shown, err)
 		}
 		p1, p2 := shown.Periods[app.NetworkPeriods-2].Key, shown.Periods[app.NetworkPeriods-1].Key
-		settle := calcJobs(t, w, db)
+		settle := startJobs(t, w, db, "calc_recompute")
 		enter := func(g int, key, actual string) {
 			t.Helper()
 			saveOver(t, w, grantees[g].as("admin"), model.Object{ID: inputs[g], InstanceID: grantees[g].in.ID, Title: "Clients served"}, key, actual)
@@ -418,9 +418,9 @@ func TestCalculationPartners(t *testing.T) {
 	})
 }
 
-// calcJobs starts the job engine for a test and returns a function that
-// waits until its calc_recompute jobs are worked.
-func calcJobs(t *testing.T, w *pw, db *testkit.DB) (settle func()) {
+// startJobs starts the job engine for a test and returns a function that
+// waits until no job of kind is left to work.
+func startJobs(t *testing.T, w *pw, db *testkit.DB, kind string) (settle func()) {
 	t.Helper()
 	e, err := jobs.New(w.app, jobs.Config{PollEvery: 20 * time.Millisecond}, nil)
 	if err != nil {
@@ -440,7 +440,7 @@ func calcJobs(t *testing.T, w *pw, db *testkit.DB) (settle func()) {
 			}
 			left := 0
 			for _, r := range rows {
-				if r.Kind == "calc_recompute" {
+				if r.Kind == kind {
 					left++
 				}
 			}
@@ -449,7 +449,7 @@ func calcJobs(t *testing.T, w *pw, db *testkit.DB) (settle func()) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		t.Fatal("calc_recompute jobs not worked within 30 s")
+		t.Fatalf("%s jobs not worked within 30 s", kind)
 	}
 }
 
@@ -478,7 +478,7 @@ func TestCalculationUnshare(t *testing.T) {
 			t.Fatal(err)
 		}
 		p1 := nv.Periods[app.NetworkPeriods-1].Key
-		settle := calcJobs(t, w, db)
+		settle := startJobs(t, w, db, "calc_recompute")
 		saveOver(t, w, G.as("admin"), m, p1, "10")
 		settle()
 		if got := actualsOf(t, w, F.in.ID, total.ID)[p1]; got != "10" {
