@@ -422,6 +422,9 @@ func checkNumber(v *float64, decimals int, w *terms.Set) string {
 	if math.IsNaN(*v) || math.IsInf(*v, 0) || math.Abs(*v) >= 1e15 {
 		return "The number is too large."
 	}
+	if *v == math.Trunc(*v) {
+		return "" // a whole number below 1e15: no decimals, what ParseNumber takes
+	}
 	_, msg := ParseNumber(strconv.FormatFloat(*v, 'f', -1, 64), decimals, w)
 	return msg
 }

@@ -36,6 +36,26 @@ type DataImportInput struct {
 	ScorecardID int64
 	FileName    string
 	File        dataimport.File
+	// Content, when set, is the upload itself (File is then left empty):
+	// it is read a row at a time as it is planned, so its rows are never
+	// all held at once. Sheet is the XLSX sheet to read ("": the first).
+	Content []byte
+	Sheet   string
+}
+
+// eachRow hands the input's rows to fn in file order, reading Content as
+// it goes; it returns the file's description (its Rows empty when read
+// from Content).
+func (in DataImportInput) eachRow(fn func(dataimport.Row) error) (dataimport.File, error) {
+	if in.Content == nil {
+		for _, r := range in.File.Rows {
+			if err := fn(r); err != nil {
+				return in.File, err
+			}
+		}
+		return in.File, nil
+	}
+	return dataimport.ParseEach(in.Content, dataimport.Options{Sheet: in.Sheet}, fn)
 }
 
 // DataImportRow is what the import does, or did, with one row.
@@ -296,18 +316,18 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 
 	rows := make([]DataImportRow, 0, len(in.File.Rows))
 	byMeasure := map[int64][]int{} // rows still valid after the checks, by measure
-	for _, fr := range in.File.Rows {
+	file, err := in.eachRow(func(fr dataimport.Row) error {
 		r := DataImportRow{Line: fr.Line}
 		fail := func(msg string) { r.Outcome, r.Reason = DataError, msg }
 		if len(fr.Errors) > 0 {
 			r.Measure, r.Period = fr.Measure.String(), fr.Period.String()
 			fail(strings.Join(fr.Errors, " "))
 			rows = append(rows, r)
-			continue
+			return nil
 		}
 		ref, err := resolve(fr.Measure)
 		if err != nil {
-			return plan, err
+			return err
 		}
 		r.Measure = ref.text
 		id, msg := ref.id, ref.msg
@@ -315,7 +335,7 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 			r.Period = fr.Period.String()
 			fail(msg)
 			rows = append(rows, r)
-			continue
+			return nil
 		}
 		var t *valueTarget
 		if r.Period == "" {
@@ -332,9 +352,9 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 					fail("You may not enter data in “" + m.Title + "”: it is on no " + words.LowOne(terms.Scorecard) + " you may edit.")
 				}
 				rows = append(rows, r)
-				continue
+				return nil
 			case err != nil:
-				return plan, err
+				return err
 			}
 		}
 		if t == nil {
@@ -343,30 +363,35 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 			}
 			fail(msg)
 			rows = append(rows, r)
-			continue
+			return nil
 		}
 		r.MeasureID, r.MeasureTitle = t.m.ID, t.m.Title
 		if actor.Partner(t.m.InstanceID) {
 			fail("“" + t.m.Title + "” belongs to a partner organization: enter its data on its page there.")
 			rows = append(rows, r)
-			continue
+			return nil
 		}
 		pr := periodOf(t.pf, fr.Period)
 		if pr.msg != "" {
 			fail(pr.msg)
 			rows = append(rows, r)
-			continue
+			return nil
 		}
 		r.Period, r.PeriodKey = pr.label, pr.key
 		if fr.Actual == nil && fr.Target == nil && fr.Forecast == nil && fr.Comment == "" {
 			r.Outcome, r.Reason = DataNoChange, "No value in the row: the period is left as it is."
 			rows = append(rows, r)
-			continue
+			return nil
 		}
 		r.value = ValueRow{MeasureID: t.m.ID, PeriodKey: r.PeriodKey, Actual: fr.Actual, Target: fr.Target, Forecast: fr.Forecast, Comment: fr.Comment}
 		byMeasure[t.m.ID] = append(byMeasure[t.m.ID], len(rows))
 		rows = append(rows, r)
+		return nil
+	})
+	if err != nil {
+		return plan, err
 	}
+	plan.Hash, plan.Sheet = file.Hash, file.Sheet
 
 	// What is stored now, one read per measure; then the value checks of
 	// the bulk upsert, in file order, and the outcome.
@@ -386,7 +411,7 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 			stored[id][v.PeriodKey] = v
 		}
 	}
-	cols := in.File.Columns
+	cols := file.Columns
 	firstLine := make(map[valueKey]int, len(rows))
 	for i := range rows {
 		r := &rows[i]
@@ -519,17 +544,15 @@ func (a *App) UploadDataImport(ctx context.Context, actor *Actor, scorecardID in
 	return plan, err
 }
 
-// keptImport reads the actor's own kept upload and parses it again.
+// keptImport reads the actor's own kept upload, to be parsed again.
 func (a *App) keptImport(ctx context.Context, q *store.Q, actor *Actor, id int64) (store.DataImport, DataImportInput, error) {
 	im, err := q.DataImportByID(ctx, actor.Instance.ID, actor.Membership.ID, id)
 	if err != nil {
 		return im, DataImportInput{}, mapNotFound(err)
 	}
-	file, err := dataimport.ParseBytes(im.Content, dataimport.Options{Sheet: im.Sheet})
-	if err != nil {
-		return im, DataImportInput{}, err
-	}
-	return im, DataImportInput{ScorecardID: im.ScorecardID, FileName: im.FileName, File: file}, nil
+	// Read again as it is planned, a row at a time (it was read whole
+	// when uploaded, so it reads).
+	return im, DataImportInput{ScorecardID: im.ScorecardID, FileName: im.FileName, Content: im.Content, Sheet: im.Sheet}, nil
 }
 
 // DataImportPreview is a kept upload's preview against the values as they
@@ -546,7 +569,7 @@ func (a *App) DataImportPreview(ctx context.Context, actor *Actor, id int64) (Da
 		return ranDataPlan(im)
 	}
 	plan, err := a.planData(ctx, actor, in)
-	plan.ID, plan.ScorecardID, plan.Sheet = im.ID, im.ScorecardID, in.File.Sheet
+	plan.ID, plan.ScorecardID = im.ID, im.ScorecardID
 	return plan, err
 }
 
@@ -582,7 +605,7 @@ func (a *App) RunKeptDataImport(ctx context.Context, actor *Actor, id int64, tok
 		return DataImportPlan{}, errConflict("This file was imported already. Upload it again to import it once more.")
 	}
 	plan, err := a.planData(ctx, actor, in)
-	plan.ID, plan.ScorecardID, plan.Sheet = im.ID, im.ScorecardID, in.File.Sheet
+	plan.ID, plan.ScorecardID = im.ID, im.ScorecardID
 	if err != nil {
 		return plan, err
 	}
