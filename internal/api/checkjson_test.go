@@ -1,6 +1,9 @@
 package api
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 // checkJSON's own scanner against the cases encoding/json's tokens
 // decided before: duplicate keys (also escaped, also with quotes and
@@ -18,6 +21,14 @@ func TestCheckJSONCases(t *testing.T) {
 		{`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`, "deep"},
 		{`{"a":"\\","a":1}`, "dup"},
 		{`{"a\"b":1,"a\"b":2}`, "dup"},
+		// Sibling objects reuse the scanner's key lists; a wide object's keys
+		// move to a map past sixteen.
+		{`{"a":{"x":1,"y":2},"b":{"x":1,"y":2},"c":[{"x":1},{"y":1,"x":2}]}`, ""},
+		{`{"a":{"x":1,"y":2},"b":{"y":1,"y":2}}`, "dup"},
+		{wide(40, ""), ""},
+		{wide(40, "k3"), "dup"},
+		{wide(40, "k39"), "dup"},
+		{wide(16, "k15"), "dup"},
 	} {
 		got := checkJSON([]byte(tc.in))
 		switch tc.want {
@@ -39,4 +50,16 @@ func TestCheckJSONCases(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wide is an object of n keys k0 … k(n-1), then dup again when not "".
+func wide(n int, dup string) string {
+	s := "{"
+	for i := 0; i < n; i++ {
+		s += `"k` + strconv.Itoa(i) + `":1,`
+	}
+	if dup != "" {
+		s += `"` + dup + `":2,`
+	}
+	return s + `"end":0}`
 }

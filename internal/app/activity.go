@@ -63,7 +63,16 @@ func record(ctx context.Context, q *store.Q, entries ...model.Activity) error {
 
 // changed lists the fields whose text differs, for before/after columns.
 func changed(pairs ...string) []model.Change {
-	var out []model.Change
+	n := 0
+	for i := 0; i+2 < len(pairs); i += 3 {
+		if pairs[i+1] != pairs[i+2] {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]model.Change, 0, n)
 	for i := 0; i+2 < len(pairs); i += 3 {
 		if pairs[i+1] != pairs[i+2] {
 			out = append(out, model.Change{Field: pairs[i], Before: pairs[i+1], After: pairs[i+2]})

@@ -52,24 +52,34 @@ func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (
 	if len(rows) > MaxValueRows {
 		return 0, fieldError("values", "Send at most "+strconv.Itoa(MaxValueRows)+" values at once.")
 	}
-	return a.upsertValues(ctx, actor, rows, nil)
+	return a.upsertValues(ctx, actor, rows, nil, nil)
 }
+
+// freshFlush is how many new values the engine queues per owner before
+// inserting them: a bulk write (at most MaxValueRows) goes in as one batch
+// of prepared chunks, an import of a million rows 10,000 at a time.
+const freshFlush = MaxValueRows
 
 // upsertValues is the engine of UpsertValues and Import Data: the checks of
 // valueChecker, then the versioned write in one transaction; then, in that
 // transaction, after (an import's own entry and results), when not nil.
-func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, after func(q *store.Q, saved int) error) (int, error) {
-	check := a.valueChecker(actor)
-	fields := map[string]string{}
-	for i, r := range rows {
-		if _, err := check.row(ctx, r, func(field, msg string) {
-			fields["values/"+strconv.Itoa(i)+"/"+field] = msg
-		}); err != nil {
-			return 0, err // a read-only partner measure: 403, as on its page
+// checked is the checker that has already checked every row, in order (an
+// import's plan), or nil to check them here.
+func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, checked *valueCheck, after func(q *store.Q, saved int) error) (int, error) {
+	check := checked
+	if check == nil {
+		check = a.valueChecker(actor)
+		fields := map[string]string{}
+		for i, r := range rows {
+			if _, err := check.row(ctx, r, func(field, msg string) {
+				fields["values/"+strconv.Itoa(i)+"/"+field] = msg
+			}); err != nil {
+				return 0, err // a read-only partner measure: 403, as on its page
+			}
 		}
-	}
-	if len(fields) > 0 {
-		return 0, invalid("Nothing was saved: "+plural(len(fields), "value")+" to correct (see errors).", fields)
+		if len(fields) > 0 {
+			return 0, invalid("Nothing was saved: "+plural(len(fields), "value")+" to correct (see errors).", fields)
+		}
 	}
 	var by *int64
 	if actor.Account.ID != 0 {
@@ -99,38 +109,61 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 		}
 		for id, t := range check.targets {
 			if t != nil {
-				o := byOwner[t.m.InstanceID]
-				o.measures = append(o.measures, id)
+				if o := byOwner[t.m.InstanceID]; o != nil {
+					o.measures = append(o.measures, id)
+				}
 			}
 		}
 		stored := map[int64]map[string]model.DataValue{}
 		for owner, o := range byOwner {
-			cur, err := q.DataValuesOf(ctx, owner, o.measures, o.keys)
-			if err != nil {
-				return err
-			}
-			for _, v := range cur {
-				if stored[v.MeasureID] == nil {
-					stored[v.MeasureID] = map[string]model.DataValue{}
+			for m := 0; m < len(o.measures); m += MaxValueRows {
+				for k := 0; k < len(o.keys); k += MaxValueRows {
+					cur, err := q.DataValuesOf(ctx, owner, o.measures[m:min(m+MaxValueRows, len(o.measures))], o.keys[k:min(k+MaxValueRows, len(o.keys))])
+					if err != nil {
+						return err
+					}
+					for _, v := range cur {
+						if stored[v.MeasureID] == nil {
+							stored[v.MeasureID] = map[string]model.DataValue{}
+						}
+						stored[v.MeasureID][v.PeriodKey] = v
+					}
 				}
-				stored[v.MeasureID][v.PeriodKey] = v
 			}
 		}
 		conflicts := map[string]string{}
 		// New values go in as multi-row INSERTs per owning instance, and
-		// the log in one statement per thousand entries, after the loop:
-		// one statement per row made 10,000 values 30× their raw insert.
-		entries := make([]model.Activity, 0, len(rows))
+		// the log in one statement per thousand entries, as the loop goes:
+		// one statement per row made 10,000 values 30× their raw insert,
+		// and holding every entry made an import of 100,000 values hold
+		// 100,000 entries.
+		log := q.ActivityBatch()
+		defer log.Discard()
 		fresh := map[int64][]model.DataValue{}    // by owner
 		recalcs := map[int64]map[int64][]string{} // owner → measure → periods written
 		freshRow := map[int64][]int{}             // their rows
+		insertFresh := func(owner int64) error {
+			vs := fresh[owner]
+			if len(vs) == 0 {
+				return nil
+			}
+			taken, err := q.InsertDataValues(ctx, owner, vs)
+			if err != nil {
+				return err
+			}
+			for _, k := range taken {
+				conflicts["values/"+strconv.Itoa(freshRow[owner][k])+"/version"] = "Changed by someone else meanwhile: read it again."
+			}
+			saved += len(vs) - len(taken)
+			fresh[owner], freshRow[owner] = vs[:0], freshRow[owner][:0]
+			return nil
+		}
 		for i, r := range rows {
 			t := check.targets[r.MeasureID]
 			owner := t.m.InstanceID
 			before, exists := stored[r.MeasureID][r.PeriodKey]
-			row := "values/" + strconv.Itoa(i) + "/version"
 			if before.Version != r.Version {
-				conflicts[row] = "Stored at version " + strconv.FormatInt(before.Version, 10) + ", not " + strconv.FormatInt(r.Version, 10) + ": read it again."
+				conflicts["values/"+strconv.Itoa(i)+"/version"] = "Stored at version " + strconv.FormatInt(before.Version, 10) + ", not " + strconv.FormatInt(r.Version, 10) + ": read it again."
 				continue
 			}
 			v := model.DataValue{MeasureID: r.MeasureID, PeriodKey: r.PeriodKey, Actual: r.Actual, Target: r.Target, Forecast: r.Forecast,
@@ -149,15 +182,18 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 			}
 			recalcs[owner][v.MeasureID] = append(recalcs[owner][v.MeasureID], v.PeriodKey)
 			e := entry(actor, ActDataEntry, "measure", t.m.ID, t.m.Title, changed(
-				"period", "", check.labels[i],
+				"period", "", check.period(t.pf, r.PeriodKey).label,
 				"actual", ftoa(before.Actual), ftoa(v.Actual), "target", ftoa(before.Target), ftoa(v.Target),
 				"forecast", ftoa(before.Forecast), ftoa(v.Forecast), "comment", before.Comment, v.Comment)...)
-			if actor.Partner(owner) {
-				entries = append(entries, inBoth(actor, owner, e)...)
-			} else {
-				entries = append(entries, e)
-			}
 			var err error
+			if actor.Partner(owner) {
+				err = log.Add(ctx, inBoth(actor, owner, e)...)
+			} else {
+				err = log.Add(ctx, e)
+			}
+			if err != nil {
+				return err
+			}
 			switch {
 			case emptyValue(v):
 				if exists {
@@ -166,12 +202,17 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 			case !exists:
 				fresh[owner] = append(fresh[owner], v)
 				freshRow[owner] = append(freshRow[owner], i)
+				if len(fresh[owner]) >= freshFlush {
+					if err := insertFresh(owner); err != nil {
+						return err
+					}
+				}
 				continue
 			default:
 				_, err = q.SaveDataValue(ctx, owner, v)
 			}
 			if errors.Is(err, store.ErrConflict) {
-				conflicts[row] = "Changed by someone else meanwhile: read it again."
+				conflicts["values/"+strconv.Itoa(i)+"/version"] = "Changed by someone else meanwhile: read it again."
 				continue
 			}
 			if err != nil {
@@ -179,19 +220,17 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 			}
 			saved++
 		}
-		for owner, vs := range fresh {
-			taken, err := q.InsertDataValues(ctx, owner, vs)
-			if err != nil {
+		for owner := range fresh {
+			if err := insertFresh(owner); err != nil {
 				return err
 			}
-			for _, k := range taken {
-				conflicts["values/"+strconv.Itoa(freshRow[owner][k])+"/version"] = "Changed by someone else meanwhile: read it again."
-			}
-			saved += len(vs) - len(taken)
 		}
 		if len(conflicts) > 0 {
 			return &Error{Kind: Conflict, Fields: conflicts, Msg: "Nothing was saved: " +
 				plural(len(conflicts), "value") + " changed since read (see errors)."}
+		}
+		if err := log.Close(ctx); err != nil {
+			return err
 		}
 		owners := make([]int64, 0, len(recalcs))
 		for o := range recalcs {
@@ -203,8 +242,8 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, a
 				return err
 			}
 		}
-		if err := record(ctx, q, entries...); err != nil || after == nil {
-			return err
+		if after == nil {
+			return nil
 		}
 		return after(q, saved)
 	})
@@ -233,14 +272,49 @@ type valueCheck struct {
 	words   *terms.Set
 	targets map[int64]*valueTarget // nil: no measure of that id takes data from the actor
 	noFreq  map[int64]bool
-	seen    map[string]int // measure|period → index of its first row
-	labels  map[int]string // each good row's period as the log names it, by index
-	n       int            // rows checked
+	seen    map[valueKey]int // measure and period → index of its first row
+	periods map[periodOf]periodSeen
+	n       int // rows checked
+	// ownDups: the caller refuses a repeated measure and period itself
+	// (Import Data, with the file's line), so seen is not kept.
+	ownDups bool
+}
+
+// valueKey is one measure's period.
+type valueKey struct {
+	measure int64
+	key     string
+}
+
+// periodOf is a period key of one frequency, and periodSeen what it is:
+// each distinct key is parsed and labelled once, not once per row.
+type periodOf struct {
+	pf  period.Frequency
+	key string
+}
+
+type periodSeen struct {
+	ok    bool
+	label string // as the log and the preview name it
+}
+
+// period reads a period key of a frequency, once per distinct key.
+func (c *valueCheck) period(pf period.Frequency, key string) periodSeen {
+	k := periodOf{pf, key}
+	if s, ok := c.periods[k]; ok {
+		return s
+	}
+	var s periodSeen
+	if p, err := pf.FromKey(key); err == nil {
+		s = periodSeen{ok: true, label: pf.Label(p)}
+	}
+	c.periods[k] = s
+	return s
 }
 
 func (a *App) valueChecker(actor *Actor) *valueCheck {
 	return &valueCheck{a: a, actor: actor, words: actor.Words(), targets: map[int64]*valueTarget{},
-		noFreq: map[int64]bool{}, seen: map[string]int{}, labels: map[int]string{}}
+		noFreq: map[int64]bool{}, seen: map[valueKey]int{}, periods: map[periodOf]periodSeen{}}
 }
 
 // target opens a measure for data entry once: nil for one that does not
@@ -297,18 +371,18 @@ func (c *valueCheck) row(ctx context.Context, r ValueRow, bad func(field, msg st
 		bad("measure_id", msg)
 		return false, nil
 	}
-	p, err := t.pf.FromKey(r.PeriodKey)
-	if err != nil {
+	if !c.period(t.pf, r.PeriodKey).ok {
 		bad("period", "“"+truncateText(r.PeriodKey, 20)+"” is not the first day of a period of this "+c.words.LowOne(terms.Measure)+".")
 		return false, nil
 	}
-	dup := strconv.FormatInt(r.MeasureID, 10) + "|" + r.PeriodKey
-	if j, ok := c.seen[dup]; ok {
-		bad("period", "The same "+c.words.LowOne(terms.Measure)+" and period as row "+strconv.Itoa(j)+".")
-		return false, nil
+	if !c.ownDups {
+		dup := valueKey{r.MeasureID, r.PeriodKey}
+		if j, ok := c.seen[dup]; ok {
+			bad("period", "The same "+c.words.LowOne(terms.Measure)+" and period as row "+strconv.Itoa(j)+".")
+			return false, nil
+		}
+		c.seen[dup] = i
 	}
-	c.seen[dup] = i
-	c.labels[i] = t.pf.Label(p)
 	ok = true
 	for _, n := range []struct {
 		name string
@@ -347,6 +421,9 @@ func checkNumber(v *float64, decimals int, w *terms.Set) string {
 	}
 	if math.IsNaN(*v) || math.IsInf(*v, 0) || math.Abs(*v) >= 1e15 {
 		return "The number is too large."
+	}
+	if *v == math.Trunc(*v) {
+		return "" // a whole number below 1e15: no decimals, what ParseNumber takes
 	}
 	_, msg := ParseNumber(strconv.FormatFloat(*v, 'f', -1, 64), decimals, w)
 	return msg

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"sort"
@@ -16,6 +15,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/dataimport"
 	"yardstick/internal/model"
+	"yardstick/internal/period"
 	"yardstick/internal/store"
 	"yardstick/internal/terms"
 )
@@ -36,6 +36,26 @@ type DataImportInput struct {
 	ScorecardID int64
 	FileName    string
 	File        dataimport.File
+	// Content, when set, is the upload itself (File is then left empty):
+	// it is read a row at a time as it is planned, so its rows are never
+	// all held at once. Sheet is the XLSX sheet to read ("": the first).
+	Content []byte
+	Sheet   string
+}
+
+// eachRow hands the input's rows to fn in file order, reading Content as
+// it goes; it returns the file's description (its Rows empty when read
+// from Content).
+func (in DataImportInput) eachRow(fn func(dataimport.Row) error) (dataimport.File, error) {
+	if in.Content == nil {
+		for _, r := range in.File.Rows {
+			if err := fn(r); err != nil {
+				return in.File, err
+			}
+		}
+		return in.File, nil
+	}
+	return dataimport.ParseEach(in.Content, dataimport.Options{Sheet: in.Sheet}, fn)
 }
 
 // DataImportRow is what the import does, or did, with one row.
@@ -67,6 +87,8 @@ type DataImportPlan struct {
 	ID          int64 // a kept upload's id (UploadDataImport)
 	ScorecardID int64
 	Sheet       string
+
+	check *valueCheck // the checks of the rows, with the measures they opened, for the run
 }
 
 // Seen is what a preview saw, to carry to the run: each row's stored
@@ -134,7 +156,7 @@ func (a *App) runData(ctx context.Context, actor *Actor, scorecardID int64, plan
 		return plan, invalid("Nothing was imported: "+plural(n, "row")+" with errors. Correct them, or choose to import only the valid rows.",
 			map[string]string{"valid_only": plural(n, "row") + " with errors."})
 	}
-	var rows []ValueRow
+	rows := make([]ValueRow, 0, plan.Counts[DataNew]+plan.Counts[DataUpdate]+plan.Counts[DataNoChange])
 	stale := 0
 	for _, r := range plan.Rows {
 		if r.Outcome == DataError || r.value.MeasureID == 0 {
@@ -160,7 +182,7 @@ func (a *App) runData(ctx context.Context, actor *Actor, scorecardID int64, plan
 	}
 	var err error
 	if len(rows) > 0 {
-		_, err = a.upsertValues(ctx, actor, rows, finish)
+		_, err = a.upsertValues(ctx, actor, rows, plan.check, finish)
 	} else {
 		err = a.store.InTx(ctx, func(q *store.Q) error { return finish(q, 0) })
 	}
@@ -223,38 +245,70 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 		}
 	}
 	check := a.valueChecker(actor)
-	ids := map[string]int64{} // measure cell text → id (0: unknown)
-	resolve := func(c dataimport.Cell) (int64, string, error) {
-		key := c.String()
-		if id, ok := ids[key]; ok {
-			return id, "", nil
+	check.ownDups = true // firstLine below names the earlier line
+	// Each distinct measure cell is resolved once, and its text kept once:
+	// 100,000 rows name about a thousand measures.
+	type measureRef struct {
+		id   int64
+		text string
+		msg  string
+	}
+	ids := map[dataimport.Cell]measureRef{}
+	resolve := func(c dataimport.Cell) (measureRef, error) {
+		if ref, ok := ids[c]; ok {
+			return ref, nil
 		}
-		var id int64
+		key := c.String()
+		ref := measureRef{text: key}
 		switch {
 		case c.Kind == dataimport.Number:
 			if c.Num >= 1 && c.Num == math.Trunc(c.Num) && c.Num < 1<<53 {
-				id = int64(c.Num)
+				ref.id = int64(c.Num)
 			}
 		case len(titles[key]) > 1:
-			return 0, "Several " + words.LowMany(terms.Measure) + " on this " + words.LowOne(terms.Scorecard) + " are titled “" + truncateText(key, 60) + "”: name it by its id.", nil
+			ref.msg = "Several " + words.LowMany(terms.Measure) + " on this " + words.LowOne(terms.Scorecard) + " are titled “" + truncateText(key, 60) + "”: name it by its id."
 		case len(titles[key]) == 1:
-			id = titles[key][0]
+			ref.id = titles[key][0]
 		default:
 			if n, err := strconv.ParseInt(key, 10, 64); err == nil && n > 0 {
-				id = n
+				ref.id = n
 				break
 			}
 			ext, _ := strings.CutPrefix(key, ExtPrefix)
 			if ext, msg := cleanExtID(ext); msg == "" && ext != "" {
 				got, err := a.store.Q().ObjectIDByExt(ctx, actor.Instance.ID, ext)
 				if err != nil && !errors.Is(err, store.ErrNotFound) {
-					return 0, "", err
+					return ref, err
 				}
-				id = got
+				ref.id = got
 			}
 		}
-		ids[key] = id
-		return id, "", nil
+		ids[c] = ref
+		return ref, nil
+	}
+	// Each distinct period cell of a frequency is read once, its label and
+	// key kept once.
+	type periodRef struct {
+		label, key, msg string
+	}
+	type periodCell struct {
+		pf period.Frequency
+		c  dataimport.Cell
+	}
+	periods := map[periodCell]periodRef{}
+	periodOf := func(pf period.Frequency, c dataimport.Cell) periodRef {
+		k := periodCell{pf, c}
+		if ref, ok := periods[k]; ok {
+			return ref
+		}
+		var ref periodRef
+		if p, msg := dataimport.PeriodOf(pf, c); msg != "" {
+			ref.msg = msg
+		} else {
+			ref.label, ref.key = pf.Label(p), pf.Key(p)
+		}
+		periods[k] = ref
+		return ref
 	}
 	unknown := func(s string) string {
 		return "Unknown " + words.LowOne(terms.Measure) + " “" + truncateText(s, 60) + "”."
@@ -262,24 +316,31 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 
 	rows := make([]DataImportRow, 0, len(in.File.Rows))
 	byMeasure := map[int64][]int{} // rows still valid after the checks, by measure
-	for _, fr := range in.File.Rows {
-		r := DataImportRow{Line: fr.Line, Measure: fr.Measure.String(), Period: fr.Period.String()}
+	file, err := in.eachRow(func(fr dataimport.Row) error {
+		r := DataImportRow{Line: fr.Line}
 		fail := func(msg string) { r.Outcome, r.Reason = DataError, msg }
 		if len(fr.Errors) > 0 {
+			r.Measure, r.Period = fr.Measure.String(), fr.Period.String()
 			fail(strings.Join(fr.Errors, " "))
 			rows = append(rows, r)
-			continue
+			return nil
 		}
-		id, msg, err := resolve(fr.Measure)
+		ref, err := resolve(fr.Measure)
 		if err != nil {
-			return plan, err
+			return err
 		}
+		r.Measure = ref.text
+		id, msg := ref.id, ref.msg
 		if msg != "" {
+			r.Period = fr.Period.String()
 			fail(msg)
 			rows = append(rows, r)
-			continue
+			return nil
 		}
 		var t *valueTarget
+		if r.Period == "" {
+			r.Period = fr.Period.String() // as written, until read as a period
+		}
 		if id != 0 {
 			t, msg, err = check.target(ctx, id)
 			switch {
@@ -291,9 +352,9 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 					fail("You may not enter data in “" + m.Title + "”: it is on no " + words.LowOne(terms.Scorecard) + " you may edit.")
 				}
 				rows = append(rows, r)
-				continue
+				return nil
 			case err != nil:
-				return plan, err
+				return err
 			}
 		}
 		if t == nil {
@@ -302,30 +363,35 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 			}
 			fail(msg)
 			rows = append(rows, r)
-			continue
+			return nil
 		}
 		r.MeasureID, r.MeasureTitle = t.m.ID, t.m.Title
 		if actor.Partner(t.m.InstanceID) {
 			fail("“" + t.m.Title + "” belongs to a partner organization: enter its data on its page there.")
 			rows = append(rows, r)
-			continue
+			return nil
 		}
-		p, msg := dataimport.PeriodOf(t.pf, fr.Period)
-		if msg != "" {
-			fail(msg)
+		pr := periodOf(t.pf, fr.Period)
+		if pr.msg != "" {
+			fail(pr.msg)
 			rows = append(rows, r)
-			continue
+			return nil
 		}
-		r.Period, r.PeriodKey = t.pf.Label(p), t.pf.Key(p)
+		r.Period, r.PeriodKey = pr.label, pr.key
 		if fr.Actual == nil && fr.Target == nil && fr.Forecast == nil && fr.Comment == "" {
 			r.Outcome, r.Reason = DataNoChange, "No value in the row: the period is left as it is."
 			rows = append(rows, r)
-			continue
+			return nil
 		}
 		r.value = ValueRow{MeasureID: t.m.ID, PeriodKey: r.PeriodKey, Actual: fr.Actual, Target: fr.Target, Forecast: fr.Forecast, Comment: fr.Comment}
 		byMeasure[t.m.ID] = append(byMeasure[t.m.ID], len(rows))
 		rows = append(rows, r)
+		return nil
+	})
+	if err != nil {
+		return plan, err
 	}
+	plan.Hash, plan.Sheet = file.Hash, file.Sheet
 
 	// What is stored now, one read per measure; then the value checks of
 	// the bulk upsert, in file order, and the outcome.
@@ -345,8 +411,8 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 			stored[id][v.PeriodKey] = v
 		}
 	}
-	cols := in.File.Columns
-	firstLine := map[string]int{}
+	cols := file.Columns
+	firstLine := make(map[valueKey]int, len(rows))
 	for i := range rows {
 		r := &rows[i]
 		if r.Outcome != "" {
@@ -370,7 +436,7 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 			v.Comment = before.Comment
 		}
 		v.Version, r.Version = before.Version, before.Version
-		dup := strconv.FormatInt(r.MeasureID, 10) + "|" + r.PeriodKey
+		dup := valueKey{r.MeasureID, r.PeriodKey}
 		if first, ok := firstLine[dup]; ok {
 			r.Outcome, r.Reason = DataError, "Duplicate of row "+strconv.Itoa(first)+" (the same "+words.LowOne(terms.Measure)+" and period)."
 			continue
@@ -418,10 +484,14 @@ func (a *App) planData(ctx context.Context, actor *Actor, in DataImportInput) (D
 		return rows[i].Outcome == DataError && rows[j].Outcome != DataError
 	})
 	plan.Rows = rows
+	plan.check = check
 	h := sha256.New()
 	h.Write([]byte(plan.Hash))
-	for _, r := range rows {
-		fmt.Fprintf(h, "\n%d %s %d %s", r.Line, r.Outcome, r.Version, r.Reason)
+	var line []byte
+	for _, r := range rows { // as fmt's "\n%d %s %d %s", without its cost per row
+		line = append(strconv.AppendInt(append(line[:0], '\n'), int64(r.Line), 10), ' ')
+		line = append(strconv.AppendInt(append(append(line, r.Outcome...), ' '), r.Version, 10), ' ')
+		h.Write(append(line, r.Reason...))
 	}
 	plan.Token = hex.EncodeToString(h.Sum(nil))
 	return plan, nil
@@ -474,17 +544,15 @@ func (a *App) UploadDataImport(ctx context.Context, actor *Actor, scorecardID in
 	return plan, err
 }
 
-// keptImport reads the actor's own kept upload and parses it again.
+// keptImport reads the actor's own kept upload, to be parsed again.
 func (a *App) keptImport(ctx context.Context, q *store.Q, actor *Actor, id int64) (store.DataImport, DataImportInput, error) {
 	im, err := q.DataImportByID(ctx, actor.Instance.ID, actor.Membership.ID, id)
 	if err != nil {
 		return im, DataImportInput{}, mapNotFound(err)
 	}
-	file, err := dataimport.ParseBytes(im.Content, dataimport.Options{Sheet: im.Sheet})
-	if err != nil {
-		return im, DataImportInput{}, err
-	}
-	return im, DataImportInput{ScorecardID: im.ScorecardID, FileName: im.FileName, File: file}, nil
+	// Read again as it is planned, a row at a time (it was read whole
+	// when uploaded, so it reads).
+	return im, DataImportInput{ScorecardID: im.ScorecardID, FileName: im.FileName, Content: im.Content, Sheet: im.Sheet}, nil
 }
 
 // DataImportPreview is a kept upload's preview against the values as they
@@ -501,7 +569,7 @@ func (a *App) DataImportPreview(ctx context.Context, actor *Actor, id int64) (Da
 		return ranDataPlan(im)
 	}
 	plan, err := a.planData(ctx, actor, in)
-	plan.ID, plan.ScorecardID, plan.Sheet = im.ID, im.ScorecardID, in.File.Sheet
+	plan.ID, plan.ScorecardID = im.ID, im.ScorecardID
 	return plan, err
 }
 
@@ -537,7 +605,7 @@ func (a *App) RunKeptDataImport(ctx context.Context, actor *Actor, id int64, tok
 		return DataImportPlan{}, errConflict("This file was imported already. Upload it again to import it once more.")
 	}
 	plan, err := a.planData(ctx, actor, in)
-	plan.ID, plan.ScorecardID, plan.Sheet = im.ID, im.ScorecardID, in.File.Sheet
+	plan.ID, plan.ScorecardID = im.ID, im.ScorecardID
 	if err != nil {
 		return plan, err
 	}

@@ -501,3 +501,170 @@ func TestDataTemplate(t *testing.T) {
 		}
 	})
 }
+
+// A calculated measure and a partner-owned measure are each refused per
+// row, with the reason, in the preview and in the run (issue 21): a
+// calculated actual, a calculated target, a partner's measure shared to
+// contribute to and one shared to view. Nothing is written to them, with or
+// without "import the valid rows", and the other row still imports when
+// that is chosen.
+func TestDataImportCalculatedAndPartnerRows(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		A, B := w.site("ALPHA", "Alpha Org"), w.site("BETA", "Beta Org")
+		adminA := A.member("admin", access.PresetAdministration)
+		adminB := B.member("admin", access.PresetAdministration)
+		contrib := A.scorecard(adminA, "Shared to contribute")
+		M := A.measure(adminA, "Partner M", app.Placement{ParentID: A.container(adminA, "R1", app.Placement{ScorecardID: contrib.ID}).ID})
+		view := A.scorecard(adminA, "Shared to view")
+		MV := A.measure(adminA, "Partner MV", app.Placement{ParentID: A.container(adminA, "R2", app.Placement{ScorecardID: view.ID}).ID})
+		w.connect(A, B)
+		w.share(A, B, app.ShareChoice{ScorecardID: contrib.ID, Contribute: true}, app.ShareChoice{ScorecardID: view.ID})
+
+		sc := B.scorecard(adminB, "Beta's")
+		box := B.container(adminB, "Box", app.Placement{ScorecardID: sc.ID})
+		X := B.measure(adminB, "X", app.Placement{ParentID: box.ID})
+		Y := B.measure(adminB, "Y", app.Placement{ParentID: box.ID})
+		total := B.measure(adminB, "Total", app.Placement{ParentID: box.ID})
+		targets := B.measure(adminB, "Targets", app.Placement{ParentID: box.ID})
+		if err := w.app.SetCalculation(w.ctx, B.as("admin"), total.ID, app.CalculationInput{Method: "sum", Inputs: idsOf(X)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.app.SetCalculation(w.ctx, B.as("admin"), targets.ID, app.CalculationInput{Method: "sum", CalcTargets: true, Inputs: idsOf(X)}); err != nil {
+			t.Fatal(err)
+		}
+		two, five := 2.0, 5.0
+		if _, err := w.app.UpsertValues(w.ctx, B.as("admin"), []app.ValueRow{{MeasureID: X.ID, PeriodKey: k1, Actual: &two, Target: &five}}); err != nil {
+			t.Fatal(err)
+		}
+		type snapshot map[string]string
+		values := func(inst, id int64) snapshot {
+			t.Helper()
+			vs, err := w.q().DataValues(w.ctx, inst, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := snapshot{}
+			for _, v := range vs {
+				out[v.PeriodKey] = fmt.Sprintf("%s/%s/%s v%d", app.FormatRaw(v.Actual), app.FormatRaw(v.Target), v.Comment, v.Version)
+			}
+			return out
+		}
+		all := func() map[string]snapshot {
+			return map[string]snapshot{"Y": values(B.in.ID, Y.ID), "Total": values(B.in.ID, total.ID), "Targets": values(B.in.ID, targets.ID),
+				"Partner M": values(A.in.ID, M.ID), "Partner MV": values(A.in.ID, MV.ID)}
+		}
+		before := all()
+		if !strings.HasPrefix(before["Total"][k1], "2/") {
+			t.Fatalf("the calculated actual before the import = %q, want 2", before["Total"][k1])
+		}
+		aEntries := len(w.log(A.in, app.ActDataEntry))
+
+		in := app.DataImportInput{ScorecardID: sc.ID, FileName: "mixed.csv", File: parseCSV(t, "measure,period,actual,target\n"+
+			"Y,"+label(k1)+",5,\n"+ // 2: new
+			"Total,"+label(k1)+",7,\n"+ // 3: a calculated actual
+			"Targets,"+label(k1)+",,3\n"+ // 4: a calculated target
+			strconv.FormatInt(M.ID, 10)+","+label(k1)+",4,\n"+ // 5: a partner's, shared to contribute
+			strconv.FormatInt(MV.ID, 10)+","+label(k1)+",4,\n")} // 6: a partner's, shared to view
+		want := map[int]struct{ outcome, reason string }{
+			2: {app.DataNew, ""},
+			3: {app.DataError, "The actual: “Total” is a calculated measure: its actual is calculated from its inputs and cannot be entered."},
+			4: {app.DataError, "The target: “Targets” is a calculated measure: its target is calculated from its inputs and cannot be entered."},
+			5: {app.DataError, "“Partner M” belongs to a partner organization: enter its data on its page there."},
+			6: {app.DataError, "“Partner MV” belongs to a partner organization: enter its data on its page there."},
+		}
+		check := func(what string, plan app.DataImportPlan) {
+			t.Helper()
+			rows := byLine(plan)
+			for line, x := range want {
+				if r := rows[line]; r.Outcome != x.outcome || r.Reason != x.reason {
+					t.Errorf("%s, row %d: %q %q, want %q %q", what, line, r.Outcome, r.Reason, x.outcome, x.reason)
+				}
+			}
+			if c := plan.Counts; c[app.DataNew] != 1 || c[app.DataError] != 4 || len(plan.Rows) != 5 {
+				t.Errorf("%s: counts %v of %d rows", what, c, len(plan.Rows))
+			}
+		}
+		nothingWritten := func(what string) {
+			t.Helper()
+			got := all()
+			for name, vs := range before {
+				if name == "Y" {
+					continue
+				}
+				if fmt.Sprint(got[name]) != fmt.Sprint(vs) {
+					t.Errorf("%s: %s changed: %v, was %v", what, name, got[name], vs)
+				}
+			}
+			if n := len(w.log(A.in, app.ActDataEntry)); n != aEntries {
+				t.Errorf("%s: the partner's log has %d data entries, had %d", what, n, aEntries)
+			}
+		}
+
+		plan, err := w.app.PreviewDataImport(w.ctx, B.as("admin"), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("preview", plan)
+
+		// All or nothing: the refused rows refuse the run, Y included.
+		_, err = w.app.RunDataImport(w.ctx, B.as("admin"), in, plan.Seen(), false)
+		if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || !strings.Contains(e.Msg, "4 rows with errors") {
+			t.Fatalf("run with the refused rows: %v", err)
+		}
+		nothingWritten("refused run")
+		if got := values(B.in.ID, Y.ID); len(got) != 0 {
+			t.Errorf("a refused run wrote Y: %v", got)
+		}
+
+		// The valid rows, chosen: Y only; every row is reported with its
+		// reason, and the results file says the same.
+		ran, err := w.app.RunDataImport(w.ctx, B.as("admin"), in, plan.Seen(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ran.Ran || ran.Written != 1 {
+			t.Fatalf("run of the valid rows: ran %v, wrote %d", ran.Ran, ran.Written)
+		}
+		check("run", ran)
+		nothingWritten("run of the valid rows")
+		if got := values(B.in.ID, Y.ID)[k1]; !strings.HasPrefix(got, "5/") {
+			t.Errorf("Y at %s = %q, want 5", k1, got)
+		}
+		res, err := app.WriteDataResults(ran)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line, x := range want {
+			if x.outcome == app.DataError && !strings.Contains(string(res), "\r\n"+strconv.Itoa(line)+",error,"+x.reason+"\r\n") {
+				t.Errorf("the results file lacks row %d's reason: %q", line, res)
+			}
+		}
+
+		// The page's flow, through a kept upload, refuses them the same way.
+		var csv strings.Builder
+		csv.WriteString("measure,period,actual,target\r\n")
+		csv.WriteString("Total," + label(k2) + ",7,\r\nTargets," + label(k2) + ",,3\r\n")
+		csv.WriteString(strconv.FormatInt(M.ID, 10) + "," + label(k2) + ",4,\r\n" + strconv.FormatInt(MV.ID, 10) + "," + label(k2) + ",4,\r\n")
+		kept, err := w.app.UploadDataImport(w.ctx, B.as("admin"), sc.ID, "mixed.csv", "", strings.NewReader(csv.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept.Counts[app.DataError] != 4 || len(kept.Rows) != 4 {
+			t.Fatalf("kept preview: %v", kept.Counts)
+		}
+		for _, r := range kept.Rows {
+			if !strings.Contains(r.Reason, "is a calculated measure") && !strings.Contains(r.Reason, "belongs to a partner organization") {
+				t.Errorf("kept preview, row %d: %q", r.Line, r.Reason)
+			}
+		}
+		if _, err := w.app.RunKeptDataImport(w.ctx, B.as("admin"), kept.ID, kept.Token, false); app.KindOf(err) != app.Invalid {
+			t.Errorf("kept run with errors: %v", err)
+		}
+		done, err := w.app.RunKeptDataImport(w.ctx, B.as("admin"), kept.ID, kept.Token, true)
+		if err != nil || done.Written != 0 {
+			t.Errorf("kept run of the valid rows: wrote %d, %v", done.Written, err)
+		}
+		nothingWritten("kept run")
+	})
+}

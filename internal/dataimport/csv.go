@@ -17,7 +17,7 @@ var (
 
 // parseCSV reads CSV text: the rules of internal/importer (which reads the
 // users import) for encoding, line ends, delimiter and quotes.
-func parseCSV(raw []byte) (File, *FileError) {
+func parseCSV(raw []byte, sink *rowSink) (File, *FileError) {
 	data, ferr := text(raw)
 	if ferr != nil {
 		return File{}, ferr
@@ -83,12 +83,11 @@ func parseCSV(raw []byte) (File, *FileError) {
 				continue
 			}
 		}
-		if len(f.Rows) == MaxRows {
-			return File{}, tooMany(row.Line)
+		if ferr := sink.add(&f, row); ferr != nil {
+			return File{}, ferr
 		}
-		f.Rows = append(f.Rows, row)
 	}
-	if len(f.Rows) == 0 {
+	if sink.n == 0 {
 		return File{}, noRows()
 	}
 	return f, nil

@@ -134,6 +134,45 @@ func Parse(r io.Reader, opt Options) (File, error) {
 
 // ParseBytes is Parse of an upload already in memory (at most MaxBytes).
 func ParseBytes(raw []byte, opt Options) (File, error) {
+	return parseBytes(raw, opt, &rowSink{})
+}
+
+// ParseEach reads an upload as ParseBytes does, but hands each data row to
+// each as it is read instead of keeping it (File.Rows stays empty), so a
+// file of 100,000 rows is never held as 100,000 rows. An error of each
+// stops the reading and is returned; a *FileError may come after rows were
+// handed over (a row past MaxRows, a damaged part further on).
+func ParseEach(raw []byte, opt Options, each func(Row) error) (File, error) {
+	return parseBytes(raw, opt, &rowSink{each: each})
+}
+
+// rowSink takes the rows a reader reads: into File.Rows, or to each.
+type rowSink struct {
+	each func(Row) error
+	n    int   // rows taken
+	err  error // what each returned, which stopped the reading
+}
+
+// errStopped stops a reader when each has failed.
+var errStopped = &FileError{Msg: "dataimport: stopped"}
+
+func (s *rowSink) add(f *File, row Row) *FileError {
+	if s.n == MaxRows {
+		return tooMany(row.Line)
+	}
+	s.n++
+	if s.each == nil {
+		f.Rows = append(f.Rows, row)
+		return nil
+	}
+	if err := s.each(row); err != nil {
+		s.err = err
+		return errStopped
+	}
+	return nil
+}
+
+func parseBytes(raw []byte, opt Options, sink *rowSink) (File, error) {
 	if len(raw) > MaxBytes {
 		return File{}, fileErr(0, "The file is larger than %d MB. Split it into smaller files and import them one by one.", MaxBytes>>20)
 	}
@@ -141,11 +180,14 @@ func ParseBytes(raw []byte, opt Options) (File, error) {
 	var f File
 	var ferr *FileError
 	if bytes.HasPrefix(raw, []byte("PK\x03\x04")) || bytes.HasPrefix(raw, []byte("PK\x05\x06")) {
-		f, ferr = parseXLSX(raw, opt.Sheet)
+		f, ferr = parseXLSX(raw, opt.Sheet, sink)
 	} else if bytes.HasPrefix(raw, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
 		ferr = fileErr(0, "This is an old Excel workbook (.xls). Save it as “Excel Workbook (.xlsx)” or “CSV UTF-8” and try again.")
 	} else {
-		f, ferr = parseCSV(raw)
+		f, ferr = parseCSV(raw, sink)
+	}
+	if ferr == errStopped {
+		return File{}, sink.err
 	}
 	if ferr != nil {
 		return File{}, ferr

@@ -129,7 +129,7 @@ func (wb *workbook) rels(name, base string) (byID, byType map[string]string, fer
 }
 
 // parseXLSX reads the chosen sheet of a workbook.
-func parseXLSX(raw []byte, sheet string) (File, *FileError) {
+func parseXLSX(raw []byte, sheet string, sink *rowSink) (File, *FileError) {
 	wb, ferr := openWorkbook(raw)
 	if ferr != nil {
 		return File{}, ferr
@@ -192,7 +192,7 @@ func parseXLSX(raw []byte, sheet string) (File, *FileError) {
 	if ferr != nil {
 		return File{}, ferr
 	}
-	s := sheetReader{dates: dates, strs: strs, date1904: date1904}
+	s := sheetReader{dates: dates, strs: strs, date1904: date1904, sink: sink}
 	if ferr := wb.decode(chosen.target, s.token); ferr != nil {
 		return File{}, ferr
 	}
@@ -202,7 +202,7 @@ func parseXLSX(raw []byte, sheet string) (File, *FileError) {
 	if !s.haveHeader {
 		return File{}, fileErr(0, "The sheet %s is empty. The first row must be the header row. %s", quote(chosen.name, 40), expected)
 	}
-	if len(s.file.Rows) == 0 {
+	if sink.n == 0 {
 		return File{}, noRows()
 	}
 	s.file.Format, s.file.Sheet = XLSX, chosen.name
@@ -320,6 +320,7 @@ type sheetReader struct {
 	dates    []bool
 	strs     []string
 	date1904 bool
+	sink     *rowSink
 
 	file       File
 	h          header
@@ -484,11 +485,9 @@ func (r *sheetReader) endRow() {
 	if !ok {
 		return
 	}
-	if len(r.file.Rows) == MaxRows {
-		r.err = tooMany(r.rowNum)
-		return
+	if ferr := r.sink.add(&r.file, row); ferr != nil {
+		r.err = ferr
 	}
-	r.file.Rows = append(r.file.Rows, row)
 }
 
 // colIndex reads the column of a cell reference ("AB12" → 27); -1 when it

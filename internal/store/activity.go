@@ -24,69 +24,169 @@ func (q *Q) RecordActivity(ctx context.Context, entries ...model.Activity) error
 	if len(entries) == 0 {
 		return nil
 	}
-	type member struct{ instance, account int64 }
-	latest := map[member]time.Time{}
-	// One INSERT for up to activityChunk entries: a save of many periods
-	// (or a partner's save logged in both instances) is one statement, not
-	// one per entry.
-	ins := chunkStmt{q: q}
-	defer ins.close()
-	for start := 0; start < len(entries); start += activityChunk {
-		chunk := entries[start:min(start+activityChunk, len(entries))]
-		reuse := len(chunk) == activityChunk && len(entries) >= 2*activityChunk
-		var sb strings.Builder
-		sb.WriteString(`INSERT INTO activity_log (instance_id, at, account_id, actor_name, actor_email, actor_instance,
-			activity, object_type, object_id, object_name, changes, client_addr, request_id, outcome)
-			VALUES `)
-		if len(chunk) > 1 {
-			sb.WriteString(listMark) // the text varies with the count: never in the statement cache
+	b := q.ActivityBatch()
+	defer b.Discard()
+	if err := b.Add(ctx, entries...); err != nil {
+		return err
+	}
+	return b.Close(ctx)
+}
+
+// ActivityBatch writes log entries as they come, activityChunk to one
+// INSERT (prepared once in the transaction and reused), so a writer of
+// 100,000 values never holds 100,000 entries; Close writes the rest and
+// moves the actors' "last activity" once, as RecordActivity does.
+type ActivityBatch struct {
+	q      *Q
+	ins    chunkStmt
+	buf    []model.Activity
+	latest map[activityMember]time.Time
+	json   []byte
+}
+
+type activityMember struct{ instance, account int64 }
+
+// ActivityBatch starts a batch of log entries in q's transaction.
+func (q *Q) ActivityBatch() *ActivityBatch {
+	return &ActivityBatch{q: q, ins: chunkStmt{q: q}, latest: map[activityMember]time.Time{}}
+}
+
+// Add queues entries, writing each full chunk.
+func (b *ActivityBatch) Add(ctx context.Context, entries ...model.Activity) error {
+	for len(entries) > 0 {
+		if len(b.buf) == 0 && len(entries) >= activityChunk {
+			// A whole chunk at hand is written from where it is.
+			if err := b.write(ctx, entries[:activityChunk], true); err != nil {
+				return err
+			}
+			entries = entries[activityChunk:]
+			continue
 		}
-		a := make(args, 0, 14*len(chunk))
-		for i, e := range chunk {
-			changes := ""
-			if len(e.Changes) > 0 {
-				b, err := json.Marshal(e.Changes)
-				if err != nil {
-					return err
-				}
-				changes = string(b)
-			}
-			if e.At.IsZero() {
-				e.At = q.Now()
-			}
-			if e.Outcome == "" {
-				e.Outcome = model.OutcomeSucceeded
-			}
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(")
-			for j, v := range []any{e.InstanceID, e.At.UTC(), e.AccountID, truncate(e.ActorName, 200), truncate(e.ActorEmail, 254), e.ActorInstance,
-				e.Activity, e.ObjectType, e.ObjectID, truncate(e.ObjectName, 300), changes, truncate(e.ClientAddr, 100), e.RequestID, e.Outcome} {
-				if j > 0 {
-					sb.WriteString(", ")
-				}
-				sb.WriteString(a.next(q.s.dialect, v))
-			}
-			sb.WriteString(")")
-			if e.AccountID != nil && e.Activity != "sign_in_failed" && e.Outcome != model.OutcomeFailed {
-				k := member{e.InstanceID, *e.AccountID}
-				if e.At.After(latest[k]) {
-					latest[k] = e.At
-				}
-			}
+		n := min(activityChunk-len(b.buf), len(entries))
+		if b.buf == nil {
+			b.buf = make([]model.Activity, 0, min(activityChunk, max(len(entries), 16)))
 		}
-		if _, err := ins.exec(ctx, sb.String(), reuse, a...); err != nil {
-			return err
+		b.buf = append(b.buf, entries[:n]...)
+		entries = entries[n:]
+		if len(b.buf) == activityChunk {
+			if err := b.write(ctx, b.buf, true); err != nil {
+				return err
+			}
+			clear(b.buf)
+			b.buf = b.buf[:0]
 		}
 	}
-	for k, at := range latest {
-		if _, err := q.exec(ctx, `UPDATE memberships SET last_activity_at = $1, seen_at = $1
+	return nil
+}
+
+// Close writes what is queued and the actors' last activity.
+func (b *ActivityBatch) Close(ctx context.Context) error {
+	defer b.Discard()
+	if len(b.buf) > 0 {
+		if err := b.write(ctx, b.buf, false); err != nil {
+			return err
+		}
+		b.buf = b.buf[:0]
+	}
+	for k, at := range b.latest {
+		if _, err := b.q.exec(ctx, `UPDATE memberships SET last_activity_at = $1, seen_at = $1
 			WHERE instance_id = $2 AND account_id = $3 AND seen_at < $1`, at.UTC(), k.instance, k.account); err != nil {
 			return err
 		}
 	}
+	clear(b.latest)
 	return nil
+}
+
+// Discard releases the batch's prepared statement; queued entries are
+// dropped (the transaction is being rolled back).
+func (b *ActivityBatch) Discard() { b.ins.close() }
+
+// write inserts one chunk; reuse: a full chunk, whose statement is
+// prepared once in the transaction.
+func (b *ActivityBatch) write(ctx context.Context, chunk []model.Activity, reuse bool) error {
+	q := b.q
+	// One INSERT for up to activityChunk entries: a save of many periods
+	// (or a partner's save logged in both instances) is one statement, not
+	// one per entry.
+	var sb strings.Builder
+	sb.Grow(256 + len(chunk)*45)
+	sb.WriteString(`INSERT INTO activity_log (instance_id, at, account_id, actor_name, actor_email, actor_instance,
+			activity, object_type, object_id, object_name, changes, client_addr, request_id, outcome)
+			VALUES `)
+	if len(chunk) > 1 {
+		sb.WriteString(listMark) // the text varies with the count: never in the statement cache
+	}
+	a := make(args, 0, 14*len(chunk))
+	now := time.Time{}
+	for i, e := range chunk {
+		changes := ""
+		if len(e.Changes) > 0 {
+			b.json = appendChanges(b.json[:0], e.Changes)
+			changes = string(b.json)
+		}
+		if e.At.IsZero() {
+			if now.IsZero() {
+				now = q.Now()
+			}
+			e.At = now
+		}
+		if e.Outcome == "" {
+			e.Outcome = model.OutcomeSucceeded
+		}
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(")
+		for j, v := range [...]any{e.InstanceID, e.At.UTC(), e.AccountID, truncate(e.ActorName, 200), truncate(e.ActorEmail, 254), e.ActorInstance,
+			e.Activity, e.ObjectType, e.ObjectID, truncate(e.ObjectName, 300), changes, truncate(e.ClientAddr, 100), e.RequestID, e.Outcome} {
+			if j > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(a.next(q.s.dialect, v))
+		}
+		sb.WriteString(")")
+		if e.AccountID != nil && e.Activity != "sign_in_failed" && e.Outcome != model.OutcomeFailed {
+			k := activityMember{e.InstanceID, *e.AccountID}
+			if e.At.After(b.latest[k]) {
+				b.latest[k] = e.At
+			}
+		}
+	}
+	_, err := b.ins.exec(ctx, sb.String(), reuse, a...)
+	return err
+}
+
+// appendChanges appends changes as encoding/json writes them (the log's
+// changes column has always held json.Marshal's text): text of plain ASCII
+// as it is, anything else through encoding/json itself.
+func appendChanges(dst []byte, changes []model.Change) []byte {
+	dst = append(dst, '[')
+	for i, c := range changes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"field":`...)
+		dst = appendJSONString(dst, c.Field)
+		dst = append(dst, `,"before":`...)
+		dst = appendJSONString(dst, c.Before)
+		dst = append(dst, `,"after":`...)
+		dst = appendJSONString(dst, c.After)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
+}
+
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always encodes
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // ActivityFilter selects log entries: [From, To) in UTC, optionally one
