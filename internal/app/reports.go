@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -159,7 +160,7 @@ func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []strin
 				c("variance", "Variance", "num"), c("band", "Band"), c("comment", "Comment")),
 			append(objectFilters, "from", "to")
 	case ReportMissingData:
-		return append(objectCols, c("frequency", "Reporting frequency"), c("period", "Period due"), c("due", "Due since", "date"),
+		return append(objectCols, c("owner", "Owner"), c("frequency", "Reporting frequency"), c("period", "Period due"), c("due", "Due since", "date"),
 			c("overdue", "Days overdue", "num"), c("last", "Latest {actual:lower}")), objectFilters
 	case ReportNotes:
 		return append(objectCols, c("filled", "{note:many} filled", "num"), c("filled_types", "Filled"), c("missing_types", "Empty"),
@@ -739,6 +740,7 @@ func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 			return nil, err
 		}
 		var rows []reportRow
+		owners := map[int]int64{} // row → the account that entered its latest actual
 		for _, o := range list {
 			f, ok := freqs[derefID(o.FrequencyID)]
 			if !ok {
@@ -748,6 +750,7 @@ func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 			due := pf.Prev(pf.At(c.now))
 			key := pf.Key(due)
 			var latest string
+			var by int64
 			has := false
 			for _, v := range values[o.ID] {
 				if v.Actual == nil {
@@ -758,12 +761,21 @@ func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 				}
 				if v.PeriodKey <= key {
 					latest = v.PeriodKey
+					by = 0
+					if v.UpdatedBy != nil {
+						by = *v.UpdatedBy
+					}
 				}
 			}
 			if has {
 				continue
 			}
 			cells := objectCells(actor.Words(), o, sc[o.ID])
+			if by != 0 && o.InstanceID == actor.Instance.ID {
+				// The owner: the member of this organization who
+				// entered its latest actual (named below, a page at once).
+				owners[len(rows)] = by
+			}
 			cells["frequency"] = text(f.Title)
 			cells["period"] = text(pf.Label(due))
 			cells["due"] = ReportCell{Text: due.End.Format(time.DateOnly), Value: due.End}
@@ -772,6 +784,18 @@ func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 				cells["last"] = text(periodLabel(freqs, o, latest))
 			}
 			rows = append(rows, reportRow{ref: "m:" + strconv.FormatInt(o.ID, 10), link: measureLink(o), cells: cells})
+		}
+		if len(owners) > 0 {
+			accts := slices.Compact(slices.Sorted(maps.Values(owners)))
+			names, err := q.MemberNamesOfAccounts(ctx, actor.Instance.ID, accts)
+			if err != nil {
+				return nil, err
+			}
+			for i, acct := range owners {
+				if n, ok := names[acct]; ok {
+					rows[i].cells["owner"] = text(n)
+				}
+			}
 		}
 		return rows, nil
 	})

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -456,6 +457,62 @@ func TestReportRefusals(t *testing.T) {
 		} {
 			_, err := w.app.Report(w.ctx, admin, app.ReportQuery{Kind: tc.kind, ReportSpec: tc.spec})
 			wantField(t, tc.kind+" "+tc.field, err, tc.field)
+		}
+	})
+}
+
+// TestReportMissingDataOwner: the Missing data report names each
+// measure's owner — the member of the viewer's organization who entered
+// its latest actual — and its days overdue; a measure nobody entered has
+// none, and a partner's measures name no member of another organization.
+func TestReportMissingDataOwner(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		r := newReportWorld(t, db)
+		w := r.w
+		// "all" enters M3's latest actual (still not the due period).
+		r.A.setPerms(r.A.as("admin"), "all", append(reportViewer, access.ScorecardsAll, access.DataEnter)...)
+		if _, err := w.app.SaveData(w.ctx, r.A.as("all"), r.M3.ID, []app.DataEntry{{PeriodKey: "2026-01-01", Actual: "7"}}); err != nil {
+			t.Fatal(err)
+		}
+		owners := func(actor *app.Actor, spec app.ReportSpec) map[string]string {
+			t.Helper()
+			spec.Columns = []string{"measure", "owner", "overdue"}
+			page, err := w.app.Report(w.ctx, actor, app.ReportQuery{Kind: app.ReportMissingData, ReportSpec: spec, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Columns) != 3 || page.Columns[1].Title != "Owner" {
+				t.Fatalf("columns %+v", page.Columns)
+			}
+			out := map[string]string{}
+			for _, row := range page.Rows {
+				if n, ok := row.Cells[2].Value.(int); !ok || n <= 0 {
+					t.Errorf("%s: days overdue %+v", row.Ref, row.Cells[2])
+				}
+				out[row.Ref] = row.Cells[1].Text
+			}
+			return out
+		}
+		ref := func(m model.Object) string { return "m:" + strconv.FormatInt(m.ID, 10) }
+		name := func(who string) string {
+			if a := r.A.members[who]; a.Name != "" {
+				return a.Name
+			}
+			return r.A.members[who].Email
+		}
+		got := owners(r.A.as("admin"), app.ReportSpec{})
+		want := map[string]string{ref(r.M2): name("admin"), ref(r.M3): name("all"), ref(r.M4): name("admin"), ref(r.M5): ""}
+		if !maps.Equal(got, want) {
+			t.Fatalf("owners %v, want %v", got, want)
+		}
+		got = owners(r.B.as("partner"), app.ReportSpec{Filters: app.ReportFilters{Site: app.SitePartners}})
+		if len(got) == 0 {
+			t.Fatal("the partner sees no missing data")
+		}
+		for k, v := range got {
+			if v != "" {
+				t.Errorf("partner's row %s names %q", k, v)
+			}
 		}
 	})
 }

@@ -564,3 +564,38 @@ func (q *Q) ListReports(ctx context.Context, instanceID int64, after string, lim
 	}
 	return page, nil
 }
+
+// MemberNamesOfAccounts returns the names (the email when an account has
+// none) of those of accounts that are members of the instance, by account
+// id, in one query per batch: a Missing data report names who entered
+// each measure's latest actual, and only a member of the viewer's own
+// organization is named.
+func (q *Q) MemberNamesOfAccounts(ctx context.Context, instanceID int64, accountIDs []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	for start := 0; start < len(accountIDs); start += 1000 {
+		batch := accountIDs[start:min(start+1000, len(accountIDs))]
+		a := args{instanceID}
+		rows, err := q.query(ctx, `SELECT m.account_id, a.name, a.email FROM memberships m JOIN accounts a ON a.id = m.account_id
+			WHERE m.instance_id = $1 AND m.account_id IN (`+a.list(batch)+`)`, a...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var name, email string
+			if err := rows.Scan(&id, &name, &email); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if strings.TrimSpace(name) == "" {
+				name = email
+			}
+			out[id] = name
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
