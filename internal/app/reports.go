@@ -1095,9 +1095,10 @@ func (a *App) ExportReport(ctx context.Context, actor *Actor, id int64, name str
 
 // SavedReportInput is what the report form saves.
 type SavedReportInput struct {
-	Name string
-	Kind string
-	Spec ReportSpec
+	Name     string
+	Kind     string
+	Spec     ReportSpec
+	Schedule string // "", DigestWeekly or DigestMonthly: mailed as XLSX to its creator
 }
 
 // SavedReportView is a saved report with its question decoded.
@@ -1157,6 +1158,9 @@ func (a *App) checkSaved(ctx context.Context, actor *Actor, in *SavedReportInput
 	if msg != "" {
 		return "", fieldError("name", msg)
 	}
+	if in.Schedule != "" && in.Schedule != DigestWeekly && in.Schedule != DigestMonthly {
+		return "", fieldError("schedule", "Choose no delivery, weekly or monthly.")
+	}
 	if _, err := a.checkReport(ctx, actor, ReportQuery{Kind: in.Kind, ReportSpec: in.Spec, Limit: 1}); err != nil {
 		return "", err
 	}
@@ -1180,14 +1184,18 @@ func (a *App) CreateSavedReport(ctx context.Context, actor *Actor, in SavedRepor
 		return model.SavedReport{}, err
 	}
 	spec, _ := json.Marshal(in.Spec)
-	r := model.SavedReport{InstanceID: actor.Instance.ID, Name: name, Kind: in.Kind, Spec: string(spec), CreatedBy: actor.Membership.ID}
+	r := model.SavedReport{InstanceID: actor.Instance.ID, Name: name, Kind: in.Kind, Spec: string(spec), CreatedBy: actor.Membership.ID,
+		Schedule: in.Schedule}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
 		var err error
 		if r, err = q.CreateReport(ctx, r); err != nil {
 			return nameTaken(err)
 		}
-		return record(ctx, q, entry(actor, ActCreate, "report", r.ID, r.Name,
-			model.Change{Field: "kind", After: r.Kind}, model.Change{Field: "spec", After: r.Spec}))
+		changes := []model.Change{{Field: "kind", After: r.Kind}, {Field: "spec", After: r.Spec}}
+		if r.Schedule != "" {
+			changes = append(changes, model.Change{Field: "schedule", After: r.Schedule})
+		}
+		return record(ctx, q, entry(actor, ActCreate, "report", r.ID, r.Name, changes...))
 	})
 	return r, err
 }
@@ -1207,7 +1215,7 @@ func (a *App) UpdateSavedReport(ctx context.Context, actor *Actor, id int64, ver
 	}
 	spec, _ := json.Marshal(in.Spec)
 	r := before.SavedReport
-	r.Name, r.Kind, r.Spec, r.Version = name, in.Kind, string(spec), version
+	r.Name, r.Kind, r.Spec, r.Version, r.Schedule = name, in.Kind, string(spec), version, in.Schedule
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.UpdateReport(ctx, r); err != nil {
 			if errors.Is(err, store.ErrConflict) {
@@ -1216,7 +1224,8 @@ func (a *App) UpdateSavedReport(ctx context.Context, actor *Actor, id int64, ver
 			return nameTaken(err)
 		}
 		return record(ctx, q, entry(actor, ActUpdate, "report", r.ID, r.Name,
-			changed("name", before.Name, r.Name, "kind", before.Kind, r.Kind, "spec", before.SavedReport.Spec, r.Spec)...))
+			changed("name", before.Name, r.Name, "kind", before.Kind, r.Kind, "spec", before.SavedReport.Spec, r.Spec,
+				"schedule", before.Schedule, r.Schedule)...))
 	})
 }
 

@@ -248,7 +248,7 @@ func (s *Server) reportEdit(w http.ResponseWriter, r *http.Request, c *req) erro
 		return err
 	}
 	d := reportFormData(c, kind, saved.Name, spec, choices, views.Form{})
-	d.ID, d.Version = saved.ID, saved.Version
+	d.ID, d.Version, d.Schedule = saved.ID, saved.Version, saved.Schedule
 	d.Action = "/i/" + c.Actor.Instance.Code + "/reports/" + strconv.FormatInt(id, 10)
 	return s.render(w, r, http.StatusOK, views.ReportFormPage(s.termShell(r, c, "Edit report"), d))
 }
@@ -268,7 +268,7 @@ func reportInput(r *http.Request) (app.SavedReportInput, map[string]string) {
 	cols := append([]string{}, spec.Columns...)
 	sort.SliceStable(cols, func(i, j int) bool { return pos(cols[i]) < pos(cols[j]) })
 	spec.Columns = cols
-	return app.SavedReportInput{Name: r.PostForm.Get("name"), Kind: kind, Spec: spec}, fields
+	return app.SavedReportInput{Name: r.PostForm.Get("name"), Kind: kind, Spec: spec, Schedule: r.PostForm.Get("schedule")}, fields
 }
 
 func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c *req, id int64) error {
@@ -296,7 +296,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c *req, id i
 			kind = app.ReportMeasureData
 		}
 		d := reportFormData(c, kind, in.Name, in.Spec, choices, views.Form{Errors: e.Fields, Msg: e.Msg})
-		d.Action = r.URL.Path
+		d.Action, d.Schedule = r.URL.Path, in.Schedule
 		if id != 0 {
 			d.ID = id
 			v, _ := parseWhole(r.PostForm.Get("version"), 0, maxVersion)
@@ -334,21 +334,7 @@ func (s *Server) reportDelete(w http.ResponseWriter, r *http.Request, c *req) er
 }
 
 // reportExportColumns are a report's columns as an export's.
-func reportExportColumns(cols []app.ReportColumn) []export.Column {
-	out := make([]export.Column, len(cols))
-	for i, c := range cols {
-		out[i] = export.Column{Title: c.Title, Width: 18}
-		switch {
-		case c.Number:
-			out[i].Kind = export.Number
-			out[i].Width = 12
-		case c.Date:
-			out[i].Kind = export.Date
-			out[i].Width = 12
-		}
-	}
-	return out
-}
+func reportExportColumns(cols []app.ReportColumn) []export.Column { return app.ReportExportColumns(cols) }
 
 // exportReport streams a report the viewer may see into a writer made by
 // open once the columns are known; access is checked again here, as on
