@@ -98,7 +98,10 @@ type ReportColumn struct {
 	Title    string
 	Number   bool // right-aligned, a number in exports
 	Date     bool // a date in exports
-	Sortable bool
+	Sortable bool // every column is (issue 23: "sortable by every column")
+	// Indexed: the store pages by it (keyset on an index). Another
+	// column sorts the report's rows in memory, MaxSortedRows at most.
+	Indexed bool
 }
 
 // ReportCell is one cell: Text for the page, Value for exports (nil,
@@ -106,6 +109,23 @@ type ReportColumn struct {
 type ReportCell struct {
 	Text  string
 	Value any
+	// Sort, when set, orders the cell in place of Value: a period by its
+	// start (not its label), a band from red to green.
+	Sort any
+}
+
+// periodCell is a period's label, sorting by its key (its start date).
+func periodCell(label, key string) ReportCell {
+	return ReportCell{Text: label, Value: label, Sort: key}
+}
+
+// bandCell is a band's word, sorting red, yellow, green (no band last).
+func bandCell(c calc.Color) ReportCell {
+	w := bandWord(c)
+	if w == "" {
+		return ReportCell{}
+	}
+	return ReportCell{Text: w, Value: w, Sort: map[string]int{"Red": 0, "Yellow": 1, "Green": 2}[w]}
 }
 
 // ReportRow is one row; Ref names what it shows ("m:12", "m:12:2026-01-01",
@@ -139,7 +159,7 @@ const (
 func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []string) {
 	w := a.Words()
 	c := func(key, title string, opts ...string) ReportColumn {
-		col := ReportColumn{Key: key, Title: w.Expand(title)}
+		col := ReportColumn{Key: key, Title: w.Expand(title), Sortable: true}
 		for _, o := range opts {
 			switch o {
 			case "num":
@@ -147,7 +167,7 @@ func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []strin
 			case "date":
 				col.Date = true
 			case "sort":
-				col.Sortable = true
+				col.Indexed = true
 			}
 		}
 		return col
@@ -183,8 +203,9 @@ func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []strin
 // checkedReport is a query checked for its actor: the shown columns, the
 // store filter and what else the kind needs.
 type checkedReport struct {
-	kind   string
-	sort   string // the sort column's key
+	kind    string
+	sort    string       // the sort column's key
+	sortCol ReportColumn // the sort column
 	cols   []ReportColumn
 	vis    store.Visibility
 	sf     store.ReportFilter // objects' kinds
@@ -239,10 +260,12 @@ func (a *App) checkReport(ctx context.Context, actor *Actor, qy ReportQuery) (ch
 	}
 	sort := qy.Sort
 	if sort == "" {
-		sort = all[slices.IndexFunc(all, func(c ReportColumn) bool { return c.Sortable })].Key
+		sort = all[slices.IndexFunc(all, func(c ReportColumn) bool { return c.Indexed })].Key
 	}
 	if col, ok := byKey[sort]; !ok || !col.Sortable {
 		fields["sort"] = "This report sorts by one of: " + sortableTitles(all) + "."
+	} else {
+		c.sortCol = col
 	}
 	f := qy.Filters
 	on := func(name string) bool { return slices.Contains(applies, name) }
@@ -323,7 +346,7 @@ func (a *App) checkReport(ctx context.Context, actor *Actor, qy ReportQuery) (ch
 	if partners && c.sf.Owners == nil {
 		c.sf.Owners = []int64{}
 	}
-	if sort == "period" {
+	if sort == "period" && c.sortCol.Indexed {
 		c.sf.Sort = "period"
 	}
 	if qy.Kind == ReportActions {
@@ -456,6 +479,9 @@ func (a *App) Report(ctx context.Context, actor *Actor, qy ReportQuery) (ReportP
 // reportPage reads the page c's filter names and advances the filter's
 // cursor to the next one.
 func (a *App) reportPage(ctx context.Context, actor *Actor, c *checkedReport) (ReportPage, error) {
+	if !c.sortCol.Indexed {
+		return a.sortedReportPage(ctx, actor, c)
+	}
 	var rows []reportRow
 	var next string
 	var err error
@@ -651,7 +677,7 @@ func (a *App) measureDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 					label = periodLabel(freqs, o, v.PeriodKey)
 					c.labels[k] = label
 				}
-				cells[i] = text(label)
+				cells[i] = periodCell(label, v.PeriodKey)
 			case "actual":
 				cells[i] = c.number(v.Actual, o)
 			case "target":
@@ -662,7 +688,7 @@ func (a *App) measureDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 					cells[i] = c.number(&d, o)
 				}
 			case "band":
-				cells[i] = text(bandWord(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), v.Actual, v.Target)))
+				cells[i] = bandCell(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), v.Actual, v.Target))
 			case "comment":
 				cells[i] = text(v.Comment)
 			}
@@ -777,11 +803,11 @@ func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 				owners[len(rows)] = by
 			}
 			cells["frequency"] = text(f.Title)
-			cells["period"] = text(pf.Label(due))
+			cells["period"] = periodCell(pf.Label(due), key)
 			cells["due"] = ReportCell{Text: due.End.Format(time.DateOnly), Value: due.End}
 			cells["overdue"] = count(int(c.now.Sub(due.End).Hours() / 24))
 			if latest != "" {
-				cells["last"] = text(periodLabel(freqs, o, latest))
+				cells["last"] = periodCell(periodLabel(freqs, o, latest), latest)
 			}
 			rows = append(rows, reportRow{ref: "m:" + strconv.FormatInt(o.ID, 10), link: measureLink(o), cells: cells})
 		}
@@ -916,10 +942,10 @@ func (a *App) partnerDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 				}
 			}
 			if last != nil {
-				cells["period"] = text(periodLabel(freqs, o, last.PeriodKey))
+				cells["period"] = periodCell(periodLabel(freqs, o, last.PeriodKey), last.PeriodKey)
 				cells["actual"] = number(last.Actual, o.Decimals, o.Unit, o.UnitBefore)
 				cells["target"] = number(last.Target, o.Decimals, o.Unit, o.UnitBefore)
-				cells["band"] = text(bandWord(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), last.Actual, last.Target)))
+				cells["band"] = bandCell(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), last.Actual, last.Target))
 			}
 			rows = append(rows, reportRow{ref: "m:" + strconv.FormatInt(o.ID, 10), link: measureLink(o), cells: cells})
 		}
