@@ -206,12 +206,12 @@ type checkedReport struct {
 	kind    string
 	sort    string       // the sort column's key
 	sortCol ReportColumn // the sort column
-	cols   []ReportColumn
-	vis    store.Visibility
-	sf     store.ReportFilter // objects' kinds
-	af     store.ActionFilter // actions
-	owners []int64            // partners' content: the owners; nil: own
-	now    time.Time
+	cols    []ReportColumn
+	vis     store.Visibility
+	sf      store.ReportFilter // objects' kinds
+	af      store.ActionFilter // actions
+	owners  []int64            // partners' content: the owners; nil: own
+	now     time.Time
 	// Read once per report, not per page (an export reads hundreds).
 	freqs  map[int64]model.Frequency
 	bands  map[int64]map[string]model.BandSetting

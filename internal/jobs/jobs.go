@@ -89,7 +89,9 @@ func (w *deliveriesWorker) Work(ctx context.Context, _ *river.Job[ReportDeliveri
 }
 
 // Timeout: each delivery runs a whole report.
-func (w *deliveriesWorker) Timeout(*river.Job[ReportDeliveriesArgs]) time.Duration { return 30 * time.Minute }
+func (w *deliveriesWorker) Timeout(*river.Job[ReportDeliveriesArgs]) time.Duration {
+	return 30 * time.Minute
+}
 
 type remindersWorker struct {
 	river.WorkerDefaults[RemindersArgs]

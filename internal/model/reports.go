@@ -15,7 +15,7 @@ type SavedReport struct {
 	Schedule   string // "", "weekly" or "monthly": mailed as XLSX to its creator
 	// SchedulePeriod is the last period a delivery was written for.
 	SchedulePeriod string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	Version    int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int
 }

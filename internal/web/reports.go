@@ -334,7 +334,9 @@ func (s *Server) reportDelete(w http.ResponseWriter, r *http.Request, c *req) er
 }
 
 // reportExportColumns are a report's columns as an export's.
-func reportExportColumns(cols []app.ReportColumn) []export.Column { return app.ReportExportColumns(cols) }
+func reportExportColumns(cols []app.ReportColumn) []export.Column {
+	return app.ReportExportColumns(cols)
+}
 
 // exportReport streams a report the viewer may see into a writer made by
 // open once the columns are known; access is checked again here, as on
