@@ -82,6 +82,9 @@ type ReportSpec struct {
 	Columns []string      `json:"columns,omitempty"`
 	Sort    string        `json:"sort,omitempty"`
 	Desc    bool          `json:"desc,omitempty"`
+	// Graphs shows each measure's graph with a Measure data report of at
+	// most MaxReportGraphs measures (the HTML page).
+	Graphs bool `json:"graphs,omitempty"`
 }
 
 // ReportQuery asks for one page of a report.
@@ -178,7 +181,7 @@ func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []strin
 	case ReportMeasureData:
 		return append(objectCols, c("period", "Period", "sort"), c("actual", "{actual}", "num"), c("target", "{target}", "num"),
 				c("variance", "Variance", "num"), c("band", "Band"), c("comment", "Comment")),
-			append(objectFilters, "from", "to")
+			append(objectFilters, "from", "to", "graphs")
 	case ReportMissingData:
 		return append(objectCols, c("owner", "Owner"), c("frequency", "Reporting frequency"), c("period", "Period due"), c("due", "Due since", "date"),
 			c("overdue", "Days overdue", "num"), c("last", "Latest {actual:lower}")), objectFilters
@@ -285,6 +288,9 @@ func (a *App) checkReport(ctx context.Context, actor *Actor, qy ReportQuery) (ch
 	}
 	if (from != "" || to != "") && !on("from") {
 		fields["from"] = "This report has no date range."
+	}
+	if qy.Graphs && !on("graphs") {
+		fields["graphs"] = actor.Words().Expand("Graphs are shown with a {measure:lower} data report only.")
 	}
 	if f.Status != "" && (!on("status") || !model.ActionStatusValid(f.Status)) {
 		fields["status"] = "Choose a status from the list."

@@ -625,3 +625,50 @@ func TestReportSortsByEveryColumn(t *testing.T) {
 		wantKind(t, "bad cursor", err, app.Invalid)
 	})
 }
+
+// TestReportGraphs: a Measure data report of at most 20 measures shows
+// each measure's graph, only of measures the viewer sees; over 20 it is
+// refused with a message tied to the option; other kinds have none.
+func TestReportGraphs(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		r := newReportWorld(t, db)
+		w := r.w
+		graphs := func(who string) ([]app.ReportGraph, error) {
+			return w.app.ReportGraphs(w.ctx, r.A.as(who), app.ReportQuery{Kind: app.ReportMeasureData, ReportSpec: app.ReportSpec{Graphs: true}})
+		}
+		ids := func(list []app.ReportGraph) []string {
+			var out []string
+			for _, g := range list {
+				out = append(out, "m:"+strconv.FormatInt(g.Measure.ID, 10))
+			}
+			return sortedCopy(out)
+		}
+		for _, who := range []string{"admin", "assigned", "none"} {
+			got, err := graphs(who)
+			if err != nil {
+				t.Fatalf("%s: %v", who, err)
+			}
+			if want := sortedCopy(measureRefs(r.seen(func() *app.Actor { return r.A.as(who) }))); !slices.Equal(ids(got), want) {
+				t.Errorf("%s: graphs of %v, want %v", who, ids(got), want)
+			}
+		}
+		_, err := w.app.ReportGraphs(w.ctx, r.A.as("admin"), app.ReportQuery{Kind: app.ReportNotes, ReportSpec: app.ReportSpec{Graphs: true}})
+		if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || e.Fields["graphs"] == "" {
+			t.Errorf("graphs on a notes report: %v", err)
+		}
+		admin := r.A.as("admin")
+		for i := range 16 {
+			r.A.measure(admin, "Extra "+strconv.Itoa(i), app.Placement{})
+		}
+		_, err = graphs("admin")
+		if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || !strings.Contains(e.Fields["graphs"], "at most 20") {
+			t.Errorf("21 measures: %v", err)
+		}
+		// Narrowed by a scorecard, the graphs come back.
+		got, err := w.app.ReportGraphs(w.ctx, admin, app.ReportQuery{Kind: app.ReportMeasureData,
+			ReportSpec: app.ReportSpec{Graphs: true, Filters: app.ReportFilters{ScorecardID: r.S2.ID}}})
+		if err != nil || !slices.Equal(ids(got), sortedCopy(measureRefs([]model.Object{r.M2, r.M5}))) {
+			t.Errorf("S2's graphs %v, %v", ids(got), err)
+		}
+	})
+}

@@ -46,6 +46,7 @@ func reportSpec(v url.Values) (kind string, spec app.ReportSpec, fields map[stri
 		Tag: v.Get("tag"), From: v.Get("from"), To: v.Get("to"), Site: v.Get("site"), Assignee: v.Get("assignee"), Status: v.Get("status")}
 	spec.Columns = v["col"]
 	spec.Sort, spec.Desc = v.Get("sort"), v.Get("dir") == "desc"
+	spec.Graphs = v.Get("graphs") == "1"
 	return kind, spec, fields
 }
 
@@ -76,6 +77,9 @@ func specValues(kind string, spec app.ReportSpec) url.Values {
 	set("sort", spec.Sort)
 	if spec.Desc {
 		v.Set("dir", "desc")
+	}
+	if spec.Graphs {
+		v.Set("graphs", "1")
 	}
 	return v
 }
@@ -153,6 +157,19 @@ func (s *Server) reportView(w http.ResponseWriter, r *http.Request, c *req, id i
 			return err
 		}
 		d.Page = page
+		if status == http.StatusOK && spec.Graphs {
+			graphs, err := s.app.ReportGraphs(r.Context(), c.Actor, app.ReportQuery{Kind: kind, ReportSpec: spec})
+			if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
+				status, d.Form = http.StatusUnprocessableEntity, views.Form{Errors: e.Fields, Msg: e.Msg}
+			} else if err != nil {
+				return err
+			}
+			for _, g := range graphs {
+				m := g.Measure
+				d.Graphs = append(d.Graphs, views.ReportGraph{Title: m.Title, URL: "/objects/" + strconv.FormatInt(m.ID, 10),
+					SVG: measureGraph(m, m.GraphType, g.Points, g.Baseline, g.Bands, m.GraphTargets, "rg"+strconv.FormatInt(m.ID, 10))})
+			}
+		}
 	}
 	base := "/i/" + c.Actor.Instance.Code + "/reports/run"
 	if id != 0 {

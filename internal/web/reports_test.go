@@ -248,6 +248,10 @@ func TestReportPagesAndExports(t *testing.T) {
 		expect(t, "saved report in the list", a.get("/i/ACME/reports"), http.StatusOK, "Overdue", "Board pack")
 		expect(t, "refused save", a.post("/i/ACME/reports", "name", "", "kind", "notes", "col", "nope"), http.StatusUnprocessableEntity,
 			`id="f-name"`)
+		// Graphs with a Measure data report: each measure's SVG, with its
+		// text alternative; refused on another kind, tied to the option.
+		expect(t, "graphs", a.get("/i/ACME/reports/run?kind=measure_data&graphs=1"), http.StatusOK, `id="report-graphs"`, "<desc", `role="img"`)
+		expect(t, "graphs on notes", a.get("/i/ACME/reports/run?kind=notes&graphs=1"), http.StatusUnprocessableEntity, "Graphs are shown with a")
 		// Scheduled delivery is set on the form: a bad choice is refused,
 		// tied to its field; a weekly one is saved and shown on Edit.
 		expect(t, "bad schedule", a.post("/i/ACME/reports", "name", "Mailed", "kind", "notes", "schedule", "hourly"), http.StatusUnprocessableEntity,
