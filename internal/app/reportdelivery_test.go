@@ -64,9 +64,10 @@ func attachmentOf(t *testing.T, raw []byte) (string, []byte) {
 // report with a weekly or monthly schedule is mailed once per period, at
 // 07:00 in its creator's zone, as XLSX, to its creator, with exactly the
 // rows the creator sees then; a creator who lost View Reports or whose
-// membership is inactive gets nothing; each delivery is logged.
+// membership is inactive gets nothing; each delivery is logged. On
+// SQLite, PostgreSQL and Citus.
 func TestScheduledReportDelivery(t *testing.T) {
-	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
 		r := newReportWorld(t, db)
 		w := r.w
 		admin := r.A.as("admin")
