@@ -96,8 +96,8 @@ func isSortedBy(spec app.ReportSpec, cols []app.ReportColumn, key string) bool {
 		return spec.Sort == key
 	}
 	for _, c := range cols {
-		if c.Sortable {
-			return c.Key == key
+		if c.Indexed {
+			return c.Key == key // the kind's default sort
 		}
 	}
 	return false
@@ -2047,7 +2047,7 @@ func ReportFormPage(s Shell, d ReportFormData) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					if d.Spec.Sort == c.Key {
+					if isSortedBy(d.Spec, d.Columns, c.Key) {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 186, " selected")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
@@ -2060,7 +2060,7 @@ func ReportFormPage(s Shell, d ReportFormData) templ.Component {
 					var templ_7745c5c3_Var103 string
 					templ_7745c5c3_Var103, templ_7745c5c3_Err = templ.JoinStringErrs(c.Title)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/reports.templ`, Line: 423, Col: 77}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/web/views/reports.templ`, Line: 423, Col: 93}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var103))
 					if templ_7745c5c3_Err != nil {
