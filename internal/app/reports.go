@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -81,6 +82,9 @@ type ReportSpec struct {
 	Columns []string      `json:"columns,omitempty"`
 	Sort    string        `json:"sort,omitempty"`
 	Desc    bool          `json:"desc,omitempty"`
+	// Graphs shows each measure's graph with a Measure data report of at
+	// most MaxReportGraphs measures (the HTML page).
+	Graphs bool `json:"graphs,omitempty"`
 }
 
 // ReportQuery asks for one page of a report.
@@ -97,7 +101,10 @@ type ReportColumn struct {
 	Title    string
 	Number   bool // right-aligned, a number in exports
 	Date     bool // a date in exports
-	Sortable bool
+	Sortable bool // every column is (issue 23: "sortable by every column")
+	// Indexed: the store pages by it (keyset on an index). Another
+	// column sorts the report's rows in memory, MaxSortedRows at most.
+	Indexed bool
 }
 
 // ReportCell is one cell: Text for the page, Value for exports (nil,
@@ -105,6 +112,23 @@ type ReportColumn struct {
 type ReportCell struct {
 	Text  string
 	Value any
+	// Sort, when set, orders the cell in place of Value: a period by its
+	// start (not its label), a band from red to green.
+	Sort any
+}
+
+// periodCell is a period's label, sorting by its key (its start date).
+func periodCell(label, key string) ReportCell {
+	return ReportCell{Text: label, Value: label, Sort: key}
+}
+
+// bandCell is a band's word, sorting red, yellow, green (no band last).
+func bandCell(c calc.Color) ReportCell {
+	w := bandWord(c)
+	if w == "" {
+		return ReportCell{}
+	}
+	return ReportCell{Text: w, Value: w, Sort: map[string]int{"Red": 0, "Yellow": 1, "Green": 2}[w]}
 }
 
 // ReportRow is one row; Ref names what it shows ("m:12", "m:12:2026-01-01",
@@ -138,7 +162,7 @@ const (
 func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []string) {
 	w := a.Words()
 	c := func(key, title string, opts ...string) ReportColumn {
-		col := ReportColumn{Key: key, Title: w.Expand(title)}
+		col := ReportColumn{Key: key, Title: w.Expand(title), Sortable: true}
 		for _, o := range opts {
 			switch o {
 			case "num":
@@ -146,7 +170,7 @@ func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []strin
 			case "date":
 				col.Date = true
 			case "sort":
-				col.Sortable = true
+				col.Indexed = true
 			}
 		}
 		return col
@@ -157,9 +181,9 @@ func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []strin
 	case ReportMeasureData:
 		return append(objectCols, c("period", "Period", "sort"), c("actual", "{actual}", "num"), c("target", "{target}", "num"),
 				c("variance", "Variance", "num"), c("band", "Band"), c("comment", "Comment")),
-			append(objectFilters, "from", "to")
+			append(objectFilters, "from", "to", "graphs")
 	case ReportMissingData:
-		return append(objectCols, c("frequency", "Reporting frequency"), c("period", "Period due"), c("due", "Due since", "date"),
+		return append(objectCols, c("owner", "Owner"), c("frequency", "Reporting frequency"), c("period", "Period due"), c("due", "Due since", "date"),
 			c("overdue", "Days overdue", "num"), c("last", "Latest {actual:lower}")), objectFilters
 	case ReportNotes:
 		return append(objectCols, c("filled", "{note:many} filled", "num"), c("filled_types", "Filled"), c("missing_types", "Empty"),
@@ -182,14 +206,15 @@ func (a *Actor) ReportColumns(kind string) (cols []ReportColumn, filters []strin
 // checkedReport is a query checked for its actor: the shown columns, the
 // store filter and what else the kind needs.
 type checkedReport struct {
-	kind   string
-	sort   string // the sort column's key
-	cols   []ReportColumn
-	vis    store.Visibility
-	sf     store.ReportFilter // objects' kinds
-	af     store.ActionFilter // actions
-	owners []int64            // partners' content: the owners; nil: own
-	now    time.Time
+	kind    string
+	sort    string       // the sort column's key
+	sortCol ReportColumn // the sort column
+	cols    []ReportColumn
+	vis     store.Visibility
+	sf      store.ReportFilter // objects' kinds
+	af      store.ActionFilter // actions
+	owners  []int64            // partners' content: the owners; nil: own
+	now     time.Time
 	// Read once per report, not per page (an export reads hundreds).
 	freqs  map[int64]model.Frequency
 	bands  map[int64]map[string]model.BandSetting
@@ -238,10 +263,12 @@ func (a *App) checkReport(ctx context.Context, actor *Actor, qy ReportQuery) (ch
 	}
 	sort := qy.Sort
 	if sort == "" {
-		sort = all[slices.IndexFunc(all, func(c ReportColumn) bool { return c.Sortable })].Key
+		sort = all[slices.IndexFunc(all, func(c ReportColumn) bool { return c.Indexed })].Key
 	}
 	if col, ok := byKey[sort]; !ok || !col.Sortable {
 		fields["sort"] = "This report sorts by one of: " + sortableTitles(all) + "."
+	} else {
+		c.sortCol = col
 	}
 	f := qy.Filters
 	on := func(name string) bool { return slices.Contains(applies, name) }
@@ -261,6 +288,9 @@ func (a *App) checkReport(ctx context.Context, actor *Actor, qy ReportQuery) (ch
 	}
 	if (from != "" || to != "") && !on("from") {
 		fields["from"] = "This report has no date range."
+	}
+	if qy.Graphs && !on("graphs") {
+		fields["graphs"] = actor.Words().Expand("Graphs are shown with a {measure:lower} data report only.")
 	}
 	if f.Status != "" && (!on("status") || !model.ActionStatusValid(f.Status)) {
 		fields["status"] = "Choose a status from the list."
@@ -322,7 +352,7 @@ func (a *App) checkReport(ctx context.Context, actor *Actor, qy ReportQuery) (ch
 	if partners && c.sf.Owners == nil {
 		c.sf.Owners = []int64{}
 	}
-	if sort == "period" {
+	if sort == "period" && c.sortCol.Indexed {
 		c.sf.Sort = "period"
 	}
 	if qy.Kind == ReportActions {
@@ -455,6 +485,9 @@ func (a *App) Report(ctx context.Context, actor *Actor, qy ReportQuery) (ReportP
 // reportPage reads the page c's filter names and advances the filter's
 // cursor to the next one.
 func (a *App) reportPage(ctx context.Context, actor *Actor, c *checkedReport) (ReportPage, error) {
+	if !c.sortCol.Indexed {
+		return a.sortedReportPage(ctx, actor, c)
+	}
 	var rows []reportRow
 	var next string
 	var err error
@@ -650,7 +683,7 @@ func (a *App) measureDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 					label = periodLabel(freqs, o, v.PeriodKey)
 					c.labels[k] = label
 				}
-				cells[i] = text(label)
+				cells[i] = periodCell(label, v.PeriodKey)
 			case "actual":
 				cells[i] = c.number(v.Actual, o)
 			case "target":
@@ -661,7 +694,7 @@ func (a *App) measureDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 					cells[i] = c.number(&d, o)
 				}
 			case "band":
-				cells[i] = text(bandWord(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), v.Actual, v.Target)))
+				cells[i] = bandCell(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), v.Actual, v.Target))
 			case "comment":
 				cells[i] = text(v.Comment)
 			}
@@ -739,6 +772,7 @@ func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 			return nil, err
 		}
 		var rows []reportRow
+		owners := map[int]int64{} // row → the account that entered its latest actual
 		for _, o := range list {
 			f, ok := freqs[derefID(o.FrequencyID)]
 			if !ok {
@@ -748,6 +782,7 @@ func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 			due := pf.Prev(pf.At(c.now))
 			key := pf.Key(due)
 			var latest string
+			var by int64
 			has := false
 			for _, v := range values[o.ID] {
 				if v.Actual == nil {
@@ -758,20 +793,41 @@ func (a *App) missingDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 				}
 				if v.PeriodKey <= key {
 					latest = v.PeriodKey
+					by = 0
+					if v.UpdatedBy != nil {
+						by = *v.UpdatedBy
+					}
 				}
 			}
 			if has {
 				continue
 			}
 			cells := objectCells(actor.Words(), o, sc[o.ID])
+			if by != 0 && o.InstanceID == actor.Instance.ID {
+				// The owner: the member of this organization who
+				// entered its latest actual (named below, a page at once).
+				owners[len(rows)] = by
+			}
 			cells["frequency"] = text(f.Title)
-			cells["period"] = text(pf.Label(due))
+			cells["period"] = periodCell(pf.Label(due), key)
 			cells["due"] = ReportCell{Text: due.End.Format(time.DateOnly), Value: due.End}
 			cells["overdue"] = count(int(c.now.Sub(due.End).Hours() / 24))
 			if latest != "" {
-				cells["last"] = text(periodLabel(freqs, o, latest))
+				cells["last"] = periodCell(periodLabel(freqs, o, latest), latest)
 			}
 			rows = append(rows, reportRow{ref: "m:" + strconv.FormatInt(o.ID, 10), link: measureLink(o), cells: cells})
+		}
+		if len(owners) > 0 {
+			accts := slices.Compact(slices.Sorted(maps.Values(owners)))
+			names, err := q.MemberNamesOfAccounts(ctx, actor.Instance.ID, accts)
+			if err != nil {
+				return nil, err
+			}
+			for i, acct := range owners {
+				if n, ok := names[acct]; ok {
+					rows[i].cells["owner"] = text(n)
+				}
+			}
 		}
 		return rows, nil
 	})
@@ -892,10 +948,10 @@ func (a *App) partnerDataRows(ctx context.Context, actor *Actor, c *checkedRepor
 				}
 			}
 			if last != nil {
-				cells["period"] = text(periodLabel(freqs, o, last.PeriodKey))
+				cells["period"] = periodCell(periodLabel(freqs, o, last.PeriodKey), last.PeriodKey)
 				cells["actual"] = number(last.Actual, o.Decimals, o.Unit, o.UnitBefore)
 				cells["target"] = number(last.Target, o.Decimals, o.Unit, o.UnitBefore)
-				cells["band"] = text(bandWord(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), last.Actual, last.Target)))
+				cells["band"] = bandCell(calc.ColorOf(calc.Polarity(o.Polarity), MeasureBands(o, bands[o.InstanceID]), last.Actual, last.Target))
 			}
 			rows = append(rows, reportRow{ref: "m:" + strconv.FormatInt(o.ID, 10), link: measureLink(o), cells: cells})
 		}
@@ -1071,9 +1127,10 @@ func (a *App) ExportReport(ctx context.Context, actor *Actor, id int64, name str
 
 // SavedReportInput is what the report form saves.
 type SavedReportInput struct {
-	Name string
-	Kind string
-	Spec ReportSpec
+	Name     string
+	Kind     string
+	Spec     ReportSpec
+	Schedule string // "", DigestWeekly or DigestMonthly: mailed as XLSX to its creator
 }
 
 // SavedReportView is a saved report with its question decoded.
@@ -1133,6 +1190,9 @@ func (a *App) checkSaved(ctx context.Context, actor *Actor, in *SavedReportInput
 	if msg != "" {
 		return "", fieldError("name", msg)
 	}
+	if in.Schedule != "" && in.Schedule != DigestWeekly && in.Schedule != DigestMonthly {
+		return "", fieldError("schedule", "Choose no delivery, weekly or monthly.")
+	}
 	if _, err := a.checkReport(ctx, actor, ReportQuery{Kind: in.Kind, ReportSpec: in.Spec, Limit: 1}); err != nil {
 		return "", err
 	}
@@ -1156,14 +1216,18 @@ func (a *App) CreateSavedReport(ctx context.Context, actor *Actor, in SavedRepor
 		return model.SavedReport{}, err
 	}
 	spec, _ := json.Marshal(in.Spec)
-	r := model.SavedReport{InstanceID: actor.Instance.ID, Name: name, Kind: in.Kind, Spec: string(spec), CreatedBy: actor.Membership.ID}
+	r := model.SavedReport{InstanceID: actor.Instance.ID, Name: name, Kind: in.Kind, Spec: string(spec), CreatedBy: actor.Membership.ID,
+		Schedule: in.Schedule}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
 		var err error
 		if r, err = q.CreateReport(ctx, r); err != nil {
 			return nameTaken(err)
 		}
-		return record(ctx, q, entry(actor, ActCreate, "report", r.ID, r.Name,
-			model.Change{Field: "kind", After: r.Kind}, model.Change{Field: "spec", After: r.Spec}))
+		changes := []model.Change{{Field: "kind", After: r.Kind}, {Field: "spec", After: r.Spec}}
+		if r.Schedule != "" {
+			changes = append(changes, model.Change{Field: "schedule", After: r.Schedule})
+		}
+		return record(ctx, q, entry(actor, ActCreate, "report", r.ID, r.Name, changes...))
 	})
 	return r, err
 }
@@ -1183,7 +1247,7 @@ func (a *App) UpdateSavedReport(ctx context.Context, actor *Actor, id int64, ver
 	}
 	spec, _ := json.Marshal(in.Spec)
 	r := before.SavedReport
-	r.Name, r.Kind, r.Spec, r.Version = name, in.Kind, string(spec), version
+	r.Name, r.Kind, r.Spec, r.Version, r.Schedule = name, in.Kind, string(spec), version, in.Schedule
 	return a.store.InTx(ctx, func(q *store.Q) error {
 		if err := q.UpdateReport(ctx, r); err != nil {
 			if errors.Is(err, store.ErrConflict) {
@@ -1192,7 +1256,8 @@ func (a *App) UpdateSavedReport(ctx context.Context, actor *Actor, id int64, ver
 			return nameTaken(err)
 		}
 		return record(ctx, q, entry(actor, ActUpdate, "report", r.ID, r.Name,
-			changed("name", before.Name, r.Name, "kind", before.Kind, r.Kind, "spec", before.SavedReport.Spec, r.Spec)...))
+			changed("name", before.Name, r.Name, "kind", before.Kind, r.Kind, "spec", before.SavedReport.Spec, r.Spec,
+				"schedule", before.Schedule, r.Schedule)...))
 	})
 }
 

@@ -1,10 +1,13 @@
 package app_test
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
@@ -437,7 +440,9 @@ func TestReportRefusals(t *testing.T) {
 		}{
 			{"bogus", app.ReportSpec{}, "kind"},
 			{app.ReportMeasureData, app.ReportSpec{Columns: []string{"measure", "secret"}}, "columns"},
-			{app.ReportMeasureData, app.ReportSpec{Sort: "comment"}, "sort"},
+			// (Sorting by "comment" was refused before every column sorted:
+			// TestReportSortsByEveryColumn now sorts by it.)
+			{app.ReportMeasureData, app.ReportSpec{Sort: "password_hash"}, "sort"},
 			{app.ReportMeasureData, app.ReportSpec{Sort: "nope"}, "sort"},
 			{app.ReportMeasureData, app.ReportSpec{Filters: app.ReportFilters{From: "1900-01-01", To: "2100-01-01"}}, "to"},
 			{app.ReportMeasureData, app.ReportSpec{Filters: app.ReportFilters{From: "2026-13-01"}}, "from"},
@@ -456,6 +461,216 @@ func TestReportRefusals(t *testing.T) {
 		} {
 			_, err := w.app.Report(w.ctx, admin, app.ReportQuery{Kind: tc.kind, ReportSpec: tc.spec})
 			wantField(t, tc.kind+" "+tc.field, err, tc.field)
+		}
+	})
+}
+
+// TestReportMissingDataOwner: the Missing data report names each
+// measure's owner — the member of the viewer's organization who entered
+// its latest actual — and its days overdue; a measure nobody entered has
+// none, and a partner's measures name no member of another organization.
+func TestReportMissingDataOwner(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		r := newReportWorld(t, db)
+		w := r.w
+		// "all" enters M3's latest actual (still not the due period).
+		r.A.setPerms(r.A.as("admin"), "all", append(reportViewer, access.ScorecardsAll, access.DataEnter)...)
+		if _, err := w.app.SaveData(w.ctx, r.A.as("all"), r.M3.ID, []app.DataEntry{{PeriodKey: "2026-01-01", Actual: "7"}}); err != nil {
+			t.Fatal(err)
+		}
+		owners := func(actor *app.Actor, spec app.ReportSpec) map[string]string {
+			t.Helper()
+			spec.Columns = []string{"measure", "owner", "overdue"}
+			page, err := w.app.Report(w.ctx, actor, app.ReportQuery{Kind: app.ReportMissingData, ReportSpec: spec, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Columns) != 3 || page.Columns[1].Title != "Owner" {
+				t.Fatalf("columns %+v", page.Columns)
+			}
+			out := map[string]string{}
+			for _, row := range page.Rows {
+				if n, ok := row.Cells[2].Value.(int); !ok || n <= 0 {
+					t.Errorf("%s: days overdue %+v", row.Ref, row.Cells[2])
+				}
+				out[row.Ref] = row.Cells[1].Text
+			}
+			return out
+		}
+		ref := func(m model.Object) string { return "m:" + strconv.FormatInt(m.ID, 10) }
+		name := func(who string) string {
+			if a := r.A.members[who]; a.Name != "" {
+				return a.Name
+			}
+			return r.A.members[who].Email
+		}
+		got := owners(r.A.as("admin"), app.ReportSpec{})
+		want := map[string]string{ref(r.M2): name("admin"), ref(r.M3): name("all"), ref(r.M4): name("admin"), ref(r.M5): ""}
+		if !maps.Equal(got, want) {
+			t.Fatalf("owners %v, want %v", got, want)
+		}
+		got = owners(r.B.as("partner"), app.ReportSpec{Filters: app.ReportFilters{Site: app.SitePartners}})
+		if len(got) == 0 {
+			t.Fatal("the partner sees no missing data")
+		}
+		for k, v := range got {
+			if v != "" {
+				t.Errorf("partner's row %s names %q", k, v)
+			}
+		}
+	})
+}
+
+// cellOrder orders two cells as a report sorted by their column must:
+// empty cells last both ways, numbers (and dates) before texts, texts
+// without regard to case.
+func cellOrder(a, b app.ReportCell, desc bool) int {
+	rank := func(c app.ReportCell) (int, float64, string) {
+		v := c.Value
+		if c.Sort != nil {
+			v = c.Sort
+		}
+		switch v := v.(type) {
+		case float64:
+			return 0, v, ""
+		case int:
+			return 0, float64(v), ""
+		case time.Time:
+			return 0, float64(v.Unix()), ""
+		case string:
+			if v != "" {
+				return 1, 0, strings.ToLower(v)
+			}
+		}
+		if v == nil && c.Text != "" {
+			return 1, 0, strings.ToLower(c.Text)
+		}
+		return 2, 0, ""
+	}
+	ka, na, sa := rank(a)
+	kb, nb, sb := rank(b)
+	if (ka == 2) != (kb == 2) {
+		if ka == 2 {
+			return 1
+		}
+		return -1
+	}
+	c := cmp.Or(cmp.Compare(ka, kb), cmp.Compare(na, nb), cmp.Compare(sa, sb))
+	if desc {
+		return -c
+	}
+	return c
+}
+
+// TestReportSortsByEveryColumn: every column of every kind sorts both
+// ways; paging by cursor, two rows a page, visits every row once, in
+// the column's order; the rows are the same as unsorted.
+func TestReportSortsByEveryColumn(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		r := newReportWorld(t, db)
+		w := r.w
+		for _, who := range []string{"admin", "assigned"} {
+			for _, kind := range app.ReportKinds {
+				if kind == app.ReportUserAccess && who != "admin" {
+					continue
+				}
+				actor := r.A.as(who)
+				spec := app.ReportSpec{}
+				if kind == app.ReportPartnerData {
+					actor = r.B.as("partner")
+				}
+				base, err := allRows(t, w, actor, app.ReportQuery{Kind: kind, ReportSpec: spec})
+				if err != nil {
+					t.Fatalf("%s %s: %v", who, kind, err)
+				}
+				cols, _ := actor.ReportColumns(kind)
+				for _, col := range cols {
+					if !col.Sortable {
+						t.Errorf("%s: column %s is not sortable", kind, col.Key)
+					}
+					for _, desc := range []bool{false, true} {
+						// Shown (as the only column) and not shown (the
+						// first column alone).
+						for _, shown := range [][]string{{col.Key}, {cols[0].Key}} {
+							qy := app.ReportQuery{Kind: kind, ReportSpec: app.ReportSpec{Sort: col.Key, Desc: desc, Columns: shown}, Limit: 2}
+							var refs []string
+							var prev *app.ReportCell
+							for range 100 {
+								page, err := w.app.Report(w.ctx, actor, qy)
+								if err != nil {
+									t.Fatalf("%s %s by %s desc=%v: %v", who, kind, col.Key, desc, err)
+								}
+								for _, row := range page.Rows {
+									refs = append(refs, row.Ref)
+									if shown[0] == col.Key {
+										if prev != nil && cellOrder(*prev, row.Cells[0], desc) > 0 {
+											t.Errorf("%s %s by %s desc=%v: %q before %q", who, kind, col.Key, desc, prev.Text, row.Cells[0].Text)
+										}
+										cell := row.Cells[0]
+										prev = &cell
+									}
+								}
+								if qy.After = page.Next; qy.After == "" {
+									break
+								}
+							}
+							if !slices.Equal(sortedCopy(refs), sortedCopy(base)) {
+								t.Errorf("%s %s by %s desc=%v (columns %v): rows %v, want %v", who, kind, col.Key, desc, shown, refs, base)
+							}
+						}
+					}
+				}
+			}
+		}
+		// A cursor that is no cursor is refused with a message.
+		_, err := w.app.Report(w.ctx, r.A.as("admin"), app.ReportQuery{Kind: app.ReportMeasureData, ReportSpec: app.ReportSpec{Sort: "variance"}, After: "!!"})
+		wantKind(t, "bad cursor", err, app.Invalid)
+	})
+}
+
+// TestReportGraphs: a Measure data report of at most 20 measures shows
+// each measure's graph, only of measures the viewer sees; over 20 it is
+// refused with a message tied to the option; other kinds have none.
+func TestReportGraphs(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		r := newReportWorld(t, db)
+		w := r.w
+		graphs := func(who string) ([]app.ReportGraph, error) {
+			return w.app.ReportGraphs(w.ctx, r.A.as(who), app.ReportQuery{Kind: app.ReportMeasureData, ReportSpec: app.ReportSpec{Graphs: true}})
+		}
+		ids := func(list []app.ReportGraph) []string {
+			var out []string
+			for _, g := range list {
+				out = append(out, "m:"+strconv.FormatInt(g.Measure.ID, 10))
+			}
+			return sortedCopy(out)
+		}
+		for _, who := range []string{"admin", "assigned", "none"} {
+			got, err := graphs(who)
+			if err != nil {
+				t.Fatalf("%s: %v", who, err)
+			}
+			if want := sortedCopy(measureRefs(r.seen(func() *app.Actor { return r.A.as(who) }))); !slices.Equal(ids(got), want) {
+				t.Errorf("%s: graphs of %v, want %v", who, ids(got), want)
+			}
+		}
+		_, err := w.app.ReportGraphs(w.ctx, r.A.as("admin"), app.ReportQuery{Kind: app.ReportNotes, ReportSpec: app.ReportSpec{Graphs: true}})
+		if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || e.Fields["graphs"] == "" {
+			t.Errorf("graphs on a notes report: %v", err)
+		}
+		admin := r.A.as("admin")
+		for i := range 16 {
+			r.A.measure(admin, "Extra "+strconv.Itoa(i), app.Placement{})
+		}
+		_, err = graphs("admin")
+		if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || !strings.Contains(e.Fields["graphs"], "at most 20") {
+			t.Errorf("21 measures: %v", err)
+		}
+		// Narrowed by a scorecard, the graphs come back.
+		got, err := w.app.ReportGraphs(w.ctx, admin, app.ReportQuery{Kind: app.ReportMeasureData,
+			ReportSpec: app.ReportSpec{Graphs: true, Filters: app.ReportFilters{ScorecardID: r.S2.ID}}})
+		if err != nil || !slices.Equal(ids(got), sortedCopy(measureRefs([]model.Object{r.M2, r.M5}))) {
+			t.Errorf("S2's graphs %v, %v", ids(got), err)
 		}
 	})
 }

@@ -1,5 +1,5 @@
 // Package jobs runs Yardstick's background work on River: the digests,
-// the action reminders, the action emails and the recompute of
+// the scheduled report deliveries, the action reminders, the action emails and the recompute of
 // calculations fed by a partner's measures. Jobs are inserted by
 // internal/app in the transaction of the change that causes them
 // (store.Q.InsertJob); this package works them and schedules the
@@ -67,6 +67,32 @@ func (w *digestWorker) Work(ctx context.Context, j *river.Job[DigestRunArgs]) er
 // minute would cut a 10,000-member run short.
 func (w *digestWorker) Timeout(*river.Job[DigestRunArgs]) time.Duration { return 30 * time.Minute }
 
+// ReportDeliveriesArgs is the periodic job mailing saved reports due on
+// their schedule (issue 23).
+type ReportDeliveriesArgs struct{}
+
+// Kind names the job for River.
+func (ReportDeliveriesArgs) Kind() string { return "report_deliveries" }
+
+type deliveriesWorker struct {
+	river.WorkerDefaults[ReportDeliveriesArgs]
+	app *app.App
+	log *slog.Logger
+}
+
+func (w *deliveriesWorker) Work(ctx context.Context, _ *river.Job[ReportDeliveriesArgs]) error {
+	res, err := w.app.RunReportDeliveries(ctx)
+	if res.Sent > 0 || err != nil {
+		w.log.Info("report deliveries", "scheduled", res.Scheduled, "sent", res.Sent, "refused", res.Refused, "err", err)
+	}
+	return err
+}
+
+// Timeout: each delivery runs a whole report.
+func (w *deliveriesWorker) Timeout(*river.Job[ReportDeliveriesArgs]) time.Duration {
+	return 30 * time.Minute
+}
+
 type remindersWorker struct {
 	river.WorkerDefaults[RemindersArgs]
 	app *app.App
@@ -115,6 +141,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Engine, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &digestWorker{app: a, log: log})
 	river.AddWorker(workers, &remindersWorker{app: a})
+	river.AddWorker(workers, &deliveriesWorker{app: a, log: log})
 	river.AddWorker(workers, &actionEmailWorker{app: a})
 	river.AddWorker(workers, &calcWorker{app: a})
 	// One run of each kind waits or runs at a time: a tick that comes while
@@ -133,6 +160,8 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Engine, error) {
 			periodic(cfg.DigestEvery, DigestRunArgs{Digest: app.DigestWeekly}),
 			periodic(cfg.DigestEvery, DigestRunArgs{Digest: app.DigestMonthly}),
 			periodic(cfg.ReminderEvery, RemindersArgs{}),
+			// Saved reports are scheduled at the digests' hour: looked for as often.
+			periodic(cfg.DigestEvery, ReportDeliveriesArgs{}),
 		},
 		FetchPollInterval: cfg.PollEvery,
 		FetchCooldown:     min(cfg.PollEvery, 100*time.Millisecond),

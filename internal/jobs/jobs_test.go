@@ -202,3 +202,53 @@ func TestTwoEnginesOneDigestEach(t *testing.T) {
 		}
 	})
 }
+
+// TestEngineDeliversScheduledReportOnce: the job engine looks for due
+// report deliveries as often as for digests, and a weekly report is
+// written to the outbox once for its period however many runs come.
+func TestEngineDeliversScheduledReportOnce(t *testing.T) {
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		ctx := context.Background()
+		a, in := digestFixture(t, db, 0)
+		acct, err := db.Store.Q().AccountByEmail(ctx, "admin@net.example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin, err := a.ActorFor(ctx, app.Session{Account: acct}, in.Code, app.Client{Addr: "192.0.2.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.CreateSavedReport(ctx, admin, app.SavedReportInput{Name: "Weekly data", Kind: app.ReportMeasureData, Schedule: app.DigestWeekly}); err != nil {
+			t.Fatal(err)
+		}
+		db.Clock.Set(monday)
+		e, err := jobs.New(a, jobs.Config{DigestEvery: 100 * time.Millisecond, PollEvery: 50 * time.Millisecond}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer e.Stop(context.WithoutCancel(ctx))
+		count := func(query string) int {
+			var n int
+			if err := db.Store.DB().QueryRowContext(ctx, query).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		runs := func() int {
+			return count(`SELECT COUNT(*) FROM river_job WHERE kind = 'report_deliveries' AND state = 'completed'`)
+		}
+		deadline := time.Now().Add(90 * time.Second)
+		for runs() < 4 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if n := runs(); n < 4 {
+			t.Errorf("only %d delivery runs completed", n)
+		}
+		if n := count(`SELECT COUNT(*) FROM outbox WHERE kind = 'report_delivery' AND attachment IS NOT NULL`); n != 1 {
+			t.Errorf("%d report deliveries in the outbox, want 1", n)
+		}
+	})
+}

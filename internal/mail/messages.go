@@ -187,3 +187,29 @@ func oneLine(s string) string {
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// KindReportDelivery is a saved report mailed on its schedule.
+const KindReportDelivery = "report_delivery"
+
+// ReportDelivery is a saved report's scheduled mail to its creator, with
+// the report as XLSX attached (file nil: it was over the size a mail may
+// carry, and the mail says so and links the report instead). schedule is
+// "weekly" or "monthly", period the period it is for, for people.
+func ReportDelivery(reportURL, instanceName, instanceCode, email, reportName, schedule, period string, rows int, fileName string, file []byte) model.OutboxMessage {
+	name := instanceLabel(instanceName, instanceCode)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello,\n\nHere is the %s report %s of %s, for %s: %d row%s, as you may see them today.\n\n",
+		schedule, quoted(reportName), name, period, rows, map[bool]string{true: "", false: "s"}[rows == 1])
+	if file != nil {
+		fmt.Fprintf(&b, "The report is attached as %s.\n", oneLine(fileName))
+	} else {
+		b.WriteString("The report is too large to attach to a mail; open it in Yardstick and download it there.\n")
+	}
+	fmt.Fprintf(&b, "Open the report: %s\n\n", oneLine(reportURL))
+	b.WriteString("You get this mail because you saved this report with a delivery schedule; change the schedule on the report's Edit page.\n")
+	m := msg(KindReportDelivery, email, "Report "+quoted(reportName)+" ("+schedule+")", b.String(), false)
+	if file != nil {
+		m.AttachmentName, m.Attachment = oneLine(fileName), file
+	}
+	return m
+}

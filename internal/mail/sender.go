@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -107,6 +108,17 @@ func (s *SMTPSender) Send(ctx context.Context, m model.OutboxMessage) error {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if m.Attachment != nil {
+		name := oneLine(m.AttachmentName)
+		if name == "" {
+			name = "attachment"
+		}
+		ct := gomail.TypeAppOctetStream
+		if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
+			ct = gomail.ContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		}
+		msg.AttachReadSeeker(name, bytes.NewReader(m.Attachment), gomail.WithFileContentType(ct))
 	}
 	return s.client.DialAndSendWithContext(ctx, msg)
 }

@@ -118,6 +118,11 @@ type OutboxMessage struct {
 	// List-Unsubscribe-Post (RFC 8058 one-click), for digests.
 	UnsubscribeURL string
 	HasSecret      bool // body (and HTML) is scrubbed once sent
+	// AttachmentName and Attachment are one file sent with the message
+	// (a scheduled report's XLSX), dropped once delivered. Attachment is
+	// read only where a message is claimed for sending.
+	AttachmentName string
+	Attachment     []byte
 	Status         string
 	Attempts       int
 	NextAttemptAt  time.Time

@@ -12,7 +12,10 @@ type SavedReport struct {
 	Kind       string
 	Spec       string // JSON: app.ReportSpec
 	CreatedBy  int64
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	Version    int
+	Schedule   string // "", "weekly" or "monthly": mailed as XLSX to its creator
+	// SchedulePeriod is the last period a delivery was written for.
+	SchedulePeriod string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int
 }

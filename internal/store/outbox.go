@@ -11,14 +11,29 @@ import (
 	"yardstick/internal/textcheck"
 )
 
-const outboxCols = `id, instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, status, attempts, next_attempt_at, last_error, created_at, sent_at`
+const outboxCols = `id, instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, status, attempts, next_attempt_at, last_error, created_at, sent_at, attachment_name`
+
+// claimCols are outboxCols with the attachment, read only to send.
+const claimCols = outboxCols + `, attachment`
 
 func scanOutbox(sc interface{ Scan(...any) error }) (model.OutboxMessage, error) {
+	return scanOutboxWith(sc, false)
+}
+
+func scanClaimed(sc interface{ Scan(...any) error }) (model.OutboxMessage, error) {
+	return scanOutboxWith(sc, true)
+}
+
+func scanOutboxWith(sc interface{ Scan(...any) error }, attachment bool) (model.OutboxMessage, error) {
 	var m model.OutboxMessage
 	var inst sql.NullInt64
 	var sent sql.NullTime
-	err := sc.Scan(&m.ID, &inst, &m.Kind, &m.To, &m.Subject, &m.Body, &m.HTML, &m.UnsubscribeURL, &m.HasSecret, &m.Status, &m.Attempts,
-		&m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent)
+	dest := []any{&m.ID, &inst, &m.Kind, &m.To, &m.Subject, &m.Body, &m.HTML, &m.UnsubscribeURL, &m.HasSecret, &m.Status, &m.Attempts,
+		&m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent, &m.AttachmentName}
+	if attachment {
+		dest = append(dest, &m.Attachment)
+	}
+	err := sc.Scan(dest...)
 	if inst.Valid {
 		m.InstanceID = &inst.Int64
 	}
@@ -37,9 +52,14 @@ func scanOutbox(sc interface{ Scan(...any) error }) (model.OutboxMessage, error)
 func (q *Q) EnqueueMail(ctx context.Context, m model.OutboxMessage) (int64, error) {
 	now := q.Now()
 	var id int64
-	err := q.row(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, status, attempts, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9) RETURNING id`,
-		m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now).Scan(&id)
+	var attachment any // NULL without one
+	if m.Attachment != nil {
+		attachment = m.Attachment
+	}
+	err := q.row(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, status, attempts, next_attempt_at, created_at,
+			attachment_name, attachment)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9, $10, $11) RETURNING id`,
+		m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, m.AttachmentName, attachment).Scan(&id)
 	switch {
 	case err != nil:
 	case q.inTx:
@@ -98,14 +118,14 @@ func (q *Q) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]mo
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2
 			AND (lease_until IS NULL OR lease_until < $2) ORDER BY next_attempt_at, id LIMIT $3`+skip+`)
 		AND status = 'pending' AND (lease_until IS NULL OR lease_until < $2)
-		RETURNING `+outboxCols, now.Add(lease), now, limit)
+		RETURNING `+claimCols, now.Add(lease), now, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []model.OutboxMessage
 	for rows.Next() {
-		m, err := scanOutbox(rows)
+		m, err := scanClaimed(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -121,7 +141,8 @@ func (q *Q) MarkMailSent(ctx context.Context, id int64) error {
 	res, err := q.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, lease_until = NULL, last_error = '',
 		body = CASE WHEN has_secret THEN '(removed after delivery: it contained a secret)' ELSE body END,
 		html = CASE WHEN has_secret THEN '' ELSE html END,
-		unsubscribe_url = CASE WHEN has_secret THEN '' ELSE unsubscribe_url END
+		unsubscribe_url = CASE WHEN has_secret THEN '' ELSE unsubscribe_url END,
+		attachment = NULL
 		WHERE id = $2`, now, id)
 	return affectedOne(res, err)
 }
@@ -135,7 +156,7 @@ func (q *Q) MarkMailRetry(ctx context.Context, id int64, errText string, next ti
 
 // MarkMailFailed gives up on a message.
 func (q *Q) MarkMailFailed(ctx context.Context, id int64, errText string) error {
-	res, err := q.exec(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, lease_until = NULL WHERE id = $2`,
+	res, err := q.exec(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = $1, lease_until = NULL, attachment = NULL WHERE id = $2`,
 		truncate(errText, 1000), id)
 	return affectedOne(res, err)
 }

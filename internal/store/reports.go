@@ -479,11 +479,11 @@ func (q *Q) MembersAccess(ctx context.Context, instanceID int64, ids []int64) (m
 	return out, rows.Err()
 }
 
-const reportCols = `id, instance_id, name, kind, spec, COALESCE(created_by, 0), created_at, updated_at, version`
+const reportCols = `id, instance_id, name, kind, spec, COALESCE(created_by, 0), created_at, updated_at, version, schedule, schedule_period`
 
 func scanReport(sc interface{ Scan(...any) error }) (model.SavedReport, error) {
 	var r model.SavedReport
-	err := sc.Scan(&r.ID, &r.InstanceID, &r.Name, &r.Kind, &r.Spec, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &r.Version)
+	err := sc.Scan(&r.ID, &r.InstanceID, &r.Name, &r.Kind, &r.Spec, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &r.Version, &r.Schedule, &r.SchedulePeriod)
 	return r, err
 }
 
@@ -494,9 +494,9 @@ var ErrNameTaken = errors.New("name taken")
 func (q *Q) CreateReport(ctx context.Context, r model.SavedReport) (model.SavedReport, error) {
 	now := q.Now()
 	r.CreatedAt, r.UpdatedAt, r.Version = now, now, 1
-	err := q.row(ctx, `INSERT INTO saved_reports (instance_id, name, name_key, kind, spec, created_by, created_at, updated_at, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) RETURNING id`,
-		r.InstanceID, r.Name, Key(r.Name), r.Kind, r.Spec, r.CreatedBy, now).Scan(&r.ID)
+	err := q.row(ctx, `INSERT INTO saved_reports (instance_id, name, name_key, kind, spec, created_by, created_at, updated_at, version, schedule)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1, $8) RETURNING id`,
+		r.InstanceID, r.Name, Key(r.Name), r.Kind, r.Spec, r.CreatedBy, now, r.Schedule).Scan(&r.ID)
 	if isUniqueViolation(err) {
 		return r, ErrNameTaken
 	}
@@ -506,8 +506,8 @@ func (q *Q) CreateReport(ctx context.Context, r model.SavedReport) (model.SavedR
 // UpdateReport saves a report edited from r.Version; one changed since
 // is ErrConflict.
 func (q *Q) UpdateReport(ctx context.Context, r model.SavedReport) error {
-	res, err := q.exec(ctx, `UPDATE saved_reports SET name = $1, name_key = $2, kind = $3, spec = $4, updated_at = $5, version = version + 1
-		WHERE instance_id = $6 AND id = $7 AND version = $8`, r.Name, Key(r.Name), r.Kind, r.Spec, q.Now(), r.InstanceID, r.ID, r.Version)
+	res, err := q.exec(ctx, `UPDATE saved_reports SET name = $1, name_key = $2, kind = $3, spec = $4, updated_at = $5, version = version + 1, schedule = $9
+		WHERE instance_id = $6 AND id = $7 AND version = $8`, r.Name, Key(r.Name), r.Kind, r.Spec, q.Now(), r.InstanceID, r.ID, r.Version, r.Schedule)
 	if isUniqueViolation(err) {
 		return ErrNameTaken
 	}
@@ -563,4 +563,62 @@ func (q *Q) ListReports(ctx context.Context, instanceID int64, after string, lim
 		page.Next = encodeCursor(Key(last.Name), last.ID)
 	}
 	return page, nil
+}
+
+// MemberNamesOfAccounts returns the names (the email when an account has
+// none) of those of accounts that are members of the instance, by account
+// id, in one query per batch: a Missing data report names who entered
+// each measure's latest actual, and only a member of the viewer's own
+// organization is named.
+func (q *Q) MemberNamesOfAccounts(ctx context.Context, instanceID int64, accountIDs []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	for start := 0; start < len(accountIDs); start += 1000 {
+		batch := accountIDs[start:min(start+1000, len(accountIDs))]
+		a := args{instanceID}
+		rows, err := q.query(ctx, `SELECT m.account_id, a.name, a.email FROM memberships m JOIN accounts a ON a.id = m.account_id
+			WHERE m.instance_id = $1 AND m.account_id IN (`+a.list(batch)+`)`, a...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var name, email string
+			if err := rows.Scan(&id, &name, &email); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if strings.TrimSpace(name) == "" {
+				name = email
+			}
+			out[id] = name
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ScheduledReports pages through the saved reports of every instance
+// that have a delivery schedule, by (instance, id) after the pair given
+// (0, 0 for the first page): the delivery run reads them a page at a
+// time whatever their number.
+func (q *Q) ScheduledReports(ctx context.Context, afterInstance, afterID int64, limit int) ([]model.SavedReport, error) {
+	return collect(ctx, q, scanReport, `SELECT `+reportCols+` FROM saved_reports WHERE schedule <> ''
+		AND (instance_id > $1 OR (instance_id = $1 AND id > $2)) ORDER BY instance_id, id LIMIT `+strconv.Itoa(max(1, limit)), afterInstance, afterID)
+}
+
+// ClaimReportPeriod records that the saved report's delivery for period
+// is written, unless it already was: false then. Call it in the mail's
+// own transaction, so a period gets one mail however many runs look.
+// The report's version is not changed (an open edit form stays valid).
+func (q *Q) ClaimReportPeriod(ctx context.Context, instanceID, id int64, period string) (bool, error) {
+	res, err := q.exec(ctx, `UPDATE saved_reports SET schedule_period = $1 WHERE instance_id = $2 AND id = $3 AND schedule_period <> $1 AND schedule <> ''`,
+		period, instanceID, id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

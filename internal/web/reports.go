@@ -46,6 +46,7 @@ func reportSpec(v url.Values) (kind string, spec app.ReportSpec, fields map[stri
 		Tag: v.Get("tag"), From: v.Get("from"), To: v.Get("to"), Site: v.Get("site"), Assignee: v.Get("assignee"), Status: v.Get("status")}
 	spec.Columns = v["col"]
 	spec.Sort, spec.Desc = v.Get("sort"), v.Get("dir") == "desc"
+	spec.Graphs = v.Get("graphs") == "1"
 	return kind, spec, fields
 }
 
@@ -76,6 +77,9 @@ func specValues(kind string, spec app.ReportSpec) url.Values {
 	set("sort", spec.Sort)
 	if spec.Desc {
 		v.Set("dir", "desc")
+	}
+	if spec.Graphs {
+		v.Set("graphs", "1")
 	}
 	return v
 }
@@ -153,6 +157,19 @@ func (s *Server) reportView(w http.ResponseWriter, r *http.Request, c *req, id i
 			return err
 		}
 		d.Page = page
+		if status == http.StatusOK && spec.Graphs {
+			graphs, err := s.app.ReportGraphs(r.Context(), c.Actor, app.ReportQuery{Kind: kind, ReportSpec: spec})
+			if e, ok := app.AsError(err); ok && e.Kind == app.Invalid {
+				status, d.Form = http.StatusUnprocessableEntity, views.Form{Errors: e.Fields, Msg: e.Msg}
+			} else if err != nil {
+				return err
+			}
+			for _, g := range graphs {
+				m := g.Measure
+				d.Graphs = append(d.Graphs, views.ReportGraph{Title: m.Title, URL: "/objects/" + strconv.FormatInt(m.ID, 10),
+					SVG: measureGraph(m, m.GraphType, g.Points, g.Baseline, g.Bands, m.GraphTargets, "rg"+strconv.FormatInt(m.ID, 10))})
+			}
+		}
 	}
 	base := "/i/" + c.Actor.Instance.Code + "/reports/run"
 	if id != 0 {
@@ -248,7 +265,7 @@ func (s *Server) reportEdit(w http.ResponseWriter, r *http.Request, c *req) erro
 		return err
 	}
 	d := reportFormData(c, kind, saved.Name, spec, choices, views.Form{})
-	d.ID, d.Version = saved.ID, saved.Version
+	d.ID, d.Version, d.Schedule = saved.ID, saved.Version, saved.Schedule
 	d.Action = "/i/" + c.Actor.Instance.Code + "/reports/" + strconv.FormatInt(id, 10)
 	return s.render(w, r, http.StatusOK, views.ReportFormPage(s.termShell(r, c, "Edit report"), d))
 }
@@ -268,7 +285,7 @@ func reportInput(r *http.Request) (app.SavedReportInput, map[string]string) {
 	cols := append([]string{}, spec.Columns...)
 	sort.SliceStable(cols, func(i, j int) bool { return pos(cols[i]) < pos(cols[j]) })
 	spec.Columns = cols
-	return app.SavedReportInput{Name: r.PostForm.Get("name"), Kind: kind, Spec: spec}, fields
+	return app.SavedReportInput{Name: r.PostForm.Get("name"), Kind: kind, Spec: spec, Schedule: r.PostForm.Get("schedule")}, fields
 }
 
 func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c *req, id int64) error {
@@ -296,7 +313,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c *req, id i
 			kind = app.ReportMeasureData
 		}
 		d := reportFormData(c, kind, in.Name, in.Spec, choices, views.Form{Errors: e.Fields, Msg: e.Msg})
-		d.Action = r.URL.Path
+		d.Action, d.Schedule = r.URL.Path, in.Schedule
 		if id != 0 {
 			d.ID = id
 			v, _ := parseWhole(r.PostForm.Get("version"), 0, maxVersion)
@@ -335,19 +352,7 @@ func (s *Server) reportDelete(w http.ResponseWriter, r *http.Request, c *req) er
 
 // reportExportColumns are a report's columns as an export's.
 func reportExportColumns(cols []app.ReportColumn) []export.Column {
-	out := make([]export.Column, len(cols))
-	for i, c := range cols {
-		out[i] = export.Column{Title: c.Title, Width: 18}
-		switch {
-		case c.Number:
-			out[i].Kind = export.Number
-			out[i].Width = 12
-		case c.Date:
-			out[i].Kind = export.Date
-			out[i].Width = 12
-		}
-	}
-	return out
+	return app.ReportExportColumns(cols)
 }
 
 // exportReport streams a report the viewer may see into a writer made by

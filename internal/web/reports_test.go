@@ -248,6 +248,20 @@ func TestReportPagesAndExports(t *testing.T) {
 		expect(t, "saved report in the list", a.get("/i/ACME/reports"), http.StatusOK, "Overdue", "Board pack")
 		expect(t, "refused save", a.post("/i/ACME/reports", "name", "", "kind", "notes", "col", "nope"), http.StatusUnprocessableEntity,
 			`id="f-name"`)
+		// Graphs with a Measure data report: each measure's SVG, with its
+		// text alternative; refused on another kind, tied to the option.
+		expect(t, "graphs", a.get("/i/ACME/reports/run?kind=measure_data&graphs=1"), http.StatusOK, `id="report-graphs"`, "<desc", `role="img"`)
+		expect(t, "graphs on notes", a.get("/i/ACME/reports/run?kind=notes&graphs=1"), http.StatusUnprocessableEntity, "Graphs are shown with a")
+		// Scheduled delivery is set on the form: a bad choice is refused,
+		// tied to its field; a weekly one is saved and shown on Edit.
+		expect(t, "bad schedule", a.post("/i/ACME/reports", "name", "Mailed", "kind", "notes", "schedule", "hourly"), http.StatusUnprocessableEntity,
+			`id="f-schedule"`, "Choose no delivery, weekly or monthly.")
+		r = a.post("/i/ACME/reports", "name", "Mailed", "kind", "notes", "schedule", "weekly")
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("save with a schedule: %d %s", r.Status, excerpt(r.Body))
+		}
+		mailed := strings.TrimSuffix(strings.SplitN(r.Location, "?", 2)[0], "/")
+		expect(t, "schedule on the edit form", a.get(mailed+"/edit"), http.StatusOK, `<option value="weekly" selected`)
 	})
 }
 
