@@ -290,10 +290,9 @@ func (s *Server) linkMove(w http.ResponseWriter, r *http.Request, c *req) error 
 	if err != nil {
 		return err
 	}
-	delta, err := formInt(r, "delta", -app.MaxMove, app.MaxMove)
-	if err != nil {
-		return err
-	}
+	// A delta that is not a number goes on as 0, which the app refuses once
+	// it has checked the actor may move the row at all.
+	delta, _ := parseWhole(r.FormValue("delta"), -app.MaxMove, app.MaxMove)
 	if err := s.app.Move(r.Context(), c.Actor, at, child, int(delta)); err != nil {
 		return err
 	}

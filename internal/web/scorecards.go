@@ -397,10 +397,9 @@ func (s *Server) dividerChange(what string) func(http.ResponseWriter, *http.Requ
 		case "rename":
 			err = s.app.RenameDivider(r.Context(), c.Actor, id, did, r.PostFormValue("divider_title"))
 		case "move":
-			var delta int64
-			if delta, err = formInt(r, "delta", -app.MaxMove, app.MaxMove); err == nil {
-				err = s.app.MoveDivider(r.Context(), c.Actor, id, did, int(delta))
-			}
+			// As for rows: a delta that is not a number is the app's to refuse.
+			delta, _ := parseWhole(r.PostFormValue("delta"), -app.MaxMove, app.MaxMove)
+			err = s.app.MoveDivider(r.Context(), c.Actor, id, did, int(delta))
 		default:
 			err = s.app.DeleteDivider(r.Context(), c.Actor, id, did)
 		}
