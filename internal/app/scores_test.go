@@ -117,9 +117,9 @@ func listScores(t *testing.T, w *pw, actor *app.Actor, sites ...int64) map[int64
 // want is a hand-worked expectation: the counts of each factor out of
 // the measures, and the two scores.
 type want struct {
-	measures                                        int
+	measures                                         int
 	filled, fresh, forecast, actual, trend, baseline int
-	engagement, impact                              int
+	engagement, impact                               int
 }
 
 func checkScores(t *testing.T, what string, got *app.Scores, w want) {
