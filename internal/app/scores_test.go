@@ -285,6 +285,12 @@ func TestAccountabilityScoresPartner(t *testing.T) {
 		f.setScores(t, admin, f.S.ID, true, true)
 		checkScores(t, "partner, shared", pageScores(t, w, B.as("admin"), f.S.ID), h)
 		checkScores(t, "partner's list, shared", listScores(t, w, B.as("admin"), f.in.ID)[f.S.ID], h)
+		// A partner member who sees only its assigned scorecards.
+		B.member("clerk", access.PresetDataEntry)
+		if err := B.assign(B.as("admin"), "clerk", f.S.ID); err != nil {
+			t.Fatal(err)
+		}
+		checkScores(t, "partner's assigned member", pageScores(t, w, B.as("clerk"), f.S.ID), h)
 		// Switching scores off unshares them as well.
 		f.setScores(t, admin, f.S.ID, false, true)
 		if s := pageScores(t, w, B.as("admin"), f.S.ID); s != nil {

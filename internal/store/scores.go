@@ -237,9 +237,11 @@ func (q *Q) ScoreInputs(ctx context.Context, owner int64, scorecardIDs []int64, 
 		return in, nil
 	}
 	a := args{owner}
-	filter := v.objectFilter(&a)
+	var filter string
 	if v.InstanceID != 0 && v.InstanceID != owner {
 		filter = v.sharedObjectFilter(&a)
+	} else {
+		filter = v.objectFilter(&a)
 	}
 	rows, err := q.query(ctx, `SELECT so.scorecard_id, o.id, o.polarity, o.frequency_id, o.baseline_key, `+q.timeText("o.created_at")+`
 		FROM scorecard_objects so JOIN objects o ON o.instance_id = so.instance_id AND o.id = so.object_id
