@@ -107,21 +107,8 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 		return view, err
 	}
 	view.Assignable = actor.Partner(s.InstanceID) && can.Assign
-	if showsScores(actor, s) {
-		v, err := a.Visibility(ctx, actor)
-		if err != nil {
-			return view, err
-		}
-		zone, err := a.zoneOfOwner(ctx, actor, owner)
-		if err != nil {
-			return view, err
-		}
-		scores, err := a.scoresOf(ctx, owner, zone, []int64{id}, v, nil)
-		if err != nil {
-			return view, err
-		}
-		sc := scores[id]
-		view.Scores = &sc
+	if view.Scores, err = a.scoresShown(ctx, actor, s); err != nil {
+		return view, err
 	}
 	if view.Notes, err = a.notesView(ctx, actor, scorecardHost(s, can), 0); err != nil {
 		return view, err

@@ -344,22 +344,31 @@ func (a *App) ScorecardScores(ctx context.Context, actor *Actor, id int64) (Scor
 		return ScoresView{}, err
 	}
 	view := ScoresView{Scorecard: s}
-	if view.Standing, err = a.standing(ctx, actor, s.InstanceID, can); err != nil || !showsScores(actor, s) {
+	if view.Standing, err = a.standing(ctx, actor, s.InstanceID, can); err != nil {
 		return view, err
+	}
+	view.Scores, err = a.scoresShown(ctx, actor, s)
+	return view, err
+}
+
+// scoresShown is an open scorecard's scores when the actor sees them,
+// else nil.
+func (a *App) scoresShown(ctx context.Context, actor *Actor, s model.Scorecard) (*Scores, error) {
+	if !showsScores(actor, s) {
+		return nil, nil
 	}
 	v, err := a.Visibility(ctx, actor)
 	if err != nil {
-		return view, err
+		return nil, err
 	}
 	zone, err := a.zoneOfOwner(ctx, actor, s.InstanceID)
 	if err != nil {
-		return view, err
+		return nil, err
 	}
-	scores, err := a.scoresOf(ctx, s.InstanceID, zone, []int64{id}, v, nil)
+	scores, err := a.scoresOf(ctx, s.InstanceID, zone, []int64{s.ID}, v, nil)
 	if err != nil {
-		return view, err
+		return nil, err
 	}
-	sc := scores[id]
-	view.Scores = &sc
-	return view, nil
+	sc := scores[s.ID]
+	return &sc, nil
 }

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -403,7 +404,7 @@ func TestInstanceDashboard(t *testing.T) {
 		for _, o := range v.Overdue {
 			got = append(got, o.Scorecard.Title+" "+o.Label+" "+itoa64(int64(o.Measures)))
 		}
-		if want := []string{"T Jan 2026 1", "S Feb 2026 1"}; !slicesEqual(got, want) {
+		if want := []string{"T Jan 2026 1", "S Feb 2026 1"}; !slices.Equal(got, want) {
 			t.Errorf("overdue %q, want %q", got, want)
 		}
 		// Forty days on, nothing was entered in the last 30 days, and
@@ -417,20 +418,8 @@ func TestInstanceDashboard(t *testing.T) {
 		for _, o := range v.Overdue {
 			got = append(got, o.Scorecard.Title+" "+o.Label+" "+itoa64(int64(o.Measures)))
 		}
-		if v.Counts.RecentValues != 0 || !slicesEqual(got, []string{"T Jan 2026 2", "S Feb 2026 2"}) {
+		if v.Counts.RecentValues != 0 || !slices.Equal(got, []string{"T Jan 2026 2", "S Feb 2026 2"}) {
 			t.Errorf("forty days on: %d recent values, overdue %q", v.Counts.RecentValues, got)
 		}
 	})
-}
-
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
