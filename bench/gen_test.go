@@ -89,12 +89,12 @@ func generate(b testing.TB, db *testkit.DB, in model.Instance, t tree) content {
 		for c := range C {
 			ct := ctIDs[store.Key(containerTitle(t.Prefix, c*S+s))]
 			scLinks = append(scLinks, fmt.Sprintf("(%d, %d, %d, %d)", in.ID, sc, ct, c+1))
-			reach = append(reach, fmt.Sprintf("(%d, %d, %d)", in.ID, sc, ct))
+			reach = append(reach, fmt.Sprintf("(%d, %d, %d, 'container')", in.ID, sc, ct))
 			for m := range M {
 				n := (c*M+m)*S + s
 				ms := msIDs[store.Key(measureTitle(t.Prefix, n))]
 				obLinks = append(obLinks, fmt.Sprintf("(%d, %d, %d, %d)", in.ID, ct, ms, m+1))
-				reach = append(reach, fmt.Sprintf("(%d, %d, %d)", in.ID, sc, ms))
+				reach = append(reach, fmt.Sprintf("(%d, %d, %d, 'measure')", in.ID, sc, ms))
 				for p, k := range keys {
 					// A wandering actual against a fixed target gives every
 					// colour band and trend something to compute.
@@ -108,7 +108,9 @@ func generate(b testing.TB, db *testkit.DB, in model.Instance, t tree) content {
 	}
 	w.insert("INSERT INTO scorecard_links (instance_id, scorecard_id, object_id, position) VALUES ", scLinks, false)
 	w.insert("INSERT INTO object_links (instance_id, parent_id, child_id, position) VALUES ", obLinks, false)
-	w.insert("INSERT INTO scorecard_objects (instance_id, scorecard_id, object_id) VALUES ", reach, false)
+	// The reach rows carry the object's kind, as rebuildReach writes them:
+	// the scorecard page reads its measures' values by it.
+	w.insert("INSERT INTO scorecard_objects (instance_id, scorecard_id, object_id, kind) VALUES ", reach, false)
 	w.insert("INSERT INTO data_values (instance_id, measure_id, period_key, actual, target, updated_at) VALUES ", values, true)
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)

@@ -330,14 +330,19 @@ func (a *App) recalc(ctx context.Context, q *store.Q, inst int64, changed map[in
 			return err
 		}
 	}
-	if len(written) == 0 || depth >= calcMaxDepth {
-		return nil
-	}
 	ids := make([]int64, 0, len(written))
 	for id := range written {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	// Every data write passes here with what it wrote, and what it
+	// recomputed: the scores of the scorecards above move on.
+	if err := q.StaleScores(ctx, inst, ids); err != nil {
+		return err
+	}
+	if len(written) == 0 || depth >= calcMaxDepth {
+		return nil
+	}
 	partners, err := q.PartnerCalculators(ctx, inst, ids)
 	if err != nil || len(partners) == 0 {
 		return err

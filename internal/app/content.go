@@ -217,13 +217,26 @@ func (a *App) Sites(ctx context.Context, actor *Actor) ([]model.Instance, error)
 // ListScorecardsAt lists the accessible scorecards of the chosen sites:
 // this instance (its own ID) and partner instances sharing with it.
 func (a *App) ListScorecardsAt(ctx context.Context, actor *Actor, sites []int64) ([]model.Scorecard, error) {
+	list, _, err := a.listScorecardsAt(ctx, actor, sites)
+	return list, err
+}
+
+// listScorecardsAt is ListScorecardsAt with the kept score counts of the
+// own instance's scorecards, read in the list's own query (scores.go).
+func (a *App) listScorecardsAt(ctx context.Context, actor *Actor, sites []int64) ([]model.Scorecard, map[int64]store.ScoreCounts, error) {
 	var out []model.Scorecard
+	var kept map[int64]store.ScoreCounts
 	var partners []int64
+	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, id := range uniq(sites) {
 		if id == actor.Instance.ID {
-			own, err := a.ListScorecards(ctx, actor)
+			var own []model.Scorecard
+			own, kept, err = a.store.Q().ListScorecardsKept(ctx, actor.Instance.ID, v, a.Now())
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			out = append(out, own...)
 		} else {
@@ -231,21 +244,18 @@ func (a *App) ListScorecardsAt(ctx context.Context, actor *Actor, sites []int64)
 		}
 	}
 	if len(partners) == 0 {
-		return out, nil
-	}
-	v, err := a.Visibility(ctx, actor)
-	if err != nil {
-		return nil, err
+		return out, kept, nil
 	}
 	shared, err := a.store.Q().ListSharedScorecards(ctx, partners, v)
-	return append(out, shared...), err
+	return append(out, shared...), kept, err
 }
 
 // ScorecardNode is a scorecard in the list's tree.
 type ScorecardNode struct {
 	Scorecard model.Scorecard
 	Depth     int
-	Site      string // the partner that shares it; "" for the own instance
+	Site      string  // the partner that shares it; "" for the own instance
+	Scores    *Scores // its accountability scores when the viewer sees them
 }
 
 // ScorecardListView is what the Scorecards list shows.
@@ -283,7 +293,7 @@ func (a *App) ScorecardList(ctx context.Context, actor *Actor, sites []int64) (S
 		view.Chosen[actor.Instance.ID] = true
 		ids = []int64{actor.Instance.ID}
 	}
-	list, err := a.ListScorecardsAt(ctx, actor, ids)
+	list, kept, err := a.listScorecardsAt(ctx, actor, ids)
 	if err != nil {
 		return view, err
 	}
@@ -305,8 +315,36 @@ func (a *App) ScorecardList(ctx context.Context, actor *Actor, sites []int64) (S
 		}
 	}
 	v, err := a.Visibility(ctx, actor)
+	if err != nil {
+		return view, err
+	}
 	view.Can = canOn(actor, v, access.Own)
-	return view, err
+	// Every listed scorecard's scores: a fixed number of queries per site.
+	zones := map[int64]string{actor.Instance.ID: actor.Instance.TimeZone}
+	for _, in := range view.Sites {
+		zones[in.ID] = in.TimeZone
+	}
+	scored := map[int64][]int64{}
+	for _, n := range view.Nodes {
+		if showsScores(actor, n.Scorecard) {
+			scored[n.Scorecard.InstanceID] = append(scored[n.Scorecard.InstanceID], n.Scorecard.ID)
+		}
+	}
+	for _, owner := range ids {
+		if len(scored[owner]) == 0 {
+			continue
+		}
+		scores, err := a.scoresOf(ctx, owner, zones[owner], scored[owner], v, kept)
+		if err != nil {
+			return view, err
+		}
+		for i, n := range view.Nodes {
+			if s, ok := scores[n.Scorecard.ID]; ok && n.Scorecard.InstanceID == owner {
+				view.Nodes[i].Scores = &s
+			}
+		}
+	}
+	return view, nil
 }
 
 // scorecardTree orders scorecards as a tree; one whose parent the viewer

@@ -37,6 +37,9 @@ type ScorecardView struct {
 	Notes      NotesView
 	Actions    HostActions
 	Favorite   bool // starred by the viewer
+	// Scores are its accountability scores, when the viewer sees them
+	// (scores.go); nil otherwise.
+	Scores *Scores
 }
 
 // maxAddable is how many containers the scorecard page offers to add.
@@ -104,6 +107,9 @@ func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (Scorec
 		return view, err
 	}
 	view.Assignable = actor.Partner(s.InstanceID) && can.Assign
+	if view.Scores, err = a.scoresShown(ctx, actor, s); err != nil {
+		return view, err
+	}
 	if view.Notes, err = a.notesView(ctx, actor, scorecardHost(s, can), 0); err != nil {
 		return view, err
 	}

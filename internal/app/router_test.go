@@ -150,17 +150,42 @@ func TestPagesRouteToOneShard(t *testing.T) {
 	if err := plain.SetCalculation(ctx, actor, calcM.ID, app.CalculationInput{Method: "sum", Inputs: []int64{measure.ID}}); err != nil {
 		t.Fatal(err)
 	}
+	// Accountability scores on and shared (issue 28): the scorecard page
+	// computes and keeps them, the data save moves them on, the list and
+	// the scores page read or compute them again, the dashboard's medians.
+	s0, err := plain.Scorecard(ctx, actor, scs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parent int64
+	if s0.ParentID != nil {
+		parent = *s0.ParentID
+	}
+	if err := plain.UpdateScorecard(ctx, actor, s0.ID, s0.Version, app.ScorecardInput{Title: s0.Title, Description: s0.Description,
+		ParentID: parent, ExtID: s0.ExtID, SetScores: true, ScoresOn: true, ScoresShared: true}); err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		name string
 		run  func() error
 	}{
 		{"scorecard page", func() error { _, err := a.ScorecardPage(ctx, actor, scs[0].ID); return err }},
+		{"scorecard page, scores kept", func() error {
+			v, err := a.ScorecardPage(ctx, actor, scs[0].ID)
+			if err == nil && v.Scores == nil {
+				t.Error("the scorecard page shows no scores")
+			}
+			return err
+		}},
 		{"calculated measure page", func() error { _, err := a.MeasurePage(ctx, actor, calcM.ID, 0, 0); return err }},
 		{"measure page", func() error { _, err := a.MeasurePage(ctx, actor, measure.ID, 0, 0); return err }},
 		{"data save", func() error {
 			_, err := a.SaveData(ctx, actor, measure.ID, []app.DataEntry{{PeriodKey: v.PeriodKey, Actual: "12345", OrigActual: "?", Version: v.Version}})
 			return err
 		}},
+		{"scorecard list with scores, after a data save", func() error { _, err := a.ScorecardList(ctx, actor, nil); return err }},
+		{"scores page", func() error { _, err := a.ScorecardScores(ctx, actor, scs[0].ID); return err }},
+		{"instance dashboard", func() error { _, err := a.InstanceDashboard(ctx, actor); return err }},
 		{"users list", func() error { _, err := a.ListUsers(ctx, actor, app.MemberQuery{}); return err }},
 		{"users list by activity", func() error {
 			_, err := a.ListUsers(ctx, actor, app.MemberQuery{Sort: "activity", Desc: true})

@@ -55,6 +55,10 @@ type ScorecardInput struct {
 	ExpandDepth int // 1–4; 0: all levels
 	SetColumns  bool
 	columns     []string // Columns checked, in order
+	// Accountability scores (issue 28, point 7), applied when SetScores:
+	// shown on the scorecard and the list, and to partners too.
+	ScoresOn, ScoresShared bool
+	SetScores              bool
 }
 
 // Assignment is a scorecard's assignment list as a form offered it. Only
@@ -321,6 +325,9 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 				s.Columns = nil // the standard seven, whatever they become
 			}
 		}
+		if in.SetScores {
+			s.ScoresOn, s.ScoresShared = in.ScoresOn, in.ScoresOn && in.ScoresShared
+		}
 		if in.ParentID != 0 {
 			if in.ParentID == id {
 				return fieldError("parent", actor.Words().Expand("A {scorecard:lower} cannot be its own parent."))
@@ -347,7 +354,9 @@ func (a *App) UpdateScorecard(ctx context.Context, actor *Actor, id, version int
 		ch := changed("title", before.Title, s.Title, "description", before.Description, s.Description,
 			"parent", idText(before.ParentID), idText(s.ParentID), "external id", before.ExtID, s.ExtID,
 			"columns", columnsText(before.Columns), columnsText(s.Columns),
-			"levels shown", strconv.Itoa(before.ExpandDepth), strconv.Itoa(s.ExpandDepth))
+			"levels shown", strconv.Itoa(before.ExpandDepth), strconv.Itoa(s.ExpandDepth),
+			"accountability scores", onOff(before.ScoresOn), onOff(s.ScoresOn),
+			"scores shared with partners", onOff(before.ScoresShared), onOff(s.ScoresShared))
 		if in.SetMembers {
 			was, err := q.ScorecardMembershipIDs(ctx, actor.Instance.ID, id)
 			if err != nil {

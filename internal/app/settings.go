@@ -115,6 +115,12 @@ func (a *App) SaveSettings(ctx context.Context, actor *Actor, in SettingsInput) 
 			DataPeriod: in.DataPeriod, WelcomeMode: in.WelcomeMode}); err != nil {
 			return err
 		}
+		if in.TimeZone != old.TimeZone {
+			// Which period is current, and so the scores, follow the zone.
+			if err := q.StaleInstanceScores(ctx, actor.Instance.ID); err != nil {
+				return err
+			}
+		}
 		if body != oldMsg {
 			if body == "" {
 				err = q.DeleteInstanceFile(ctx, actor.Instance.ID, store.FileMessage)

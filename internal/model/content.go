@@ -50,6 +50,8 @@ type Scorecard struct {
 	LockReason   string   // why it is locked, shown where the lock refuses a change
 	Columns      []string // the table's columns in order (app.ColumnIDs); nil: the standard seven
 	ExpandDepth  int      // levels of the tree shown at first, 1–4; 0: all
+	ScoresOn     bool     // shows its accountability scores (issue 28, point 7)
+	ScoresShared bool     // partners it is shared with see its scores too
 	Version      int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time

@@ -276,6 +276,9 @@ func (q *Q) UpsertDataValues(ctx context.Context, instanceID int64, vs []model.D
 	for i, v := range vs {
 		rows[i] = []any{instanceID, v.MeasureID, v.PeriodKey, v.Actual, v.Target, v.Comment, nullID(by), now, 1}
 	}
+	if err := q.StaleInstanceScores(ctx, instanceID); err != nil {
+		return err
+	}
 	set := `actual = excluded.actual, target = excluded.target, comment = excluded.comment`
 	if targetsOnly {
 		set = `target = excluded.target`
@@ -288,6 +291,9 @@ func (q *Q) UpsertDataValues(ctx context.Context, instanceID int64, vs []model.D
 // UpsertNotes writes notes (new ones with their ids) and, for each whose
 // Version is set, that version of its body, by authorID.
 func (q *Q) UpsertNotes(ctx context.Context, instanceID int64, notes []CopyNote, authorID int64) error {
+	if err := q.StaleInstanceScores(ctx, instanceID); err != nil {
+		return err
+	}
 	now := q.Now()
 	rows := make([][]any, len(notes))
 	var versions [][]any

@@ -138,6 +138,10 @@ func (q *Q) RebuildReach(ctx context.Context, instanceID int64, scorecardIDs []i
 // its links. Work is proportional to the scorecard's tree; UNION (not
 // UNION ALL) visits a shared object once.
 func (q *Q) rebuildReach(ctx context.Context, instanceID int64, scorecardIDs []int64) error {
+	// The scorecards' measures may change: their scores with them.
+	if err := q.StaleScorecardScores(ctx, instanceID, scorecardIDs); err != nil {
+		return err
+	}
 	for _, s := range scorecardIDs {
 		if _, err := q.exec(ctx, `DELETE FROM scorecard_objects WHERE instance_id = $1 AND scorecard_id = $2`, instanceID, s); err != nil {
 			return err

@@ -99,7 +99,10 @@ func (q *Q) UpdateNoteType(ctx context.Context, t model.NoteType) error {
 // (the foreign keys cascade); a standard type is ErrConflict.
 func (q *Q) DeleteNoteType(ctx context.Context, instanceID, id int64) error {
 	res, err := q.exec(ctx, `DELETE FROM note_types WHERE instance_id = $1 AND id = $2 AND NOT builtin`, instanceID, id)
-	if err := affectedOne(res, err); err != ErrNotFound {
+	if err := affectedOne(res, err); err == nil {
+		// Its notes went with it (ON DELETE CASCADE).
+		return q.StaleInstanceScores(ctx, instanceID)
+	} else if err != ErrNotFound {
 		return err
 	}
 	if _, err := q.NoteTypeByID(ctx, instanceID, id); err != nil {
@@ -189,9 +192,11 @@ func (q *Q) SaveNote(ctx context.Context, instanceID int64, tg model.Target, typ
 	if err != nil {
 		return 0, err
 	}
-	_, err = q.exec(ctx, `INSERT INTO note_versions (instance_id, note_id, version, body, author_id, restored, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, instanceID, noteID, version, body, nullID(authorID), restored, now)
-	return version, err
+	if _, err = q.exec(ctx, `INSERT INTO note_versions (instance_id, note_id, version, body, author_id, restored, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, instanceID, noteID, version, body, nullID(authorID), restored, now); err != nil {
+		return 0, err
+	}
+	return version, q.staleNoteScores(ctx, instanceID, tg)
 }
 
 // AddNoteSection gives the target a section of a type (or brings back a
@@ -203,8 +208,19 @@ func (q *Q) AddNoteSection(ctx context.Context, instanceID int64, tg model.Targe
 		VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING`, instanceID, typeID, id, now); err != nil {
 		return err
 	}
-	_, err := q.exec(ctx, `UPDATE notes SET removed = FALSE WHERE instance_id = $1 AND `+col+` = $2 AND type_id = $3`, instanceID, id, typeID)
-	return err
+	if _, err := q.exec(ctx, `UPDATE notes SET removed = FALSE WHERE instance_id = $1 AND `+col+` = $2 AND type_id = $3`, instanceID, id, typeID); err != nil {
+		return err
+	}
+	return q.staleNoteScores(ctx, instanceID, tg)
+}
+
+// staleNoteScores moves on the scores of the scorecards a note's object
+// sits under ("notes filled" counts a measure's notes).
+func (q *Q) staleNoteScores(ctx context.Context, instanceID int64, tg model.Target) error {
+	if tg.ObjectID == 0 {
+		return nil
+	}
+	return q.StaleScores(ctx, instanceID, []int64{tg.ObjectID})
 }
 
 // RemoveNoteSection takes a section off the target: its body and every
@@ -222,8 +238,10 @@ func (q *Q) RemoveNoteSection(ctx context.Context, instanceID int64, tg model.Ta
 		instanceID, id, typeID).Scan(&noteID); err != nil {
 		return notFound(err)
 	}
-	_, err := q.exec(ctx, `DELETE FROM note_versions WHERE instance_id = $1 AND note_id = $2`, instanceID, noteID)
-	return err
+	if _, err := q.exec(ctx, `DELETE FROM note_versions WHERE instance_id = $1 AND note_id = $2`, instanceID, noteID); err != nil {
+		return err
+	}
+	return q.staleNoteScores(ctx, instanceID, tg)
 }
 
 // NoteVersions lists up to limit versions of a note older than before

@@ -154,6 +154,9 @@ func (q *Q) UpdateObject(ctx context.Context, o model.Object) error {
 		}
 		return err
 	}
+	if err := q.StaleScores(ctx, o.InstanceID, []int64{o.ID}); err != nil {
+		return err
+	}
 	return q.setTags(ctx, o.InstanceID, o.ID, o.Tags)
 }
 

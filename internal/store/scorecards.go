@@ -12,7 +12,7 @@ import (
 	"yardstick/internal/model"
 )
 
-const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.embed_origins, s.ext_id, s.lock_mode, s.lock_reason, s.columns, s.expand_depth, s.version, s.created_at, s.updated_at`
+const scorecardCols = `s.id, s.instance_id, s.title, s.description, s.parent_id, s.embed_enabled, s.embed_origins, s.ext_id, s.lock_mode, s.lock_reason, s.columns, s.expand_depth, s.scores_on, s.scores_shared, s.version, s.created_at, s.updated_at`
 
 func scanScorecard(sc interface{ Scan(...any) error }) (model.Scorecard, error) {
 	var s model.Scorecard
@@ -20,7 +20,7 @@ func scanScorecard(sc interface{ Scan(...any) error }) (model.Scorecard, error) 
 	var ext sql.NullString
 	var cols string
 	err := sc.Scan(&s.ID, &s.InstanceID, &s.Title, &s.Description, &parent, &s.EmbedEnabled, &s.EmbedOrigins, &ext, &s.LockMode, &s.LockReason,
-		&cols, &s.ExpandDepth, &s.Version, &s.CreatedAt, &s.UpdatedAt)
+		&cols, &s.ExpandDepth, &s.ScoresOn, &s.ScoresShared, &s.Version, &s.CreatedAt, &s.UpdatedAt)
 	if cols != "" {
 		s.Columns = strings.Split(cols, ",")
 	}
@@ -46,9 +46,10 @@ func (q *Q) CreateScorecard(ctx context.Context, s model.Scorecard) (model.Score
 // scorecard changed since is ErrConflict.
 func (q *Q) UpdateScorecard(ctx context.Context, s model.Scorecard) error {
 	res, err := q.exec(ctx, `UPDATE scorecards SET title = $1, title_key = $2, description = $3, parent_id = $4, embed_enabled = $5,
-		ext_id = $10, columns = $11, expand_depth = $12, version = version + 1, updated_at = $6 WHERE instance_id = $7 AND id = $8 AND version = $9`,
+		ext_id = $10, columns = $11, expand_depth = $12, scores_on = $13, scores_shared = $14, version = version + 1, updated_at = $6
+		WHERE instance_id = $7 AND id = $8 AND version = $9`,
 		s.Title, Key(s.Title), s.Description, s.ParentID, s.EmbedEnabled, q.Now(), s.InstanceID, s.ID, s.Version, extValue(s.ExtID),
-		strings.Join(s.Columns, ","), s.ExpandDepth)
+		strings.Join(s.Columns, ","), s.ExpandDepth, s.ScoresOn, s.ScoresShared)
 	if err := extTaken(err); err != nil {
 		return err
 	}

@@ -83,6 +83,7 @@ var matrix = map[string]string{
 	"POST /i/{code}/scorecards/{id}/dividers/{divider}/delete": "LNNFFFAFA",
 	"POST /i/{code}/scorecards":                                "LNNAFFAFA",
 	"GET /i/{code}/scorecards/{id}":                            "LNNAAAAAA",
+	"GET /i/{code}/scorecards/{id}/scores":                     "LNNAAAAAA",
 	"GET /i/{code}/scorecards/{id}/edit":                       "LNNFFFAFA",
 	// History tabs (issue 28): a partner sees the content, not its log.
 	"GET /i/{code}/scorecards/{id}/history":  "LNNFAAAAA",
@@ -133,6 +134,7 @@ var matrix = map[string]string{
 	"POST /i/{code}/admin/users/{id}/reactivate": "LNNNFFFAA",
 	"POST /i/{code}/admin/users/{id}/reset":      "LNNNFFFAA",
 	"GET /i/{code}/admin/billing":                "LNNAFFFFA",
+	"GET /i/{code}/admin/dashboard":              "LNNAFFFFA",
 	// ACME's Multi-Site Tools are off: its admin sees the page saying so,
 	// and the forms are refused (internal/app's tests cover them on).
 	"GET /i/{code}/admin/multisite":               "LNNAFFFFA",

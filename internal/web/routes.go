@@ -124,6 +124,7 @@ func (s *Server) routes() []route {
 		{Pattern: "GET /i/{code}/scorecards/{id}/export.csv", Need: member, h: s.scorecardExport("csv")},
 		{Pattern: "GET /i/{code}/scorecards/{id}/export.xlsx", Need: member, h: s.scorecardExport("xlsx")},
 		{Pattern: "GET /i/{code}/scorecards/{id}/export.pdf", Need: member, h: s.scorecardExport("pdf")},
+		{Pattern: "GET /i/{code}/scorecards/{id}/scores", Need: member, h: s.scorecardScores},
 		{Pattern: "GET /i/{code}/scorecards/{id}/copy", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCopyForm},
 		{Pattern: "POST /i/{code}/scorecards/{id}/copy", Need: member, Perm: access.ObjectsEdit, h: s.scorecardCopy},
 		{Pattern: "POST /i/{code}/scorecards/{id}/star", Need: member, h: s.scorecardStar},
@@ -239,6 +240,7 @@ func (s *Server) routes() []route {
 		{Pattern: "POST /i/{code}/admin/api/{id}/revoke", Need: member, Perm: access.InstanceAdmin, h: s.apiKeyRevoke},
 		{Pattern: "GET /i/{code}/admin/xref", Need: member, Perm: access.InstanceAdmin, Menu: "API XREF", Group: groupInstance, Desc: "The ids the API takes, and each {scorecard:lower}, {container:lower} and {measure:lower} with its external id.", h: s.xrefPage},
 		{Pattern: "GET /i/{code}/admin/xref.csv", Need: member, Perm: access.InstanceAdmin, h: s.xrefCSV},
+		{Pattern: "GET /i/{code}/admin/dashboard", Need: member, Perm: access.InstanceAdmin, Menu: "Instance dashboard", Group: groupInstance, Desc: "Counts of members, {scorecard:lowmany}, {measure:lowmany} and recent data, the median accountability scores, and the {scorecard:lowmany} whose data is most overdue.", h: s.instanceDashboard},
 		{Pattern: "GET /i/{code}/admin/billing", Need: member, Perm: access.InstanceAdmin, Menu: "Seats and Billing", Group: groupInstance, Desc: "The licence and the seats in use.", h: s.billingPage},
 		// Multi-Site Tools (SPEC §1, issue 22); whether the instance has them is checked in internal/app.
 		{Pattern: "GET /i/{code}/admin/multisite", Need: member, Perm: access.InstanceAdmin, Menu: "Multi-Site Tools", Group: groupInstance, Desc: "Child instances: create them and give them administrators.", h: s.multiSitePage},

@@ -119,6 +119,10 @@ func scorecardInput(r *http.Request) (app.ScorecardInput, map[string]string, err
 		}
 		in.ExpandDepth = int(depth)
 	}
+	if r.PostFormValue("scores_present") == "1" {
+		in.SetScores, in.ScoresOn, in.ScoresShared = true, r.PostFormValue("scores_on") == "1", r.PostFormValue("scores_shared") == "1"
+		values["scores_on"], values["scores_shared"] = r.PostFormValue("scores_on"), r.PostFormValue("scores_shared")
+	}
 	return in, values, err
 }
 
@@ -293,7 +297,8 @@ func (s *Server) scorecardEdit(w http.ResponseWriter, r *http.Request, c *req) e
 		parent = strconv.FormatInt(*sc.ParentID, 10)
 	}
 	f := views.Form{Values: map[string]string{"title": sc.Title, "description": sc.Description, "parent": parent, "ext_id": sc.ExtID,
-		"version": strconv.FormatInt(sc.Version, 10), "expand_depth": strconv.Itoa(sc.ExpandDepth)}}
+		"version": strconv.FormatInt(sc.Version, 10), "expand_depth": strconv.Itoa(sc.ExpandDepth),
+		"scores_on": checkedValue(sc.ScoresOn), "scores_shared": checkedValue(sc.ScoresShared)}}
 	for id, pos := range app.ColumnPositions(sc) {
 		f.Values["col_"+id] = strconv.Itoa(pos)
 	}
@@ -411,4 +416,12 @@ func (s *Server) dividerChange(what string) func(http.ResponseWriter, *http.Requ
 		}
 		return back(w, r, c, "/scorecards/"+r.PathValue("id")+"?done=saved")
 	}
+}
+
+// checkedValue is a ticked box's form value ("1"), or "" for an unticked one.
+func checkedValue(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
 }
