@@ -19,7 +19,8 @@ import (
 // reason, entering data still works), chooses five columns, draws a
 // forecast on the grid and sees it on the graph, drags a divider to the
 // top, copies the scorecard as a
-// template without data (it keeps the chosen columns), and stars the copy. Every page is checked with
+// template without data (it keeps the chosen columns), and stars the copy;
+// the scores are switched on with the columns and their breakdown opened. Every page is checked with
 // axe; screenshots are kept.
 func TestBrowserAuthoring(t *testing.T) {
 	e, admin, sc, box := newGreenCommunity(t)
@@ -138,8 +139,21 @@ func TestBrowserAuthoring(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Accountability scores on, in the same form.
+	if err := uiCheck(bctx, "#scores_on"); err != nil {
+		t.Fatal(err)
+	}
 	checkAxe(t, bctx, "the scorecard's edit form with columns")
 	uiFollow(t, bctx, `#scorecard-form button[type=submit]`, http.StatusOK)
+	uiWait(t, bctx, "#scorecard-scores")
+	if txt := uiText(t, bctx, "#scorecard-scores summary"); !strings.Contains(txt, "Engagement") || !strings.Contains(txt, "Impact") {
+		t.Errorf("the header's scores read %q", txt)
+	}
+	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#scorecard-scores summary"))); err != nil {
+		t.Fatal(err)
+	}
+	uiWait(t, bctx, "#scorecard-engagement-table")
+	testkit.Screenshot(t, bctx, "authoring-scores-breakdown")
 	checkAxe(t, bctx, "the scorecard with five columns")
 	// The title, the chosen columns in their order, the row menu.
 	heads := uiTexts(t, bctx, "#scorecard-tree thead th")
