@@ -128,7 +128,21 @@ func (a *App) SignUp(ctx context.Context, token string, n NewInstance, c Client)
 	}
 	hash := password.Hash(n.AdminPassword)
 	var out CreatedInstance
-	session, err := a.startSession(ctx, "", c, func(q *store.Q) (int64, error) {
+	var session string
+	// The transaction writes in two instances (the new one and the
+	// referrer's); on Citus two such transactions at once may lose a
+	// distributed deadlock, and nothing of the loser was written.
+	err = store.RetryDeadlock(func() (err error) {
+		session, err = a.signUpSession(ctx, ref, from, n, hash, c, &out)
+		return err
+	})
+	return session, out, err
+}
+
+// signUpSession is SignUp's transaction: the new instance, its
+// administrator and session, and the partner request to the referrer.
+func (a *App) signUpSession(ctx context.Context, ref store.Referral, from model.Instance, n NewInstance, hash string, c Client, out *CreatedInstance) (string, error) {
+	return a.startSession(ctx, "", c, func(q *store.Q) (int64, error) {
 		if _, err := q.AccountByEmail(ctx, n.AdminEmail); err == nil {
 			return 0, fieldError("email", "An account with this email exists already. Use another email, or ask the operator to add your organization.")
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -139,10 +153,11 @@ func (a *App) SignUp(ctx context.Context, token string, n NewInstance, c Client)
 		} else if err != nil {
 			return 0, err
 		}
-		var err error
-		if out, err = a.createInstance(ctx, q, n, hash); err != nil {
+		created, err := a.createInstance(ctx, q, n, hash)
+		if err != nil {
 			return 0, err
 		}
+		*out = created
 		if _, err := q.CreatePartnerRequest(ctx, out.Instance.ID, from.ID, out.Admin.ID); err != nil {
 			return 0, err
 		}
@@ -152,5 +167,4 @@ func (a *App) SignUp(ctx context.Context, token string, n NewInstance, c Client)
 		}
 		return out.Admin.ID, a.mailRequest(ctx, q, out.Instance, from)
 	})
-	return session, out, err
 }
