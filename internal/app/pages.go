@@ -86,23 +86,33 @@ func (a *App) ScorecardPage(ctx context.Context, actor *Actor, id int64) (Scorec
 	return view, nil
 }
 
-// scorecardView is the scorecard, its tree and computed columns.
-func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (ScorecardView, error) {
+// scorecardRows opens a scorecard the actor may see and reads its tree's
+// rows with their computed columns and its dividers in place. A partner's
+// scorecard is read with its owner's frequencies and bands.
+func (a *App) scorecardRows(ctx context.Context, actor *Actor, id int64) (model.Scorecard, access.Can, []Row, error) {
 	s, can, err := a.openScorecard(ctx, actor, id)
 	if err != nil {
+		return s, can, nil, err
+	}
+	t, err := a.loadTree(ctx, s.InstanceID, id)
+	if err != nil {
+		return s, can, nil, err
+	}
+	dividers, err := a.store.Q().Dividers(ctx, s.InstanceID, id)
+	if err != nil {
+		return s, can, nil, err
+	}
+	return s, can, withDividers(t.rows, t.Links, dividers), nil
+}
+
+// scorecardView is the scorecard, its tree and computed columns.
+func (a *App) scorecardView(ctx context.Context, actor *Actor, id int64) (ScorecardView, error) {
+	s, can, rows, err := a.scorecardRows(ctx, actor, id)
+	if err != nil {
 		return ScorecardView{}, err
 	}
-	// A partner's scorecard is read with its owner's frequencies and bands.
 	owner := s.InstanceID
-	t, err := a.loadTree(ctx, owner, id)
-	if err != nil {
-		return ScorecardView{}, err
-	}
-	dividers, err := a.store.Q().Dividers(ctx, owner, id)
-	if err != nil {
-		return ScorecardView{}, err
-	}
-	view := ScorecardView{Scorecard: s, Rows: withDividers(t.rows, t.Links, dividers)}
+	view := ScorecardView{Scorecard: s, Rows: rows}
 	if view.Standing, err = a.standing(ctx, actor, owner, can); err != nil {
 		return view, err
 	}

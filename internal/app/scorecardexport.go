@@ -21,15 +21,7 @@ type ScorecardExport struct {
 // may open the scorecard (a partner's shared one included), and records
 // the download.
 func (a *App) ExportScorecard(ctx context.Context, actor *Actor, id int64, format string) (ScorecardExport, error) {
-	s, _, err := a.openScorecard(ctx, actor, id)
-	if err != nil {
-		return ScorecardExport{}, err
-	}
-	t, err := a.loadTree(ctx, s.InstanceID, id)
-	if err != nil {
-		return ScorecardExport{}, err
-	}
-	dividers, err := a.store.Q().Dividers(ctx, s.InstanceID, id)
+	s, _, rows, err := a.scorecardRows(ctx, actor, id)
 	if err != nil {
 		return ScorecardExport{}, err
 	}
@@ -38,7 +30,7 @@ func (a *App) ExportScorecard(ctx context.Context, actor *Actor, id int64, forma
 	}); err != nil {
 		return ScorecardExport{}, err
 	}
-	return ScorecardExport{Scorecard: s, Columns: ColumnsOf(s), Rows: withDividers(t.rows, t.Links, dividers)}, nil
+	return ScorecardExport{Scorecard: s, Columns: ColumnsOf(s), Rows: rows}, nil
 }
 
 // ColumnValue is a measure row's value in column c for a download: a

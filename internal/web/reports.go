@@ -350,11 +350,6 @@ func (s *Server) reportDelete(w http.ResponseWriter, r *http.Request, c *req) er
 	return back(w, r, c, "/reports?done=report-deleted")
 }
 
-// reportExportColumns are a report's columns as an export's.
-func reportExportColumns(cols []app.ReportColumn) []export.Column {
-	return app.ReportExportColumns(cols)
-}
-
 // exportReport streams a report the viewer may see into a writer made by
 // open once the columns are known; access is checked again here, as on
 // every export (the report's own page may be hours old).
@@ -392,7 +387,7 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, c *req, fo
 	_, err := s.app.ExportReport(r.Context(), c.Actor, id, name, app.ReportQuery{Kind: kind, ReportSpec: spec}, format,
 		func(cols []app.ReportColumn) error {
 			var err error
-			out, err = open(title, reportExportColumns(cols))
+			out, err = open(title, app.ReportExportColumns(cols))
 			return err
 		},
 		func(row app.ReportRow) error {
