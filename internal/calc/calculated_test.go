@@ -211,6 +211,37 @@ func TestParseAndEval(t *testing.T) {
 	}
 }
 
+// TestFormulaString: a formula is written back with only the parentheses
+// its structure needs, so it never nests deeper than what was typed.
+func TestFormulaString(t *testing.T) {
+	tests := []struct{ formula, want string }{
+		{"A+B+C", "A + B + C"},
+		{"A-(B-C)", "A - (B - C)"},
+		{"(A-B)-C", "A - B - C"},
+		{"A*(B+C)", "A * (B + C)"},
+		{"(A*B)+C", "A * B + C"},
+		{"A/(B*C)", "A / (B * C)"},
+		{"-(A+B)", "-(A + B)"},
+		{"-A*B", "-A * B"},
+		{"-(A*B)", "-(A * B)"},
+		{"A - -B", "A - -B"},
+		{"+A", "A"},
+		{"((A))", "A"},
+		{strings.Repeat("-", 49) + "0", strings.Repeat("-", 49) + "0"},
+		{strings.Repeat("A+", 200) + "A", strings.TrimSuffix(strings.Repeat("A + ", 201), " + ")},
+	}
+	for _, tt := range tests {
+		e, err := Parse(tt.formula)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.formula, err)
+			continue
+		}
+		if got := e.String(); got != tt.want {
+			t.Errorf("%q written back as %q, want %q", tt.formula, got, tt.want)
+		}
+	}
+}
+
 // FuzzFormula: whatever is typed, Parse answers without panicking; what
 // parses writes back to a formula that parses to the same thing and
 // evaluates the same.

@@ -250,8 +250,10 @@ func (e *Expr) Eval(vals []*float64) (v float64, ok bool) {
 	return l / r, true
 }
 
-// String writes the formula back with every operation in parentheses:
-// Parse(e.String()) is the same formula.
+// String writes the formula back with only the parentheses its structure
+// needs: Parse(e.String()) is the same formula, and it never nests deeper
+// than the text it was parsed from (a parenthesis is written only where the
+// source must have had one), so a formula within MaxDepth stays within it.
 func (e *Expr) String() string {
 	switch e.op {
 	case 'n':
@@ -259,7 +261,34 @@ func (e *Expr) String() string {
 	case 'v':
 		return string(rune('A' + e.input))
 	case '~':
-		return "(-" + e.left.String() + ")"
+		// A negation binds tighter than any operation, so only an
+		// operation under it needs parentheses.
+		if precedence(e.left.op) < precedence('~') {
+			return "-(" + e.left.String() + ")"
+		}
+		return "-" + e.left.String()
 	}
-	return "(" + e.left.String() + " " + string(e.op) + " " + e.right.String() + ")"
+	prec := precedence(e.op)
+	// Operations associate to the left: a left operand of the same
+	// precedence reads back as it was; a right one needs parentheses.
+	left := e.left.String()
+	if precedence(e.left.op) < prec {
+		left = "(" + left + ")"
+	}
+	right := e.right.String()
+	if precedence(e.right.op) <= prec {
+		right = "(" + right + ")"
+	}
+	return left + " " + string(e.op) + " " + right
+}
+
+// precedence orders how tightly each kind of node binds.
+func precedence(op byte) int {
+	switch op {
+	case '+', '-':
+		return 1
+	case '*', '/':
+		return 2
+	}
+	return 3 // numbers, inputs and negations
 }
