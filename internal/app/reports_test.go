@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -671,6 +672,75 @@ func TestReportGraphs(t *testing.T) {
 			ReportSpec: app.ReportSpec{Graphs: true, Filters: app.ReportFilters{ScorecardID: r.S2.ID}}})
 		if err != nil || !slices.Equal(ids(got), sortedCopy(measureRefs([]model.Object{r.M2, r.M5}))) {
 			t.Errorf("S2's graphs %v, %v", ids(got), err)
+		}
+	})
+}
+
+// TestReportSortRefusedOverLimit: a sort by a column no index orders holds
+// the report's rows in memory, so above app.MaxSortedRows it is refused
+// with a message on the sort (page and export alike), while the indexed
+// sort of the same report still pages through every row.
+func TestReportSortRefusedOverLimit(t *testing.T) {
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		w := newPW(t, db)
+		a := w.site("ALPHA", "Alpha Org")
+		admin := a.member("admin", access.PresetAdministration)
+		sc := a.scorecard(admin, "S")
+		r := a.container(admin, "R", app.Placement{ScorecardID: sc.ID})
+		const measures, months = 10, app.MaxSortedRows/10 + 1
+		var values []string
+		for i := range measures {
+			m := a.measure(admin, "M"+strconv.Itoa(i), app.Placement{ParentID: r.ID})
+			for j := range months {
+				key := time.Date(1930, time.Month(1+j), 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+				values = append(values, fmt.Sprintf("(%d, %d, '%s', %d, $1)", a.in.ID, m.ID, key, j))
+			}
+		}
+		tx, err := db.Store.DB().BeginTx(w.ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k < len(values); k += 500 {
+			if _, err := tx.ExecContext(w.ctx, `INSERT INTO data_values (instance_id, measure_id, period_key, actual, updated_at) VALUES `+
+				strings.Join(values[k:min(k+500, len(values))], ", "), db.Store.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if len(values) <= app.MaxSortedRows {
+			t.Fatalf("%d rows: the report must exceed %d", len(values), app.MaxSortedRows)
+		}
+
+		qy := app.ReportQuery{Kind: app.ReportMeasureData, ReportSpec: app.ReportSpec{Sort: "variance"}, Limit: 50}
+		_, err = w.app.Report(w.ctx, admin, qy)
+		if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || !strings.Contains(e.Fields["sort"], "at most 10000 rows") {
+			t.Fatalf("page sorted by variance over %d rows: %v", app.MaxSortedRows, err)
+		}
+		rows := 0
+		_, err = w.app.ExportReport(w.ctx, admin, 0, "", qy, "csv",
+			func([]app.ReportColumn) error { return nil },
+			func(app.ReportRow) error { rows++; return nil })
+		if e, ok := app.AsError(err); !ok || e.Kind != app.Invalid || e.Fields["sort"] == "" || rows != 0 {
+			t.Fatalf("export sorted by variance: %v after %d rows", err, rows)
+		}
+
+		// Sorted by the indexed period, every row pages through.
+		qy.Sort, qy.Limit = "period", 500
+		seen := 0
+		for range 100 {
+			page, err := w.app.Report(w.ctx, admin, qy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen += len(page.Rows)
+			if qy.After = page.Next; qy.After == "" {
+				break
+			}
+		}
+		if seen != len(values) {
+			t.Errorf("sorted by period: %d rows, want %d", seen, len(values))
 		}
 	})
 }
