@@ -262,6 +262,9 @@ func TestReportPagesAndExports(t *testing.T) {
 		}
 		mailed := strings.TrimSuffix(strings.SplitN(r.Location, "?", 2)[0], "/")
 		expect(t, "schedule on the edit form", a.get(mailed+"/edit"), http.StatusOK, `<option value="weekly" selected`)
+		// …and said on the report's page and in the list.
+		expect(t, "schedule on the report", a.get(mailed), http.StatusOK, `id="report-schedule">Mailed as XLSX every Monday`)
+		expect(t, "schedule in the list", a.get("/i/ACME/reports"), http.StatusOK, "<td>Weekly</td>")
 	})
 }
 
