@@ -47,9 +47,12 @@ var notPages = map[string]string{
 // matrix's fixture and ids, as an administrator, a Presenter, a partner's
 // administrator (a partner viewer of the shared scorecard) and signed out,
 // at 320 × 640 CSS px. The document must not scroll sideways (tables
-// scroll inside their own region), and axe must find no violation.
+// scroll inside their own region), and axe must find no violation. On
+// SQLite and PostgreSQL, as the accessibility issue asks: the markup does
+// not depend on the database, and the Citus run (PostgreSQL underneath,
+// the same pages) cost a minute and a half of make test.
 func TestBrowserEveryPageReflowsAndPassesAxe(t *testing.T) {
-	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) { reflowAndAxe(t, newBandFixtureIn(t, newEnv(t, db))) })
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) { reflowAndAxe(t, newBandFixtureIn(t, newEnv(t, db))) })
 }
 
 func reflowAndAxe(t *testing.T, f *bandFixture) {
