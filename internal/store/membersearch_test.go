@@ -121,7 +121,14 @@ func TestMemberSearchMatchesLike(t *testing.T) {
 			undo := store.SetRareGramCap(cap.n)
 			// Common terms' first pages from their key bounds (every order
 			// but activity, when a term spans few grams), and without them.
-			for _, arms := range []int{64, 1, 0} {
+			// On Citus the default bound only: the other two are the same
+			// statements with other constants, held to LIKE on PostgreSQL,
+			// and on Citus they cost two minutes of make test.
+			armsList := []int{64, 1, 0}
+			if db.Name == "citus" {
+				armsList = armsList[:1]
+			}
+			for _, arms := range armsList {
 				undoArms := store.SetMaxBoundGrams(arms)
 				for _, term := range searchTerms {
 					for _, sort := range []string{"email", "name", "activity", "role", "permissions", "status"} {
