@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/xml"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -145,5 +146,46 @@ func TestPDFFigureRefused(t *testing.T) {
 	}
 	if err := p.AddFigure("x", "", 10, 10, draw); err != ErrClosed {
 		t.Errorf("after Close: %v, want ErrClosed", err)
+	}
+}
+
+// TestPDFFigureMemory writes a thousand figures, fifty times a report's
+// limit: each is drawn into its page's stream, which is written to the
+// spool once the page is full, so the heap stays small. (The file is only
+// a few MiB, so this guards against gross retention, such as keeping each
+// figure's drawing, rather than proving flatness as TestPDFMemory does.)
+func TestPDFFigureMemory(t *testing.T) {
+	c := figureChart(graph.Line)
+	base := c.Points
+	c.Points = nil
+	for i := range 6 {
+		for _, pt := range base {
+			pt.Key += "-" + string(rune('a'+i))
+			c.Points = append(c.Points, pt)
+		}
+	}
+	out := &countingWriter{}
+	var pages int
+	peak := peakHeap(func() {
+		p, err := NewPDF(out, pdfMeta, activityColumns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 1000 {
+			if err := p.AddFigure("Figure "+strconv.Itoa(i), graph.Describe(c), 1000, 250, func(f *Figure) { graph.Draw(f, c) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pages = len(p.pages)
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("1,000 figures: %d pages, %.1f MiB file, peak heap %.1f MiB", pages, float64(out.n)/mib, float64(peak)/mib)
+	if pages != 501 {
+		t.Errorf("%d pages, want 501 (the table's and two figures a page)", pages)
+	}
+	if peak > 32*mib {
+		t.Errorf("peak heap %.1f MiB, want at most 32 MiB", float64(peak)/mib)
 	}
 }
