@@ -177,18 +177,12 @@ func drawTargets(w *pen, p *plan) {
 	w.printf(`<g class="series-target" %s fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="6 4">`+"\n", p.clip(), colTarget)
 	p.clipLines(w)
 	for _, run := range runs(p.c.Points, func(pt calc.Point) *float64 { return pt.Target }) {
-		var b strings.Builder
 		xy := make([]float64, 0, 4*len(run))
-		for k, i := range run {
-			if k > 0 {
-				b.WriteByte(' ')
-			}
+		for _, i := range run {
 			y := p.y.px(*p.c.Points[i].Target)
-			x0, x1 := p.left+float64(i)*p.step, p.left+float64(i+1)*p.step
-			b.WriteString(num(x0) + "," + num(y) + " " + num(x1) + "," + num(y))
-			xy = append(xy, x0, y, x1, y)
+			xy = append(xy, p.left+float64(i)*p.step, y, p.left+float64(i+1)*p.step, y)
 		}
-		w.printf(`<polyline points="%s"/>`+"\n", b.String())
+		w.printf(`<polyline points="%s"/>`+"\n", svgPoints(xy))
 		w.polyline(colTarget, 1.5, []float64{6, 4}, xy...)
 	}
 	w.endClip()
@@ -205,8 +199,9 @@ func drawForecast(w *pen, p *plan) {
 	p.clipLines(w)
 	for _, run := range runs(p.c.Points, func(pt calc.Point) *float64 { return pt.Forecast }) {
 		if len(run) > 1 {
-			w.printf(`<polyline points="%s"/>`+"\n", p.points(run, func(pt calc.Point) float64 { return *pt.Forecast }))
-			w.polyline(colForecast, 2, []float64{2, 4}, p.xy(run, func(pt calc.Point) float64 { return *pt.Forecast })...)
+			xy := p.xy(run, func(pt calc.Point) float64 { return *pt.Forecast })
+			w.printf(`<polyline points="%s"/>`+"\n", svgPoints(xy))
+			w.polyline(colForecast, 2, []float64{2, 4}, xy...)
 		}
 	}
 	w.endClip()
@@ -231,8 +226,9 @@ func drawLine(w *pen, p *plan) {
 		if len(run) < 2 {
 			continue // the marker alone shows it
 		}
-		w.printf(`<polyline points="%s"/>`+"\n", p.points(run, actual))
-		w.polyline(colActual, 2, nil, p.xy(run, actual)...)
+		xy := p.xy(run, actual)
+		w.printf(`<polyline points="%s"/>`+"\n", svgPoints(xy))
+		w.polyline(colActual, 2, nil, xy...)
 	}
 	w.endClip()
 	w.printf("</g>\n")
@@ -247,10 +243,9 @@ func (p *plan) xy(run []int, value func(calc.Point) float64) []float64 {
 	return xy
 }
 
-// points is xy as an SVG points attribute.
-func (p *plan) points(run []int, value func(calc.Point) float64) string {
+// svgPoints is x, y pairs as an SVG points attribute.
+func svgPoints(xy []float64) string {
 	var b strings.Builder
-	xy := p.xy(run, value)
 	for k := 0; k < len(xy); k += 2 {
 		if k > 0 {
 			b.WriteByte(' ')
