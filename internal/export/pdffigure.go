@@ -52,11 +52,12 @@ func (p *PDFWriter) AddFigure(heading, caption string, w, h float64, draw func(*
 	p.drawText(pdfMargin, p.y+4.5, p.fit(pdfLine(heading), textW, true, figHeadSize), true, figHeadSize, grayText)
 	boxH := slot - figHeadH - float64(len(lines))*pdfLineH - 2 - figGap
 	f := &Figure{p: p, x: pdfMargin, y: p.y + figHeadH, k: min(textW/w, boxH/h)}
-	// Save and restore the graphics state, so the drawing's colours, widths
-	// and dashes do not leak into what follows.
-	p.page.b.WriteString("q\n")
+	// The clip keeps a stray drawing off the caption, and ending it
+	// restores the graphics state, so the drawing's colours, widths and
+	// dashes do not leak into what follows.
+	f.Clip(0, 0, w, h)
 	draw(f)
-	p.page.b.WriteString("Q\n")
+	f.EndClip()
 
 	y := f.y + h*f.k + 2 + 0.8*pdfBodySize*mmPerPt
 	for i, l := range lines {
