@@ -83,7 +83,7 @@ type ReportSpec struct {
 	Sort    string        `json:"sort,omitempty"`
 	Desc    bool          `json:"desc,omitempty"`
 	// Graphs shows each measure's graph with a Measure data report of at
-	// most MaxReportGraphs measures (the HTML page).
+	// most MaxReportGraphs measures (the HTML page and its PDF).
 	Graphs bool `json:"graphs,omitempty"`
 }
 

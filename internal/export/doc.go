@@ -28,6 +28,11 @@
 //     pure-Go HarfBuzz; fonts are embedded as subsets of the glyphs used,
 //     with a ToUnicode map, so copying gives back the text. Lines wrap at
 //     spaces; a word is broken only when it alone is wider than its column.
+//   - A PDF may end with figures (AddFigure): a heading, a drawing made on a
+//     Figure, whose methods match internal/graph's Surface so this package
+//     needs no graph types, and a caption saying in words what it shows.
+//     A figure is drawn straight into its page's stream, so memory stays
+//     flat with figures too.
 //   - Nothing reaches the destination before Close for XLSX and PDF, so a
 //     handler can still answer a refusal or a database error with an error
 //     page. Abort releases a writer that will not be closed.

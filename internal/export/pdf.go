@@ -48,7 +48,8 @@ const (
 
 // PDFWriter writes an A4 landscape table: title and subtitle on the first
 // page, a compact running header on the others, the column header repeated at
-// the top of every page, "Page N of M" in the footer. Text wraps within its
+// the top of every page of rows, "Page N of M" in the footer. Figures
+// (AddFigure) follow on pages of their own. Text wraps within its
 // column; a cell longer than maxCellLines lines is cut with "…".
 //
 // It holds memory flat whatever the number of rows: each page is written as
@@ -83,6 +84,7 @@ type PDFWriter struct {
 	pagesObj int        // the page tree, written last
 	resObj   int        // the resources every page shares, written last
 	logo     *pdfImage  // the meta's logo, written once
+	figures  bool       // the current page holds figures, not rows
 	closed   bool
 }
 
@@ -167,7 +169,30 @@ func (p *PDFWriter) layoutColumns(avail float64) {
 // newPage finishes the current page, if any, and starts the next with its
 // title block and the column header row.
 func (p *PDFWriter) newPage() {
+	y := p.startPage()
+	textW := pageWmm - 2*pdfMargin
+
+	// Column header: bold titles on a light band.
+	n := 1
+	for i, c := range p.cols {
+		p.hlines[i] = p.wrap(pdfLine(c.Title), p.colW[i]-2*pdfPadX, maxHeaderLines, true, pdfBodySize)
+		n = max(n, len(p.hlines[i]))
+	}
+	h := float64(n)*pdfLineH + 2*pdfPadY
+	p.page.rect(pdfMargin, y, textW, h, grayBand)
+	p.drawCells(p.hlines, y, true)
+	p.page.line(pdfMargin, y+h, pdfMargin+textW, y+h, 0.3, grayHeader)
+	p.top = y + h
+	p.y = p.top
+	p.pages = append(p.pages, pdfPage{obj: p.o.reserve(), footer: p.o.reserve()})
+}
+
+// startPage finishes the current page, if any, and starts the next with
+// the title block (the first page) or the running header (the others) and
+// the footer's title. It returns the y where the page's body starts.
+func (p *PDFWriter) startPage() float64 {
 	p.endPage()
+	p.figures = false
 	textW := pageWmm - 2*pdfMargin
 	y := pdfMargin
 	if len(p.pages) == 0 {
@@ -200,20 +225,7 @@ func (p *PDFWriter) newPage() {
 	}
 	// The footer's title; the page number is drawn at Close.
 	p.drawText(pdfMargin, pageHmm-pdfMargin, p.fit(pdfLine(p.meta.Title), textW/2, false, pdfSmallSize), false, pdfSmallSize, grayMuted)
-
-	// Column header: bold titles on a light band.
-	n := 1
-	for i, c := range p.cols {
-		p.hlines[i] = p.wrap(pdfLine(c.Title), p.colW[i]-2*pdfPadX, maxHeaderLines, true, pdfBodySize)
-		n = max(n, len(p.hlines[i]))
-	}
-	h := float64(n)*pdfLineH + 2*pdfPadY
-	p.page.rect(pdfMargin, y, textW, h, grayBand)
-	p.drawCells(p.hlines, y, true)
-	p.page.line(pdfMargin, y+h, pdfMargin+textW, y+h, 0.3, grayHeader)
-	p.top = y + h
-	p.y = p.top
-	p.pages = append(p.pages, pdfPage{obj: p.o.reserve(), footer: p.o.reserve()})
+	return y
 }
 
 // endPage writes the current page: its content, then the page object,
@@ -251,8 +263,8 @@ func (p *PDFWriter) WriteRow(values ...any) error {
 		n = max(n, len(p.lines[i]))
 	}
 	h := float64(n)*pdfLineH + 2*pdfPadY
-	if p.y+h > p.bottom && p.y > p.top {
-		p.newPage() // moves p.y to the top of the new page
+	if p.figures || p.y+h > p.bottom && p.y > p.top {
+		p.newPage() // moves p.y to the top of the new page, below a column header
 	}
 	p.drawCells(p.lines, p.y, false)
 	p.page.line(pdfMargin, p.y+h, p.colX[len(p.colX)-1]+p.colW[len(p.colW)-1], p.y+h, 0.1, grayRule)

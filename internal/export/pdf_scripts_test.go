@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -240,6 +241,12 @@ func artifact(t *testing.T, name string, data []byte) {
 // artifact.
 func renderPNG(t *testing.T, data []byte, name string) {
 	t.Helper()
+	renderPNGPage(t, data, name, 1)
+}
+
+// renderPNGPage is renderPNG for page n.
+func renderPNGPage(t *testing.T, data []byte, name string, n int) {
+	t.Helper()
 	bin := testkit.ToolPath(t, "YARDSTICK_TEST_PDFTOPPM", "poppler's pdftoppm")
 	if bin == "" {
 		return
@@ -249,7 +256,7 @@ func renderPNG(t *testing.T, data []byte, name string) {
 	if err := os.WriteFile(in, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", in, filepath.Join(dir, name)).CombinedOutput()
+	out, err := exec.Command(bin, "-r", "60", "-f", strconv.Itoa(n), "-l", strconv.Itoa(n), "-png", "-singlefile", in, filepath.Join(dir, name)).CombinedOutput()
 	if err != nil || len(out) > 0 {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
 	}

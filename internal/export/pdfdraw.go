@@ -76,6 +76,19 @@ func (c *canvas) text(p *PDFWriter, x, y float64, runs []glyphRun, size, gray fl
 	c.b.WriteString("g ")
 	c.nums(gray)
 	c.b.WriteString("G ")
+	c.glyphs(p, x, y, runs, size)
+}
+
+// textRGB is text in a colour (a figure's labels).
+func (c *canvas) textRGB(p *PDFWriter, x, y float64, runs []glyphRun, size float64, col rgb) {
+	c.b.WriteString("BT ")
+	c.fill(col)
+	c.stroke(col)
+	c.glyphs(p, x, y, runs, size)
+}
+
+// glyphs is the rest of text, once its colour is set.
+func (c *canvas) glyphs(p *PDFWriter, x, y float64, runs []glyphRun, size float64) {
 	c.nums(x*ptPerMM, (pageHmm-y)*ptPerMM)
 	c.b.WriteString("Td\n")
 	var tmp [32]byte

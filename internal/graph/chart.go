@@ -49,14 +49,14 @@ type Chart struct {
 // Render returns the chart as a standalone SVG document.
 func Render(c Chart) []byte {
 	var w svgWriter
-	render(&w, c)
+	render(&pen{svg: &w}, c)
 	return w.Bytes()
 }
 
 // RenderTo writes the chart as a standalone SVG document to out.
 func RenderTo(out io.Writer, c Chart) error {
 	var w svgWriter
-	render(&w, c)
+	render(&pen{svg: &w}, c)
 	_, err := out.Write(w.Bytes())
 	return err
 }
@@ -90,7 +90,8 @@ func (p *plan) value(v float64, decimals int) string {
 	return calc.FormatValue(&v, decimals, p.c.Unit, p.c.UnitBefore)
 }
 
-func render(w *svgWriter, c Chart) {
+// newPlan settles the chart's size and cleans its text; layout does the rest.
+func newPlan(c Chart) *plan {
 	if c.Width <= 0 {
 		c.Width = DefaultWidth
 	}
@@ -101,9 +102,13 @@ func render(w *svgWriter, c Chart) {
 	c.Width, c.Height = max(c.Width, 200), max(c.Height, 120)
 	c.Title = cleanLine(c.Title)
 	c.Unit = cleanLine(c.Unit)
-
-	p := &plan{c: c, id: chartID(c), w: float64(c.Width), h: float64(c.Height),
+	return &plan{c: c, id: chartID(c), w: float64(c.Width), h: float64(c.Height),
 		bar: c.Type == Bar, baseline: baselineIndex(c)}
+}
+
+func render(w *pen, c Chart) {
+	p := newPlan(c)
+	c = p.c
 	lo, hi, ok := extent(c)
 	kind := Line
 	if p.bar {
@@ -118,17 +123,23 @@ func render(w *svgWriter, c Chart) {
 	w.printf("<title id=\"%s-title\">%s</title>\n", p.id, esc(title))
 	w.printf("<desc id=\"%s-desc\">%s</desc>\n", p.id, esc(describe(p, ok)))
 	w.printf(`<rect class="chart-bg" width="%d" height="%d" fill="#ffffff"/>`+"\n", c.Width, c.Height)
+	w.rect(0, 0, p.w, p.h, "#ffffff", "", 0)
 	top := pad
 	if c.Title != "" {
+		title := fit(c.Title, titleSize, p.w-2*pad)
 		w.printf(`<text class="chart-title" x="%s" y="%s" font-size="%s" font-weight="600" fill="#1d2733">%s</text>`+"\n",
-			num(pad), num(pad+titleSize-2), num(titleSize), esc(fit(c.Title, titleSize, p.w-2*pad)))
+			num(pad), num(pad+titleSize-2), num(titleSize), esc(title))
+		w.text(pad, pad+titleSize-2, title, titleSize, "start", true, colInk)
 		top += titleSize + 10
 	}
 	if !ok {
+		x, y, fw, fh := pad, top+4, p.w-2*pad, p.h-top-4-pad
 		w.printf(`<rect class="no-data-frame" x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#d8dee6" stroke-dasharray="4 4" rx="4"/>`+"\n",
-			num(pad), num(top+4), num(p.w-2*pad), num(p.h-top-4-pad))
+			num(x), num(y), num(fw), num(fh))
+		w.polyline("#d8dee6", 1, []float64{4, 4}, x, y, x+fw, y, x+fw, y+fh, x, y+fh, x, y)
 		w.printf(`<text class="no-data" x="%s" y="%s" text-anchor="middle" font-size="14" fill="#5b6776">No data yet</text>`+"\n",
 			num(p.w/2), num((top+p.h)/2))
+		w.text(p.w/2, (top+p.h)/2, "No data yet", 14, "middle", false, colMuted)
 		w.printf("</svg>\n")
 		return
 	}

@@ -1,6 +1,8 @@
 // Package graph draws a measure's graph as a standalone SVG document, on
 // the server, so it reads without JavaScript: actuals as a line or bars,
-// targets, the baseline period and the colour bands.
+// targets, the baseline period and the colour bands. Draw puts the same
+// picture on any Surface (the PDF export's figures), and Describe gives the
+// words that go with it.
 //
 // Rules it keeps:
 //
@@ -16,6 +18,9 @@
 //   - Accessible: role="img" with a <title> and a <desc> summarising the
 //     data, and every period carries a <title> (label, actual, target,
 //     comment) that browsers show on hover.
+//   - One drawing code for every target: each shape is written as SVG and
+//     handed to the surface side by side (pen), so the SVG's bytes stay as
+//     the golden files fix them and a test holds the two to the same count.
 //   - Numbers go through calc, so the graph, the scorecard and the exports
 //     agree on colours and formatting.
 package graph

@@ -160,6 +160,15 @@ func FuzzRender(f *testing.F) {
 		if !bytes.Equal(out, Render(c)) {
 			t.Fatal("not deterministic")
 		}
+		// A surface gets the same picture, in finite numbers.
+		var r recorder
+		Draw(&r, c)
+		if len(r.bad) > 0 || r.clips != 0 {
+			t.Fatalf("surface drawing: %v, %d clips open", r.bad, r.clips)
+		}
+		if shapes, texts := svgDrawing(t, out); r.shapes != shapes || len(r.texts) != len(texts) {
+			t.Fatalf("surface got %d shapes and %d texts, the SVG %d and %d", r.shapes, len(r.texts), shapes, len(texts))
+		}
 	})
 }
 

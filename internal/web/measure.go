@@ -29,13 +29,18 @@ func (s *Server) measurePage(w http.ResponseWriter, r *http.Request, c *req, sta
 // measureGraph draws a measure's graph with its own title, axis and units,
 // the chart type, points and targets given; id prefixes the SVG's ids.
 func measureGraph(m model.Object, chart string, pts []calc.Point, baseline string, bands calc.Bands, targets bool, id string) []byte {
+	return graph.Render(measureChart(m, chart, pts, baseline, bands, targets, id))
+}
+
+// measureChart is the graph of measure m as its page draws it.
+func measureChart(m model.Object, chart string, pts []calc.Point, baseline string, bands calc.Bands, targets bool, id string) graph.Chart {
 	title := m.GraphTitle
 	if title == "" {
 		title = m.Title
 	}
-	return graph.Render(graph.Chart{Title: title, Type: chart, Points: pts, ShowTargets: targets, BaselineKey: baseline,
+	return graph.Chart{Title: title, Type: chart, Points: pts, ShowTargets: targets, BaselineKey: baseline,
 		Polarity: calc.Polarity(m.Polarity), Bands: bands, YMin: m.GraphYMin, YMax: m.GraphYMax, Decimals: m.Decimals, Unit: m.Unit,
-		UnitBefore: m.UnitBefore, ID: id})
+		UnitBefore: m.UnitBefore, ID: id}
 }
 
 // gridWindow reads how many periods the editor asked to add before and

@@ -12,6 +12,7 @@ import (
 	"yardstick/internal/access"
 	"yardstick/internal/app"
 	"yardstick/internal/export"
+	"yardstick/internal/graph"
 	"yardstick/internal/web/views"
 )
 
@@ -377,6 +378,17 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, c *req, fo
 		}
 		id, name, title = n, saved.Name, saved.Name
 	}
+	// A PDF carries the graphs after the table. They are read as the
+	// report's page reads them (the viewer's own measures, checked again)
+	// and before the rows, so a report over the limit is refused as its
+	// page is, with the same words, before anything is exported.
+	var graphs []app.ReportGraph
+	if format == "pdf" && spec.Graphs {
+		var err error
+		if graphs, err = s.app.ReportGraphs(r.Context(), c.Actor, app.ReportQuery{Kind: kind, ReportSpec: spec}); err != nil {
+			return err
+		}
+	}
 	var out export.RowWriter
 	defer func() {
 		if out != nil {
@@ -403,6 +415,13 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, c *req, fo
 	}
 	if err != nil {
 		return err
+	}
+	if pdf, ok := out.(*export.PDFWriter); ok {
+		for _, g := range graphs {
+			if err := addPDFGraph(pdf, g); err != nil {
+				return err
+			}
+		}
 	}
 	w.Header().Set("Content-Type", mime)
 	w.Header().Set("Content-Disposition", attachment("yardstick-report-"+c.Actor.Instance.Code+"-"+kind+"."+format))
@@ -437,4 +456,20 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, c *req) error
 			return export.NewPDF(w, export.PDFMeta{Title: title, Subtitle: in.Label(), Generated: s.app.Now().In(c.Actor.Location()), Logo: logo}, cols)
 		})
 	}, w, r, c)
+}
+
+// A PDF figure takes a graph as it is drawn.
+var _ graph.Surface = (*export.Figure)(nil)
+
+// addPDFGraph adds a report's graph to its PDF: the measure's title as the
+// heading, the graph wider than on screen to fill the page, and its words
+// summary below, so the PDF never tells a status by colour alone.
+func addPDFGraph(pdf *export.PDFWriter, g app.ReportGraph) error {
+	m := g.Measure
+	ch := measureChart(m, m.GraphType, g.Points, g.Baseline, g.Bands, m.GraphTargets, "")
+	if ch.Title == m.Title {
+		ch.Title = "" // the heading says it
+	}
+	ch.Width, ch.Height = 1000, 250
+	return pdf.AddFigure(m.Title, graph.Describe(ch), float64(ch.Width), float64(ch.Height), func(f *export.Figure) { graph.Draw(f, ch) })
 }

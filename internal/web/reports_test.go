@@ -252,6 +252,38 @@ func TestReportPagesAndExports(t *testing.T) {
 		// text alternative; refused on another kind, tied to the option.
 		expect(t, "graphs", a.get("/i/ACME/reports/run?kind=measure_data&graphs=1"), http.StatusOK, `id="report-graphs"`, "<desc", `role="img"`)
 		expect(t, "graphs on notes", a.get("/i/ACME/reports/run?kind=notes&graphs=1"), http.StatusUnprocessableEntity, "Graphs are shown with a")
+		expect(t, "graphs on notes, pdf", a.get("/i/ACME/reports/run.pdf?kind=notes&graphs=1"), http.StatusUnprocessableEntity, "Graphs are shown with a")
+		// The PDF draws them after the table: each measure the viewer sees,
+		// headed by its title, with its summary in words, and no other.
+		q = "kind=measure_data&col=measure&col=actual&graphs=1"
+		for _, tc := range []struct {
+			who     string
+			c       *client
+			figures map[string]int // heading → figures with it
+		}{
+			{"admin", a, map[string]int{"Readiness": 1, "=SUM(1)<b>bold</b>": 1}},
+			{"presenter", p, map[string]int{"Readiness": 1, "=SUM(1)<b>bold</b>": 0}},
+		} {
+			items := reportPDFItems(t, tc.c.get("/i/ACME/reports/run.pdf?"+q))
+			text := strings.Join(items, " ")
+			shown := 0
+			for heading, n := range tc.figures {
+				// The table has a row per measure shown, the figures a heading.
+				if got := slices.Index(items, heading) >= 0; got != (n > 0) {
+					t.Errorf("%s's pdf names %q: %v, want %v", tc.who, heading, got, n > 0)
+				}
+				if got := strings.Count(strings.Join(items, "\n"), "\n"+heading+"\n"); n > 0 && got != 2 {
+					t.Errorf("%s's pdf has %q %d times, want twice (row and heading)", tc.who, heading, got)
+				}
+				shown += n
+			}
+			if got := strings.Count(text, "Latest actual 5 in"); got != shown {
+				t.Errorf("%s's pdf has %d graph summaries, want %d:\n%s", tc.who, got, shown, text)
+			}
+			if tc.who == "presenter" && (strings.Contains(text, "SUM(1)") || strings.Contains(text, "Hidden")) {
+				t.Errorf("the presenter's pdf names what it cannot see: %s", text)
+			}
+		}
 		// Scheduled delivery is set on the form: a bad choice is refused,
 		// tied to its field; a weekly one is saved and shown on Edit.
 		expect(t, "bad schedule", a.post("/i/ACME/reports", "name", "Mailed", "kind", "notes", "schedule", "hourly"), http.StatusUnprocessableEntity,
@@ -265,7 +297,44 @@ func TestReportPagesAndExports(t *testing.T) {
 		// …and said on the report's page and in the list.
 		expect(t, "schedule on the report", a.get(mailed), http.StatusOK, `id="report-schedule">Mailed as XLSX every Monday`)
 		expect(t, "schedule in the list", a.get("/i/ACME/reports"), http.StatusOK, "<td>Weekly</td>")
+
+		// Over 20 measures the graphs are refused in the PDF as on the page,
+		// with the same words; the limit counts what the viewer sees, and
+		// the CSV, which has no graphs, is not refused.
+		for i := range app.MaxReportGraphs {
+			if _, err := e.app.CreateObject(ctx, admin, app.ObjectInput{Kind: model.KindMeasure, TypeID: f.measure.TypeID, Title: "Extra " + strconv.Itoa(i),
+				Decimals: "0", Polarity: "higher", FrequencyID: *f.measure.FrequencyID}, app.Placement{ParentID: res.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const tooMany = "Graphs are shown for at most 20"
+		expect(t, "too many graphs", a.get("/i/ACME/reports/run?"+q), http.StatusUnprocessableEntity, tooMany)
+		expect(t, "too many graphs, pdf", a.get("/i/ACME/reports/run.pdf?"+q), http.StatusUnprocessableEntity, tooMany)
+		expect(t, "too many graphs, csv", a.get("/i/ACME/reports/run.csv?"+q), http.StatusOK)
+		if items := reportPDFItems(t, p.get("/i/ACME/reports/run.pdf?"+q)); slices.Contains(items, "Extra 0") || !slices.Contains(items, "Readiness") {
+			t.Errorf("the presenter's pdf with graphs: %q", items)
+		}
 	})
+}
+
+// reportPDFItems is the text a PDF download draws, one item per piece of
+// text drawn, in reading order.
+func reportPDFItems(t *testing.T, r resp) []string {
+	t.Helper()
+	if r.Status != http.StatusOK || r.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("pdf: %d %s %s", r.Status, r.Header.Get("Content-Type"), excerpt(r.Body))
+	}
+	pages, err := testkit.PDFLines([]byte(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []string
+	for _, pg := range pages {
+		for _, l := range pg {
+			items = append(items, strings.Split(l, " | ")...)
+		}
+	}
+	return items
 }
 
 func sortedStrings(s []string) []string {
