@@ -304,7 +304,7 @@ func plan(src copySource, dst copyTarget, opts CopyOptions) (*copyWork, error) {
 			title = want + " (" + strconv.Itoa(n) + ")"
 		}
 		w.sc = model.Scorecard{InstanceID: dst.in.ID, Title: title, Description: src.sc.Description,
-			Columns: src.sc.Columns, ExpandDepth: src.sc.ExpandDepth}
+			Columns: src.sc.Columns, ExpandDepth: src.sc.ExpandDepth, ScoresOn: src.sc.ScoresOn}
 		w.plan.Scorecard = PlanItem{Title: title}
 		if title != want || (!w.cross && opts.Title == "") {
 			w.plan.Scorecard.RenamedFrom = src.sc.Title

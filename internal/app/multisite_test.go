@@ -314,12 +314,13 @@ func TestCopyWithinInstance(t *testing.T) {
 		}
 		saveNote(t, w, S.in.ID, model.Target{ObjectID: first}, nt, "<p>Story</p>")
 		saveNote(t, w, S.in.ID, model.Target{ScorecardID: sc.ID}, nt, "<p>About the board</p>")
-		// The layout goes with every copy: five chosen columns, two levels.
+		// The layout goes with every copy: five chosen columns, two
+		// levels, the accountability scores.
 		layout, err := w.q().ScorecardByID(w.ctx, S.in.ID, sc.ID, store.SeeAll)
 		if err != nil {
 			t.Fatal(err)
 		}
-		layout.Columns, layout.ExpandDepth = []string{app.ColActual, app.ColForecast, app.ColTarget, app.ColTrend, app.ColPeriod}, 2
+		layout.Columns, layout.ExpandDepth, layout.ScoresOn = []string{app.ColActual, app.ColForecast, app.ColTarget, app.ColTrend, app.ColPeriod}, 2, true
 		if err := w.q().UpdateScorecard(w.ctx, layout); err != nil {
 			t.Fatal(err)
 		}
@@ -396,9 +397,9 @@ func TestCopyWithinInstance(t *testing.T) {
 			if (shared == 8) != c.sameObjects || (!c.sameObjects && shared != 0) {
 				t.Errorf("%s: %d of the copy's objects are the source's", c.name, shared)
 			}
-			if !slices.Equal(page.Scorecard.Columns, layout.Columns) || page.Scorecard.ExpandDepth != 2 {
-				t.Errorf("%s: the copy shows columns %q and %d levels, want the source's %q and 2", c.name,
-					page.Scorecard.Columns, page.Scorecard.ExpandDepth, layout.Columns)
+			if !slices.Equal(page.Scorecard.Columns, layout.Columns) || page.Scorecard.ExpandDepth != 2 || !page.Scorecard.ScoresOn {
+				t.Errorf("%s: the copy shows columns %q, %d levels, scores %v; want the source's %q, 2, true", c.name,
+					page.Scorecard.Columns, page.Scorecard.ExpandDepth, page.Scorecard.ScoresOn, layout.Columns)
 			}
 			if e := w.log(S.in, app.ActCreate); len(e) == 0 || e[0].ObjectName != got.Title {
 				t.Errorf("%s: no log entry of the copy", c.name)

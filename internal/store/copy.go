@@ -240,9 +240,9 @@ func (q *Q) UpsertCopiedScorecard(ctx context.Context, s model.Scorecard, origin
 		oi, oid = &origin.Instance, &origin.ID
 	}
 	_, err := q.exec(ctx, `INSERT INTO scorecards (id, instance_id, title, title_key, description, origin_instance, origin_id, columns, expand_depth,
-		version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, 1, $8, $8)`, s.ID, s.InstanceID, s.Title, Key(s.Title), s.Description, oi, oid, now,
-		strings.Join(s.Columns, ","), s.ExpandDepth)
+		scores_on, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, $11, 1, $8, $8)`, s.ID, s.InstanceID, s.Title, Key(s.Title), s.Description, oi, oid, now,
+		strings.Join(s.Columns, ","), s.ExpandDepth, s.ScoresOn)
 	return err
 }
 
