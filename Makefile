@@ -79,7 +79,7 @@ check-templ: ## fail if templ generate changes a *_templ.go file
 check-api: ## fail if oapi-codegen changes internal/api/api.gen.go (openapi.yaml edited without regenerating)
 	@GO=$(GO) bash scripts/check-api.sh
 
-test-go: ## go test -count=1 (TEST_PKGS, GO_TEST_FLAGS); internal/web in a go test of its own, started first
+test-go: ## go test -count=1 (TEST_PKGS, GO_TEST_FLAGS); internal/web in two go tests of its own (browser journeys, the rest), started first
 	@mkdir -p "$(YARDSTICK_TEST_ARTIFACTS)"
 	@GO=$(GO) TEST_TIMEOUT=$(TEST_TIMEOUT) GO_TEST_FLAGS="$(GO_TEST_FLAGS)" bash scripts/test-go.sh $(TEST_PKGS)
 
