@@ -21,7 +21,7 @@ GO_TEST_FLAGS ?=
 # overrides them all.
 FUZZ_TARGETS ?= ./internal/period:FuzzAt:600000x ./internal/period:FuzzParse:400000x ./internal/period:FuzzLabel:200000x \
 	./internal/graph:FuzzRender:30000x ./internal/importer:FuzzParse:100000x ./internal/dataimport:FuzzPeriodOf:50000x \
-	./internal/calc:FuzzFormula:500000x
+	./internal/calc:FuzzFormula:500000x ./internal/store:FuzzAppendChanges:100000x ./internal/export:FuzzNeutralize:100000x
 FUZZTIME ?=
 # (a pattern whose directory does not exist yet is left out)
 BENCH_PKGS ?= $(foreach p,./bench/... ./internal/...,$(if $(wildcard $(p:/...=)),$(p)))
