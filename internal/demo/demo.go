@@ -126,6 +126,12 @@ func (l *loader) load(ctx context.Context, res *Result) error {
 		}
 		if parent == 0 {
 			parent = s.ID
+			// The top scorecard shows its accountability scores, so the
+			// demo shows what they look like.
+			in.ScoresOn, in.SetScores = true, true
+			if err := l.a.UpdateScorecard(ctx, l.actor, s.ID, s.Version, in); err != nil {
+				return fmt.Errorf("scores on %q: %w", sc.title, err)
+			}
 		}
 		res.ScorecardIDs = append(res.ScorecardIDs, s.ID)
 		res.Scorecards++

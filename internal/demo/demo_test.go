@@ -74,6 +74,11 @@ func TestLoad(t *testing.T) {
 		if len(scs) != 2 {
 			t.Fatalf("%d scorecards listed, want 2", len(scs))
 		}
+		for _, sc := range scs {
+			if want := sc.ID == res.ScorecardIDs[0]; sc.ScoresOn != want {
+				t.Errorf("scorecard %q: scores on %v, want %v (the top one shows them)", sc.Title, sc.ScoresOn, want)
+			}
+		}
 		stored := map[int64]int{} // measure → stored values, each measure once
 		appears := map[string]int{}
 		for _, id := range res.ScorecardIDs {
