@@ -745,11 +745,17 @@ type Scorecard struct {
 	Description string    `json:"description"`
 
 	// ExtId The external id integrations address it by (`ext:ID` in paths); null when it has none.
-	ExtId     *string   `json:"ext_id"`
-	Id        int64     `json:"id"`
-	ParentId  *int64    `json:"parent_id"`
-	Title     string    `json:"title"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ExtId    *string `json:"ext_id"`
+	Id       int64   `json:"id"`
+	ParentId *int64  `json:"parent_id"`
+
+	// ScoresOn The scorecard shows its accountability scores (on its page and in the list).
+	ScoresOn bool `json:"scores_on"`
+
+	// ScoresShared Partners the scorecard is shared with see its scores too (only with scores_on).
+	ScoresShared bool      `json:"scores_shared"`
+	Title        string    `json:"title"`
+	UpdatedAt    time.Time `json:"updated_at"`
 
 	// Version Changes with every change of the scorecard (optimistic concurrency).
 	Version int64 `json:"version"`
@@ -787,8 +793,14 @@ type ScorecardPatch struct {
 	ExtId *string `json:"ext_id,omitempty"`
 
 	// ParentId The parent scorecard; 0 makes it top-level.
-	ParentId *int64  `json:"parent_id,omitempty"`
-	Title    *string `json:"title,omitempty"`
+	ParentId *int64 `json:"parent_id,omitempty"`
+
+	// ScoresOn Show the accountability scores on the scorecard and the list.
+	ScoresOn *bool `json:"scores_on,omitempty"`
+
+	// ScoresShared Show them to partners the scorecard is shared with too; always false while scores_on is false.
+	ScoresShared *bool   `json:"scores_shared,omitempty"`
+	Title        *string `json:"title,omitempty"`
 }
 
 // Todo defines model for Todo.

@@ -255,7 +255,7 @@ func requestProblem(err error) (int, map[string]string) {
 				if status == http.StatusBadRequest {
 					status = http.StatusUnprocessableEntity
 				}
-				fields["body"+pointer(se.JSONPointer())] = se.Reason
+				fields["body"+pointer(se.JSONPointer())] = schemaReason(se.Reason)
 			} else {
 				fields["body"] = re.Error()
 			}
@@ -264,6 +264,32 @@ func requestProblem(err error) (int, map[string]string) {
 		}
 	}
 	return status, fields
+}
+
+// schemaReason is a schema error's reason without the validator's
+// preamble: "jsonschema validation failed with '<schema URL>'" and an
+// "- at '/field':" per finding name a schema the client never sees, and the
+// field is named beside the message already.
+func schemaReason(reason string) string {
+	if !strings.HasPrefix(reason, "jsonschema validation failed") {
+		return reason
+	}
+	var out []string
+	for _, line := range strings.Split(reason, "\n")[1:] {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "-"))
+		if strings.HasPrefix(line, "at '") {
+			if i := strings.Index(line, "': "); i >= 0 {
+				line = line[i+3:]
+			}
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	if len(out) == 0 {
+		return "This value does not match the API's description."
+	}
+	return strings.Join(out, "; ")
 }
 
 func pointer(p []string) string {

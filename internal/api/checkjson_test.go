@@ -63,3 +63,19 @@ func wide(n int, dup string) string {
 	}
 	return s + `"end":0}`
 }
+
+// TestSchemaReason: a schema error reads without the validator's preamble
+// and the schema URL it names.
+func TestSchemaReason(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"jsonschema validation failed with 'https://example.com/schema.json#'\n- at '/scores_on': got string, want boolean", "got string, want boolean"},
+		{"jsonschema validation failed with 'x#'\n- at '/a': one\n- at '/b': two", "one; two"},
+		{"jsonschema validation failed with 'x#'", "This value does not match the API's description."},
+		{"number must be at least 0", "number must be at least 0"},
+	}
+	for _, tt := range tests {
+		if got := schemaReason(tt.in); got != tt.want {
+			t.Errorf("schemaReason(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -46,7 +46,7 @@ func (h *handlers) GetScorecard(ctx context.Context, req GetScorecardRequestObje
 
 func scorecardOut(s model.Scorecard) Scorecard {
 	return Scorecard{Id: s.ID, Title: s.Title, Description: s.Description, ParentId: s.ParentID, ExtId: extOut(s.ExtID), Version: s.Version,
-		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
+		ScoresOn: s.ScoresOn, ScoresShared: s.ScoresShared, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC()}
 }
 
 func (h *handlers) ListMeasures(ctx context.Context, req ListMeasuresRequestObject) (ListMeasuresResponseObject, error) {

@@ -207,6 +207,11 @@ func (h *handlers) UpdateScorecard(ctx context.Context, req UpdateScorecardReque
 		in.ParentID = *b.ParentId
 	}
 	setIf(&in.ExtID, b.ExtId)
+	if b.ScoresOn != nil || b.ScoresShared != nil {
+		in.SetScores, in.ScoresOn, in.ScoresShared = true, s.ScoresOn, s.ScoresShared
+		setIf(&in.ScoresOn, b.ScoresOn)
+		setIf(&in.ScoresShared, b.ScoresShared)
+	}
 	if err := h.app.UpdateScorecard(ctx, actor, req.Id, version, in); err != nil {
 		return nil, apiFields(stale(err, "scorecard"))
 	}

@@ -96,15 +96,17 @@ func (e *env) logged(t *testing.T, activity, key string, objectID int64) int {
 }
 
 type created struct {
-	ID       int64    `json:"id"`
-	Title    string   `json:"title"`
-	ParentID *int64   `json:"parent_id"`
-	Version  int64    `json:"version"`
-	Tags     []string `json:"tags"`
-	Polarity string   `json:"polarity"`
-	Decimals int      `json:"decimals"`
-	Unit     string   `json:"unit"`
-	TypeName string   `json:"type_name"`
+	ID           int64    `json:"id"`
+	Title        string   `json:"title"`
+	ParentID     *int64   `json:"parent_id"`
+	ScoresOn     bool     `json:"scores_on"`
+	ScoresShared bool     `json:"scores_shared"`
+	Version      int64    `json:"version"`
+	Tags         []string `json:"tags"`
+	Polarity     string   `json:"polarity"`
+	Decimals     int      `json:"decimals"`
+	Unit         string   `json:"unit"`
+	TypeName     string   `json:"type_name"`
 }
 
 // made reads a create's answer and removes what it made after the test.
@@ -177,6 +179,19 @@ var writeContract = map[string]func(t *testing.T, e *env){
 		if r.json(t, &got); r.Status != http.StatusOK || got.Title != "After" || got.ParentID != nil {
 			t.Errorf("to top level: %d %s", r.Status, r.Body)
 		}
+		// The accountability scores: on and shared, then off, which
+		// unshares them too; a value that is no boolean is refused.
+		r = e.send("PATCH", path, "builder", `{"scores_on":true,"scores_shared":true}`, "If-Match", `"3"`)
+		if r.json(t, &got); r.Status != http.StatusOK || !got.ScoresOn || !got.ScoresShared || got.Title != "After" {
+			t.Errorf("scores on: %d %s", r.Status, r.Body)
+		}
+		r = e.send("PATCH", path, "builder", `{"scores_on":false}`, "If-Match", `"4"`)
+		if r.json(t, &got); r.Status != http.StatusOK || got.ScoresOn || got.ScoresShared {
+			t.Errorf("scores off: %d %s", r.Status, r.Body)
+		}
+		if r := e.send("PATCH", path, "builder", `{"scores_on":"yes"}`, "If-Match", `"5"`); r.Status != http.StatusUnprocessableEntity || fieldsOf(t, r)["body/scores_on"] != "got string, want boolean" {
+			t.Errorf("scores_on a string: %d %s", r.Status, r.Body)
+		}
 		for _, tc := range []struct {
 			name, who, body, ifMatch string
 			status                   int
@@ -184,12 +199,12 @@ var writeContract = map[string]func(t *testing.T, e *env){
 		}{
 			{"stale ETag", "builder", `{"title":"Lost"}`, `"1"`, http.StatusPreconditionFailed, ""},
 			{"no If-Match", "builder", `{"title":"Lost"}`, "", http.StatusPreconditionRequired, ""},
-			{"its own parent", "builder", `{"parent_id":` + id(s.ID) + `}`, `"3"`, http.StatusUnprocessableEntity, "parent_id"},
-			{"empty title", "builder", `{"title":""}`, `"3"`, http.StatusUnprocessableEntity, "title"},
-			{"visible, not editable", "viewer", `{"title":"Lost"}`, `"3"`, http.StatusForbidden, ""},
-			{"not visible", "presenter", `{"title":"Lost"}`, `"3"`, http.StatusNotFound, ""},
+			{"its own parent", "builder", `{"parent_id":` + id(s.ID) + `}`, `"5"`, http.StatusUnprocessableEntity, "parent_id"},
+			{"empty title", "builder", `{"title":""}`, `"5"`, http.StatusUnprocessableEntity, "title"},
+			{"visible, not editable", "viewer", `{"title":"Lost"}`, `"5"`, http.StatusForbidden, ""},
+			{"not visible", "presenter", `{"title":"Lost"}`, `"5"`, http.StatusNotFound, ""},
 			{"any version", "builder", `{"title":"Star"}`, `*`, http.StatusOK, ""},
-			{"one of several", "builder", `{"title":"Listed"}`, `"1", "4"`, http.StatusOK, ""},
+			{"one of several", "builder", `{"title":"Listed"}`, `"1", "6"`, http.StatusOK, ""},
 		} {
 			var h []string
 			if tc.ifMatch != "" {
