@@ -135,9 +135,12 @@ func (f *Figure) Polyline(xy []float64, stroke string, width float64, dash []flo
 	if len(xy) < 4 {
 		return
 	}
+	// Round caps and joins, as the graph's SVG lines have: a dotted
+	// forecast ("2 4") reads as dots, not as short dashes.
+	f.p.page.b.WriteString("1 J 1 j ")
 	op := f.paint("", stroke, width, dash, false)
 	f.path(xy)
-	f.p.page.b.WriteString(op + "\n")
+	f.p.page.b.WriteString(op + " 0 J 0 j\n")
 }
 
 // Circle draws a circle as four Bézier arcs.
