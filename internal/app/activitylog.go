@@ -66,7 +66,12 @@ func (a *Actor) Location() *time.Location { return viewerLocation(a) }
 
 // viewerLocation is the viewer's time zone, else the instance's, else UTC.
 func viewerLocation(actor *Actor) *time.Location {
-	for _, tz := range []string{actor.Account.TimeZone, actor.Instance.TimeZone} {
+	return firstZone(actor.Account.TimeZone, actor.Instance.TimeZone)
+}
+
+// firstZone is the first of the time zones that loads, else UTC.
+func firstZone(tzs ...string) *time.Location {
+	for _, tz := range tzs {
 		if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
 			return loc
 		}

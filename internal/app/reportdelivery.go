@@ -55,7 +55,15 @@ func (a *App) RunReportDeliveries(ctx context.Context) (DeliveryResult, error) {
 		}
 		for _, r := range list {
 			res.Scheduled++
-			got, err := a.deliverReport(ctx, r)
+			afterInstance, afterID = r.InstanceID, r.ID
+			// Due and not yet mailed, in the creator's time zone as the
+			// page read it: only then is the creator resolved (four reads),
+			// and deliverReport checks again as the creator acts now.
+			key, _, due := DigestPeriod(r.Schedule, firstZone(r.CreatorTZ, r.InstanceTZ), a.store.Now())
+			if !due || r.SchedulePeriod == key {
+				continue
+			}
+			got, err := a.deliverReport(ctx, r.SavedReport)
 			if err != nil {
 				return res, err
 			}
@@ -65,7 +73,6 @@ func (a *App) RunReportDeliveries(ctx context.Context) (DeliveryResult, error) {
 			case deliveryRefused:
 				res.Refused++
 			}
-			afterInstance, afterID = r.InstanceID, r.ID
 		}
 		if len(list) < deliveryPage {
 			return res, nil

@@ -479,7 +479,14 @@ func (q *Q) MembersAccess(ctx context.Context, instanceID int64, ids []int64) (m
 	return out, rows.Err()
 }
 
-const reportCols = `id, instance_id, name, kind, spec, COALESCE(created_by, 0), created_at, updated_at, version, schedule, schedule_period`
+var reportCols = reportColsOf("")
+
+// reportColsOf is the columns scanReport reads, of the table aliased t
+// ("" unqualified, "r." in a join).
+func reportColsOf(t string) string {
+	return t + "id, " + t + "instance_id, " + t + "name, " + t + "kind, " + t + "spec, COALESCE(" + t + "created_by, 0), " +
+		t + "created_at, " + t + "updated_at, " + t + "version, " + t + "schedule, " + t + "schedule_period"
+}
 
 func scanReport(sc interface{ Scan(...any) error }) (model.SavedReport, error) {
 	var r model.SavedReport
@@ -600,13 +607,31 @@ func (q *Q) MemberNamesOfAccounts(ctx context.Context, instanceID int64, account
 	return out, nil
 }
 
+// ScheduledReport is a saved report with a delivery schedule and the time
+// zones its due time is read in: its creator's ("" when the creator is no
+// longer a member), else its instance's.
+type ScheduledReport struct {
+	model.SavedReport
+	CreatorTZ, InstanceTZ string
+}
+
 // ScheduledReports pages through the saved reports of every instance
 // that have a delivery schedule, by (instance, id) after the pair given
 // (0, 0 for the first page): the delivery run reads them a page at a
-// time whatever their number.
-func (q *Q) ScheduledReports(ctx context.Context, afterInstance, afterID int64, limit int) ([]model.SavedReport, error) {
-	return collect(ctx, q, scanReport, `SELECT `+reportCols+` FROM saved_reports WHERE schedule <> ''
-		AND (instance_id > $1 OR (instance_id = $1 AND id > $2)) ORDER BY instance_id, id LIMIT `+strconv.Itoa(max(1, limit)), afterInstance, afterID)
+// time whatever their number, with the time zones that say whether each
+// is due, so only a due one costs more reads.
+func (q *Q) ScheduledReports(ctx context.Context, afterInstance, afterID int64, limit int) ([]ScheduledReport, error) {
+	return collect(ctx, q, func(sc interface{ Scan(...any) error }) (ScheduledReport, error) {
+		var r ScheduledReport
+		err := sc.Scan(&r.ID, &r.InstanceID, &r.Name, &r.Kind, &r.Spec, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &r.Version, &r.Schedule, &r.SchedulePeriod,
+			&r.CreatorTZ, &r.InstanceTZ)
+		return r, err
+	}, `SELECT `+reportColsOf("r.")+`, COALESCE(a.time_zone, ''), i.time_zone FROM saved_reports r
+		JOIN instances i ON i.id = r.instance_id
+		LEFT JOIN memberships m ON m.instance_id = r.instance_id AND m.id = r.created_by
+		LEFT JOIN accounts a ON a.id = m.account_id
+		WHERE r.schedule <> '' AND (r.instance_id > $1 OR (r.instance_id = $1 AND r.id > $2))
+		ORDER BY r.instance_id, r.id LIMIT `+strconv.Itoa(max(1, limit)), afterInstance, afterID)
 }
 
 // ClaimReportPeriod records that the saved report's delivery for period
