@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"yardstick/internal/calc"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
 )
@@ -54,15 +53,15 @@ func ColumnValue(r Row, c Column) any {
 		}
 		return s.Trend.Words()
 	case ColActual:
-		v = pointField(s.Current, func(p calc.Point) *float64 { return p.Actual })
+		v = s.CurrentActual()
 	case ColTarget:
-		v = pointField(s.Current, func(p calc.Point) *float64 { return p.Target })
+		v = s.CurrentTarget()
 	case ColPrior:
-		v = pointField(s.Prior, func(p calc.Point) *float64 { return p.Actual })
+		v = s.PriorActual()
 	case ColNextTarget:
-		v = pointField(s.Next, func(p calc.Point) *float64 { return p.Target })
+		v = s.NextTarget()
 	case ColForecast:
-		v = pointField(s.NextForecast, func(p calc.Point) *float64 { return p.Forecast })
+		v = s.ForecastValue()
 	case ColVariance:
 		v = s.Variance
 	case ColPctTarget:
@@ -74,11 +73,4 @@ func ColumnValue(r Row, c Column) any {
 		return nil
 	}
 	return *v
-}
-
-func pointField(p *calc.Point, f func(calc.Point) *float64) *float64 {
-	if p == nil {
-		return nil
-	}
-	return f(*p)
 }

@@ -30,6 +30,31 @@ type Summary struct {
 	NextForecast      *Point   // the first point after Current with a forecast
 }
 
+// The summary's values that sit on one of its points, nil without the
+// point: what the pages and the downloads show in a scorecard's columns.
+func (s Summary) CurrentActual() *float64 {
+	return field(s.Current, func(p *Point) *float64 { return p.Actual })
+}
+func (s Summary) CurrentTarget() *float64 {
+	return field(s.Current, func(p *Point) *float64 { return p.Target })
+}
+func (s Summary) PriorActual() *float64 {
+	return field(s.Prior, func(p *Point) *float64 { return p.Actual })
+}
+func (s Summary) NextTarget() *float64 {
+	return field(s.Next, func(p *Point) *float64 { return p.Target })
+}
+func (s Summary) ForecastValue() *float64 {
+	return field(s.NextForecast, func(p *Point) *float64 { return p.Forecast })
+}
+
+func field(p *Point, get func(*Point) *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	return get(p)
+}
+
 // Trend is the run of moves ending at the current actual.
 type Trend struct {
 	// Direction is +1 (up), −1 (down) or 0 (flat, or fewer than two actuals).

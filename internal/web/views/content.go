@@ -58,27 +58,6 @@ func currentLabel(s calc.Summary) string {
 	return s.Current.Label
 }
 
-func currentActual(s calc.Summary) *float64 {
-	if s.Current == nil {
-		return nil
-	}
-	return s.Current.Actual
-}
-
-func currentTarget(s calc.Summary) *float64 {
-	if s.Current == nil {
-		return nil
-	}
-	return s.Current.Target
-}
-
-func priorActual(s calc.Summary) *float64 {
-	if s.Prior == nil {
-		return nil
-	}
-	return s.Prior.Actual
-}
-
 // trendText describes a run: "↑ 3", "↓ 2", "→".
 func trendText(t calc.Trend) string {
 	switch {
