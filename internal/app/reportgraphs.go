@@ -23,9 +23,12 @@ type ReportGraph struct {
 }
 
 // ReportGraphs returns the graphs of the measures a Measure data report
-// with Graphs on covers — those the actor sees that match its filters —
-// each read as the measure's page reads it (which checks access again).
-// Over MaxReportGraphs measures it is refused with a message tied to the
+// with Graphs on covers — those the actor sees that match its filters,
+// listed through the report's visibility as its rows are — each drawn
+// from the same points, window, baseline and bands as the measure's page.
+// Their values, frequencies and bands are read once for all of them (a
+// statement per owning instance), not a measure page each. Over
+// MaxReportGraphs measures it is refused with a message tied to the
 // graphs option.
 func (a *App) ReportGraphs(ctx context.Context, actor *Actor, qy ReportQuery) ([]ReportGraph, error) {
 	qy.After, qy.Limit = "", 1
@@ -46,16 +49,24 @@ func (a *App) ReportGraphs(ctx context.Context, actor *Actor, qy ReportQuery) ([
 		return nil, fieldError("graphs", actor.Words().Expand("Graphs are shown for at most "+strconv.Itoa(MaxReportGraphs)+
 			" {measure:lowmany}, and this report covers more: narrow the filters, or clear “Show graphs”."))
 	}
+	insts := c.instances(actor.Instance.ID)
+	freqs, err := a.reportFrequencies(ctx, &c, insts)
+	if err != nil {
+		return nil, err
+	}
+	bands, err := a.reportBands(ctx, &c, insts)
+	if err != nil {
+		return nil, err
+	}
+	values, err := a.valuesOf(ctx, insts, objectIDs(page.Objects))
+	if err != nil {
+		return nil, err
+	}
 	out := make([]ReportGraph, 0, len(page.Objects))
 	for _, o := range page.Objects {
-		v, err := a.MeasurePage(ctx, actor, o.ID, 0, 0)
-		if e, ok := AsError(err); ok && e.Kind == NotFound {
-			continue // gone since it was listed
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ReportGraph{Measure: v.Measure, Points: v.GraphPoints, Baseline: v.GraphBaseline, Bands: v.Bands})
+		g := ReportGraph{Measure: o, Bands: MeasureBands(o, bands[o.InstanceID])}
+		g.Points, g.Baseline = graphWindow(Points(freqs, o, values[o.ID]), o.BaselineKey, o.GraphPeriods)
+		out = append(out, g)
 	}
 	return out, nil
 }

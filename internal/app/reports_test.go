@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -653,6 +654,17 @@ func TestReportGraphs(t *testing.T) {
 			}
 			if want := sortedCopy(measureRefs(r.seen(func() *app.Actor { return r.A.as(who) }))); !slices.Equal(ids(got), want) {
 				t.Errorf("%s: graphs of %v, want %v", who, ids(got), want)
+			}
+			// Each is the graph the measure's page draws.
+			for _, g := range got {
+				v, err := w.app.MeasurePage(w.ctx, r.A.as(who), g.Measure.ID, 0, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(g.Points, v.GraphPoints) || g.Baseline != v.GraphBaseline || !reflect.DeepEqual(g.Bands, v.Bands) {
+					t.Errorf("%s: %s's graph %+v, %q, %+v; its page draws %+v, %q, %+v", who, g.Measure.Title,
+						g.Points, g.Baseline, g.Bands, v.GraphPoints, v.GraphBaseline, v.Bands)
+				}
 			}
 		}
 		_, err := w.app.ReportGraphs(w.ctx, r.A.as("admin"), app.ReportQuery{Kind: app.ReportNotes, ReportSpec: app.ReportSpec{Graphs: true}})
