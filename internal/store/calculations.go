@@ -284,24 +284,11 @@ func (q *Q) MarkUnshared(ctx context.Context, instanceID, from int64) (int, erro
 // that no scorecard owner still shares with partner reaches (after an
 // unshare). It reads owner's shard only.
 func (q *Q) UnsharedFeeds(ctx context.Context, owner, partner int64) ([]int64, error) {
-	rows, err := q.query(ctx, `SELECT DISTINCT cf.calc_measure FROM calc_feeds cf
+	return q.ids(ctx, `SELECT DISTINCT cf.calc_measure FROM calc_feeds cf
 		WHERE cf.instance_id = $1 AND cf.calc_instance = $2 AND NOT EXISTS (
 			SELECT 1 FROM scorecard_objects so JOIN partner_shares ps ON ps.instance_id = so.instance_id AND ps.scorecard_id = so.scorecard_id
 			WHERE so.instance_id = cf.instance_id AND so.object_id = cf.measure_id AND ps.partner_instance = $2)
 		ORDER BY cf.calc_measure`, owner, partner)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // MarkCalculations marks every stored period of the measures "input no
