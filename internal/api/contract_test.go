@@ -269,11 +269,13 @@ var contract = map[string]func(t *testing.T, e *env){
 		if e.fingerprint() != before {
 			t.Errorf("a stale upsert wrote")
 		}
-		// The key's writes are logged under its name, as data entry.
+		// The key's writes are logged under its name, as data entry: one
+		// entry for the measure, naming its three periods.
 		var n int
-		if err := e.db.Store.DB().QueryRow(`SELECT COUNT(*) FROM activity_log WHERE activity = $1 AND actor_name = $2 AND account_id IS NULL`,
-			app.ActDataEntry, "API key “builder”").Scan(&n); err != nil || n != 3 {
-			t.Errorf("the key's data entries in the log: %d (%v), want 3", n, err)
+		var changes string
+		if err := e.db.Store.DB().QueryRow(`SELECT COUNT(*), MAX(changes) FROM activity_log WHERE activity = $1 AND actor_name = $2 AND account_id IS NULL`,
+			app.ActDataEntry, "API key “builder”").Scan(&n, &changes); err != nil || n != 1 || strings.Count(changes, `"period"`) != 3 {
+			t.Errorf("the key's data entries in the log: %d (%v), want 1 naming 3 periods: %s", n, err, changes)
 		}
 	},
 	"listFrequencies": func(t *testing.T, e *env) {

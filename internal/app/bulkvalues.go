@@ -41,7 +41,8 @@ type ValueRow struct {
 // by its index ("values/3/period"); then a row whose version is not the
 // stored one refuses the whole request as a conflict naming the rows. A
 // row with no actual, no target and no comment deletes the period's value.
-// Each changed period is logged as data entry, as on the measure page.
+// The changed periods are logged as data entry, a measure's together
+// (bulkLog).
 func (a *App) UpsertValues(ctx context.Context, actor *Actor, rows []ValueRow) (int, error) {
 	if err := actor.Require(access.DataEnter); err != nil {
 		return 0, err
@@ -139,6 +140,7 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, c
 		// 100,000 entries.
 		log := q.ActivityBatch()
 		defer log.Discard()
+		logged := bulkLog{actor: actor, log: log, open: map[int64]int{}}
 		fresh := map[int64][]model.DataValue{}    // by owner
 		recalcs := map[int64]map[int64][]string{} // owner → measure → periods written
 		freshRow := map[int64][]int{}             // their rows
@@ -181,19 +183,13 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, c
 				recalcs[owner] = map[int64][]string{}
 			}
 			recalcs[owner][v.MeasureID] = append(recalcs[owner][v.MeasureID], v.PeriodKey)
-			e := entry(actor, ActDataEntry, "measure", t.m.ID, t.m.Title, changed(
+			if err := logged.add(ctx, t.m, changed(
 				"period", "", check.period(t.pf, r.PeriodKey).label,
 				"actual", ftoa(before.Actual), ftoa(v.Actual), "target", ftoa(before.Target), ftoa(v.Target),
-				"forecast", ftoa(before.Forecast), ftoa(v.Forecast), "comment", before.Comment, v.Comment)...)
-			var err error
-			if actor.Partner(owner) {
-				err = log.Add(ctx, inBoth(actor, owner, e)...)
-			} else {
-				err = log.Add(ctx, e)
-			}
-			if err != nil {
+				"forecast", ftoa(before.Forecast), ftoa(v.Forecast), "comment", before.Comment, v.Comment)); err != nil {
 				return err
 			}
+			var err error
 			switch {
 			case emptyValue(v):
 				if exists {
@@ -228,6 +224,9 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, c
 		if len(conflicts) > 0 {
 			return &Error{Kind: Conflict, Fields: conflicts, Msg: "Nothing was saved: " +
 				plural(len(conflicts), "value") + " changed since read (see errors)."}
+		}
+		if err := logged.flush(ctx); err != nil {
+			return err
 		}
 		if err := log.Close(ctx); err != nil {
 			return err
@@ -427,4 +426,69 @@ func checkNumber(v *float64, decimals int, w *terms.Set) string {
 	}
 	_, msg := ParseNumber(strconv.FormatFloat(*v, 'f', -1, 64), decimals, w)
 	return msg
+}
+
+// periodsPerEntry is how many of a measure's changed periods one log entry
+// of a bulk write lists.
+const periodsPerEntry = 25
+
+// bulkLog logs a bulk write's data entry (the API's values and Import
+// Data) as one entry per measure listing each changed period with its
+// before and after, up to periodsPerEntry periods an entry, where the
+// measure page logs an entry per period. A write of 10,000 values over 100
+// measures is 400 entries a reader can follow instead of 10,000: the log's
+// rows were 40 % of the write's time on SQLite (five B-trees a row), and an
+// import of a million values made a million entries.
+type bulkLog struct {
+	actor   *Actor
+	log     *store.ActivityBatch
+	open    map[int64]int // measure → its entry in pending
+	pending []pendingEntry
+}
+
+type pendingEntry struct {
+	m       model.Object
+	periods int
+	changes []model.Change
+}
+
+// add appends one period's changes to the measure's entry, writing the
+// entry once it holds periodsPerEntry periods.
+func (l *bulkLog) add(ctx context.Context, m model.Object, changes []model.Change) error {
+	i, ok := l.open[m.ID]
+	if !ok {
+		i = len(l.pending)
+		l.open[m.ID] = i
+		l.pending = append(l.pending, pendingEntry{m: m})
+	}
+	p := &l.pending[i]
+	p.changes = append(p.changes, changes...)
+	if p.periods++; p.periods < periodsPerEntry {
+		return nil
+	}
+	err := l.write(ctx, *p)
+	*p = pendingEntry{m: m}
+	return err
+}
+
+// flush writes the entries not yet full, in the order their measures first
+// came.
+func (l *bulkLog) flush(ctx context.Context) error {
+	for _, p := range l.pending {
+		if p.periods > 0 {
+			if err := l.write(ctx, p); err != nil {
+				return err
+			}
+		}
+	}
+	l.pending, l.open = nil, map[int64]int{}
+	return nil
+}
+
+func (l *bulkLog) write(ctx context.Context, p pendingEntry) error {
+	e := entry(l.actor, ActDataEntry, "measure", p.m.ID, p.m.Title, p.changes...)
+	if l.actor.Partner(p.m.InstanceID) {
+		return l.log.Add(ctx, inBoth(l.actor, p.m.InstanceID, e)...)
+	}
+	return l.log.Add(ctx, e)
 }

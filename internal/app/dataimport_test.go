@@ -94,19 +94,6 @@ func newDataImportFixture(t *testing.T, db *testkit.DB) *dataImportFixture {
 	return f
 }
 
-func (f *dataImportFixture) values(id int64) map[string]model.DataValue {
-	f.t.Helper()
-	vs, err := f.q().DataValues(f.ctx, f.in.ID, id)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	out := map[string]model.DataValue{}
-	for _, v := range vs {
-		out[v.PeriodKey] = v
-	}
-	return out
-}
-
 func (f *dataImportFixture) count() int {
 	return len(f.values(f.measure.ID)) + len(f.values(f.counter.ID))
 }
