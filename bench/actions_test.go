@@ -67,8 +67,12 @@ func BenchmarkActionManager(b *testing.B) {
 			b.Fatal(err)
 		}
 		if db.Store.Dialect() == store.Postgres {
-			if _, err := db.Store.DB().ExecContext(ctx, `ANALYZE actions; ANALYZE action_links; ANALYZE action_reach`); err != nil {
-				b.Fatal(err)
+			// As autovacuum would after such an insert: the statistics, and
+			// the visibility map that lets index-only scans skip the heap.
+			for _, t := range []string{"actions", "action_links", "action_reach"} {
+				if _, err := db.Store.DB().ExecContext(ctx, `VACUUM ANALYZE `+t); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
 		// The middle cursor: the store's own, after "Action 050000".
