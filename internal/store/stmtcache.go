@@ -28,14 +28,14 @@ const maxStatements = 400
 var variableList = regexp.MustCompile(`(?i)\bIN\s*\(\s*(/\*[^*]*\*/\s*)?\$\d`)
 
 func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string, create bool) *sql.Stmt {
-	if strings.Contains(query, listMark) || variableList.MatchString(query) {
-		return nil
-	}
 	c.mu.RLock()
 	st, ok := c.stmts[query]
 	full := len(c.stmts) >= maxStatements
 	c.mu.RUnlock()
-	if ok || !create || full {
+	// A cached query passed the list check when it was added; checking
+	// again first (a regexp over the whole text) cost a long list query
+	// more than its map look-up, on every request.
+	if ok || !create || full || strings.Contains(query, listMark) || variableList.MatchString(query) {
 		return st
 	}
 	// Prepare without holding the lock: preparing may wait for a pooled
