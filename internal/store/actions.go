@@ -427,6 +427,13 @@ func (q *Q) reachPage(f ActionFilter, v Visibility, reachCol, col, op, dir, key 
 	for i := range arms {
 		arms[i] = "SELECT k, id FROM (" + arms[i] + ") a" + strconv.Itoa(i)
 	}
+	if q.s.dialect == SQLite {
+		// A compound SELECT with its own ORDER BY: SQLite merges the arms
+		// in order and stops at the LIMIT, where a union in a subquery was
+		// built whole in a temporary table and sorted (member's page
+		// 1.19 → 0.83 ms).
+		return strings.Join(arms, " UNION ") + " ORDER BY 1 " + dir + ", 2 " + dir + " LIMIT " + n
+	}
 	return "SELECT k, id FROM (" + strings.Join(arms, " UNION ") + ") u ORDER BY k " + dir + ", id " + dir + " LIMIT " + n
 }
 
