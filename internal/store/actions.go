@@ -434,7 +434,11 @@ func (q *Q) reachPage(f ActionFilter, v Visibility, reachCol, col, op, dir, key 
 		// 1.19 → 0.83 ms).
 		return strings.Join(arms, " UNION ") + " ORDER BY 1 " + dir + ", 2 " + dir + " LIMIT " + n
 	}
-	return "SELECT k, id FROM (" + strings.Join(arms, " UNION ") + ") u ORDER BY k " + dir + ", id " + dir + " LIMIT " + n
+	// UNION ALL under DISTINCT with the order: PostgreSQL merges the arms'
+	// ordered ranges (Merge Append, then Unique) and stops at the LIMIT,
+	// reading about a page in all; a UNION was a hash of every arm's rows
+	// and a sort (0.67 → 0.18 ms).
+	return "SELECT DISTINCT k, id FROM (" + strings.Join(arms, " UNION ALL ") + ") u ORDER BY k " + dir + ", id " + dir + " LIMIT " + n
 }
 
 // AddActionUpdate logs a status update and moves the action to its status
