@@ -3,6 +3,8 @@ package mail
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"yardstick/internal/model"
 	"yardstick/internal/terms"
@@ -149,11 +151,17 @@ func OperatorReferral(baseURL, fromName, fromCode, organization, email, operator
 }
 
 func msg(kind, to, subject, body string, secret bool) model.OutboxMessage {
+	return signed(kind, to, subject, body+signature, secret)
+}
+
+// signed is msg for a body that ends with the signature already (written
+// into the same buffer, not copied again to append it).
+func signed(kind, to, subject, body string, secret bool) model.OutboxMessage {
 	return model.OutboxMessage{
 		Kind:      kind,
 		To:        oneLine(to),
 		Subject:   oneLine(subject),
-		Body:      body + signature,
+		Body:      body,
 		HasSecret: secret,
 	}
 }
@@ -179,6 +187,9 @@ func instanceLabel(name, code string) string {
 // trims, so an instance name cannot add header lines to the subject or
 // forge lines such as "Temporary password:" in the body.
 func oneLine(s string) string {
+	if isOneLine(s) {
+		return s // most text: nothing to change, nothing to allocate
+	}
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || r == '\u0085' {
 			return ' '
@@ -186,6 +197,34 @@ func oneLine(s string) string {
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isOneLine reports whether oneLine would return s as it is: words of
+// valid UTF-8 without control characters, separated by single spaces,
+// none at either end.
+func isOneLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f || (c == ' ' && s[i+1] == ' ') {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || unicode.IsSpace(r) || r == '\u2028' || r == '\u2029' {
+			return false // strings.Map would mend the byte; Fields splits at the space
+		}
+		i += size
+	}
+	return true
 }
 
 // KindReportDelivery is a saved report mailed on its schedule.

@@ -165,25 +165,48 @@ func DigestMail(d Digest, words *terms.Set) model.OutboxMessage {
 	if d.Kind == "monthly" {
 		kind, subject = KindDigestMonthly, "Your monthly digest for "+name
 	}
+	// Both parts are written into buffers of about their final size (the
+	// measures' prepared lines are known; an action or a to-do is its
+	// texts and a little markup): growing them as they fill copied each
+	// part two or three times.
+	links := len(d.URL) + len(d.UnsubscribeURL) + len(d.PreferencesURL)
+	text, markup := 512+len(d.Name)+len(d.Period)+len(name)+links+len(signature), 1024+2*(len(d.Name)+len(d.Period)+len(name)+links)
+	for i := range d.Measures {
+		m := &d.Measures[i]
+		if m.text == "" {
+			m.Prepare(words)
+		}
+		text += len(m.text)
+		markup += len(m.html)
+	}
+	for _, a := range d.Actions {
+		n := len(a.Title) + len(a.URL) + len(a.Status) + len(a.EndDate)
+		text, markup = text+n+48, markup+2*n+72
+	}
+	for _, t := range d.Todos {
+		n := len(t.Title) + len(t.ActionTitle) + len(t.URL) + len(t.DueDate)
+		text, markup = text+n+64, markup+2*n+72
+	}
 	var b strings.Builder
-	b.Grow(1024 + 256*len(d.Measures) + 160*(len(d.Actions)+len(d.Todos)))
-	fmt.Fprintf(&b, "Hello %s,\n\nHere is your digest for %s in %s.\n", userText(d.Name), d.Period, name)
+	b.Grow(text)
+	w := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+	w("Hello ", userText(d.Name), ",\n\nHere is your digest for ", d.Period, " in ", name, ".\n")
 	if len(d.Measures) > 0 {
-		fmt.Fprintf(&b, "\n%s %s\n", words.One(terms.Favourite), words.LowMany(terms.Measure))
+		w("\n", words.One(terms.Favourite), " ", words.LowMany(terms.Measure), "\n")
 		for i := range d.Measures {
-			m := &d.Measures[i]
-			if m.text == "" {
-				m.Prepare(words)
-			}
-			b.WriteString(m.text)
+			b.WriteString(d.Measures[i].text)
 		}
 	}
 	if len(d.Actions) > 0 {
-		fmt.Fprintf(&b, "\nYour open %s\n", words.LowMany(terms.Action))
+		w("\nYour open ", words.LowMany(terms.Action), "\n")
 		for _, a := range d.Actions {
-			b.WriteString("\n* " + userText(a.Title) + ": " + a.Status + ", " + strconv.Itoa(a.Percent) + "%")
+			w("\n* ", userText(a.Title), ": ", a.Status, ", ", strconv.Itoa(a.Percent), "%")
 			if a.EndDate != "" {
-				b.WriteString(", ends " + a.EndDate)
+				w(", ends ", a.EndDate)
 			}
 			switch {
 			case a.Overdue:
@@ -191,24 +214,25 @@ func DigestMail(d Digest, words *terms.Set) model.OutboxMessage {
 			case a.DueSoon:
 				b.WriteString(" (due soon)")
 			}
-			b.WriteString("\n  " + oneLine(a.URL) + "\n")
+			w("\n  ", oneLine(a.URL), "\n")
 		}
 	}
 	if len(d.Todos) > 0 {
-		fmt.Fprintf(&b, "\nYour to-dos\n")
+		b.WriteString("\nYour to-dos\n")
 		for _, t := range d.Todos {
-			fmt.Fprintf(&b, "\n* %s (%s %s), due %s", userText(t.Title), words.LowOne(terms.Action), quoted(t.ActionTitle), t.DueDate)
+			w("\n* ", userText(t.Title), " (", words.LowOne(terms.Action), " ", quoted(t.ActionTitle), "), due ", t.DueDate)
 			if t.Overdue {
 				b.WriteString(" (OVERDUE)")
 			}
-			fmt.Fprintf(&b, "\n  %s\n", oneLine(t.URL))
+			w("\n  ", oneLine(t.URL), "\n")
 		}
 	}
-	fmt.Fprintf(&b, "\nOpen Yardstick: %s\n", oneLine(d.URL))
-	fmt.Fprintf(&b, "Stop this digest (one click, no sign-in): %s\n", oneLine(d.UnsubscribeURL))
-	fmt.Fprintf(&b, "Change your preferences: %s\n", oneLine(d.PreferencesURL))
-	m := msg(kind, d.To, subject, b.String(), true)
-	m.HTML = digestHTML(d, name, words)
+	w("\nOpen Yardstick: ", oneLine(d.URL), "\n")
+	w("Stop this digest (one click, no sign-in): ", oneLine(d.UnsubscribeURL), "\n")
+	w("Change your preferences: ", oneLine(d.PreferencesURL), "\n")
+	b.WriteString(signature)
+	m := signed(kind, d.To, subject, b.String(), true)
+	m.HTML = digestHTML(d, name, words, markup)
 	return m
 }
 
@@ -223,9 +247,9 @@ func more(n int) string {
 // colour beside its name in words. Written by hand rather than with
 // html/template, whose reflection was four tenths of a 10,000-member
 // digest run; every text goes through esc.
-func digestHTML(d Digest, instance string, words *terms.Set) string {
+func digestHTML(d Digest, instance string, words *terms.Set, size int) string {
 	var h strings.Builder
-	h.Grow(2048)
+	h.Grow(size)
 	w := func(parts ...string) {
 		for _, p := range parts {
 			h.WriteString(p)

@@ -29,7 +29,9 @@ func userText(s string) string {
 	s = textcheck.Visible(oneLine(s))
 	// Quote marks inside would let the text close our quote and go on
 	// as if it were ours.
-	s = quoteMarks.Replace(s)
+	if !isASCII(s) && strings.ContainsAny(s, "“”„«»") {
+		s = quoteMarks.Replace(s)
+	}
 	if utf8.RuneCountInString(s) > MaxQuoted {
 		s = strings.TrimRight(textcheck.Clip(s, MaxQuoted-1), " ") + "…"
 	}
@@ -45,6 +47,9 @@ func userText(s string) string {
 // they are. Full-width and ideographic full stops count as dots.
 func unlink(s string) string {
 	s = strings.ReplaceAll(s, "://", "[:]//")
+	if !hasDot(s) && utf8.ValidString(s) {
+		return s // nothing more to break (nor bytes to mend): no copy
+	}
 	rs := []rune(s)
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -56,6 +61,23 @@ func unlink(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// hasDot reports whether s holds any of the dots isDot knows.
+func hasDot(s string) bool {
+	if strings.IndexByte(s, '.') >= 0 {
+		return true
+	}
+	return !isASCII(s) && strings.ContainsAny(s, "．。｡")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func isDot(r rune) bool { return r == '.' || r == '．' || r == '。' || r == '｡' }
