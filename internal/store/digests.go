@@ -29,12 +29,29 @@ type DigestDue struct {
 	Periods []string
 }
 
-// dueJoin joins the memberships aliased m that are due (with their
-// account a and instance i) to a table whose instance and membership
-// columns are given, and opens the WHERE clause.
-func (d DigestDue) dueJoin(a *args, instCol, memberCol string) string {
-	return ` JOIN memberships m ON m.instance_id = ` + instCol + ` AND m.id = ` + memberCol +
-		` JOIN accounts a ON a.id = m.account_id JOIN instances i ON i.id = m.instance_id WHERE ` + d.dueWhere(a)
+// memberRows is the FROM … WHERE of a member-ordered table's rows of the
+// due members (aliased m, with their account a and instance i), given
+// its instance and membership columns, and the ORDER BY that keeps them
+// in member order and then by rest (sqliteRest on SQLite).
+//
+// On SQLite the table's rows are found for each due member, after the
+// member was found due once (CROSS JOIN keeps that order there): joined
+// the other way, the rows in key order each looking their member up, the
+// due test ran once per row, ten times a member for ten favourites. A row
+// id there is ordered as +id: as a bare column SQLite read the rows in
+// that order from the (instance_id, id) key, walking the whole instance's
+// table for each member. PostgreSQL plans the first form with hash joins
+// and a full sort of the rows (spilled to disk for the actions), so it
+// keeps the second, which it reads in key order.
+func (d DigestDue) memberRows(a *args, dialect Dialect, table, instCol, memberCol, rest, sqliteRest string) (from, orderBy string) {
+	if dialect == SQLite {
+		return ` FROM memberships m CROSS JOIN accounts a CROSS JOIN instances i CROSS JOIN ` + table +
+				` WHERE a.id = m.account_id AND i.id = m.instance_id AND ` + instCol + ` = m.instance_id AND ` + memberCol + ` = m.id AND ` + d.dueWhere(a),
+			` ORDER BY m.instance_id, m.id, ` + sqliteRest
+	}
+	return ` FROM ` + table + ` JOIN memberships m ON m.instance_id = ` + instCol + ` AND m.id = ` + memberCol +
+			` JOIN accounts a ON a.id = m.account_id JOIN instances i ON i.id = m.instance_id WHERE ` + d.dueWhere(a),
+		` ORDER BY ` + instCol + `, ` + memberCol + `, ` + rest
 }
 
 // dueWhere is the condition on m, a and i of a due member.
@@ -179,7 +196,7 @@ func (q *Q) OpenDigestStreams(ctx context.Context, d DigestDue, todosBy string) 
 		return nil, err
 	}
 	a = nil
-	j := d.dueJoin(&a, "f.instance_id", "f.membership_id")
+	j, order := d.memberRows(&a, q.s.dialect, "favorites f", "f.instance_id", "f.membership_id", "f.measure_id", "f.measure_id")
 	if s.Favorites, err = openStream(ctx, q, func(sc *sql.Rows) (DigestFavorite, error) {
 		var f DigestFavorite
 		err := sc.Scan(&f.InstanceID, &f.MembershipID, &f.MeasureID, &f.Assigned)
@@ -187,9 +204,7 @@ func (q *Q) OpenDigestStreams(ctx context.Context, d DigestDue, todosBy string) 
 	}, `SELECT f.instance_id, f.membership_id, f.measure_id,
 			(',' || m.permissions || ',') NOT LIKE '%,scorecards.all,%'
 			AND EXISTS (SELECT 1 FROM scorecard_objects so JOIN membership_scorecards ms ON ms.instance_id = so.instance_id AND ms.scorecard_id = so.scorecard_id
-				WHERE so.instance_id = f.instance_id AND so.object_id = f.measure_id AND ms.membership_id = f.membership_id)
-		FROM favorites f`+j+`
-		ORDER BY f.instance_id, f.membership_id, f.measure_id`, a...); err != nil {
+				WHERE so.instance_id = f.instance_id AND so.object_id = f.measure_id AND ms.membership_id = f.membership_id)`+j+order, a...); err != nil {
 		return nil, err
 	}
 	// The favourite measures of any member with the digest on: a superset
@@ -215,18 +230,18 @@ func (q *Q) OpenDigestStreams(ctx context.Context, d DigestDue, todosBy string) 
 		return nil, err
 	}
 	a = nil
-	j = d.dueJoin(&a, "ac.instance_id", "ac.assignee_id")
+	j, order = d.memberRows(&a, q.s.dialect, "actions ac", "ac.instance_id", "ac.assignee_id", "ac.id", "+ac.id")
 	if s.Actions, err = openStream(ctx, q, func(sc *sql.Rows) (DigestAction, error) {
 		var x DigestAction
 		err := sc.Scan(&x.InstanceID, &x.MembershipID, &x.ID, &x.Title, &x.Status, &x.EndDate, &x.Percent)
 		return x, err
-	}, `SELECT ac.instance_id, ac.assignee_id, ac.id, ac.title, ac.status, COALESCE(ac.end_date, ''), ac.percent
-		FROM actions ac`+j+` AND ac.status NOT IN ('Completed', 'Cancelled', 'N/A')
-		ORDER BY ac.instance_id, ac.assignee_id, ac.id`, a...); err != nil {
+	}, `SELECT ac.instance_id, ac.assignee_id, ac.id, ac.title, ac.status, COALESCE(ac.end_date, ''), ac.percent`+j+`
+			AND ac.status NOT IN ('Completed', 'Cancelled', 'N/A')`+order, a...); err != nil {
 		return nil, err
 	}
 	a = nil
-	j = d.dueJoin(&a, "t.instance_id", "t.assignee_id")
+	j, order = d.memberRows(&a, q.s.dialect, "action_todos t JOIN actions ac ON ac.instance_id = t.instance_id AND ac.id = t.action_id",
+		"t.instance_id", "t.assignee_id", "t.due_date, t.id", "t.due_date, +t.id")
 	by := a.add(todosBy)
 	if s.Todos, err = openStream(ctx, q, func(sc *sql.Rows) (DigestTodo, error) {
 		var t DigestTodo
@@ -239,10 +254,8 @@ func (q *Q) OpenDigestStreams(ctx context.Context, d DigestDue, todosBy string) 
 			EXISTS (SELECT 1 FROM action_links l JOIN membership_scorecards ms ON ms.instance_id = l.instance_id AND ms.membership_id = t.assignee_id
 				WHERE l.instance_id = ac.instance_id AND l.action_id = ac.id
 				AND (ms.scorecard_id = l.scorecard_id OR EXISTS (SELECT 1 FROM scorecard_objects so WHERE so.instance_id = ms.instance_id
-					AND so.scorecard_id = ms.scorecard_id AND so.object_id = l.object_id)))
-		FROM action_todos t JOIN actions ac ON ac.instance_id = t.instance_id AND ac.id = t.action_id`+j+`
-			AND NOT t.done AND t.due_date IS NOT NULL AND t.due_date <> '' AND t.due_date <= `+by+`
-		ORDER BY t.instance_id, t.assignee_id, t.due_date, t.id`, a...); err != nil {
+					AND so.scorecard_id = ms.scorecard_id AND so.object_id = l.object_id)))`+j+`
+			AND NOT t.done AND t.due_date IS NOT NULL AND t.due_date <> '' AND t.due_date <= `+by+order, a...); err != nil {
 		return nil, err
 	}
 	freqs, err := collect(ctx, q, scanFrequency, `SELECT `+frequencyCols+` FROM frequencies`)
