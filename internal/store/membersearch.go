@@ -266,8 +266,10 @@ func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string, sort in
 			agg, key = "MAX", "hi"
 		}
 		in := "FROM member_gram_bounds WHERE instance_id = $1 AND sort = " + strconv.Itoa(sort) + " AND gram >= $2 AND gram < $3"
-		fmt.Fprintf(&b, ", CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 %s LIMIT %d) x) <= %d THEN (SELECT %s(%s) %s) END",
-			in, maxBoundGrams+1, maxBoundGrams, agg, key, in)
+		// The least (greatest) key of at most maxBoundGrams rows: the LIMIT
+		// changes no result, and bounds what a generic plan expects.
+		fmt.Fprintf(&b, ", CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 %s LIMIT %d) x) <= %d THEN (SELECT %s(%s) FROM (SELECT %s %s LIMIT %d) y) END",
+			in, maxBoundGrams+1, maxBoundGrams, agg, key, key, in, maxBoundGrams+1)
 	} else {
 		b.WriteString(", NULL")
 	}

@@ -258,9 +258,19 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 				// The term's members, and those not yet indexed
 				// (IndexPending), whose grams may be missing or stale: LIKE
 				// decides for them too.
-				ids := "SELECT membership_id FROM member_grams WHERE instance_id = $1 AND gram >= " +
-					a.add(probe.lo) + " AND gram < " + a.add(probe.hi) +
-					" UNION ALL SELECT id FROM memberships WHERE instance_id = $1 AND search_pending"
+				grams := "SELECT membership_id FROM member_grams WHERE instance_id = $1 AND gram >= " +
+					a.add(probe.lo) + " AND gram < " + a.add(probe.hi)
+				pending := "SELECT id FROM memberships WHERE instance_id = $1 AND search_pending"
+				ids := grams + " UNION ALL " + pending
+				if q.s.dialect == Postgres {
+					// Each arm holds fewer than rareGramCap ids (or the
+					// term were common, or flooded); LIMITs with room for
+					// indexing meanwhile bound what a generic plan expects
+					// of them, so that PostgreSQL can keep one plan instead
+					// of planning the statement afresh each time.
+					lim := " LIMIT " + strconv.Itoa(4*rareGramCap)
+					ids = "(" + grams + lim + ") UNION ALL (" + pending + lim + ")"
+				}
 				if q.s.dialect == Postgres {
 					// The ids first, as an array, each member read by its
 					// key in a subquery the planner cannot merge (OFFSET 0),
@@ -269,7 +279,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 					// walked the sort's index from the cursor checking every
 					// member against the ids (20,000 rows, 17 ms, for a rare
 					// term's next page by status).
-					from = "(SELECT * FROM memberships WHERE instance_id = $1 AND id = ANY(ARRAY(" + ids + ")) OFFSET 0) memberships"
+					from = "(SELECT instance_id, id, role, email, name, name_key, active, invited, seen_at, perm_count, search_text FROM memberships WHERE instance_id = $1 AND id = ANY(ARRAY(" + ids + ")) OFFSET 0) memberships"
 				} else {
 					where = append(where, "id IN ("+ids+")")
 				}
