@@ -31,7 +31,7 @@ func BenchmarkDigests(b *testing.B) {
 		measures := digestMeasures(b, s.app, db, in, 10)
 		monday := time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)
 		reset := func() {
-			for _, t := range []string{"digest_sends", "unsubscribe_tokens", "outbox"} {
+			for _, t := range []string{"digest_sends", "unsubscribe_tokens", "notifications", "outbox"} {
 				if _, err := db.Store.DB().ExecContext(ctx, `DELETE FROM `+t); err != nil {
 					b.Fatal(err)
 				}
