@@ -264,14 +264,11 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 				ids := grams + " UNION ALL " + pending
 				if q.s.dialect == Postgres {
 					// Each arm holds fewer than rareGramCap ids (or the
-					// term were common, or flooded); LIMITs with room for
-					// indexing meanwhile bound what a generic plan expects
-					// of them, so that PostgreSQL can keep one plan instead
-					// of planning the statement afresh each time.
+					// term were common, or flooded): the LIMITs, with room
+					// for indexing meanwhile, change no result and bound
+					// the planner's estimate of them.
 					lim := " LIMIT " + strconv.Itoa(4*rareGramCap)
 					ids = "(" + grams + lim + ") UNION ALL (" + pending + lim + ")"
-				}
-				if q.s.dialect == Postgres {
 					// The ids first, as an array, each member read by its
 					// key in a subquery the planner cannot merge (OFFSET 0),
 					// then sorted. Planned as one query, a term's gram range
