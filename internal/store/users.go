@@ -240,7 +240,11 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 		// only its members are read and sorted; a common one reads the
 		// sort's index, where a page of matches comes soon, from where
 		// its members start (the first page; later ones from the cursor).
-		probe, kind, bound, err := q.rareTerm(ctx, instanceID, term, boundSorts[f.Sort], f.Desc)
+		boundSort := boundSorts[f.Sort]
+		if cur != nil {
+			boundSort = 0 // a later page starts at its cursor: no bound to read
+		}
+		probe, kind, bound, err := q.rareTerm(ctx, instanceID, term, boundSort, f.Desc)
 		if err != nil {
 			return MemberPage{}, err
 		}
