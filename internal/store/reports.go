@@ -623,8 +623,8 @@ type ScheduledReport struct {
 func (q *Q) ScheduledReports(ctx context.Context, afterInstance, afterID int64, limit int) ([]ScheduledReport, error) {
 	return collect(ctx, q, func(sc interface{ Scan(...any) error }) (ScheduledReport, error) {
 		var r ScheduledReport
-		err := sc.Scan(&r.ID, &r.InstanceID, &r.Name, &r.Kind, &r.Spec, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &r.Version, &r.Schedule, &r.SchedulePeriod,
-			&r.CreatorTZ, &r.InstanceTZ)
+		var err error
+		r.SavedReport, err = scanReport(extraScan{sc, []any{&r.CreatorTZ, &r.InstanceTZ}})
 		return r, err
 	}, `SELECT `+reportColsOf("r.")+`, COALESCE(a.time_zone, ''), i.time_zone FROM saved_reports r
 		JOIN instances i ON i.id = r.instance_id
