@@ -78,6 +78,7 @@ func BenchmarkUsersList(b *testing.B) {
 		mustContain(b, c, users, total)
 		deepEmail := usersCursor(b, db, in, "email", false, usersMembers/2)
 		deepActivity := usersCursor(b, db, in, "activity", true, usersMembers/2)
+		deepRole := usersCursor(b, db, in, "role", false, usersMembers/2) // in a role tens of thousands hold
 		var hits int
 		if err := db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships WHERE instance_id = $1 AND search_text LIKE $2`,
 			in.ID, "%"+usersSearch+"%").Scan(&hits); err != nil {
@@ -126,6 +127,7 @@ func BenchmarkUsersList(b *testing.B) {
 		page("deep", "?after="+url.QueryEscape(deepEmail.cursor), deepEmail.next.Email)
 		page("activity", "?sort=activity&dir=desc", usersRow(b, db, in, "activity", true, 0).Email)
 		page("activity-deep", "?sort=activity&dir=desc&after="+url.QueryEscape(deepActivity.cursor), deepActivity.next.Email)
+		page("role-deep", "?sort=role&after="+url.QueryEscape(deepRole.cursor), deepRole.next.Email)
 		var hit string
 		if err := db.Store.DB().QueryRowContext(ctx, `SELECT email FROM memberships WHERE instance_id = $1 AND search_text LIKE $2
 			ORDER BY email, id LIMIT 1`, in.ID, "%"+usersSearch+"%").Scan(&hit); err != nil {

@@ -265,11 +265,11 @@ func (q *Q) rareTerm(ctx context.Context, instanceID int64, term string, sort in
 		if desc {
 			agg, key = "MAX", "hi"
 		}
-		in := "FROM member_gram_bounds WHERE instance_id = $1 AND sort = " + strconv.Itoa(sort) + " AND gram >= $2 AND gram < $3"
-		// The least (greatest) key of at most maxBoundGrams rows: the LIMIT
-		// changes no result, and bounds what a generic plan expects.
-		fmt.Fprintf(&b, ", CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 %s LIMIT %d) x) <= %d THEN (SELECT %s(%s) FROM (SELECT %s %s LIMIT %d) y) END",
-			in, maxBoundGrams+1, maxBoundGrams, agg, key, key, in, maxBoundGrams+1)
+		// The least (greatest) key of at most maxBoundGrams rows, in one
+		// sub-select: PostgreSQL plans the statement at every call, and a
+		// count and a MIN over the same rows as two cost 0.25 ms more of it.
+		fmt.Fprintf(&b, ", (SELECT CASE WHEN COUNT(*) <= %d THEN %s(%s) END FROM (SELECT %s FROM member_gram_bounds WHERE instance_id = $1 AND sort = %d AND gram >= $2 AND gram < $3 LIMIT %d) y)",
+			maxBoundGrams, agg, key, key, sort, maxBoundGrams+1)
 	} else {
 		b.WriteString(", NULL")
 	}
@@ -419,22 +419,28 @@ func (q *Q) boundedSearch(instanceID int64, f MemberFilter, col, like, b, nameCo
 		op, dir = "<", "DESC"
 	}
 	limit := strconv.Itoa(f.Limit + 1)
-	cols := `id, role, email, name, active, invited, ` + q.timeText("seen_at") + ` AS seen_at, perm_count, name_key`
+	cols := `id, role, email, name, active, invited, ` + q.timeText("seen_at") + ` AS seen_at, perm_count` + nameCol
 	filter := ` AND search_text LIKE ` + likeP + ` ESCAPE '\'`
 	if f.HideInactive {
 		filter += " AND active"
 	}
+	arm := func(where string) string {
+		return `SELECT ` + cols + ` FROM memberships WHERE ` + where + filter + ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit
+	}
+	bounded := arm("instance_id = $1 AND " + boundCond(boundSorts[f.Sort], col, op, bp))
 	// The pending members from their partial index, not the sort's index
 	// (which would be read to its end when none match): SQLite by their
 	// ids, PostgreSQL by the index's own predicate.
-	pending := "instance_id = $1 AND search_pending"
 	if q.s.dialect == SQLite {
-		pending = "+instance_id = $1 AND id IN (SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)"
+		pending := arm("+instance_id = $1 AND id IN (SELECT id FROM memberships WHERE instance_id = $1 AND search_pending)")
+		// A compound SELECT with its own ORDER BY (by the sort column's
+		// place in cols): SQLite merges the two ordered arms, where a
+		// union in a subquery was sorted again (0.63 → 0.54 ms for a
+		// status page).
+		pos := map[string]string{"role": "2", "email": "3", "active": "5", "perm_count": "8", "name_key": "9"}[col]
+		return `SELECT * FROM (` + bounded + `) UNION SELECT * FROM (` + pending + `) ORDER BY ` + pos + ` ` + dir + `, 1 ` + dir + ` LIMIT ` + limit, a
 	}
-	return `SELECT id, role, email, name, active, invited, seen_at, perm_count` + nameCol + ` FROM (
-		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE instance_id = $1 AND ` + boundCond(boundSorts[f.Sort], col, op, bp) + filter +
-		` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) b
-		UNION
-		SELECT * FROM (SELECT ` + cols + ` FROM memberships WHERE ` + pending + filter + ` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit + `) p
-	) u ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit, a
+	pending := arm("instance_id = $1 AND search_pending")
+	return `SELECT * FROM (SELECT * FROM (` + bounded + `) b UNION SELECT * FROM (` + pending + `) p) u
+		ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + limit, a
 }

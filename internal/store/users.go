@@ -233,6 +233,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 		where = append(where, "active")
 	}
 	query, from := "", "memberships"
+	rare := false // the search reads only a rare term's members, not the sort's index
 	if s := strings.TrimSpace(f.Search); s != "" {
 		term := strings.ToLower(s)
 		like := "%" + escapeLike(term) + "%"
@@ -254,6 +255,7 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 		}
 		if query == "" {
 			if kind == termRare {
+				rare = true
 				if q.s.dialect == SQLite {
 					// Not the sort's index but the ids below. Only SQLite
 					// needs the hint; Citus routes only on a bare instance_id.
@@ -288,45 +290,75 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 			where = append(where, `search_text LIKE `+a.add(like)+` ESCAPE '\'`)
 		}
 	}
+	// then, when set, is the query that goes on past the cursor's key
+	// group, with its arguments.
+	var then string
+	var thenArgs args
 	if query == "" {
-		if cur != nil {
-			where = append(where, "("+col+", id) "+op+" ("+a.add(cur.value)+", "+a.add(cur.id)+")")
-		}
-		query = `SELECT id, role, email, name, active, invited, ` + q.timeText("seen_at") + `, perm_count` + nameCol + `
+		pageOf := func(where []string) string {
+			return `SELECT id, role, email, name, active, invited, ` + q.timeText("seen_at") + `, perm_count` + nameCol + `
 		FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-			` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
+				` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
+		}
+		if cur != nil {
+			v := a.add(cur.value)
+			if q.s.dialect == SQLite && !rare && f.Sort != "email" {
+				// SQLite seeks a row value here only by its first column
+				// (id is the rowid, which a vector range cannot continue
+				// into), so (role, id) > (v, x) read the cursor's whole key
+				// group from its start: a deep page of a large role, a
+				// status or a permission count read every member before it.
+				// Two seeks instead: the rest of the cursor's group, then, if
+				// the page is not full, the groups after it. An email is one
+				// member's in its instance, so that order keeps one query.
+				thenArgs = slices.Clone(a)
+				then = pageOf(append(slices.Clone(where), col+" "+op+" "+v))
+				where = append(where, col+" = "+v, "id "+op+" "+a.add(cur.id))
+			} else {
+				where = append(where, "("+col+", id) "+op+" ("+v+", "+a.add(cur.id)+")")
+			}
+		}
+		query = pageOf(where)
 	}
-	rows, err := q.query(ctx, query, a...)
-	if err != nil {
-		return MemberPage{}, err
-	}
-	defer rows.Close()
 	// One allocation for the page (and the row that tells whether there
 	// is a next one): growing a slice of memberships row by row copied
 	// more than the rows were worth.
 	list := make([]model.Membership, 0, f.Limit+1)
 	var nameKey, lastNameKey string // the name order's key, and the page's last one
-	for rows.Next() {
-		list = append(list, model.Membership{InstanceID: instanceID})
-		m := &list[len(list)-1]
-		var seen textTime
-		dest := []any{&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &m.Invited, &seen, &m.PermCount}
-		if nameCol != "" {
-			dest = append(dest, &nameKey)
+	read := func(query string, a args) error {
+		rows, err := q.query(ctx, query, a...)
+		if err != nil {
+			return err
 		}
-		if err := rows.Scan(dest...); err != nil {
+		defer rows.Close()
+		for len(list) <= f.Limit && rows.Next() {
+			list = append(list, model.Membership{InstanceID: instanceID})
+			m := &list[len(list)-1]
+			var seen textTime
+			dest := []any{&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &m.Invited, &seen, &m.PermCount}
+			if nameCol != "" {
+				dest = append(dest, &nameKey)
+			}
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			if len(list) == f.Limit {
+				lastNameKey = nameKey
+			}
+			if seen.t.After(neverSeen) {
+				t := seen.t.UTC()
+				m.LastActivityAt = &t
+			}
+		}
+		return rows.Err()
+	}
+	if err := read(query, a); err != nil {
+		return MemberPage{}, err
+	}
+	if then != "" && len(list) <= f.Limit {
+		if err := read(then, thenArgs); err != nil {
 			return MemberPage{}, err
 		}
-		if len(list) == f.Limit {
-			lastNameKey = nameKey
-		}
-		if seen.t.After(neverSeen) {
-			t := seen.t.UTC()
-			m.LastActivityAt = &t
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return MemberPage{}, err
 	}
 	if len(list) <= f.Limit {
 		return MemberPage{Members: list}, nil
