@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -86,6 +87,15 @@ func BenchmarkActionManager(b *testing.B) {
 		}
 		base := s.srv.URL + "/i/BENCH/actions"
 		deep := base + "?after=" + mid.Next
+		// The end-date order, where every action ends on the same day: its
+		// first page, and the page after "Action 050000" (the store's
+		// cursor: the key, a zero byte, the id).
+		var midID int64
+		if err := db.Store.DB().QueryRowContext(ctx, `SELECT id FROM actions WHERE instance_id = $1 AND title = 'Action 050000'`, in.ID).Scan(&midID); err != nil {
+			b.Fatal(err)
+		}
+		byEnd := base + "?sort=end"
+		endDeep := byEnd + "&after=" + base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "2026-12-31\x00%d", midID))
 		admin, member := s.client(), s.client()
 		s.login(b, admin, "ada@example.org")
 		s.login(b, member, "bea@example.org")
@@ -95,6 +105,9 @@ func BenchmarkActionManager(b *testing.B) {
 		mustContain(b, admin, deep, "Action 050001")
 		mustContain(b, member, deep, "Action 050020")
 		mustNotContain(b, member, deep, "Action 050001<")
+		mustContain(b, admin, byEnd, "Action 000001")
+		mustContain(b, admin, endDeep, "Action 050001")
+		mustContain(b, member, endDeep, "Action 050020")
 		// No query per action: a page of 50 costs what a page of 1 does.
 		for _, c := range []*http.Client{admin, member} {
 			for _, u := range []string{base, deep} {
@@ -119,6 +132,21 @@ func BenchmarkActionManager(b *testing.B) {
 					b.ReportMetric(partnersPaired(b, admin, base, admin, deep), "paired-x-first")
 				}
 			})
+		}
+		// The end-date order against the title order's first page, for each.
+		for _, who := range []struct {
+			name string
+			c    *http.Client
+		}{{"admin", admin}, {"member", member}} {
+			for _, p := range []struct{ name, url string }{{"end", byEnd}, {"end-deep", endDeep}} {
+				b.Run(who.name+"-"+p.name, func(b *testing.B) {
+					for b.Loop() {
+						get(b, who.c, p.url, http.StatusOK)
+					}
+					reqPerSec(b)
+					b.ReportMetric(partnersPaired(b, who.c, base, who.c, p.url), "paired-x-first")
+				})
+			}
 		}
 		memberRate := map[string]float64{}
 		for _, p := range []struct{ name, url string }{{"first", base}, {"deep", deep}} {

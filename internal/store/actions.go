@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -346,6 +347,8 @@ func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v
 	}
 	a := args{instanceID}
 	var query string
+	var then string // the query that goes on past the cursor's end date (SQLite), with its arguments
+	var thenArgs args
 	if v.Scope == access.ScopeAssigned && v.Assigned != nil {
 		// The page's ids come in order from reachPage; the actions are
 		// looked up by id (ordered by the page, so that the planner does not
@@ -355,27 +358,55 @@ func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v
 			ORDER BY p.k ` + dir + `, p.id ` + dir
 	} else {
 		where := q.actionWhere(f, v, &a)
-		if f.After != "" {
-			where = append(where, "("+col+", ac.id) "+op+" ("+a.add(key)+", "+a.add(keyID)+")")
+		order := col + ` ` + dir + `, ac.id ` + dir
+		pageOf := func(where []string) string {
+			return `SELECT ` + actionCols + actionFrom + ` WHERE ` + strings.Join(where, " AND ") +
+				` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(f.Limit+1)
 		}
-		query = `SELECT ` + actionCols + actionFrom + ` WHERE ` + strings.Join(where, " AND ") +
-			` ORDER BY ` + col + ` ` + dir + `, ac.id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
+		if f.After != "" {
+			k := a.add(key)
+			if q.s.dialect == SQLite && f.Sort == "end" {
+				// As in ListMembers: SQLite seeks this row value by its
+				// first column only (ac.id is the rowid), and many actions
+				// share an end date (or have none), so the rest of the
+				// cursor's date, then the dates after it. Titles are nearly
+				// unique: their order keeps one query. Within one date the
+				// order is by id alone: SQLite does not see that an equality
+				// on an expression makes it constant, and sorted the rest of
+				// the date (33× the first page, 50,000 actions on one day).
+				thenArgs = slices.Clone(a)
+				then = pageOf(append(slices.Clone(where), col+" "+op+" "+k))
+				where = append(where, col+" = "+k, "ac.id "+op+" "+a.add(keyID))
+				order = "ac.id " + dir
+			} else {
+				where = append(where, "("+col+", ac.id) "+op+" ("+k+", "+a.add(keyID)+")")
+			}
+		}
+		query = pageOf(where)
 	}
-	rows, err := q.query(ctx, query, a...)
-	if err != nil {
+	var page ActionPage
+	read := func(query string, a args) error {
+		rows, err := q.query(ctx, query, a...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for len(page.Actions) <= f.Limit && rows.Next() {
+			x, err := scanAction(rows)
+			if err != nil {
+				return err
+			}
+			page.Actions = append(page.Actions, x)
+		}
+		return rows.Err()
+	}
+	if err := read(query, a); err != nil {
 		return ActionPage{}, err
 	}
-	defer rows.Close()
-	var page ActionPage
-	for rows.Next() {
-		x, err := scanAction(rows)
-		if err != nil {
+	if then != "" && len(page.Actions) <= f.Limit {
+		if err := read(then, thenArgs); err != nil {
 			return ActionPage{}, err
 		}
-		page.Actions = append(page.Actions, x)
-	}
-	if err := rows.Err(); err != nil {
-		return ActionPage{}, err
 	}
 	if len(page.Actions) > f.Limit {
 		page.Actions = page.Actions[:f.Limit]
