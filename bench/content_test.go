@@ -2,12 +2,15 @@ package bench
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"yardstick/internal/access"
 	"yardstick/internal/app"
@@ -115,6 +118,28 @@ func BenchmarkMeasureList(b *testing.B) {
 				reqPerSec(b)
 				adminRate[p.name] = rate(b)
 				ratio(b, rate(b), hello, "of-hello")
+			})
+		}
+		// The last-updated order, where the generated measures share one
+		// time: its first page, and the page after measure 50,000 (the
+		// store's cursor: the time, a zero byte, the id), against the
+		// title order's first page.
+		var midID int64
+		var midAt time.Time
+		if err := db.Store.DB().QueryRowContext(ctx, `SELECT id, updated_at FROM objects WHERE instance_id = $1 AND title = $2`,
+			in.ID, measureTitle("List", 50_000)).Scan(&midID, &midAt); err != nil {
+			b.Fatal(err)
+		}
+		byUpdated := base + "&sort=updated"
+		updatedDeep := byUpdated + "&after=" + base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s\x00%d", midAt.UTC().Format(time.RFC3339Nano), midID))
+		mustContain(b, admin, updatedDeep, measureTitle("List", 50_001))
+		for _, p := range []struct{ name, url string }{{"updated", byUpdated}, {"updated-deep", updatedDeep}} {
+			b.Run("admin-"+p.name, func(b *testing.B) {
+				for b.Loop() {
+					get(b, admin, p.url, http.StatusOK)
+				}
+				reqPerSec(b)
+				b.ReportMetric(partnersPaired(b, admin, base, admin, p.url), "paired-x-first")
 			})
 		}
 		for _, p := range []struct{ name, url string }{{"first", base}, {"deep", deep}} {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -346,67 +345,35 @@ func (q *Q) ListActions(ctx context.Context, instanceID int64, f ActionFilter, v
 		}
 	}
 	a := args{instanceID}
-	var query string
-	var then string // the query that goes on past the cursor's end date (SQLite), with its arguments
-	var thenArgs args
+	var p keysetPage
 	if v.Scope == access.ScopeAssigned && v.Assigned != nil {
 		// The page's ids come in order from reachPage; the actions are
 		// looked up by id (ordered by the page, so that the planner does not
 		// walk the title index from the start to find them).
-		query = `SELECT ` + actionCols + ` FROM (` + q.reachPage(f, v, reachCol, col, op, dir, key, keyID, &a) + `) p
+		p.query = `SELECT ` + actionCols + ` FROM (` + q.reachPage(f, v, reachCol, col, op, dir, key, keyID, &a) + `) p
 			JOIN actions ac ON ac.instance_id = $1 AND ac.id = p.id` + actionJoins + `
 			ORDER BY p.k ` + dir + `, p.id ` + dir
+		p.args = a
 	} else {
-		where := q.actionWhere(f, v, &a)
-		order := col + ` ` + dir + `, ac.id ` + dir
-		pageOf := func(where []string) string {
+		// Many actions share an end date (or have none); titles are nearly
+		// unique.
+		o := keyOrder{col: col, idCol: "ac.id", desc: f.Desc, repeats: f.Sort == "end"}
+		p = q.keyset(q.actionWhere(f, v, &a), a, o, f.After != "", key, keyID, func(where []string, order string) string {
 			return `SELECT ` + actionCols + actionFrom + ` WHERE ` + strings.Join(where, " AND ") +
 				` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(f.Limit+1)
-		}
-		if f.After != "" {
-			k := a.add(key)
-			if q.s.dialect == SQLite && f.Sort == "end" {
-				// As in ListMembers: SQLite seeks this row value by its
-				// first column only (ac.id is the rowid), and many actions
-				// share an end date (or have none), so the rest of the
-				// cursor's date, then the dates after it. Titles are nearly
-				// unique: their order keeps one query. Within one date the
-				// order is by id alone: SQLite does not see that an equality
-				// on an expression makes it constant, and sorted the rest of
-				// the date (33× the first page, 50,000 actions on one day).
-				thenArgs = slices.Clone(a)
-				then = pageOf(append(slices.Clone(where), col+" "+op+" "+k))
-				where = append(where, col+" = "+k, "ac.id "+op+" "+a.add(keyID))
-				order = "ac.id " + dir
-			} else {
-				where = append(where, "("+col+", ac.id) "+op+" ("+k+", "+a.add(keyID)+")")
-			}
-		}
-		query = pageOf(where)
+		})
 	}
 	var page ActionPage
-	read := func(query string, a args) error {
-		rows, err := q.query(ctx, query, a...)
+	err := q.readPage(ctx, p, f.Limit, func(rows *sql.Rows) error {
+		x, err := scanAction(rows)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for len(page.Actions) <= f.Limit && rows.Next() {
-			x, err := scanAction(rows)
-			if err != nil {
-				return err
-			}
-			page.Actions = append(page.Actions, x)
-		}
-		return rows.Err()
-	}
-	if err := read(query, a); err != nil {
+		page.Actions = append(page.Actions, x)
+		return nil
+	})
+	if err != nil {
 		return ActionPage{}, err
-	}
-	if then != "" && len(page.Actions) <= f.Limit {
-		if err := read(then, thenArgs); err != nil {
-			return ActionPage{}, err
-		}
 	}
 	if len(page.Actions) > f.Limit {
 		page.Actions = page.Actions[:f.Limit]

@@ -261,20 +261,20 @@ func (q *Q) ListObjects(ctx context.Context, instanceID int64, f ObjectFilter, v
 	if f.Text != "" {
 		where = append(where, `o.title_key LIKE `+a.add("%"+escapeLike(Key(f.Text))+"%")+` ESCAPE '\'`)
 	}
-	col := "o.title_key"
+	// A title is nearly unique; a scorecard copy, an import or a generated
+	// tree gives many objects one time.
+	o := keyOrder{col: "o.title_key", idCol: "o.id", desc: f.Desc}
 	if f.Sort == "updated" {
-		col = "o.updated_at"
+		o.col, o.repeats = "o.updated_at", true
 	}
-	op, dir := ">", "ASC"
-	if f.Desc {
-		op, dir = "<", "DESC"
-	}
+	var kv any
+	var id int64
 	if f.After != "" {
-		key, id, ok := decodeCursor(f.After)
+		key, kid, ok := decodeCursor(f.After)
 		if !ok {
 			return ObjectPage{}, ErrBadCursor
 		}
-		var kv any = key
+		kv, id = key, kid
 		if f.Sort == "updated" {
 			t, err := time.Parse(time.RFC3339Nano, key)
 			if err != nil {
@@ -282,24 +282,20 @@ func (q *Q) ListObjects(ctx context.Context, instanceID int64, f ObjectFilter, v
 			}
 			kv = t
 		}
-		where = append(where, "("+col+", o.id) "+op+" ("+a.add(kv)+", "+a.add(id)+")")
 	}
-	query := `SELECT ` + objectCols + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + col + ` ` + dir + `, o.id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
-	rows, err := q.query(ctx, query, a...)
-	if err != nil {
-		return ObjectPage{}, err
-	}
-	defer rows.Close()
+	p := q.keyset(where, a, o, f.After != "", kv, id, func(where []string, order string) string {
+		return `SELECT ` + objectCols + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(f.Limit+1)
+	})
 	var page ObjectPage
-	for rows.Next() {
+	err := q.readPage(ctx, p, f.Limit, func(rows *sql.Rows) error {
 		o, err := scanObject(rows)
 		if err != nil {
-			return ObjectPage{}, err
+			return err
 		}
 		page.Objects = append(page.Objects, o)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return ObjectPage{}, err
 	}
 	if len(page.Objects) > f.Limit {

@@ -186,10 +186,6 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 	if !ok {
 		col, f.Sort = "email", "email"
 	}
-	op, dir := ">", "ASC"
-	if f.Desc {
-		op, dir = "<", "DESC"
-	}
 	var cur *memberCursor
 	if f.After != "" {
 		key, id, ok := decodeCursor(f.After)
@@ -290,75 +286,48 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 			where = append(where, `search_text LIKE `+a.add(like)+` ESCAPE '\'`)
 		}
 	}
-	// then, when set, is the query that goes on past the cursor's key
-	// group, with its arguments.
-	var then string
-	var thenArgs args
+	p := keysetPage{query: query, args: a} // a common term's first page from its bound
 	if query == "" {
-		pageOf := func(where []string) string {
-			return `SELECT id, role, email, name, active, invited, ` + q.timeText("seen_at") + `, perm_count` + nameCol + `
-		FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-				` ORDER BY ` + col + ` ` + dir + `, id ` + dir + ` LIMIT ` + strconv.Itoa(f.Limit+1)
-		}
+		var key any
+		var id int64
 		if cur != nil {
-			v := a.add(cur.value)
-			if q.s.dialect == SQLite && !rare && f.Sort != "email" {
-				// SQLite seeks a row value here only by its first column
-				// (id is the rowid, which a vector range cannot continue
-				// into), so (role, id) > (v, x) read the cursor's whole key
-				// group from its start: a deep page of a large role, a
-				// status or a permission count read every member before it.
-				// Two seeks instead: the rest of the cursor's group, then, if
-				// the page is not full, the groups after it. An email is one
-				// member's in its instance, so that order keeps one query.
-				thenArgs = slices.Clone(a)
-				then = pageOf(append(slices.Clone(where), col+" "+op+" "+v))
-				where = append(where, col+" = "+v, "id "+op+" "+a.add(cur.id))
-			} else {
-				where = append(where, "("+col+", id) "+op+" ("+v+", "+a.add(cur.id)+")")
-			}
+			key, id = cur.value, cur.id
 		}
-		query = pageOf(where)
+		// Keys repeat in every order but email, which is one member's in its
+		// instance; a rare term's few members keep the one statement.
+		o := keyOrder{col: col, idCol: "id", desc: f.Desc, repeats: !rare && f.Sort != "email"}
+		p = q.keyset(where, a, o, cur != nil, key, id, func(where []string, order string) string {
+			return `SELECT id, role, email, name, active, invited, ` + q.timeText("seen_at") + `, perm_count` + nameCol + `
+		FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(f.Limit+1)
+		})
 	}
 	// One allocation for the page (and the row that tells whether there
 	// is a next one): growing a slice of memberships row by row copied
 	// more than the rows were worth.
 	list := make([]model.Membership, 0, f.Limit+1)
 	var nameKey, lastNameKey string // the name order's key, and the page's last one
-	read := func(query string, a args) error {
-		rows, err := q.query(ctx, query, a...)
-		if err != nil {
+	err := q.readPage(ctx, p, f.Limit, func(rows *sql.Rows) error {
+		list = append(list, model.Membership{InstanceID: instanceID})
+		m := &list[len(list)-1]
+		var seen textTime
+		dest := []any{&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &m.Invited, &seen, &m.PermCount}
+		if nameCol != "" {
+			dest = append(dest, &nameKey)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for len(list) <= f.Limit && rows.Next() {
-			list = append(list, model.Membership{InstanceID: instanceID})
-			m := &list[len(list)-1]
-			var seen textTime
-			dest := []any{&m.ID, &m.Role, &m.Email, &m.Name, &m.Active, &m.Invited, &seen, &m.PermCount}
-			if nameCol != "" {
-				dest = append(dest, &nameKey)
-			}
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-			if len(list) == f.Limit {
-				lastNameKey = nameKey
-			}
-			if seen.t.After(neverSeen) {
-				t := seen.t.UTC()
-				m.LastActivityAt = &t
-			}
+		if len(list) == f.Limit {
+			lastNameKey = nameKey
 		}
-		return rows.Err()
-	}
-	if err := read(query, a); err != nil {
+		if seen.t.After(neverSeen) {
+			t := seen.t.UTC()
+			m.LastActivityAt = &t
+		}
+		return nil
+	})
+	if err != nil {
 		return MemberPage{}, err
-	}
-	if then != "" && len(list) <= f.Limit {
-		if err := read(then, thenArgs); err != nil {
-			return MemberPage{}, err
-		}
 	}
 	if len(list) <= f.Limit {
 		return MemberPage{Members: list}, nil
