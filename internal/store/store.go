@@ -87,6 +87,22 @@ type Store struct {
 	inserterOnce sync.Once
 	inserter     *river.Client[*sql.Tx]
 	inserterErr  error
+
+	plainOnce sync.Once
+	plain     bool // PostgreSQL without Citus (genericPlans)
+}
+
+// genericPlans reports whether the database is plain PostgreSQL, where a
+// statement may be told to take its generic plan; Citus cannot plan some
+// router queries without their parameters. A failed check says no: the
+// plans stay as PostgreSQL chooses them.
+func (s *Store) genericPlans(ctx context.Context) bool {
+	s.plainOnce.Do(func() {
+		var citus bool
+		err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')`).Scan(&citus)
+		s.plain = s.dialect == Postgres && err == nil && !citus
+	})
+	return s.plain
 }
 
 // suspectFor is how long after a lost database connections are checked.
