@@ -181,9 +181,9 @@ func (q *Q) ListMembers(ctx context.Context, instanceID int64, f MemberFilter) (
 		// parameters (a term's gram range above all) made it plan them
 		// afresh at every call, judging the cached plan dearer than a
 		// custom one: 0.3–0.4 ms of planning each, a third of a rare term's
-		// page (BenchmarkUsersList: rare terms 2.3–3.4× the first page,
-		// 1.8–2.4× with generic plans). SET LOCAL needs a transaction;
-		// Citus keeps its own plans.
+		// page (BenchmarkUsersList: rare terms 2.3–3.4× the first page
+		// before, 2.2–2.8× in this transaction). SET LOCAL needs a
+		// transaction; Citus keeps its own plans.
 		var page MemberPage
 		err := q.s.InTx(ctx, func(tq *Q) error {
 			if _, err := tq.exec(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
