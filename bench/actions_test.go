@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -88,14 +87,13 @@ func BenchmarkActionManager(b *testing.B) {
 		base := s.srv.URL + "/i/BENCH/actions"
 		deep := base + "?after=" + mid.Next
 		// The end-date order, where every action ends on the same day: its
-		// first page, and the page after "Action 050000" (the store's
-		// cursor: the key, a zero byte, the id).
+		// first page, and the page after "Action 050000".
 		var midID int64
 		if err := db.Store.DB().QueryRowContext(ctx, `SELECT id FROM actions WHERE instance_id = $1 AND title = 'Action 050000'`, in.ID).Scan(&midID); err != nil {
 			b.Fatal(err)
 		}
 		byEnd := base + "?sort=end"
-		endDeep := byEnd + "&after=" + base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "2026-12-31\x00%d", midID))
+		endDeep := byEnd + "&after=" + storeCursor("2026-12-31", midID)
 		admin, member := s.client(), s.client()
 		s.login(b, admin, "ada@example.org")
 		s.login(b, member, "bea@example.org")

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/base64"
 	"flag"
 	"fmt"
 	"net/http"
@@ -406,7 +405,7 @@ func activityCursor(b *testing.B, db *testkit.DB, in model.Instance, f store.Act
 	}
 	last := row(n - 1)
 	key := last.At.UTC().Format(time.RFC3339Nano)
-	at := activityAt{cursor: base64.RawURLEncoding.EncodeToString([]byte(key + "\x00" + strconv.FormatInt(last.ID, 10))), next: row(n)}
+	at := activityAt{cursor: storeCursor(key, last.ID), next: row(n)}
 	return at
 }
 

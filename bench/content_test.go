@@ -2,8 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/base64"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -121,9 +119,8 @@ func BenchmarkMeasureList(b *testing.B) {
 			})
 		}
 		// The last-updated order, where the generated measures share one
-		// time: its first page, and the page after measure 50,000 (the
-		// store's cursor: the time, a zero byte, the id), against the
-		// title order's first page.
+		// time: its first page, and the page after measure 50,000, against
+		// the title order's first page.
 		var midID int64
 		var midAt time.Time
 		if err := db.Store.DB().QueryRowContext(ctx, `SELECT id, updated_at FROM objects WHERE instance_id = $1 AND title = $2`,
@@ -131,7 +128,7 @@ func BenchmarkMeasureList(b *testing.B) {
 			b.Fatal(err)
 		}
 		byUpdated := base + "&sort=updated"
-		updatedDeep := byUpdated + "&after=" + base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s\x00%d", midAt.UTC().Format(time.RFC3339Nano), midID))
+		updatedDeep := byUpdated + "&after=" + storeCursor(midAt.UTC().Format(time.RFC3339Nano), midID)
 		mustContain(b, admin, updatedDeep, measureTitle("List", 50_001))
 		for _, p := range []struct{ name, url string }{{"updated", byUpdated}, {"updated-deep", updatedDeep}} {
 			b.Run("admin-"+p.name, func(b *testing.B) {

@@ -2,12 +2,14 @@ package bench
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +46,12 @@ func eachDB(b *testing.B, fn func(b *testing.B, db *testkit.DB)) {
 	if testkit.CitusURL(b) != "" {
 		b.Run("citus", func(b *testing.B) { fn(b, testkit.NewCitus(b)) })
 	}
+}
+
+// storeCursor is the store's page cursor (store.encodeCursor) for the
+// row after which a page starts: its sort key, a zero byte, its id.
+func storeCursor(key string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(key + "\x00" + strconv.FormatInt(id, 10)))
 }
 
 func (s *site) client() *http.Client {

@@ -4,7 +4,6 @@ package bench
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -461,7 +460,7 @@ func usersCursor(b *testing.B, db *testkit.DB, in model.Instance, sort string, d
 			b.Fatal(err)
 		}
 	}
-	at := usersAt{cursor: base64.RawURLEncoding.EncodeToString([]byte(key + "\x00" + strconv.FormatInt(id, 10)))}
+	at := usersAt{cursor: storeCursor(key, id)}
 	at.next = usersRow(b, db, in, sort, desc, n)
 	page, err := db.Store.Q().ListMembers(ctx, in.ID, store.MemberFilter{Sort: sort, Desc: desc, After: at.cursor, Limit: 1})
 	if err != nil {

@@ -98,8 +98,7 @@ type Store struct {
 // plans stay as PostgreSQL chooses them.
 func (s *Store) genericPlans(ctx context.Context) bool {
 	s.plainOnce.Do(func() {
-		var citus bool
-		err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')`).Scan(&citus)
+		citus, err := s.HasCitus(ctx)
 		s.plain = s.dialect == Postgres && err == nil && !citus
 	})
 	return s.plain
