@@ -3,11 +3,11 @@ package app
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"yardstick/internal/access"
@@ -109,28 +109,39 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 	if len(due.Zones) == 0 {
 		return res, nil
 	}
+	key, err := a.store.LinkKey(ctx) // of the unsubscribe links
+	if err != nil {
+		return res, err
+	}
 	st, err := q.OpenDigestStreams(ctx, due, now.AddDate(0, 0, digestTodosDays+1).Format("2006-01-02"))
 	if err != nil {
 		return res, err
 	}
 	defer st.Close()
+	w := a.startDigestWriter(ctx, kind)
 	var (
 		inst    digestInstance
 		batch   []store.DigestSend
 		periods []string
 	)
-	flush := func() error {
+	flush := func() bool {
 		if len(batch) == 0 {
-			return nil
+			return true
 		}
 		res.Batches++
-		err := a.store.InTx(ctx, func(q *store.Q) error {
-			written, err := q.SendDigests(ctx, kind, periods, batch)
-			res.Sent += len(written)
-			return err
-		})
-		batch, periods = batch[:0], periods[:0]
-		return err
+		ok := w.write(digestJob{batch, periods})
+		batch, periods = make([]store.DigestSend, 0, digestBatch), make([]string, 0, digestBatch)
+		return ok
+	}
+	// finish waits for the writer, whose error comes first: a failed
+	// write stops the run at the next batch it hands over.
+	finish := func(err error) (DigestResult, error) {
+		sent, werr := w.close()
+		res.Sent = sent
+		if werr != nil {
+			return res, werr
+		}
+		return res, err
 	}
 	for {
 		m, ok := st.Members.Peek()
@@ -141,20 +152,19 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 		res.Members++
 		if m.InstanceID != inst.id {
 			if inst, err = loadDigestInstance(st, m.InstanceID, terms.Parse(m.Terms), a.cfg.BaseURL+"/i/"+m.InstanceCode, now); err != nil {
-				return res, err
+				return finish(err)
 			}
 		}
 		zd := byZone[m.Zone]
 		d, err := a.composeDigest(ctx, st, &inst, m, kind, zd.label, now)
 		if err != nil {
-			return res, err
+			return finish(err)
 		}
 		if d.Empty() {
 			res.Empty++
 			continue
 		}
-		token := strconv.FormatInt(m.InstanceID, 10) + "_" + rand.Text()
-		d.UnsubscribeURL = a.cfg.BaseURL + "/unsubscribe/" + token
+		d.UnsubscribeURL = a.cfg.BaseURL + "/unsubscribe/" + unsubscribeLink{m.InstanceID, m.MembershipID, kind, zd.key}.token(key)
 		msg := mail.DigestMail(d, inst.words)
 		msg.InstanceID, msg.UnsubscribeURL = &m.InstanceID, d.UnsubscribeURL
 		notice := model.Notification{InstanceID: m.InstanceID, MembershipID: m.MembershipID, Kind: model.NotifyDigestWeekly,
@@ -162,21 +172,73 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 		if kind == DigestMonthly {
 			notice.Kind, notice.Title = model.NotifyDigestMonthly, "Monthly digest for "+zd.label
 		}
-		batch = append(batch, store.DigestSend{InstanceID: m.InstanceID, MembershipID: m.MembershipID, Mail: msg, TokenHash: hashToken(token),
-			Notice: notice})
+		batch = append(batch, store.DigestSend{InstanceID: m.InstanceID, MembershipID: m.MembershipID, Mail: msg, Notice: notice})
 		periods = append(periods, zd.key)
-		if len(batch) >= digestBatch {
-			if err := flush(); err != nil {
-				return res, err
-			}
+		if len(batch) >= digestBatch && !flush() {
+			return finish(nil)
 		}
 	}
 	for _, e := range []error{st.Members.Err(), st.Favorites.Err(), st.Measures.Err(), st.Values.Err(), st.Actions.Err(), st.Todos.Err()} {
 		if e != nil {
-			return res, e
+			return finish(e)
 		}
 	}
-	return res, flush()
+	flush()
+	return finish(nil)
+}
+
+// digestJob is a batch of digests to record and mail in one transaction.
+type digestJob struct {
+	sends   []store.DigestSend
+	periods []string
+}
+
+// digestWriter writes a run's batches in a goroutine of its own while the
+// next one is composed: writing and composing take about as long, and on
+// two cores the run then costs about the longer of them, not their sum.
+// At most two batches wait for it (one queued, one being written), so the
+// heap stays flat however many members a run has.
+type digestWriter struct {
+	jobs   chan digestJob
+	done   chan struct{}
+	failed atomic.Bool
+	sent   int   // read after done
+	err    error // the first failure; read after done
+}
+
+func (a *App) startDigestWriter(ctx context.Context, kind string) *digestWriter {
+	w := &digestWriter{jobs: make(chan digestJob, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for j := range w.jobs {
+			if w.err != nil {
+				continue // the run stops at the next batch it hands over
+			}
+			w.err = a.store.InTx(ctx, func(q *store.Q) error {
+				written, err := q.SendDigests(ctx, kind, j.periods, j.sends)
+				w.sent += len(written)
+				return err
+			})
+			w.failed.Store(w.err != nil)
+		}
+	}()
+	return w
+}
+
+// write hands a batch over; false once a write has failed.
+func (w *digestWriter) write(j digestJob) bool {
+	if w.failed.Load() {
+		return false
+	}
+	w.jobs <- j
+	return true
+}
+
+// close waits for the batches handed over and says what they did.
+func (w *digestWriter) close() (sent int, err error) {
+	close(w.jobs)
+	<-w.done
+	return w.sent, w.err
 }
 
 // digestInstance is what a run holds of the instance whose members it is

@@ -2,9 +2,13 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base32"
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"yardstick/internal/model"
 	"yardstick/internal/store"
@@ -12,14 +16,104 @@ import (
 )
 
 // A digest's unsubscribe link (issue 15) is /unsubscribe/<token>, the
-// token "<instance id>_<secret>" (RunDigests). It turns off one digest of
-// one membership, once, with no sign-in: whoever holds the mail holds the
-// link. Only the token's hash is stored, on its instance's shard, which
-// the id in the token names, so the look-up reads one instance only.
+// token "<instance id>_<membership id>_<w|m><yyyymmdd>_<mac>": which
+// digest (weekly or monthly, and the period it was for) of which
+// membership, signed with an HMAC under the deployment's link key
+// (store.LinkKey). It is single-purpose (the MAC covers the purpose, the
+// membership and the digest: no field can be changed to reach another)
+// and single-use (the digest's digest_sends row records the use), and
+// nothing is stored for it when the digest is sent. It turns off one
+// digest of one membership with no sign-in: whoever holds the mail holds
+// the link. The instance id leads, so a look-up names one shard.
 
-// maxUnsubscribeToken bounds the token's length before any look-up: the
-// id (at most 18 digits), "_" and rand.Text's 26 characters fit well.
+// maxUnsubscribeToken bounds the token's length before any parsing: two
+// ids of at most 18 digits, the digest and its date (9), the MAC (26) and
+// three separators fit.
 const maxUnsubscribeToken = 80
+
+// unsubscribeLink is what a token names.
+type unsubscribeLink struct {
+	instanceID, membershipID int64
+	kind, period             string // DigestWeekly or DigestMonthly; the period's key, 2006-01-02
+}
+
+var macText = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// mac signs the link: 128 bits of HMAC-SHA256 over its purpose and
+// fields, in base32 (letters and digits, safe in any mail client).
+func (l unsubscribeLink) mac(key []byte) string {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte("yardstick unsubscribe\x00" + strconv.FormatInt(l.instanceID, 10) + "\x00" + strconv.FormatInt(l.membershipID, 10) +
+		"\x00" + l.kind + "\x00" + l.period))
+	return macText.EncodeToString(h.Sum(nil)[:16])
+}
+
+func (l unsubscribeLink) token(key []byte) string {
+	k := "w"
+	if l.kind == DigestMonthly {
+		k = "m"
+	}
+	return strconv.FormatInt(l.instanceID, 10) + "_" + strconv.FormatInt(l.membershipID, 10) + "_" + k +
+		strings.ReplaceAll(l.period, "-", "") + "_" + l.mac(key)
+}
+
+// DigestUnsubscribeToken is the token of the unsubscribe link in the
+// digest of kind for period sent to a membership (RunDigests writes it
+// into the mail; tests make links with it).
+func (a *App) DigestUnsubscribeToken(ctx context.Context, instanceID, membershipID int64, kind, period string) (string, error) {
+	key, err := a.store.LinkKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	return unsubscribeLink{instanceID, membershipID, kind, period}.token(key), nil
+}
+
+// parseUnsubscribe reads a token, checking its shape before anything is
+// read (too long, a part missing, an id that is not a plain positive
+// number, a date that is not one, a MAC of the wrong length or alphabet
+// are refused as they are) and then its MAC.
+func (a *App) parseUnsubscribe(ctx context.Context, token string) (unsubscribeLink, error) {
+	var l unsubscribeLink
+	parts := strings.Split(token, "_")
+	if len(token) > maxUnsubscribeToken || len(parts) != 4 {
+		return l, errUnsubscribeLink
+	}
+	inst, ok1 := plainID(parts[0])
+	member, ok2 := plainID(parts[1])
+	digest, mac := parts[2], parts[3]
+	if !ok1 || !ok2 || len(digest) != 9 || (digest[0] != 'w' && digest[0] != 'm') || len(mac) != macText.EncodedLen(16) {
+		return l, errUnsubscribeLink
+	}
+	day, err := time.Parse("20060102", digest[1:])
+	if err != nil {
+		return l, errUnsubscribeLink
+	}
+	l = unsubscribeLink{instanceID: inst, membershipID: member, kind: DigestWeekly, period: day.Format("2006-01-02")}
+	if digest[0] == 'm' {
+		l.kind = DigestMonthly
+	}
+	if _, err := macText.DecodeString(mac); err != nil {
+		return l, errUnsubscribeLink
+	}
+	key, err := a.store.LinkKey(ctx)
+	if err != nil {
+		return l, err
+	}
+	if !hmac.Equal([]byte(l.mac(key)), []byte(mac)) {
+		return l, errUnsubscribeLink
+	}
+	return l, nil
+}
+
+// plainID reads a positive id written in plain digits (no sign, no
+// spaces, at most 18 digits).
+func plainID(s string) (int64, bool) {
+	if s == "" || len(s) > 18 || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
 
 // UnsubscribeView is what the unsubscribe page shows: which digest of
 // which instance the link stops, for whom, and whether it was used.
@@ -39,42 +133,20 @@ type UnsubscribeView struct {
 var errUnsubscribeLink error = &Error{Kind: NotFound,
 	Msg: "This unsubscribe link is not valid. Check that the whole link was copied from the email, or turn digests off in Preferences after signing in."}
 
-// parseUnsubscribeToken reads the instance id of "<id>_<secret>"; false
-// for anything else (too long, no separator, an id that is not a plain
-// positive number, a secret outside the letters and digits rand.Text
-// writes), which is then not looked up at all.
-func parseUnsubscribeToken(token string) (int64, bool) {
-	if len(token) > maxUnsubscribeToken {
-		return 0, false
-	}
-	digits, secret, ok := strings.Cut(token, "_")
-	if !ok || digits == "" || len(digits) > 18 || strings.TrimLeft(digits, "0123456789") != "" || len(secret) < 16 {
-		return 0, false
-	}
-	for i := 0; i < len(secret); i++ {
-		c := secret[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
-			return 0, false
-		}
-	}
-	id, err := strconv.ParseInt(digits, 10, 64)
-	return id, err == nil && id > 0
-}
-
 // UnsubscribeInfo says what an unsubscribe link stops, without using it:
 // the page a link opens (GET) changes nothing, since mail scanners
 // follow links.
 func (a *App) UnsubscribeInfo(ctx context.Context, token string) (UnsubscribeView, error) {
-	id, ok := parseUnsubscribeToken(token)
-	if !ok {
-		return UnsubscribeView{}, errUnsubscribeLink
+	l, err := a.parseUnsubscribe(ctx, token)
+	if err != nil {
+		return UnsubscribeView{}, err
 	}
 	q := a.store.Q()
-	membershipID, kind, used, err := q.UnsubscribeToken(ctx, id, hashToken(token))
+	used, err := q.DigestLink(ctx, l.instanceID, l.membershipID, l.kind, l.period)
 	if err != nil {
 		return UnsubscribeView{}, unsubscribeErr(err)
 	}
-	v, _, err := a.unsubscribeView(ctx, q, id, membershipID, kind)
+	v, _, err := a.unsubscribeView(ctx, q, l.instanceID, l.membershipID, l.kind)
 	v.Used = used
 	return v, err
 }
@@ -85,26 +157,26 @@ func (a *App) UnsubscribeInfo(ctx context.Context, token string) (UnsubscribeVie
 // transaction; the entry names no actor (nobody signed in: the link is
 // the key), as for a "Forgot password" request.
 func (a *App) Unsubscribe(ctx context.Context, token string, c Client) (UnsubscribeView, error) {
-	id, ok := parseUnsubscribeToken(token)
-	if !ok {
-		return UnsubscribeView{}, errUnsubscribeLink
+	l, err := a.parseUnsubscribe(ctx, token)
+	if err != nil {
+		return UnsubscribeView{}, err
 	}
-	h := hashToken(token)
+	id, kind := l.instanceID, l.kind
 	var v UnsubscribeView
-	err := a.store.InTx(ctx, func(q *store.Q) error {
-		membershipID, kind, used, err := q.UnsubscribeToken(ctx, id, h)
+	err = a.store.InTx(ctx, func(q *store.Q) error {
+		used, err := q.DigestLink(ctx, id, l.membershipID, kind, l.period)
 		if err != nil {
 			return unsubscribeErr(err)
 		}
 		var m model.Membership
-		if v, m, err = a.unsubscribeView(ctx, q, id, membershipID, kind); err != nil {
+		if v, m, err = a.unsubscribeView(ctx, q, id, l.membershipID, kind); err != nil {
 			return err
 		}
 		if used {
 			v.Used = true
 			return nil
 		}
-		if err = q.Unsubscribe(ctx, id, h, membershipID, kind, a.Now()); errors.Is(err, store.ErrConflict) {
+		if err = q.Unsubscribe(ctx, id, l.membershipID, kind, l.period, a.Now()); errors.Is(err, store.ErrConflict) {
 			v.Used = true
 			return nil
 		} else if err != nil {

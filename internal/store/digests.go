@@ -361,15 +361,13 @@ func (s *Stream[T]) Close() { s.rows.Close() }
 type DigestSend struct {
 	InstanceID, MembershipID int64
 	Mail                     model.OutboxMessage
-	TokenHash                string             // of its unsubscribe link
 	Notice                   model.Notification // for the member's bell
 }
 
 // SendDigests records a batch of digests as sent for kind and period (per
-// send, by its zone) and writes the mails, notifications and unsubscribe
-// tokens of those
-// not recorded before: a digest another run recorded meanwhile is
-// skipped, so none is sent twice. Run it in a transaction. It returns the
+// send, by its zone) and writes the mails and notifications of those not
+// recorded before: a digest another run recorded meanwhile is skipped, so
+// none is sent twice. Run it in a transaction. It returns the
 // sends it wrote.
 func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, sends []DigestSend) ([]DigestSend, error) {
 	if len(sends) == 0 {
@@ -404,8 +402,6 @@ func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, send
 	var mails []model.OutboxMessage
 	var notes []model.Notification
 	var written []DigestSend
-	a = nil
-	var tokens []string
 	for _, s := range sends {
 		if !fresh[key{s.InstanceID, s.MembershipID}] {
 			continue
@@ -413,14 +409,9 @@ func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, send
 		mails = append(mails, s.Mail)
 		notes = append(notes, s.Notice)
 		written = append(written, s)
-		tokens = append(tokens, "("+a.next(q.s.dialect, s.InstanceID)+", "+a.next(q.s.dialect, s.TokenHash)+", "+
-			a.next(q.s.dialect, s.MembershipID)+", "+a.next(q.s.dialect, kind)+", "+a.next(q.s.dialect, now)+")")
 	}
 	if len(mails) == 0 {
 		return nil, nil
-	}
-	if _, err := q.exec(ctx, `INSERT INTO unsubscribe_tokens (instance_id, token_hash, membership_id, kind, created_at) VALUES `+listMark+strings.Join(tokens, ", "), a...); err != nil {
-		return nil, err
 	}
 	if err := q.AddNotifications(ctx, notes); err != nil {
 		return nil, err
@@ -428,13 +419,23 @@ func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, send
 	return written, q.EnqueueMails(ctx, mails)
 }
 
-// Unsubscribe uses a digest's unsubscribe token, which UnsubscribeToken
-// found for membershipID and kind: once, turning that digest off for that
-// membership. It returns ErrConflict for a token used already (or
-// meanwhile).
-func (q *Q) Unsubscribe(ctx context.Context, instanceID int64, tokenHash string, membershipID int64, kind string, now time.Time) error {
-	res, err := q.exec(ctx, `UPDATE unsubscribe_tokens SET used_at = $1 WHERE instance_id = $2 AND token_hash = $3 AND used_at IS NULL`,
-		now, instanceID, tokenHash)
+// DigestLink says whether the digest of kind and period sent to a
+// membership exists and whether its unsubscribe link was used:
+// ErrNotFound when no such digest was sent (or the membership is gone).
+func (q *Q) DigestLink(ctx context.Context, instanceID, membershipID int64, kind, period string) (used bool, err error) {
+	var u sql.NullTime
+	err = q.row(ctx, `SELECT link_used_at FROM digest_sends WHERE instance_id = $1 AND membership_id = $2 AND kind = $3 AND period = $4`,
+		instanceID, membershipID, kind, period).Scan(&u)
+	return u.Valid, notFound(err)
+}
+
+// Unsubscribe uses the unsubscribe link of a digest DigestLink found:
+// once, turning that digest off for that membership. It returns
+// ErrConflict for a link used already (or meanwhile).
+func (q *Q) Unsubscribe(ctx context.Context, instanceID, membershipID int64, kind, period string, now time.Time) error {
+	res, err := q.exec(ctx, `UPDATE digest_sends SET link_used_at = $1
+		WHERE instance_id = $2 AND membership_id = $3 AND kind = $4 AND period = $5 AND link_used_at IS NULL`,
+		now, instanceID, membershipID, kind, period)
 	if err := affectedOne(res, err); errors.Is(err, ErrNotFound) {
 		return ErrConflict
 	} else if err != nil {
@@ -447,13 +448,4 @@ func (q *Q) Unsubscribe(ctx context.Context, instanceID int64, tokenHash string,
 	_, err = q.exec(ctx, `UPDATE memberships SET `+col+` = FALSE, version = version + 1, updated_at = $1 WHERE instance_id = $2 AND id = $3`,
 		now, instanceID, membershipID)
 	return err
-}
-
-// UnsubscribeToken looks a token up without using it: the page the link
-// opens says what it will turn off.
-func (q *Q) UnsubscribeToken(ctx context.Context, instanceID int64, tokenHash string) (membershipID int64, kind string, used bool, err error) {
-	var u sql.NullTime
-	err = q.row(ctx, `SELECT membership_id, kind, used_at FROM unsubscribe_tokens WHERE instance_id = $1 AND token_hash = $2`,
-		instanceID, tokenHash).Scan(&membershipID, &kind, &u)
-	return membershipID, kind, u.Valid, notFound(err)
 }

@@ -90,6 +90,8 @@ type Store struct {
 
 	plainOnce sync.Once
 	plain     bool // PostgreSQL without Citus (genericPlans)
+
+	link linkKey // LinkKey's, once read
 }
 
 // genericPlans reports whether the database is plain PostgreSQL, where a

@@ -725,7 +725,7 @@ func fingerprint(t *testing.T, e *env) string {
 		`SELECT COUNT(*) || ':' || COUNT(revoked_at) || ':' || COALESCE(MAX(token_hash), '') FROM embed_tokens`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(token_hash), '') FROM embed_token_keys`, `SELECT COUNT(*) FROM embed_views`,
 		`SELECT COUNT(*) || ':' || COALESCE(MAX(embed_origins), '') FROM scorecards WHERE embed_enabled`,
-		`SELECT COUNT(*) || ':' || COUNT(used_at) FROM unsubscribe_tokens`,
+		`SELECT COUNT(*) || ':' || COUNT(link_used_at) FROM digest_sends`,
 		`SELECT COUNT(*) || ':' || COUNT(read_at) FROM notifications`,
 	} {
 		var v string

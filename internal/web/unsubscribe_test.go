@@ -2,13 +2,13 @@ package web_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,26 +18,23 @@ import (
 	"yardstick/internal/app"
 	"yardstick/internal/mail"
 	"yardstick/internal/model"
-	"yardstick/internal/password"
 	"yardstick/internal/store"
 	"yardstick/internal/testkit"
 )
 
 // digestToken records a digest of kind sent to a membership the way
-// RunDigests does (store.SendDigests with the token's hash) and returns
-// the token of its unsubscribe link.
+// RunDigests does (store.SendDigests) and returns the token of its
+// unsubscribe link.
 func digestToken(t *testing.T, e *env, instanceID, membershipID int64, kind, period string) string {
 	t.Helper()
-	token := strconv.FormatInt(instanceID, 10) + "_" + rand.Text()
 	mailKind, noticeKind := mail.KindDigestWeekly, model.NotifyDigestWeekly
 	if kind == app.DigestMonthly {
 		mailKind, noticeKind = mail.KindDigestMonthly, model.NotifyDigestMonthly
 	}
 	err := e.store.InTx(ctx, func(q *store.Q) error {
 		sent, err := q.SendDigests(ctx, kind, []string{period}, []store.DigestSend{{InstanceID: instanceID, MembershipID: membershipID,
-			Mail:      model.OutboxMessage{InstanceID: &instanceID, Kind: mailKind, To: "someone@example.org", Subject: "Digest", Body: "Digest"},
-			TokenHash: password.HashSecret(token),
-			Notice:    model.Notification{InstanceID: instanceID, MembershipID: membershipID, Kind: noticeKind, Title: "Digest"}}})
+			Mail:   model.OutboxMessage{InstanceID: &instanceID, Kind: mailKind, To: "someone@example.org", Subject: "Digest", Body: "Digest"},
+			Notice: model.Notification{InstanceID: instanceID, MembershipID: membershipID, Kind: noticeKind, Title: "Digest"}}})
 		if err == nil && len(sent) != 1 {
 			err = errors.New("the digest was recorded before")
 		}
@@ -46,20 +43,29 @@ func digestToken(t *testing.T, e *env, instanceID, membershipID int64, kind, per
 	if err != nil {
 		t.Fatal(err)
 	}
-	return token
+	return signedToken(t, e, instanceID, membershipID, kind, period)
 }
 
-// unsubscribeToken stores an unsubscribe token of a membership's weekly
-// digest, as a digest run would, without the digest's mail (the
-// authorization matrix's fixture, whose other tests count mail).
-func unsubscribeToken(t *testing.T, e *env, instanceID, membershipID int64) string {
+func signedToken(t *testing.T, e *env, instanceID, membershipID int64, kind, period string) string {
 	t.Helper()
-	token := strconv.FormatInt(instanceID, 10) + "_" + rand.Text()
-	if _, err := e.store.DB().Exec(`INSERT INTO unsubscribe_tokens (instance_id, token_hash, membership_id, kind, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		instanceID, password.HashSecret(token), membershipID, app.DigestWeekly, e.db.Clock.Now()); err != nil {
+	token, err := e.app.DigestUnsubscribeToken(ctx, instanceID, membershipID, kind, period)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return token
+}
+
+// unsubscribeToken records a weekly digest sent to a membership, as a
+// digest run would, without the digest's mail (the authorization
+// matrix's fixture, whose other tests count mail), and returns its
+// unsubscribe link's token.
+func unsubscribeToken(t *testing.T, e *env, instanceID, membershipID int64) string {
+	t.Helper()
+	if _, err := e.store.DB().Exec(`INSERT INTO digest_sends (instance_id, membership_id, kind, period, sent_at) VALUES ($1, $2, $3, $4, $5)`,
+		instanceID, membershipID, app.DigestWeekly, "2026-03-09", e.db.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return signedToken(t, e, instanceID, membershipID, app.DigestWeekly, "2026-03-09")
 }
 
 // digests reads a membership's digest switches.
@@ -73,14 +79,14 @@ func digests(t *testing.T, e *env, instanceID, membershipID int64) (weekly, mont
 }
 
 // unsubscribeState is what an unsubscribe link could change: the
-// memberships' switches and versions, the tokens used, the log, on both
+// memberships' switches and versions, the links used, the log, on both
 // databases (the matrix's fingerprint is SQLite's).
 func unsubscribeState(t *testing.T, e *env) string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{
 		`SELECT COUNT(*), SUM(version), SUM(CASE WHEN digest_weekly THEN 1 ELSE 0 END), SUM(CASE WHEN digest_monthly THEN 1 ELSE 0 END) FROM memberships`,
-		`SELECT COUNT(*), COUNT(used_at), 0, 0 FROM unsubscribe_tokens`,
+		`SELECT COUNT(*), COUNT(link_used_at), 0, 0 FROM digest_sends`,
 		`SELECT COUNT(*), 0, 0, 0 FROM activity_log`,
 	} {
 		var a, b, c, d int64
@@ -121,7 +127,7 @@ func oneClick(t *testing.T, e *env, path string, asMultipart bool) resp {
 	return resp{Status: res.StatusCode, Body: string(b), Header: res.Header}
 }
 
-var unsubscribeLink = regexp.MustCompile(`http://yardstick\.test(/unsubscribe/[0-9]+_[A-Za-z0-9]+)`)
+var unsubscribeLink = regexp.MustCompile(`http://yardstick\.test(/unsubscribe/[0-9]+_[0-9]+_[wm][0-9]{8}_[A-Z2-7]{26})`)
 
 // A digest's unsubscribe link, from the digest a run sends: GET shows
 // what it stops and changes nothing; POST turns off that digest of that
@@ -203,12 +209,21 @@ func TestUnsubscribe(t *testing.T) {
 		if after := unsubscribeState(t, e); after != before {
 			t.Errorf("GET changed the database:\n%s\n%s", before, after)
 		}
-		// The same secret under another instance's id, and malformed
-		// tokens: 404 with a clear message, never a 500, nothing changed.
-		for _, bad := range []string{betaLink, "/unsubscribe/not-a-token", "/unsubscribe/0_" + secret, "/unsubscribe/" + token + "x",
-			"/unsubscribe/" + strconv.FormatInt(acme.ID, 10) + "_", "/unsubscribe/_" + secret, "/unsubscribe/-1_" + secret,
-			"/unsubscribe/99999999999999999999_" + secret, "/unsubscribe/" + token + strings.Repeat("A", 200),
-			"/unsubscribe/" + strconv.FormatInt(acme.ID, 10) + "_" + strings.ToLower(secret)} {
+		// The same signature under another instance's id, for another
+		// membership, digest or period, and malformed tokens: 404 with a
+		// clear message, never a 500, nothing changed.
+		parts := strings.Split(token, "_")
+		swap := func(i int, to string) string {
+			p := slices.Clone(parts)
+			p[i] = to
+			return "/unsubscribe/" + strings.Join(p, "_")
+		}
+		forged := []string{swap(1, strconv.FormatInt(inBeta.ID, 10)), swap(1, strconv.FormatInt(inAcme.ID+1000, 10)),
+			swap(2, "m"+parts[2][1:]), swap(2, "w20260316"), swap(3, strings.Repeat("A", 26)), swap(3, parts[3][:25])}
+		for _, bad := range append(forged, betaLink, "/unsubscribe/not-a-token", "/unsubscribe/0_"+secret, "/unsubscribe/"+token+"x",
+			"/unsubscribe/"+strconv.FormatInt(acme.ID, 10)+"_", "/unsubscribe/_"+secret, "/unsubscribe/-1_"+secret,
+			"/unsubscribe/99999999999999999999_"+secret, "/unsubscribe/"+token+strings.Repeat("A", 200),
+			"/unsubscribe/"+strconv.FormatInt(acme.ID, 10)+"_"+strings.ToLower(secret)) {
 			expect(t, "GET "+bad, anon.get(bad), http.StatusNotFound, "This unsubscribe link is not valid.")
 			expect(t, "POST "+bad, anon.post(bad), http.StatusNotFound, "This unsubscribe link is not valid.")
 		}
@@ -295,9 +310,12 @@ func TestUnsubscribeTokenShapes(t *testing.T) {
 	e := newSQLiteEnv(t)
 	in := e.instance("ACME", "Acme")
 	id := strconv.FormatInt(in.ID, 10)
-	for _, tok := range []string{"", "_", id, id + "_", id + "_abc\x00defghijklmnopqrstuvwxyz", id + "_\xff\xfeABCDEFGHIJKLMNOPQRSTU",
-		id + "_" + strings.Repeat("A", 100), " " + id + "_ABCDEFGHIJKLMNOPQRSTUVWXYZ", "+" + id + "_ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-		id + "_ABCDEFGHIJKLMNOPQRSTUVWXY-", id + "_ABCDEFGHIJKLMNOPQRSTUVWXYZ"} {
+	mac := strings.Repeat("A", 26)
+	for _, tok := range []string{"", "_", id, id + "_", id + "_1_w20260309_", id + "_1_w20260309_abc\x00defghijklmnopqrstuvw",
+		id + "_1_w20260309_\xff\xfeCDEFGHIJKLMNOPQRSTUVWX", id + "_1_w20260309_" + strings.Repeat("A", 100), " " + id + "_1_w20260309_" + mac,
+		"+" + id + "_1_w20260309_" + mac, id + "_+1_w20260309_" + mac, id + "_0_w20260309_" + mac, id + "_1_x20260309_" + mac,
+		id + "_1_w20261399_" + mac, id + "_1_w2026030_" + mac, id + "_1_w20260309_" + mac[:25] + "1", id + "_1_w20260309_" + mac + "_",
+		id + "_1_w20260309_" + mac[:25] + "-", id + "_1_w20260309_" + mac, id + "_1_m20260301_" + mac} {
 		if _, err := e.app.UnsubscribeInfo(ctx, tok); app.KindOf(err) != app.NotFound {
 			t.Errorf("info %q: %v, want not found", tok, err)
 		}
