@@ -75,9 +75,10 @@ type DigestResult struct {
 // instance who opted in. It reads through a fixed set of streaming
 // statements (store.OpenDigestStreams) whatever the number of members,
 // writes the mails digestBatch at a time, and records each (membership,
-// period) in the mail's own transaction: a crash loses at most the batch
-// in hand, which the next run sends, and a run in another process skips
-// what this one recorded.
+// period) in the mail's own transaction: a crash loses at most the
+// batches in hand (three), which the next run sends, and a run in another
+// process skips what this one recorded. A failed write ends the run with
+// its error; the batches written before it stay sent.
 func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error) {
 	var res DigestResult
 	now := a.store.Now()
@@ -214,12 +215,16 @@ func (a *App) startDigestWriter(ctx context.Context, kind string) *digestWriter 
 			if w.err != nil {
 				continue // the run stops at the next batch it hands over
 			}
-			w.err = a.store.InTx(ctx, func(q *store.Q) error {
-				written, err := q.SendDigests(ctx, kind, j.periods, j.sends)
-				w.sent += len(written)
+			var written []store.DigestSend
+			w.err = a.store.InTx(ctx, func(q *store.Q) (err error) {
+				written, err = q.SendDigests(ctx, kind, j.periods, j.sends)
 				return err
 			})
-			w.failed.Store(w.err != nil)
+			if w.err != nil {
+				w.failed.Store(true)
+				continue
+			}
+			w.sent += len(written)
 		}
 	}()
 	return w

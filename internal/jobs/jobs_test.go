@@ -145,6 +145,61 @@ func TestDigestRunSurvivesKill(t *testing.T) {
 	})
 }
 
+// TestDigestRunStopsAtFailedWrite: the batches are written by a goroutine
+// of their own while the next is composed; when a batch's write fails,
+// the run says so and stops, the batches before it stay sent and the
+// failed one leaves nothing behind, and the next run sends the rest, each
+// digest once.
+func TestDigestRunStopsAtFailedWrite(t *testing.T) {
+	const members = 2000 // ten batches
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		ctx := context.Background()
+		a, _ := digestFixture(t, db, members)
+		db.Clock.Set(monday)
+		exec := func(stmts ...string) {
+			for _, q := range stmts {
+				if _, err := db.Store.DB().ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+		}
+		// The outbox refuses mail past the first two batches.
+		if db.Store.Dialect() == store.SQLite {
+			exec(`CREATE TRIGGER outbox_full BEFORE INSERT ON outbox WHEN (SELECT COUNT(*) FROM outbox) >= 400
+				BEGIN SELECT RAISE(ABORT, 'outbox full'); END`)
+		} else {
+			exec(`CREATE FUNCTION outbox_full() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN IF (SELECT COUNT(*) FROM outbox) >= 400 THEN RAISE EXCEPTION 'outbox full'; END IF; RETURN NEW; END $$`,
+				`CREATE TRIGGER outbox_full BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION outbox_full()`)
+		}
+		count := func(q string) (n int) {
+			if err := db.Store.DB().QueryRowContext(ctx, q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		res, err := a.RunDigests(ctx, app.DigestWeekly)
+		if err == nil || !strings.Contains(err.Error(), "outbox full") {
+			t.Fatalf("run against a failing outbox: %+v, %v; want the write's error", res, err)
+		}
+		if res.Sent != 400 || count(`SELECT COUNT(*) FROM digest_sends`) != 400 || count(`SELECT COUNT(*) FROM outbox`) != 400 {
+			t.Errorf("after the failed write: sent %d, %d recorded, %d mails; want 400 each", res.Sent,
+				count(`SELECT COUNT(*) FROM digest_sends`), count(`SELECT COUNT(*) FROM outbox`))
+		}
+		if res.Members >= members {
+			t.Errorf("the run read all %d members after a write failed", res.Members)
+		}
+		exec(`DROP TRIGGER outbox_full` + map[bool]string{true: "", false: " ON outbox"}[db.Store.Dialect() == store.SQLite])
+		res, err = a.RunDigests(ctx, app.DigestWeekly)
+		if err != nil || res.Sent != members-400 {
+			t.Fatalf("the next run: %+v, %v; want %d sent", res, err, members-400)
+		}
+		if n, to := count(`SELECT COUNT(*) FROM outbox`), count(`SELECT COUNT(DISTINCT to_addr) FROM outbox`); n != members || to != members {
+			t.Errorf("%d digests to %d members, want %d each", n, to, members)
+		}
+	})
+}
+
 // TestTwoEnginesOneDigestEach: two job engines (two processes' worth: a
 // store, an app and a River client each) on one database, with the clock
 // past Monday 07:00 and the digest run every 100 ms: River's elected
