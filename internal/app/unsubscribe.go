@@ -105,10 +105,10 @@ func (a *App) parseUnsubscribe(ctx context.Context, token string) (unsubscribeLi
 	return l, nil
 }
 
-// plainID reads a positive id written in plain digits (no sign, no
-// spaces, at most 18 digits).
+// plainID reads a positive id written as the token writes it: plain
+// digits, no sign, no leading zero (one link has one token), at most 18.
 func plainID(s string) (int64, bool) {
-	if s == "" || len(s) > 18 || strings.TrimLeft(s, "0123456789") != "" {
+	if s == "" || s[0] == '0' || len(s) > 18 || strings.TrimLeft(s, "0123456789") != "" {
 		return 0, false
 	}
 	id, err := strconv.ParseInt(s, 10, 64)

@@ -219,7 +219,8 @@ func TestUnsubscribe(t *testing.T) {
 			return "/unsubscribe/" + strings.Join(p, "_")
 		}
 		forged := []string{swap(1, strconv.FormatInt(inBeta.ID, 10)), swap(1, strconv.FormatInt(inAcme.ID+1000, 10)),
-			swap(2, "m"+parts[2][1:]), swap(2, "w20260316"), swap(3, strings.Repeat("A", 26)), swap(3, parts[3][:25])}
+			swap(2, "m"+parts[2][1:]), swap(2, "w20260316"), swap(3, strings.Repeat("A", 26)), swap(3, parts[3][:25]),
+			swap(0, "0"+parts[0]), swap(1, "0"+parts[1])}
 		for _, bad := range append(forged, betaLink, "/unsubscribe/not-a-token", "/unsubscribe/0_"+secret, "/unsubscribe/"+token+"x",
 			"/unsubscribe/"+strconv.FormatInt(acme.ID, 10)+"_", "/unsubscribe/_"+secret, "/unsubscribe/-1_"+secret,
 			"/unsubscribe/99999999999999999999_"+secret, "/unsubscribe/"+token+strings.Repeat("A", 200),
