@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -120,6 +121,7 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 	}
 	defer st.Close()
 	w := a.startDigestWriter(ctx, kind)
+	defer w.close() // on a panic too; a no-op after finish's
 	var (
 		inst    digestInstance
 		batch   []store.DigestSend
@@ -204,6 +206,7 @@ type digestJob struct {
 type digestWriter struct {
 	jobs   chan digestJob
 	done   chan struct{}
+	closed sync.Once
 	failed atomic.Bool
 	sent   int   // read after done
 	err    error // the first failure; read after done
@@ -241,9 +244,10 @@ func (w *digestWriter) write(j digestJob) bool {
 	return true
 }
 
-// close waits for the batches handed over and says what they did.
+// close waits for the batches handed over and says what they did; it
+// may be called again.
 func (w *digestWriter) close() (sent int, err error) {
-	close(w.jobs)
+	w.closed.Do(func() { close(w.jobs) })
 	<-w.done
 	return w.sent, w.err
 }
