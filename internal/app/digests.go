@@ -123,17 +123,16 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 	w := a.startDigestWriter(ctx, kind)
 	defer w.close() // on a panic too; a no-op after finish's
 	var (
-		inst    digestInstance
-		batch   []store.DigestSend
-		periods []string
+		inst  digestInstance
+		batch []store.DigestSend
 	)
 	flush := func() bool {
 		if len(batch) == 0 {
 			return true
 		}
 		res.Batches++
-		ok := w.write(digestJob{batch, periods})
-		batch, periods = make([]store.DigestSend, 0, digestBatch), make([]string, 0, digestBatch)
+		ok := w.write(batch)
+		batch = make([]store.DigestSend, 0, digestBatch) // the writer holds the last one
 		return ok
 	}
 	// finish waits for the writer, whose error comes first: a failed
@@ -175,8 +174,7 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 		if kind == DigestMonthly {
 			notice.Kind, notice.Title = model.NotifyDigestMonthly, "Monthly digest for "+zd.label
 		}
-		batch = append(batch, store.DigestSend{InstanceID: m.InstanceID, MembershipID: m.MembershipID, Mail: msg, Notice: notice})
-		periods = append(periods, zd.key)
+		batch = append(batch, store.DigestSend{InstanceID: m.InstanceID, MembershipID: m.MembershipID, Period: zd.key, Mail: msg, Notice: notice})
 		if len(batch) >= digestBatch && !flush() {
 			return finish(nil)
 		}
@@ -190,12 +188,6 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 	return finish(nil)
 }
 
-// digestJob is a batch of digests to record and mail in one transaction.
-type digestJob struct {
-	sends   []store.DigestSend
-	periods []string
-}
-
 // digestWriter writes a run's batches in a goroutine of its own while the
 // next one is composed: writing and composing take about as long, and on
 // two cores the run then costs about the longer of them, not their sum.
@@ -204,7 +196,7 @@ type digestJob struct {
 // members a run has. (A queue of one more batch ran no faster and held
 // a fifth more heap.)
 type digestWriter struct {
-	jobs   chan digestJob
+	jobs   chan []store.DigestSend // a batch to record and mail in one transaction
 	done   chan struct{}
 	closed sync.Once
 	failed atomic.Bool
@@ -213,16 +205,16 @@ type digestWriter struct {
 }
 
 func (a *App) startDigestWriter(ctx context.Context, kind string) *digestWriter {
-	w := &digestWriter{jobs: make(chan digestJob), done: make(chan struct{})}
+	w := &digestWriter{jobs: make(chan []store.DigestSend), done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
-		for j := range w.jobs {
+		for batch := range w.jobs {
 			if w.err != nil {
 				continue // the run stops at the next batch it hands over
 			}
 			var written []store.DigestSend
 			w.err = a.store.InTx(ctx, func(q *store.Q) (err error) {
-				written, err = q.SendDigests(ctx, kind, j.periods, j.sends)
+				written, err = q.SendDigests(ctx, kind, batch)
 				return err
 			})
 			if w.err != nil {
@@ -236,11 +228,11 @@ func (a *App) startDigestWriter(ctx context.Context, kind string) *digestWriter 
 }
 
 // write hands a batch over; false once a write has failed.
-func (w *digestWriter) write(j digestJob) bool {
+func (w *digestWriter) write(batch []store.DigestSend) bool {
 	if w.failed.Load() {
 		return false
 	}
-	w.jobs <- j
+	w.jobs <- batch
 	return true
 }
 

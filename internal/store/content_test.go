@@ -211,17 +211,8 @@ func TestListObjectsPaging(t *testing.T) {
 		}
 		for _, desc := range []bool{false, true} {
 			var seen []string
-			f := store.ObjectFilter{Kind: model.KindMeasure, Tag: "batch", Limit: 10, Desc: desc}
-			for range 10 {
-				page, err := c.q.ListObjects(ctx, c.in.ID, f, store.SeeAll)
-				must(t, err)
-				for _, o := range page.Objects {
-					seen = append(seen, o.Title)
-				}
-				if page.Next == "" {
-					break
-				}
-				f.After = page.Next
+			for _, o := range allObjects(t, c, store.ObjectFilter{Kind: model.KindMeasure, Tag: "batch", Limit: 10, Desc: desc}, 10) {
+				seen = append(seen, o.Title)
 			}
 			if len(seen) != 25 || (seen[0] == "a measure") == desc {
 				t.Errorf("desc=%v: paged %d titles starting %q", desc, len(seen), seen[0])

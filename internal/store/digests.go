@@ -360,16 +360,17 @@ func (s *Stream[T]) Close() { s.rows.Close() }
 // DigestSend is one digest to record and mail.
 type DigestSend struct {
 	InstanceID, MembershipID int64
+	Period                   string // the digest's, by the member's zone: the local date of its Monday or 1st
 	Mail                     model.OutboxMessage
 	Notice                   model.Notification // for the member's bell
 }
 
-// SendDigests records a batch of digests as sent for kind and period (per
-// send, by its zone) and writes the mails and notifications of those not
+// SendDigests records a batch of digests of kind as sent for their periods
+// and writes the mails and notifications of those not
 // recorded before: a digest another run recorded meanwhile is skipped, so
 // none is sent twice. Run it in a transaction. It returns the
 // sends it wrote.
-func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, sends []DigestSend) ([]DigestSend, error) {
+func (q *Q) SendDigests(ctx context.Context, kind string, sends []DigestSend) ([]DigestSend, error) {
 	if len(sends) == 0 {
 		return nil, nil
 	}
@@ -378,7 +379,7 @@ func (q *Q) SendDigests(ctx context.Context, kind string, periods []string, send
 	rows := make([]string, len(sends))
 	for i, s := range sends {
 		rows[i] = "(" + a.next(q.s.dialect, s.InstanceID) + ", " + a.next(q.s.dialect, s.MembershipID) + ", " +
-			a.next(q.s.dialect, kind) + ", " + a.next(q.s.dialect, periods[i]) + ", " + a.next(q.s.dialect, now) + ")"
+			a.next(q.s.dialect, kind) + ", " + a.next(q.s.dialect, s.Period) + ", " + a.next(q.s.dialect, now) + ")"
 	}
 	res, err := q.query(ctx, `INSERT INTO digest_sends (instance_id, membership_id, kind, period, sent_at) VALUES `+listMark+strings.Join(rows, ", ")+`
 		ON CONFLICT DO NOTHING RETURNING instance_id, membership_id`, a...)

@@ -51,22 +51,30 @@ func TestKeysetPagesThroughSharedKeys(t *testing.T) {
 				want = append(want, id)
 			}
 			rows.Close()
-			f := store.ObjectFilter{Kind: model.KindMeasure, Sort: "updated", Desc: desc, Limit: 3}
 			var got []int64
-			for range 20 {
-				page, err := c.q.ListObjects(ctx, c.in.ID, f, store.SeeAll)
-				must(t, err)
-				for _, o := range page.Objects {
-					got = append(got, o.ID)
-				}
-				if page.Next == "" {
-					break
-				}
-				f.After = page.Next
+			for _, o := range allObjects(t, c, store.ObjectFilter{Kind: model.KindMeasure, Sort: "updated", Desc: desc, Limit: 3}, 20) {
+				got = append(got, o.ID)
 			}
 			if len(want) < 12 || !slices.Equal(got, want) {
 				t.Errorf("by last update, desc %v: %v, want %v", desc, got, want)
 			}
 		}
 	})
+}
+
+// allObjects pages through ListObjects with f, at most pages pages, and
+// returns the objects in the order the pages gave them.
+func allObjects(t *testing.T, c content, f store.ObjectFilter, pages int) []model.Object {
+	t.Helper()
+	var all []model.Object
+	for range pages {
+		page, err := c.q.ListObjects(ctx, c.in.ID, f, store.SeeAll)
+		must(t, err)
+		all = append(all, page.Objects...)
+		if page.Next == "" {
+			break
+		}
+		f.After = page.Next
+	}
+	return all
 }

@@ -32,7 +32,7 @@ func digestToken(t *testing.T, e *env, instanceID, membershipID int64, kind, per
 		mailKind, noticeKind = mail.KindDigestMonthly, model.NotifyDigestMonthly
 	}
 	err := e.store.InTx(ctx, func(q *store.Q) error {
-		sent, err := q.SendDigests(ctx, kind, []string{period}, []store.DigestSend{{InstanceID: instanceID, MembershipID: membershipID,
+		sent, err := q.SendDigests(ctx, kind, []store.DigestSend{{InstanceID: instanceID, MembershipID: membershipID, Period: period,
 			Mail:   model.OutboxMessage{InstanceID: &instanceID, Kind: mailKind, To: "someone@example.org", Subject: "Digest", Body: "Digest"},
 			Notice: model.Notification{InstanceID: instanceID, MembershipID: membershipID, Kind: noticeKind, Title: "Digest"}}})
 		if err == nil && len(sent) != 1 {
