@@ -188,41 +188,58 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 	return finish(nil)
 }
 
-// digestWriter writes a run's batches in a goroutine of its own while the
-// next one is composed: writing and composing take about as long, and on
+// digestWriter writes a run's batches in goroutines of their own while
+// the next one is composed: writing takes longer than composing, and on
 // two cores the run then costs about the longer of them, not their sum.
-// The hand-over is unbuffered: at most two batches are held (one being
-// written, one being composed), so the heap stays flat however many
-// members a run has. (A queue of one more batch ran no faster and held
-// a fifth more heap.)
+// On PostgreSQL two write at once, each batch in its own transaction on
+// its own connection (one left the database's second core idle while
+// the first wrote; a digest recorded by both is still written once, see
+// SendDigests); SQLite has one writer at a time anyway. The hand-over is
+// unbuffered: at most one batch more than there are writers is held, so
+// the heap stays flat however many members a run has. (A queue of one
+// more batch ran no faster and held a fifth more heap.)
 type digestWriter struct {
 	jobs   chan []store.DigestSend // a batch to record and mail in one transaction
 	done   chan struct{}
 	closed sync.Once
 	failed atomic.Bool
-	sent   int   // read after done
-	err    error // the first failure; read after done
+	mu     sync.Mutex // guards sent and err until done
+	sent   int
+	err    error // the first failure
 }
 
 func (a *App) startDigestWriter(ctx context.Context, kind string) *digestWriter {
 	w := &digestWriter{jobs: make(chan []store.DigestSend), done: make(chan struct{})}
+	writers := 1
+	if a.store.Dialect() == store.Postgres {
+		writers = 2
+	}
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			for batch := range w.jobs {
+				if w.failed.Load() {
+					continue // the run stops at the next batch it hands over
+				}
+				var written []store.DigestSend
+				err := a.store.InTx(ctx, func(q *store.Q) (err error) {
+					written, err = q.SendDigests(ctx, kind, batch)
+					return err
+				})
+				w.mu.Lock()
+				if err != nil && w.err == nil {
+					w.err = err
+					w.failed.Store(true)
+				} else if err == nil {
+					w.sent += len(written)
+				}
+				w.mu.Unlock()
+			}
+		})
+	}
 	go func() {
-		defer close(w.done)
-		for batch := range w.jobs {
-			if w.err != nil {
-				continue // the run stops at the next batch it hands over
-			}
-			var written []store.DigestSend
-			w.err = a.store.InTx(ctx, func(q *store.Q) (err error) {
-				written, err = q.SendDigests(ctx, kind, batch)
-				return err
-			})
-			if w.err != nil {
-				w.failed.Store(true)
-				continue
-			}
-			w.sent += len(written)
-		}
+		wg.Wait()
+		close(w.done)
 	}()
 	return w
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"yardstick/internal/model"
 )
@@ -14,13 +15,26 @@ import (
 // and PostgreSQL's 65,535).
 const notifyChunk = 1000
 
-// AddNotifications writes notifications, unread, notifyChunk to a
-// statement: one multi-row INSERT for an assignment's one row and for a
-// digest run's batch alike. The rows may belong to several instances (the
+// AddNotifications writes notifications, unread: a digest run's batch
+// with COPY on PostgreSQL (copyRows), otherwise notifyChunk to a
+// multi-row INSERT. The rows may belong to several instances (the
 // digest run's batch): on Citus each row goes to its instance's shard. A
 // zero CreatedAt is now.
 func (q *Q) AddNotifications(ctx context.Context, ns []model.Notification) error {
-	now := q.Now()
+	now := q.Now().UTC()
+	at := func(n model.Notification) time.Time {
+		if n.CreatedAt.IsZero() {
+			return now
+		}
+		return n.CreatedAt.UTC()
+	}
+	if copied, err := q.copyRows(ctx, "notifications", []string{"instance_id", "membership_id", "kind", "title", "path", "created_at"},
+		len(ns), func(i int) []any {
+			n := ns[i]
+			return []any{n.InstanceID, n.MembershipID, n.Kind, n.Title, n.Path, at(n)}
+		}); copied || err != nil {
+		return err
+	}
 	for start := 0; start < len(ns); start += notifyChunk {
 		chunk := ns[start:min(start+notifyChunk, len(ns))]
 		a := make(args, 0, 6*len(chunk))
@@ -30,15 +44,11 @@ func (q *Q) AddNotifications(ctx context.Context, ns []model.Notification) error
 			sb.WriteString(listMark) // the text varies with the count: never prepared
 		}
 		for i, n := range chunk {
-			at := n.CreatedAt
-			if at.IsZero() {
-				at = now
-			}
 			if i > 0 {
 				sb.WriteString(", ")
 			}
 			sb.WriteString("(")
-			for j, v := range []any{n.InstanceID, n.MembershipID, n.Kind, n.Title, n.Path, at.UTC()} {
+			for j, v := range []any{n.InstanceID, n.MembershipID, n.Kind, n.Title, n.Path, at(n)} {
 				if j > 0 {
 					sb.WriteString(", ")
 				}

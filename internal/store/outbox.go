@@ -70,12 +70,24 @@ func (q *Q) EnqueueMail(ctx context.Context, m model.OutboxMessage) (int64, erro
 	return id, err
 }
 
-// EnqueueMails writes many messages to the outbox with one statement per
-// 500, for the digest run's batches; like EnqueueMail, call it inside the
-// transaction of the change that causes them.
+// EnqueueMails writes many messages to the outbox, for the digest run's
+// batches: with COPY on PostgreSQL (copyRows), otherwise one statement
+// per 500; like EnqueueMail, call it inside the transaction of the change
+// that causes them.
 func (q *Q) EnqueueMails(ctx context.Context, ms []model.OutboxMessage) error {
 	now := q.Now()
+	copied, err := q.copyRows(ctx, "outbox", []string{"instance_id", "kind", "to_addr", "subject", "body", "html", "unsubscribe_url", "has_secret", "next_attempt_at", "created_at"},
+		len(ms), func(i int) []any {
+			m := ms[i]
+			return []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, now}
+		})
+	if err != nil {
+		return err
+	}
 	for chunk := range slices.Chunk(ms, 500) {
+		if copied {
+			break
+		}
 		var a args
 		rows := make([]string, len(chunk))
 		for i, m := range chunk {
