@@ -32,7 +32,7 @@ func BenchmarkDigests(b *testing.B) {
 		measures := digestMeasures(b, s.app, db, in, 10)
 		monday := time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)
 		reset := func() {
-			for _, t := range []string{"digest_sends", "notifications", "outbox"} {
+			for _, t := range []string{"digest_sends", "notifications", "outbox", "mail_parts"} {
 				if _, err := db.Store.DB().ExecContext(ctx, `DELETE FROM `+t); err != nil {
 					b.Fatal(err)
 				}
@@ -41,7 +41,7 @@ func BenchmarkDigests(b *testing.B) {
 			// autovacuum would otherwise clean up during the next timed
 			// run: a cost of this reset, not of a digest run.
 			if db.Store.Dialect() == store.Postgres {
-				for _, t := range []string{"digest_sends", "notifications", "outbox"} {
+				for _, t := range []string{"digest_sends", "notifications", "outbox", "mail_parts"} {
 					if _, err := db.Store.DB().ExecContext(ctx, `VACUUM ANALYZE `+t); err != nil {
 						b.Fatal(err)
 					}
@@ -65,9 +65,9 @@ func BenchmarkDigests(b *testing.B) {
 			if res.Sent != members {
 				b.Fatalf("sent %d digests to %d members", res.Sent, members)
 			}
-			// SendDigests per batch: digest_sends, notifications and
-			// outbox.
-			return db.Store.QueryCount() - before - 3*int64(res.Batches), heap, live, took
+			// SendDigests per batch: digest_sends, notifications,
+			// mail_parts and outbox.
+			return db.Store.QueryCount() - before - 4*int64(res.Batches), heap, live, took
 		}
 		// All 10,000 are made first, 9,000 with the digest off for the run
 		// of 1,000: both runs then meet the same database and set-up garbage.

@@ -112,3 +112,39 @@ func TestUserTextIsQuotedAndUnlinked(t *testing.T) {
 		t.Errorf("body:\n%s", m.Body)
 	}
 }
+
+// TestDigestMeasuresAreParts checks that a digest's measure lines are its
+// parts, shared by key between two digests, and that the whole message
+// has them under the heading in both parts.
+func TestDigestMeasuresAreParts(t *testing.T) {
+	m1 := mail.DigestMeasure{Title: "Reading <b>level</b>", URL: "https://ys.test/i/A/objects/2", Period: "Jan 2026", Actual: "52", Target: "50", Band: "green"}
+	m2 := mail.DigestMeasure{Title: "Attendance", URL: "https://ys.test/i/A/objects/3"}
+	m1.Prepare(terms.Defaults)
+	m2.Prepare(terms.Defaults)
+	d := mail.Digest{Kind: "weekly", Period: "the week of 9 March 2026", InstanceName: "Acme", InstanceCode: "A", To: "ann@example.org", Name: "Ann",
+		Measures: []mail.DigestMeasure{m1, m2}, URL: "https://ys.test/i/A/", UnsubscribeURL: "https://ys.test/unsubscribe/x", PreferencesURL: "https://ys.test/i/A/preferences"}
+	a := mail.DigestMail(d, terms.Defaults)
+	d.Name, d.Measures = "Bo", []mail.DigestMeasure{m2}
+	b := mail.DigestMail(d, terms.Defaults)
+	if len(a.Parts) != 2 || len(b.Parts) != 1 || a.Parts[1].Key != b.Parts[0].Key || a.Parts[0].Key == a.Parts[1].Key {
+		t.Fatalf("parts %+v and %+v: want each measure once, the same key in both", a.Parts, b.Parts)
+	}
+	if strings.Contains(a.Body, "Attendance") || strings.Contains(a.HTML, "Attendance") {
+		t.Errorf("the measure lines are written in the message as well as in its parts")
+	}
+	w := a.Whole()
+	for _, want := range []string{"Favourite measures\n\n* Reading <b>level</b>\n  Jan 2026: Actual 52, target 50, Green (on target)\n", "\n* Attendance\n  No data yet\n  https://ys.test/i/A/objects/3\n\nOpen Yardstick"} {
+		if !strings.Contains(w.Body, want) {
+			t.Errorf("text part lacks %q:\n%s", want, w.Body)
+		}
+	}
+	for _, want := range []string{`<table role="presentation" cellpadding="4" style="border-collapse: collapse">` + "\n<tr><td><a href=\"https://ys.test/i/A/objects/2\">Reading &lt;b&gt;level&lt;/b&gt;</a>",
+		"Attendance</a></td><td>No data yet</td>"} {
+		if !strings.Contains(w.HTML, want) {
+			t.Errorf("HTML part lacks %q:\n%s", want, w.HTML)
+		}
+	}
+	if i, j := strings.Index(w.HTML, "Attendance"), strings.Index(w.HTML, "</table>"); i < 0 || j < i {
+		t.Errorf("the measure rows are not inside the table:\n%s", w.HTML)
+	}
+}

@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html"
 	"strconv"
@@ -100,7 +102,8 @@ type DigestMeasure struct {
 	Missing        []string
 	MissingMore    int // due periods without data past those listed
 
-	text, html string // both parts' lines (Prepare)
+	text, html string         // both parts' lines (Prepare)
+	part       model.MailPart // the same, as the outbox keeps it once
 }
 
 // Prepare renders the measure's lines of both parts once: a measure many
@@ -132,6 +135,8 @@ func (m *DigestMeasure) Prepare(words *terms.Set) {
 	b.WriteString("  " + oneLine(m.URL) + "\n")
 	m.text = b.String()
 	m.html = measureHTML(*m, words)
+	sum := sha256.Sum256([]byte(m.text + "\x00" + m.html))
+	m.part = model.MailPart{Key: hex.EncodeToString(sum[:16]), Text: m.text, HTML: m.html}
 }
 
 // DigestAction is an open action assigned to the member.
@@ -158,7 +163,9 @@ var bandWords = map[string]string{"green": "Green (on target)", "yellow": "Yello
 
 // DigestMail writes the digest with a plain text and an HTML part. Its
 // body carries the single-use unsubscribe link, so it is erased once
-// delivered like other secrets.
+// delivered like other secrets. The favourite measures' lines are the
+// message's Parts: the same in every digest of a run that lists the
+// measure, they are stored once (most of a digest's bytes).
 func DigestMail(d Digest, words *terms.Set) model.OutboxMessage {
 	name := instanceLabel(d.InstanceName, d.InstanceCode)
 	kind, subject := KindDigestWeekly, "Your weekly digest for "+name
@@ -171,13 +178,13 @@ func DigestMail(d Digest, words *terms.Set) model.OutboxMessage {
 	// part two or three times.
 	links := len(d.URL) + len(d.UnsubscribeURL) + len(d.PreferencesURL)
 	text, markup := 512+len(d.Name)+len(d.Period)+len(name)+links+len(signature), 1024+2*(len(d.Name)+len(d.Period)+len(name)+links)
+	parts := make([]model.MailPart, len(d.Measures))
 	for i := range d.Measures {
 		m := &d.Measures[i]
 		if m.text == "" {
 			m.Prepare(words)
 		}
-		text += len(m.text)
-		markup += len(m.html)
+		parts[i] = m.part
 	}
 	for _, a := range d.Actions {
 		n := len(a.Title) + len(a.URL) + len(a.Status) + len(a.EndDate)
@@ -195,11 +202,10 @@ func DigestMail(d Digest, words *terms.Set) model.OutboxMessage {
 		}
 	}
 	w("Hello ", userText(d.Name), ",\n\nHere is your digest for ", d.Period, " in ", name, ".\n")
+	textAt := 0
 	if len(d.Measures) > 0 {
 		w("\n", words.One(terms.Favourite), " ", words.LowMany(terms.Measure), "\n")
-		for i := range d.Measures {
-			b.WriteString(d.Measures[i].text)
-		}
+		textAt = b.Len() // the measures' lines go here
 	}
 	if len(d.Actions) > 0 {
 		w("\nYour open ", words.LowMany(terms.Action), "\n")
@@ -232,7 +238,10 @@ func DigestMail(d Digest, words *terms.Set) model.OutboxMessage {
 	w("Change your preferences: ", oneLine(d.PreferencesURL), "\n")
 	b.WriteString(signature)
 	m := signed(kind, d.To, subject, b.String(), true)
-	m.HTML = digestHTML(d, name, words, markup)
+	m.HTML, m.PartsHTMLAt = digestHTML(d, name, words, markup)
+	if len(parts) > 0 {
+		m.Parts, m.PartsTextAt = parts, textAt
+	}
 	return m
 }
 
@@ -246,8 +255,9 @@ func more(n int) string {
 // digestHTML is the HTML part: a plain layout mail clients render, every
 // colour beside its name in words. Written by hand rather than with
 // html/template, whose reflection was four tenths of a 10,000-member
-// digest run; every text goes through esc.
-func digestHTML(d Digest, instance string, words *terms.Set, size int) string {
+// digest run; every text goes through esc. The measures' rows are not
+// written: at says where they go.
+func digestHTML(d Digest, instance string, words *terms.Set, size int) (_ string, at int) {
 	var h strings.Builder
 	h.Grow(size)
 	w := func(parts ...string) {
@@ -266,12 +276,7 @@ func digestHTML(d Digest, instance string, words *terms.Set, size int) string {
 		w(`<h2>`, esc(words.One(terms.Favourite)), ` `, esc(words.LowMany(terms.Measure)), `</h2>
 <table role="presentation" cellpadding="4" style="border-collapse: collapse">
 `)
-		for i := range d.Measures {
-			if d.Measures[i].html == "" {
-				d.Measures[i].Prepare(words)
-			}
-			h.WriteString(d.Measures[i].html)
-		}
+		at = h.Len()
 		w("</table>\n")
 	}
 	if len(d.Actions) > 0 {
@@ -304,7 +309,7 @@ func digestHTML(d Digest, instance string, words *terms.Set, size int) string {
 	}
 	w(`<p><a href="`, esc(d.URL), `">Open Yardstick</a> · <a href="`, esc(d.UnsubscribeURL), `">Stop this digest</a> · <a href="`,
 		esc(d.PreferencesURL), "\">Preferences</a></p>\n</body></html>\n")
-	return h.String()
+	return h.String(), at
 }
 
 // measureHTML is a measure's rows of the HTML part.

@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Instance is one organization's isolated workspace.
 type Instance struct {
@@ -123,12 +126,49 @@ type OutboxMessage struct {
 	// read only where a message is claimed for sending.
 	AttachmentName string
 	Attachment     []byte
-	Status         string
-	Attempts       int
-	NextAttemptAt  time.Time
-	LastError      string
-	CreatedAt      time.Time
-	SentAt         *time.Time
+	// Parts, when set, belong in Body at byte PartsTextAt and in HTML at
+	// PartsHTMLAt, one after the other: lines many messages share (a
+	// favourite measure's in a run's digests), which the outbox keeps
+	// once. Messages read from the outbox come Whole.
+	Parts                    []MailPart
+	PartsTextAt, PartsHTMLAt int
+	Status                   string
+	Attempts                 int
+	NextAttemptAt            time.Time
+	LastError                string
+	CreatedAt                time.Time
+	SentAt                   *time.Time
+}
+
+// MailPart is a piece of both parts of a message that other messages
+// share, named by a hash of its content (Key).
+type MailPart struct {
+	Key        string
+	Text, HTML string
+}
+
+// Whole returns the message with its parts in place.
+func (m OutboxMessage) Whole() OutboxMessage {
+	if len(m.Parts) == 0 {
+		return m
+	}
+	text, html := m.PartsTextAt, m.PartsHTMLAt
+	if text < 0 || text > len(m.Body) || html < 0 || html > len(m.HTML) {
+		text, html = len(m.Body), len(m.HTML) // a damaged row: the parts go last rather than nowhere
+	}
+	var b, h strings.Builder
+	b.Grow(len(m.Body) + len(m.Parts)*len(m.Parts[0].Text))
+	h.Grow(len(m.HTML) + len(m.Parts)*len(m.Parts[0].HTML))
+	b.WriteString(m.Body[:text])
+	h.WriteString(m.HTML[:html])
+	for _, p := range m.Parts {
+		b.WriteString(p.Text)
+		h.WriteString(p.HTML)
+	}
+	b.WriteString(m.Body[text:])
+	h.WriteString(m.HTML[html:])
+	m.Body, m.HTML, m.Parts, m.PartsTextAt, m.PartsHTMLAt = b.String(), h.String(), nil, 0, 0
+	return m
 }
 
 // Outbox message states.

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,7 +13,7 @@ import (
 	"yardstick/internal/textcheck"
 )
 
-const outboxCols = `id, instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, status, attempts, next_attempt_at, last_error, created_at, sent_at, attachment_name`
+const outboxCols = `id, instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, status, attempts, next_attempt_at, last_error, created_at, sent_at, attachment_name, parts`
 
 // claimCols are outboxCols with the attachment, read only to send.
 const claimCols = outboxCols + `, attachment`
@@ -28,12 +30,14 @@ func scanOutboxWith(sc interface{ Scan(...any) error }, attachment bool) (model.
 	var m model.OutboxMessage
 	var inst sql.NullInt64
 	var sent sql.NullTime
+	var parts string
 	dest := []any{&m.ID, &inst, &m.Kind, &m.To, &m.Subject, &m.Body, &m.HTML, &m.UnsubscribeURL, &m.HasSecret, &m.Status, &m.Attempts,
-		&m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent, &m.AttachmentName}
+		&m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent, &m.AttachmentName, &parts}
 	if attachment {
 		dest = append(dest, &m.Attachment)
 	}
 	err := sc.Scan(dest...)
+	m.Parts, m.PartsTextAt, m.PartsHTMLAt = parseParts(parts)
 	if inst.Valid {
 		m.InstanceID = &inst.Int64
 	}
@@ -56,10 +60,13 @@ func (q *Q) EnqueueMail(ctx context.Context, m model.OutboxMessage) (int64, erro
 	if m.Attachment != nil {
 		attachment = m.Attachment
 	}
+	if err := q.writeParts(ctx, []model.OutboxMessage{m}); err != nil {
+		return 0, err
+	}
 	err := q.row(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, status, attempts, next_attempt_at, created_at,
-			attachment_name, attachment)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9, $10, $11) RETURNING id`,
-		m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, m.AttachmentName, attachment).Scan(&id)
+			attachment_name, attachment, parts)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9, $10, $11, $12) RETURNING id`,
+		m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, m.AttachmentName, attachment, partsColumn(m)).Scan(&id)
 	switch {
 	case err != nil:
 	case q.inTx:
@@ -72,32 +79,35 @@ func (q *Q) EnqueueMail(ctx context.Context, m model.OutboxMessage) (int64, erro
 
 // EnqueueMails writes many messages to the outbox, for the digest run's
 // batches: with COPY on PostgreSQL (copyRows), otherwise one statement
-// per 500; like EnqueueMail, call it inside the transaction of the change
+// per 400 (11 parameters each); like EnqueueMail, call it inside the transaction of the change
 // that causes them.
 func (q *Q) EnqueueMails(ctx context.Context, ms []model.OutboxMessage) error {
 	now := q.Now()
-	copied, err := q.copyRows(ctx, "outbox", []string{"instance_id", "kind", "to_addr", "subject", "body", "html", "unsubscribe_url", "has_secret", "next_attempt_at", "created_at"},
+	if err := q.writeParts(ctx, ms); err != nil {
+		return err
+	}
+	copied, err := q.copyRows(ctx, "outbox", []string{"instance_id", "kind", "to_addr", "subject", "body", "html", "unsubscribe_url", "has_secret", "next_attempt_at", "created_at", "parts"},
 		len(ms), func(i int) []any {
 			m := ms[i]
-			return []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, now}
+			return []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, now, partsColumn(m)}
 		})
 	if err != nil {
 		return err
 	}
-	for chunk := range slices.Chunk(ms, 500) {
+	for chunk := range slices.Chunk(ms, 400) {
 		if copied {
 			break
 		}
 		var a args
 		rows := make([]string, len(chunk))
 		for i, m := range chunk {
-			var ph [10]string
-			for j, x := range []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, now} {
+			var ph [11]string
+			for j, x := range []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, now, partsColumn(m)} {
 				ph[j] = a.next(q.s.dialect, x)
 			}
 			rows[i] = "(" + strings.Join(ph[:], ", ") + ")"
 		}
-		if _, err := q.exec(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, next_attempt_at, created_at)
+		if _, err := q.exec(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, next_attempt_at, created_at, parts)
 			VALUES `+listMark+strings.Join(rows, ", "), a...); err != nil {
 			return err
 		}
@@ -143,7 +153,11 @@ func (q *Q) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]mo
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, q.wholeMail(ctx, out)
 }
 
 // MarkMailSent records a delivery. A body holding a secret (temporary
@@ -154,6 +168,7 @@ func (q *Q) MarkMailSent(ctx context.Context, id int64) error {
 		body = CASE WHEN has_secret THEN '(removed after delivery: it contained a secret)' ELSE body END,
 		html = CASE WHEN has_secret THEN '' ELSE html END,
 		unsubscribe_url = CASE WHEN has_secret THEN '' ELSE unsubscribe_url END,
+		parts = CASE WHEN has_secret THEN '' ELSE parts END,
 		attachment = NULL
 		WHERE id = $2`, now, id)
 	return affectedOne(res, err)
@@ -176,7 +191,12 @@ func (q *Q) MarkMailFailed(ctx context.Context, id int64, errText string) error 
 // MailByID returns one message.
 func (q *Q) MailByID(ctx context.Context, id int64) (model.OutboxMessage, error) {
 	m, err := scanOutbox(q.row(ctx, `SELECT `+outboxCols+` FROM outbox WHERE id = $1`, id))
-	return m, notFound(err)
+	if err != nil {
+		return m, notFound(err)
+	}
+	ms := []model.OutboxMessage{m}
+	err = q.wholeMail(ctx, ms)
+	return ms[0], err
 }
 
 // ListMail returns messages newest first, optionally only one status,
@@ -185,8 +205,117 @@ func (q *Q) ListMail(ctx context.Context, status string, before int64, limit int
 	if before <= 0 {
 		before = 1<<62 - 1
 	}
-	return collect(ctx, q, scanOutbox, `SELECT `+outboxCols+` FROM outbox WHERE ($1 = '' OR status = $1) AND id < $2 ORDER BY id DESC LIMIT $3`,
+	ms, err := collect(ctx, q, scanOutbox, `SELECT `+outboxCols+` FROM outbox WHERE ($1 = '' OR status = $1) AND id < $2 ORDER BY id DESC LIMIT $3`,
 		status, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	return ms, q.wholeMail(ctx, ms)
+}
+
+// partsColumn is how outbox.parts lists a message's parts (see
+// migration 0049): "<byte in body> <byte in html> <key> <key> …".
+func partsColumn(m model.OutboxMessage) string {
+	if len(m.Parts) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(m.PartsTextAt))
+	b.WriteString(" ")
+	b.WriteString(strconv.Itoa(m.PartsHTMLAt))
+	for _, p := range m.Parts {
+		b.WriteString(" ")
+		b.WriteString(p.Key)
+	}
+	return b.String()
+}
+
+// parseParts reads partsColumn: the parts' keys, content still to load.
+func parseParts(col string) (parts []model.MailPart, textAt, htmlAt int) {
+	f := strings.Fields(col)
+	if len(f) < 3 {
+		return nil, 0, 0
+	}
+	textAt, _ = strconv.Atoi(f[0])
+	htmlAt, _ = strconv.Atoi(f[1])
+	parts = make([]model.MailPart, len(f)-2)
+	for i, k := range f[2:] {
+		parts[i].Key = k
+	}
+	return parts, textAt, htmlAt
+}
+
+// writeParts writes the parts of messages, each once: a part already
+// there is left as it is (same key, same content). A transaction that
+// writes a key another one wrote and has not committed yet waits for it,
+// so two digest writers may take turns while a run's first lines are
+// new; after that every batch finds its lines there.
+func (q *Q) writeParts(ctx context.Context, ms []model.OutboxMessage) error {
+	byKey := map[string]model.MailPart{}
+	for _, m := range ms {
+		for _, p := range m.Parts {
+			byKey[p.Key] = p
+		}
+	}
+	now := q.Now()
+	// In key order, so that two transactions never wait for each other
+	// the other way round.
+	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(byKey)), 1000) {
+		var a args
+		rows := make([]string, len(chunk))
+		for i, k := range chunk {
+			p := byKey[k]
+			rows[i] = "(" + a.next(q.s.dialect, k) + ", " + a.next(q.s.dialect, p.Text) + ", " + a.next(q.s.dialect, p.HTML) + ", " + a.next(q.s.dialect, now) + ")"
+		}
+		if _, err := q.exec(ctx, `INSERT INTO mail_parts (key, text, html, created_at) VALUES `+listMark+strings.Join(rows, ", ")+` ON CONFLICT DO NOTHING`, a...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wholeMail puts the parts of messages read from the outbox back in
+// place, with one query for all of them. A part is written with the
+// first message that names it and never deleted; one missing all the
+// same (a hand-edited database) leaves its lines out rather than stop
+// the mail.
+func (q *Q) wholeMail(ctx context.Context, ms []model.OutboxMessage) error {
+	need := map[string]bool{}
+	for _, m := range ms {
+		for _, p := range m.Parts {
+			need[p.Key] = true
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	got := make(map[string]model.MailPart, len(need))
+	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(need)), 1000) {
+		var a args
+		rows, err := q.query(ctx, `SELECT key, text, html FROM mail_parts WHERE key IN (`+listMark+a.texts(chunk)+`)`, a...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var p model.MailPart
+			if err := rows.Scan(&p.Key, &p.Text, &p.HTML); err != nil {
+				rows.Close()
+				return err
+			}
+			got[p.Key] = p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for i := range ms {
+		for j, p := range ms[i].Parts {
+			ms[i].Parts[j] = got[p.Key]
+		}
+		ms[i] = ms[i].Whole()
+	}
+	return nil
 }
 
 // truncate shortens a text to at most n characters, never splitting one
