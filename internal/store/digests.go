@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"yardstick/internal/model"
@@ -123,10 +124,18 @@ type DigestStreams struct {
 
 // Close closes every statement.
 func (s *DigestStreams) Close() {
-	for _, c := range []*sql.Rows{rowsOf(s.Members), rowsOf(s.Favorites), rowsOf(s.Measures), rowsOf(s.Values), rowsOf(s.Actions), rowsOf(s.Todos)} {
-		if c != nil {
-			c.Close()
-		}
+	closeStream(s.Members)
+	closeStream(s.Favorites)
+	closeStream(s.Measures)
+	closeStream(s.Values)
+	closeStream(s.Actions)
+	closeStream(s.Todos)
+}
+
+// closeStream closes a stream that was opened.
+func closeStream[T any](s *Stream[T]) {
+	if s != nil {
+		s.Close()
 	}
 }
 
@@ -287,14 +296,6 @@ func (q *Q) OpenDigestStreams(ctx context.Context, d DigestDue, todosBy string) 
 	return s, nil
 }
 
-// rowsOf is a stream's statement, nil for a stream not opened.
-func rowsOf[T any](s *Stream[T]) *sql.Rows {
-	if s == nil {
-		return nil
-	}
-	return s.rows
-}
-
 // prefixed scans a leading column into first, then hands the rest to
 // the scanner of a shared column list.
 type prefixed struct {
@@ -313,14 +314,26 @@ type suffixed struct {
 
 func (p suffixed) Scan(dest ...any) error { return p.sc.Scan(append(dest, p.last)...) }
 
-// Stream is an open statement read one row ahead, so a caller walking
-// several in the same order can look at the next row before taking it.
+// streamChunk is how many rows a stream's reader hands over at a time.
+const streamChunk = 256
+
+// Stream is an open statement read ahead, so a caller walking several in
+// the same order can look at the next row before taking it. A goroutine
+// of its own reads the rows (the database's work for them on SQLite, the
+// decoding on PostgreSQL) while the caller composes: on two cores a
+// digest run's reading went on one core after the other before. It
+// hands them over streamChunk at a time and holds at most three chunks,
+// so the heap stays flat however long the statement.
 type Stream[T any] struct {
-	rows *sql.Rows
-	scan func(*sql.Rows) (T, error)
-	cur  T
-	ok   bool
-	err  error
+	rows   *sql.Rows
+	chunks chan []T // closed when the reader stopped
+	quit   chan struct{}
+	done   chan struct{}
+	closed sync.Once
+	buf    []T // the chunk being taken, nil once the stream ended
+	i      int
+	ended  bool
+	err    error // the reader's; read once chunks is closed
 }
 
 func openStream[T any](ctx context.Context, q *Q, scan func(*sql.Rows) (T, error), query string, a ...any) (*Stream[T], error) {
@@ -329,33 +342,86 @@ func openStream[T any](ctx context.Context, q *Q, scan func(*sql.Rows) (T, error
 	if err != nil {
 		return nil, err
 	}
-	s := &Stream[T]{rows: rows, scan: scan}
-	s.advance()
-	return s, s.err
+	s := &Stream[T]{rows: rows, chunks: make(chan []T, 1), quit: make(chan struct{}), done: make(chan struct{})}
+	go s.read(scan)
+	s.take()
+	if err := s.Err(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
-func (s *Stream[T]) advance() {
-	if s.ok = s.rows.Next(); s.ok {
-		s.cur, s.err = s.scan(s.rows)
-		if s.err != nil {
-			s.ok = false
+// read runs in the stream's goroutine until the rows end or Close.
+func (s *Stream[T]) read(scan func(*sql.Rows) (T, error)) {
+	defer close(s.done)
+	defer close(s.chunks)
+	chunk := make([]T, 0, streamChunk)
+	for s.rows.Next() {
+		v, err := scan(s.rows)
+		if err != nil {
+			s.err = err
+			return // a row it cannot read ends the stream, as an error
 		}
+		if chunk = append(chunk, v); len(chunk) == streamChunk {
+			select {
+			case s.chunks <- chunk:
+			case <-s.quit:
+				return
+			}
+			chunk = make([]T, 0, streamChunk)
+		}
+	}
+	if s.err = s.rows.Err(); s.err != nil || len(chunk) == 0 {
 		return
 	}
-	s.err = s.rows.Err()
+	select {
+	case s.chunks <- chunk:
+	case <-s.quit:
+	}
+}
+
+// take moves to the next chunk; the stream has ended when there is none.
+func (s *Stream[T]) take() {
+	s.buf, s.i = <-s.chunks, 0
+	s.ended = s.buf == nil
 }
 
 // Peek returns the next row without taking it; false at the end.
-func (s *Stream[T]) Peek() (T, bool) { return s.cur, s.ok }
+func (s *Stream[T]) Peek() (T, bool) {
+	if s.i < len(s.buf) {
+		return s.buf[s.i], true
+	}
+	var zero T
+	return zero, false
+}
 
 // Next takes the next row.
-func (s *Stream[T]) Next() { s.advance() }
+func (s *Stream[T]) Next() {
+	if s.ended {
+		return
+	}
+	if s.i++; s.i >= len(s.buf) {
+		s.take()
+	}
+}
 
-// Err is the statement's error, once it stopped.
-func (s *Stream[T]) Err() error { return s.err }
+// Err is the statement's error, once the stream ended (nil before).
+func (s *Stream[T]) Err() error {
+	if !s.ended {
+		return nil
+	}
+	return s.err
+}
 
-// Close ends the statement.
-func (s *Stream[T]) Close() { s.rows.Close() }
+// Close ends the statement and its reader; it may be called again.
+func (s *Stream[T]) Close() {
+	s.closed.Do(func() {
+		close(s.quit)
+		s.rows.Close() // after a Next under way; the reader then stops
+		<-s.done
+	})
+}
 
 // DigestSend is one digest to record and mail.
 type DigestSend struct {
