@@ -191,10 +191,12 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 // digestWriter writes a run's batches in goroutines of their own while
 // the next one is composed: writing takes longer than composing, and on
 // two cores the run then costs about the longer of them, not their sum.
-// On PostgreSQL two write at once, each batch in its own transaction on
-// its own connection (one left the database's second core idle while
-// the first wrote; a digest recorded by both is still written once, see
-// SendDigests); SQLite has one writer at a time anyway. The hand-over is
+// On PostgreSQL three write at once, each batch in its own transaction
+// on its own connection: one left the database's second core idle, and
+// with two both were still idle at times, each waiting on its commit's
+// WAL flush (a run of 10,000 took 0.54-0.60 s with two, 0.49-0.58 s with
+// three, the same with four). A digest two runs record is still written
+// once (SendDigests). SQLite has one writer at a time anyway. The hand-over is
 // unbuffered: at most one batch more than there are writers is held, so
 // the heap stays flat however many members a run has. (A queue of one
 // more batch ran no faster and held a fifth more heap.)
@@ -212,7 +214,7 @@ func (a *App) startDigestWriter(ctx context.Context, kind string) *digestWriter 
 	w := &digestWriter{jobs: make(chan []store.DigestSend), done: make(chan struct{})}
 	writers := 1
 	if a.store.Dialect() == store.Postgres {
-		writers = 2
+		writers = 3
 	}
 	var wg sync.WaitGroup
 	for range writers {
