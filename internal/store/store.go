@@ -315,14 +315,18 @@ func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	q := &Q{q: tx, s: s, inTx: true, conn: conn, counter: s.counter}
-	if err := fn(q); err != nil {
-		tx.Rollback()
+	// Whatever way fn ends, a panic included (the server recovers it),
+	// the transaction ends and its connection goes back to the pool:
+	// unlike a transaction, a connection taken by itself is not given
+	// back when the context ends.
+	defer func() {
+		tx.Rollback() // a no-op after the commit
 		closeConn(conn)
+	}()
+	if err := fn(q); err != nil {
 		return err
 	}
-	err = tx.Commit()
-	closeConn(conn)
-	if err != nil {
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if q.outbox {

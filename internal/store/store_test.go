@@ -254,3 +254,38 @@ func TestOutboxClaimIsExclusive(t *testing.T) {
 		}
 	})
 }
+
+// TestInTxPanicGivesTheConnectionBack: a panic inside a transaction (the
+// server recovers it) ends the transaction and gives its connection back
+// to the pool; on PostgreSQL, where a transaction holds a connection
+// taken by itself, more panics than the pool has connections must not
+// leave later transactions waiting for one.
+func TestInTxPanicGivesTheConnectionBack(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		// A leaked connection makes a later transaction wait for the
+		// pool: until this deadline, and then fail.
+		c, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		for range 25 { // the PostgreSQL pool holds 20
+			func() {
+				defer func() { recover() }()
+				db.Store.InTx(c, func(q *store.Q) error {
+					if _, err := q.EnqueueMail(c, model.OutboxMessage{Kind: "k", To: "a@b.c", Subject: "s", Body: "lost"}); err != nil {
+						return err
+					}
+					panic("boom")
+				})
+			}()
+		}
+		if err := db.Store.InTx(c, func(q *store.Q) error {
+			_, err := q.EnqueueMail(c, model.OutboxMessage{Kind: "k", To: "a@b.c", Subject: "s", Body: "kept"})
+			return err
+		}); err != nil {
+			t.Fatalf("a transaction after the panics: %v", err)
+		}
+		ms, err := db.Store.Q().ListMail(ctx, "", 0, 100)
+		if err != nil || len(ms) != 1 || ms[0].Body != "kept" {
+			t.Errorf("outbox = %d messages (%v); want only the one committed", len(ms), err)
+		}
+	})
+}
