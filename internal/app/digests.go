@@ -135,7 +135,7 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 		batch = make([]store.DigestSend, 0, digestBatch) // the writer holds the last one
 		return ok
 	}
-	// finish waits for the writer, whose error comes first: a failed
+	// finish waits for the writers, whose error comes first: a failed
 	// write stops the run at the next batch it hands over.
 	finish := func(err error) (DigestResult, error) {
 		sent, werr := w.close()
@@ -194,12 +194,13 @@ func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error)
 // On PostgreSQL three write at once, each batch in its own transaction
 // on its own connection: one left the database's second core idle, and
 // with two both were still idle at times, each waiting on its commit's
-// WAL flush (a run of 10,000 took 0.54-0.60 s with two, 0.49-0.58 s with
-// three, the same with four). A digest two runs record is still written
-// once (SendDigests). SQLite has one writer at a time anyway. The hand-over is
-// unbuffered: at most one batch more than there are writers is held, so
-// the heap stays flat however many members a run has. (A queue of one
-// more batch ran no faster and held a fifth more heap.)
+// WAL flush (a run of 10,000 took 0.54-0.60 s with two, 0.49-0.58 s
+// with three, the same with four). A digest two runs record is still
+// written once (SendDigests). SQLite has one writer at a time anyway.
+// The hand-over is unbuffered: at most one batch more than there are
+// writers is held, so the heap stays flat however many members a run
+// has. (A queue of one more batch ran no faster and held a fifth more
+// heap.)
 type digestWriter struct {
 	jobs   chan []store.DigestSend // a batch to record and mail in one transaction
 	done   chan struct{}
