@@ -77,7 +77,7 @@ type DigestResult struct {
 // statements (store.OpenDigestStreams) whatever the number of members,
 // writes the mails digestBatch at a time, and records each (membership,
 // period) in the mail's own transaction: a crash loses at most the
-// batches in hand (two), which the next run sends, and a run in another
+// batches in hand (one more than the writers), which the next run sends, and a run in another
 // process skips what this one recorded. A failed write ends the run with
 // its error; the batches written before it stay sent.
 func (a *App) RunDigests(ctx context.Context, kind string) (DigestResult, error) {

@@ -18,7 +18,8 @@ const copyParams = 30000
 
 // insertRows runs head + VALUES (…), (…) + tail for rows, as many rows to
 // a statement as copyParams allows. Every row has the same number of
-// values.
+// values. (The copy engine's writes, bulkInsert's without COPY, the
+// outbox's parts.)
 func (q *Q) insertRows(ctx context.Context, head, tail string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil

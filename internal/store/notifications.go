@@ -4,63 +4,25 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
-	"strings"
-	"time"
 
 	"yardstick/internal/model"
 )
 
-// notifyChunk is how many notifications one INSERT of AddNotifications
-// writes (six parameters each: 6,000 a statement, within SQLite's 32,766
-// and PostgreSQL's 65,535).
-const notifyChunk = 1000
-
-// AddNotifications writes notifications, unread: a digest run's batch
-// with COPY on PostgreSQL (copyRows), otherwise notifyChunk to a
-// multi-row INSERT. The rows may belong to several instances (the
-// digest run's batch): on Citus each row goes to its instance's shard. A
-// zero CreatedAt is now.
+// AddNotifications writes notifications, unread, in one statement
+// (bulkInsert: a digest run's batch by COPY on PostgreSQL). The rows may
+// belong to several instances (the digest run's batch): on Citus each
+// row goes to its instance's shard. A zero CreatedAt is now.
 func (q *Q) AddNotifications(ctx context.Context, ns []model.Notification) error {
 	now := q.Now().UTC()
-	at := func(n model.Notification) time.Time {
+	rows := make([][]any, len(ns))
+	for i, n := range ns {
+		at := n.CreatedAt.UTC()
 		if n.CreatedAt.IsZero() {
-			return now
+			at = now
 		}
-		return n.CreatedAt.UTC()
+		rows[i] = []any{n.InstanceID, n.MembershipID, n.Kind, n.Title, n.Path, at}
 	}
-	if copied, err := q.copyRows(ctx, "notifications", []string{"instance_id", "membership_id", "kind", "title", "path", "created_at"},
-		len(ns), func(i int) []any {
-			n := ns[i]
-			return []any{n.InstanceID, n.MembershipID, n.Kind, n.Title, n.Path, at(n)}
-		}); copied || err != nil {
-		return err
-	}
-	for start := 0; start < len(ns); start += notifyChunk {
-		chunk := ns[start:min(start+notifyChunk, len(ns))]
-		a := make(args, 0, 6*len(chunk))
-		var sb strings.Builder
-		sb.WriteString(`INSERT INTO notifications (instance_id, membership_id, kind, title, path, created_at) VALUES `)
-		if len(chunk) > 1 {
-			sb.WriteString(listMark) // the text varies with the count: never prepared
-		}
-		for i, n := range chunk {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(")
-			for j, v := range []any{n.InstanceID, n.MembershipID, n.Kind, n.Title, n.Path, at(n)} {
-				if j > 0 {
-					sb.WriteString(", ")
-				}
-				sb.WriteString(a.next(q.s.dialect, v))
-			}
-			sb.WriteString(")")
-		}
-		if _, err := q.exec(ctx, sb.String(), a...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return q.bulkInsert(ctx, "notifications", []string{"instance_id", "membership_id", "kind", "title", "path", "created_at"}, rows)
 }
 
 // Notifications lists a member's newest notifications, newest first, at

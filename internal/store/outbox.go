@@ -78,46 +78,28 @@ func (q *Q) EnqueueMail(ctx context.Context, m model.OutboxMessage) (int64, erro
 }
 
 // EnqueueMails writes many messages to the outbox, for the digest run's
-// batches: with COPY on PostgreSQL (copyRows), otherwise one statement
-// per 400 (11 parameters each); like EnqueueMail, call it inside the transaction of the change
-// that causes them.
+// batches (bulkInsert: by COPY on PostgreSQL); like EnqueueMail, call it
+// inside the transaction of the change that causes them.
 func (q *Q) EnqueueMails(ctx context.Context, ms []model.OutboxMessage) error {
-	now := q.Now()
+	if len(ms) == 0 {
+		return nil
+	}
 	if err := q.writeParts(ctx, ms); err != nil {
 		return err
 	}
-	copied, err := q.copyRows(ctx, "outbox", []string{"instance_id", "kind", "to_addr", "subject", "body", "html", "unsubscribe_url", "has_secret", "next_attempt_at", "created_at", "parts"},
-		len(ms), func(i int) []any {
-			m := ms[i]
-			return []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, now, partsColumn(m)}
-		})
-	if err != nil {
+	now := q.Now()
+	rows := make([][]any, len(ms))
+	for i, m := range ms {
+		rows[i] = []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, now, partsColumn(m)}
+	}
+	if err := q.bulkInsert(ctx, "outbox", []string{"instance_id", "kind", "to_addr", "subject", "body", "html", "unsubscribe_url", "has_secret",
+		"next_attempt_at", "created_at", "parts"}, rows); err != nil {
 		return err
 	}
-	for chunk := range slices.Chunk(ms, 400) {
-		if copied {
-			break
-		}
-		var a args
-		rows := make([]string, len(chunk))
-		for i, m := range chunk {
-			var ph [11]string
-			for j, x := range []any{m.InstanceID, m.Kind, m.To, m.Subject, m.Body, m.HTML, m.UnsubscribeURL, m.HasSecret, now, now, partsColumn(m)} {
-				ph[j] = a.next(q.s.dialect, x)
-			}
-			rows[i] = "(" + strings.Join(ph[:], ", ") + ")"
-		}
-		if _, err := q.exec(ctx, `INSERT INTO outbox (instance_id, kind, to_addr, subject, body, html, unsubscribe_url, has_secret, next_attempt_at, created_at, parts)
-			VALUES `+listMark+strings.Join(rows, ", "), a...); err != nil {
-			return err
-		}
-	}
-	if len(ms) > 0 {
-		if q.inTx {
-			q.outbox = true
-		} else {
-			q.s.outboxWritten()
-		}
+	if q.inTx {
+		q.outbox = true
+	} else {
+		q.s.outboxWritten()
 	}
 	return nil
 }
@@ -136,7 +118,7 @@ func (q *Q) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]mo
 	if q.s.dialect == Postgres {
 		skip = " FOR UPDATE SKIP LOCKED"
 	}
-	rows, err := q.query(ctx, `UPDATE outbox SET lease_until = $1
+	out, err := collect(ctx, q, scanClaimed, `UPDATE outbox SET lease_until = $1
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $2
 			AND (lease_until IS NULL OR lease_until < $2) ORDER BY next_attempt_at, id LIMIT $3`+skip+`)
 		AND status = 'pending' AND (lease_until IS NULL OR lease_until < $2)
@@ -144,19 +126,6 @@ func (q *Q) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]mo
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []model.OutboxMessage
-	for rows.Next() {
-		m, err := scanClaimed(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	return out, q.wholeMail(ctx, out)
 }
 
@@ -257,21 +226,14 @@ func (q *Q) writeParts(ctx context.Context, ms []model.OutboxMessage) error {
 			byKey[p.Key] = p
 		}
 	}
-	now := q.Now()
 	// In key order, so that two transactions never wait for each other
 	// the other way round.
-	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(byKey)), 1000) {
-		var a args
-		rows := make([]string, len(chunk))
-		for i, k := range chunk {
-			p := byKey[k]
-			rows[i] = "(" + a.next(q.s.dialect, k) + ", " + a.next(q.s.dialect, p.Text) + ", " + a.next(q.s.dialect, p.HTML) + ", " + a.next(q.s.dialect, now) + ")"
-		}
-		if _, err := q.exec(ctx, `INSERT INTO mail_parts (key, text, html, created_at) VALUES `+listMark+strings.Join(rows, ", ")+` ON CONFLICT DO NOTHING`, a...); err != nil {
-			return err
-		}
+	now := q.Now()
+	rows := make([][]any, 0, len(byKey))
+	for _, k := range slices.Sorted(maps.Keys(byKey)) {
+		rows = append(rows, []any{k, byKey[k].Text, byKey[k].HTML, now})
 	}
-	return nil
+	return q.insertRows(ctx, "INSERT INTO mail_parts (key, text, html, created_at)", "ON CONFLICT DO NOTHING", rows)
 }
 
 // wholeMail puts the parts of messages read from the outbox back in
@@ -290,23 +252,18 @@ func (q *Q) wholeMail(ctx context.Context, ms []model.OutboxMessage) error {
 		return nil
 	}
 	got := make(map[string]model.MailPart, len(need))
-	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(need)), 1000) {
+	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(need)), idChunk) {
 		var a args
-		rows, err := q.query(ctx, `SELECT key, text, html FROM mail_parts WHERE key IN (`+listMark+a.texts(chunk)+`)`, a...)
+		parts, err := collect(ctx, q, func(sc interface{ Scan(...any) error }) (model.MailPart, error) {
+			var p model.MailPart
+			err := sc.Scan(&p.Key, &p.Text, &p.HTML)
+			return p, err
+		}, `SELECT key, text, html FROM mail_parts WHERE key IN (`+listMark+a.texts(chunk)+`)`, a...)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var p model.MailPart
-			if err := rows.Scan(&p.Key, &p.Text, &p.HTML); err != nil {
-				rows.Close()
-				return err
-			}
+		for _, p := range parts {
 			got[p.Key] = p
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 	}
 	for i := range ms {

@@ -341,7 +341,7 @@ func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
 // then; nothing has happened at that point, so it is tried again a few
 // times before the error reaches the request. On PostgreSQL the
 // transaction runs on a connection taken from the pool by itself, so that
-// copyRows can reach it (close it with closeConn after the transaction).
+// bulkInsert can reach it (close it with closeConn after the transaction).
 func (s *Store) begin(ctx context.Context) (*sql.Tx, *sql.Conn, error) {
 	if s.dialect == Postgres {
 		conn, err := s.db.Conn(ctx)
@@ -376,25 +376,23 @@ func closeConn(c *sql.Conn) {
 	}
 }
 
-// copyMin is the fewest rows copyRows copies: COPY costs a round trip
-// more than a prepared INSERT (pgx first asks for the columns' types),
-// which pays off only for a batch.
+// copyMin is the fewest rows bulkInsert copies: COPY costs a round trip
+// more than an INSERT (pgx first asks for the columns' types), which
+// pays off only for a batch.
 const copyMin = 16
 
-// copyRows writes n rows to table's cols with PostgreSQL's COPY, when the
-// query runs in a transaction there and n is a batch; it reports false
-// otherwise, and the caller inserts the rows itself. For a batch of
-// large rows (the digest run's mails) COPY takes about half the time
-// of a multi-row INSERT: no statement text to parse and plan, and
-// PostgreSQL writes the rows a page at a time.
-func (q *Q) copyRows(ctx context.Context, table string, cols []string, n int, row func(i int) []any) (bool, error) {
-	if q.conn == nil || n < copyMin {
-		return false, nil
+// bulkInsert writes rows to table's cols: with PostgreSQL's COPY in a
+// transaction there (InTx) for a batch of copyMin rows or more, otherwise
+// by insertRows. For a batch of large rows (the digest run's mails) COPY
+// takes about half the time of a multi-row INSERT: no statement text to
+// parse and plan, and PostgreSQL writes the rows a page at a time.
+func (q *Q) bulkInsert(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if q.conn == nil || len(rows) < copyMin {
+		return q.insertRows(ctx, "INSERT INTO "+table+" ("+strings.Join(cols, ", ")+")", "", rows)
 	}
 	q.counter.add()
-	return true, q.conn.Raw(func(dc any) error {
-		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, cols,
-			pgx.CopyFromSlice(n, func(i int) ([]any, error) { return row(i), nil }))
+	return q.conn.Raw(func(dc any) error {
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return err
 	})
 }
