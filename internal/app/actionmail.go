@@ -144,6 +144,7 @@ func (a *App) ActionReminders(ctx context.Context) (int, error) {
 		if len(batch) == 0 {
 			return nil
 		}
+		var queued int
 		err := a.store.InTx(ctx, func(q *store.Q) error {
 			ns := make([]store.ActionNotice, len(batch))
 			for i, p := range batch {
@@ -163,9 +164,12 @@ func (a *App) ActionReminders(ctx context.Context) (int, error) {
 				msg.InstanceID = &p.r.InstanceID
 				msgs = append(msgs, msg)
 			}
-			sent += len(msgs)
+			queued = len(msgs)
 			return q.EnqueueMails(ctx, msgs)
 		})
+		if err == nil {
+			sent += queued
+		}
 		batch = batch[:0]
 		return err
 	}

@@ -89,6 +89,7 @@ func (a *App) upsertValues(ctx context.Context, actor *Actor, rows []ValueRow, c
 	}
 	saved := 0
 	err := a.store.InTx(ctx, func(q *store.Q) error {
+		saved = 0 // InTx may run this again
 		// What is stored now: one read per owning instance.
 		type ownerKeys struct {
 			measures []int64

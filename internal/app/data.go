@@ -124,6 +124,7 @@ func (a *App) SaveData(ctx context.Context, actor *Actor, measureID int64, entri
 		keys[i] = c.PeriodKey
 	}
 	err = a.store.InTx(ctx, func(q *store.Q) error {
+		saved = 0 // InTx may run this again
 		current, err := q.DataValuesAt(ctx, owner, m.ID, keys)
 		if err != nil {
 			return err

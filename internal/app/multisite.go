@@ -258,6 +258,7 @@ func (a *App) AddAdminToChildren(ctx context.Context, actor *Actor, membershipID
 	}
 	var out AddAdminResult
 	err := a.store.InTx(ctx, func(q *store.Q) error {
+		out = AddAdminResult{} // InTx may run this again
 		m, err := q.MembershipByID(ctx, actor.Instance.ID, membershipID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (!m.Active || !hasPerm(m, access.InstanceAdmin))) {
 			return fieldError("admin", "Choose an active administrator of this instance.")

@@ -128,14 +128,10 @@ func (a *App) SignUp(ctx context.Context, token string, n NewInstance, c Client)
 	}
 	hash := password.Hash(n.AdminPassword)
 	var out CreatedInstance
-	var session string
 	// The transaction writes in two instances (the new one and the
 	// referrer's); on Citus two such transactions at once may lose a
-	// distributed deadlock, and nothing of the loser was written.
-	err = store.RetryDeadlock(func() (err error) {
-		session, err = a.signUpSession(ctx, ref, from, n, hash, c, &out)
-		return err
-	})
+	// distributed deadlock, which InTx runs again.
+	session, err := a.signUpSession(ctx, ref, from, n, hash, c, &out)
 	return session, out, err
 }
 

@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // SetRareGramCap sets how many grams make a search term common, for tests
 // that run both of ListMembers' search paths; it returns the undo.
 func SetRareGramCap(n int) (undo func()) {
@@ -15,4 +17,10 @@ func SetMaxBoundGrams(n int) (undo func()) {
 	old := maxBoundGrams
 	maxBoundGrams = n
 	return func() { maxBoundGrams = old }
+}
+
+// ExecForTest runs a statement of the test's own in q.
+func (q *Q) ExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := q.exec(ctx, query, args...)
+	return err
 }

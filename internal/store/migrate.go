@@ -122,8 +122,9 @@ func (s *Store) MigrateTo(ctx context.Context, last int) error {
 }
 
 // RetryDeadlock runs fn again while it fails with a deadlock (40P01), up
-// to three times in all, after a short pause (also testkit's schema
-// set-up, which races other packages' on the shared Citus metadata).
+// to three times in all, after a short pause: InTx's retry for a
+// transaction of its own (testkit's schema set-up, which races other
+// packages' on the shared Citus metadata).
 func RetryDeadlock(fn func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn()

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river"
 	_ "modernc.org/sqlite" // registers "sqlite"
@@ -309,7 +311,44 @@ func (s *Store) Q() *Q { return &Q{q: s.db, s: s, counter: s.counter} }
 func (q *Q) Now() time.Time { return q.s.clock.Now() }
 
 // InTx runs fn in a transaction, committing when fn returns nil.
+//
+// A transaction the database chose as a deadlock's victim (40P01) or could
+// not serialize (40001) is rolled back whole and run again, up to
+// txAttempts times in all: the user did nothing wrong, and on Citus two
+// transactions of different instances can meet in the cluster's own locks.
+// So fn may run more than once: it must set, never add to, what it shares
+// with its caller (internal/app's TestTransactionsCanRunAgain checks the
+// app's).
 func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.inTx(ctx, fn)
+		if attempt == txAttempts || !Retryable(err) {
+			return err
+		}
+		// A pause of random length, so the two sides of a deadlock do not
+		// meet again in step.
+		pause := time.Duration(attempt)*20*time.Millisecond + rand.N(30*time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
+}
+
+// txAttempts is how many times InTx runs a transaction that keeps losing.
+const txAttempts = 4
+
+// Retryable reports whether err says the database rolled the transaction
+// back for a deadlock or a serialization failure: running it again is the
+// cure.
+func Retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+// inTx is one attempt of InTx.
+func (s *Store) inTx(ctx context.Context, fn func(q *Q) error) error {
 	tx, conn, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"yardstick/internal/access"
 	"yardstick/internal/model"
 	"yardstick/internal/store"
 	"yardstick/internal/testkit"
@@ -251,6 +254,70 @@ func TestOutboxClaimIsExclusive(t *testing.T) {
 		m, _ := db.Store.Q().MailByID(ctx, 1)
 		if m.Status != model.MailSent || m.Body == "b" || m.SentAt == nil {
 			t.Errorf("sent secret message = %+v", m)
+		}
+	})
+}
+
+// TestInTxRunsADeadlocksLoserAgain: two transactions taking the same two
+// rows in opposite order deadlock; the database rolls one back, InTx runs
+// it again, and both commit, each change made once.
+func TestInTxRunsADeadlocksLoserAgain(t *testing.T) {
+	testkit.EachServerDB(t, func(t *testing.T, db *testkit.DB) {
+		in := testkit.MustCreateInstance(t, db.Store, "ACME", "Acme")
+		_, a := testkit.MustCreateMember(t, db.Store, in, "a@example.org", access.PresetPresenter)
+		_, b := testkit.MustCreateMember(t, db.Store, in, "b@example.org", access.PresetPresenter)
+		bump := func(q *store.Q, id int64) error {
+			return q.ExecForTest(ctx, `UPDATE memberships SET version = version + 1 WHERE instance_id = $1 AND id = $2`, in.ID, id)
+		}
+		// Each transaction's first run waits, holding its first row, until
+		// the other holds its own: then neither can go on.
+		var holding sync.WaitGroup
+		holding.Add(2)
+		both := make(chan struct{})
+		go func() { holding.Wait(); close(both) }()
+		var runs atomic.Int32
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, order := range [][2]int64{{a.ID, b.ID}, {b.ID, a.ID}} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				first := true
+				errs[i] = db.Store.InTx(ctx, func(q *store.Q) error {
+					runs.Add(1)
+					if err := bump(q, order[0]); err != nil {
+						return err
+					}
+					if first {
+						first = false
+						holding.Done()
+						select {
+						case <-both:
+						case <-time.After(10 * time.Second):
+							return errors.New("the other transaction never took its first row")
+						}
+					}
+					return bump(q, order[1])
+				})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("transaction %d: %v", i, err)
+			}
+		}
+		if n := runs.Load(); n != 3 {
+			t.Errorf("the transactions ran %d times in all, want 3 (one deadlock, its loser run again)", n)
+		}
+		for _, m := range []model.Membership{a, b} {
+			got, err := db.Store.Q().MembershipByID(ctx, in.ID, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Version != m.Version+2 {
+				t.Errorf("membership %d is at version %d, want %d: each transaction's change once", m.ID, got.Version, m.Version+2)
+			}
 		}
 	})
 }
