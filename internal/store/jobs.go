@@ -45,17 +45,17 @@ func (s *Store) migrateJobs(ctx context.Context) error {
 	}
 	for {
 		var applied int
-		err := s.migrationTx(ctx, func(q *Q) error {
+		err := s.migrationTx(ctx, func(q *Q) (bool, error) {
 			// MigrateTx is deprecated because several River migrations
 			// cannot share a transaction; one a transaction (MaxSteps 1)
 			// is what it warns of, and ours holds the migration lock.
 			//lint:ignore SA1019 one River migration per transaction, under our lock
 			res, err := m.MigrateTx(ctx, q.q.(*sql.Tx), rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
 			if err != nil {
-				return fmt.Errorf("job engine schema: %w", err)
+				return false, fmt.Errorf("job engine schema: %w", err)
 			}
 			applied = len(res.Versions)
-			return nil
+			return applied > 0, nil
 		})
 		if err != nil || applied == 0 {
 			return err
