@@ -265,10 +265,10 @@ func (q *Q) EachActivity(ctx context.Context, query string, a args, fn func(mode
 		if obj.Valid {
 			e.ObjectID = &obj.Int64
 		}
-		if changes != "" {
-			if err := json.Unmarshal([]byte(changes), &e.Changes); err != nil {
-				return err
-			}
+		if changes != "" && json.Unmarshal([]byte(changes), &e.Changes) != nil {
+			// Not ours (a row written by hand or damaged): the audit log
+			// shows it as it is rather than failing the whole page.
+			e.Changes = []model.Change{{Field: "changes", After: changes}}
 		}
 		if err := fn(e); err != nil {
 			return err

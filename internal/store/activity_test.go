@@ -121,3 +121,35 @@ func TestActivityLog(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityWithDamagedChanges: an entry whose changes are not the JSON
+// the store writes (edited by hand, damaged) is listed with them as they
+// are, and the rest of the page with it; the log never fails to read.
+func TestActivityWithDamagedChanges(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *testkit.DB) {
+		in := testkit.MustCreateInstance(t, db.Store, "ACME", "Acme")
+		base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		if err := db.Store.Q().RecordActivity(ctx,
+			model.Activity{InstanceID: in.ID, At: base, Activity: "update", Changes: []model.Change{{Field: "title", After: "b"}}},
+			model.Activity{InstanceID: in.ID, At: base.Add(time.Hour), Activity: "update", ObjectName: "damaged"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Store.DB().Exec(`UPDATE activity_log SET changes = $1 WHERE instance_id = $2 AND object_name = 'damaged'`,
+			`{"field": "tit`, in.ID); err != nil {
+			t.Fatal(err)
+		}
+		page, err := db.Store.Q().ListActivity(ctx, in.ID, store.ActivityFilter{From: base, To: base.Add(2 * time.Hour), Limit: 10})
+		if err != nil {
+			t.Fatalf("a page with a damaged entry: %v", err)
+		}
+		if len(page.Entries) != 2 {
+			t.Fatalf("%d entries, want 2", len(page.Entries))
+		}
+		if got := page.Entries[0].Changes; len(got) != 1 || got[0].After != `{"field": "tit` {
+			t.Errorf("the damaged entry's changes = %+v, want its text as it is", got)
+		}
+		if got := page.Entries[1].Changes; len(got) != 1 || got[0].Field != "title" {
+			t.Errorf("the sound entry's changes = %+v", got)
+		}
+	})
+}
