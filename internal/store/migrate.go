@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 //go:embed migrations
@@ -144,15 +142,15 @@ func (s *Store) appliedMigrations(ctx context.Context) (map[int]bool, error) {
 	return out, rows.Err()
 }
 
-// RetryDeadlock runs fn again while it fails with a deadlock (40P01), up
-// to three times in all, after a short pause: InTx's retry for a
+// RetryDeadlock runs fn again while it fails with a deadlock (40P01) or a
+// serialization failure (40001), up to three times in all, after a short
+// pause: InTx's retry for a
 // transaction of its own (testkit's schema set-up, which races other
 // packages' on the shared Citus metadata).
 func RetryDeadlock(fn func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		var pe *pgconn.PgError
-		if attempt == 3 || !errors.As(err, &pe) || pe.Code != "40P01" {
+		if attempt == 3 || !retryable(err) {
 			return err
 		}
 		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)

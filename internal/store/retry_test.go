@@ -8,11 +8,14 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// A migration that loses a deadlock is run again, three times in all; any
-// other error, or success, ends it.
+// A transaction that loses a deadlock or cannot be serialized is run
+// again, three times in all; any other error (another SQLSTATE included),
+// or success, ends it.
 func TestRetryDeadlock(t *testing.T) {
 	deadlock := fmt.Errorf("migration 0015: %w", &pgconn.PgError{Code: "40P01"})
+	serialization := &pgconn.PgError{Code: "40001"}
 	other := errors.New("syntax error")
+	unique := &pgconn.PgError{Code: "23505"}
 	for _, tc := range []struct {
 		name  string
 		errs  []error // what each call returns
@@ -21,7 +24,9 @@ func TestRetryDeadlock(t *testing.T) {
 	}{
 		{"succeeds", []error{nil}, 1, nil},
 		{"deadlock then success", []error{deadlock, nil}, 2, nil},
+		{"serialization failure then success", []error{serialization, nil}, 2, nil},
 		{"other error", []error{other}, 1, other},
+		{"another SQLSTATE", []error{unique, nil}, 1, unique},
 		{"deadlock three times", []error{deadlock, deadlock, deadlock, nil}, 3, deadlock},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -317,12 +317,12 @@ func (q *Q) Now() time.Time { return q.s.clock.Now() }
 // txAttempts times in all: the user did nothing wrong, and on Citus two
 // transactions of different instances can meet in the cluster's own locks.
 // So fn may run more than once: it must set, never add to, what it shares
-// with its caller (internal/app's TestTransactionsCanRunAgain checks the
-// app's).
+// with its caller (TestTransactionsCanRunAgain, in internal/app, reads
+// every such function).
 func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
 	for attempt := 1; ; attempt++ {
 		err := s.inTx(ctx, fn)
-		if attempt == txAttempts || !Retryable(err) {
+		if attempt == txAttempts || !retryable(err) {
 			return err
 		}
 		// A pause of random length, so the two sides of a deadlock do not
@@ -339,10 +339,10 @@ func (s *Store) InTx(ctx context.Context, fn func(q *Q) error) error {
 // txAttempts is how many times InTx runs a transaction that keeps losing.
 const txAttempts = 4
 
-// Retryable reports whether err says the database rolled the transaction
+// retryable reports whether err says the database rolled the transaction
 // back for a deadlock or a serialization failure: running it again is the
 // cure.
-func Retryable(err error) bool {
+func retryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
