@@ -40,6 +40,14 @@ func chromiumPath() string {
 // test: the suite never skips.
 func Browser(t testing.TB) context.Context {
 	t.Helper()
+	return BrowserWithin(t, browserTimeout)
+}
+
+// BrowserWithin is Browser for a test whose work in the browser grows
+// with the product (every page, in turn): budget bounds it instead of
+// browserTimeout.
+func BrowserWithin(t testing.TB, budget time.Duration) context.Context {
+	t.Helper()
 	path := chromiumPath()
 	if _, err := exec.LookPath(path); err != nil {
 		// Never skipped: a browser journey that did not run is a gap, in CI
@@ -76,7 +84,7 @@ func Browser(t testing.TB) context.Context {
 		t.Cleanup(stop)
 		tabCtx = ctx
 	}
-	ctx, cancel := context.WithTimeout(tabCtx, browserTimeout)
+	ctx, cancel := context.WithTimeout(tabCtx, budget)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -42,7 +43,18 @@ type a11yTab struct {
 // checked by checkAxe at least once.
 func a11yBrowser(t *testing.T) context.Context {
 	t.Helper()
-	ctx := testkit.Browser(t)
+	return a11yTabIn(t, testkit.Browser(t))
+}
+
+// a11yBrowserWithin is a11yBrowser with a budget of its own
+// (testkit.BrowserWithin), for the tests that visit every page.
+func a11yBrowserWithin(t *testing.T, budget time.Duration) context.Context {
+	t.Helper()
+	return a11yTabIn(t, testkit.BrowserWithin(t, budget))
+}
+
+func a11yTabIn(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
 	tab := &a11yTab{checked: map[string]bool{}}
 	if err := chromedp.Listen(ctx, func(ev any) {
 		if ev, ok := ev.(*page.EventFrameNavigated); ok && ev.Frame.ParentID == "" {

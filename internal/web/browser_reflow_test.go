@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -75,9 +76,13 @@ func reflowAndAxe(t *testing.T, f *bandFixture) {
 			t.Errorf("notPages names %q, which is not a route", pattern)
 		}
 	}
+	// Each page takes 0.2 s on a quiet machine and four times that in CI,
+	// beside the other packages; one budget for all of them grew too small
+	// as pages were added (CI hit 60 s on PostgreSQL).
+	budget := max(time.Minute, time.Duration(len(pages))*3*time.Second)
 	for _, persona := range []string{"admin", "presenter", "partner", "anon"} {
 		t.Run(persona, func(t *testing.T) {
-			ctx := a11yBrowser(t)
+			ctx := a11yBrowserWithin(t, budget)
 			signInAs(t, ctx, f.fixture, persona)
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 640)); err != nil {
 				t.Fatal(err)
