@@ -52,6 +52,10 @@ type Config struct {
 	APIRateText, APIBurstText string
 	APIRate                   float64
 	APIBurst                  int
+	// How long sent and failed mail stays in the outbox, parsed from
+	// MailKeepText (days); 0: for ever.
+	MailKeepText string
+	MailKeep     time.Duration
 	// CompyleURL is the companion data-collection app the top menu's
 	// Compyle item opens for members with Compyle Access; "": no item.
 	CompyleURL string
@@ -85,6 +89,7 @@ func (c *Config) settings() []setting {
 		{"backup-dir", "YARDSTICK_BACKUP_DIR", "", "directory for scheduled snapshots of the database; empty: none", &c.BackupDir},
 		{"backup-every", "YARDSTICK_BACKUP_EVERY", "24h", "time between scheduled snapshots (from 1s)", &c.BackupEveryText},
 		{"backup-keep", "YARDSTICK_BACKUP_KEEP", "90", "scheduled snapshots kept; older ones are removed", &c.BackupKeepText},
+		{"mail-keep", "YARDSTICK_MAIL_KEEP", "90", "days sent and failed mail stays in the outbox (for `yardstick mail list`) before it is deleted; 0: for ever", &c.MailKeepText},
 		{"compyle-url", "YARDSTICK_COMPYLE_URL", "", "address of the Compyle data-collection app, opened from the top menu by members with Compyle Access; empty: no Compyle item", &c.CompyleURL},
 		{"api-rate", "YARDSTICK_API_RATE", "20", "requests per second each API key may make, sustained (past it: 429 with Retry-After)", &c.APIRateText},
 		{"api-burst", "YARDSTICK_API_BURST", "40", "requests each API key may make at once before its rate applies", &c.APIBurstText},
@@ -199,6 +204,11 @@ func (c *Config) parseLimits() error {
 		return fmt.Errorf("YARDSTICK_API_BURST: %q is not a number of requests from 1 to 100000", c.APIBurstText)
 	}
 	c.APIBurst = burst
+	days, err := strconv.Atoi(strings.TrimSpace(c.MailKeepText))
+	if err != nil || days < 0 || days > 36_500 {
+		return fmt.Errorf("YARDSTICK_MAIL_KEEP: %q is not a number of days from 0 to 36500 (0 keeps mail for ever)", c.MailKeepText)
+	}
+	c.MailKeep = time.Duration(days) * 24 * time.Hour
 	return c.parseBackup()
 }
 

@@ -144,3 +144,21 @@ func TestAPIRateConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestMailKeepConfig(t *testing.T) {
+	t.Setenv("YARDSTICK_MAIL_KEEP", "")
+	os.Unsetenv("YARDSTICK_MAIL_KEEP")
+	c, _, err := parseConfig("serve", nil, nil)
+	if err != nil || c.MailKeep != 90*24*time.Hour {
+		t.Errorf("default: %v (%v); want 90 days", c.MailKeep, err)
+	}
+	t.Setenv("YARDSTICK_MAIL_KEEP", "0")
+	if c, _, err = parseConfig("serve", nil, nil); err != nil || c.MailKeep != 0 {
+		t.Errorf("0: %v (%v); want 0, for ever", c.MailKeep, err)
+	}
+	for _, v := range []string{"-1", "36501", "90d", "", "1e2"} {
+		if _, _, err := parseConfig("serve", []string{"--mail-keep", v}, nil); err == nil || !strings.Contains(err.Error(), "YARDSTICK_MAIL_KEEP") {
+			t.Errorf("--mail-keep %q: %v, want a refusal naming YARDSTICK_MAIL_KEEP", v, err)
+		}
+	}
+}

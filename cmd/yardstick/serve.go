@@ -79,7 +79,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// store's pool; the periodic runs are enqueued by one elected process
 	// of the deployment. Its jobs' context is not the signal's: a signal
 	// asks for a graceful stop (stopJobs), not a cancelled one.
-	engine, err := jobs.New(a, jobs.Config{}, log)
+	engine, err := jobs.New(a, jobs.Config{MailKeep: c.MailKeep}, log)
 	if err != nil {
 		return fmt.Errorf("job engine: %w", err)
 	}

@@ -66,7 +66,7 @@ func TestServeRunsJobs(t *testing.T) {
 	}
 	var metrics string
 	completed := 0
-	for completed < 3 && time.Now().Before(deadline) {
+	for completed < 5 && time.Now().Before(deadline) {
 		time.Sleep(200 * time.Millisecond)
 		res, err := http.Get(base + "/metrics")
 		if err != nil {
@@ -79,9 +79,11 @@ func TestServeRunsJobs(t *testing.T) {
 			completed, _ = strconv.Atoi(m[1])
 		}
 	}
-	// Weekly and monthly digest runs and the reminders sweep, run on start.
-	if completed < 3 {
-		t.Fatalf("/metrics shows %d completed jobs, want the 3 periodic runs:\n%s\nlog:\n%s", completed, grepLines(metrics, "yardstick_jobs"), log.String())
+	// The periodic runs, each worked at start: the weekly and monthly
+	// digests, the reminders sweep, the report deliveries and the outbox's
+	// pruning.
+	if completed < 5 {
+		t.Fatalf("/metrics shows %d completed jobs, want the 5 periodic runs:\n%s\nlog:\n%s", completed, grepLines(metrics, "yardstick_jobs"), log.String())
 	}
 	if !strings.Contains(metrics, "yardstick_jobs_oldest_queued_seconds ") || !strings.Contains(metrics, `yardstick_jobs{state="discarded"} 0`) {
 		t.Errorf("/metrics lacks the queue's gauges:\n%s", grepLines(metrics, "yardstick_jobs"))
@@ -104,7 +106,7 @@ func TestServeRunsJobs(t *testing.T) {
 		t.Errorf("jobs left after the shutdown: %v\n%s", err, out)
 	}
 	out, err = jobsList(t, u, "--state", "completed")
-	if err != nil || !strings.Contains(out, "digest_run") || !strings.Contains(out, "action_reminders") {
+	if err != nil || !strings.Contains(out, "digest_run") || !strings.Contains(out, "action_reminders") || !strings.Contains(out, "outbox_prune") {
 		t.Errorf("completed jobs: %v\n%s", err, out)
 	}
 }

@@ -1,6 +1,6 @@
 // Package jobs runs Yardstick's background work on River: the digests,
-// the scheduled report deliveries, the action reminders, the action emails and the recompute of
-// calculations fed by a partner's measures. Jobs are inserted by
+// the scheduled report deliveries, the action reminders, the action emails, the recompute of
+// calculations fed by a partner's measures and the pruning of old mail. Jobs are inserted by
 // internal/app in the transaction of the change that causes them
 // (store.Q.InsertJob); this package works them and schedules the
 // periodic ones, which River's elected leader alone enqueues, so they run
@@ -27,6 +27,8 @@ type Config struct {
 	DigestEvery   time.Duration // how often due digests are looked for (5 minutes)
 	ReminderEvery time.Duration // how often action reminders are looked for (15 minutes)
 	PollEvery     time.Duration // how often the queue is polled for new jobs (1 second)
+	MailKeep      time.Duration // how long sent and failed mail stays in the outbox (0: for ever)
+	PruneEvery    time.Duration // how often mail older than MailKeep is deleted (1 hour)
 }
 
 // Engine is River's client working Yardstick's jobs.
@@ -103,6 +105,29 @@ func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs])
 	return err
 }
 
+// OutboxPruneArgs is the periodic job deleting sent and failed mail
+// older than Keep.
+type OutboxPruneArgs struct {
+	Keep time.Duration `json:"keep"`
+}
+
+// Kind names the job for River.
+func (OutboxPruneArgs) Kind() string { return "outbox_prune" }
+
+type outboxPruneWorker struct {
+	river.WorkerDefaults[OutboxPruneArgs]
+	app *app.App
+	log *slog.Logger
+}
+
+func (w *outboxPruneWorker) Work(ctx context.Context, j *river.Job[OutboxPruneArgs]) error {
+	n, err := w.app.PruneOutbox(ctx, j.Args.Keep)
+	if n > 0 {
+		w.log.Info("outbox pruned", "deleted", n, "older_than", j.Args.Keep.String())
+	}
+	return err
+}
+
 type actionEmailWorker struct {
 	river.WorkerDefaults[app.ActionEmailArgs]
 	app *app.App
@@ -138,12 +163,16 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Engine, error) {
 	if cfg.PollEvery <= 0 {
 		cfg.PollEvery = time.Second
 	}
+	if cfg.PruneEvery <= 0 {
+		cfg.PruneEvery = time.Hour
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &digestWorker{app: a, log: log})
 	river.AddWorker(workers, &remindersWorker{app: a})
 	river.AddWorker(workers, &deliveriesWorker{app: a, log: log})
 	river.AddWorker(workers, &actionEmailWorker{app: a})
 	river.AddWorker(workers, &calcWorker{app: a})
+	river.AddWorker(workers, &outboxPruneWorker{app: a, log: log})
 	// One run of each kind waits or runs at a time: a tick that comes while
 	// the last run is still going adds nothing.
 	once := &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
@@ -153,16 +182,20 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Engine, error) {
 			func() (river.JobArgs, *river.InsertOpts) { return args, once },
 			&river.PeriodicJobOpts{RunOnStart: true})
 	}
+	periodicJobs := []*river.PeriodicJob{
+		periodic(cfg.DigestEvery, DigestRunArgs{Digest: app.DigestWeekly}),
+		periodic(cfg.DigestEvery, DigestRunArgs{Digest: app.DigestMonthly}),
+		periodic(cfg.ReminderEvery, RemindersArgs{}),
+		// Saved reports are scheduled at the digests' hour: looked for as often.
+		periodic(cfg.DigestEvery, ReportDeliveriesArgs{}),
+	}
+	if cfg.MailKeep > 0 {
+		periodicJobs = append(periodicJobs, periodic(cfg.PruneEvery, OutboxPruneArgs{Keep: cfg.MailKeep}))
+	}
 	rc := &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
-		Workers: workers,
-		PeriodicJobs: []*river.PeriodicJob{
-			periodic(cfg.DigestEvery, DigestRunArgs{Digest: app.DigestWeekly}),
-			periodic(cfg.DigestEvery, DigestRunArgs{Digest: app.DigestMonthly}),
-			periodic(cfg.ReminderEvery, RemindersArgs{}),
-			// Saved reports are scheduled at the digests' hour: looked for as often.
-			periodic(cfg.DigestEvery, ReportDeliveriesArgs{}),
-		},
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:           workers,
+		PeriodicJobs:      periodicJobs,
 		FetchPollInterval: cfg.PollEvery,
 		FetchCooldown:     min(cfg.PollEvery, 100*time.Millisecond),
 		Logger:            slog.New(levelAtLeast{log.Handler(), slog.LevelWarn}),

@@ -316,3 +316,72 @@ func TestEngineDeliversScheduledReportOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestEnginePrunesOldMail: with MailKeep set, the engine deletes the sent
+// mail older than that, and leaves newer and pending mail; without it,
+// nothing is deleted.
+func TestEnginePrunesOldMail(t *testing.T) {
+	testkit.SQLiteAndPostgres(t, func(t *testing.T, db *testkit.DB) {
+		ctx := context.Background()
+		a := app.New(db.Store, app.Config{BaseURL: "http://yardstick.test"}, nil, nil)
+		q := db.Store.Q()
+		queue := func(subject string, sent bool) int64 {
+			id, err := q.EnqueueMail(ctx, model.OutboxMessage{Kind: "k", To: "a@example.org", Subject: subject, Body: "b"})
+			if err == nil && sent {
+				err = q.MarkMailSent(ctx, id)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		old := queue("old, sent", true)
+		oldPending := queue("old, pending", false)
+		db.Clock.Advance(40 * 24 * time.Hour)
+		recent := queue("recent, sent", true)
+		left := func() map[int64]bool {
+			ms, err := q.ListMail(ctx, "", 0, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := map[int64]bool{}
+			for _, m := range ms {
+				ids[m.ID] = true
+			}
+			return ids
+		}
+		run := func(cfg jobs.Config, wait func() bool) {
+			cfg.PruneEvery, cfg.PollEvery = 100*time.Millisecond, 50*time.Millisecond
+			e, err := jobs.New(a, cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer e.Stop(context.WithoutCancel(ctx))
+			deadline := time.Now().Add(60 * time.Second)
+			for !wait() && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		// No MailKeep: the engine runs its other jobs a while, and every
+		// message stays.
+		runs := func() int {
+			var n int
+			if err := db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind = 'action_reminders' AND state = 'completed'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		run(jobs.Config{}, func() bool { return runs() > 0 })
+		if got := left(); len(got) != 3 {
+			t.Fatalf("without MailKeep %d messages are left, want all 3", len(got))
+		}
+		run(jobs.Config{MailKeep: 30 * 24 * time.Hour}, func() bool { return !left()[old] })
+		got := left()
+		if got[old] || !got[oldPending] || !got[recent] || len(got) != 2 {
+			t.Errorf("left %v; want the old pending message (%d) and the recent one (%d)", got, oldPending, recent)
+		}
+	})
+}

@@ -24,3 +24,11 @@ func (q *Q) ExecForTest(ctx context.Context, query string, args ...any) error {
 	_, err := q.exec(ctx, query, args...)
 	return err
 }
+
+// SetPruneBatch sets how many messages one statement of PruneOutbox
+// deletes, for tests of its batches; it returns the undo.
+func SetPruneBatch(n int) (undo func()) {
+	old := pruneBatch
+	pruneBatch = n
+	return func() { pruneBatch = old }
+}

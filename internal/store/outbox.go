@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -278,3 +279,67 @@ func (q *Q) wholeMail(ctx context.Context, ms []model.OutboxMessage) error {
 // truncate shortens a text to at most n characters, never splitting one
 // (PostgreSQL refuses a cut UTF-8 sequence), and makes it storable text.
 func truncate(s string, n int) string { return textcheck.Clip(s, n) }
+
+// pruneBatch is how many messages one statement of PruneOutbox deletes:
+// no statement holds the outbox long while mail is being queued.
+var pruneBatch = 1000
+
+// PruneOutbox deletes the sent and failed messages queued before cutoff
+// and returns how many went; pending ones stay whatever their age. The
+// outbox has no index on created_at (each would cost every queued mail),
+// so the newest id queued before cutoff is found by a binary search of the
+// primary key, ids and queue times rising together, and the messages up
+// to it go a batch a statement, oldest first.
+func (q *Q) PruneOutbox(ctx context.Context, cutoff time.Time) (int64, error) {
+	last, err := q.lastOutboxIDBefore(ctx, cutoff)
+	if err != nil || last == 0 {
+		return 0, err
+	}
+	var gone int64
+	for {
+		res, err := q.exec(ctx, `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+			WHERE id <= $1 AND status IN ('sent', 'failed') ORDER BY id LIMIT $2)`, last, pruneBatch)
+		if err != nil {
+			return gone, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return gone, err
+		}
+		gone += n
+		if n < int64(pruneBatch) {
+			return gone, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return gone, err
+		}
+	}
+}
+
+// lastOutboxIDBefore is the highest id of a message queued before cutoff
+// (0: none), taking queue times to rise with ids.
+func (q *Q) lastOutboxIDBefore(ctx context.Context, cutoff time.Time) (int64, error) {
+	var lo, hi sql.NullInt64
+	if err := q.row(ctx, `SELECT MIN(id), MAX(id) FROM outbox`).Scan(&lo, &hi); err != nil || !lo.Valid {
+		return 0, err
+	}
+	found, top := int64(0), hi.Int64
+	for low := lo.Int64; low <= top; {
+		mid := low + (top-low)/2
+		var id int64
+		var at time.Time
+		err := q.row(ctx, `SELECT id, created_at FROM outbox WHERE id >= $1 ORDER BY id LIMIT 1`, mid).Scan(&id, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			top = mid - 1 // pruned meanwhile
+			continue
+		} else if err != nil {
+			return 0, err
+		}
+		if at.Before(cutoff) {
+			found, low = id, id+1
+		} else {
+			top = mid - 1
+		}
+	}
+	return found, nil
+}
