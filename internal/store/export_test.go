@@ -25,8 +25,8 @@ func (q *Q) ExecForTest(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
-// SetPruneBatch sets how many messages one statement of PruneOutbox
-// deletes, for tests of its batches; it returns the undo.
+// SetPruneBatch sets how many ids one statement of PruneOutbox spans,
+// for tests of its windows; it returns the undo.
 func SetPruneBatch(n int) (undo func()) {
 	old := pruneBatch
 	pruneBatch = n

@@ -280,8 +280,8 @@ func (q *Q) wholeMail(ctx context.Context, ms []model.OutboxMessage) error {
 // (PostgreSQL refuses a cut UTF-8 sequence), and makes it storable text.
 func truncate(s string, n int) string { return textcheck.Clip(s, n) }
 
-// pruneBatch is how many messages one statement of PruneOutbox deletes:
-// no statement holds the outbox long while mail is being queued.
+// pruneBatch is how many ids one statement of PruneOutbox spans: no
+// statement holds the outbox long while mail is being queued.
 var pruneBatch = 1000
 
 // PruneOutbox deletes the sent and failed messages queued before cutoff
@@ -289,16 +289,24 @@ var pruneBatch = 1000
 // outbox has no index on created_at (each would cost every queued mail),
 // so the newest id queued before cutoff is found by a binary search of the
 // primary key, ids and queue times rising together, and the messages up
-// to it go a batch a statement, oldest first.
+// to it go in windows of pruneBatch ids, oldest first: a primary-key range
+// a statement.
 func (q *Q) PruneOutbox(ctx context.Context, cutoff time.Time) (int64, error) {
 	last, err := q.lastOutboxIDBefore(ctx, cutoff)
 	if err != nil || last == 0 {
 		return 0, err
 	}
+	var first sql.NullInt64
+	if err := q.row(ctx, `SELECT MIN(id) FROM outbox WHERE id <= $1 AND status IN ('sent', 'failed')`, last).Scan(&first); err != nil || !first.Valid {
+		return 0, err
+	}
 	var gone int64
-	for {
-		res, err := q.exec(ctx, `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
-			WHERE id <= $1 AND status IN ('sent', 'failed') ORDER BY id LIMIT $2)`, last, pruneBatch)
+	for lo := first.Int64; lo <= last; lo += int64(pruneBatch) {
+		if err := ctx.Err(); err != nil {
+			return gone, err
+		}
+		res, err := q.exec(ctx, `DELETE FROM outbox WHERE id >= $1 AND id <= $2 AND status IN ('sent', 'failed')`,
+			lo, min(lo+int64(pruneBatch)-1, last))
 		if err != nil {
 			return gone, err
 		}
@@ -307,13 +315,8 @@ func (q *Q) PruneOutbox(ctx context.Context, cutoff time.Time) (int64, error) {
 			return gone, err
 		}
 		gone += n
-		if n < int64(pruneBatch) {
-			return gone, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return gone, err
-		}
 	}
+	return gone, nil
 }
 
 // lastOutboxIDBefore is the highest id of a message queued before cutoff

@@ -43,7 +43,7 @@ func TestPruneOutbox(t *testing.T) {
 			db.Clock.Advance(24 * time.Hour)
 		}
 		// Days 0–5 are before the cutoff: their sent and failed mail goes
-		// (five messages, in three batches of two); day 4's pending one,
+		// (five messages, in windows of two ids); day 4's pending one,
 		// and days 6 and 7, stay.
 		n, err := q.PruneOutbox(ctx, start.Add(5*24*time.Hour+time.Hour))
 		if err != nil {
