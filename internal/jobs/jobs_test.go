@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -107,8 +108,22 @@ func TestDigestRunSurvivesKill(t *testing.T) {
 			}
 			return n
 		}
+		// On PostgreSQL the child's connections carry a name of their own,
+		// so the test can wait for them to end: a COMMIT the child sent
+		// just before it was killed still lands after the kill.
+		childURL, child := db.URL, fmt.Sprintf("digestchild-%d", time.Now().UnixNano())
+		if db.Name != "sqlite" {
+			u, err := url.Parse(db.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := u.Query()
+			q.Set("application_name", child)
+			u.RawQuery = q.Encode()
+			childURL = u.String()
+		}
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), childEnv+"="+db.URL)
+		cmd.Env = append(os.Environ(), childEnv+"="+childURL)
 		var out strings.Builder
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
@@ -122,6 +137,16 @@ func TestDigestRunSurvivesKill(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd.Wait()
+		for db.Name != "sqlite" && time.Now().Before(deadline) {
+			var n int
+			if err := db.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1`, child).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		partial := sent()
 		if partial == 0 || partial >= members {
 			t.Fatalf("the child was killed after %d of %d digests, not in the middle of its run (output: %s)", partial, members, out.String())

@@ -336,8 +336,11 @@ func TestInTxRunsADeadlocksLoserAgain(t *testing.T) {
 				t.Errorf("transaction %d: %v", i, err)
 			}
 		}
-		if n := runs.Load(); n != 3 {
-			t.Errorf("the transactions ran %d times in all, want 3 (one deadlock, its loser run again)", n)
+		// Three runs at least: a deadlock, its loser run again. Under load
+		// the loser's second run can take its first row before the winner
+		// takes it back, and they deadlock once more.
+		if n := runs.Load(); n < 3 {
+			t.Errorf("the transactions ran %d times in all, want at least 3 (a deadlock, its loser run again)", n)
 		}
 		for _, m := range []model.Membership{a, b} {
 			got, err := db.Store.Q().MembershipByID(ctx, in.ID, m.ID)
