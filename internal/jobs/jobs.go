@@ -122,7 +122,9 @@ type outboxPruneWorker struct {
 
 // Timeout: the first run on a deployment with years of mail deletes it
 // all, a batch at a time (each batch stays deleted if it is cut short).
-func (w *outboxPruneWorker) Timeout(*river.Job[OutboxPruneArgs]) time.Duration { return 30 * time.Minute }
+func (w *outboxPruneWorker) Timeout(*river.Job[OutboxPruneArgs]) time.Duration {
+	return 30 * time.Minute
+}
 
 func (w *outboxPruneWorker) Work(ctx context.Context, j *river.Job[OutboxPruneArgs]) error {
 	n, err := w.app.PruneOutbox(ctx, j.Args.Keep)
