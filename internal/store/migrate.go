@@ -126,27 +126,18 @@ func (s *Store) MigrateTo(ctx context.Context, last int) error {
 
 // appliedMigrations lists the versions schema_migrations records.
 func (s *Store) appliedMigrations(ctx context.Context) (map[int]bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
-	if err != nil {
-		return nil, err
+	vs, err := s.Q().ids(ctx, `SELECT version FROM schema_migrations`)
+	out := make(map[int]bool, len(vs))
+	for _, v := range vs {
+		out[int(v)] = true
 	}
-	defer rows.Close()
-	out := map[int]bool{}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out[v] = true
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 // RetryDeadlock runs fn again while it fails with a deadlock (40P01) or a
 // serialization failure (40001), up to three times in all, after a short
-// pause: InTx's retry for a
-// transaction of its own (testkit's schema set-up, which races other
-// packages' on the shared Citus metadata).
+// pause: InTx's retry for a transaction of its own (testkit's schema
+// set-up, which races other packages' on the shared Citus metadata).
 func RetryDeadlock(fn func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn()

@@ -288,16 +288,16 @@ var pruneBatch = 1000
 // and returns how many went; pending ones stay whatever their age. The
 // outbox has no index on created_at (each would cost every queued mail),
 // so the newest id queued before cutoff is found by a binary search of the
-// primary key, ids and queue times rising together, and the messages up
-// to it go in windows of pruneBatch ids, oldest first: a primary-key range
-// a statement.
+// primary key, ids and queue times rising together, and the messages from
+// the oldest sent or failed one up to it go in windows of pruneBatch ids:
+// a primary-key range a statement.
 func (q *Q) PruneOutbox(ctx context.Context, cutoff time.Time) (int64, error) {
-	last, err := q.lastOutboxIDBefore(ctx, cutoff)
-	if err != nil || last == 0 {
+	var first, top sql.NullInt64
+	if err := q.row(ctx, `SELECT MIN(id), (SELECT MAX(id) FROM outbox) FROM outbox WHERE status IN ('sent', 'failed')`).Scan(&first, &top); err != nil || !first.Valid {
 		return 0, err
 	}
-	var first sql.NullInt64
-	if err := q.row(ctx, `SELECT MIN(id) FROM outbox WHERE id <= $1 AND status IN ('sent', 'failed')`, last).Scan(&first); err != nil || !first.Valid {
+	last, err := q.lastOutboxIDBefore(ctx, cutoff, first.Int64, top.Int64)
+	if err != nil || last == 0 {
 		return 0, err
 	}
 	var gone int64
@@ -319,15 +319,11 @@ func (q *Q) PruneOutbox(ctx context.Context, cutoff time.Time) (int64, error) {
 	return gone, nil
 }
 
-// lastOutboxIDBefore is the highest id of a message queued before cutoff
-// (0: none), taking queue times to rise with ids.
-func (q *Q) lastOutboxIDBefore(ctx context.Context, cutoff time.Time) (int64, error) {
-	var lo, hi sql.NullInt64
-	if err := q.row(ctx, `SELECT MIN(id), MAX(id) FROM outbox`).Scan(&lo, &hi); err != nil || !lo.Valid {
-		return 0, err
-	}
-	found, top := int64(0), hi.Int64
-	for low := lo.Int64; low <= top; {
+// lastOutboxIDBefore is the highest id from low to top of a message
+// queued before cutoff (0: none), taking queue times to rise with ids.
+func (q *Q) lastOutboxIDBefore(ctx context.Context, cutoff time.Time, low, top int64) (int64, error) {
+	found := int64(0)
+	for low <= top {
 		mid := low + (top-low)/2
 		var id int64
 		var at time.Time
